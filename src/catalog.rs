@@ -1,0 +1,205 @@
+//! Managing the catalog — columns and outlets — with the same validation whether the
+//! request comes from the admin API or the command line.
+
+use crate::domain::column::{Column, NewColumn};
+use crate::domain::errors::FieldErrors;
+use crate::domain::outlet::{NewOutlet, Outlet};
+use crate::domain::text::{http_url, language_tag, optional_text, required_text, time_zone};
+use crate::domain::{token, Indexing, Slug};
+use crate::store::columns::ColumnChanges;
+use crate::store::outlets::OutletChanges;
+use crate::store::{Store, StoreError};
+use serde::{Deserialize, Deserializer};
+
+/// Longest column title or outlet name, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest column description or outlet rights line, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for CatalogError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => CatalogError::NotFound(what),
+            StoreError::Conflict(message) => CatalogError::Conflict(message),
+            other => CatalogError::Store(other),
+        }
+    }
+}
+
+impl From<FieldErrors> for CatalogError {
+    fn from(errors: FieldErrors) -> Self {
+        CatalogError::Invalid(errors)
+    }
+}
+
+/// A new column as submitted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnForm {
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Slug of the parent column.
+    pub parent: Option<String>,
+}
+
+/// Changes to a column; an absent field stays, `null` clears it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnEdit {
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+    /// `null` makes the column a root.
+    #[serde(default, deserialize_with = "present")]
+    pub parent: Option<Option<String>>,
+}
+
+/// A new outlet as submitted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutletForm {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub homepage: Option<String>,
+    pub language: Option<String>,
+    pub timezone: Option<String>,
+    pub rights: Option<String>,
+    pub indexing: Option<String>,
+}
+
+/// Changes to an outlet; an absent field stays, `null` clears an optional one.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutletEdit {
+    pub name: Option<String>,
+    pub homepage: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub language: Option<Option<String>>,
+    pub timezone: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub rights: Option<Option<String>>,
+    pub indexing: Option<String>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+pub async fn add_column(store: &Store, form: ColumnForm) -> Result<Column, CatalogError> {
+    let tree = store.column_tree().await?;
+    let mut errors = FieldErrors::new();
+    let slug = errors.check("slug", Slug::parse(form.slug.as_deref().unwrap_or("")));
+    let title = errors.check("title", required_text(form.title.as_deref(), MAX_NAME_CHARS));
+    let description = errors.check("description", optional_text(form.description.as_deref(), MAX_DESCRIPTION_CHARS));
+    let parent_id = errors.check("parent", parent_id(&tree, form.parent.as_deref()));
+    match (slug, title, description, parent_id) {
+        (Some(slug), Some(title), Some(description), Some(parent_id)) if errors.is_empty() => {
+            Ok(store.insert_column(&NewColumn { slug, title, description, parent_id }).await?)
+        }
+        _ => Err(errors.into()),
+    }
+}
+
+pub async fn edit_column(store: &Store, slug: &str, edit: ColumnEdit) -> Result<Column, CatalogError> {
+    let tree = store.column_tree().await?;
+    let column = tree.by_slug(slug).ok_or(CatalogError::NotFound("column"))?;
+    let mut errors = FieldErrors::new();
+    let mut changes = ColumnChanges::default();
+    if let Some(title) = edit.title {
+        changes.title = errors.check("title", required_text(Some(&title), MAX_NAME_CHARS));
+    }
+    if let Some(description) = edit.description {
+        changes.description = errors.check("description", optional_text(description.as_deref(), MAX_DESCRIPTION_CHARS));
+    }
+    if let Some(parent) = edit.parent {
+        let parent = errors.check("parent", parent_id(&tree, parent.as_deref()));
+        if let Some(Some(parent_id)) = parent {
+            if tree.would_cycle(column.id, parent_id) {
+                errors.add("parent", "a column cannot be placed under itself or its own sub-column");
+            }
+        }
+        changes.parent_id = parent;
+    }
+    errors.into_result()?;
+    Ok(store.update_column(column.id, &changes).await?)
+}
+
+pub async fn remove_column(store: &Store, slug: &str) -> Result<(), CatalogError> {
+    let tree = store.column_tree().await?;
+    let column = tree.by_slug(slug).ok_or(CatalogError::NotFound("column"))?;
+    Ok(store.delete_column(column.id).await?)
+}
+
+/// Creates an outlet and returns it with its first ingest token, which is shown only now.
+pub async fn add_outlet(store: &Store, form: OutletForm) -> Result<(Outlet, String), CatalogError> {
+    let mut errors = FieldErrors::new();
+    let slug = errors.check("slug", Slug::parse(form.slug.as_deref().unwrap_or("")));
+    let name = errors.check("name", required_text(form.name.as_deref(), MAX_NAME_CHARS));
+    let homepage = errors.check("homepage", http_url(form.homepage.as_deref().unwrap_or("")));
+    let language = errors.check("language", form.language.as_deref().map(language_tag).transpose());
+    let timezone = errors.check("timezone", time_zone(form.timezone.as_deref().unwrap_or("UTC")));
+    let rights = errors.check("rights", optional_text(form.rights.as_deref(), MAX_DESCRIPTION_CHARS));
+    let indexing =
+        errors.check("indexing", form.indexing.as_deref().map(Indexing::parse).unwrap_or(Ok(Indexing::default())));
+    match (slug, name, homepage, language, timezone, rights, indexing) {
+        (Some(slug), Some(name), Some(homepage), Some(language), Some(timezone), Some(rights), Some(indexing))
+            if errors.is_empty() =>
+        {
+            let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing };
+            let token = token::generate(token::OUTLET_TOKEN_PREFIX);
+            let stored = store.insert_outlet(&outlet, &token::digest(&token)).await?;
+            tracing::info!(outlet = %stored.slug, "outlet created");
+            Ok((stored, token))
+        }
+        _ => Err(errors.into()),
+    }
+}
+
+pub async fn edit_outlet(store: &Store, slug: &str, edit: OutletEdit) -> Result<Outlet, CatalogError> {
+    let outlet = store.outlet_by_slug(slug).await?;
+    let mut errors = FieldErrors::new();
+    let changes = OutletChanges {
+        name: edit.name.and_then(|n| errors.check("name", required_text(Some(&n), MAX_NAME_CHARS))),
+        homepage: edit.homepage.and_then(|h| errors.check("homepage", http_url(&h))),
+        language: edit.language.and_then(|l| errors.check("language", l.as_deref().map(language_tag).transpose())),
+        timezone: edit.timezone.and_then(|t| errors.check("timezone", time_zone(&t))),
+        rights: edit.rights.and_then(|r| errors.check("rights", optional_text(r.as_deref(), MAX_DESCRIPTION_CHARS))),
+        indexing: edit.indexing.and_then(|i| errors.check("indexing", Indexing::parse(&i))),
+    };
+    errors.into_result()?;
+    Ok(store.update_outlet(outlet.id, &changes).await?)
+}
+
+/// Issues an additional ingest token for an outlet and returns it (shown only now).
+pub async fn issue_outlet_token(store: &Store, slug: &str) -> Result<String, CatalogError> {
+    let outlet = store.outlet_by_slug(slug).await?;
+    let token = token::generate(token::OUTLET_TOKEN_PREFIX);
+    store.add_outlet_token(outlet.id, &token::digest(&token)).await?;
+    tracing::info!(outlet = %outlet.slug, "outlet token issued");
+    Ok(token)
+}
+
+fn parent_id(tree: &crate::domain::column::ColumnTree, parent: Option<&str>) -> Result<Option<i64>, String> {
+    match parent.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(slug) => tree.by_slug(slug).map(|c| Some(c.id)).ok_or_else(|| format!("unknown column '{slug}'")),
+    }
+}

@@ -1,0 +1,339 @@
+//! The `syndic` command: `serve`, `migrate`, and catalog management (`column`,
+//! `outlet`) that works directly on the database, without the admin token.
+
+use crate::catalog::{self, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
+use crate::config::{Config, Overrides, Secret};
+use crate::domain::token;
+use crate::http::{self, AppState};
+use crate::publish::{FeedFormat, FeedKind, Site};
+use crate::store::Store;
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "syndic", version, about = "Content syndication and feed service")]
+pub struct Cli {
+    /// Database URL: sqlite://PATH (default sqlite://syndic.db) or postgres://…
+    #[arg(long, global = true, env = "SYNDIC_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Configuration file (default: syndic.toml in the working directory, if present).
+    #[arg(long, global = true, env = "SYNDIC_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web service (feeds, pages, sitemaps, APIs).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage columns.
+    #[command(subcommand)]
+    Column(ColumnCommand),
+    /// Manage outlets and their ingest tokens.
+    #[command(subcommand)]
+    Outlet(OutletCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "SYNDIC_LISTEN")]
+    listen: Option<String>,
+    /// Public base URL of the site, used in every feed, page and sitemap.
+    #[arg(long, env = "SYNDIC_BASE_URL")]
+    base_url: Option<String>,
+    /// Fill an empty database with demo outlets, columns and articles.
+    #[arg(long)]
+    demo: bool,
+    /// Admin API token (prefer the environment variable to keep it out of `ps`).
+    #[arg(long, env = "SYNDIC_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ColumnCommand {
+    /// Create a column.
+    Add {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// Slug of the parent column.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// List columns as a tree.
+    List,
+    /// Change a column.
+    Edit {
+        slug: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, conflicts_with = "clear_description")]
+        description: Option<String>,
+        #[arg(long)]
+        clear_description: bool,
+        /// Move under this column.
+        #[arg(long, conflicts_with = "root")]
+        parent: Option<String>,
+        /// Make it a top-level column.
+        #[arg(long)]
+        root: bool,
+    },
+    /// Remove a column that has no articles and no sub-columns.
+    Remove { slug: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum OutletCommand {
+    /// Create an outlet; prints its ingest token once.
+    Add {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        homepage: String,
+        #[arg(long)]
+        language: Option<String>,
+        /// IANA time zone its naive timestamps are in (default UTC).
+        #[arg(long)]
+        timezone: Option<String>,
+        #[arg(long)]
+        rights: Option<String>,
+        /// self | original | noindex
+        #[arg(long)]
+        indexing: Option<String>,
+    },
+    /// List outlets.
+    List,
+    /// Change an outlet.
+    Edit {
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        homepage: Option<String>,
+        #[arg(long)]
+        language: Option<String>,
+        #[arg(long)]
+        timezone: Option<String>,
+        #[arg(long)]
+        rights: Option<String>,
+        #[arg(long)]
+        indexing: Option<String>,
+    },
+    /// Issue an additional ingest token for an outlet; prints it once.
+    Token { slug: String },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    // The default multi-threaded runtime honours TOKIO_WORKER_THREADS.
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut overrides =
+        Overrides { config_file: cli.config.clone(), database_url: cli.database_url.clone(), ..Overrides::default() };
+    if let Command::Serve(args) = &cli.command {
+        overrides.listen = args.listen.clone();
+        overrides.base_url = args.base_url.clone();
+        overrides.admin_token = args.admin_token.clone();
+        overrides.demo = args.demo;
+    }
+    let config = Config::load(&overrides)?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open database {}", redact_url(&config.database_url)))?;
+    store.migrate().await.context("database migration failed")?;
+    match cli.command {
+        Command::Serve(args) => serve(store, config, args.demo).await,
+        Command::Migrate => {
+            println!("migrations applied to {}", redact_url(&config.database_url));
+            Ok(())
+        }
+        Command::Column(command) => column(&store, command).await,
+        Command::Outlet(command) => outlet(&store, command).await,
+    }
+}
+
+async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    if demo {
+        if config.admin_token.is_none() {
+            config.admin_token = Some(Secret::new(token::generate("sya_")));
+            println!("admin token for this run: {}", config.admin_token.as_ref().map_or("", |t| t.expose()));
+        }
+        match crate::demo::load_if_empty(&store).await? {
+            Some(loaded) => {
+                println!("demo content loaded: {} articles", loaded.articles);
+                for (slug, token) in &loaded.tokens {
+                    println!("  ingest token of outlet {slug}: {token}");
+                }
+            }
+            None => println!("database already has content; demo content not loaded"),
+        }
+        print_urls(&Site::new(&config.base_url, config.site.clone()));
+    }
+    if config.admin_token.is_none() {
+        tracing::warn!("no admin token configured: the admin API is disabled (set SYNDIC_ADMIN_TOKEN)");
+    }
+    tracing::info!(listen = %config.listen, base_url = %config.base_url, "syndic is serving");
+    let state = AppState::new(store.clone(), config);
+    http::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+fn print_urls(site: &Site) {
+    println!("open:");
+    println!("  home            {}", site.home_url());
+    println!("  a column        {}", site.column_url("party-96"));
+    println!("  the example     {}", site.article_url(1));
+    for format in FeedFormat::ALL {
+        println!("  site {:<10} {}", format.label(), FeedKind::Site.feed_url(site, format));
+    }
+    println!("  column RSS      {}", FeedKind::Column("zhuanti".into()).feed_url(site, FeedFormat::Rss));
+    println!("  sitemap         {}", site.sitemap_index_url());
+    println!("  robots.txt      {}/robots.txt", site.base_url);
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn column(store: &Store, command: ColumnCommand) -> anyhow::Result<()> {
+    match command {
+        ColumnCommand::Add { slug, title, description, parent } => {
+            let form = ColumnForm { slug: Some(slug), title: Some(title), description, parent };
+            let column = catalog::add_column(store, form).await?;
+            println!("column {} created", column.slug);
+        }
+        ColumnCommand::List => {
+            let tree = store.column_tree().await?;
+            let mut stack: Vec<(usize, &crate::domain::Column)> = tree.roots().map(|c| (0, c)).collect();
+            stack.reverse();
+            while let Some((depth, column)) = stack.pop() {
+                println!("{}{}\t{}", "  ".repeat(depth), column.slug, column.title);
+                let mut children: Vec<_> = tree.children(column.id).map(|c| (depth + 1, c)).collect();
+                children.reverse();
+                stack.extend(children);
+            }
+        }
+        ColumnCommand::Edit { slug, title, description, clear_description, parent, root } => {
+            let edit = ColumnEdit {
+                title,
+                description: if clear_description { Some(None) } else { description.map(Some) },
+                parent: if root { Some(None) } else { parent.map(Some) },
+            };
+            let column = catalog::edit_column(store, &slug, edit).await?;
+            println!("column {} updated", column.slug);
+        }
+        ColumnCommand::Remove { slug } => {
+            catalog::remove_column(store, &slug).await?;
+            println!("column {slug} removed");
+        }
+    }
+    Ok(())
+}
+
+async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
+    match command {
+        OutletCommand::Add { slug, name, homepage, language, timezone, rights, indexing } => {
+            let form = OutletForm {
+                slug: Some(slug),
+                name: Some(name),
+                homepage: Some(homepage),
+                language,
+                timezone,
+                rights,
+                indexing,
+            };
+            let (outlet, token) = catalog::add_outlet(store, form).await?;
+            println!("outlet {} created", outlet.slug);
+            println!("ingest token (shown only now): {token}");
+        }
+        OutletCommand::List => {
+            for o in store.list_outlets().await? {
+                println!("{}\t{}\t{}\t{}\t{}", o.slug, o.name, o.homepage, o.timezone.name(), o.indexing.as_str());
+            }
+        }
+        OutletCommand::Edit { slug, name, homepage, language, timezone, rights, indexing } => {
+            let edit = OutletEdit {
+                name,
+                homepage,
+                language: language.map(Some),
+                timezone,
+                rights: rights.map(Some),
+                indexing,
+            };
+            let outlet = catalog::edit_outlet(store, &slug, edit).await?;
+            println!("outlet {} updated", outlet.slug);
+        }
+        OutletCommand::Token { slug } => {
+            let token = catalog::issue_outlet_token(store, &slug).await?;
+            println!("new ingest token for {slug} (shown only now): {token}");
+        }
+    }
+    Ok(())
+}
+
+/// A database URL with any password replaced, for messages.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,263 @@
+//! Configuration: one typed `Config`, layered as built-in defaults < the demo's site
+//! settings (with `--demo`) < `syndic.toml` < environment < command-line flags.
+//! Secrets are kept in `Secret`, which never prints its value.
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://syndic.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_CONFIG_FILE: &str = "syndic.toml";
+/// Items in each feed unless configured otherwise.
+pub const DEFAULT_FEED_ITEMS: usize = 50;
+/// The most items a feed may be configured to carry.
+pub const MAX_FEED_ITEMS: usize = 1_000;
+/// The longest base URL accepted; sitemap shard sizes depend on it.
+pub const MAX_BASE_URL_LEN: usize = 200;
+
+/// The site settings the demo starts with, unless the operator's own override them.
+const DEMO_SITE: &str = include_str!("../examples/demo-site.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Parse { path: String, source: toml::de::Error },
+    #[error("{key}: {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+/// A secret value; `Debug` and `Display` show only that it is set.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// Site-wide settings shown on every page and feed (the footer of the example page:
+/// owner, copyright, licence number).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteConfig {
+    pub name: String,
+    pub description: String,
+    /// BCP 47 tag; decides the page labels (Chinese for `zh*`, else English).
+    pub language: String,
+    /// Pages show times in this zone.
+    pub timezone: Tz,
+    /// "Host / supervisor" line of the footer.
+    pub owner: Option<String>,
+    pub copyright: Option<String>,
+    /// Licence or registration line, such as an ICP number.
+    pub licence: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// Absolute URL the site is reached at, without a trailing slash.
+    pub base_url: String,
+    pub admin_token: Option<Secret>,
+    pub feed_items: usize,
+    pub site: SiteConfig,
+}
+
+/// Values given on the command line or in the environment (clap reads both).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub base_url: Option<String>,
+    pub admin_token: Option<String>,
+    pub demo: bool,
+}
+
+/// The shape of `syndic.toml`; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    base_url: Option<String>,
+    admin_token: Option<String>,
+    feed_items: Option<usize>,
+    #[serde(default)]
+    site: FileSite,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSite {
+    name: Option<String>,
+    description: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    owner: Option<String>,
+    copyright: Option<String>,
+    licence: Option<String>,
+}
+
+impl FileConfig {
+    /// Keys set in `self` win over those in `lower`.
+    fn over(self, lower: FileConfig) -> FileConfig {
+        FileConfig {
+            database_url: self.database_url.or(lower.database_url),
+            listen: self.listen.or(lower.listen),
+            base_url: self.base_url.or(lower.base_url),
+            admin_token: self.admin_token.or(lower.admin_token),
+            feed_items: self.feed_items.or(lower.feed_items),
+            site: FileSite {
+                name: self.site.name.or(lower.site.name),
+                description: self.site.description.or(lower.site.description),
+                language: self.site.language.or(lower.site.language),
+                timezone: self.site.timezone.or(lower.site.timezone),
+                owner: self.site.owner.or(lower.site.owner),
+                copyright: self.site.copyright.or(lower.site.copyright),
+                licence: self.site.licence.or(lower.site.licence),
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Builds the configuration from every layer.
+    pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
+        let file = read_file_layer(overrides.config_file.as_deref())?;
+        let demo = if overrides.demo { parse_layer("demo site settings", DEMO_SITE)? } else { FileConfig::default() };
+        let merged = FileConfig {
+            database_url: overrides.database_url.clone(),
+            listen: overrides.listen.clone(),
+            base_url: overrides.base_url.clone(),
+            admin_token: overrides.admin_token.clone(),
+            ..FileConfig::default()
+        }
+        .over(file)
+        .over(demo);
+        Config::from_layers(merged)
+    }
+
+    fn from_layers(layers: FileConfig) -> Result<Config, ConfigError> {
+        let listen_text = layers.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen: SocketAddr = listen_text
+            .parse()
+            .map_err(|_| invalid("listen", format!("'{listen_text}' is not an address such as 127.0.0.1:8080")))?;
+        let base_url = match layers.base_url {
+            Some(url) => parse_base_url(&url)?,
+            None => format!("http://{listen}"),
+        };
+        let feed_items = layers.feed_items.unwrap_or(DEFAULT_FEED_ITEMS);
+        if !(1..=MAX_FEED_ITEMS).contains(&feed_items) {
+            return Err(invalid("feed_items", format!("must be between 1 and {MAX_FEED_ITEMS}")));
+        }
+        let site = layers.site;
+        let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
+            .map_err(|e| invalid("site.language", e))?;
+        let timezone = crate::domain::text::time_zone(site.timezone.as_deref().unwrap_or("UTC"))
+            .map_err(|e| invalid("site.timezone", e))?;
+        Ok(Config {
+            database_url: layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            listen,
+            base_url,
+            admin_token: layers.admin_token.filter(|t| !t.trim().is_empty()).map(Secret::new),
+            feed_items,
+            site: SiteConfig {
+                name: site.name.unwrap_or_else(|| "syndic".to_owned()),
+                description: site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),
+                language,
+                timezone,
+                owner: site.owner,
+                copyright: site.copyright,
+                licence: site.licence,
+            },
+        })
+    }
+}
+
+fn invalid(key: &'static str, reason: String) -> ConfigError {
+    ConfigError::Invalid { key, reason }
+}
+
+fn parse_base_url(raw: &str) -> Result<String, ConfigError> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| invalid("base_url", format!("'{raw}': {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("base_url", format!("'{raw}' must be an http(s) URL without query or fragment")));
+    }
+    let text = url.as_str().trim_end_matches('/').to_owned();
+    if text.len() > MAX_BASE_URL_LEN {
+        return Err(invalid("base_url", format!("must be at most {MAX_BASE_URL_LEN} characters")));
+    }
+    Ok(text)
+}
+
+fn read_file_layer(explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None if Path::new(DEFAULT_CONFIG_FILE).exists() => PathBuf::from(DEFAULT_CONFIG_FILE),
+        None => return Ok(FileConfig::default()),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+    parse_layer(&path.display().to_string(), &text)
+}
+
+fn parse_layer(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|source| ConfigError::Parse { path: name.to_owned(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_the_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syndic.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\n[site]\nname = \"From file\"\n").unwrap();
+        let config = Config::load(&Overrides {
+            config_file: Some(path),
+            listen: Some("127.0.0.1:9100".into()),
+            demo: true,
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(config.listen.port(), 9100);
+        assert_eq!(config.site.name, "From file");
+        assert_eq!(config.site.timezone, chrono_tz::Asia::Shanghai, "demo layer fills the rest");
+        assert_eq!(config.base_url, "http://127.0.0.1:9100");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let secret = Secret::new("hunter2");
+        assert!(!format!("{secret:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn base_urls_lose_their_trailing_slash_and_must_be_web_urls() {
+        assert_eq!(parse_base_url("https://news.example.cn/portal/").unwrap(), "https://news.example.cn/portal");
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("https://x/?a=1").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_errors() {
+        assert!(parse_layer("t", "listne = \"x\"").is_err());
+    }
+}

@@ -1,0 +1,62 @@
+//! Demo content for `syndic serve --demo`: outlets, a column tree and a dozen articles
+//! (one of them the example page's), compiled into the binary and loaded through the
+//! same catalog and ingest paths as real input.
+
+use crate::catalog::{self, ColumnForm, OutletForm};
+use crate::ingest::{self, push::draft_from_push, push::PushArticle};
+use crate::store::{FeedScope, Store};
+use anyhow::{anyhow, Context};
+use serde::Deserialize;
+
+const DEMO_CONTENT: &str = include_str!("../examples/demo.json");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoContent {
+    columns: Vec<ColumnForm>,
+    outlets: Vec<OutletForm>,
+    articles: Vec<DemoArticle>,
+}
+
+#[derive(Deserialize)]
+struct DemoArticle {
+    outlet: String,
+    #[serde(flatten)]
+    article: PushArticle,
+}
+
+/// What loading the demo created: each outlet's slug and ingest token.
+pub struct DemoLoaded {
+    pub tokens: Vec<(String, String)>,
+    pub articles: usize,
+}
+
+/// Fills an empty database with the demo content; leaves a database that already has
+/// columns, outlets or articles alone and returns `None`.
+pub async fn load_if_empty(store: &Store) -> anyhow::Result<Option<DemoLoaded>> {
+    let has_content = !store.column_tree().await?.all().is_empty()
+        || !store.list_outlets().await?.is_empty()
+        || store.count_articles(&FeedScope::Site).await? > 0;
+    if has_content {
+        return Ok(None);
+    }
+    let content: DemoContent = serde_json::from_str(DEMO_CONTENT).context("examples/demo.json is malformed")?;
+    for column in content.columns {
+        catalog::add_column(store, column).await?;
+    }
+    let mut tokens = Vec::new();
+    for outlet in content.outlets {
+        let (outlet, token) = catalog::add_outlet(store, outlet).await?;
+        tokens.push((outlet.slug.to_string(), token));
+    }
+    let columns = store.column_tree().await?;
+    let mut articles = 0;
+    for item in content.articles {
+        let outlet = store.outlet_by_slug(&item.outlet).await?;
+        let draft = draft_from_push(item.article, &outlet, &columns)
+            .map_err(|errors| anyhow!("demo article of {} is invalid: {errors}", item.outlet))?;
+        ingest::accept(store, &outlet, &draft).await?;
+        articles += 1;
+    }
+    Ok(Some(DemoLoaded { tokens, articles }))
+}

@@ -1,0 +1,123 @@
+//! Articles: one reposted piece, identified by its normalised original URL.
+
+use super::{Indexing, OriginalUrl, Slug};
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub url: String,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enclosure {
+    pub url: String,
+    pub mime_type: String,
+    pub length: Option<u64>,
+}
+
+/// A validated, sanitised article as an outlet submitted it, before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleDraft {
+    pub original_url: OriginalUrl,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub content_html: Option<String>,
+    pub language: Option<String>,
+    pub tags: Vec<String>,
+    pub rights: Option<String>,
+    pub image: Option<Image>,
+    pub enclosures: Vec<Enclosure>,
+    pub original_published_at: DateTime<Utc>,
+    pub original_updated_at: Option<DateTime<Utc>>,
+    /// Ids of the columns it is reposted under, in the order given (the first is primary).
+    pub column_ids: Vec<i64>,
+}
+
+impl ArticleDraft {
+    /// A digest of everything an outlet controls. Two drafts with the same fingerprint
+    /// are the same version, so a repeated push or poll costs no write.
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = Sha256::new();
+        let mut field = |value: &str| {
+            hasher.update((value.len() as u64).to_le_bytes());
+            hasher.update(value.as_bytes());
+        };
+        field(self.original_url.as_str());
+        field(&self.title);
+        for v in [&self.subtitle, &self.author, &self.summary, &self.content_html, &self.language, &self.rights] {
+            field(v.as_deref().unwrap_or("\u{0}none"));
+        }
+        field(&self.tags.join("\u{1f}"));
+        match &self.image {
+            Some(image) => {
+                field(&image.url);
+                field(image.caption.as_deref().unwrap_or(""));
+            }
+            None => field("\u{0}none"),
+        }
+        for e in &self.enclosures {
+            field(&format!("{} {} {:?}", e.url, e.mime_type, e.length));
+        }
+        field(&self.original_published_at.timestamp_micros().to_string());
+        field(&self.original_updated_at.map(|t| t.timestamp_micros().to_string()).unwrap_or_default());
+        field(&format!("{:?}", self.column_ids));
+        hex::encode(hasher.finalize())
+    }
+}
+
+/// What an article's readers need to know of its outlet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutletRef {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub homepage: String,
+    pub rights: Option<String>,
+    pub indexing: Indexing,
+    pub feed_url: Option<String>,
+}
+
+/// A column an article is reposted under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnRef {
+    pub id: i64,
+    pub slug: Slug,
+    pub title: String,
+}
+
+/// A stored article with its outlet and columns, as every publisher reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: i64,
+    pub outlet: OutletRef,
+    pub original_url: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub content_html: Option<String>,
+    pub language: Option<String>,
+    pub tags: Vec<String>,
+    pub rights: Option<String>,
+    pub image: Option<Image>,
+    pub enclosures: Vec<Enclosure>,
+    pub original_published_at: DateTime<Utc>,
+    pub original_updated_at: Option<DateTime<Utc>>,
+    /// When syndic first accepted it; never moves.
+    pub reposted_at: DateTime<Utc>,
+    /// When its content last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Primary column first.
+    pub columns: Vec<ColumnRef>,
+}
+
+impl Article {
+    /// The article's own rights line, else its outlet's default.
+    pub fn effective_rights(&self) -> Option<&str> {
+        self.rights.as_deref().or(self.outlet.rights.as_deref())
+    }
+}

@@ -1,0 +1,22 @@
+//! The domain model: outlets, columns and articles, and the validated value types
+//! that external input must become before anything else touches it.
+//!
+//! Nothing here knows about HTTP, SQL, XML or JSON wire formats; those layers convert
+//! to and from these types at their edge.
+
+pub mod article;
+pub mod column;
+pub mod errors;
+pub mod original_url;
+pub mod outlet;
+pub mod slug;
+pub mod text;
+pub mod timestamp;
+pub mod token;
+
+pub use article::{Article, ArticleDraft, ColumnRef, Enclosure, Image, OutletRef};
+pub use column::Column;
+pub use errors::FieldErrors;
+pub use original_url::OriginalUrl;
+pub use outlet::{Indexing, Outlet};
+pub use slug::Slug;

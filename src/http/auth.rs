@@ -1,0 +1,45 @@
+//! Bearer-token authentication: the admin token from configuration, and outlets'
+//! ingest tokens, looked up by digest.
+
+use super::{error::ApiError, AppState};
+use crate::domain::{token, Outlet};
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts};
+
+/// Proof that the request carries the admin token.
+pub struct Admin;
+
+/// The outlet whose ingest token the request carries.
+pub struct OutletAuth(pub Outlet);
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(expected) = &state.config.admin_token else {
+            return Err(ApiError::Forbidden(
+                "the admin API is disabled: set SYNDIC_ADMIN_TOKEN (or admin_token in syndic.toml)".into(),
+            ));
+        };
+        match bearer(parts) {
+            Some(given) if token::constant_time_eq(given, expected.expose()) => Ok(Admin),
+            _ => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for OutletAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let given = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let outlet = state.store.outlet_by_token_digest(&token::digest(given)).await?;
+        outlet.map(OutletAuth).ok_or(ApiError::Unauthorized)
+    }
+}

@@ -1,0 +1,64 @@
+//! The HTTP edge: routing, authentication, caching headers and error bodies. Handlers
+//! are thin: they parse the request, call ingest/catalog/store/publish, and shape the
+//! response. Only this module knows about HTTP.
+
+mod admin;
+mod auth;
+mod body;
+mod error;
+mod feeds;
+mod ingest;
+mod pages;
+mod representation;
+mod sitemaps;
+
+pub use error::ApiError;
+
+use crate::config::Config;
+use crate::publish::Site;
+use crate::store::Store;
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub site: Arc<Site>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let site = Site::new(&config.base_url, config.site.clone());
+        AppState { store, site: Arc::new(site), config: Arc::new(config) }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(admin::router())
+        .merge(ingest::router())
+        .merge(feeds::router())
+        .merge(sitemaps::router())
+        .merge(pages::router())
+        .route("/healthz", get(healthz))
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {
+    state.store.ping().await.map_err(|_| ApiError::Unavailable("database unreachable".into()))?;
+    Ok("ok\n")
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then lets
+/// in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

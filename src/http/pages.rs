@@ -1,0 +1,144 @@
+//! HTML pages: home, column, outlet and article pages, and the HTML 404.
+
+use super::representation::{Representation, PAGE_MAX_AGE};
+use super::{error::ApiError, AppState};
+use crate::publish::html::{self, Paging, ARTICLES_PER_PAGE};
+use crate::store::{FeedScope, StoreError};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+const HTML: &str = "text/html; charset=utf-8";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/columns/{slug}", get(column))
+        .route("/outlets/{slug}", get(outlet))
+        .route("/articles/{id}", get(article))
+        .fallback(not_found)
+}
+
+/// What a page handler can fail with: a missing page gets the HTML 404, anything
+/// else the API error.
+enum PageError {
+    NotFound,
+    Api(ApiError),
+}
+
+impl From<StoreError> for PageError {
+    fn from(error: StoreError) -> Self {
+        match ApiError::from(error) {
+            ApiError::NotFound(_) => PageError::NotFound,
+            other => PageError::Api(other),
+        }
+    }
+}
+
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result: Result<Response, PageError> = async {
+        let tree = state.store.column_tree().await?;
+        let latest = state.store.newest_articles(&FeedScope::Site, ARTICLES_PER_PAGE, 0).await?;
+        let body = html::home(&state.site, &tree, &latest);
+        let modified =
+            crate::publish::last_change(&latest, tree.all().iter().map(|c| c.updated_at).max().unwrap_or_default());
+        Ok(page(body, modified, &headers))
+    }
+    .await;
+    finish(&state, result).await
+}
+
+async fn column(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let result: Result<Response, PageError> = async {
+        let page_number = page_number(query.as_deref())?;
+        let tree = state.store.column_tree().await?;
+        let column = tree.by_slug(&slug).ok_or(PageError::NotFound)?;
+        let scope = FeedScope::Columns(tree.subtree_ids(column.id));
+        let (articles, paging) = listing(&state, &scope, page_number).await?;
+        let body = html::column_page(&state.site, &tree, column, &articles, paging);
+        Ok(page(body, crate::publish::last_change(&articles, column.updated_at), &headers))
+    }
+    .await;
+    finish(&state, result).await
+}
+
+async fn outlet(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let result: Result<Response, PageError> = async {
+        let page_number = page_number(query.as_deref())?;
+        let outlet = state.store.outlet_by_slug(&slug).await?;
+        let tree = state.store.column_tree().await?;
+        let (articles, paging) = listing(&state, &FeedScope::Outlet(outlet.id), page_number).await?;
+        let body = html::outlet_page(&state.site, &tree, &outlet, &articles, paging);
+        Ok(page(body, crate::publish::last_change(&articles, outlet.updated_at), &headers))
+    }
+    .await;
+    finish(&state, result).await
+}
+
+async fn article(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let result: Result<Response, PageError> = async {
+        let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+        let article = state.store.article(id).await?.ok_or(PageError::NotFound)?;
+        let tree = state.store.column_tree().await?;
+        let body = html::article_page(&state.site, &tree, &article);
+        Ok(page(body, article.updated_at, &headers))
+    }
+    .await;
+    finish(&state, result).await
+}
+
+async fn not_found(State(state): State<AppState>) -> Response {
+    finish(&state, Err(PageError::NotFound)).await
+}
+
+/// One page of a listing; pages past the last one do not exist.
+async fn listing(
+    state: &AppState,
+    scope: &FeedScope,
+    page_number: i64,
+) -> Result<(Vec<crate::domain::Article>, Paging), PageError> {
+    let total = state.store.count_articles(scope).await?;
+    let paging = Paging::new(page_number, total);
+    if page_number > paging.pages {
+        return Err(PageError::NotFound);
+    }
+    let articles = state.store.newest_articles(scope, ARTICLES_PER_PAGE, (page_number - 1) * ARTICLES_PER_PAGE).await?;
+    Ok((articles, paging))
+}
+
+/// `?page=N` (N ≥ 1); anything else in the query is ignored, a bad page number is a 404.
+fn page_number(query: Option<&str>) -> Result<i64, PageError> {
+    let Some(query) = query else { return Ok(1) };
+    match url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "page") {
+        None => Ok(1),
+        Some((_, v)) => v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or(PageError::NotFound),
+    }
+}
+
+fn page(body: String, modified: chrono::DateTime<chrono::Utc>, headers: &HeaderMap) -> Response {
+    Representation::new(HTML, body, PAGE_MAX_AGE).modified(modified).respond(headers)
+}
+
+/// Turns a page failure into the HTML 404 or the error response.
+async fn finish(state: &AppState, result: Result<Response, PageError>) -> Response {
+    match result {
+        Ok(response) => response,
+        Err(PageError::Api(error)) => error.into_response(),
+        Err(PageError::NotFound) => {
+            let tree = state.store.column_tree().await.unwrap_or_default();
+            (StatusCode::NOT_FOUND, Html(html::not_found(&state.site, &tree))).into_response()
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Responses for everything public and cacheable (feeds, pages, sitemaps): a strong
+//! ETag from the body, Last-Modified, 304 on If-None-Match / If-Modified-Since
+//! (RFC 9110 §13), gzip when the client accepts it, and Cache-Control.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use flate2::write::GzEncoder;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+
+/// Bodies smaller than this are not worth compressing.
+const MIN_GZIP_BYTES: usize = 512;
+/// How long feeds and pages may be reused before revalidation (seconds).
+pub const FEED_MAX_AGE: u32 = 300;
+pub const PAGE_MAX_AGE: u32 = 60;
+
+/// A rendered public document and how it may be cached.
+pub struct Representation {
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub last_modified: Option<DateTime<Utc>>,
+    pub max_age: u32,
+    /// Whether any origin may read it (feeds and read-only JSON).
+    pub cross_origin: bool,
+}
+
+impl Representation {
+    pub fn new(content_type: &'static str, body: impl Into<Vec<u8>>, max_age: u32) -> Self {
+        Representation { content_type, body: body.into(), last_modified: None, max_age, cross_origin: false }
+    }
+
+    pub fn modified(mut self, at: DateTime<Utc>) -> Self {
+        self.last_modified = Some(at);
+        self
+    }
+
+    pub fn cross_origin(mut self) -> Self {
+        self.cross_origin = true;
+        self
+    }
+
+    /// Answers the request whose headers are given: 304, or the body (gzipped if accepted).
+    pub fn respond(self, request: &HeaderMap) -> Response {
+        let gzip = self.body.len() >= MIN_GZIP_BYTES && accepts_gzip(request);
+        let digest = hex::encode(&Sha256::digest(&self.body)[..16]);
+        let etag = if gzip { format!("\"{digest}-gz\"") } else { format!("\"{digest}\"") };
+        let mut headers = HeaderMap::new();
+        insert(&mut headers, header::ETAG, &etag);
+        if let Some(at) = self.last_modified {
+            insert(&mut headers, header::LAST_MODIFIED, &http_date(at));
+        }
+        insert(&mut headers, header::CACHE_CONTROL, &format!("public, max-age={}", self.max_age));
+        insert(&mut headers, header::VARY, "Accept-Encoding");
+        if self.cross_origin {
+            insert(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
+        if not_modified(request, &etag, self.last_modified) {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        insert(&mut headers, header::CONTENT_TYPE, self.content_type);
+        let body = if gzip {
+            insert(&mut headers, header::CONTENT_ENCODING, "gzip");
+            gzip_bytes(&self.body)
+        } else {
+            self.body
+        };
+        (StatusCode::OK, headers, body).into_response()
+    }
+}
+
+fn insert(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
+    }
+}
+
+/// RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since.
+fn not_modified(request: &HeaderMap, etag: &str, last_modified: Option<DateTime<Utc>>) -> bool {
+    if let Some(if_none_match) = request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        return if_none_match
+            .split(',')
+            .map(str::trim)
+            .any(|candidate| candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag);
+    }
+    let since = request
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+    match (since, last_modified) {
+        (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
+        _ => false,
+    }
+}
+
+/// Whether Accept-Encoding allows gzip (explicitly or through `*`) with a non-zero q.
+fn accepts_gzip(request: &HeaderMap) -> bool {
+    let Some(accept) = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mut gzip = None;
+    let mut any = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let coding = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q =
+            pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok())).unwrap_or(1.0);
+        match coding.as_str() {
+            "gzip" | "x-gzip" => gzip = Some(q > 0.0),
+            "*" => any = Some(q > 0.0),
+            _ => {}
+        }
+    }
+    gzip.or(any).unwrap_or(false)
+}
+
+fn gzip_bytes(body: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::default());
+    encoder.write_all(body).expect("writing to memory cannot fail");
+    encoder.finish().expect("writing to memory cannot fail")
+}
+
+/// An HTTP-date (IMF-fixdate), as Last-Modified takes.
+pub fn http_date(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn gzip_is_chosen_only_when_accepted() {
+        assert!(accepts_gzip(&headers(&[("accept-encoding", "br, gzip;q=0.5")])));
+        assert!(!accepts_gzip(&headers(&[("accept-encoding", "gzip;q=0, br")])));
+        assert!(accepts_gzip(&headers(&[("accept-encoding", "*")])));
+        assert!(!accepts_gzip(&headers(&[("accept-encoding", "identity")])));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn if_none_match_takes_precedence_over_if_modified_since() {
+        let modified = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
+        let later = http_date(modified + chrono::Duration::days(1));
+        assert!(not_modified(&headers(&[("if-none-match", "\"a\", W/\"b\"")]), "\"b\"", None));
+        assert!(!not_modified(
+            &headers(&[("if-none-match", "\"x\""), ("if-modified-since", &later)]),
+            "\"b\"",
+            Some(modified)
+        ));
+        assert!(not_modified(&headers(&[("if-modified-since", &later)]), "\"b\"", Some(modified)));
+        assert!(!not_modified(
+            &headers(&[("if-modified-since", &http_date(modified - chrono::Duration::seconds(1)))]),
+            "\"b\"",
+            Some(modified)
+        ));
+    }
+}

@@ -1,0 +1,98 @@
+//! robots.txt and sitemaps: an index, a urlset of the home and column pages, and
+//! article shards by id range. Only pages whose outlet lets our copy be indexed appear.
+
+use super::representation::{Representation, PAGE_MAX_AGE};
+use super::{error::ApiError, AppState};
+use crate::publish::sitemap::{self, Location};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+const XML: &str = "application/xml; charset=utf-8";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(index))
+        .route("/sitemaps/{file}", get(sitemap_file))
+}
+
+async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let body = format!("User-agent: *\nDisallow: /api/\n\nSitemap: {}\n", state.site.sitemap_index_url());
+    Representation::new("text/plain; charset=utf-8", body, PAGE_MAX_AGE).respond(&headers)
+}
+
+async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let span = sitemap::shard_span(&state.site.base_url);
+    let pages = page_locations(&state).await?;
+    let pages_lastmod = pages.iter().filter_map(|p| p.lastmod).max();
+    let mut entries = vec![Location { loc: state.site.sitemap_pages_url(), lastmod: pages_lastmod }];
+    let shards = state.store.sitemap_shards(span).await?;
+    entries.extend(
+        shards.iter().map(|s| Location { loc: state.site.sitemap_shard_url(s.index), lastmod: Some(s.lastmod) }),
+    );
+    let lastmod = entries.iter().filter_map(|e| e.lastmod).max();
+    Ok(xml(sitemap::index(&entries), lastmod, &headers))
+}
+
+async fn sitemap_file(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if file == "pages.xml" {
+        let pages = page_locations(&state).await?;
+        let lastmod = pages.iter().filter_map(|p| p.lastmod).max();
+        return Ok(xml(sitemap::urlset(&pages), lastmod, &headers));
+    }
+    let index: i64 = file
+        .strip_prefix("articles-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 0)
+        .ok_or(ApiError::NotFound("sitemap"))?;
+    let span = sitemap::shard_span(&state.site.base_url);
+    let entries = state.store.sitemap_shard(index, span).await?;
+    if entries.is_empty() {
+        return Err(ApiError::NotFound("sitemap"));
+    }
+    let urls: Vec<Location> = entries
+        .iter()
+        .map(|e| Location { loc: state.site.article_url(e.article_id), lastmod: Some(e.lastmod) })
+        .collect();
+    let lastmod = urls.iter().filter_map(|u| u.lastmod).max();
+    Ok(xml(sitemap::urlset(&urls), lastmod, &headers))
+}
+
+/// The home page and every column page, each dated by the latest change it shows.
+async fn page_locations(state: &AppState) -> Result<Vec<Location>, ApiError> {
+    let tree = state.store.column_tree().await?;
+    let direct: HashMap<i64, DateTime<Utc>> = state.store.column_last_changes().await?;
+    let mut pages = Vec::with_capacity(tree.all().len() + 1);
+    let mut site_latest = tree.all().iter().map(|c| c.updated_at).max();
+    for column in tree.all() {
+        let latest = tree
+            .subtree_ids(column.id)
+            .iter()
+            .filter_map(|id| direct.get(id).copied())
+            .chain([column.updated_at])
+            .max();
+        site_latest = site_latest.max(latest);
+        pages.push(Location { loc: state.site.column_url(column.slug.as_str()), lastmod: latest });
+    }
+    pages.insert(0, Location { loc: state.site.home_url(), lastmod: site_latest });
+    Ok(pages)
+}
+
+fn xml(body: String, lastmod: Option<DateTime<Utc>>, headers: &HeaderMap) -> Response {
+    let representation = Representation::new(XML, body, PAGE_MAX_AGE);
+    match lastmod {
+        Some(at) => representation.modified(at),
+        None => representation,
+    }
+    .respond(headers)
+}

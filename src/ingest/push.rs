@@ -1,0 +1,246 @@
+//! The push format: the JSON an outlet POSTs to `/api/v1/articles`, and its validation
+//! into an `ArticleDraft`. Every problem is reported against the field that caused it.
+
+use super::sanitize;
+use crate::domain::column::ColumnTree;
+use crate::domain::errors::FieldErrors;
+use crate::domain::text::{http_url, language_tag, optional_text};
+use crate::domain::timestamp::parse_timestamp;
+use crate::domain::{ArticleDraft, Enclosure, Image, OriginalUrl, Outlet};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Longest title, in characters, after markup is stripped.
+pub const MAX_TITLE_CHARS: usize = 1_000;
+/// Longest subtitle/series line and rights line, in characters.
+pub const MAX_LINE_CHARS: usize = 1_000;
+/// Longest author (byline), in characters.
+pub const MAX_AUTHOR_CHARS: usize = 300;
+/// Longest summary, in characters of HTML.
+pub const MAX_SUMMARY_CHARS: usize = 20_000;
+/// Largest content, in bytes of HTML.
+pub const MAX_CONTENT_BYTES: usize = 1_500_000;
+/// Most columns one article may be reposted under.
+pub const MAX_COLUMNS_PER_ARTICLE: usize = 16;
+/// Most tags per article, and the longest tag in characters.
+pub const MAX_TAGS: usize = 32;
+pub const MAX_TAG_CHARS: usize = 100;
+/// Most enclosures per article.
+pub const MAX_ENCLOSURES: usize = 16;
+
+/// The push body as sent. Every field is optional here so that a missing one is
+/// reported by name rather than as a parse error; unknown fields are collected and
+/// refused, since they are almost always a misspelling.
+#[derive(Debug, Default, Deserialize)]
+pub struct PushArticle {
+    pub original_url: Option<String>,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub content_html: Option<String>,
+    pub original_published_at: Option<String>,
+    pub original_updated_at: Option<String>,
+    pub columns: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub rights: Option<String>,
+    pub image: Option<PushImage>,
+    pub enclosures: Option<Vec<PushEnclosure>>,
+    #[serde(flatten)]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushImage {
+    pub url: String,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushEnclosure {
+    pub url: String,
+    #[serde(rename = "type")]
+    pub mime_type: String,
+    pub length: Option<u64>,
+}
+
+/// Validates and sanitises a pushed article from `outlet` into a draft.
+pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree) -> Result<ArticleDraft, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    for name in input.unknown.keys() {
+        errors.add(name.clone(), "is not a field of an article");
+    }
+    let original_url = errors.check("original_url", OriginalUrl::parse(input.original_url.as_deref().unwrap_or("")));
+    let base = original_url
+        .as_ref()
+        .and_then(|u| url::Url::parse(u.as_str()).ok())
+        .unwrap_or_else(|| url::Url::parse(&outlet.homepage).expect("outlet homepages are validated URLs"));
+
+    let title = errors.check("title", title(input.title.as_deref()));
+    let subtitle = errors.check("subtitle", plain_line(input.subtitle.as_deref(), MAX_LINE_CHARS));
+    let author = errors.check("author", plain_line(input.author.as_deref(), MAX_AUTHOR_CHARS));
+    let rights = errors.check("rights", plain_line(input.rights.as_deref(), MAX_LINE_CHARS));
+    let summary = errors.check("summary", html_field(input.summary.as_deref(), MAX_SUMMARY_CHARS, &base));
+    let content_html = errors.check("content_html", content(input.content_html.as_deref(), &base));
+    let published = errors.check(
+        "original_published_at",
+        parse_timestamp(input.original_published_at.as_deref().unwrap_or(""), outlet.timezone),
+    );
+    let updated = errors.check(
+        "original_updated_at",
+        input.original_updated_at.as_deref().map(|t| parse_timestamp(t, outlet.timezone)).transpose(),
+    );
+    let column_ids = errors.check("columns", column_ids(input.columns.as_deref(), columns));
+    let language = errors.check(
+        "language",
+        input.language.as_deref().map(language_tag).transpose().map(|l| l.or(outlet.language.clone())),
+    );
+    let tags = errors.check("tags", tags(input.tags.unwrap_or_default()));
+    let image = errors.check("image", input.image.map(image).transpose());
+    let enclosures = errors.check("enclosures", enclosures(input.enclosures.unwrap_or_default()));
+    match (
+        original_url,
+        title,
+        subtitle,
+        author,
+        rights,
+        summary,
+        content_html,
+        published,
+        updated,
+        column_ids,
+        language,
+        tags,
+        image,
+        enclosures,
+    ) {
+        (
+            Some(original_url),
+            Some(title),
+            Some(subtitle),
+            Some(author),
+            Some(rights),
+            Some(summary),
+            Some(content_html),
+            Some(original_published_at),
+            Some(original_updated_at),
+            Some(column_ids),
+            Some(language),
+            Some(tags),
+            Some(image),
+            Some(enclosures),
+        ) if errors.is_empty() => Ok(ArticleDraft {
+            original_url,
+            title,
+            subtitle,
+            author,
+            summary,
+            content_html,
+            language,
+            tags,
+            rights,
+            image,
+            enclosures,
+            original_published_at,
+            original_updated_at,
+            column_ids,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn title(value: Option<&str>) -> Result<String, String> {
+    let text = sanitize::plain_text(value.unwrap_or(""));
+    if text.is_empty() {
+        return Err("is required".into());
+    }
+    optional_text(Some(&text), MAX_TITLE_CHARS).map(|t| t.unwrap_or_default())
+}
+
+/// A one-line plain-text field: markup stripped, empty becomes absent.
+fn plain_line(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
+    optional_text(value.map(sanitize::plain_text).as_deref(), max)
+}
+
+fn html_field(value: Option<&str>, max_chars: usize, base: &url::Url) -> Result<Option<String>, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) if v.chars().count() > max_chars => Err(format!("must be at most {max_chars} characters")),
+        Some(v) => Ok(Some(sanitize::html(v, base)).filter(|h| !h.is_empty())),
+    }
+}
+
+fn content(value: Option<&str>, base: &url::Url) -> Result<Option<String>, String> {
+    match value {
+        Some(v) if v.len() > MAX_CONTENT_BYTES => Err(format!("must be at most {MAX_CONTENT_BYTES} bytes")),
+        _ => html_field(value, usize::MAX, base),
+    }
+}
+
+fn column_ids(slugs: Option<&[String]>, columns: &ColumnTree) -> Result<Vec<i64>, String> {
+    let slugs = slugs.unwrap_or_default();
+    if slugs.is_empty() {
+        return Err("must name at least one column".into());
+    }
+    if slugs.len() > MAX_COLUMNS_PER_ARTICLE {
+        return Err(format!("may name at most {MAX_COLUMNS_PER_ARTICLE} columns"));
+    }
+    let mut ids = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        let column = columns.by_slug(slug.trim()).ok_or_else(|| format!("unknown column '{}'", slug.trim()))?;
+        if !ids.contains(&column.id) {
+            ids.push(column.id);
+        }
+    }
+    Ok(ids)
+}
+
+fn tags(raw: Vec<String>) -> Result<Vec<String>, String> {
+    if raw.len() > MAX_TAGS {
+        return Err(format!("may hold at most {MAX_TAGS} tags"));
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for tag in raw {
+        let tag = sanitize::plain_text(&tag);
+        if tag.chars().count() > MAX_TAG_CHARS {
+            return Err(format!("each tag must be at most {MAX_TAG_CHARS} characters"));
+        }
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    Ok(tags)
+}
+
+fn image(raw: PushImage) -> Result<Image, String> {
+    Ok(Image {
+        url: http_url(&raw.url).map_err(|e| format!("url {e}"))?,
+        caption: plain_line(raw.caption.as_deref(), MAX_LINE_CHARS).map_err(|e| format!("caption {e}"))?,
+    })
+}
+
+fn enclosures(raw: Vec<PushEnclosure>) -> Result<Vec<Enclosure>, String> {
+    if raw.len() > MAX_ENCLOSURES {
+        return Err(format!("may hold at most {MAX_ENCLOSURES} enclosures"));
+    }
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mime_type = e.mime_type.trim();
+            let well_formed = mime_type
+                .split_once('/')
+                .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !mime_type.contains(char::is_whitespace));
+            if !well_formed {
+                return Err(format!("[{i}].type '{mime_type}' is not a media type such as 'audio/mpeg'"));
+            }
+            Ok(Enclosure {
+                url: http_url(&e.url).map_err(|err| format!("[{i}].url {err}"))?,
+                mime_type: mime_type.to_owned(),
+                length: e.length,
+            })
+        })
+        .collect()
+}

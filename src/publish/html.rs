@@ -1,0 +1,382 @@
+//! Server-rendered HTML pages (maud templates, compiled and escaped by default): home,
+//! column, outlet and article pages, laid out like the example repost page.
+//!
+//! Only sanitised HTML (article content and summary) is ever inserted unescaped, and the
+//! only `<script>` is JSON-LD with every `<`, `>` and `&` escaped.
+
+use super::labels::{for_language, Labels};
+use super::{rfc3339, FeedFormat, FeedKind, Site};
+use crate::domain::column::ColumnTree;
+use crate::domain::{Article, Column, Indexing, Outlet};
+use chrono::{DateTime, Utc};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use serde_json::json;
+
+/// Articles per listing page.
+pub const ARTICLES_PER_PAGE: i64 = 20;
+/// Length of the plain-text descriptions in meta tags.
+const DESCRIPTION_CHARS: usize = 160;
+
+const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;max-width:50rem;\
+margin:0 auto;padding:0 1rem;line-height:1.7;color:#222}header{border-bottom:3px solid #b22;padding:.5rem 0}\
+header a{color:#b22;text-decoration:none;font-size:1.4rem;font-weight:bold}nav.columns a{margin-right:1rem}\
+.crumbs{color:#666;font-size:.9rem}.series{color:#b22;margin-bottom:0}h1{margin-top:.2rem}\
+.meta{color:#666;font-size:.9rem}ul.list{list-style:none;padding:0}ul.list li{padding:.4rem 0;\
+border-bottom:1px dotted #ccc}ul.list time{color:#888;font-size:.85rem;margin-left:.5rem}\
+.original{border-top:1px solid #ddd;padding-top:.5rem;word-break:break-all}\
+footer{border-top:1px solid #ddd;margin-top:2rem;color:#666;font-size:.85rem;text-align:center}\
+img{max-width:100%;height:auto}figure{margin:1rem 0}";
+
+/// What a page's `<head>` says about it.
+struct Head {
+    title: String,
+    description: String,
+    url: String,
+    /// rel=canonical target; the page itself unless the outlet's agreement says otherwise.
+    canonical: Option<String>,
+    noindex: bool,
+    feeds: Option<FeedKind>,
+    image: Option<String>,
+    og_type: &'static str,
+    json_ld: Option<String>,
+}
+
+impl Head {
+    fn listing(url: String, title: String, description: String, feeds: FeedKind) -> Head {
+        Head {
+            title,
+            description,
+            canonical: Some(url.clone()),
+            url,
+            noindex: false,
+            feeds: Some(feeds),
+            image: None,
+            og_type: "website",
+            json_ld: None,
+        }
+    }
+}
+
+/// One page of a listing, for the pager.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub pages: i64,
+}
+
+impl Paging {
+    pub fn new(page: i64, total: i64) -> Paging {
+        Paging { page, pages: ((total + ARTICLES_PER_PAGE - 1) / ARTICLES_PER_PAGE).max(1) }
+    }
+}
+
+pub fn home(site: &Site, columns: &ColumnTree, latest: &[Article]) -> String {
+    let l = labels(site);
+    let head =
+        Head::listing(site.home_url(), site.config.name.clone(), site.config.description.clone(), FeedKind::Site);
+    let body = html! {
+        section {
+            h2 { (l.columns) }
+            (column_list(site, columns, columns.roots().collect()))
+        }
+        section {
+            h2 { (l.latest) }
+            (article_list(site, latest))
+        }
+    };
+    layout(site, columns, head, body)
+}
+
+pub fn column_page(site: &Site, columns: &ColumnTree, column: &Column, articles: &[Article], paging: Paging) -> String {
+    let l = labels(site);
+    let url = page_url(&site.column_url(column.slug.as_str()), paging.page);
+    let description = column.description.clone().unwrap_or_else(|| column.title.clone());
+    let title = titled(&column.title, paging, l, site);
+    let head = Head::listing(url, title, description, FeedKind::Column(column.slug.to_string()));
+    let children: Vec<&Column> = columns.children(column.id).collect();
+    let body = html! {
+        (breadcrumb(site, columns, column.id, l))
+        h1 { (column.title) }
+        @if let Some(d) = &column.description { p.meta { (d) } }
+        @if !children.is_empty() {
+            section { h2 { (l.sub_columns) } (column_list(site, columns, children)) }
+        }
+        (article_list(site, articles))
+        (pager(&site.column_url(column.slug.as_str()), paging, l))
+        (feed_links(site, &FeedKind::Column(column.slug.to_string()), l))
+    };
+    layout(site, columns, head, body)
+}
+
+pub fn outlet_page(site: &Site, columns: &ColumnTree, outlet: &Outlet, articles: &[Article], paging: Paging) -> String {
+    let l = labels(site);
+    let url = page_url(&site.outlet_url(outlet.slug.as_str()), paging.page);
+    let title = titled(&outlet.name, paging, l, site);
+    let head = Head::listing(
+        url,
+        title,
+        format!("{}: {}", l.outlet_articles, outlet.name),
+        FeedKind::Outlet(outlet.slug.to_string()),
+    );
+    let body = html! {
+        p.crumbs { a href=(site.home_url()) { (l.home) } " › " (outlet.name) }
+        h1 { (outlet.name) }
+        p.meta { a href=(outlet.homepage) rel="nofollow noopener" { (outlet.homepage) } }
+        (article_list(site, articles))
+        (pager(&site.outlet_url(outlet.slug.as_str()), paging, l))
+        (feed_links(site, &FeedKind::Outlet(outlet.slug.to_string()), l))
+    };
+    layout(site, columns, head, body)
+}
+
+pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> String {
+    let l = labels(site);
+    let url = site.article_url(article.id);
+    let outlet = &article.outlet;
+    let primary = article.columns.first();
+    let head = Head {
+        title: format!("{} - {}", article.title, site.config.name),
+        description: super::summary_text(article, DESCRIPTION_CHARS),
+        canonical: match outlet.indexing {
+            Indexing::SelfCanonical => Some(url.clone()),
+            Indexing::Original => Some(article.original_url.clone()),
+            Indexing::Noindex => None,
+        },
+        noindex: outlet.indexing == Indexing::Noindex,
+        feeds: primary.map(|c| FeedKind::Column(c.slug.to_string())),
+        image: article.image.as_ref().map(|i| i.url.clone()),
+        og_type: "article",
+        json_ld: Some(news_article_json_ld(site, article)),
+        url,
+    };
+    let body = html! {
+        @if let Some(column) = primary { (breadcrumb(site, columns, column.id, l)) }
+        article lang=[article.language.as_deref()] {
+            @if let Some(subtitle) = &article.subtitle { p.series { (subtitle) } }
+            h1 { (article.title) }
+            p.meta {
+                (l.reposted) ": " (time(site, article.reposted_at))
+                " " (l.source) ": " a href=(outlet.homepage) rel="nofollow noopener" { (outlet.name) }
+            }
+            p.meta {
+                (l.original_time) ": " (time(site, article.original_published_at))
+                @if let Some(author) = &article.author { " " (l.author) ": " (author) }
+            }
+            @if let Some(image) = &article.image {
+                figure {
+                    img src=(image.url) alt=(image.caption.as_deref().unwrap_or(&article.title));
+                    @if let Some(caption) = &image.caption { figcaption { (caption) } }
+                }
+            }
+            div.content {
+                @match (&article.content_html, &article.summary) {
+                    (Some(content), _) => (PreEscaped(content)),
+                    (None, Some(summary)) => (PreEscaped(summary)),
+                    (None, None) => {},
+                }
+            }
+            @for enclosure in &article.enclosures {
+                p { a href=(enclosure.url) type=(enclosure.mime_type) rel="nofollow noopener" { (enclosure.url) } }
+            }
+            p.original {
+                (l.original_link) ": "
+                a href=(article.original_url) rel="nofollow noopener" { (article.original_url) }
+            }
+            @if let Some(rights) = article.effective_rights() { p.meta { (l.rights) ": " (rights) } }
+        }
+    };
+    layout(site, columns, head, body)
+}
+
+pub fn not_found(site: &Site, columns: &ColumnTree) -> String {
+    let l = labels(site);
+    let head = Head {
+        title: format!("{} - {}", l.not_found, site.config.name),
+        description: l.not_found.to_owned(),
+        url: site.home_url(),
+        canonical: None,
+        noindex: true,
+        feeds: None,
+        image: None,
+        og_type: "website",
+        json_ld: None,
+    };
+    let body = html! { h1 { (l.not_found) } p { a href=(site.home_url()) { (l.home) } } };
+    layout(site, columns, head, body)
+}
+
+fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> String {
+    let l = labels(site);
+    let config = &site.config;
+    html! {
+        (DOCTYPE)
+        html lang=(config.language) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (head.title) }
+                meta name="description" content=(head.description);
+                @if let Some(canonical) = &head.canonical { link rel="canonical" href=(canonical); }
+                @if head.noindex { meta name="robots" content="noindex"; }
+                @if let Some(kind) = &head.feeds {
+                    @for format in FeedFormat::ALL {
+                        link rel="alternate" type=(format.media_type())
+                            title=(format!("{} ({})", head.title, format.label()))
+                            href=(kind.feed_url(site, format));
+                    }
+                }
+                meta property="og:site_name" content=(config.name);
+                meta property="og:type" content=(head.og_type);
+                meta property="og:title" content=(head.title);
+                meta property="og:description" content=(head.description);
+                meta property="og:url" content=(head.url);
+                @if let Some(image) = &head.image { meta property="og:image" content=(image); }
+                @if let Some(data) = &head.json_ld { script type="application/ld+json" { (PreEscaped(data)) } }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    a href=(site.home_url()) { (config.name) }
+                    nav.columns {
+                        a href=(site.home_url()) { (l.home) }
+                        @for column in columns.roots() { a href=(site.column_url(column.slug.as_str())) { (column.title) } }
+                    }
+                }
+                main { (body) }
+                footer {
+                    @if let Some(owner) = &config.owner { p { (owner) } }
+                    @if let Some(copyright) = &config.copyright { p { (copyright) } }
+                    @if let Some(licence) = &config.licence { p { (licence) } }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn breadcrumb(site: &Site, columns: &ColumnTree, column_id: i64, l: &Labels) -> Markup {
+    html! {
+        p.crumbs {
+            a href=(site.home_url()) { (l.home) }
+            @for column in columns.path_to(column_id) {
+                " › " a href=(site.column_url(column.slug.as_str())) { (column.title) }
+            }
+        }
+    }
+}
+
+fn column_list(site: &Site, columns: &ColumnTree, list: Vec<&Column>) -> Markup {
+    html! {
+        ul {
+            @for column in list {
+                li {
+                    a href=(site.column_url(column.slug.as_str())) { (column.title) }
+                    @let children: Vec<&Column> = columns.children(column.id).collect();
+                    @if !children.is_empty() { (column_list(site, columns, children)) }
+                }
+            }
+        }
+    }
+}
+
+fn article_list(site: &Site, articles: &[Article]) -> Markup {
+    let l = labels(site);
+    html! {
+        @if articles.is_empty() { p { (l.empty) } }
+        ul.list {
+            @for article in articles {
+                li {
+                    a href=(site.article_url(article.id)) { (article.title) }
+                    " " span.meta { (article.outlet.name) }
+                    (time(site, article.reposted_at))
+                }
+            }
+        }
+    }
+}
+
+fn pager(base: &str, paging: Paging, l: &Labels) -> Markup {
+    html! {
+        @if paging.pages > 1 {
+            nav.pager {
+                @if paging.page > 1 { a rel="prev" href=(page_url(base, paging.page - 1)) { (l.newer) } " " }
+                (l.page_number(paging.page)) " / " (paging.pages)
+                @if paging.page < paging.pages { " " a rel="next" href=(page_url(base, paging.page + 1)) { (l.older) } }
+            }
+        }
+    }
+}
+
+fn feed_links(site: &Site, kind: &FeedKind, l: &Labels) -> Markup {
+    html! {
+        p.meta {
+            (l.feeds) ":"
+            @for format in FeedFormat::ALL { " " a href=(kind.feed_url(site, format)) { (format.label()) } }
+        }
+    }
+}
+
+/// A time in the site's zone, with the zone shown and the instant machine-readable.
+fn time(site: &Site, t: DateTime<Utc>) -> Markup {
+    let local = t.with_timezone(&site.config.timezone);
+    html! { time datetime=(rfc3339(t)) { (local.format("%Y-%m-%d %H:%M:%S UTC%:z")) } }
+}
+
+fn page_url(base: &str, page: i64) -> String {
+    if page <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}?page={page}")
+    }
+}
+
+fn titled(name: &str, paging: Paging, l: &Labels, site: &Site) -> String {
+    if paging.page > 1 {
+        format!("{name} - {} - {}", l.page_number(paging.page), site.config.name)
+    } else {
+        format!("{name} - {}", site.config.name)
+    }
+}
+
+fn labels(site: &Site) -> &'static Labels {
+    for_language(&site.config.language)
+}
+
+/// schema.org NewsArticle data, escaped so that no value can end the script element.
+fn news_article_json_ld(site: &Site, article: &Article) -> String {
+    let data = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": site.article_url(article.id),
+        "mainEntityOfPage": site.article_url(article.id),
+        "datePublished": rfc3339(article.reposted_at),
+        "dateModified": rfc3339(article.updated_at),
+        "isBasedOn": article.original_url,
+        "sourceOrganization": {"@type": "NewsMediaOrganization", "name": article.outlet.name, "url": article.outlet.homepage},
+        "publisher": {"@type": "Organization", "name": site.config.name, "url": site.home_url()},
+        "author": article.author.as_ref().map(|name| json!({"@type": "Person", "name": name})),
+        "image": article.image.as_ref().map(|i| i.url.clone()),
+        "inLanguage": article.language,
+        "copyrightNotice": article.effective_rights(),
+    });
+    script_safe_json(&data.to_string())
+}
+
+/// Escapes the characters that could close a script element or open a comment in it.
+pub fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let escaped = script_safe_json(r#"{"headline":"</script><script>alert(1)</script>"}"#);
+        assert!(!escaped.contains("</script"));
+        let value: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(value["headline"], "</script><script>alert(1)</script>");
+    }
+}

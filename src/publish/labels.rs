@@ -1,0 +1,78 @@
+//! Page labels in the site's language: Chinese for `zh*`, English otherwise.
+
+/// Every fixed string a page shows.
+#[derive(Debug)]
+pub struct Labels {
+    pub home: &'static str,
+    pub columns: &'static str,
+    pub latest: &'static str,
+    pub sub_columns: &'static str,
+    pub source: &'static str,
+    pub author: &'static str,
+    pub original_time: &'static str,
+    pub reposted: &'static str,
+    pub original_link: &'static str,
+    pub rights: &'static str,
+    pub feeds: &'static str,
+    pub newer: &'static str,
+    pub older: &'static str,
+    pub page: &'static str,
+    pub empty: &'static str,
+    pub not_found: &'static str,
+    pub outlet_articles: &'static str,
+}
+
+const ZH: Labels = Labels {
+    home: "首页",
+    columns: "栏目",
+    latest: "最新转载",
+    sub_columns: "子栏目",
+    source: "来源",
+    author: "作者",
+    original_time: "原文发布时间",
+    reposted: "转载时间",
+    original_link: "原文链接",
+    rights: "版权",
+    feeds: "订阅",
+    newer: "上一页",
+    older: "下一页",
+    page: "第 {} 页",
+    empty: "暂无文章。",
+    not_found: "页面不存在",
+    outlet_articles: "来自该媒体的文章",
+};
+
+const EN: Labels = Labels {
+    home: "Home",
+    columns: "Columns",
+    latest: "Latest",
+    sub_columns: "Sub-columns",
+    source: "Source",
+    author: "Author",
+    original_time: "Originally published",
+    reposted: "Reposted",
+    original_link: "Original",
+    rights: "Rights",
+    feeds: "Feeds",
+    newer: "Newer",
+    older: "Older",
+    page: "Page {}",
+    empty: "No articles yet.",
+    not_found: "Page not found",
+    outlet_articles: "Articles from this outlet",
+};
+
+/// The labels for a BCP 47 language tag.
+pub fn for_language(language: &str) -> &'static Labels {
+    if language.to_ascii_lowercase().starts_with("zh") {
+        &ZH
+    } else {
+        &EN
+    }
+}
+
+impl Labels {
+    pub fn page_number(&self, n: i64) -> String {
+        self.page.replace("{}", &n.to_string())
+    }
+}

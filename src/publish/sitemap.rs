@@ -1,0 +1,113 @@
+//! Sitemaps (sitemaps.org 0.9): an index of urlsets, sharded so that no file exceeds
+//! 50,000 URLs or 10 MB uncompressed (Baidu's limit, stricter than Google's 50 MB).
+//!
+//! Article shards are ranges of article ids, so a shard's URL and content stay stable
+//! however the articles' dates cluster (a bulk import lands in one month).
+
+use super::rfc3339;
+use chrono::{DateTime, Utc};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+pub const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+/// The sitemaps.org limit on URLs per file.
+pub const MAX_URLS_PER_FILE: i64 = 50_000;
+/// The strictest engine's limit on uncompressed file size (Baidu: 10 MB).
+pub const MAX_FILE_BYTES: i64 = 10 * 1024 * 1024;
+/// Room kept for the XML declaration and the urlset element.
+const ENVELOPE_BYTES: i64 = 512;
+/// The widest id an article URL can carry, in digits.
+const MAX_ID_DIGITS: i64 = 19;
+
+/// One `<url>` or `<sitemap>` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    pub loc: String,
+    pub lastmod: Option<DateTime<Utc>>,
+}
+
+/// How many article ids one shard spans, so that a full shard stays within both limits
+/// for this base URL (the longest article URL is the base plus `/articles/` and an id).
+pub fn shard_span(base_url: &str) -> i64 {
+    let escaped_base = escaped_len(base_url);
+    let entry = "<url><loc></loc><lastmod>2000-01-01T00:00:00Z</lastmod></url>\n".len() as i64
+        + escaped_base
+        + "/articles/".len() as i64
+        + MAX_ID_DIGITS;
+    MAX_URLS_PER_FILE.min((MAX_FILE_BYTES - ENVELOPE_BYTES) / entry)
+}
+
+fn escaped_len(text: &str) -> i64 {
+    text.chars()
+        .map(|c| match c {
+            '&' => 5,
+            '<' | '>' => 4,
+            '"' | '\'' => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>() as i64
+}
+
+/// A `<sitemapindex>` listing the given sitemaps.
+pub fn index(sitemaps: &[Location]) -> String {
+    document("sitemapindex", "sitemap", sitemaps)
+}
+
+/// A `<urlset>` listing the given pages.
+pub fn urlset(urls: &[Location]) -> String {
+    document("urlset", "url", urls)
+}
+
+fn document(root: &str, entry: &str, locations: &[Location]) -> String {
+    let mut writer = Writer::new(Vec::with_capacity(128 + locations.len() * 120));
+    let result: std::io::Result<()> = (|| {
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        writer.write_event(Event::Start(BytesStart::new(root).with_attributes([("xmlns", SITEMAP_NS)])))?;
+        writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        for location in locations {
+            writer.write_event(Event::Start(BytesStart::new(entry)))?;
+            text_element(&mut writer, "loc", &location.loc)?;
+            if let Some(lastmod) = location.lastmod {
+                text_element(&mut writer, "lastmod", &rfc3339(lastmod))?;
+            }
+            writer.write_event(Event::End(BytesEnd::new(entry)))?;
+            writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        }
+        writer.write_event(Event::End(BytesEnd::new(root)))?;
+        writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        Ok(())
+    })();
+    result.expect("writing XML into memory cannot fail");
+    String::from_utf8(writer.into_inner()).expect("the writer emits UTF-8")
+}
+
+fn text_element(writer: &mut Writer<Vec<u8>>, name: &str, text: &str) -> std::io::Result<()> {
+    writer.write_event(Event::Start(BytesStart::new(name)))?;
+    writer.write_event(Event::Text(BytesText::new(text)))?;
+    writer.write_event(Event::End(BytesEnd::new(name)))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_shard_of_the_longest_urls_fits_both_limits() {
+        for base in ["http://127.0.0.1:8080", &format!("https://{}.example.cn", "x".repeat(150))] {
+            let span = shard_span(base);
+            assert!(span <= MAX_URLS_PER_FILE);
+            let urls: Vec<Location> = (0..span)
+                .map(|i| Location { loc: format!("{base}/articles/{}", i64::MAX - i), lastmod: Some(Utc::now()) })
+                .collect();
+            assert!(urlset(&urls).len() as i64 <= MAX_FILE_BYTES, "{base}");
+        }
+    }
+
+    #[test]
+    fn locations_are_escaped() {
+        let xml = urlset(&[Location { loc: "https://x.cn/a?b=1&c=2".into(), lastmod: None }]);
+        assert!(xml.contains("<loc>https://x.cn/a?b=1&amp;c=2</loc>"), "{xml}");
+    }
+}

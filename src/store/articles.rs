@@ -1,0 +1,399 @@
+//! Queries on articles: the idempotent upsert every ingest path ends in, and the
+//! newest-first listings, single reads and sitemap shards the publishers read.
+
+use super::{from_micros, now_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
+use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// How many times an upsert that lost a race with a concurrent insert starts over.
+const UPSERT_ATTEMPTS: usize = 3;
+
+const ARTICLE_FIELDS: &str = "a.id, a.original_url, a.title, a.subtitle, a.author, a.summary, \
+    a.content_html, a.language, a.tags, a.rights, a.image_url, a.image_caption, a.enclosures, \
+    a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
+    o.id AS outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.homepage AS outlet_homepage, \
+    o.rights AS outlet_rights, o.indexing AS outlet_indexing, o.feed_url AS outlet_feed_url";
+
+/// Which articles a listing covers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedScope {
+    /// Every article.
+    Site,
+    /// Articles in any of these columns (a column and its sub-columns).
+    Columns(Vec<i64>),
+    /// One outlet's articles.
+    Outlet(i64),
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    Created(ArticleStamp),
+    Updated(ArticleStamp),
+    Unchanged(ArticleStamp),
+    /// The URL is already another outlet's article; nothing was written.
+    OwnedByOtherOutlet,
+}
+
+/// Identity and times of a stored article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleStamp {
+    pub id: i64,
+    pub reposted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One sitemap shard: article ids in `[index * span, (index + 1) * span)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SitemapShard {
+    pub index: i64,
+    pub lastmod: DateTime<Utc>,
+}
+
+/// One URL of a sitemap shard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SitemapEntry {
+    pub article_id: i64,
+    pub lastmod: DateTime<Utc>,
+}
+
+impl Store {
+    /// Creates the article, or updates it when its content changed, or does nothing when
+    /// it did not. `reposted_at` is set once, at creation, and never moves.
+    pub async fn upsert_article(&self, outlet_id: i64, draft: &ArticleDraft) -> Result<UpsertOutcome, StoreError> {
+        let fingerprint = draft.fingerprint();
+        for _ in 0..UPSERT_ATTEMPTS {
+            let existing = sqlx::query(
+                "SELECT id, outlet_id, fingerprint, reposted_at, updated_at FROM articles WHERE original_url = $1",
+            )
+            .bind(draft.original_url.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+            let outcome = match existing {
+                None => self.insert_article(outlet_id, draft, &fingerprint).await?,
+                Some(row) => {
+                    let stamp = ArticleStamp {
+                        id: row.try_get("id")?,
+                        reposted_at: time_at(&row, "reposted_at")?,
+                        updated_at: time_at(&row, "updated_at")?,
+                    };
+                    if row.try_get::<i64, _>("outlet_id")? != outlet_id {
+                        Some(UpsertOutcome::OwnedByOtherOutlet)
+                    } else if row.try_get::<String, _>("fingerprint")? == fingerprint {
+                        Some(UpsertOutcome::Unchanged(stamp))
+                    } else {
+                        Some(self.update_article(stamp, draft, &fingerprint).await?)
+                    }
+                }
+            };
+            if let Some(outcome) = outcome {
+                return Ok(outcome);
+            }
+        }
+        Err(StoreError::Conflict(format!("article '{}' is being written concurrently; try again", draft.original_url)))
+    }
+
+    /// Inserts a new article; `None` when a concurrent insert of the same URL won.
+    async fn insert_article(
+        &self,
+        outlet_id: i64,
+        draft: &ArticleDraft,
+        fingerprint: &str,
+    ) -> Result<Option<UpsertOutcome>, StoreError> {
+        let now = now_micros();
+        let mut tx = self.pool.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
+                language, tags, rights, image_url, image_caption, enclosures, original_published_at,
+                original_updated_at, reposted_at, updated_at, fingerprint)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+             ON CONFLICT (original_url) DO NOTHING RETURNING id",
+        )
+        .bind(outlet_id)
+        .bind(draft.original_url.as_str())
+        .bind(&draft.title)
+        .bind(draft.subtitle.as_deref())
+        .bind(draft.author.as_deref())
+        .bind(draft.summary.as_deref())
+        .bind(draft.content_html.as_deref())
+        .bind(draft.language.as_deref())
+        .bind(tags_json(&draft.tags))
+        .bind(draft.rights.as_deref())
+        .bind(draft.image.as_ref().map(|i| i.url.as_str()))
+        .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+        .bind(enclosures_json(&draft.enclosures))
+        .bind(to_micros(draft.original_published_at))
+        .bind(draft.original_updated_at.map(to_micros))
+        .bind(now)
+        .bind(fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        replace_columns(&mut tx, id, &draft.column_ids).await?;
+        tx.commit().await?;
+        let stamp = ArticleStamp { id, reposted_at: from_micros(now), updated_at: from_micros(now) };
+        Ok(Some(UpsertOutcome::Created(stamp)))
+    }
+
+    async fn update_article(
+        &self,
+        stamp: ArticleStamp,
+        draft: &ArticleDraft,
+        fingerprint: &str,
+    ) -> Result<UpsertOutcome, StoreError> {
+        let now = now_micros();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE articles SET title = $2, subtitle = $3, author = $4, summary = $5, content_html = $6,
+                language = $7, tags = $8, rights = $9, image_url = $10, image_caption = $11,
+                enclosures = $12, original_published_at = $13, original_updated_at = $14,
+                updated_at = $15, fingerprint = $16
+             WHERE id = $1",
+        )
+        .bind(stamp.id)
+        .bind(&draft.title)
+        .bind(draft.subtitle.as_deref())
+        .bind(draft.author.as_deref())
+        .bind(draft.summary.as_deref())
+        .bind(draft.content_html.as_deref())
+        .bind(draft.language.as_deref())
+        .bind(tags_json(&draft.tags))
+        .bind(draft.rights.as_deref())
+        .bind(draft.image.as_ref().map(|i| i.url.as_str()))
+        .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+        .bind(enclosures_json(&draft.enclosures))
+        .bind(to_micros(draft.original_published_at))
+        .bind(draft.original_updated_at.map(to_micros))
+        .bind(now)
+        .bind(fingerprint)
+        .execute(&mut *tx)
+        .await?;
+        replace_columns(&mut tx, stamp.id, &draft.column_ids).await?;
+        tx.commit().await?;
+        Ok(UpsertOutcome::Updated(ArticleStamp { updated_at: from_micros(now), ..stamp }))
+    }
+
+    pub async fn article(&self, id: i64) -> Result<Option<Article>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut articles = vec![article_from_row(&row)?];
+        self.attach_columns(&mut articles).await?;
+        Ok(articles.pop())
+    }
+
+    /// The newest articles of a scope by repost time, `offset` skipped.
+    pub async fn newest_articles(
+        &self,
+        scope: &FeedScope,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Article>, StoreError> {
+        let (filter, ids) = scope_filter(scope, 3);
+        let sql = format!(
+            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1 OFFSET $2"
+        );
+        let mut query = sqlx::query(&sql).bind(limit).bind(offset);
+        for id in ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+        self.attach_columns(&mut articles).await?;
+        Ok(articles)
+    }
+
+    pub async fn count_articles(&self, scope: &FeedScope) -> Result<i64, StoreError> {
+        let (filter, ids) = scope_filter(scope, 1);
+        let sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
+        let mut query = sqlx::query_scalar(&sql);
+        for id in ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_one(&self.pool).await?)
+    }
+
+    /// The latest change to any article of each column that has articles (direct members only).
+    pub async fn column_last_changes(&self) -> Result<HashMap<i64, DateTime<Utc>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT ac.column_id, MAX(a.updated_at) AS changed FROM article_columns ac
+             JOIN articles a ON a.id = ac.article_id GROUP BY ac.column_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("column_id")?, time_at(r, "changed")?))).collect()
+    }
+
+    /// Non-empty sitemap shards of `span` ids each, over the articles whose outlet lets
+    /// our copy be indexed. A shard's lastmod covers outlet changes too (an indexing
+    /// policy change alters which URLs it lists).
+    pub async fn sitemap_shards(&self, span: i64) -> Result<Vec<SitemapShard>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id / $1 AS shard, MAX(a.updated_at) AS article_change, MAX(o.updated_at) AS outlet_change
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE o.indexing = $2 GROUP BY shard ORDER BY shard",
+        )
+        .bind(span)
+        .bind(Indexing::SelfCanonical.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SitemapShard {
+                    index: r.try_get("shard")?,
+                    lastmod: time_at(r, "article_change")?.max(time_at(r, "outlet_change")?),
+                })
+            })
+            .collect()
+    }
+
+    /// The indexable articles of one shard, by id.
+    pub async fn sitemap_shard(&self, index: i64, span: i64) -> Result<Vec<SitemapEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.updated_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 ORDER BY a.id",
+        )
+        .bind(index * span)
+        .bind((index + 1) * span)
+        .bind(Indexing::SelfCanonical.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(SitemapEntry { article_id: r.try_get("id")?, lastmod: time_at(r, "updated_at")? }))
+            .collect()
+    }
+
+    /// Fills in each article's columns, primary first, with one query for the whole page.
+    async fn attach_columns(&self, articles: &mut [Article]) -> Result<(), StoreError> {
+        if articles.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT ac.article_id, c.id, c.slug, c.title FROM article_columns ac
+             JOIN columns c ON c.id = ac.column_id
+             WHERE ac.article_id IN ({}) ORDER BY ac.article_id, ac.position",
+            placeholders(1, articles.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for article in articles.iter() {
+            query = query.bind(article.id);
+        }
+        let mut by_article: HashMap<i64, Vec<ColumnRef>> = HashMap::new();
+        for row in query.fetch_all(&self.pool).await? {
+            let slug: String = row.try_get("slug")?;
+            by_article.entry(row.try_get("article_id")?).or_default().push(ColumnRef {
+                id: row.try_get("id")?,
+                slug: Slug::parse(&slug).map_err(|e| StoreError::Corrupt(format!("column slug '{slug}': {e}")))?,
+                title: row.try_get("title")?,
+            });
+        }
+        for article in articles {
+            article.columns = by_article.remove(&article.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+}
+
+/// The WHERE clause of a scope and the ids it binds, numbered from `first`.
+fn scope_filter(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
+    match scope {
+        FeedScope::Site => ("1 = 1".into(), vec![]),
+        FeedScope::Outlet(id) => (format!("a.outlet_id = ${first}"), vec![*id]),
+        FeedScope::Columns(ids) if ids.is_empty() => ("1 = 0".into(), vec![]),
+        FeedScope::Columns(ids) => (
+            format!(
+                "a.id IN (SELECT article_id FROM article_columns WHERE column_id IN ({}))",
+                placeholders(first, ids.len())
+            ),
+            ids.clone(),
+        ),
+    }
+}
+
+async fn replace_columns(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    article_id: i64,
+    column_ids: &[i64],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
+    for (position, column_id) in column_ids.iter().enumerate() {
+        sqlx::query("INSERT INTO article_columns (article_id, column_id, position) VALUES ($1, $2, $3)")
+            .bind(article_id)
+            .bind(column_id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn tags_json(tags: &[String]) -> String {
+    Value::from(tags).to_string()
+}
+
+fn enclosures_json(enclosures: &[Enclosure]) -> String {
+    let list: Vec<Value> =
+        enclosures.iter().map(|e| json!({"url": e.url, "type": e.mime_type, "length": e.length})).collect();
+    Value::from(list).to_string()
+}
+
+fn parse_tags(raw: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(format!("tags: {e}")))
+}
+
+fn parse_enclosures(raw: &str) -> Result<Vec<Enclosure>, StoreError> {
+    let list: Vec<Value> = serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(format!("enclosures: {e}")))?;
+    Ok(list
+        .iter()
+        .map(|v| Enclosure {
+            url: v["url"].as_str().unwrap_or_default().to_owned(),
+            mime_type: v["type"].as_str().unwrap_or_default().to_owned(),
+            length: v["length"].as_u64(),
+        })
+        .collect())
+}
+
+fn article_from_row(row: &AnyRow) -> Result<Article, StoreError> {
+    let outlet_slug: String = row.try_get("outlet_slug")?;
+    let indexing: String = row.try_get("outlet_indexing")?;
+    let image_url: Option<String> = row.try_get("image_url")?;
+    Ok(Article {
+        id: row.try_get("id")?,
+        outlet: OutletRef {
+            id: row.try_get("outlet_id")?,
+            slug: Slug::parse(&outlet_slug).map_err(StoreError::Corrupt)?,
+            name: row.try_get("outlet_name")?,
+            homepage: row.try_get("outlet_homepage")?,
+            rights: row.try_get("outlet_rights")?,
+            indexing: Indexing::parse(&indexing).map_err(StoreError::Corrupt)?,
+            feed_url: row.try_get("outlet_feed_url")?,
+        },
+        original_url: row.try_get("original_url")?,
+        title: row.try_get("title")?,
+        subtitle: row.try_get("subtitle")?,
+        author: row.try_get("author")?,
+        summary: row.try_get("summary")?,
+        content_html: row.try_get("content_html")?,
+        language: row.try_get("language")?,
+        tags: parse_tags(&row.try_get::<String, _>("tags")?)?,
+        rights: row.try_get("rights")?,
+        image: image_url.map(|url| Image { url, caption: row.try_get("image_caption").ok().flatten() }),
+        enclosures: parse_enclosures(&row.try_get::<String, _>("enclosures")?)?,
+        original_published_at: time_at(row, "original_published_at")?,
+        original_updated_at: optional_time_at(row, "original_updated_at")?,
+        reposted_at: time_at(row, "reposted_at")?,
+        updated_at: time_at(row, "updated_at")?,
+        columns: Vec::new(),
+    })
+}

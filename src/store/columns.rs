@@ -1,0 +1,103 @@
+//! Queries on the column tree.
+
+use super::{conflict_on_unique, now_micros, time_at, Store, StoreError};
+use crate::domain::column::{Column, ColumnTree, NewColumn};
+use crate::domain::Slug;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const COLUMN_FIELDS: &str = "id, slug, title, description, parent_id, created_at, updated_at";
+
+/// The changes a column edit applies; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct ColumnChanges {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub parent_id: Option<Option<i64>>,
+}
+
+impl Store {
+    pub async fn insert_column(&self, column: &NewColumn) -> Result<Column, StoreError> {
+        let now = now_micros();
+        let row = sqlx::query(&format!(
+            "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMN_FIELDS}"
+        ))
+        .bind(column.slug.as_str())
+        .bind(&column.title)
+        .bind(column.description.as_deref())
+        .bind(column.parent_id)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| conflict_on_unique(e, || format!("column '{}' already exists", column.slug)))?;
+        column_from_row(&row)
+    }
+
+    /// Every column, parents before children where ids allow, as a tree.
+    pub async fn column_tree(&self) -> Result<ColumnTree, StoreError> {
+        let rows =
+            sqlx::query(&format!("SELECT {COLUMN_FIELDS} FROM columns ORDER BY id")).fetch_all(&self.pool).await?;
+        let columns = rows.iter().map(column_from_row).collect::<Result<_, _>>()?;
+        Ok(ColumnTree::new(columns))
+    }
+
+    pub async fn update_column(&self, id: i64, changes: &ColumnChanges) -> Result<Column, StoreError> {
+        let row = sqlx::query(&format!(
+            "UPDATE columns SET
+                title = COALESCE($2, title),
+                description = CASE WHEN $3 = 1 THEN $4 ELSE description END,
+                parent_id = CASE WHEN $5 = 1 THEN $6 ELSE parent_id END,
+                updated_at = $7
+             WHERE id = $1 RETURNING {COLUMN_FIELDS}"
+        ))
+        .bind(id)
+        .bind(changes.title.as_deref())
+        .bind(i64::from(changes.description.is_some()))
+        .bind(changes.description.clone().flatten())
+        .bind(i64::from(changes.parent_id.is_some()))
+        .bind(changes.parent_id.flatten())
+        .bind(now_micros())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("column"))?;
+        column_from_row(&row)
+    }
+
+    /// Deletes a column that has neither sub-columns nor articles.
+    pub async fn delete_column(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let children: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM columns WHERE parent_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let articles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM article_columns WHERE column_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if children > 0 || articles > 0 {
+            return Err(StoreError::Conflict(format!(
+                "column has {children} sub-column(s) and {articles} article(s); move or remove them first"
+            )));
+        }
+        let deleted = sqlx::query("DELETE FROM columns WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::NotFound("column"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn column_from_row(row: &AnyRow) -> Result<Column, StoreError> {
+    let slug: String = row.try_get("slug")?;
+    Ok(Column {
+        id: row.try_get("id")?,
+        slug: Slug::parse(&slug).map_err(|e| StoreError::Corrupt(format!("column slug '{slug}': {e}")))?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        parent_id: row.try_get("parent_id")?,
+        created_at: time_at(row, "created_at")?,
+        updated_at: time_at(row, "updated_at")?,
+    })
+}

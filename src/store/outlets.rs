@@ -1,0 +1,146 @@
+//! Queries on outlets and their ingest tokens.
+
+use super::{conflict_on_unique, now_micros, time_at, Store, StoreError};
+use crate::domain::outlet::{NewOutlet, Outlet};
+use crate::domain::{Indexing, Slug};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const OUTLET_FIELDS: &str =
+    "id, slug, name, homepage, language, timezone, rights, indexing, feed_url, created_at, updated_at";
+
+/// The changes an outlet edit applies; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct OutletChanges {
+    pub name: Option<String>,
+    pub homepage: Option<String>,
+    pub language: Option<Option<String>>,
+    pub timezone: Option<chrono_tz::Tz>,
+    pub rights: Option<Option<String>>,
+    pub indexing: Option<Indexing>,
+}
+
+impl Store {
+    /// Stores a new outlet together with the digest of its first ingest token.
+    pub async fn insert_outlet(&self, outlet: &NewOutlet, token_digest: &str) -> Result<Outlet, StoreError> {
+        let now = now_micros();
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {OUTLET_FIELDS}"
+        ))
+        .bind(outlet.slug.as_str())
+        .bind(&outlet.name)
+        .bind(&outlet.homepage)
+        .bind(outlet.language.as_deref())
+        .bind(outlet.timezone.name())
+        .bind(outlet.rights.as_deref())
+        .bind(outlet.indexing.as_str())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict_on_unique(e, || format!("outlet '{}' already exists", outlet.slug)))?;
+        let stored = outlet_from_row(&row)?;
+        insert_token(&mut tx, stored.id, token_digest).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// Adds another ingest token to an outlet (rotation keeps the old one until revoked).
+    pub async fn add_outlet_token(&self, outlet_id: i64, token_digest: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_token(&mut tx, outlet_id, token_digest).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_outlets(&self) -> Result<Vec<Outlet>, StoreError> {
+        let rows =
+            sqlx::query(&format!("SELECT {OUTLET_FIELDS} FROM outlets ORDER BY slug")).fetch_all(&self.pool).await?;
+        rows.iter().map(outlet_from_row).collect()
+    }
+
+    pub async fn outlet_by_slug(&self, slug: &str) -> Result<Outlet, StoreError> {
+        let row = sqlx::query(&format!("SELECT {OUTLET_FIELDS} FROM outlets WHERE slug = $1"))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("outlet"))?;
+        outlet_from_row(&row)
+    }
+
+    /// The outlet owning a live (unrevoked) token with this digest.
+    pub async fn outlet_by_token_digest(&self, digest: &str) -> Result<Option<Outlet>, StoreError> {
+        let fields = OUTLET_FIELDS.split(", ").map(|f| format!("o.{f}")).collect::<Vec<_>>().join(", ");
+        let row = sqlx::query(&format!(
+            "SELECT {fields} FROM outlet_tokens t JOIN outlets o ON o.id = t.outlet_id
+             WHERE t.token_digest = $1 AND t.revoked_at IS NULL"
+        ))
+        .bind(digest)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(outlet_from_row).transpose()
+    }
+
+    pub async fn update_outlet(&self, id: i64, changes: &OutletChanges) -> Result<Outlet, StoreError> {
+        let row = sqlx::query(&format!(
+            "UPDATE outlets SET
+                name = COALESCE($2, name),
+                homepage = COALESCE($3, homepage),
+                language = CASE WHEN $4 = 1 THEN $5 ELSE language END,
+                timezone = COALESCE($6, timezone),
+                rights = CASE WHEN $7 = 1 THEN $8 ELSE rights END,
+                indexing = COALESCE($9, indexing),
+                updated_at = $10
+             WHERE id = $1 RETURNING {OUTLET_FIELDS}"
+        ))
+        .bind(id)
+        .bind(changes.name.as_deref())
+        .bind(changes.homepage.as_deref())
+        .bind(i64::from(changes.language.is_some()))
+        .bind(changes.language.clone().flatten())
+        .bind(changes.timezone.map(|tz| tz.name()))
+        .bind(i64::from(changes.rights.is_some()))
+        .bind(changes.rights.clone().flatten())
+        .bind(changes.indexing.map(Indexing::as_str))
+        .bind(now_micros())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("outlet"))?;
+        outlet_from_row(&row)
+    }
+}
+
+async fn insert_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    outlet_id: i64,
+    token_digest: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO outlet_tokens (outlet_id, token_digest, created_at) VALUES ($1, $2, $3)")
+        .bind(outlet_id)
+        .bind(token_digest)
+        .bind(now_micros())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {
+    let slug: String = row.try_get("slug")?;
+    let timezone: String = row.try_get("timezone")?;
+    let indexing: String = row.try_get("indexing")?;
+    let corrupt = |what: &str, e: String| StoreError::Corrupt(format!("outlet '{slug}' {what}: {e}"));
+    Ok(Outlet {
+        id: row.try_get("id")?,
+        slug: Slug::parse(&slug).map_err(|e| corrupt("slug", e))?,
+        name: row.try_get("name")?,
+        homepage: row.try_get("homepage")?,
+        language: row.try_get("language")?,
+        timezone: timezone.parse().map_err(|_| corrupt("timezone", timezone.clone()))?,
+        rights: row.try_get("rights")?,
+        indexing: Indexing::parse(&indexing).map_err(|e| corrupt("indexing", e))?,
+        feed_url: row.try_get("feed_url")?,
+        created_at: time_at(row, "created_at")?,
+        updated_at: time_at(row, "updated_at")?,
+    })
+}
