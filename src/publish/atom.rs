@@ -7,7 +7,7 @@ use atom_syndication::extension::{Extension, ExtensionMap};
 use atom_syndication::{
     Category, Content, Entry, Feed as AtomFeed, FixedDateTime, Generator, Link, Person, Source, Text,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use std::collections::BTreeMap;
 
 /// Renders a feed as an Atom 1.0 document.
@@ -136,6 +136,7 @@ fn link(href: &str, rel: &str, mime_type: Option<&str>) -> Link {
     Link { href: href.to_owned(), rel: rel.to_owned(), mime_type: mime_type.map(str::to_owned), ..Link::default() }
 }
 
+/// Whole seconds, like every other output, so all formats state the same instants.
 fn fixed(t: DateTime<Utc>) -> FixedDateTime {
-    t.fixed_offset()
+    t.with_nanosecond(0).unwrap_or(t).fixed_offset()
 }

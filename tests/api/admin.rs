@@ -1,0 +1,158 @@
+use crate::helpers::{TestApp, ADMIN_TOKEN};
+use crate::stories;
+use serde_json::{json, Value};
+
+stories!(
+    columns_form_a_tree_that_can_be_listed_edited_and_removed,
+    column_errors_name_the_field,
+    a_column_with_articles_or_children_cannot_be_deleted,
+    outlets_get_a_token_once_and_can_be_edited,
+    outlet_errors_name_the_field,
+    the_admin_api_requires_the_admin_token,
+);
+
+async fn columns_form_a_tree_that_can_be_listed_edited_and_removed(app: TestApp) {
+    app.add_column("zhuanti", "专题栏目", None).await;
+    app.add_column("party-96", "庆祝建党96周年", Some("zhuanti")).await;
+    app.add_column("english", "English", None).await;
+
+    let one: Value = app.admin_get("/api/v1/columns/party-96").await.json().await.unwrap();
+    assert_eq!(one["parent"], "zhuanti");
+    assert_eq!(one["feeds"]["rss"], app.url("/columns/party-96/rss.xml"));
+
+    let edited = app
+        .admin_patch(
+            "/api/v1/columns/party-96",
+            json!({"title": "建党96周年", "description": "专题", "parent": "english"}),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    let edited: Value = edited.json().await.unwrap();
+    assert_eq!((edited["title"].as_str(), edited["parent"].as_str()), (Some("建党96周年"), Some("english")));
+
+    let to_root: Value =
+        app.admin_patch("/api/v1/columns/party-96", json!({"parent": null})).await.json().await.unwrap();
+    assert_eq!(to_root["parent"], Value::Null);
+    assert_eq!(to_root["description"], "专题", "fields left out stay as they were");
+
+    let list: Value = app.admin_get("/api/v1/columns").await.json().await.unwrap();
+    assert_eq!(list["columns"].as_array().unwrap().len(), 3);
+
+    assert_eq!(app.admin_delete("/api/v1/columns/english").await.status(), 204);
+    assert_eq!(app.admin_get("/api/v1/columns/english").await.status(), 404);
+}
+
+async fn column_errors_name_the_field(app: TestApp) {
+    app.add_column("zhuanti", "专题栏目", None).await;
+
+    let bad = app.admin_post("/api/v1/columns", json!({"slug": "Bad Slug", "parent": "nope"})).await;
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    for field in ["slug", "title", "parent"] {
+        assert!(body["fields"][field].is_string(), "{field} missing from {body}");
+    }
+
+    let duplicate = app.admin_post("/api/v1/columns", json!({"slug": "zhuanti", "title": "again"})).await;
+    assert_eq!(duplicate.status(), 409);
+
+    app.add_column("child", "Child", Some("zhuanti")).await;
+    let cycle = app.admin_patch("/api/v1/columns/zhuanti", json!({"parent": "child"})).await;
+    assert_eq!(cycle.status(), 422);
+    assert!(cycle.json::<Value>().await.unwrap()["fields"]["parent"].is_string());
+
+    let typo = app.admin_post("/api/v1/columns", json!({"slug": "x", "title": "X", "parnet": "zhuanti"})).await;
+    assert_eq!(typo.status(), 400);
+    assert!(typo.json::<Value>().await.unwrap()["fields"]["parnet"].is_string());
+
+    let not_json = app
+        .client
+        .post(app.url("/api/v1/columns"))
+        .bearer_auth(ADMIN_TOKEN)
+        .header("content-type", "application/json")
+        .body("{\"slug\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+    assert!(not_json.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("JSON"));
+}
+
+async fn a_column_with_articles_or_children_cannot_be_deleted(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let parent = app.admin_delete("/api/v1/columns/zhuanti").await;
+    assert_eq!(parent.status(), 409);
+    assert!(parent.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("sub-column"));
+
+    assert_eq!(app.push(&token, &crate::helpers::example_article()).await.status(), 201);
+    assert_eq!(app.admin_delete("/api/v1/columns/party-96").await.status(), 409);
+    assert_eq!(app.admin_delete("/api/v1/columns/missing").await.status(), 404);
+}
+
+async fn outlets_get_a_token_once_and_can_be_edited(app: TestApp) {
+    let created = app
+        .admin_post(
+            "/api/v1/outlets",
+            json!({"slug": "cjrb", "name": "昌吉日报", "homepage": "http://www.cjxww.cn/",
+                   "language": "zh-CN", "timezone": "Asia/Shanghai", "indexing": "original"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["location"], "/api/v1/outlets/cjrb");
+    let created: Value = created.json().await.unwrap();
+    let token = created["token"].as_str().unwrap();
+    assert!(token.starts_with("syo_") && token.len() == 68, "{token}");
+    assert_eq!(created["indexing"], "original");
+
+    let shown: Value = app.admin_get("/api/v1/outlets/cjrb").await.json().await.unwrap();
+    assert!(shown.get("token").is_none(), "a token is shown only once");
+    assert_eq!(shown["timezone"], "Asia/Shanghai");
+
+    let edited: Value = app
+        .admin_patch("/api/v1/outlets/cjrb", json!({"rights": "版权所有", "indexing": "noindex", "language": null}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((edited["rights"].as_str(), edited["indexing"].as_str()), (Some("版权所有"), Some("noindex")));
+    assert_eq!(edited["language"], Value::Null);
+
+    let second: Value = app.admin_post("/api/v1/outlets/cjrb/tokens", json!({})).await.json().await.unwrap();
+    assert_ne!(second["token"], created["token"]);
+    let list: Value = app.admin_get("/api/v1/outlets").await.json().await.unwrap();
+    assert_eq!(list["outlets"][0]["slug"], "cjrb");
+}
+
+async fn outlet_errors_name_the_field(app: TestApp) {
+    let bad = app
+        .admin_post(
+            "/api/v1/outlets",
+            json!({"slug": "x", "name": "", "homepage": "javascript:alert(1)", "timezone": "Mars/Olympus",
+                   "language": "english!", "indexing": "sometimes"}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    for field in ["name", "homepage", "timezone", "language", "indexing"] {
+        assert!(body["fields"][field].is_string(), "{field} missing from {body}");
+    }
+    app.add_outlet("x", json!({})).await;
+    assert_eq!(
+        app.admin_post("/api/v1/outlets", json!({"slug": "x", "name": "X", "homepage": "https://x.cn/"}))
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(app.admin_patch("/api/v1/outlets/x", json!({"timezone": "Nowhere"})).await.status(), 422);
+    assert_eq!(app.admin_patch("/api/v1/outlets/missing", json!({})).await.status(), 404);
+}
+
+async fn the_admin_api_requires_the_admin_token(app: TestApp) {
+    let anonymous = app.client.get(app.url("/api/v1/columns")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+    let wrong = app.client.get(app.url("/api/v1/columns")).bearer_auth("nope").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let token = app.add_outlet("x", json!({})).await;
+    let outlet_token = app.client.get(app.url("/api/v1/outlets")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(outlet_token.status(), 401, "an outlet token is not an admin token");
+}

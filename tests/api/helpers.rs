@@ -1,0 +1,218 @@
+//! The test application: syndic on a random port against a fresh database of its own
+//! (a SQLite file in a temporary directory, or a PostgreSQL database created for the
+//! test and dropped after it).
+
+use serde_json::{json, Value};
+use std::io::Write;
+use syndic::config::{Config, Secret, SiteConfig};
+use syndic::http::{self, AppState};
+use syndic::store::Store;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+pub const POSTGRES_ENV: &str = "SYNDIC_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub store: Store,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+/// Defines each story twice: on SQLite, and on PostgreSQL when it is configured.
+#[macro_export]
+macro_rules! stories {
+    ($($story:ident),* $(,)?) => {
+        $(
+            mod $story {
+                #[tokio::test]
+                async fn on_sqlite() {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await.unwrap();
+                    super::$story(app).await;
+                }
+
+                #[tokio::test]
+                async fn on_postgres() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$story(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+impl TestApp {
+    /// Starts the app; `None` (after saying so on stderr) when PostgreSQL is wanted but
+    /// not configured.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let (database_url, sqlite_dir, postgres) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("syndic.db").display());
+                (url, Some(dir), None)
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
+                    // Written straight to stderr so the test harness does not swallow it.
+                    let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL variant: {POSTGRES_ENV} is not set");
+                    return None;
+                };
+                let name = format!("syndic_test_{}", hex_id());
+                admin_execute(&admin_url, &format!("CREATE DATABASE {name}")).await;
+                (database_url_for(&admin_url, &name), None, Some((admin_url, name)))
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let base_url = format!("http://{address}");
+        let config = Config {
+            database_url: database_url.clone(),
+            listen: address,
+            base_url: base_url.clone(),
+            admin_token: Some(Secret::new(ADMIN_TOKEN)),
+            feed_items: 50,
+            site: SiteConfig {
+                name: "Test Portal".into(),
+                description: "Reposts for tests".into(),
+                language: "zh-CN".into(),
+                timezone: chrono_tz::Asia::Shanghai,
+                owner: Some("主办:测试".into()),
+                copyright: Some("Copyright © test".into()),
+                licence: Some("新ICP备00000000号".into()),
+            },
+        };
+        let store = Store::connect(&database_url).await.unwrap();
+        store.migrate().await.unwrap();
+        let state = AppState::new(store.clone(), config);
+        tokio::spawn(http::serve(listener, state, std::future::pending()));
+        let client = reqwest::Client::builder().no_gzip().build().unwrap();
+        Some(TestApp { base_url, client, store, _sqlite_dir: sqlite_dir, postgres })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    pub async fn admin_post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.client.post(self.url(path)).bearer_auth(ADMIN_TOKEN).json(&body).send().await.unwrap()
+    }
+
+    pub async fn admin_patch(&self, path: &str, body: Value) -> reqwest::Response {
+        self.client.patch(self.url(path)).bearer_auth(ADMIN_TOKEN).json(&body).send().await.unwrap()
+    }
+
+    pub async fn admin_get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(ADMIN_TOKEN).send().await.unwrap()
+    }
+
+    pub async fn admin_delete(&self, path: &str) -> reqwest::Response {
+        self.client.delete(self.url(path)).bearer_auth(ADMIN_TOKEN).send().await.unwrap()
+    }
+
+    pub async fn add_column(&self, slug: &str, title: &str, parent: Option<&str>) {
+        let response =
+            self.admin_post("/api/v1/columns", json!({"slug": slug, "title": title, "parent": parent})).await;
+        assert_eq!(response.status(), 201, "creating column {slug}: {}", response.text().await.unwrap());
+    }
+
+    /// Creates an outlet and returns its ingest token.
+    pub async fn add_outlet(&self, slug: &str, extra: Value) -> String {
+        let mut body =
+            json!({"slug": slug, "name": format!("Outlet {slug}"), "homepage": format!("https://{slug}.example.cn/")});
+        if let Value::Object(fields) = extra {
+            body.as_object_mut().unwrap().extend(fields);
+        }
+        let response = self.admin_post("/api/v1/outlets", body).await;
+        assert_eq!(response.status(), 201);
+        let created: Value = response.json().await.unwrap();
+        created["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn push(&self, token: &str, article: &Value) -> reqwest::Response {
+        self.client.post(self.url("/api/v1/articles")).bearer_auth(token).json(article).send().await.unwrap()
+    }
+
+    /// The example page's outlet (昌吉日报, Asia/Shanghai) and columns (专题栏目 › 庆祝建党96周年).
+    pub async fn with_example_catalog(&self) -> String {
+        self.add_column("zhuanti", "专题栏目", None).await;
+        self.add_column("party-96", "庆祝建党96周年", Some("zhuanti")).await;
+        self.add_outlet(
+            "cjrb",
+            json!({"name": "昌吉日报", "homepage": "http://www.cjxww.cn/", "language": "zh-CN",
+                   "timezone": "Asia/Shanghai", "rights": "版权归昌吉日报所有"}),
+        )
+        .await
+    }
+}
+
+/// The example page's article as an outlet would push it.
+pub fn example_article() -> Value {
+    json!({
+        "original_url": "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&id=93487&utm_source=wx",
+        "title": "做带领群众奔向幸福生活的“头雁”",
+        "subtitle": "自治州党的建设工作系列报道之二",
+        "author": "郑丽媛",
+        "summary": "阿克喀巴克村在党组织引领下走上幸福路。",
+        "content_html": "<p>昌吉新闻网讯(记者 郑丽媛)六月清晨的木垒县……</p><p>以党组织为旗帜。</p>",
+        "original_published_at": "2018-06-28 11:39:20",
+        "columns": ["party-96"],
+        "tags": ["基层党建"],
+        "image": {"url": "http://www.cjxww.cn/uploads/toutou.jpg", "caption": "阿克喀巴克村"},
+        "enclosures": [{"url": "http://www.cjxww.cn/audio/93487.mp3", "type": "audio/mpeg", "length": 1024}]
+    })
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else { return };
+        // Async work in drop: on a runtime of its own, with a connection of its own (the
+        // test's runtime is blocked here, so its pool cannot be awaited). FORCE ends the
+        // server's connections that are still open.
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async move {
+                admin_execute(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            })
+        })
+        .join()
+        .ok();
+    }
+}
+
+async fn admin_execute(admin_url: &str, sql: &str) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(admin_url).await.expect("PostgreSQL reachable");
+    sqlx::query(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    conn.close().await.ok();
+}
+
+/// The admin URL with its database name replaced.
+fn database_url_for(admin_url: &str, database: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("SYNDIC_TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{database}"));
+    url.to_string()
+}
+
+fn hex_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 8];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}

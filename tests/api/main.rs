@@ -1,0 +1,10 @@
+//! Integration tests: the real HTTP server on a random port against a real database,
+//! each story run on SQLite and on PostgreSQL (when SYNDIC_TEST_POSTGRES_URL is set).
+
+mod helpers;
+
+mod admin;
+mod feeds;
+mod pages;
+mod push;
+mod sitemaps;

@@ -1,0 +1,111 @@
+use crate::helpers::{example_article, TestApp};
+use crate::stories;
+use serde_json::{json, Value};
+
+stories!(
+    the_article_page_is_laid_out_like_the_example_page,
+    the_outlets_indexing_policy_decides_canonical_and_robots,
+    column_pages_have_breadcrumbs_sub_columns_and_pages,
+    missing_pages_get_an_html_404,
+);
+
+async fn the_article_page_is_laid_out_like_the_example_page(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let pushed: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    let page = app.get(&format!("/articles/{}", pushed["id"])).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(page.headers().contains_key("etag") && page.headers().contains_key("last-modified"));
+    let html = page.text().await.unwrap();
+    let url = pushed["url"].as_str().unwrap();
+    for expected in [
+        "<h1>做带领群众奔向幸福生活的“头雁”</h1>",
+        "<p class=\"series\">自治州党的建设工作系列报道之二</p>",
+        ">专题栏目</a> › <a href=\"",
+        ">庆祝建党96周年</a>",
+        "来源: <a href=\"http://www.cjxww.cn/\" rel=\"nofollow noopener\">昌吉日报</a>",
+        "作者: 郑丽媛",
+        "<time datetime=\"2018-06-28T03:39:20Z\">2018-06-28 11:39:20 UTC+08:00</time>",
+        "原文链接: <a href=\"http://www.cjxww.cn/index.php?m=content&amp;c=index&amp;a=show&amp;catid=407&amp;id=93487\"",
+        "昌吉新闻网讯(记者 郑丽媛)",
+        "版权: 版权归昌吉日报所有",
+        "新ICP备00000000号",
+        "<meta property=\"og:type\" content=\"article\">",
+        "<meta property=\"og:image\" content=\"http://www.cjxww.cn/uploads/toutou.jpg\">",
+        "type=\"application/rss+xml\"",
+        "type=\"application/atom+xml\"",
+        "type=\"application/feed+json\"",
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")));
+    assert!(
+        html.contains(&format!("href=\"{}\"", app.url("/columns/party-96/rss.xml"))),
+        "autodiscovery of its column"
+    );
+    assert!(!html.contains("noindex"));
+    let reposted = pushed["reposted_at"].as_str().unwrap();
+    assert!(html.contains(&format!("<time datetime=\"{reposted}\">")), "repost time shown");
+
+    let start = html.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(data["@type"], "NewsArticle");
+    assert_eq!(data["isBasedOn"], "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&id=93487");
+    assert_eq!(data["sourceOrganization"]["name"], "昌吉日报");
+}
+
+async fn the_outlets_indexing_policy_decides_canonical_and_robots(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let pushed: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    let path = format!("/articles/{}", pushed["id"]);
+    let original = "http://www.cjxww.cn/index.php?m=content&amp;c=index&amp;a=show&amp;catid=407&amp;id=93487";
+
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": "original"})).await;
+    let html = app.get_text(&path).await;
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{original}\">")));
+    assert!(!html.contains("name=\"robots\""));
+
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": "noindex"})).await;
+    let html = app.get_text(&path).await;
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(!html.contains("rel=\"canonical\""));
+}
+
+async fn column_pages_have_breadcrumbs_sub_columns_and_pages(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    for n in 0..25 {
+        let mut article = example_article();
+        article["original_url"] = json!(format!("https://cjrb.example.cn/a?id={n}"));
+        article["title"] = json!(format!("第{n}篇"));
+        app.push(&token, &article).await;
+    }
+    let parent = app.get_text("/columns/zhuanti").await;
+    assert!(parent.contains(">庆祝建党96周年</a>"), "sub-column listed");
+    assert!(parent.contains(">第24篇</a>"), "sub-column articles included");
+    assert!(parent.contains("rel=\"next\" href=\"") && parent.contains("/columns/zhuanti?page=2"));
+    assert!(!parent.contains(">第4篇</a>"), "20 per page");
+
+    let second = app.get_text("/columns/zhuanti?page=2").await;
+    assert!(second.contains(">第4篇</a>") && second.contains(">第0篇</a>"));
+    assert!(second.contains("rel=\"prev\""));
+    assert_eq!(app.get("/columns/zhuanti?page=3").await.status(), 404);
+    assert_eq!(app.get("/columns/zhuanti?page=abc").await.status(), 404);
+
+    let child = app.get_text("/columns/party-96").await;
+    assert!(child.contains("<p class=\"crumbs\">") && child.contains(">专题栏目</a> › <a"));
+
+    let home = app.get_text("/").await;
+    assert!(home.contains(">专题栏目</a>") && home.contains(">第24篇</a>"));
+    let outlet = app.get_text("/outlets/cjrb").await;
+    assert!(outlet.contains("<h1>昌吉日报</h1>"));
+}
+
+async fn missing_pages_get_an_html_404(app: TestApp) {
+    app.with_example_catalog().await;
+    for path in ["/articles/999", "/articles/abc", "/columns/nope", "/outlets/nope", "/no/such/page"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(response.text().await.unwrap().contains("页面不存在"), "{path}");
+    }
+}

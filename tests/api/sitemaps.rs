@@ -1,0 +1,52 @@
+use crate::helpers::{example_article, TestApp};
+use crate::stories;
+use serde_json::{json, Value};
+
+stories!(robots_and_the_sitemap_index_point_to_every_indexable_page, sitemaps_leave_out_pages_that_are_not_canonical);
+
+async fn robots_and_the_sitemap_index_point_to_every_indexable_page(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let pushed: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+
+    let robots = app.get("/robots.txt").await;
+    assert_eq!(robots.headers()["content-type"], "text/plain; charset=utf-8");
+    assert!(robots.text().await.unwrap().contains(&format!("Sitemap: {}", app.url("/sitemap.xml"))));
+
+    let index = app.get("/sitemap.xml").await;
+    assert_eq!(index.headers()["content-type"], "application/xml; charset=utf-8");
+    let index = index.text().await.unwrap();
+    assert!(index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    let shard_url = app.url("/sitemaps/articles-0.xml");
+    assert!(index.contains(&format!("<loc>{shard_url}</loc>")), "{index}");
+    assert!(index.contains(&format!("<loc>{}</loc>", app.url("/sitemaps/pages.xml"))));
+
+    let shard = app.get_text("/sitemaps/articles-0.xml").await;
+    let updated = pushed["updated_at"].as_str().unwrap();
+    assert!(
+        shard.contains(&format!(
+            "<url><loc>{}</loc><lastmod>{updated}</lastmod></url>",
+            pushed["url"].as_str().unwrap()
+        )),
+        "{shard}"
+    );
+
+    let pages = app.get_text("/sitemaps/pages.xml").await;
+    for path in ["/", "/columns/zhuanti", "/columns/party-96"] {
+        assert!(pages.contains(&format!("<loc>{}</loc>", app.url(path))), "{path} in {pages}");
+    }
+    assert_eq!(app.get("/sitemaps/articles-7.xml").await.status(), 404);
+    assert_eq!(app.get("/sitemaps/other.xml").await.status(), 404);
+}
+
+async fn sitemaps_leave_out_pages_that_are_not_canonical(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let pushed: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    let page = pushed["url"].as_str().unwrap().to_owned();
+    for policy in ["original", "noindex"] {
+        app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": policy})).await;
+        assert!(!app.get_text("/sitemap.xml").await.contains("articles-0.xml"), "{policy}");
+        assert_eq!(app.get("/sitemaps/articles-0.xml").await.status(), 404, "{policy}");
+    }
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": "self"})).await;
+    assert!(app.get_text("/sitemaps/articles-0.xml").await.contains(&page));
+}
