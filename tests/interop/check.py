@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Interop check: syndic's output read by the tools its consumers use.
+
+Starts `syndic serve --demo` on a fresh database, pushes one more article through the
+API, then checks every feed with Python feedparser (no bozo, attribution present),
+every Atom feed against the RFC 4287 RELAX NG schema (jing), and the sitemap index and
+every sitemap against the sitemaps.org XSDs (xmllint). Prints 'N passed, M failed'.
+
+usage: check.py --binary target/debug/syndic --database-url URL --schemas ../shared/schemas
+"""
+
+import argparse
+import calendar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import feedparser
+
+ADMIN_TOKEN = "interop-admin-token"
+PUSHED_URL = "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&id=99999"
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(url, method="GET", body=None, token=None):
+    request = urllib.request.Request(url, method=method, data=body)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def start_server(binary, database_url, port):
+    env = dict(os.environ, SYNDIC_ADMIN_TOKEN=ADMIN_TOKEN, RUST_LOG="warn")
+    process = subprocess.Popen(
+        [binary, "serve", "--demo", "--database-url", database_url, "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    tokens = {}
+    deadline = time.time() + 60
+    for line in process.stdout:
+        match = re.search(r"ingest token of outlet (\S+): (\S+)", line)
+        if match:
+            tokens[match.group(1)] = match.group(2)
+        if "robots.txt" in line or time.time() > deadline:
+            break
+    base = f"http://127.0.0.1:{port}"
+    while time.time() < deadline:
+        try:
+            if http(base + "/healthz")[0] == 200:
+                return process, base, tokens
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("syndic did not start")
+
+
+def push_article(base, token):
+    article = {
+        "original_url": PUSHED_URL + "&utm_source=interop",
+        "title": "互操作测试:AT&T <和> “引号”",
+        "subtitle": "系列报道之三",
+        "author": "测试记者",
+        "summary": "<p>摘要 &amp; 更多</p>",
+        "content_html": "<p>正文 ]]&gt; 与 <a href=\"/rel\">相对链接</a></p><script>alert(1)</script>",
+        "original_published_at": "2018-07-01 09:30",
+        "columns": ["party-96"],
+        "tags": ["测试"],
+    }
+    status, headers, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+    check("push answers 201", status == 201, f"{status} {body[:200]!r}")
+    return json.loads(body)
+
+
+def feed_paths(base):
+    paths = ["", ]
+    _, _, body = http(base + "/api/v1/columns", token=ADMIN_TOKEN)
+    paths += [f"/columns/{c['slug']}" for c in json.loads(body)["columns"]]
+    _, _, body = http(base + "/api/v1/outlets", token=ADMIN_TOKEN)
+    paths += [f"/outlets/{o['slug']}" for o in json.loads(body)["outlets"]]
+    return paths
+
+
+def check_feeds(base, pushed, workdir):
+    atom_files = []
+    for prefix in feed_paths(base):
+        for name in ["rss.xml", "atom.xml", "feed.json"]:
+            url = f"{base}{prefix}/{name}"
+            status, headers, body = http(url)
+            check(f"{url} answers 200", status == 200, status)
+            if name == "feed.json":
+                check_json_feed(url, body, pushed if prefix in ("/columns/party-96", "/columns/zhuanti", "") else None)
+                continue
+            parsed = feedparser.parse(body, response_headers={"content-type": headers.get("content-type", "")})
+            check(f"{url} parses without bozo", not parsed.bozo, parsed.get("bozo_exception"))
+            check(f"{url} has entries", len(parsed.entries) > 0, "no entries")
+            for entry in parsed.entries:
+                check(f"{url} entry has title, link, id, published",
+                      all(entry.get(k) for k in ["title", "link", "id", "published_parsed"]), entry.get("id"))
+            if name == "atom.xml":
+                path = os.path.join(workdir, f"atom-{len(atom_files)}.xml")
+                with open(path, "wb") as f:
+                    f.write(body)
+                atom_files.append(path)
+            if prefix in ("/columns/party-96", "/columns/zhuanti", ""):
+                check_pushed_entry(url, name, parsed, pushed)
+    return atom_files
+
+
+JSON_FEED_KEYS = {"version", "title", "home_page_url", "feed_url", "description", "user_comment", "next_url",
+                  "icon", "favicon", "authors", "author", "language", "expired", "hubs", "items"}
+JSON_ITEM_KEYS = {"id", "url", "external_url", "title", "content_html", "content_text", "summary", "image",
+                  "banner_image", "date_published", "date_modified", "authors", "author", "tags", "language",
+                  "attachments"}
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def check_json_feed(url, body, pushed):
+    """JSON Feed 1.1 rules from https://www.jsonfeed.org/version/1.1/ (feedparser 6.0 reads no
+    JSON Feed and no maintained Python validator exists, so the spec's rules are checked here)."""
+    feed = json.loads(body)
+    check(f"{url} version", feed.get("version") == "https://jsonfeed.org/version/1.1", feed.get("version"))
+    check(f"{url} title", isinstance(feed.get("title"), str) and feed["title"], feed.get("title"))
+    check(f"{url} feed_url is itself", feed.get("feed_url") == url, feed.get("feed_url"))
+    unknown = [k for k in feed if k not in JSON_FEED_KEYS and not k.startswith("_")]
+    check(f"{url} only known or _extension keys", not unknown, unknown)
+    items = feed.get("items")
+    check(f"{url} has items", isinstance(items, list) and items, "no items")
+    for item in items or []:
+        bad = [k for k in item if k not in JSON_ITEM_KEYS and not k.startswith("_")]
+        check(f"{url} item keys", not bad, bad)
+        check(f"{url} item id is a string", isinstance(item.get("id"), str) and item["id"], item.get("id"))
+        check(f"{url} item has content", isinstance(item.get("content_html"), str), item.get("id"))
+        for key in ("date_published", "date_modified"):
+            check(f"{url} {key} is RFC 3339", RFC3339.match(item.get(key, "")), item.get(key))
+        for author in item.get("authors", []):
+            check(f"{url} author object", isinstance(author.get("name"), str), author)
+        for attachment in item.get("attachments", []):
+            check(f"{url} attachment", isinstance(attachment.get("url"), str)
+                  and isinstance(attachment.get("mime_type"), str), attachment)
+    if pushed:
+        mine = [i for i in items if i.get("url") == pushed["url"]]
+        check(f"{url} lists the pushed article", len(mine) == 1, pushed["url"])
+        if mine:
+            check(f"{url} external_url is the original", mine[0].get("external_url") == PUSHED_URL, mine[0])
+            check(f"{url} date_published is the repost time", mine[0]["date_published"] == pushed["reposted_at"], mine[0])
+
+
+def check_pushed_entry(url, name, parsed, pushed):
+    entries = [e for e in parsed.entries if e.get("link") == pushed["url"]]
+    check(f"{url} lists the pushed article", len(entries) == 1, pushed["url"])
+    if not entries:
+        return
+    entry = entries[0]
+    check(f"{url} title survives escaping", entry.title == "互操作测试:AT&T <和> “引号”", entry.title)
+    reposted = calendar.timegm(time.strptime(pushed["reposted_at"], "%Y-%m-%dT%H:%M:%SZ"))
+    published = calendar.timegm(entry.published_parsed)
+    check(f"{url} published is the repost time", published == reposted, entry.get("published"))
+    check(f"{url} author", entry.get("author") == "测试记者", entry.get("author"))
+    content = " ".join(c.value for c in entry.get("content", []))
+    check(f"{url} content without script", "正文" in content and "<script" not in content.lower(), content[:200])
+    if name == "rss.xml":
+        check(f"{url} source is the outlet", entry.get("source", {}).get("title") == "昌吉日报", entry.get("source"))
+        check(f"{url} original link", entry.get("syndic_originallink") == PUSHED_URL, entry.get("syndic_originallink"))
+    if name == "atom.xml":
+        via = [l.href for l in entry.get("links", []) if l.get("rel") == "via"]
+        check(f"{url} rel=via original", via == [PUSHED_URL], via)
+        check(f"{url} source is the outlet", entry.get("source", {}).get("title") == "昌吉日报", entry.get("source"))
+
+
+def check_atom_schema(files, schemas):
+    result = subprocess.run(["jing", "-c", os.path.join(schemas, "atom.rnc"), *files], capture_output=True, text=True)
+    check(f"{len(files)} Atom feeds valid against RFC 4287 RELAX NG", result.returncode == 0,
+          result.stdout + result.stderr)
+
+
+def xsd_valid(schema, path):
+    result = subprocess.run(["xmllint", "--noout", "--nonet", "--schema", schema, path], capture_output=True, text=True)
+    return result.returncode == 0, result.stderr
+
+
+def check_sitemaps(base, pushed, schemas, workdir):
+    status, headers, robots = http(base + "/robots.txt")
+    check("robots.txt names the sitemap", f"Sitemap: {base}/sitemap.xml".encode() in robots, robots)
+    status, headers, index = http(base + "/sitemap.xml")
+    path = os.path.join(workdir, "sitemap.xml")
+    with open(path, "wb") as f:
+        f.write(index)
+    ok, errors = xsd_valid(os.path.join(schemas, "siteindex.xsd"), path)
+    check("sitemap index valid against siteindex.xsd", ok, errors)
+    locations = re.findall(rb"<loc>([^<]+)</loc>", index)
+    check("sitemap index lists sitemaps", len(locations) >= 2, locations)
+    all_urls = []
+    for n, loc in enumerate(locations):
+        status, headers, body = http(loc.decode())
+        path = os.path.join(workdir, f"urlset-{n}.xml")
+        with open(path, "wb") as f:
+            f.write(body)
+        ok, errors = xsd_valid(os.path.join(schemas, "urlset-with-news.xsd"), path)
+        check(f"{loc.decode()} valid against sitemap.xsd", ok, errors)
+        all_urls += [u.decode() for u in re.findall(rb"<loc>([^<]+)</loc>", body)]
+    check("sitemaps list the pushed article", pushed["url"] in all_urls, pushed["url"])
+    for url in all_urls:
+        status, _, _ = http(url)
+        check(f"sitemap URL {url} answers 200", status == 200, status)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--database-url")
+    parser.add_argument("--schemas", required=True)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        database_url = args.database_url or f"sqlite://{workdir}/interop.db"
+        process, base, tokens = start_server(args.binary, database_url, free_port())
+        try:
+            pushed = push_article(base, tokens["cjrb"])
+            atom_files = check_feeds(base, pushed, workdir)
+            check_atom_schema(atom_files, args.schemas)
+            check_sitemaps(base, pushed, args.schemas, workdir)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    backend = database_url.split(":")[0]
+    print(f"interop ({backend}): {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
