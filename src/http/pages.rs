@@ -99,7 +99,11 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>, headers:
     finish(&state, result).await
 }
 
-async fn not_found(State(state): State<AppState>) -> Response {
+/// Unknown paths: JSON under `/api/`, where clients expect it, the HTML 404 elsewhere.
+async fn not_found(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::NotFound("endpoint").into_response();
+    }
     finish(&state, Err(PageError::NotFound)).await
 }
 

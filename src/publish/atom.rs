@@ -63,7 +63,7 @@ fn entry(site: &Site, article: &Article) -> Entry {
         id: page,
         updated: fixed(article.updated_at),
         published: Some(fixed(article.reposted_at)),
-        authors: article.author.iter().map(|name| Person { name: name.clone(), ..Person::default() }).collect(),
+        authors: vec![Person { name: super::byline(article).to_owned(), ..Person::default() }],
         categories,
         links,
         rights: article.effective_rights().map(|r| Text::plain(r.to_owned())),

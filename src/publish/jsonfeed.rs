@@ -42,9 +42,7 @@ fn item(site: &Site, article: &Article) -> Value {
     }
     item.insert("date_published".into(), json!(rfc3339(article.reposted_at)));
     item.insert("date_modified".into(), json!(rfc3339(article.updated_at)));
-    if let Some(author) = &article.author {
-        item.insert("authors".into(), json!([{"name": author}]));
-    }
+    item.insert("authors".into(), json!([{"name": super::byline(article)}]));
     item.insert("tags".into(), json!(tags));
     if let Some(language) = &article.language {
         item.insert("language".into(), json!(language));

@@ -76,3 +76,16 @@ impl Labels {
         self.page.replace("{}", &n.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_sites_get_chinese_labels_and_others_english() {
+        assert_eq!(for_language("zh-CN").original_link, "原文链接");
+        assert_eq!(for_language("zh-Hant-TW").source, "来源");
+        assert_eq!(for_language("en").original_link, "Original");
+        assert_eq!(for_language("ug").page_number(3), "Page 3");
+    }
+}

@@ -156,6 +156,12 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Who an item is by: its author, else its outlet, so that no item silently inherits the
+/// portal as its author (Atom and JSON Feed fall back to the feed-level author).
+pub fn byline(article: &Article) -> &str {
+    article.author.as_deref().unwrap_or(&article.outlet.name)
+}
+
 /// Plain text for contexts that take no markup (meta descriptions, JSON summaries).
 pub fn summary_text(article: &Article, max_chars: usize) -> String {
     let source = article.summary.as_deref().or(article.content_html.as_deref()).unwrap_or("");

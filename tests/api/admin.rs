@@ -155,4 +155,9 @@ async fn the_admin_api_requires_the_admin_token(app: TestApp) {
     let token = app.add_outlet("x", json!({})).await;
     let outlet_token = app.client.get(app.url("/api/v1/outlets")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(outlet_token.status(), 401, "an outlet token is not an admin token");
+
+    let unknown = app.admin_get("/api/v1/nothing-here").await;
+    assert_eq!(unknown.status(), 404);
+    assert!(unknown.json::<Value>().await.unwrap()["error"].is_string(), "API clients get JSON errors");
+    assert_eq!(app.get_text("/healthz").await, "ok\n");
 }

@@ -1,0 +1,87 @@
+//! The `syndic` binary's catalog commands, run as a user would, against a SQLite file.
+
+use std::process::{Command, Output};
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let database = format!("sqlite://{}", self.dir.path().join("cli.db").display());
+        Command::new(env!("CARGO_BIN_EXE_syndic"))
+            .args(args)
+            .env("SYNDIC_DATABASE_URL", database)
+            .env("RUST_LOG", "warn")
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(!output.status.success(), "{args:?} should fail");
+        String::from_utf8(output.stderr).unwrap()
+    }
+}
+
+#[test]
+fn columns_are_managed_from_the_command_line() {
+    let cli = Cli::new();
+    cli.ok(&["migrate"]);
+    cli.ok(&["column", "add", "--slug", "zhuanti", "--title", "专题栏目"]);
+    cli.ok(&["column", "add", "--slug", "party-96", "--title", "庆祝建党96周年", "--parent", "zhuanti"]);
+    cli.ok(&["column", "add", "--slug", "english", "--title", "English"]);
+    assert_eq!(cli.ok(&["column", "list"]), "zhuanti\t专题栏目\n  party-96\t庆祝建党96周年\nenglish\tEnglish\n");
+
+    cli.ok(&["column", "edit", "party-96", "--parent", "english", "--title", "Party"]);
+    assert!(cli.ok(&["column", "list"]).contains("english\tEnglish\n  party-96\tParty\n"));
+    assert!(cli.fails(&["column", "remove", "english"]).contains("sub-column"));
+    cli.ok(&["column", "edit", "party-96", "--root"]);
+    cli.ok(&["column", "remove", "english"]);
+    assert!(!cli.ok(&["column", "list"]).contains("english"));
+
+    let error = cli.fails(&["column", "add", "--slug", "Bad Slug", "--title", "x"]);
+    assert!(error.contains("slug"), "{error}");
+}
+
+#[test]
+fn outlets_are_managed_from_the_command_line_and_their_token_shown_once() {
+    let cli = Cli::new();
+    let added = cli.ok(&[
+        "outlet",
+        "add",
+        "--slug",
+        "cjrb",
+        "--name",
+        "昌吉日报",
+        "--homepage",
+        "http://www.cjxww.cn/",
+        "--timezone",
+        "Asia/Shanghai",
+        "--indexing",
+        "original",
+    ]);
+    assert!(added.contains("ingest token (shown only now): syo_"), "{added}");
+    let listed = cli.ok(&["outlet", "list"]);
+    assert_eq!(listed, "cjrb\t昌吉日报\thttp://www.cjxww.cn/\tAsia/Shanghai\toriginal\n");
+    assert!(!listed.contains("syo_"));
+
+    cli.ok(&["outlet", "edit", "cjrb", "--indexing", "self", "--rights", "版权所有"]);
+    assert!(cli.ok(&["outlet", "list"]).ends_with("\tself\n"));
+    assert!(cli.ok(&["outlet", "token", "cjrb"]).contains("syo_"));
+
+    let error =
+        cli.fails(&["outlet", "add", "--slug", "x", "--name", "X", "--homepage", "ftp://x", "--timezone", "Mars"]);
+    assert!(error.contains("homepage") && error.contains("timezone"), "{error}");
+}
