@@ -106,32 +106,15 @@ impl Store {
     ) -> Result<Option<UpsertOutcome>, StoreError> {
         let now = now_micros();
         let mut tx = self.pool.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
                 language, tags, rights, image_url, image_caption, enclosures, original_published_at,
                 original_updated_at, reposted_at, updated_at, fingerprint)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
              ON CONFLICT (original_url) DO NOTHING RETURNING id",
         )
-        .bind(outlet_id)
-        .bind(draft.original_url.as_str())
-        .bind(&draft.title)
-        .bind(draft.subtitle.as_deref())
-        .bind(draft.author.as_deref())
-        .bind(draft.summary.as_deref())
-        .bind(draft.content_html.as_deref())
-        .bind(draft.language.as_deref())
-        .bind(tags_json(&draft.tags))
-        .bind(draft.rights.as_deref())
-        .bind(draft.image.as_ref().map(|i| i.url.as_str()))
-        .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
-        .bind(enclosures_json(&draft.enclosures))
-        .bind(to_micros(draft.original_published_at))
-        .bind(draft.original_updated_at.map(to_micros))
-        .bind(now)
-        .bind(fingerprint)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .bind(outlet_id);
+        let id: Option<i64> = bind_content(insert, draft, now, fingerprint).fetch_optional(&mut *tx).await?;
         let Some(id) = id else {
             return Ok(None);
         };
@@ -149,31 +132,15 @@ impl Store {
     ) -> Result<UpsertOutcome, StoreError> {
         let now = now_micros();
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE articles SET title = $2, subtitle = $3, author = $4, summary = $5, content_html = $6,
-                language = $7, tags = $8, rights = $9, image_url = $10, image_caption = $11,
-                enclosures = $12, original_published_at = $13, original_updated_at = $14,
-                updated_at = $15, fingerprint = $16
-             WHERE id = $1",
+        let update = sqlx::query_scalar::<_, i64>(
+            "UPDATE articles SET original_url = $2, title = $3, subtitle = $4, author = $5, summary = $6,
+                content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
+                enclosures = $13, original_published_at = $14, original_updated_at = $15,
+                updated_at = $16, fingerprint = $17
+             WHERE id = $1 RETURNING id",
         )
-        .bind(stamp.id)
-        .bind(&draft.title)
-        .bind(draft.subtitle.as_deref())
-        .bind(draft.author.as_deref())
-        .bind(draft.summary.as_deref())
-        .bind(draft.content_html.as_deref())
-        .bind(draft.language.as_deref())
-        .bind(tags_json(&draft.tags))
-        .bind(draft.rights.as_deref())
-        .bind(draft.image.as_ref().map(|i| i.url.as_str()))
-        .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
-        .bind(enclosures_json(&draft.enclosures))
-        .bind(to_micros(draft.original_published_at))
-        .bind(draft.original_updated_at.map(to_micros))
-        .bind(now)
-        .bind(fingerprint)
-        .execute(&mut *tx)
-        .await?;
+        .bind(stamp.id);
+        bind_content(update, draft, now, fingerprint).fetch_one(&mut *tx).await?;
         replace_columns(&mut tx, stamp.id, &draft.column_ids).await?;
         tx.commit().await?;
         Ok(UpsertOutcome::Updated(ArticleStamp { updated_at: from_micros(now), ..stamp }))
@@ -319,6 +286,33 @@ fn scope_filter(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
             ids.clone(),
         ),
     }
+}
+
+/// Binds `$2`‥`$17` of an insert or update: the draft's fields, the change time and
+/// the fingerprint, in the column order both statements share.
+fn bind_content<'q, O>(
+    query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    draft: &'q ArticleDraft,
+    now: i64,
+    fingerprint: &'q str,
+) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(draft.original_url.as_str())
+        .bind(&draft.title)
+        .bind(draft.subtitle.as_deref())
+        .bind(draft.author.as_deref())
+        .bind(draft.summary.as_deref())
+        .bind(draft.content_html.as_deref())
+        .bind(draft.language.as_deref())
+        .bind(tags_json(&draft.tags))
+        .bind(draft.rights.as_deref())
+        .bind(draft.image.as_ref().map(|i| i.url.as_str()))
+        .bind(draft.image.as_ref().and_then(|i| i.caption.as_deref()))
+        .bind(enclosures_json(&draft.enclosures))
+        .bind(to_micros(draft.original_published_at))
+        .bind(draft.original_updated_at.map(to_micros))
+        .bind(now)
+        .bind(fingerprint)
 }
 
 async fn replace_columns(
