@@ -3,6 +3,8 @@
 //!
 //! This layer must never let unsanitised HTML or an unnormalised URL reach the store.
 
+pub mod feed;
+pub mod items;
 pub mod push;
 pub mod sanitize;
 

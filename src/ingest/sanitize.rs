@@ -7,15 +7,97 @@ use std::sync::OnceLock;
 /// `rel` given to every link in reposted content: we vouch for none of them.
 pub const LINK_REL: &str = "nofollow noopener noreferrer";
 
+/// CSS properties kept in `style` attributes: presentation only (no positioning, no
+/// `url()`-carrying properties). Hidden elements are removed before this filter runs.
+const SAFE_STYLE_PROPERTIES: &[&str] = &[
+    "background-color",
+    "border",
+    "border-collapse",
+    "border-color",
+    "border-style",
+    "border-width",
+    "clear",
+    "color",
+    "direction",
+    "display",
+    "float",
+    "font",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "height",
+    "letter-spacing",
+    "line-height",
+    "margin",
+    "padding",
+    "text-align",
+    "text-decoration",
+    "text-indent",
+    "unicode-bidi",
+    "vertical-align",
+    "white-space",
+    "width",
+];
+
 /// Cleans an HTML fragment: allowlisted elements and attributes only, no scripts or
 /// event handlers, only http(s)/mailto URLs, relative URLs resolved against `base`.
 pub fn html(fragment: &str, base: &url::Url) -> String {
     let mut builder = ammonia::Builder::default();
     builder
+        .add_tags(["audio", "video", "source"])
+        .add_tag_attributes("audio", ["src", "controls"])
+        .add_tag_attributes("video", ["src", "controls", "poster", "width", "height"])
+        .add_tag_attributes("source", ["src", "type"])
+        .add_generic_attributes(["style"])
+        .filter_style_properties(SAFE_STYLE_PROPERTIES.iter().copied().collect())
         .link_rel(Some(LINK_REL))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-    builder.clean(&xml_safe(fragment)).to_string().trim().to_owned()
+    builder.clean(&without_hidden_elements(&xml_safe(fragment))).to_string().trim().to_owned()
+}
+
+/// Removes elements readers cannot see, with their content: that is how injected link
+/// spam hides (`display:none`, `visibility:hidden`, the `hidden` attribute, zero
+/// size or opacity, off-screen positioning). Runs before the allowlist, which would
+/// otherwise drop the `style` that hides them and so reveal the spam.
+pub fn without_hidden_elements(fragment: &str) -> String {
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
+        let hidden = el.has_attribute("hidden") || el.get_attribute("style").is_some_and(|s| hides(&s));
+        if hidden {
+            el.remove();
+        }
+        Ok(())
+    }));
+    // The rewriter only fails on input it cannot tokenise; then nothing of it is trusted.
+    lol_html::rewrite_str(fragment, settings).unwrap_or_default()
+}
+
+/// Whether an inline style makes its element invisible.
+fn hides(style: &str) -> bool {
+    let declarations = style.to_ascii_lowercase();
+    declarations.split(';').any(|declaration| {
+        let Some((property, value)) = declaration.split_once(':') else { return false };
+        let value: String = value.split_whitespace().collect::<Vec<_>>().join(" ").replace("!important", "");
+        let value = value.trim();
+        let zero = matches!(value, "0" | "0px" | "0em" | "0rem" | "0%" | "0pt");
+        let far_off = value.starts_with('-')
+            && value
+                .trim_start_matches('-')
+                .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%')
+                .parse::<f64>()
+                .is_ok_and(|n| n >= 500.0);
+        match property.trim() {
+            "display" => value == "none",
+            "visibility" => value == "hidden" || value == "collapse",
+            "opacity" => value.parse::<f64>().is_ok_and(|o| o == 0.0),
+            "font-size" | "width" | "height" | "max-height" | "max-width" => zero,
+            "left" | "top" | "right" | "text-indent" | "margin-left" | "margin-top" => far_off,
+            "clip" => value.replace(' ', "").starts_with("rect(0"),
+            _ => false,
+        }
+    })
 }
 
 /// Reduces an HTML fragment (or text that may contain markup) to plain text.
@@ -68,6 +150,16 @@ mod tests {
             assert!(!clean.contains(bad), "{bad} survived in {clean}");
         }
         assert!(clean.starts_with("<p>Hi"));
+    }
+
+    #[test]
+    fn hidden_link_spam_goes_with_its_content() {
+        let dirty = r#"<p>新闻</p><div style="display: none"><a href="http://spam.example/">bet365</a></div><span style="POSITION:absolute;LEFT:-9999px">bet365中文</span><p hidden>x</p><span style="font-size:0">casino</span><p style="color:red">可见</p>"#;
+        let clean = html(dirty, &base());
+        for gone in ["spam.example", "bet365", "casino", ">x<"] {
+            assert!(!clean.contains(gone), "{gone} survived in {clean}");
+        }
+        assert!(clean.contains("新闻") && clean.contains("可见"), "{clean}");
     }
 
     #[test]
