@@ -7,38 +7,13 @@ use std::sync::OnceLock;
 /// `rel` given to every link in reposted content: we vouch for none of them.
 pub const LINK_REL: &str = "nofollow noopener noreferrer";
 
-/// CSS properties kept in `style` attributes: presentation only (no positioning, no
-/// `url()`-carrying properties). Hidden elements are removed before this filter runs.
+/// CSS properties kept in `style` attributes: typography and alignment only. Nothing
+/// that can hide, shrink, recolour or move text is kept (`display`, sizes, colours,
+/// margins, positions), so a trick the hidden-element filter misses still shows.
 const SAFE_STYLE_PROPERTIES: &[&str] = &[
-    "background-color",
-    "border",
-    "border-collapse",
-    "border-color",
-    "border-style",
-    "border-width",
-    "clear",
-    "color",
-    "direction",
-    "display",
-    "float",
-    "font",
-    "font-family",
-    "font-size",
-    "font-style",
-    "font-variant",
-    "font-weight",
-    "height",
-    "letter-spacing",
-    "line-height",
-    "margin",
-    "padding",
-    "text-align",
-    "text-decoration",
-    "text-indent",
-    "unicode-bidi",
-    "vertical-align",
+    "border", "border-collapse", "border-style", "clear", "direction", "float", "font-family", "font-style",
+    "font-variant", "font-weight", "padding", "text-align", "text-decoration", "unicode-bidi", "vertical-align",
     "white-space",
-    "width",
 ];
 
 /// Cleans an HTML fragment: allowlisted elements and attributes only, no scripts or
