@@ -203,3 +203,64 @@ fn parent_id(tree: &crate::domain::column::ColumnTree, parent: Option<&str>) -> 
         Some(slug) => tree.by_slug(slug).map(|c| Some(c.id)).ok_or_else(|| format!("unknown column '{slug}'")),
     }
 }
+
+/// A new source as submitted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceForm {
+    /// Slug of the outlet whose feed it is.
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    /// Column slugs its items are reposted under.
+    pub columns: Option<Vec<String>>,
+    pub interval_secs: Option<i64>,
+}
+
+/// Subscribes an outlet's feed into columns.
+pub async fn add_source(store: &Store, form: SourceForm) -> Result<crate::domain::source::Source, CatalogError> {
+    use crate::domain::source::{DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS};
+    let tree = store.column_tree().await?;
+    let mut errors = FieldErrors::new();
+    let outlet = match form.outlet.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => {
+            errors.add("outlet", "is required");
+            None
+        }
+        Some(slug) => match store.outlet_by_slug(slug).await {
+            Ok(outlet) => Some(outlet),
+            Err(StoreError::NotFound(_)) => {
+                errors.add("outlet", format!("unknown outlet '{slug}'"));
+                None
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
+    let url = errors.check("url", http_url(form.url.as_deref().unwrap_or("")));
+    let columns = errors.check("columns", column_ids(&tree, form.columns.as_deref().unwrap_or_default()));
+    let interval = form.interval_secs.unwrap_or(DEFAULT_INTERVAL_SECS);
+    if !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&interval) {
+        errors.add("interval_secs", format!("must be between {MIN_INTERVAL_SECS} and {MAX_INTERVAL_SECS} seconds"));
+    }
+    match (outlet, url, columns) {
+        (Some(outlet), Some(url), Some(columns)) if errors.is_empty() => {
+            let source = store.insert_source(outlet.id, &url, interval, &columns).await?;
+            tracing::info!(source = source.id, outlet = %outlet.slug, url = %source.url, "source added");
+            Ok(source)
+        }
+        _ => Err(errors.into()),
+    }
+}
+
+fn column_ids(tree: &crate::domain::column::ColumnTree, slugs: &[String]) -> Result<Vec<i64>, String> {
+    if slugs.is_empty() {
+        return Err("must name at least one column".into());
+    }
+    let mut ids = Vec::new();
+    for slug in slugs {
+        let column = tree.by_slug(slug.trim()).ok_or_else(|| format!("unknown column '{}'", slug.trim()))?;
+        if !ids.contains(&column.id) {
+            ids.push(column.id);
+        }
+    }
+    Ok(ids)
+}

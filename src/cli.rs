@@ -211,7 +211,9 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
     }
     tracing::info!(listen = %config.listen, base_url = %config.base_url, "syndic is serving");
     let state = AppState::new(store.clone(), config);
+    let scheduler = tokio::spawn(crate::ingest::poll::run_scheduler(store.clone(), state.http_client.clone()));
     http::serve(listener, state, shutdown_signal()).await?;
+    scheduler.abort();
     store.close().await;
     Ok(())
 }

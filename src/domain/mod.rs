@@ -10,6 +10,7 @@ pub mod errors;
 pub mod original_url;
 pub mod outlet;
 pub mod slug;
+pub mod source;
 pub mod text;
 pub mod timestamp;
 pub mod token;

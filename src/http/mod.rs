@@ -11,6 +11,7 @@ mod ingest;
 mod pages;
 mod representation;
 mod sitemaps;
+mod sources;
 
 pub use error::ApiError;
 
@@ -27,12 +28,16 @@ pub struct AppState {
     pub store: Store,
     pub site: Arc<Site>,
     pub config: Arc<Config>,
+    /// The client every outbound fetch (polls) goes through.
+    pub http_client: reqwest::Client,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let site = Site::new(&config.base_url, config.site.clone());
-        AppState { store, site: Arc::new(site), config: Arc::new(config) }
+        let http_client =
+            crate::ingest::poll::http_client(&format!("syndic/{} (+{})", env!("CARGO_PKG_VERSION"), config.base_url));
+        AppState { store, site: Arc::new(site), config: Arc::new(config), http_client }
     }
 }
 
@@ -40,6 +45,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(admin::router())
+        .merge(sources::router())
         .merge(ingest::router())
         .merge(feeds::router())
         .merge(sitemaps::router())

@@ -5,6 +5,7 @@
 
 pub mod feed;
 pub mod items;
+pub mod poll;
 pub mod push;
 pub mod sanitize;
 

@@ -11,8 +11,21 @@ pub const LINK_REL: &str = "nofollow noopener noreferrer";
 /// that can hide, shrink, recolour or move text is kept (`display`, sizes, colours,
 /// margins, positions), so a trick the hidden-element filter misses still shows.
 const SAFE_STYLE_PROPERTIES: &[&str] = &[
-    "border", "border-collapse", "border-style", "clear", "direction", "float", "font-family", "font-style",
-    "font-variant", "font-weight", "padding", "text-align", "text-decoration", "unicode-bidi", "vertical-align",
+    "border",
+    "border-collapse",
+    "border-style",
+    "clear",
+    "direction",
+    "float",
+    "font-family",
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "padding",
+    "text-align",
+    "text-decoration",
+    "unicode-bidi",
+    "vertical-align",
     "white-space",
 ];
 

@@ -75,9 +75,14 @@ impl Store {
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        if children > 0 || articles > 0 {
+        let sources: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM source_columns WHERE column_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if children > 0 || articles > 0 || sources > 0 {
             return Err(StoreError::Conflict(format!(
-                "column has {children} sub-column(s) and {articles} article(s); move or remove them first"
+                "column has {children} sub-column(s), {articles} article(s) and {sources} source(s) routed to it; \
+                 move or remove them first"
             )));
         }
         let deleted = sqlx::query("DELETE FROM columns WHERE id = $1").bind(id).execute(&mut *tx).await?;

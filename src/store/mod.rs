@@ -9,6 +9,7 @@
 mod articles;
 pub mod columns;
 pub mod outlets;
+pub mod sources;
 
 pub use articles::{ArticleStamp, FeedScope, SitemapEntry, SitemapShard, UpsertOutcome};
 

@@ -8,3 +8,4 @@ mod feeds;
 mod pages;
 mod push;
 mod sitemaps;
+mod sources;

@@ -96,6 +96,14 @@ fn rebase(outer: Option<&Url>, e: &Element) -> Option<Url> {
     }
 }
 
+/// The base an `xml:base` on `e` (or an ancestor, given as `outer`) declares, if any.
+fn declared_base(outer: Option<&Url>, document: Option<&Url>, e: &Element) -> Option<Url> {
+    match e.attr_ns(XML_NS, "base") {
+        Some(_) => rebase(outer.or(document), e),
+        None => outer.cloned(),
+    }
+}
+
 /// Makes `href` absolute against `base` when it can; keeps it as given otherwise.
 fn absolute(base: Option<&Url>, href: &str) -> String {
     let href = href.trim();
@@ -124,7 +132,8 @@ fn rss_html(e: &Element) -> Option<Text> {
 fn rss(root: &Element, context: &Context) -> ParsedFeed {
     let document = context.document_url.as_ref();
     let channel = if root.name == "channel" { root } else { rss_child(root, "channel").unwrap_or(root) };
-    let explicit = rebase(rebase(document, root).as_ref(), channel);
+    // Only xml:base counts as explicit; without it the site link, then the feed URL.
+    let explicit = declared_base(declared_base(None, document, root).as_ref(), document, channel);
     let site = text_of(rss_child(channel, "link"))
         .or_else(|| atom_link(channel, "alternate").map(|(href, _)| href))
         .map(|href| absolute(explicit.as_ref().or(document), &href));

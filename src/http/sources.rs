@@ -1,0 +1,82 @@
+//! The sources admin API: subscribe outlets' feeds, see each source's status, poll now.
+
+use super::auth::Admin;
+use super::body::{parse_json, read_limited, require_json};
+use super::{error::ApiError, AppState};
+use crate::catalog::{self, SourceForm};
+use crate::domain::column::ColumnTree;
+use crate::domain::source::Source;
+use crate::ingest::poll;
+use crate::publish::rfc3339;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sources", get(list_sources).post(create_source))
+        .route("/api/v1/sources/{id}", get(show_source).delete(delete_source))
+        .route("/api/v1/sources/{id}/poll", post(poll_now))
+}
+
+async fn create_source(
+    _: Admin,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let form: SourceForm = parse_json(&read_limited(&headers, body, super::admin::MAX_ADMIN_BODY_BYTES).await?)?;
+    let source = catalog::add_source(&state.store, form).await?;
+    let tree = state.store.column_tree().await?;
+    let location = format!("/api/v1/sources/{}", source.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(source_json(&tree, &source))).into_response())
+}
+
+async fn list_sources(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let tree = state.store.column_tree().await?;
+    let sources = state.store.list_sources().await?;
+    Ok(Json(json!({ "sources": sources.iter().map(|s| source_json(&tree, s)).collect::<Vec<_>>() })))
+}
+
+async fn show_source(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let source = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
+    Ok(Json(source_json(&state.store.column_tree().await?, &source)))
+}
+
+async fn delete_source(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    state.store.delete_source(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Fetches the source at once, even during backoff, and answers with its new status.
+async fn poll_now(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let source = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
+    poll::poll_source(&state.store, &state.http_client, &source).await?;
+    let polled = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
+    Ok(Json(source_json(&state.store.column_tree().await?, &polled)))
+}
+
+fn source_json(tree: &ColumnTree, source: &Source) -> Value {
+    let status = &source.status;
+    json!({
+        "id": source.id,
+        "outlet": source.outlet_slug,
+        "url": source.url,
+        "columns": source.column_ids.iter().filter_map(|id| tree.get(*id)).map(|c| c.slug.as_str()).collect::<Vec<_>>(),
+        "interval_secs": source.interval_secs,
+        "last_fetch_at": status.last_fetch_at.map(rfc3339),
+        "last_status": status.last_status,
+        "last_error": status.last_error,
+        "items_seen": status.items_seen,
+        "items_new": status.items_new,
+        "items_updated": status.items_updated,
+        "items_refused": status.items_refused,
+        "consecutive_failures": status.consecutive_failures,
+        "next_fetch_at": rfc3339(status.next_fetch_at),
+    })
+}

@@ -1,0 +1,224 @@
+//! Queries on polled sources and their status.
+
+use super::{conflict_on_unique, from_micros, now_micros, optional_time_at, time_at, to_micros, Store, StoreError};
+use crate::domain::source::{Source, SourceStatus};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+const SOURCE_FIELDS: &str = "s.id, s.outlet_id, o.slug AS outlet_slug, s.url, s.interval_secs, s.etag, \
+    s.last_modified, s.last_fetch_at, s.last_status, s.last_error, s.items_seen, s.items_new, s.items_updated, \
+    s.items_refused, s.consecutive_failures, s.next_fetch_at";
+
+/// What one poll found, to be recorded on the source.
+#[derive(Debug, Clone, Default)]
+pub struct PollRecord {
+    pub status: Option<i64>,
+    pub error: Option<String>,
+    /// New validators; `None` keeps the stored ones (a 304 or a failure).
+    pub validators: Option<(Option<String>, Option<String>)>,
+    pub seen: i64,
+    pub new: i64,
+    pub updated: i64,
+    pub refused: i64,
+    pub next_fetch_at: DateTime<Utc>,
+}
+
+impl Store {
+    pub async fn insert_source(
+        &self,
+        outlet_id: i64,
+        url: &str,
+        interval_secs: i64,
+        column_ids: &[i64],
+    ) -> Result<Source, StoreError> {
+        let now = now_micros();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sources (outlet_id, url, interval_secs, next_fetch_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $4, $4) RETURNING id",
+        )
+        .bind(outlet_id)
+        .bind(url)
+        .bind(interval_secs)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict_on_unique(e, || format!("the outlet already has a source for {url}")))?;
+        replace_source_columns(&mut tx, id, column_ids).await?;
+        tx.commit().await?;
+        self.source(id).await?.ok_or(StoreError::NotFound("source"))
+    }
+
+    pub async fn source(&self, id: i64) -> Result<Option<Source>, StoreError> {
+        let mut sources = self.sources_where("s.id = $1", Some(id)).await?;
+        Ok(sources.pop())
+    }
+
+    pub async fn list_sources(&self) -> Result<Vec<Source>, StoreError> {
+        self.sources_where("1 = 1", None).await
+    }
+
+    /// Sources due for a poll at `now`, soonest first; each is leased for `lease_secs`
+    /// (its next fetch moved past the lease) so that it is not claimed twice.
+    pub async fn claim_due_sources(&self, limit: i64, lease_secs: i64) -> Result<Vec<Source>, StoreError> {
+        let now = now_micros();
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM sources WHERE next_fetch_at <= $1 ORDER BY next_fetch_at LIMIT $2")
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut claimed = Vec::new();
+        for id in ids {
+            let updated = sqlx::query("UPDATE sources SET next_fetch_at = $2 WHERE id = $1 AND next_fetch_at <= $3")
+                .bind(id)
+                .bind(now + lease_secs * 1_000_000)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+            if updated.rows_affected() == 1 {
+                claimed.extend(self.source(id).await?);
+            }
+        }
+        Ok(claimed)
+    }
+
+    pub async fn record_poll(&self, id: i64, record: &PollRecord) -> Result<(), StoreError> {
+        let failed = record.error.is_some();
+        let (update_validators, etag, last_modified) = match &record.validators {
+            Some((etag, modified)) => (1_i64, etag.clone(), modified.clone()),
+            None => (0, None, None),
+        };
+        sqlx::query(
+            "UPDATE sources SET last_fetch_at = $2, last_status = $3, last_error = $4,
+                etag = CASE WHEN $5 = 1 THEN $6 ELSE etag END,
+                last_modified = CASE WHEN $5 = 1 THEN $7 ELSE last_modified END,
+                items_seen = $8, items_new = $9, items_updated = $10, items_refused = $11,
+                consecutive_failures = CASE WHEN $12 = 1 THEN consecutive_failures + 1 ELSE 0 END,
+                next_fetch_at = $13, updated_at = $2
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now_micros())
+        .bind(record.status)
+        .bind(record.error.as_deref())
+        .bind(update_validators)
+        .bind(etag)
+        .bind(last_modified)
+        .bind(record.seen)
+        .bind(record.new)
+        .bind(record.updated)
+        .bind(record.refused)
+        .bind(i64::from(failed))
+        .bind(to_micros(record.next_fetch_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Makes a source due now (a "poll now" request), even during backoff.
+    pub async fn make_source_due(&self, id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE sources SET next_fetch_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now_micros())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("source"));
+        }
+        Ok(())
+    }
+
+    pub async fn delete_source(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM source_columns WHERE source_id = $1").bind(id).execute(&mut *tx).await?;
+        let done = sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("source"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The original publication time stored for an article URL, if it exists.
+    pub async fn original_published_at(&self, original_url: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let micros: Option<i64> =
+            sqlx::query_scalar("SELECT original_published_at FROM articles WHERE original_url = $1")
+                .bind(original_url)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(micros.map(from_micros))
+    }
+
+    async fn sources_where(&self, filter: &str, id: Option<i64>) -> Result<Vec<Source>, StoreError> {
+        let sql = format!(
+            "SELECT {SOURCE_FIELDS} FROM sources s JOIN outlets o ON o.id = s.outlet_id WHERE {filter} ORDER BY s.id"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let columns: Vec<(i64, i64)> =
+            sqlx::query("SELECT source_id, column_id FROM source_columns ORDER BY source_id, position")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("source_id")?, r.try_get("column_id")?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+        let mut by_source: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (source, column) in columns {
+            by_source.entry(source).or_default().push(column);
+        }
+        rows.iter()
+            .map(|row| {
+                let mut source = source_from_row(row)?;
+                source.column_ids = by_source.remove(&source.id).unwrap_or_default();
+                Ok(source)
+            })
+            .collect()
+    }
+}
+
+async fn replace_source_columns(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    source_id: i64,
+    column_ids: &[i64],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM source_columns WHERE source_id = $1").bind(source_id).execute(&mut **tx).await?;
+    for (position, column_id) in column_ids.iter().enumerate() {
+        sqlx::query("INSERT INTO source_columns (source_id, column_id, position) VALUES ($1, $2, $3)")
+            .bind(source_id)
+            .bind(column_id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
+    Ok(Source {
+        id: row.try_get("id")?,
+        outlet_id: row.try_get("outlet_id")?,
+        outlet_slug: row.try_get("outlet_slug")?,
+        url: row.try_get("url")?,
+        interval_secs: row.try_get("interval_secs")?,
+        column_ids: Vec::new(),
+        etag: row.try_get("etag")?,
+        last_modified: row.try_get("last_modified")?,
+        status: SourceStatus {
+            last_fetch_at: optional_time_at(row, "last_fetch_at")?,
+            last_status: row.try_get("last_status")?,
+            last_error: row.try_get("last_error")?,
+            items_seen: row.try_get("items_seen")?,
+            items_new: row.try_get("items_new")?,
+            items_updated: row.try_get("items_updated")?,
+            items_refused: row.try_get("items_refused")?,
+            consecutive_failures: row.try_get("consecutive_failures")?,
+            next_fetch_at: time_at(row, "next_fetch_at")?,
+        },
+    })
+}

@@ -1,0 +1,144 @@
+//! Pull ingestion against a real HTTP server on a random port serving fixture feeds.
+
+use crate::helpers::{example_article, TestApp};
+use crate::stories;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+stories!(
+    a_polled_gbk_feed_lands_in_its_columns_and_the_second_poll_is_conditional,
+    failing_sources_record_their_error_and_back_off,
+    an_article_pushed_and_polled_stays_one_article,
+);
+
+const ETAG: &str = "\"feed-v1\"";
+
+/// The example outlet's feed, in GBK, with naive local times and a relative link.
+fn gbk_feed() -> Vec<u8> {
+    let xml = r#"<?xml version="1.0" encoding="GBK"?>
+<rss version="2.0"><channel><title>昌吉日报</title><link>http://www.cjxww.cn/</link>
+<item><title>做带领群众奔向幸福生活的“头雁”</title>
+<link>http://www.cjxww.cn/index.php?m=content&amp;c=index&amp;a=show&amp;catid=407&amp;id=93487</link>
+<pubDate>2018-06-28 11:39:20</pubDate><description>&lt;p&gt;昌吉新闻网讯(记者 郑丽媛)&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
+<item><title>第二篇报道</title><link>/index.php?m=content&amp;id=2</link><pubDate>2018-06-29 08:00:00</pubDate></item>
+</channel></rss>"#;
+    encoding_rs::GBK.encode(xml).0.into_owned()
+}
+
+#[derive(Default)]
+struct Fixture {
+    not_modified: AtomicUsize,
+}
+
+/// Serves `/gbk.xml` (with an ETag), `/broken.xml` (500) and `/garbage.xml` (not a feed).
+async fn fixture_server() -> (String, Arc<Fixture>) {
+    let fixture = Arc::new(Fixture::default());
+    let app = axum::Router::new()
+        .route(
+            "/gbk.xml",
+            get(|State(f): State<Arc<Fixture>>, headers: HeaderMap| async move {
+                if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == ETAG) {
+                    f.not_modified.fetch_add(1, Ordering::SeqCst);
+                    return (StatusCode::NOT_MODIFIED, [(header::ETAG, ETAG)]).into_response();
+                }
+                ([(header::CONTENT_TYPE, "application/rss+xml"), (header::ETAG, ETAG)], gbk_feed()).into_response()
+            }),
+        )
+        .route("/broken.xml", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route("/garbage.xml", get(|| async { "this is not a feed" }))
+        .with_state(fixture.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, fixture)
+}
+
+async fn add_source(app: &TestApp, url: &str) -> i64 {
+    let response =
+        app.admin_post("/api/v1/sources", json!({"outlet": "cjrb", "url": url, "columns": ["party-96"]})).await;
+    assert_eq!(response.status(), 201);
+    response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn poll(app: &TestApp, id: i64) -> Value {
+    let response = app.admin_post(&format!("/api/v1/sources/{id}/poll"), json!({})).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn a_polled_gbk_feed_lands_in_its_columns_and_the_second_poll_is_conditional(app: TestApp) {
+    app.with_example_catalog().await;
+    let (base, fixture) = fixture_server().await;
+    let id = add_source(&app, &format!("{base}/gbk.xml")).await;
+
+    let first = poll(&app, id).await;
+    assert_eq!((first["last_status"].as_i64(), first["items_new"].as_i64()), (Some(200), Some(2)), "{first}");
+    assert_eq!(first["last_error"], Value::Null);
+
+    let feed: Value = app.get("/columns/zhuanti/feed.json").await.json().await.unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "the parent column includes the source's column");
+    let example = items.iter().find(|i| i["title"] == "做带领群众奔向幸福生活的“头雁”").expect("GBK title decoded");
+    assert_eq!(example["_syndic"]["original_published_at"], "2018-06-28T03:39:20Z");
+    assert!(!example["content_html"].as_str().unwrap().contains("script"));
+    let second = items.iter().find(|i| i["title"] == "第二篇报道").unwrap();
+    assert_eq!(second["external_url"], "http://www.cjxww.cn/index.php?m=content&id=2", "relative link resolved");
+
+    let again = poll(&app, id).await;
+    assert_eq!(again["last_status"].as_i64(), Some(304), "{again}");
+    assert_eq!(fixture.not_modified.load(Ordering::SeqCst), 1, "the stored ETag was sent back");
+    assert_eq!(again["items_new"].as_i64(), Some(0));
+
+    let listed: Value = app.admin_get("/api/v1/sources").await.json().await.unwrap();
+    assert_eq!(listed["sources"][0]["columns"], json!(["party-96"]));
+    assert!(
+        listed["sources"][0]["next_fetch_at"].as_str().unwrap()
+            > listed["sources"][0]["last_fetch_at"].as_str().unwrap()
+    );
+}
+
+async fn failing_sources_record_their_error_and_back_off(app: TestApp) {
+    app.with_example_catalog().await;
+    let (base, _) = fixture_server().await;
+    let broken = add_source(&app, &format!("{base}/broken.xml")).await;
+    let garbage = add_source(&app, &format!("{base}/garbage.xml")).await;
+    let good = add_source(&app, &format!("{base}/gbk.xml")).await;
+
+    let failed = poll(&app, broken).await;
+    assert_eq!(failed["last_status"].as_i64(), Some(500));
+    assert!(failed["last_error"].as_str().unwrap().contains("500"));
+    assert_eq!(failed["consecutive_failures"].as_i64(), Some(1));
+    let twice = poll(&app, broken).await;
+    assert_eq!(twice["consecutive_failures"].as_i64(), Some(2));
+    let next = chrono::DateTime::parse_from_rfc3339(twice["next_fetch_at"].as_str().unwrap()).unwrap();
+    let fetched = chrono::DateTime::parse_from_rfc3339(twice["last_fetch_at"].as_str().unwrap()).unwrap();
+    assert!((next - fetched).num_seconds() >= 4 * 15 * 60 - 1, "backs off beyond the interval: {twice}");
+
+    let not_a_feed = poll(&app, garbage).await;
+    assert!(not_a_feed["last_error"].as_str().unwrap().contains("not a feed"), "{not_a_feed}");
+
+    let fine = poll(&app, good).await;
+    assert_eq!(fine["items_new"].as_i64(), Some(2), "one failing source does not stop the others");
+}
+
+async fn an_article_pushed_and_polled_stays_one_article(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let pushed: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    let (base, _) = fixture_server().await;
+    let id = add_source(&app, &format!("{base}/gbk.xml")).await;
+    let polled = poll(&app, id).await;
+    assert_eq!(polled["items_new"].as_i64(), Some(1), "{polled}");
+    assert_eq!(polled["items_updated"].as_i64(), Some(1), "the pushed article is updated, not duplicated");
+    assert_eq!(app.store.count_articles(&syndic::store::FeedScope::Site).await.unwrap(), 2);
+    let feed: Value = app.get("/feed.json").await.json().await.unwrap();
+    let ids: Vec<&str> = feed["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&pushed["url"].as_str().unwrap()));
+    let again = poll(&app, id).await;
+    assert_eq!((again["items_new"].as_i64(), again["items_updated"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(app.store.count_articles(&syndic::store::FeedScope::Site).await.unwrap(), 2);
+}
