@@ -37,6 +37,32 @@ enum Command {
     /// Manage outlets and their ingest tokens.
     #[command(subcommand)]
     Outlet(OutletCommand),
+    /// Manage the feeds syndic polls.
+    #[command(subcommand)]
+    Source(SourceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SourceCommand {
+    /// Subscribe an outlet's feed into columns.
+    Add {
+        #[arg(long)]
+        outlet: String,
+        #[arg(long)]
+        url: String,
+        /// A column its items go to (repeatable; the first is primary).
+        #[arg(long = "column", required = true)]
+        columns: Vec<String>,
+        /// Seconds between polls (default 900).
+        #[arg(long)]
+        interval: Option<i64>,
+    },
+    /// List sources with their status.
+    List,
+    /// Stop polling a source.
+    Remove { id: i64 },
+    /// Poll a source now, even during backoff.
+    Poll { id: i64 },
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +209,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Column(command) => column(&store, command).await,
         Command::Outlet(command) => outlet(&store, command).await,
+        Command::Source(command) => source(&store, &config, command).await,
     }
 }
 
@@ -324,6 +351,60 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
         OutletCommand::Token { slug } => {
             let token = catalog::issue_outlet_token(store, &slug).await?;
             println!("new ingest token for {slug} (shown only now): {token}");
+        }
+    }
+    Ok(())
+}
+
+async fn source(store: &Store, config: &Config, command: SourceCommand) -> anyhow::Result<()> {
+    match command {
+        SourceCommand::Add { outlet, url, columns, interval } => {
+            let form = crate::catalog::SourceForm {
+                outlet: Some(outlet),
+                url: Some(url),
+                columns: Some(columns),
+                interval_secs: interval,
+            };
+            let source = catalog::add_source(store, form).await?;
+            println!("source {} added: {}", source.id, source.url);
+        }
+        SourceCommand::List => {
+            for s in store.list_sources().await? {
+                let status = &s.status;
+                println!(
+                    "{}\t{}\t{}\tstatus={}\tnew={} updated={} refused={}\tfailures={}\tnext={}{}",
+                    s.id,
+                    s.outlet_slug,
+                    s.url,
+                    status.last_status.map_or("-".to_owned(), |c| c.to_string()),
+                    status.items_new,
+                    status.items_updated,
+                    status.items_refused,
+                    status.consecutive_failures,
+                    crate::publish::rfc3339(status.next_fetch_at),
+                    status.last_error.as_deref().map(|e| format!("\terror={e}")).unwrap_or_default(),
+                );
+            }
+        }
+        SourceCommand::Remove { id } => {
+            store.delete_source(id).await?;
+            println!("source {id} removed");
+        }
+        SourceCommand::Poll { id } => {
+            let source = store.source(id).await?.ok_or_else(|| anyhow::anyhow!("source {id} not found"))?;
+            let client = crate::ingest::poll::http_client(&config.base_url);
+            let report = crate::ingest::poll::poll_source(store, &client, &source).await?;
+            match report.error {
+                Some(error) => println!("source {id} failed: {error}"),
+                None => println!(
+                    "source {id} polled: status {} — {} seen, {} new, {} updated, {} refused",
+                    report.status.unwrap_or_default(),
+                    report.seen,
+                    report.new,
+                    report.updated,
+                    report.refused
+                ),
+            }
         }
     }
     Ok(())

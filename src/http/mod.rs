@@ -35,8 +35,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let site = Site::new(&config.base_url, config.site.clone());
-        let http_client =
-            crate::ingest::poll::http_client(&format!("syndic/{} (+{})", env!("CARGO_PKG_VERSION"), config.base_url));
+        let http_client = crate::ingest::poll::http_client(&config.base_url);
         AppState { store, site: Arc::new(site), config: Arc::new(config), http_client }
     }
 }

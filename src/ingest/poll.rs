@@ -23,10 +23,10 @@ pub const MAX_REDIRECTS: usize = 5;
 /// The longest a failing source waits between attempts.
 pub const MAX_BACKOFF_SECS: i64 = 24 * 3600;
 
-/// The HTTP client every poll uses.
-pub fn http_client(user_agent: &str) -> reqwest::Client {
+/// The HTTP client every poll uses; its User-Agent names syndic and the site it serves.
+pub fn http_client(site_base_url: &str) -> reqwest::Client {
     reqwest::Client::builder()
-        .user_agent(user_agent)
+        .user_agent(format!("syndic/{} (+{site_base_url})", env!("CARGO_PKG_VERSION")))
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(FETCH_TIMEOUT)
         .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
