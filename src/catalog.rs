@@ -1,13 +1,18 @@
 //! Managing the catalog — columns and outlets — with the same validation whether the
 //! request comes from the admin API or the command line.
 
+use crate::domain::column::ColumnTree;
 use crate::domain::column::{Column, NewColumn};
 use crate::domain::errors::FieldErrors;
 use crate::domain::outlet::{NewOutlet, Outlet};
+use crate::domain::source::{
+    Route, RouteMatch, Routing, Source, DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS,
+};
 use crate::domain::text::{http_url, language_tag, optional_text, required_text, time_zone};
 use crate::domain::{token, Indexing, Slug};
 use crate::store::columns::ColumnChanges;
 use crate::store::outlets::OutletChanges;
+use crate::store::sources::SourceChanges;
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Deserializer};
 
@@ -214,11 +219,43 @@ pub struct SourceForm {
     /// Column slugs its items are reposted under.
     pub columns: Option<Vec<String>>,
     pub interval_secs: Option<i64>,
+    #[serde(default)]
+    pub routes: Vec<RouteForm>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
+/// Changes to a source; an absent field stays. Routing fields, when given, replace
+/// the source's whole routing together.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEdit {
+    pub url: Option<String>,
+    pub interval_secs: Option<i64>,
+    pub columns: Option<Vec<String>>,
+    pub routes: Option<Vec<RouteForm>>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+}
+
+/// A routing rule: items whose category equals (or whose text contains) `value` also
+/// go to `column`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteForm {
+    #[serde(rename = "match")]
+    pub matching: String,
+    pub value: String,
+    pub column: String,
+}
+
+/// Longest keyword or rule value, in characters.
+pub const MAX_KEYWORD_CHARS: usize = 200;
+
 /// Subscribes an outlet's feed into columns.
-pub async fn add_source(store: &Store, form: SourceForm) -> Result<crate::domain::source::Source, CatalogError> {
-    use crate::domain::source::{DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS};
+pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, CatalogError> {
     let tree = store.column_tree().await?;
     let mut errors = FieldErrors::new();
     let outlet = match form.outlet.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -236,14 +273,12 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<crate::domain
         },
     };
     let url = errors.check("url", http_url(form.url.as_deref().unwrap_or("")));
-    let columns = errors.check("columns", column_ids(&tree, form.columns.as_deref().unwrap_or_default()));
-    let interval = form.interval_secs.unwrap_or(DEFAULT_INTERVAL_SECS);
-    if !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&interval) {
-        errors.add("interval_secs", format!("must be between {MIN_INTERVAL_SECS} and {MAX_INTERVAL_SECS} seconds"));
-    }
-    match (outlet, url, columns) {
-        (Some(outlet), Some(url), Some(columns)) if errors.is_empty() => {
-            let source = store.insert_source(outlet.id, &url, interval, &columns).await?;
+    let interval = errors.check("interval_secs", interval(form.interval_secs.unwrap_or(DEFAULT_INTERVAL_SECS)));
+    let columns = form.columns.unwrap_or_default();
+    let routing = routing(&tree, &columns, &form.routes, &form.include, &form.exclude, &mut errors);
+    match (outlet, url, interval, routing) {
+        (Some(outlet), Some(url), Some(interval), Some(routing)) if errors.is_empty() => {
+            let source = store.insert_source(outlet.id, &url, interval, &routing).await?;
             tracing::info!(source = source.id, outlet = %outlet.slug, url = %source.url, "source added");
             Ok(source)
         }
@@ -251,7 +286,85 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<crate::domain
     }
 }
 
-fn column_ids(tree: &crate::domain::column::ColumnTree, slugs: &[String]) -> Result<Vec<i64>, String> {
+/// Changes a source's address, interval or routing.
+pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit) -> Result<Source, CatalogError> {
+    let tree = store.column_tree().await?;
+    let current = store.source(id).await?.ok_or(CatalogError::NotFound("source"))?;
+    let mut errors = FieldErrors::new();
+    let mut changes = SourceChanges {
+        url: edit.url.and_then(|u| errors.check("url", http_url(&u))),
+        interval_secs: edit.interval_secs.and_then(|i| errors.check("interval_secs", interval(i))),
+        routing: None,
+    };
+    let routing_changed =
+        edit.columns.is_some() || edit.routes.is_some() || edit.include.is_some() || edit.exclude.is_some();
+    if routing_changed {
+        let slug_of = |id: &i64| tree.get(*id).map(|c| c.slug.to_string());
+        let old = &current.routing;
+        let columns = edit.columns.unwrap_or_else(|| old.columns.iter().filter_map(slug_of).collect());
+        let routes = edit.routes.unwrap_or_else(|| {
+            old.routes
+                .iter()
+                .filter_map(|r| {
+                    Some(RouteForm {
+                        matching: r.matching.as_str().into(),
+                        value: r.value.clone(),
+                        column: slug_of(&r.column_id)?,
+                    })
+                })
+                .collect()
+        });
+        let include = edit.include.unwrap_or_else(|| old.include.clone());
+        let exclude = edit.exclude.unwrap_or_else(|| old.exclude.clone());
+        changes.routing = routing(&tree, &columns, &routes, &include, &exclude, &mut errors);
+    }
+    errors.into_result()?;
+    Ok(store.update_source(id, &changes).await?)
+}
+
+fn interval(secs: i64) -> Result<i64, String> {
+    if (MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(format!("must be between {MIN_INTERVAL_SECS} and {MAX_INTERVAL_SECS} seconds"))
+    }
+}
+
+/// Validates a source's columns, rules and filters together.
+fn routing(
+    tree: &ColumnTree,
+    columns: &[String],
+    routes: &[RouteForm],
+    include: &[String],
+    exclude: &[String],
+    errors: &mut FieldErrors,
+) -> Option<Routing> {
+    let columns = errors.check("columns", column_ids(tree, columns));
+    let routes: Option<Vec<Route>> = errors.check(
+        "routes",
+        routes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let matching = RouteMatch::parse(&r.matching).map_err(|e| format!("[{i}].match {e}"))?;
+                let value = required_text(Some(&r.value), MAX_KEYWORD_CHARS).map_err(|e| format!("[{i}].value {e}"))?;
+                let column = tree
+                    .by_slug(r.column.trim())
+                    .ok_or_else(|| format!("[{i}].column: unknown column '{}'", r.column))?;
+                Ok(Route { matching, value, column_id: column.id })
+            })
+            .collect(),
+    );
+    let include = errors.check("include", keywords(include));
+    let exclude = errors.check("exclude", keywords(exclude));
+    Some(Routing { columns: columns?, routes: routes?, include: include?, exclude: exclude? })
+}
+
+fn keywords(list: &[String]) -> Result<Vec<String>, String> {
+    list.iter().map(|k| required_text(Some(k), MAX_KEYWORD_CHARS).map_err(|e| format!("'{k}' {e}"))).collect()
+}
+
+fn column_ids(tree: &ColumnTree, slugs: &[String]) -> Result<Vec<i64>, String> {
     if slugs.is_empty() {
         return Err("must name at least one column".into());
     }

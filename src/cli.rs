@@ -364,6 +364,7 @@ async fn source(store: &Store, config: &Config, command: SourceCommand) -> anyho
                 url: Some(url),
                 columns: Some(columns),
                 interval_secs: interval,
+                ..crate::catalog::SourceForm::default()
             };
             let source = catalog::add_source(store, form).await?;
             println!("source {} added: {}", source.id, source.url);

@@ -14,8 +14,8 @@ pub struct Source {
     pub outlet_slug: String,
     pub url: String,
     pub interval_secs: i64,
-    /// Columns its items are reposted under, primary first.
-    pub column_ids: Vec<i64>,
+    /// Columns its items are reposted under (primary first), rules and filters.
+    pub routing: Routing,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub status: SourceStatus,
@@ -31,6 +31,104 @@ pub struct SourceStatus {
     pub items_new: i64,
     pub items_updated: i64,
     pub items_refused: i64,
+    /// Why items were refused in the last poll, with counts.
+    pub refusals: std::collections::BTreeMap<String, i64>,
     pub consecutive_failures: i64,
     pub next_fetch_at: DateTime<Utc>,
+}
+
+/// How a rule recognises the items it routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteMatch {
+    /// One of the item's categories equals the value (case-insensitively).
+    Category,
+    /// The item's title or text contains the value (case-insensitively).
+    Keyword,
+}
+
+impl RouteMatch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteMatch::Category => "category",
+            RouteMatch::Keyword => "keyword",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<RouteMatch, String> {
+        match s.trim() {
+            "category" => Ok(RouteMatch::Category),
+            "keyword" => Ok(RouteMatch::Keyword),
+            other => Err(format!("'{other}' is not 'category' or 'keyword'")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub matching: RouteMatch,
+    pub value: String,
+    pub column_id: i64,
+}
+
+/// Where a source's items go, and which it takes at all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Routing {
+    pub columns: Vec<i64>,
+    pub routes: Vec<Route>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Routing {
+    /// The columns an item goes to, or `None` when the filters leave it out.
+    pub fn columns_for(&self, categories: &[String], text: &str) -> Option<Vec<i64>> {
+        let text = text.to_lowercase();
+        let contains = |keyword: &String| text.contains(&keyword.to_lowercase());
+        if self.exclude.iter().any(contains) || (!self.include.is_empty() && !self.include.iter().any(contains)) {
+            return None;
+        }
+        let mut columns = self.columns.clone();
+        for route in &self.routes {
+            let matched = match route.matching {
+                RouteMatch::Category => categories.iter().any(|c| c.trim().eq_ignore_ascii_case(route.value.trim())),
+                RouteMatch::Keyword => contains(&route.value),
+            };
+            if matched && !columns.contains(&route.column_id) {
+                columns.push(route.column_id);
+            }
+        }
+        Some(columns)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routing() -> Routing {
+        Routing {
+            columns: vec![1],
+            routes: vec![
+                Route { matching: RouteMatch::Category, value: "党建".into(), column_id: 2 },
+                Route { matching: RouteMatch::Keyword, value: "Economy".into(), column_id: 3 },
+            ],
+            include: vec![],
+            exclude: vec!["广告".into()],
+        }
+    }
+
+    #[test]
+    fn categories_and_keywords_add_columns() {
+        assert_eq!(routing().columns_for(&["党建".into()], "村里的新闻"), Some(vec![1, 2]));
+        assert_eq!(routing().columns_for(&[], "The regional economy grows"), Some(vec![1, 3]));
+        assert_eq!(routing().columns_for(&[], "nothing special"), Some(vec![1]));
+    }
+
+    #[test]
+    fn filters_leave_items_out() {
+        assert_eq!(routing().columns_for(&[], "这是一条广告"), None);
+        let only = Routing { include: vec!["昌吉".into()], ..routing() };
+        assert_eq!(only.columns_for(&[], "乌鲁木齐新闻"), None);
+        assert_eq!(only.columns_for(&[], "昌吉新闻"), Some(vec![1]));
+    }
 }

@@ -3,7 +3,7 @@
 use super::auth::Admin;
 use super::body::{parse_json, read_limited, require_json};
 use super::{error::ApiError, AppState};
-use crate::catalog::{self, SourceForm};
+use crate::catalog::{self, SourceEdit, SourceForm};
 use crate::domain::column::ColumnTree;
 use crate::domain::source::Source;
 use crate::ingest::poll;
@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/sources", get(list_sources).post(create_source))
-        .route("/api/v1/sources/{id}", get(show_source).delete(delete_source))
+        .route("/api/v1/sources/{id}", get(show_source).patch(edit_source).delete(delete_source))
         .route("/api/v1/sources/{id}/poll", post(poll_now))
 }
 
@@ -48,6 +48,19 @@ async fn show_source(_: Admin, State(state): State<AppState>, Path(id): Path<i64
     Ok(Json(source_json(&state.store.column_tree().await?, &source)))
 }
 
+async fn edit_source(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    require_json(&headers)?;
+    let edit: SourceEdit = parse_json(&read_limited(&headers, body, super::admin::MAX_ADMIN_BODY_BYTES).await?)?;
+    let source = catalog::edit_source(&state.store, id, edit).await?;
+    Ok(Json(source_json(&state.store.column_tree().await?, &source)))
+}
+
 async fn delete_source(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
     state.store.delete_source(id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -63,11 +76,18 @@ async fn poll_now(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) 
 
 fn source_json(tree: &ColumnTree, source: &Source) -> Value {
     let status = &source.status;
+    let slug = |id: &i64| tree.get(*id).map(|c| c.slug.as_str());
+    let routing = &source.routing;
     json!({
         "id": source.id,
         "outlet": source.outlet_slug,
         "url": source.url,
-        "columns": source.column_ids.iter().filter_map(|id| tree.get(*id)).map(|c| c.slug.as_str()).collect::<Vec<_>>(),
+        "columns": routing.columns.iter().filter_map(slug).collect::<Vec<_>>(),
+        "routes": routing.routes.iter().map(|r| json!({
+            "match": r.matching.as_str(), "value": r.value, "column": slug(&r.column_id),
+        })).collect::<Vec<_>>(),
+        "include": routing.include,
+        "exclude": routing.exclude,
         "interval_secs": source.interval_secs,
         "last_fetch_at": status.last_fetch_at.map(rfc3339),
         "last_status": status.last_status,
@@ -76,6 +96,7 @@ fn source_json(tree: &ColumnTree, source: &Source) -> Value {
         "items_new": status.items_new,
         "items_updated": status.items_updated,
         "items_refused": status.items_refused,
+        "refusals": status.refusals,
         "consecutive_failures": status.consecutive_failures,
         "next_fetch_at": rfc3339(status.next_fetch_at),
     })

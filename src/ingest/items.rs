@@ -14,7 +14,7 @@ const DERIVED_TITLE_CHARS: usize = 80;
 /// Why an entry could not become an article.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("no usable link (and no URL guid): {0}")]
+    #[error("no usable link (nor a URL guid): {0}")]
     NoLink(String),
     #[error("no title and no text to make one from")]
     NoTitle,

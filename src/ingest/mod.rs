@@ -4,14 +4,17 @@
 //! This layer must never let unsanitised HTML or an unnormalised URL reach the store.
 
 pub mod feed;
+pub mod fetch;
 pub mod items;
 pub mod poll;
 pub mod push;
 pub mod sanitize;
 
+use crate::domain::source::Routing;
 use crate::domain::{ArticleDraft, Outlet};
 use crate::store::{Store, StoreError, UpsertOutcome};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -64,4 +67,86 @@ pub async fn accept(store: &Store, outlet: &Outlet, draft: &ArticleDraft) -> Res
         "article ingested"
     );
     Ok(Accepted { id: stamp.id, disposition, reposted_at: stamp.reposted_at, updated_at: stamp.updated_at })
+}
+
+/// What became of one entry of a feed document.
+#[derive(Debug, Clone)]
+pub struct ItemResult {
+    pub link: Option<String>,
+    /// The stored article, or why the entry was not taken.
+    pub outcome: Result<Accepted, String>,
+}
+
+/// What became of a whole feed document's entries.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub items: Vec<ItemResult>,
+    pub new: i64,
+    pub updated: i64,
+    pub refused: i64,
+    /// Reasons for refusal, with how many entries each refused.
+    pub refusals: BTreeMap<String, i64>,
+}
+
+/// Reason given for entries a source's filters leave out.
+pub const FILTERED_OUT: &str = "left out by the source's keyword filters";
+
+/// Stores a parsed feed's entries for `outlet` under `routing`: the path polling and
+/// one-shot import share. An entry without a date keeps the time it was first seen.
+pub async fn accept_entries(
+    store: &Store,
+    outlet: &Outlet,
+    routing: &Routing,
+    entries: &[feed::Entry],
+) -> Result<Tally, StoreError> {
+    let mut tally = Tally::default();
+    let now = Utc::now();
+    for entry in entries {
+        let outcome = accept_entry(store, outlet, routing, entry, now).await?;
+        match &outcome {
+            Ok(accepted) if accepted.disposition == Disposition::Created => tally.new += 1,
+            Ok(accepted) if accepted.disposition == Disposition::Updated => tally.updated += 1,
+            Ok(_) => {}
+            Err(reason) => {
+                tally.refused += 1;
+                let key = reason.split(':').next().unwrap_or(reason).to_owned();
+                *tally.refusals.entry(key).or_default() += 1;
+            }
+        }
+        tally.items.push(ItemResult { link: entry.link.clone(), outcome });
+    }
+    Ok(tally)
+}
+
+async fn accept_entry(
+    store: &Store,
+    outlet: &Outlet,
+    routing: &Routing,
+    entry: &feed::Entry,
+    now: DateTime<Utc>,
+) -> Result<Result<Accepted, String>, StoreError> {
+    let categories: Vec<String> = entry.categories.iter().map(|c| c.term.clone()).collect();
+    let text: String = [&entry.title, &entry.summary, &entry.content]
+        .into_iter()
+        .flatten()
+        .map(|t| t.value.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let Some(columns) = routing.columns_for(&categories, &text) else {
+        return Ok(Err(FILTERED_OUT.to_owned()));
+    };
+    let mut draft = match items::draft_from_entry(entry, outlet, &columns, now) {
+        Ok(draft) => draft,
+        Err(refusal) => return Ok(Err(refusal.to_string())),
+    };
+    if entry.published.is_none() && entry.updated.is_none() {
+        if let Some(first_seen) = store.original_published_at(draft.original_url.as_str()).await? {
+            draft.original_published_at = first_seen;
+        }
+    }
+    match accept(store, outlet, &draft).await {
+        Ok(accepted) => Ok(Ok(accepted)),
+        Err(IngestError::OwnedByOtherOutlet) => Ok(Err("belongs to another outlet".to_owned())),
+        Err(IngestError::Store(e)) => Err(e),
+    }
 }

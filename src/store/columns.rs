@@ -75,10 +75,13 @@ impl Store {
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        let sources: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM source_columns WHERE column_id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let sources: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM source_columns WHERE column_id = $1)
+                  + (SELECT COUNT(*) FROM source_routes WHERE column_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
         if children > 0 || articles > 0 || sources > 0 {
             return Err(StoreError::Conflict(format!(
                 "column has {children} sub-column(s), {articles} article(s) and {sources} source(s) routed to it; \

@@ -1,7 +1,7 @@
 //! Queries on polled sources and their status.
 
 use super::{conflict_on_unique, from_micros, now_micros, optional_time_at, time_at, to_micros, Store, StoreError};
-use crate::domain::source::{Source, SourceStatus};
+use crate::domain::source::{Route, RouteMatch, Routing, Source, SourceStatus};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 const SOURCE_FIELDS: &str = "s.id, s.outlet_id, o.slug AS outlet_slug, s.url, s.interval_secs, s.etag, \
     s.last_modified, s.last_fetch_at, s.last_status, s.last_error, s.items_seen, s.items_new, s.items_updated, \
-    s.items_refused, s.consecutive_failures, s.next_fetch_at";
+    s.items_refused, s.refusals, s.consecutive_failures, s.next_fetch_at";
 
 /// What one poll found, to be recorded on the source.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +22,18 @@ pub struct PollRecord {
     pub new: i64,
     pub updated: i64,
     pub refused: i64,
+    pub refusals: std::collections::BTreeMap<String, i64>,
+    /// Set when the feed moved permanently: the address to poll from now on.
+    pub moved_to: Option<String>,
     pub next_fetch_at: DateTime<Utc>,
+}
+
+/// The changes a source edit applies; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct SourceChanges {
+    pub url: Option<String>,
+    pub interval_secs: Option<i64>,
+    pub routing: Option<Routing>,
 }
 
 impl Store {
@@ -31,7 +42,7 @@ impl Store {
         outlet_id: i64,
         url: &str,
         interval_secs: i64,
-        column_ids: &[i64],
+        routing: &Routing,
     ) -> Result<Source, StoreError> {
         let now = now_micros();
         let mut tx = self.pool.begin().await?;
@@ -46,7 +57,34 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("the outlet already has a source for {url}")))?;
-        replace_source_columns(&mut tx, id, column_ids).await?;
+        replace_routing(&mut tx, id, routing).await?;
+        tx.commit().await?;
+        self.source(id).await?.ok_or(StoreError::NotFound("source"))
+    }
+
+    pub async fn update_source(&self, id: i64, changes: &SourceChanges) -> Result<Source, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            // A new address or routing must see the whole feed again: the validators go.
+            "UPDATE sources SET url = COALESCE($2, url), interval_secs = COALESCE($3, interval_secs), updated_at = $4,
+                etag = CASE WHEN $5 = 1 THEN NULL ELSE etag END,
+                last_modified = CASE WHEN $5 = 1 THEN NULL ELSE last_modified END
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(changes.url.as_deref())
+        .bind(changes.interval_secs)
+        .bind(now_micros())
+        .bind(i64::from(changes.url.is_some() || changes.routing.is_some()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict_on_unique(e, || "the outlet already has a source for that URL".to_owned()))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("source"));
+        }
+        if let Some(routing) = &changes.routing {
+            replace_routing(&mut tx, id, routing).await?;
+        }
         tx.commit().await?;
         self.source(id).await?.ok_or(StoreError::NotFound("source"))
     }
@@ -97,7 +135,7 @@ impl Store {
                 last_modified = CASE WHEN $5 = 1 THEN $7 ELSE last_modified END,
                 items_seen = $8, items_new = $9, items_updated = $10, items_refused = $11,
                 consecutive_failures = CASE WHEN $12 = 1 THEN consecutive_failures + 1 ELSE 0 END,
-                next_fetch_at = $13, updated_at = $2
+                next_fetch_at = $13, updated_at = $2, refusals = $14, url = COALESCE($15, url)
              WHERE id = $1",
         )
         .bind(id)
@@ -113,6 +151,8 @@ impl Store {
         .bind(record.refused)
         .bind(i64::from(failed))
         .bind(to_micros(record.next_fetch_at))
+        .bind(serde_json::to_string(&record.refusals).unwrap_or_else(|_| "{}".into()))
+        .bind(record.moved_to.as_deref())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -133,7 +173,9 @@ impl Store {
 
     pub async fn delete_source(&self, id: i64) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM source_columns WHERE source_id = $1").bind(id).execute(&mut *tx).await?;
+        for table in ["source_columns", "source_routes", "source_filters"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE source_id = $1")).bind(id).execute(&mut *tx).await?;
+        }
         let done = sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("source"));
@@ -161,38 +203,81 @@ impl Store {
             query = query.bind(id);
         }
         let rows = query.fetch_all(&self.pool).await?;
-        let columns: Vec<(i64, i64)> =
-            sqlx::query("SELECT source_id, column_id FROM source_columns ORDER BY source_id, position")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("source_id")?, r.try_get("column_id")?)))
-                .collect::<Result<_, sqlx::Error>>()?;
-        let mut by_source: HashMap<i64, Vec<i64>> = HashMap::new();
-        for (source, column) in columns {
-            by_source.entry(source).or_default().push(column);
-        }
+        let mut routing = self.routings().await?;
         rows.iter()
             .map(|row| {
                 let mut source = source_from_row(row)?;
-                source.column_ids = by_source.remove(&source.id).unwrap_or_default();
+                source.routing = routing.remove(&source.id).unwrap_or_default();
                 Ok(source)
             })
             .collect()
     }
+
+    /// Every source's routing, by source id.
+    async fn routings(&self) -> Result<HashMap<i64, Routing>, StoreError> {
+        let mut by_source: HashMap<i64, Routing> = HashMap::new();
+        for row in sqlx::query("SELECT source_id, column_id FROM source_columns ORDER BY source_id, position")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            by_source.entry(row.try_get("source_id")?).or_default().columns.push(row.try_get("column_id")?);
+        }
+        for row in sqlx::query("SELECT source_id, match_kind, value, column_id FROM source_routes ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let kind: String = row.try_get("match_kind")?;
+            by_source.entry(row.try_get("source_id")?).or_default().routes.push(Route {
+                matching: RouteMatch::parse(&kind).map_err(StoreError::Corrupt)?,
+                value: row.try_get("value")?,
+                column_id: row.try_get("column_id")?,
+            });
+        }
+        for row in
+            sqlx::query("SELECT source_id, kind, keyword FROM source_filters ORDER BY id").fetch_all(&self.pool).await?
+        {
+            let routing = by_source.entry(row.try_get("source_id")?).or_default();
+            let keyword: String = row.try_get("keyword")?;
+            match row.try_get::<String, _>("kind")?.as_str() {
+                "include" => routing.include.push(keyword),
+                _ => routing.exclude.push(keyword),
+            }
+        }
+        Ok(by_source)
+    }
 }
 
-async fn replace_source_columns(
+async fn replace_routing(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     source_id: i64,
-    column_ids: &[i64],
+    routing: &Routing,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM source_columns WHERE source_id = $1").bind(source_id).execute(&mut **tx).await?;
-    for (position, column_id) in column_ids.iter().enumerate() {
+    for table in ["source_columns", "source_routes", "source_filters"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE source_id = $1")).bind(source_id).execute(&mut **tx).await?;
+    }
+    for (position, column_id) in routing.columns.iter().enumerate() {
         sqlx::query("INSERT INTO source_columns (source_id, column_id, position) VALUES ($1, $2, $3)")
             .bind(source_id)
             .bind(column_id)
             .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for route in &routing.routes {
+        sqlx::query("INSERT INTO source_routes (source_id, match_kind, value, column_id) VALUES ($1, $2, $3, $4)")
+            .bind(source_id)
+            .bind(route.matching.as_str())
+            .bind(&route.value)
+            .bind(route.column_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let filters = routing.include.iter().map(|k| ("include", k)).chain(routing.exclude.iter().map(|k| ("exclude", k)));
+    for (kind, keyword) in filters {
+        sqlx::query("INSERT INTO source_filters (source_id, kind, keyword) VALUES ($1, $2, $3)")
+            .bind(source_id)
+            .bind(kind)
+            .bind(keyword)
             .execute(&mut **tx)
             .await?;
     }
@@ -206,7 +291,7 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
         outlet_slug: row.try_get("outlet_slug")?,
         url: row.try_get("url")?,
         interval_secs: row.try_get("interval_secs")?,
-        column_ids: Vec::new(),
+        routing: Routing::default(),
         etag: row.try_get("etag")?,
         last_modified: row.try_get("last_modified")?,
         status: SourceStatus {
@@ -217,6 +302,7 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
             items_new: row.try_get("items_new")?,
             items_updated: row.try_get("items_updated")?,
             items_refused: row.try_get("items_refused")?,
+            refusals: serde_json::from_str(&row.try_get::<String, _>("refusals")?).unwrap_or_default(),
             consecutive_failures: row.try_get("consecutive_failures")?,
             next_fetch_at: time_at(row, "next_fetch_at")?,
         },

@@ -14,6 +14,8 @@ stories!(
     a_polled_gbk_feed_lands_in_its_columns_and_the_second_poll_is_conditional,
     failing_sources_record_their_error_and_back_off,
     an_article_pushed_and_polled_stays_one_article,
+    a_permanent_redirect_moves_the_source_and_duplicates_nothing,
+    routing_rules_and_filters_decide_where_items_go,
 );
 
 const ETAG: &str = "\"feed-v1\"";
@@ -24,7 +26,7 @@ fn gbk_feed() -> Vec<u8> {
 <rss version="2.0"><channel><title>昌吉日报</title><link>http://www.cjxww.cn/</link>
 <item><title>做带领群众奔向幸福生活的“头雁”</title>
 <link>http://www.cjxww.cn/index.php?m=content&amp;c=index&amp;a=show&amp;catid=407&amp;id=93487</link>
-<pubDate>2018-06-28 11:39:20</pubDate><description>&lt;p&gt;昌吉新闻网讯(记者 郑丽媛)&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
+<pubDate>2018-06-28 11:39:20</pubDate><category>基层党建</category><description>&lt;p&gt;昌吉新闻网讯(记者 郑丽媛)&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
 <item><title>第二篇报道</title><link>/index.php?m=content&amp;id=2</link><pubDate>2018-06-29 08:00:00</pubDate></item>
 </channel></rss>"#;
     encoding_rs::GBK.encode(xml).0.into_owned()
@@ -50,6 +52,8 @@ async fn fixture_server() -> (String, Arc<Fixture>) {
             }),
         )
         .route("/broken.xml", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route("/old.xml", get(|| async { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/gbk.xml")]) }))
+        .route("/loop.xml", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/loop.xml")]) }))
         .route("/garbage.xml", get(|| async { "this is not a feed" }))
         .with_state(fixture.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -141,4 +145,58 @@ async fn an_article_pushed_and_polled_stays_one_article(app: TestApp) {
     let again = poll(&app, id).await;
     assert_eq!((again["items_new"].as_i64(), again["items_updated"].as_i64()), (Some(0), Some(0)));
     assert_eq!(app.store.count_articles(&syndic::store::FeedScope::Site).await.unwrap(), 2);
+}
+
+async fn a_permanent_redirect_moves_the_source_and_duplicates_nothing(app: TestApp) {
+    app.with_example_catalog().await;
+    let (base, _) = fixture_server().await;
+    let id = add_source(&app, &format!("{base}/old.xml")).await;
+    let first = poll(&app, id).await;
+    assert_eq!(first["url"], format!("{base}/gbk.xml"), "301 updates the stored URL: {first}");
+    assert_eq!(first["items_new"].as_i64(), Some(2));
+    let again = poll(&app, id).await;
+    assert_eq!(again["items_new"].as_i64(), Some(0));
+    assert_eq!(app.store.count_articles(&syndic::store::FeedScope::Site).await.unwrap(), 2);
+
+    let looping = add_source(&app, &format!("{base}/loop.xml")).await;
+    let failed = poll(&app, looping).await;
+    assert!(failed["last_error"].as_str().unwrap().contains("redirects"), "{failed}");
+}
+
+async fn routing_rules_and_filters_decide_where_items_go(app: TestApp) {
+    app.with_example_catalog().await;
+    app.add_column("local", "本地新闻", None).await;
+    let (base, _) = fixture_server().await;
+    let created = app
+        .admin_post(
+            "/api/v1/sources",
+            json!({"outlet": "cjrb", "url": format!("{base}/gbk.xml"), "columns": ["party-96"],
+                   "routes": [{"match": "category", "value": "基层党建", "column": "local"}],
+                   "exclude": ["第二篇"]}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let polled = poll(&app, id).await;
+    assert_eq!(polled["items_new"].as_i64(), Some(1), "{polled}");
+    assert_eq!(polled["refusals"]["left out by the source's keyword filters"].as_i64(), Some(1), "{polled}");
+    let local: Value = app.get("/columns/local/feed.json").await.json().await.unwrap();
+    assert_eq!(local["items"].as_array().unwrap().len(), 1, "routed by its category");
+
+    let bad = app
+        .admin_patch(
+            &format!("/api/v1/sources/{id}"),
+            json!({"routes": [{"match": "tag", "value": "x", "column": "nope"}]}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let edited: Value = app
+        .admin_patch(&format!("/api/v1/sources/{id}"), json!({"exclude": [], "interval_secs": 3600}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((edited["exclude"].clone(), edited["interval_secs"].as_i64()), (json!([]), Some(3600)));
+    assert_eq!(edited["routes"][0]["column"], "local", "routes not given stay");
+    assert_eq!(poll(&app, id).await["items_new"].as_i64(), Some(1), "the filter no longer leaves the second item out");
 }

@@ -1,0 +1,144 @@
+//! Fetching a feed over HTTP: a conditional GET with the stored validators, redirects
+//! followed by hand (at most `MAX_REDIRECTS`, so that every hop can be checked and a
+//! permanent move noticed), and the body read up to the feed size cap.
+
+use super::feed::MAX_FEED_BYTES;
+use reqwest::header::{self, HeaderMap};
+use reqwest::StatusCode;
+use std::time::Duration;
+use url::Url;
+
+/// Connect and whole-request time limits for one fetch.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
+/// Redirects followed before a fetch fails.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// The HTTP client every fetch uses; its User-Agent names syndic and the site it serves.
+pub fn http_client(site_base_url: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(format!("syndic/{} (+{site_base_url})", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(FETCH_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("the HTTP client configuration is valid")
+}
+
+/// Validators from the last successful fetch.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A completed fetch.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    /// Where the document was finally found: the base of its relative links.
+    pub url: Url,
+    /// The new address when every redirect on the way was permanent (301/308).
+    pub moved_permanently_to: Option<String>,
+    pub headers: HeaderMap,
+    /// `None` for 304 Not Modified.
+    pub body: Option<Vec<u8>>,
+}
+
+/// A failed fetch, with what the source's status should show.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct FetchError {
+    pub status: Option<u16>,
+    pub message: String,
+    /// Seconds the server asked us to wait (Retry-After), if it did.
+    pub retry_after: Option<i64>,
+}
+
+impl FetchError {
+    fn new(status: Option<u16>, message: impl Into<String>) -> Self {
+        FetchError { status, message: message.into(), retry_after: None }
+    }
+}
+
+/// GETs `url`, sending `validators` back.
+pub async fn fetch(client: &reqwest::Client, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+    let mut current = Url::parse(url).map_err(|e| FetchError::new(None, format!("bad URL {url}: {e}")))?;
+    let mut all_permanent = true;
+    for _ in 0..=MAX_REDIRECTS {
+        let mut request = client.get(current.clone());
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(modified) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, modified);
+        }
+        let response = request.send().await.map_err(|e| FetchError::new(None, describe(&e)))?;
+        let status = response.status();
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            let location =
+                response.headers().get(header::LOCATION).and_then(|l| l.to_str().ok()).ok_or_else(|| {
+                    FetchError::new(Some(status.as_u16()), format!("HTTP {status} without a Location"))
+                })?;
+            let next = current
+                .join(location)
+                .map_err(|e| FetchError::new(Some(status.as_u16()), format!("bad redirect to {location}: {e}")))?;
+            all_permanent &= matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
+            current = next;
+            continue;
+        }
+        let headers = response.headers().clone();
+        let moved_permanently_to = (all_permanent && current.as_str() != url).then(|| current.to_string());
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched { status: 304, url: current, moved_permanently_to, headers, body: None });
+        }
+        if !status.is_success() {
+            return Err(FetchError {
+                status: Some(status.as_u16()),
+                message: format!("HTTP {status}"),
+                retry_after: retry_after(&headers),
+            });
+        }
+        let body = read_capped(response).await.map_err(|e| FetchError::new(Some(status.as_u16()), e))?;
+        return Ok(Fetched { status: status.as_u16(), url: current, moved_permanently_to, headers, body: Some(body) });
+    }
+    Err(FetchError::new(None, format!("more than {MAX_REDIRECTS} redirects")))
+}
+
+/// Reads the body, failing once it passes the feed size cap.
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
+    let too_large = || format!("feed is larger than {MAX_FEED_BYTES} bytes");
+    if response.content_length().is_some_and(|l| l > MAX_FEED_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+        if body.len() + chunk.len() > MAX_FEED_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Retry-After in seconds, from either of its forms.
+fn retry_after(headers: &HeaderMap) -> Option<i64> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim().to_owned();
+    value.parse::<i64>().ok().or_else(|| {
+        chrono::DateTime::parse_from_rfc2822(&value)
+            .ok()
+            .map(|at| (at.to_utc() - chrono::Utc::now()).num_seconds().max(0))
+    })
+}
+
+/// A fetch error with its cause chain, for the source's status.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
