@@ -40,6 +40,16 @@ enum Command {
     /// Manage the feeds syndic polls.
     #[command(subcommand)]
     Source(SourceCommand),
+    /// Import every item of a feed document (a file or a URL) once.
+    Import {
+        #[arg(long)]
+        outlet: String,
+        /// A column the items go to (repeatable; the first is primary).
+        #[arg(long = "column", required = true)]
+        columns: Vec<String>,
+        /// A file path, or an http(s) URL.
+        document: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,6 +220,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Column(command) => column(&store, command).await,
         Command::Outlet(command) => outlet(&store, command).await,
         Command::Source(command) => source(&store, &config, command).await,
+        Command::Import { outlet, columns, document } => import(&store, &config, &outlet, &columns, &document).await,
     }
 }
 
@@ -408,6 +419,41 @@ async fn source(store: &Store, config: &Config, command: SourceCommand) -> anyho
             }
         }
     }
+    Ok(())
+}
+
+async fn import(
+    store: &Store,
+    config: &Config,
+    outlet: &str,
+    columns: &[String],
+    document: &str,
+) -> anyhow::Result<()> {
+    use crate::ingest::{feed, fetch};
+    let outlet = store.outlet_by_slug(outlet).await.with_context(|| format!("outlet {outlet}"))?;
+    let tree = store.column_tree().await?;
+    let column_ids = columns
+        .iter()
+        .map(|slug| tree.by_slug(slug).map(|c| c.id).ok_or_else(|| anyhow::anyhow!("unknown column '{slug}'")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (bytes, context) = if document.starts_with("http://") || document.starts_with("https://") {
+        let client = fetch::http_client(&config.base_url);
+        let fetched = fetch::fetch(&client, document, &fetch::Validators::default()).await?;
+        let content_type = fetched.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let context = feed::Context { document_url: Some(fetched.url), content_type, zone: outlet.timezone };
+        (fetched.body.unwrap_or_default(), context)
+    } else {
+        let bytes = std::fs::read(document).with_context(|| format!("cannot read {document}"))?;
+        (bytes, feed::Context { document_url: None, content_type: None, zone: outlet.timezone })
+    };
+    let routing = crate::domain::source::Routing { columns: column_ids, ..Default::default() };
+    let tally = crate::ingest::import_document(store, &outlet, &routing, &bytes, &context).await?;
+    for item in &tally.items {
+        if let Err(reason) = &item.outcome {
+            println!("refused {}: {reason}", item.link.as_deref().unwrap_or("(no link)"));
+        }
+    }
+    println!("{} items: {} new, {} updated, {} refused", tally.items.len(), tally.new, tally.updated, tally.refused);
     Ok(())
 }
 

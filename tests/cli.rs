@@ -85,3 +85,36 @@ fn outlets_are_managed_from_the_command_line_and_their_token_shown_once() {
         cli.fails(&["outlet", "add", "--slug", "x", "--name", "X", "--homepage", "ftp://x", "--timezone", "Mars"]);
     assert!(error.contains("homepage") && error.contains("timezone"), "{error}");
 }
+
+#[test]
+fn a_feed_file_is_imported_from_the_command_line() {
+    let cli = Cli::new();
+    cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
+    cli.ok(&[
+        "outlet",
+        "add",
+        "--slug",
+        "cjrb",
+        "--name",
+        "昌吉日报",
+        "--homepage",
+        "http://www.cjxww.cn/",
+        "--timezone",
+        "Asia/Shanghai",
+    ]);
+    let feed = cli.dir.path().join("feed.xml");
+    std::fs::write(
+        &feed,
+        "<rss version=\"2.0\"><channel><title>t</title><link>http://www.cjxww.cn/</link>\
+         <item><title>一</title><link>/a?id=1</link><pubDate>2018-06-28 11:39:20</pubDate></item>\
+         <item><title>二</title><link>/a?id=2</link></item></channel></rss>",
+    )
+    .unwrap();
+    let output = cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
+    assert!(output.ends_with("2 items: 2 new, 0 updated, 0 refused\n"), "{output}");
+    let again = cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
+    assert!(again.ends_with("2 items: 0 new, 0 updated, 0 refused\n"), "re-importing changes nothing: {again}");
+    assert!(cli
+        .fails(&["import", "--outlet", "cjrb", "--column", "nope", feed.to_str().unwrap()])
+        .contains("unknown column"));
+}

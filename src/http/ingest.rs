@@ -1,27 +1,51 @@
-//! Push ingest: `POST /api/v1/articles` with an outlet's token.
+//! Push ingest: `POST /api/v1/articles` with an outlet's token — one article as JSON,
+//! or a whole RSS/Atom/JSON Feed document (`?column=SLUG`, repeatable) imported
+//! through the same path polling uses, answered item by item.
 
 use super::auth::OutletAuth;
 use super::body::{parse_json, read_limited, require_json};
 use super::{error::ApiError, AppState};
+use crate::domain::source::Routing;
+use crate::domain::FieldErrors;
+use crate::ingest::feed;
 use crate::ingest::push::{draft_from_push, PushArticle};
 use crate::ingest::{self, Disposition};
 use crate::publish::rfc3339;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// Largest push body: room for the largest allowed content plus its metadata.
 pub const MAX_PUSH_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Media types of feed documents accepted for import.
+const FEED_MEDIA_TYPES: &[&str] =
+    &["application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml"];
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/articles", post(push_article))
 }
 
 async fn push_article(
+    outlet: OutletAuth,
+    state: State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if FEED_MEDIA_TYPES.contains(&essence.as_str()) {
+        return import_document(outlet, state, query, headers, body).await;
+    }
+    push_one(outlet, state, headers, body).await
+}
+
+async fn push_one(
     OutletAuth(outlet): OutletAuth,
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -48,4 +72,64 @@ async fn push_article(
         Disposition::Created => (StatusCode::CREATED, [(header::LOCATION, url)], body).into_response(),
         Disposition::Updated | Disposition::Unchanged => (StatusCode::OK, body).into_response(),
     })
+}
+
+/// Imports every entry of a feed document into the columns named in the query.
+async fn import_document(
+    OutletAuth(outlet): OutletAuth,
+    State(state): State<AppState>,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let tree = state.store.column_tree().await?;
+    let slugs: Vec<String> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k == "column")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let mut columns = Vec::new();
+    for slug in &slugs {
+        let column = tree
+            .by_slug(slug)
+            .ok_or_else(|| ApiError::Invalid(FieldErrors::single("column", format!("unknown column '{slug}'"))))?;
+        columns.push(column.id);
+    }
+    if columns.is_empty() {
+        return Err(ApiError::Invalid(FieldErrors::single("column", "name at least one column: ?column=SLUG")));
+    }
+    let bytes = read_limited(&headers, body, feed::MAX_FEED_BYTES).await?;
+    let context = feed::Context {
+        document_url: None,
+        content_type: headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        zone: outlet.timezone,
+    };
+    let routing = Routing { columns, ..Routing::default() };
+    let tally =
+        ingest::import_document(&state.store, &outlet, &routing, &bytes, &context).await.map_err(|e| match e {
+            ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
+            ingest::ImportError::Store(e) => e.into(),
+        })?;
+    let items: Vec<Value> = tally
+        .items
+        .iter()
+        .map(|item| match &item.outcome {
+            Ok(accepted) => json!({
+                "link": item.link,
+                "status": accepted.disposition.as_str(),
+                "id": accepted.id,
+                "url": state.site.article_url(accepted.id),
+            }),
+            Err(reason) => json!({"link": item.link, "status": "refused", "reason": reason}),
+        })
+        .collect();
+    let unchanged = items.iter().filter(|i| i["status"] == "unchanged").count();
+    let status = if tally.new > 0 { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((
+        status,
+        Json(json!({
+            "created": tally.new, "updated": tally.updated, "unchanged": unchanged, "refused": tally.refused,
+            "items": items,
+        })),
+    )
+        .into_response())
 }

@@ -88,6 +88,29 @@ pub struct Tally {
     pub refusals: BTreeMap<String, i64>,
 }
 
+/// Why a whole document could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Feed(#[from] feed::FeedError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Parses a feed document and stores its entries: one-shot import, by HTTP or CLI.
+pub async fn import_document(
+    store: &Store,
+    outlet: &Outlet,
+    routing: &Routing,
+    bytes: &[u8],
+    context: &feed::Context,
+) -> Result<Tally, ImportError> {
+    let parsed = feed::parse_document(bytes, context)?;
+    let tally = accept_entries(store, outlet, routing, &parsed.entries).await?;
+    tracing::info!(outlet = %outlet.slug, new = tally.new, updated = tally.updated, refused = tally.refused, "document imported");
+    Ok(tally)
+}
+
 /// Reason given for entries a source's filters leave out.
 pub const FILTERED_OUT: &str = "left out by the source's keyword filters";
 

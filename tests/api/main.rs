@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin;
 mod feeds;
+mod import;
 mod pages;
 mod push;
 mod sitemaps;
