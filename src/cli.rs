@@ -21,6 +21,9 @@ pub struct Cli {
     /// Configuration file (default: syndic.toml in the working directory, if present).
     #[arg(long, global = true, env = "SYNDIC_CONFIG")]
     config: Option<PathBuf>,
+    /// Internal networks outbound fetches may reach anyway (comma-separated CIDRs).
+    #[arg(long, global = true, env = "SYNDIC_FETCH_ALLOW")]
+    fetch_allow: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -69,6 +72,26 @@ enum SourceCommand {
     },
     /// List sources with their status.
     List,
+    /// Change a source's address, interval or routing (routing options given replace
+    /// the source's routing of that kind).
+    Edit {
+        id: i64,
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        interval: Option<i64>,
+        #[arg(long = "column")]
+        columns: Vec<String>,
+        /// A routing rule MATCH:VALUE:COLUMN, MATCH being `category` or `keyword` (repeatable).
+        #[arg(long = "route")]
+        routes: Vec<String>,
+        /// Take only items containing one of these keywords (repeatable).
+        #[arg(long)]
+        include: Vec<String>,
+        /// Leave out items containing this keyword (repeatable).
+        #[arg(long)]
+        exclude: Vec<String>,
+    },
     /// Stop polling a source.
     Remove { id: i64 },
     /// Poll a source now, even during backoff.
@@ -249,7 +272,7 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
     }
     tracing::info!(listen = %config.listen, base_url = %config.base_url, "syndic is serving");
     let state = AppState::new(store.clone(), config);
-    let scheduler = tokio::spawn(crate::ingest::poll::run_scheduler(store.clone(), state.http_client.clone()));
+    let scheduler = tokio::spawn(crate::ingest::poll::run_scheduler(store.clone(), state.fetcher.clone()));
     http::serve(listener, state, shutdown_signal()).await?;
     scheduler.abort();
     store.close().await;
@@ -398,14 +421,41 @@ async fn source(store: &Store, config: &Config, command: SourceCommand) -> anyho
                 );
             }
         }
+        SourceCommand::Edit { id, url, interval, columns, routes, include, exclude } => {
+            let routes = routes
+                .iter()
+                .map(|r| {
+                    let (matching, rest) =
+                        r.split_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
+                    let (value, column) =
+                        rest.rsplit_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
+                    Ok(crate::catalog::RouteForm {
+                        matching: matching.into(),
+                        value: value.into(),
+                        column: column.into(),
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let given = |list: Vec<String>| (!list.is_empty()).then_some(list);
+            let edit = crate::catalog::SourceEdit {
+                url,
+                interval_secs: interval,
+                columns: given(columns),
+                routes: (!routes.is_empty()).then_some(routes),
+                include: given(include),
+                exclude: given(exclude),
+            };
+            let source = catalog::edit_source(store, id, edit).await?;
+            println!("source {} updated: {}", source.id, source.url);
+        }
         SourceCommand::Remove { id } => {
             store.delete_source(id).await?;
             println!("source {id} removed");
         }
         SourceCommand::Poll { id } => {
             let source = store.source(id).await?.ok_or_else(|| anyhow::anyhow!("source {id} not found"))?;
-            let client = crate::ingest::poll::http_client(&config.base_url);
-            let report = crate::ingest::poll::poll_source(store, &client, &source).await?;
+            let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
+            let report = crate::ingest::poll::poll_source(store, &fetcher, &source).await?;
             match report.error {
                 Some(error) => println!("source {id} failed: {error}"),
                 None => println!(
@@ -437,8 +487,8 @@ async fn import(
         .map(|slug| tree.by_slug(slug).map(|c| c.id).ok_or_else(|| anyhow::anyhow!("unknown column '{slug}'")))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let (bytes, context) = if document.starts_with("http://") || document.starts_with("https://") {
-        let client = fetch::http_client(&config.base_url);
-        let fetched = fetch::fetch(&client, document, &fetch::Validators::default()).await?;
+        let fetcher = fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
+        let fetched = fetch::fetch(&fetcher, document, &fetch::Validators::default()).await?;
         let content_type = fetched.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let context = feed::Context { document_url: Some(fetched.url), content_type, zone: outlet.timezone };
         (fetched.body.unwrap_or_default(), context)

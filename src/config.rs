@@ -2,6 +2,7 @@
 //! settings (with `--demo`) < `syndic.toml` < environment < command-line flags.
 //! Secrets are kept in `Secret`, which never prints its value.
 
+use crate::ingest::guard::FetchAllow;
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::fmt;
@@ -77,6 +78,8 @@ pub struct Config {
     pub admin_token: Option<Secret>,
     pub feed_items: usize,
     pub site: SiteConfig,
+    /// Internal networks outbound fetches may reach despite the SSRF guard.
+    pub fetch_allow: FetchAllow,
 }
 
 /// Values given on the command line or in the environment (clap reads both).
@@ -87,6 +90,7 @@ pub struct Overrides {
     pub listen: Option<String>,
     pub base_url: Option<String>,
     pub admin_token: Option<String>,
+    pub fetch_allow: Option<String>,
     pub demo: bool,
 }
 
@@ -99,6 +103,8 @@ struct FileConfig {
     base_url: Option<String>,
     admin_token: Option<String>,
     feed_items: Option<usize>,
+    /// Comma-separated CIDRs, as in SYNDIC_FETCH_ALLOW.
+    fetch_allow: Option<String>,
     #[serde(default)]
     site: FileSite,
 }
@@ -124,6 +130,7 @@ impl FileConfig {
             base_url: self.base_url.or(lower.base_url),
             admin_token: self.admin_token.or(lower.admin_token),
             feed_items: self.feed_items.or(lower.feed_items),
+            fetch_allow: self.fetch_allow.or(lower.fetch_allow),
             site: FileSite {
                 name: self.site.name.or(lower.site.name),
                 description: self.site.description.or(lower.site.description),
@@ -147,6 +154,7 @@ impl Config {
             listen: overrides.listen.clone(),
             base_url: overrides.base_url.clone(),
             admin_token: overrides.admin_token.clone(),
+            fetch_allow: overrides.fetch_allow.clone(),
             ..FileConfig::default()
         }
         .over(file)
@@ -167,6 +175,8 @@ impl Config {
         if !(1..=MAX_FEED_ITEMS).contains(&feed_items) {
             return Err(invalid("feed_items", format!("must be between 1 and {MAX_FEED_ITEMS}")));
         }
+        let fetch_allow =
+            FetchAllow::parse(layers.fetch_allow.as_deref().unwrap_or("")).map_err(|e| invalid("fetch_allow", e))?;
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
             .map_err(|e| invalid("site.language", e))?;
@@ -178,6 +188,7 @@ impl Config {
             base_url,
             admin_token: layers.admin_token.filter(|t| !t.trim().is_empty()).map(Secret::new),
             feed_items,
+            fetch_allow,
             site: SiteConfig {
                 name: site.name.unwrap_or_else(|| "syndic".to_owned()),
                 description: site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),

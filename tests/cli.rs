@@ -16,6 +16,7 @@ impl Cli {
         Command::new(env!("CARGO_BIN_EXE_syndic"))
             .args(args)
             .env("SYNDIC_DATABASE_URL", database)
+            .env("SYNDIC_FETCH_ALLOW", "127.0.0.0/8")
             .env("RUST_LOG", "warn")
             .current_dir(self.dir.path())
             .output()
@@ -117,4 +118,23 @@ fn a_feed_file_is_imported_from_the_command_line() {
     assert!(cli
         .fails(&["import", "--outlet", "cjrb", "--column", "nope", feed.to_str().unwrap()])
         .contains("unknown column"));
+}
+
+#[test]
+fn sources_are_managed_from_the_command_line() {
+    let cli = Cli::new();
+    cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
+    cli.ok(&["column", "add", "--slug", "party", "--title", "党建"]);
+    cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
+    let added =
+        cli.ok(&["source", "add", "--outlet", "cjrb", "--url", "http://127.0.0.1:9/rss.xml", "--column", "local"]);
+    assert!(added.starts_with("source 1 added"), "{added}");
+    cli.ok(&["source", "edit", "1", "--interval", "3600", "--route", "category:基层党建:party", "--exclude", "广告"]);
+    assert!(cli.fails(&["source", "edit", "1", "--route", "tag:x:party"]).contains("routes"));
+    let polled = cli.ok(&["source", "poll", "1"]);
+    assert!(polled.contains("source 1 failed"), "{polled}");
+    let listed = cli.ok(&["source", "list"]);
+    assert!(listed.contains("failures=1") && listed.contains("error="), "{listed}");
+    cli.ok(&["source", "remove", "1"]);
+    assert_eq!(cli.ok(&["source", "list"]), "");
 }

@@ -28,15 +28,15 @@ pub struct AppState {
     pub store: Store,
     pub site: Arc<Site>,
     pub config: Arc<Config>,
-    /// The client every outbound fetch (polls) goes through.
-    pub http_client: reqwest::Client,
+    /// Every outbound fetch (polls) goes through it and its SSRF guard.
+    pub fetcher: crate::ingest::fetch::Fetcher,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let site = Site::new(&config.base_url, config.site.clone());
-        let http_client = crate::ingest::poll::http_client(&config.base_url);
-        AppState { store, site: Arc::new(site), config: Arc::new(config), http_client }
+        let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
+        AppState { store, site: Arc::new(site), config: Arc::new(config), fetcher }
     }
 }
 

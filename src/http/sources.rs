@@ -69,7 +69,7 @@ async fn delete_source(_: Admin, State(state): State<AppState>, Path(id): Path<i
 /// Fetches the source at once, even during backoff, and answers with its new status.
 async fn poll_now(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     let source = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
-    poll::poll_source(&state.store, &state.http_client, &source).await?;
+    poll::poll_source(&state.store, &state.fetcher, &source).await?;
     let polled = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
     Ok(Json(source_json(&state.store.column_tree().await?, &polled)))
 }

@@ -1,8 +1,9 @@
 //! Fetching a feed over HTTP: a conditional GET with the stored validators, redirects
-//! followed by hand (at most `MAX_REDIRECTS`, so that every hop can be checked and a
-//! permanent move noticed), and the body read up to the feed size cap.
+//! followed by hand (at most `MAX_REDIRECTS`, so that every hop passes the SSRF guard
+//! and a permanent move is noticed), and the body read up to the feed size cap.
 
 use super::feed::MAX_FEED_BYTES;
+use super::guard::{self, FetchAllow, GuardedResolver};
 use reqwest::header::{self, HeaderMap};
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -14,15 +15,27 @@ pub const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// Redirects followed before a fetch fails.
 pub const MAX_REDIRECTS: usize = 5;
 
-/// The HTTP client every fetch uses; its User-Agent names syndic and the site it serves.
-pub fn http_client(site_base_url: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .user_agent(format!("syndic/{} (+{site_base_url})", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(FETCH_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("the HTTP client configuration is valid")
+/// The one way syndic fetches anything from the network: an HTTP client whose resolver
+/// and every hop go through the SSRF guard.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    allow: FetchAllow,
+}
+
+impl Fetcher {
+    /// A fetcher whose User-Agent names syndic and the site it serves.
+    pub fn new(site_base_url: &str, allow: FetchAllow) -> Fetcher {
+        let client = reqwest::Client::builder()
+            .user_agent(format!("syndic/{} (+{site_base_url})", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(FETCH_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(GuardedResolver::new(allow.clone()))
+            .build()
+            .expect("the HTTP client configuration is valid");
+        Fetcher { client, allow }
+    }
 }
 
 /// Validators from the last successful fetch.
@@ -62,11 +75,12 @@ impl FetchError {
 }
 
 /// GETs `url`, sending `validators` back.
-pub async fn fetch(client: &reqwest::Client, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+pub async fn fetch(fetcher: &Fetcher, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
     let mut current = Url::parse(url).map_err(|e| FetchError::new(None, format!("bad URL {url}: {e}")))?;
     let mut all_permanent = true;
     for _ in 0..=MAX_REDIRECTS {
-        let mut request = client.get(current.clone());
+        guard::check_url(&current, &fetcher.allow).map_err(|refused| FetchError::new(None, refused.to_string()))?;
+        let mut request = fetcher.client.get(current.clone());
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }

@@ -5,6 +5,7 @@
 
 pub mod feed;
 pub mod fetch;
+pub mod guard;
 pub mod items;
 pub mod poll;
 pub mod push;

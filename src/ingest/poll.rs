@@ -5,7 +5,7 @@
 
 use super::accept_entries;
 use super::feed::{self, Context};
-use super::fetch::{self, Validators};
+use super::fetch::{self, Fetcher, Validators};
 use crate::domain::source::Source;
 use crate::store::sources::PollRecord;
 use crate::store::{Store, StoreError};
@@ -13,8 +13,6 @@ use chrono::{Duration, Utc};
 use rand::Rng;
 use reqwest::header::{self, HeaderMap};
 use std::time::Duration as StdDuration;
-
-pub use super::fetch::http_client;
 
 /// The longest a failing source waits between attempts.
 pub const MAX_BACKOFF_SECS: i64 = 24 * 3600;
@@ -27,16 +25,16 @@ pub const POLL_LEASE_SECS: i64 = 600;
 
 /// Polls due sources until the process ends: every tick it claims the sources that are
 /// due and polls them, a bounded number at a time.
-pub async fn run_scheduler(store: Store, client: reqwest::Client) {
+pub async fn run_scheduler(store: Store, fetcher: Fetcher) {
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_POLLS));
     loop {
         match store.claim_due_sources(MAX_CONCURRENT_POLLS as i64 * 4, POLL_LEASE_SECS).await {
             Ok(due) => {
                 for source in due {
                     let Ok(permit) = permits.clone().acquire_owned().await else { return };
-                    let (store, client) = (store.clone(), client.clone());
+                    let (store, fetcher) = (store.clone(), fetcher.clone());
                     tokio::spawn(async move {
-                        if let Err(error) = poll_source(&store, &client, &source).await {
+                        if let Err(error) = poll_source(&store, &fetcher, &source).await {
                             tracing::error!(source = source.id, %error, "poll could not be recorded");
                         }
                         drop(permit);
@@ -50,8 +48,8 @@ pub async fn run_scheduler(store: Store, client: reqwest::Client) {
 }
 
 /// Polls one source now and records the outcome on it.
-pub async fn poll_source(store: &Store, client: &reqwest::Client, source: &Source) -> Result<PollRecord, StoreError> {
-    let record = match fetch_and_ingest(store, client, source).await {
+pub async fn poll_source(store: &Store, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, StoreError> {
+    let record = match fetch_and_ingest(store, fetcher, source).await {
         Ok(record) => record,
         Err(Failure::Store(e)) => return Err(e),
         Err(Failure::Remote { status, error, retry_after }) => PollRecord {
@@ -94,9 +92,9 @@ impl From<fetch::FetchError> for Failure {
     }
 }
 
-async fn fetch_and_ingest(store: &Store, client: &reqwest::Client, source: &Source) -> Result<PollRecord, Failure> {
+async fn fetch_and_ingest(store: &Store, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, Failure> {
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
-    let fetched = fetch::fetch(client, &source.url, &validators).await?;
+    let fetched = fetch::fetch(fetcher, &source.url, &validators).await?;
     let status = Some(i64::from(fetched.status));
     let mut record = PollRecord {
         status,

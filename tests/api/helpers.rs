@@ -78,6 +78,8 @@ impl TestApp {
             base_url: base_url.clone(),
             admin_token: Some(Secret::new(ADMIN_TOKEN)),
             feed_items: 50,
+            // The fixture feeds live on loopback; nothing else may be dialled.
+            fetch_allow: syndic::ingest::guard::FetchAllow::parse("127.0.0.0/8").unwrap(),
             site: SiteConfig {
                 name: "Test Portal".into(),
                 description: "Reposts for tests".into(),

@@ -16,7 +16,31 @@ stories!(
     an_article_pushed_and_polled_stays_one_article,
     a_permanent_redirect_moves_the_source_and_duplicates_nothing,
     routing_rules_and_filters_decide_where_items_go,
+    the_scheduler_polls_due_sources_and_a_failing_one_does_not_hold_up_the_rest,
 );
+
+/// Not a story: it needs no database, only the fixture server on loopback.
+#[tokio::test]
+async fn the_fetch_guard_refuses_internal_addresses_however_written_and_at_every_hop() {
+    use syndic::ingest::fetch::{fetch, Fetcher, Validators};
+    use syndic::ingest::guard::FetchAllow;
+    let (base, fixture) = fixture_server().await;
+    let port = base.rsplit(':').next().unwrap();
+    let unguarded = Fetcher::new("http://portal.test", FetchAllow::default());
+    for host in ["127.0.0.1", "localhost", "[::1]", "127.1", "2130706433"] {
+        let url = format!("http://{host}:{port}/gbk.xml");
+        let error = fetch(&unguarded, &url, &Validators::default()).await.unwrap_err();
+        assert!(error.message.contains("refused by the fetch guard"), "{url}: {}", error.message);
+    }
+    assert_eq!(fixture.served.load(Ordering::SeqCst), 0, "nothing was dialled");
+
+    let loopback_only = Fetcher::new("http://portal.test", FetchAllow::parse("127.0.0.1/32").unwrap());
+    let direct = fetch(&loopback_only, &format!("{base}/gbk.xml"), &Validators::default()).await.unwrap();
+    assert_eq!(direct.status, 200);
+    let redirected = fetch(&loopback_only, &format!("{base}/elsewhere.xml"), &Validators::default()).await.unwrap_err();
+    assert!(redirected.message.contains("127.0.0.2"), "{}", redirected.message);
+    assert_eq!(fixture.served.load(Ordering::SeqCst), 1, "only the allowed address was dialled");
+}
 
 const ETAG: &str = "\"feed-v1\"";
 
@@ -35,6 +59,7 @@ fn gbk_feed() -> Vec<u8> {
 #[derive(Default)]
 struct Fixture {
     not_modified: AtomicUsize,
+    served: AtomicUsize,
 }
 
 /// Serves `/gbk.xml` (with an ETag), `/broken.xml` (500) and `/garbage.xml` (not a feed).
@@ -48,12 +73,20 @@ async fn fixture_server() -> (String, Arc<Fixture>) {
                     f.not_modified.fetch_add(1, Ordering::SeqCst);
                     return (StatusCode::NOT_MODIFIED, [(header::ETAG, ETAG)]).into_response();
                 }
+                f.served.fetch_add(1, Ordering::SeqCst);
                 ([(header::CONTENT_TYPE, "application/rss+xml"), (header::ETAG, ETAG)], gbk_feed()).into_response()
             }),
         )
         .route("/broken.xml", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
         .route("/old.xml", get(|| async { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/gbk.xml")]) }))
         .route("/loop.xml", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/loop.xml")]) }))
+        .route(
+            "/elsewhere.xml",
+            get(|headers: HeaderMap| async move {
+                let port = headers[header::HOST].to_str().unwrap().rsplit(':').next().unwrap().to_owned();
+                (StatusCode::FOUND, [(header::LOCATION, format!("http://127.0.0.2:{port}/gbk.xml"))])
+            }),
+        )
         .route("/garbage.xml", get(|| async { "this is not a feed" }))
         .with_state(fixture.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -199,4 +232,30 @@ async fn routing_rules_and_filters_decide_where_items_go(app: TestApp) {
     assert_eq!((edited["exclude"].clone(), edited["interval_secs"].as_i64()), (json!([]), Some(3600)));
     assert_eq!(edited["routes"][0]["column"], "local", "routes not given stay");
     assert_eq!(poll(&app, id).await["items_new"].as_i64(), Some(1), "the filter no longer leaves the second item out");
+}
+
+async fn the_scheduler_polls_due_sources_and_a_failing_one_does_not_hold_up_the_rest(app: TestApp) {
+    app.with_example_catalog().await;
+    let (base, _) = fixture_server().await;
+    let broken = add_source(&app, &format!("{base}/broken.xml")).await;
+    let good = add_source(&app, &format!("{base}/gbk.xml")).await;
+    let fetcher = syndic::ingest::fetch::Fetcher::new(
+        &app.base_url,
+        syndic::ingest::guard::FetchAllow::parse("127.0.0.0/8").unwrap(),
+    );
+    let scheduler = tokio::spawn(syndic::ingest::poll::run_scheduler(app.store.clone(), fetcher));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (b, g) = (app.store.source(broken).await.unwrap().unwrap(), app.store.source(good).await.unwrap().unwrap());
+        if b.status.consecutive_failures >= 1 && g.status.items_new == 2 {
+            assert!(b.status.next_fetch_at > chrono::Utc::now() + chrono::Duration::minutes(15), "backing off");
+            assert_eq!(g.status.last_status, Some(200));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the scheduler did not poll both sources in time");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    scheduler.abort();
+    let feed: Value = app.get("/columns/party-96/feed.json").await.json().await.unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 2);
 }
