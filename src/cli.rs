@@ -24,6 +24,12 @@ pub struct Cli {
     /// Internal networks outbound fetches may reach anyway (comma-separated CIDRs).
     #[arg(long, global = true, env = "SYNDIC_FETCH_ALLOW")]
     fetch_allow: Option<String>,
+    /// Terms that hold an article in quarantine (comma-separated).
+    #[arg(long, global = true, env = "SYNDIC_BLOCKED_TERMS")]
+    blocked_terms: Option<String>,
+    /// Link domains (and their subdomains) that hold an article in quarantine (comma-separated).
+    #[arg(long, global = true, env = "SYNDIC_BLOCKED_DOMAINS")]
+    blocked_domains: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,6 +49,9 @@ enum Command {
     /// Manage the feeds syndic polls.
     #[command(subcommand)]
     Source(SourceCommand),
+    /// Review articles the content policy holds back.
+    #[command(subcommand)]
+    Quarantine(QuarantineCommand),
     /// Import every item of a feed document (a file or a URL) once.
     Import {
         #[arg(long)]
@@ -53,6 +62,16 @@ enum Command {
         /// A file path, or an http(s) URL.
         document: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum QuarantineCommand {
+    /// List held articles with the term or domain that matched.
+    List,
+    /// Publish a held article as it stands.
+    Release { id: i64 },
+    /// Delete a held article.
+    Reject { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -243,6 +262,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Column(command) => column(&store, command).await,
         Command::Outlet(command) => outlet(&store, command).await,
         Command::Source(command) => source(&store, &config, command).await,
+        Command::Quarantine(command) => quarantine(&store, command).await,
         Command::Import { outlet, columns, document } => import(&store, &config, &outlet, &columns, &document).await,
     }
 }
@@ -256,7 +276,8 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
             config.admin_token = Some(Secret::new(token::generate("sya_")));
             println!("admin token for this run: {}", config.admin_token.as_ref().map_or("", |t| t.expose()));
         }
-        match crate::demo::load_if_empty(&store).await? {
+        let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
+        match crate::demo::load_if_empty(&pipeline).await? {
             Some(loaded) => {
                 println!("demo content loaded: {} articles", loaded.articles);
                 for (slug, token) in &loaded.tokens {
@@ -272,7 +293,7 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
     }
     tracing::info!(listen = %config.listen, base_url = %config.base_url, "syndic is serving");
     let state = AppState::new(store.clone(), config);
-    let scheduler = tokio::spawn(crate::ingest::poll::run_scheduler(store.clone(), state.fetcher.clone()));
+    let scheduler = tokio::spawn(crate::ingest::poll::run_scheduler(state.pipeline.clone(), state.fetcher.clone()));
     http::serve(listener, state, shutdown_signal()).await?;
     scheduler.abort();
     store.close().await;
@@ -455,7 +476,8 @@ async fn source(store: &Store, config: &Config, command: SourceCommand) -> anyho
         SourceCommand::Poll { id } => {
             let source = store.source(id).await?.ok_or_else(|| anyhow::anyhow!("source {id} not found"))?;
             let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
-            let report = crate::ingest::poll::poll_source(store, &fetcher, &source).await?;
+            let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
+            let report = crate::ingest::poll::poll_source(&pipeline, &fetcher, &source).await?;
             match report.error {
                 Some(error) => println!("source {id} failed: {error}"),
                 None => println!(
@@ -497,13 +519,40 @@ async fn import(
         (bytes, feed::Context { document_url: None, content_type: None, zone: outlet.timezone })
     };
     let routing = crate::domain::source::Routing { columns: column_ids, ..Default::default() };
-    let tally = crate::ingest::import_document(store, &outlet, &routing, &bytes, &context).await?;
+    let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
+    let tally = pipeline.import_document(&outlet, &routing, &bytes, &context).await?;
     for item in &tally.items {
         if let Err(reason) = &item.outcome {
             println!("refused {}: {reason}", item.link.as_deref().unwrap_or("(no link)"));
         }
     }
-    println!("{} items: {} new, {} updated, {} refused", tally.items.len(), tally.new, tally.updated, tally.refused);
+    println!(
+        "{} items: {} new, {} updated, {} refused, {} held in quarantine",
+        tally.items.len(),
+        tally.new,
+        tally.updated,
+        tally.refused,
+        tally.quarantined
+    );
+    Ok(())
+}
+
+async fn quarantine(store: &Store, command: QuarantineCommand) -> anyhow::Result<()> {
+    match command {
+        QuarantineCommand::List => {
+            for a in store.quarantined_articles().await? {
+                println!("{}\t{}\t{}\t{}", a.id, a.outlet_slug, a.original_url, a.reason);
+            }
+        }
+        QuarantineCommand::Release { id } => {
+            store.release_article(id).await?;
+            println!("article {id} released");
+        }
+        QuarantineCommand::Reject { id } => {
+            store.reject_article(id).await?;
+            println!("article {id} rejected");
+        }
+    }
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! settings (with `--demo`) < `syndic.toml` < environment < command-line flags.
 //! Secrets are kept in `Secret`, which never prints its value.
 
+use crate::domain::policy::ContentPolicy;
 use crate::ingest::guard::FetchAllow;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -80,6 +81,8 @@ pub struct Config {
     pub site: SiteConfig,
     /// Internal networks outbound fetches may reach despite the SSRF guard.
     pub fetch_allow: FetchAllow,
+    /// Terms and link domains that hold an article in quarantine.
+    pub policy: ContentPolicy,
 }
 
 /// Values given on the command line or in the environment (clap reads both).
@@ -91,6 +94,9 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub admin_token: Option<String>,
     pub fetch_allow: Option<String>,
+    /// Comma-separated, as SYNDIC_BLOCKED_TERMS / SYNDIC_BLOCKED_DOMAINS give them.
+    pub blocked_terms: Option<String>,
+    pub blocked_domains: Option<String>,
     pub demo: bool,
 }
 
@@ -107,6 +113,15 @@ struct FileConfig {
     fetch_allow: Option<String>,
     #[serde(default)]
     site: FileSite,
+    #[serde(default)]
+    policy: FilePolicy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePolicy {
+    blocked_terms: Option<Vec<String>>,
+    blocked_domains: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,6 +146,10 @@ impl FileConfig {
             admin_token: self.admin_token.or(lower.admin_token),
             feed_items: self.feed_items.or(lower.feed_items),
             fetch_allow: self.fetch_allow.or(lower.fetch_allow),
+            policy: FilePolicy {
+                blocked_terms: self.policy.blocked_terms.or(lower.policy.blocked_terms),
+                blocked_domains: self.policy.blocked_domains.or(lower.policy.blocked_domains),
+            },
             site: FileSite {
                 name: self.site.name.or(lower.site.name),
                 description: self.site.description.or(lower.site.description),
@@ -155,6 +174,10 @@ impl Config {
             base_url: overrides.base_url.clone(),
             admin_token: overrides.admin_token.clone(),
             fetch_allow: overrides.fetch_allow.clone(),
+            policy: FilePolicy {
+                blocked_terms: overrides.blocked_terms.as_deref().map(ContentPolicy::list),
+                blocked_domains: overrides.blocked_domains.as_deref().map(ContentPolicy::list),
+            },
             ..FileConfig::default()
         }
         .over(file)
@@ -177,6 +200,10 @@ impl Config {
         }
         let fetch_allow =
             FetchAllow::parse(layers.fetch_allow.as_deref().unwrap_or("")).map_err(|e| invalid("fetch_allow", e))?;
+        let policy = ContentPolicy::new(
+            &layers.policy.blocked_terms.unwrap_or_default(),
+            &layers.policy.blocked_domains.unwrap_or_default(),
+        );
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
             .map_err(|e| invalid("site.language", e))?;
@@ -189,6 +216,7 @@ impl Config {
             admin_token: layers.admin_token.filter(|t| !t.trim().is_empty()).map(Secret::new),
             feed_items,
             fetch_allow,
+            policy,
             site: SiteConfig {
                 name: site.name.unwrap_or_else(|| "syndic".to_owned()),
                 description: site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),

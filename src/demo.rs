@@ -3,8 +3,8 @@
 //! same catalog and ingest paths as real input.
 
 use crate::catalog::{self, ColumnForm, OutletForm};
-use crate::ingest::{self, push::draft_from_push, push::PushArticle};
-use crate::store::{FeedScope, Store};
+use crate::ingest::{push::draft_from_push, push::PushArticle, Pipeline};
+use crate::store::FeedScope;
 use anyhow::{anyhow, Context};
 use serde::Deserialize;
 
@@ -33,7 +33,8 @@ pub struct DemoLoaded {
 
 /// Fills an empty database with the demo content; leaves a database that already has
 /// columns, outlets or articles alone and returns `None`.
-pub async fn load_if_empty(store: &Store) -> anyhow::Result<Option<DemoLoaded>> {
+pub async fn load_if_empty(pipeline: &Pipeline) -> anyhow::Result<Option<DemoLoaded>> {
+    let store = &pipeline.store;
     let has_content = !store.column_tree().await?.all().is_empty()
         || !store.list_outlets().await?.is_empty()
         || store.count_articles(&FeedScope::Site).await? > 0;
@@ -55,7 +56,7 @@ pub async fn load_if_empty(store: &Store) -> anyhow::Result<Option<DemoLoaded>> 
         let outlet = store.outlet_by_slug(&item.outlet).await?;
         let draft = draft_from_push(item.article, &outlet, &columns)
             .map_err(|errors| anyhow!("demo article of {} is invalid: {errors}", item.outlet))?;
-        ingest::accept(store, &outlet, &draft).await?;
+        pipeline.accept(&outlet, &draft).await?;
         articles += 1;
     }
     Ok(Some(DemoLoaded { tokens, articles }))

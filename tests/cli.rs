@@ -112,9 +112,12 @@ fn a_feed_file_is_imported_from_the_command_line() {
     )
     .unwrap();
     let output = cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
-    assert!(output.ends_with("2 items: 2 new, 0 updated, 0 refused\n"), "{output}");
+    assert!(output.ends_with("2 items: 2 new, 0 updated, 0 refused, 0 held in quarantine\n"), "{output}");
     let again = cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
-    assert!(again.ends_with("2 items: 0 new, 0 updated, 0 refused\n"), "re-importing changes nothing: {again}");
+    assert!(
+        again.ends_with("2 items: 0 new, 0 updated, 0 refused, 0 held in quarantine\n"),
+        "re-importing changes nothing: {again}"
+    );
     assert!(cli
         .fails(&["import", "--outlet", "cjrb", "--column", "nope", feed.to_str().unwrap()])
         .contains("unknown column"));

@@ -35,6 +35,8 @@ pub struct ArticleDraft {
     pub original_updated_at: Option<DateTime<Utc>>,
     /// Ids of the columns it is reposted under, in the order given (the first is primary).
     pub column_ids: Vec<i64>,
+    /// Elements hidden from readers that sanitising removed (a sign of injected spam).
+    pub hidden_removed: u32,
 }
 
 impl ArticleDraft {

@@ -9,6 +9,7 @@ pub mod column;
 pub mod errors;
 pub mod original_url;
 pub mod outlet;
+pub mod policy;
 pub mod slug;
 pub mod source;
 pub mod text;

@@ -33,6 +33,10 @@ pub struct SourceStatus {
     pub items_refused: i64,
     /// Why items were refused in the last poll, with counts.
     pub refusals: std::collections::BTreeMap<String, i64>,
+    /// Items of the last poll held by the content policy.
+    pub items_quarantined: i64,
+    /// Hidden elements (likely injected spam) removed from the last poll's items.
+    pub hidden_spam_removed: i64,
     pub consecutive_failures: i64,
     pub next_fetch_at: DateTime<Utc>,
 }

@@ -58,19 +58,23 @@ async fn push_one(
     let draft = draft_from_push(input, &outlet, &columns).inspect_err(|fields| {
         tracing::info!(outlet = %outlet.slug, reasons = %fields, "push rejected");
     })?;
-    let accepted = ingest::accept(&state.store, &outlet, &draft).await?;
+    let accepted = state.pipeline.accept(&outlet, &draft).await?;
     let url = state.site.article_url(accepted.id);
     let body = Json(json!({
         "id": accepted.id,
         "url": url,
         "original_url": draft.original_url.as_str(),
-        "status": accepted.disposition.as_str(),
+        "status": if accepted.held.is_some() { "quarantined" } else { accepted.disposition.as_str() },
+        "quarantine_reason": accepted.held,
+        "hidden_elements_removed": draft.hidden_removed,
         "reposted_at": rfc3339(accepted.reposted_at),
         "updated_at": rfc3339(accepted.updated_at),
     }));
-    Ok(match accepted.disposition {
-        Disposition::Created => (StatusCode::CREATED, [(header::LOCATION, url)], body).into_response(),
-        Disposition::Updated | Disposition::Unchanged => (StatusCode::OK, body).into_response(),
+    Ok(match (&accepted.held, accepted.disposition) {
+        // Held back: accepted for review, published nowhere; the outlet learns why.
+        (Some(_), _) => (StatusCode::ACCEPTED, body).into_response(),
+        (None, Disposition::Created) => (StatusCode::CREATED, [(header::LOCATION, url)], body).into_response(),
+        (None, Disposition::Updated | Disposition::Unchanged) => (StatusCode::OK, body).into_response(),
     })
 }
 
@@ -104,21 +108,21 @@ async fn import_document(
         zone: outlet.timezone,
     };
     let routing = Routing { columns, ..Routing::default() };
-    let tally =
-        ingest::import_document(&state.store, &outlet, &routing, &bytes, &context).await.map_err(|e| match e {
-            ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
-            ingest::ImportError::Store(e) => e.into(),
-        })?;
+    let tally = state.pipeline.import_document(&outlet, &routing, &bytes, &context).await.map_err(|e| match e {
+        ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
+        ingest::ImportError::Store(e) => e.into(),
+    })?;
     let items: Vec<Value> = tally
         .items
         .iter()
         .map(|item| match &item.outcome {
             Ok(accepted) => json!({
-                "link": item.link,
-                "status": accepted.disposition.as_str(),
-                "id": accepted.id,
-                "url": state.site.article_url(accepted.id),
-            }),
+                    "link": item.link,
+                    "status": if accepted.held.is_some() { "quarantined" } else { accepted.disposition.as_str() },
+            "quarantine_reason": accepted.held,
+                    "id": accepted.id,
+                    "url": state.site.article_url(accepted.id),
+                }),
             Err(reason) => json!({"link": item.link, "status": "refused", "reason": reason}),
         })
         .collect();
@@ -128,6 +132,7 @@ async fn import_document(
         status,
         Json(json!({
             "created": tally.new, "updated": tally.updated, "unchanged": unchanged, "refused": tally.refused,
+            "quarantined": tally.quarantined,
             "items": items,
         })),
     )

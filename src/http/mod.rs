@@ -9,6 +9,7 @@ mod error;
 mod feeds;
 mod ingest;
 mod pages;
+mod quarantine;
 mod representation;
 mod sitemaps;
 mod sources;
@@ -30,13 +31,16 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Every outbound fetch (polls) goes through it and its SSRF guard.
     pub fetcher: crate::ingest::fetch::Fetcher,
+    /// Every article write goes through it and its content policy.
+    pub pipeline: crate::ingest::Pipeline,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let site = Site::new(&config.base_url, config.site.clone());
         let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
-        AppState { store, site: Arc::new(site), config: Arc::new(config), fetcher }
+        let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
+        AppState { store, site: Arc::new(site), config: Arc::new(config), fetcher, pipeline }
     }
 }
 
@@ -45,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(admin::router())
         .merge(sources::router())
+        .merge(quarantine::router())
         .merge(ingest::router())
         .merge(feeds::router())
         .merge(sitemaps::router())

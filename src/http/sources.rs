@@ -69,7 +69,7 @@ async fn delete_source(_: Admin, State(state): State<AppState>, Path(id): Path<i
 /// Fetches the source at once, even during backoff, and answers with its new status.
 async fn poll_now(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     let source = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
-    poll::poll_source(&state.store, &state.fetcher, &source).await?;
+    poll::poll_source(&state.pipeline, &state.fetcher, &source).await?;
     let polled = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
     Ok(Json(source_json(&state.store.column_tree().await?, &polled)))
 }
@@ -96,6 +96,8 @@ fn source_json(tree: &ColumnTree, source: &Source) -> Value {
         "items_new": status.items_new,
         "items_updated": status.items_updated,
         "items_refused": status.items_refused,
+        "items_quarantined": status.items_quarantined,
+        "hidden_spam_removed": status.hidden_spam_removed,
         "refusals": status.refusals,
         "consecutive_failures": status.consecutive_failures,
         "next_fetch_at": rfc3339(status.next_fetch_at),

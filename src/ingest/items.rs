@@ -31,11 +31,16 @@ pub fn stored_title(title: &Text) -> String {
 
 /// HTML as stored: sanitised, relative URLs resolved against `base`; plain text escaped.
 pub fn stored_html(text: &Text, base: &url::Url) -> String {
+    stored_html_counting_hidden(text, base).0
+}
+
+/// `stored_html`, also saying how many hidden elements were removed.
+fn stored_html_counting_hidden(text: &Text, base: &url::Url) -> (String, u32) {
     if text.html {
-        sanitize::html(&text.value, base)
+        sanitize::html_counting_hidden(&text.value, base)
     } else {
         let escaped = sanitize::xml_safe(&text.value).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-        escaped.trim().to_owned()
+        (escaped.trim().to_owned(), 0)
     }
 }
 
@@ -56,8 +61,14 @@ pub fn draft_from_entry(
     let original_url = OriginalUrl::parse(link).map_err(|reason| Refusal::NoLink(format!("'{link}' {reason}")))?;
     let base =
         entry_base(entry).unwrap_or_else(|| url::Url::parse(original_url.as_str()).expect("normalised URLs parse"));
-    let summary = entry.summary.as_ref().map(|s| stored_html(s, &base)).filter(|s| !s.is_empty());
-    let content_html = entry.content.as_ref().map(|c| stored_html(c, &base)).filter(|c| !c.is_empty());
+    let mut hidden_removed = 0;
+    let mut store_html = |text: &Option<Text>| {
+        let (html, hidden) = stored_html_counting_hidden(text.as_ref()?, &base);
+        hidden_removed += hidden;
+        Some(html).filter(|h| !h.is_empty())
+    };
+    let summary = store_html(&entry.summary);
+    let content_html = store_html(&entry.content);
     let title = entry
         .title
         .as_ref()
@@ -97,6 +108,7 @@ pub fn draft_from_entry(
         original_published_at: entry.published.or(entry.updated).unwrap_or(first_seen),
         original_updated_at: entry.updated.filter(|u| Some(*u) != entry.published),
         column_ids: column_ids.to_vec(),
+        hidden_removed,
     })
 }
 

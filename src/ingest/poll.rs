@@ -3,12 +3,12 @@
 //! article. Failures are recorded on the source and back off exponentially, with
 //! jitter, honouring Retry-After; one source failing never stops the others.
 
-use super::accept_entries;
 use super::feed::{self, Context};
 use super::fetch::{self, Fetcher, Validators};
+use super::Pipeline;
 use crate::domain::source::Source;
 use crate::store::sources::PollRecord;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 use chrono::{Duration, Utc};
 use rand::Rng;
 use reqwest::header::{self, HeaderMap};
@@ -25,16 +25,17 @@ pub const POLL_LEASE_SECS: i64 = 600;
 
 /// Polls due sources until the process ends: every tick it claims the sources that are
 /// due and polls them, a bounded number at a time.
-pub async fn run_scheduler(store: Store, fetcher: Fetcher) {
+pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher) {
+    let store = pipeline.store.clone();
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_POLLS));
     loop {
         match store.claim_due_sources(MAX_CONCURRENT_POLLS as i64 * 4, POLL_LEASE_SECS).await {
             Ok(due) => {
                 for source in due {
                     let Ok(permit) = permits.clone().acquire_owned().await else { return };
-                    let (store, fetcher) = (store.clone(), fetcher.clone());
+                    let (pipeline, fetcher) = (pipeline.clone(), fetcher.clone());
                     tokio::spawn(async move {
-                        if let Err(error) = poll_source(&store, &fetcher, &source).await {
+                        if let Err(error) = poll_source(&pipeline, &fetcher, &source).await {
                             tracing::error!(source = source.id, %error, "poll could not be recorded");
                         }
                         drop(permit);
@@ -48,8 +49,9 @@ pub async fn run_scheduler(store: Store, fetcher: Fetcher) {
 }
 
 /// Polls one source now and records the outcome on it.
-pub async fn poll_source(store: &Store, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, StoreError> {
-    let record = match fetch_and_ingest(store, fetcher, source).await {
+pub async fn poll_source(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, StoreError> {
+    let store = &pipeline.store;
+    let record = match fetch_and_ingest(pipeline, fetcher, source).await {
         Ok(record) => record,
         Err(Failure::Store(e)) => return Err(e),
         Err(Failure::Remote { status, error, retry_after }) => PollRecord {
@@ -92,7 +94,7 @@ impl From<fetch::FetchError> for Failure {
     }
 }
 
-async fn fetch_and_ingest(store: &Store, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, Failure> {
+async fn fetch_and_ingest(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, Failure> {
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
     let fetched = fetch::fetch(fetcher, &source.url, &validators).await?;
     let status = Some(i64::from(fetched.status));
@@ -105,7 +107,7 @@ async fn fetch_and_ingest(store: &Store, fetcher: &Fetcher, source: &Source) -> 
     let Some(body) = &fetched.body else {
         return Ok(record); // 304: nothing new
     };
-    let outlet = store.outlet_by_slug(&source.outlet_slug).await?;
+    let outlet = pipeline.store.outlet_by_slug(&source.outlet_slug).await?;
     let context = Context {
         document_url: Some(fetched.url.clone()),
         content_type: header_text(&fetched.headers, header::CONTENT_TYPE),
@@ -116,7 +118,7 @@ async fn fetch_and_ingest(store: &Store, fetcher: &Fetcher, source: &Source) -> 
         error: e.to_string(),
         retry_after: None,
     })?;
-    let tally = accept_entries(store, &outlet, &source.routing, &parsed.entries).await?;
+    let tally = pipeline.accept_entries(&outlet, &source.routing, &parsed.entries).await?;
     record.validators =
         Some((header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)));
     record.seen = parsed.entries.len() as i64;
@@ -124,6 +126,8 @@ async fn fetch_and_ingest(store: &Store, fetcher: &Fetcher, source: &Source) -> 
     record.updated = tally.updated;
     record.refused = tally.refused;
     record.refusals = tally.refusals;
+    record.quarantined = tally.quarantined;
+    record.hidden_removed = tally.hidden_removed;
     Ok(record)
 }
 

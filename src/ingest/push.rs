@@ -83,8 +83,10 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
     let subtitle = errors.check("subtitle", plain_line(input.subtitle.as_deref(), MAX_LINE_CHARS));
     let author = errors.check("author", plain_line(input.author.as_deref(), MAX_AUTHOR_CHARS));
     let rights = errors.check("rights", plain_line(input.rights.as_deref(), MAX_LINE_CHARS));
-    let summary = errors.check("summary", html_field(input.summary.as_deref(), MAX_SUMMARY_CHARS, &base));
-    let content_html = errors.check("content_html", content(input.content_html.as_deref(), &base));
+    let mut hidden_removed = 0;
+    let summary =
+        errors.check("summary", html_field(input.summary.as_deref(), MAX_SUMMARY_CHARS, &base, &mut hidden_removed));
+    let content_html = errors.check("content_html", content(input.content_html.as_deref(), &base, &mut hidden_removed));
     let published = errors.check(
         "original_published_at",
         parse_timestamp(input.original_published_at.as_deref().unwrap_or(""), outlet.timezone),
@@ -147,6 +149,7 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
             original_published_at,
             original_updated_at,
             column_ids,
+            hidden_removed,
         }),
         _ => Err(errors),
     }
@@ -165,18 +168,27 @@ fn plain_line(value: Option<&str>, max: usize) -> Result<Option<String>, String>
     optional_text(value.map(sanitize::plain_text).as_deref(), max)
 }
 
-fn html_field(value: Option<&str>, max_chars: usize, base: &url::Url) -> Result<Option<String>, String> {
+fn html_field(
+    value: Option<&str>,
+    max_chars: usize,
+    base: &url::Url,
+    hidden: &mut u32,
+) -> Result<Option<String>, String> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) if v.chars().count() > max_chars => Err(format!("must be at most {max_chars} characters")),
-        Some(v) => Ok(Some(sanitize::html(v, base)).filter(|h| !h.is_empty())),
+        Some(v) => {
+            let (html, removed) = sanitize::html_counting_hidden(v, base);
+            *hidden += removed;
+            Ok(Some(html).filter(|h| !h.is_empty()))
+        }
     }
 }
 
-fn content(value: Option<&str>, base: &url::Url) -> Result<Option<String>, String> {
+fn content(value: Option<&str>, base: &url::Url, hidden: &mut u32) -> Result<Option<String>, String> {
     match value {
         Some(v) if v.len() > MAX_CONTENT_BYTES => Err(format!("must be at most {MAX_CONTENT_BYTES} bytes")),
-        _ => html_field(value, usize::MAX, base),
+        _ => html_field(value, usize::MAX, base, hidden),
     }
 }
 

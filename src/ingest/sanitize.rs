@@ -32,6 +32,11 @@ const SAFE_STYLE_PROPERTIES: &[&str] = &[
 /// Cleans an HTML fragment: allowlisted elements and attributes only, no scripts or
 /// event handlers, only http(s)/mailto URLs, relative URLs resolved against `base`.
 pub fn html(fragment: &str, base: &url::Url) -> String {
+    html_counting_hidden(fragment, base).0
+}
+
+/// `html`, also saying how many hidden elements were removed.
+pub fn html_counting_hidden(fragment: &str, base: &url::Url) -> (String, u32) {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["audio", "video", "source"])
@@ -43,23 +48,28 @@ pub fn html(fragment: &str, base: &url::Url) -> String {
         .link_rel(Some(LINK_REL))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-    builder.clean(&without_hidden_elements(&xml_safe(fragment))).to_string().trim().to_owned()
+    let (visible, hidden) = without_hidden_elements(&xml_safe(fragment));
+    (builder.clean(&visible).to_string().trim().to_owned(), hidden)
 }
 
 /// Removes elements readers cannot see, with their content: that is how injected link
 /// spam hides (`display:none`, `visibility:hidden`, the `hidden` attribute, zero
 /// size or opacity, off-screen positioning). Runs before the allowlist, which would
 /// otherwise drop the `style` that hides them and so reveal the spam.
-pub fn without_hidden_elements(fragment: &str) -> String {
+/// Returns the fragment without them, and how many were removed.
+pub fn without_hidden_elements(fragment: &str) -> (String, u32) {
+    let removed = std::cell::Cell::new(0u32);
     let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
         let hidden = el.has_attribute("hidden") || el.get_attribute("style").is_some_and(|s| hides(&s));
-        if hidden {
+        if hidden && !el.removed() {
             el.remove();
+            removed.set(removed.get() + 1);
         }
         Ok(())
     }));
     // The rewriter only fails on input it cannot tokenise; then nothing of it is trusted.
-    lol_html::rewrite_str(fragment, settings).unwrap_or_default()
+    let visible = lol_html::rewrite_str(fragment, settings).unwrap_or_default();
+    (visible, removed.get())
 }
 
 /// Whether an inline style makes its element invisible.

@@ -9,6 +9,10 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// Publication statuses of an article.
+const PUBLISHED: &str = "published";
+const QUARANTINED: &str = "quarantined";
+
 /// How many times an upsert that lost a race with a concurrent insert starts over.
 const UPSERT_ATTEMPTS: usize = 3;
 
@@ -64,7 +68,13 @@ pub struct SitemapEntry {
 impl Store {
     /// Creates the article, or updates it when its content changed, or does nothing when
     /// it did not. `reposted_at` is set once, at creation, and never moves.
-    pub async fn upsert_article(&self, outlet_id: i64, draft: &ArticleDraft) -> Result<UpsertOutcome, StoreError> {
+    /// A draft with a `quarantine` reason is stored held back from every public output.
+    pub async fn upsert_article(
+        &self,
+        outlet_id: i64,
+        draft: &ArticleDraft,
+        quarantine: Option<&str>,
+    ) -> Result<UpsertOutcome, StoreError> {
         let fingerprint = draft.fingerprint();
         for _ in 0..UPSERT_ATTEMPTS {
             let existing = sqlx::query(
@@ -74,7 +84,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
             let outcome = match existing {
-                None => self.insert_article(outlet_id, draft, &fingerprint).await?,
+                None => self.insert_article(outlet_id, draft, &fingerprint, quarantine).await?,
                 Some(row) => {
                     let stamp = ArticleStamp {
                         id: row.try_get("id")?,
@@ -86,7 +96,7 @@ impl Store {
                     } else if row.try_get::<String, _>("fingerprint")? == fingerprint {
                         Some(UpsertOutcome::Unchanged(stamp))
                     } else {
-                        Some(self.update_article(stamp, draft, &fingerprint).await?)
+                        Some(self.update_article(stamp, draft, &fingerprint, quarantine).await?)
                     }
                 }
             };
@@ -103,18 +113,20 @@ impl Store {
         outlet_id: i64,
         draft: &ArticleDraft,
         fingerprint: &str,
+        quarantine: Option<&str>,
     ) -> Result<Option<UpsertOutcome>, StoreError> {
         let now = now_micros();
         let mut tx = self.pool.begin().await?;
         let insert = sqlx::query_scalar(
             "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
                 language, tags, rights, image_url, image_caption, enclosures, original_published_at,
-                original_updated_at, reposted_at, updated_at, fingerprint)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+                original_updated_at, reposted_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20)
              ON CONFLICT (original_url) DO NOTHING RETURNING id",
         )
         .bind(outlet_id);
-        let id: Option<i64> = bind_content(insert, draft, now, fingerprint).fetch_optional(&mut *tx).await?;
+        let id: Option<i64> =
+            bind_content(insert, draft, now, fingerprint, quarantine).fetch_optional(&mut *tx).await?;
         let Some(id) = id else {
             return Ok(None);
         };
@@ -129,6 +141,7 @@ impl Store {
         stamp: ArticleStamp,
         draft: &ArticleDraft,
         fingerprint: &str,
+        quarantine: Option<&str>,
     ) -> Result<UpsertOutcome, StoreError> {
         let now = now_micros();
         let mut tx = self.pool.begin().await?;
@@ -136,19 +149,21 @@ impl Store {
             "UPDATE articles SET original_url = $2, title = $3, subtitle = $4, author = $5, summary = $6,
                 content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
                 enclosures = $13, original_published_at = $14, original_updated_at = $15,
-                updated_at = $16, fingerprint = $17
+                updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20
              WHERE id = $1 RETURNING id",
         )
         .bind(stamp.id);
-        bind_content(update, draft, now, fingerprint).fetch_one(&mut *tx).await?;
+        bind_content(update, draft, now, fingerprint, quarantine).fetch_one(&mut *tx).await?;
         replace_columns(&mut tx, stamp.id, &draft.column_ids).await?;
         tx.commit().await?;
         Ok(UpsertOutcome::Updated(ArticleStamp { updated_at: from_micros(now), ..stamp }))
     }
 
+    /// A published article.
     pub async fn article(&self, id: i64) -> Result<Option<Article>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = $1"
+            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.id = $1 AND a.status = '{PUBLISHED}'"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
@@ -195,7 +210,7 @@ impl Store {
     pub async fn column_last_changes(&self) -> Result<HashMap<i64, DateTime<Utc>>, StoreError> {
         let rows = sqlx::query(
             "SELECT ac.column_id, MAX(a.updated_at) AS changed FROM article_columns ac
-             JOIN articles a ON a.id = ac.article_id GROUP BY ac.column_id",
+             JOIN articles a ON a.id = ac.article_id WHERE a.status = 'published' GROUP BY ac.column_id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -209,7 +224,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT a.id / $1 AS shard, MAX(a.updated_at) AS article_change, MAX(o.updated_at) AS outlet_change
              FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE o.indexing = $2 GROUP BY shard ORDER BY shard",
+             WHERE o.indexing = $2 AND a.status = 'published' GROUP BY shard ORDER BY shard",
         )
         .bind(span)
         .bind(Indexing::SelfCanonical.as_str())
@@ -229,7 +244,7 @@ impl Store {
     pub async fn sitemap_shard(&self, index: i64, span: i64) -> Result<Vec<SitemapEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT a.id, a.updated_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 ORDER BY a.id",
+             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 AND a.status = 'published' ORDER BY a.id",
         )
         .bind(index * span)
         .bind((index + 1) * span)
@@ -272,8 +287,83 @@ impl Store {
     }
 }
 
+/// An article held back by the content policy, as the admin reviews it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldArticle {
+    pub id: i64,
+    pub outlet_slug: String,
+    pub original_url: String,
+    pub title: String,
+    pub reason: String,
+    pub hidden_removed: i64,
+    pub reposted_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Every article in quarantine, newest first.
+    pub async fn quarantined_articles(&self) -> Result<Vec<HeldArticle>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT a.id, o.slug AS outlet_slug, a.original_url, a.title, a.quarantine_reason, a.hidden_removed,
+                    a.reposted_at
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.status = '{QUARANTINED}' ORDER BY a.reposted_at DESC, a.id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HeldArticle {
+                    id: r.try_get("id")?,
+                    outlet_slug: r.try_get("outlet_slug")?,
+                    original_url: r.try_get("original_url")?,
+                    title: r.try_get("title")?,
+                    reason: r.try_get::<Option<String>, _>("quarantine_reason")?.unwrap_or_default(),
+                    hidden_removed: r.try_get("hidden_removed")?,
+                    reposted_at: time_at(r, "reposted_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Publishes a held article as it stands.
+    pub async fn release_article(&self, id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query(&format!(
+            "UPDATE articles SET status = '{PUBLISHED}', quarantine_reason = NULL, updated_at = $2
+             WHERE id = $1 AND status = '{QUARANTINED}'"
+        ))
+        .bind(id)
+        .bind(now_micros())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("quarantined article"));
+        }
+        Ok(())
+    }
+
+    /// Deletes a held article for good.
+    pub async fn reject_article(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
+        let done = sqlx::query(&format!("DELETE FROM articles WHERE id = $1 AND status = '{QUARANTINED}'"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("quarantined article"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// The WHERE clause of a scope and the ids it binds, numbered from `first`.
 fn scope_filter(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
+    let (filter, ids) = scope_only(scope, first);
+    (format!("a.status = '{PUBLISHED}' AND {filter}"), ids)
+}
+
+fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     match scope {
         FeedScope::Site => ("1 = 1".into(), vec![]),
         FeedScope::Outlet(id) => (format!("a.outlet_id = ${first}"), vec![*id]),
@@ -288,13 +378,14 @@ fn scope_filter(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     }
 }
 
-/// Binds `$2`‥`$17` of an insert or update: the draft's fields, the change time and
-/// the fingerprint, in the column order both statements share.
+/// Binds `$2`‥`$20` of an insert or update: the draft's fields, the change time, the
+/// fingerprint and the publication status, in the column order both statements share.
 fn bind_content<'q, O>(
     query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
     draft: &'q ArticleDraft,
     now: i64,
     fingerprint: &'q str,
+    quarantine: Option<&'q str>,
 ) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
     query
         .bind(draft.original_url.as_str())
@@ -313,6 +404,9 @@ fn bind_content<'q, O>(
         .bind(draft.original_updated_at.map(to_micros))
         .bind(now)
         .bind(fingerprint)
+        .bind(if quarantine.is_some() { QUARANTINED } else { PUBLISHED })
+        .bind(quarantine)
+        .bind(i64::from(draft.hidden_removed))
 }
 
 async fn replace_columns(

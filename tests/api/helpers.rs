@@ -80,6 +80,7 @@ impl TestApp {
             feed_items: 50,
             // The fixture feeds live on loopback; nothing else may be dialled.
             fetch_allow: syndic::ingest::guard::FetchAllow::parse("127.0.0.0/8").unwrap(),
+            policy: syndic::domain::policy::ContentPolicy::new(&["bet365".into()], &["spam.example".into()]),
             site: SiteConfig {
                 name: "Test Portal".into(),
                 description: "Reposts for tests".into(),

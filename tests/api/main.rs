@@ -8,5 +8,6 @@ mod feeds;
 mod import;
 mod pages;
 mod push;
+mod quarantine;
 mod sitemaps;
 mod sources;
