@@ -1,0 +1,138 @@
+//! Crash safety: the real binary takes concurrent pushes, is killed with SIGKILL mid-
+//! load, and restarts; every push that got a 2xx must still be there, and a SQLite
+//! database must pass `PRAGMA integrity_check`. Runs on SQLite, and on PostgreSQL when
+//! SYNDIC_TEST_POSTGRES_URL is set.
+
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ADMIN_TOKEN: &str = "durability-admin-token";
+const PUSHERS: usize = 8;
+const LOAD_BEFORE_KILL: Duration = Duration::from_millis(2500);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start(database_url: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_syndic"))
+        .args(["serve", "--database-url", database_url, "--listen", &format!("127.0.0.1:{port}")])
+        .env("SYNDIC_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the syndic binary starts")
+}
+
+async fn wait_healthy(client: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("syndic did not become healthy at {base}");
+}
+
+async fn survives_kill_9(database_url: String) {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let mut server = start(&database_url, port);
+    wait_healthy(&client, &base).await;
+
+    let admin =
+        |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(ADMIN_TOKEN).json(&body).send();
+    assert_eq!(admin("/api/v1/columns", json!({"slug": "news", "title": "News"})).await.unwrap().status(), 201);
+    let outlet: Value =
+        admin("/api/v1/outlets", json!({"slug": "wire", "name": "Wire", "homepage": "https://wire.example/"}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let token = outlet["token"].as_str().unwrap().to_owned();
+
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut pushers = Vec::new();
+    for worker in 0..PUSHERS {
+        let (client, base, token, acknowledged) = (client.clone(), base.clone(), token.clone(), acknowledged.clone());
+        pushers.push(tokio::spawn(async move {
+            for n in 0.. {
+                let url = format!("https://wire.example/story?worker={worker}&n={n}");
+                let body = json!({"original_url": url, "title": format!("Story {worker}-{n}"),
+                                  "content_html": "<p>text</p>", "original_published_at": "2026-11-29T08:00:00Z",
+                                  "columns": ["news"]});
+                match client.post(format!("{base}/api/v1/articles")).bearer_auth(&token).json(&body).send().await {
+                    Ok(r) if r.status().is_success() => acknowledged.lock().unwrap().push(url),
+                    _ => break, // the server is gone
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(LOAD_BEFORE_KILL).await;
+    server.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
+    server.wait().unwrap();
+    for pusher in pushers {
+        pusher.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() > 50, "too little load before the kill: {}", acknowledged.len());
+
+    let mut restarted = start(&database_url, port);
+    wait_healthy(&client, &base).await;
+    let store = syndic::store::Store::connect(&database_url).await.unwrap();
+    let mut lost = Vec::new();
+    for url in &acknowledged {
+        if store.original_published_at(url).await.unwrap().is_none() {
+            lost.push(url.clone());
+        }
+    }
+    if database_url.starts_with("sqlite:") {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&database_url).await.unwrap();
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
+        assert_eq!(check, "ok");
+        pool.close().await;
+    }
+    restarted.kill().ok();
+    restarted.wait().ok();
+    let _ = writeln!(
+        std::io::stderr(),
+        "durability: {} acknowledged before SIGKILL, {} lost",
+        acknowledged.len(),
+        lost.len()
+    );
+    assert!(lost.is_empty(), "acknowledged but lost after kill -9: {lost:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_pushes_survive_kill_9_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    survives_kill_9(format!("sqlite://{}", dir.path().join("crash.db").display())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_pushes_survive_kill_9_on_postgres() {
+    let Ok(admin_url) = std::env::var("SYNDIC_TEST_POSTGRES_URL") else {
+        let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL variant: SYNDIC_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("syndic_crash_{}", std::process::id());
+    let mut admin = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    let mut url = url::Url::parse(&admin_url).unwrap();
+    url.set_path(&format!("/{name}"));
+    survives_kill_9(url.to_string()).await;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+}
