@@ -194,12 +194,21 @@ pub async fn edit_outlet(store: &Store, slug: &str, edit: OutletEdit) -> Result<
 }
 
 /// Issues an additional ingest token for an outlet and returns it (shown only now).
+/// Rotation is issuing a new token, then revoking the old one.
 pub async fn issue_outlet_token(store: &Store, slug: &str) -> Result<String, CatalogError> {
     let outlet = store.outlet_by_slug(slug).await?;
     let token = token::generate(token::OUTLET_TOKEN_PREFIX);
     store.add_outlet_token(outlet.id, &token::digest(&token)).await?;
     tracing::info!(outlet = %outlet.slug, "outlet token issued");
     Ok(token)
+}
+
+/// Revokes one of an outlet's tokens.
+pub async fn revoke_outlet_token(store: &Store, slug: &str, token_id: i64) -> Result<(), CatalogError> {
+    let outlet = store.outlet_by_slug(slug).await?;
+    store.revoke_outlet_token(outlet.id, token_id).await?;
+    tracing::info!(outlet = %outlet.slug, token = token_id, "outlet token revoked");
+    Ok(())
 }
 
 fn parent_id(tree: &crate::domain::column::ColumnTree, parent: Option<&str>) -> Result<Option<i64>, String> {

@@ -128,6 +128,9 @@ struct ServeArgs {
     /// Fill an empty database with demo outlets, columns and articles.
     #[arg(long)]
     demo: bool,
+    /// Ingest requests per minute allowed to each outlet token (default: no limit).
+    #[arg(long, env = "SYNDIC_RATE_LIMIT")]
+    rate_limit: Option<u32>,
     /// Admin API token (prefer the environment variable to keep it out of `ps`).
     #[arg(long, env = "SYNDIC_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
@@ -210,6 +213,10 @@ enum OutletCommand {
     },
     /// Issue an additional ingest token for an outlet; prints it once.
     Token { slug: String },
+    /// List an outlet's tokens (ids and dates, never their values).
+    Tokens { slug: String },
+    /// Revoke one of an outlet's tokens (rotation: issue a new one, then revoke the old).
+    Revoke { slug: String, token_id: i64 },
 }
 
 /// Entry point of the binary.
@@ -246,6 +253,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.listen = args.listen.clone();
         overrides.base_url = args.base_url.clone();
         overrides.admin_token = args.admin_token.clone();
+        overrides.rate_limit_per_minute = args.rate_limit;
         overrides.demo = args.demo;
     }
     let config = Config::load(&overrides)?;
@@ -402,6 +410,18 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
             };
             let outlet = catalog::edit_outlet(store, &slug, edit).await?;
             println!("outlet {} updated", outlet.slug);
+        }
+        OutletCommand::Tokens { slug } => {
+            let outlet = store.outlet_by_slug(&slug).await?;
+            for t in store.outlet_tokens(outlet.id).await? {
+                let state =
+                    t.revoked_at.map_or("live".to_owned(), |at| format!("revoked {}", crate::publish::rfc3339(at)));
+                println!("{}\tcreated {}\t{state}", t.id, crate::publish::rfc3339(t.created_at));
+            }
+        }
+        OutletCommand::Revoke { slug, token_id } => {
+            catalog::revoke_outlet_token(store, &slug, token_id).await?;
+            println!("token {token_id} of {slug} revoked");
         }
         OutletCommand::Token { slug } => {
             let token = catalog::issue_outlet_token(store, &slug).await?;

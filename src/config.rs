@@ -83,6 +83,8 @@ pub struct Config {
     pub fetch_allow: FetchAllow,
     /// Terms and link domains that hold an article in quarantine.
     pub policy: ContentPolicy,
+    /// Ingest requests per minute allowed to each outlet token; `None`: no limit.
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 /// Values given on the command line or in the environment (clap reads both).
@@ -97,6 +99,7 @@ pub struct Overrides {
     /// Comma-separated, as SYNDIC_BLOCKED_TERMS / SYNDIC_BLOCKED_DOMAINS give them.
     pub blocked_terms: Option<String>,
     pub blocked_domains: Option<String>,
+    pub rate_limit_per_minute: Option<u32>,
     pub demo: bool,
 }
 
@@ -111,6 +114,7 @@ struct FileConfig {
     feed_items: Option<usize>,
     /// Comma-separated CIDRs, as in SYNDIC_FETCH_ALLOW.
     fetch_allow: Option<String>,
+    rate_limit_per_minute: Option<u32>,
     #[serde(default)]
     site: FileSite,
     #[serde(default)]
@@ -146,6 +150,7 @@ impl FileConfig {
             admin_token: self.admin_token.or(lower.admin_token),
             feed_items: self.feed_items.or(lower.feed_items),
             fetch_allow: self.fetch_allow.or(lower.fetch_allow),
+            rate_limit_per_minute: self.rate_limit_per_minute.or(lower.rate_limit_per_minute),
             policy: FilePolicy {
                 blocked_terms: self.policy.blocked_terms.or(lower.policy.blocked_terms),
                 blocked_domains: self.policy.blocked_domains.or(lower.policy.blocked_domains),
@@ -174,6 +179,7 @@ impl Config {
             base_url: overrides.base_url.clone(),
             admin_token: overrides.admin_token.clone(),
             fetch_allow: overrides.fetch_allow.clone(),
+            rate_limit_per_minute: overrides.rate_limit_per_minute,
             policy: FilePolicy {
                 blocked_terms: overrides.blocked_terms.as_deref().map(ContentPolicy::list),
                 blocked_domains: overrides.blocked_domains.as_deref().map(ContentPolicy::list),
@@ -217,6 +223,7 @@ impl Config {
             feed_items,
             fetch_allow,
             policy,
+            rate_limit_per_minute: layers.rate_limit_per_minute.filter(|n| *n > 0),
             site: SiteConfig {
                 name: site.name.unwrap_or_else(|| "syndic".to_owned()),
                 description: site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -26,7 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/columns/{slug}", get(show_column).patch(edit_column).delete(delete_column))
         .route("/api/v1/outlets", get(list_outlets).post(create_outlet))
         .route("/api/v1/outlets/{slug}", get(show_outlet).patch(edit_outlet))
-        .route("/api/v1/outlets/{slug}/tokens", post(create_outlet_token))
+        .route("/api/v1/outlets/{slug}/tokens", get(list_outlet_tokens).post(create_outlet_token))
+        .route("/api/v1/outlets/{slug}/tokens/{id}", delete(revoke_outlet_token))
 }
 
 async fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
@@ -132,6 +133,29 @@ async fn create_outlet_token(
 ) -> Result<Response, ApiError> {
     let token = catalog::issue_outlet_token(&state.store, &slug).await?;
     Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response())
+}
+
+async fn list_outlet_tokens(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let outlet = state.store.outlet_by_slug(&slug).await?;
+    let tokens = state.store.outlet_tokens(outlet.id).await?;
+    let tokens: Vec<Value> = tokens
+        .iter()
+        .map(|t| json!({"id": t.id, "created_at": rfc3339(t.created_at), "revoked_at": t.revoked_at.map(rfc3339)}))
+        .collect();
+    Ok(Json(json!({ "tokens": tokens })))
+}
+
+async fn revoke_outlet_token(
+    _: Admin,
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<StatusCode, ApiError> {
+    catalog::revoke_outlet_token(&state.store, &slug, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn feed_urls(site: &Site, kind: &FeedKind) -> Value {

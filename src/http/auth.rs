@@ -39,7 +39,11 @@ impl FromRequestParts<AppState> for OutletAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let given = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let outlet = state.store.outlet_by_token_digest(&token::digest(given)).await?;
-        outlet.map(OutletAuth).ok_or(ApiError::Unauthorized)
+        let digest = token::digest(given);
+        let outlet = state.store.outlet_by_token_digest(&digest).await?.ok_or(ApiError::Unauthorized)?;
+        if let Some(limiter) = &state.rate_limiter {
+            limiter.check(&digest).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+        }
+        Ok(OutletAuth(outlet))
     }
 }

@@ -10,6 +10,7 @@ mod feeds;
 mod ingest;
 mod pages;
 mod quarantine;
+mod rate_limit;
 mod representation;
 mod sitemaps;
 mod sources;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub fetcher: crate::ingest::fetch::Fetcher,
     /// Every article write goes through it and its content policy.
     pub pipeline: crate::ingest::Pipeline,
+    /// Per-token ingest rate limit, when configured.
+    pub rate_limiter: Option<Arc<rate_limit::RateLimiter>>,
 }
 
 impl AppState {
@@ -40,7 +43,8 @@ impl AppState {
         let site = Site::new(&config.base_url, config.site.clone());
         let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
-        AppState { store, site: Arc::new(site), config: Arc::new(config), fetcher, pipeline }
+        let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
+        AppState { store, site: Arc::new(site), config: Arc::new(config), fetcher, pipeline, rate_limiter }
     }
 }
 

@@ -9,6 +9,14 @@ use sqlx::Row;
 const OUTLET_FIELDS: &str =
     "id, slug, name, homepage, language, timezone, rights, indexing, feed_url, created_at, updated_at";
 
+/// An ingest token as operators see it: never its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// The changes an outlet edit applies; `None` leaves a field as it is.
 #[derive(Debug, Default, Clone)]
 pub struct OutletChanges {
@@ -51,6 +59,40 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         insert_token(&mut tx, outlet_id, token_digest).await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// An outlet's tokens, newest first (digests stay in the database).
+    pub async fn outlet_tokens(&self, outlet_id: i64) -> Result<Vec<TokenInfo>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, created_at, revoked_at FROM outlet_tokens WHERE outlet_id = $1 ORDER BY id DESC")
+                .bind(outlet_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.try_get("id")?,
+                    created_at: time_at(r, "created_at")?,
+                    revoked_at: super::optional_time_at(r, "revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one of an outlet's tokens; it stops working at once.
+    pub async fn revoke_outlet_token(&self, outlet_id: i64, token_id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE outlet_tokens SET revoked_at = $3 WHERE id = $1 AND outlet_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(token_id)
+        .bind(outlet_id)
+        .bind(now_micros())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("live token"));
+        }
         Ok(())
     }
 

@@ -161,3 +161,40 @@ async fn the_admin_api_requires_the_admin_token(app: TestApp) {
     assert!(unknown.json::<Value>().await.unwrap()["error"].is_string(), "API clients get JSON errors");
     assert_eq!(app.get_text("/healthz").await, "ok\n");
 }
+
+stories!(tokens_rotate_and_revoked_ones_stop_working_at_once);
+
+async fn tokens_rotate_and_revoked_ones_stop_working_at_once(app: TestApp) {
+    let old = app.with_example_catalog().await;
+    let fresh: Value = app.admin_post("/api/v1/outlets/cjrb/tokens", json!({})).await.json().await.unwrap();
+    let fresh = fresh["token"].as_str().unwrap().to_owned();
+    let tokens: Value = app.admin_get("/api/v1/outlets/cjrb/tokens").await.json().await.unwrap();
+    let listed = tokens["tokens"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(!tokens.to_string().contains("syo_"), "token values are never shown again");
+    let old_id = listed[1]["id"].as_i64().unwrap();
+
+    assert_eq!(app.admin_delete(&format!("/api/v1/outlets/cjrb/tokens/{old_id}")).await.status(), 204);
+    assert_eq!(app.push(&old, &crate::helpers::example_article()).await.status(), 401);
+    assert_eq!(app.push(&fresh, &crate::helpers::example_article()).await.status(), 201);
+    assert_eq!(app.admin_delete(&format!("/api/v1/outlets/cjrb/tokens/{old_id}")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_configured_rate_limit_answers_429_with_retry_after() {
+    let app = TestApp::spawn_configured(crate::helpers::Backend::Sqlite, |c| c.rate_limit_per_minute = Some(3))
+        .await
+        .unwrap();
+    let token = app.with_example_catalog().await;
+    for _ in 0..3 {
+        assert!(app.push(&token, &crate::helpers::example_article()).await.status().is_success());
+    }
+    let limited = app.push(&token, &crate::helpers::example_article()).await;
+    assert_eq!(limited.status(), 429);
+    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    let other = app.add_outlet("other", json!({})).await;
+    let mut article = crate::helpers::example_article();
+    article["original_url"] = json!("https://other.example.cn/a");
+    assert_eq!(app.push(&other, &article).await.status(), 201, "each token has its own allowance");
+}

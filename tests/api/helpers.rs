@@ -52,6 +52,11 @@ impl TestApp {
     /// Starts the app; `None` (after saying so on stderr) when PostgreSQL is wanted but
     /// not configured.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_configured(backend, |_| {}).await
+    }
+
+    /// `spawn`, with the configuration adjusted first.
+    pub async fn spawn_configured(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let (database_url, sqlite_dir, postgres) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -72,7 +77,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let base_url = format!("http://{address}");
-        let config = Config {
+        let mut config = Config {
             database_url: database_url.clone(),
             listen: address,
             base_url: base_url.clone(),
@@ -81,6 +86,7 @@ impl TestApp {
             // The fixture feeds live on loopback; nothing else may be dialled.
             fetch_allow: syndic::ingest::guard::FetchAllow::parse("127.0.0.0/8").unwrap(),
             policy: syndic::domain::policy::ContentPolicy::new(&["bet365".into()], &["spam.example".into()]),
+            rate_limit_per_minute: None,
             site: SiteConfig {
                 name: "Test Portal".into(),
                 description: "Reposts for tests".into(),
@@ -91,6 +97,7 @@ impl TestApp {
                 licence: Some("新ICP备00000000号".into()),
             },
         };
+        adjust(&mut config);
         let store = Store::connect(&database_url).await.unwrap();
         store.migrate().await.unwrap();
         let state = AppState::new(store.clone(), config);
