@@ -20,8 +20,16 @@ fn bounded(value: &str, max: usize) -> Result<String, String> {
     if value.chars().count() > max {
         Err(format!("must be at most {max} characters"))
     } else {
-        Ok(value.to_owned())
+        Ok(xml_safe(value))
     }
+}
+
+/// Removes characters XML 1.0 forbids (C0 controls other than tab/newline/return,
+/// U+FFFE/U+FFFF) so that no input can make a feed or sitemap ill-formed.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .collect()
 }
 
 /// A BCP 47 language tag in the simple form feeds use (`zh-CN`, `en`, `zh-Hant-TW`).
@@ -75,6 +83,11 @@ mod tests {
         for bad in ["javascript:alert(1)", "/relative", "ftp://x.org/", "data:text/html,hi"] {
             assert!(http_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn text_fields_lose_characters_xml_cannot_carry() {
+        assert_eq!(required_text(Some("a\u{0}b\u{b}c\u{FFFE}"), 10).unwrap(), "abc");
     }
 
     #[test]

@@ -110,13 +110,7 @@ pub fn plain_text(fragment: &str) -> String {
     collapse_whitespace(&unescape_serialised_html(&escaped))
 }
 
-/// Removes characters XML 1.0 forbids (C0 controls other than tab/newline/return,
-/// U+FFFE/U+FFFF) so that no input can make a feed or sitemap ill-formed.
-pub fn xml_safe(text: &str) -> String {
-    text.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
-        .collect()
-}
+pub use crate::domain::text::xml_safe;
 
 /// Undoes the escaping html5ever's serialiser applies to text.
 fn unescape_serialised_html(text: &str) -> String {

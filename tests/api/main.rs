@@ -2,6 +2,7 @@
 //! each story run on SQLite and on PostgreSQL (when SYNDIC_TEST_POSTGRES_URL is set).
 
 mod helpers;
+mod hostile;
 
 mod admin;
 mod feeds;
