@@ -123,6 +123,11 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// Entries taken from one feed document; the rest are refused, counted.
+pub const MAX_ENTRIES_PER_DOCUMENT: usize = 1_000;
+/// Reason given for entries past that limit.
+pub const OVER_ENTRY_LIMIT: &str = "past the per-document entry limit";
+
 /// Reason given for entries a source's filters leave out.
 pub const FILTERED_OUT: &str = "left out by the source's keyword filters";
 
