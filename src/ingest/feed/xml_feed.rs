@@ -205,10 +205,8 @@ fn rss_item(item: &Element, outer: Option<&Url>, context: &Context) -> Entry {
                         scheme: c.attr("domain").map(str::to_owned),
                         label: None,
                     })
-                } else if c.is(DC, "subject") {
-                    trimmed(c.text()).map(|term| Category { term, scheme: None, label: None })
                 } else {
-                    None
+                    dc_subject(c)
                 }
             })
             .collect(),
@@ -218,6 +216,15 @@ fn rss_item(item: &Element, outer: Option<&Url>, context: &Context) -> Entry {
     };
     media(item, base, &mut entry);
     entry
+}
+
+/// A `dc:subject` as a category (RSS and Atom alike).
+fn dc_subject(c: &Element) -> Option<Category> {
+    if c.is(DC, "subject") {
+        trimmed(c.text()).map(|term| Category { term, scheme: None, label: None })
+    } else {
+        None
+    }
 }
 
 /// RSS authors: `author` ("email (Name)" or "Name <email>" or a name), `dc:creator`,
@@ -380,10 +387,8 @@ fn atom_entry(entry: &Element, outer: Option<&Url>, context: &Context) -> Entry 
                         scheme: c.attr("scheme").map(str::to_owned),
                         label: c.attr("label").map(str::to_owned),
                     })
-                } else if c.is(DC, "subject") {
-                    trimmed(c.text()).map(|term| Category { term, scheme: None, label: None })
                 } else {
-                    None
+                    dc_subject(c)
                 }
             })
             .collect(),
