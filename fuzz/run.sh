@@ -20,5 +20,5 @@ for i, article in enumerate(demo["articles"]):
 PY
 for target in feed_ingest push_json; do
     echo "== $target for ${seconds}s"
-    cargo +nightly fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=1048576
+    cargo +nightly fuzz run "$target" "$PWD/corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=1048576
 done

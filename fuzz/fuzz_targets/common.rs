@@ -1,3 +1,6 @@
+// Each target uses part of this module.
+#![allow(dead_code)]
+
 //! A fixed outlet and column tree for the fuzz targets.
 
 use syndic::domain::column::{Column, ColumnTree};
