@@ -18,11 +18,16 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/robots.txt", get(robots))
         .route("/sitemap.xml", get(index))
+        .route("/sitemap-news.xml", get(news))
         .route("/sitemaps/{file}", get(sitemap_file))
 }
 
 async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let body = format!("User-agent: *\nDisallow: /api/\n\nSitemap: {}\n", state.site.sitemap_index_url());
+    let body = format!(
+        "User-agent: *\nDisallow: /api/\n\nSitemap: {}\nSitemap: {}\n",
+        state.site.sitemap_index_url(),
+        state.site.news_sitemap_url()
+    );
     Representation::new("text/plain; charset=utf-8", body, PAGE_MAX_AGE).respond(&headers)
 }
 
@@ -44,6 +49,13 @@ async fn sitemap_file(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if let Some(page) =
+        file.strip_prefix("news-").and_then(|r| r.strip_suffix(".xml")).and_then(|n| n.parse::<usize>().ok())
+    {
+        let pages = news_pages(&state).await?;
+        let entries = pages.get(page).filter(|_| pages.len() > 1).ok_or(ApiError::NotFound("sitemap"))?;
+        return Ok(news_document(&state, entries, &headers));
+    }
     if file == "pages.xml" {
         let pages = page_locations(&state).await?;
         let lastmod = pages.iter().filter_map(|p| p.lastmod).max();
@@ -66,6 +78,51 @@ async fn sitemap_file(
         .collect();
     let lastmod = urls.iter().filter_map(|u| u.lastmod).max();
     Ok(xml(sitemap::urlset(&urls), lastmod, &headers))
+}
+
+/// The Google News sitemap: a urlset of the last two days' articles, or an index of
+/// 1,000-article pages when there are more.
+async fn news(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let pages = news_pages(&state).await?;
+    if pages.len() <= 1 {
+        return Ok(news_document(&state, pages.first().map_or(&[][..], |p| p.as_slice()), &headers));
+    }
+    let entries: Vec<Location> = pages
+        .iter()
+        .enumerate()
+        .map(|(n, page)| Location {
+            loc: state.site.news_sitemap_page_url(n),
+            lastmod: page.iter().map(|e| e.published).max(),
+        })
+        .collect();
+    let lastmod = entries.iter().filter_map(|e| e.lastmod).max();
+    Ok(xml(sitemap::index(&entries), lastmod, &headers))
+}
+
+/// The last two days' indexable articles, newest first, in pages of 1,000.
+async fn news_pages(state: &AppState) -> Result<Vec<Vec<sitemap::NewsLocation>>, ApiError> {
+    /// More than this in two days is beyond any portal; the rest would wait for the next days.
+    const MAX_NEWS_URLS: i64 = 50_000;
+    let since = chrono::Utc::now() - chrono::Duration::hours(sitemap::NEWS_WINDOW_HOURS);
+    let site_language = &state.site.config.language;
+    let entries: Vec<sitemap::NewsLocation> = state
+        .store
+        .news_entries(since, MAX_NEWS_URLS)
+        .await?
+        .into_iter()
+        .map(|e| sitemap::NewsLocation {
+            loc: state.site.article_url(e.article_id),
+            language: sitemap::news_language(e.language.as_deref().unwrap_or(site_language)),
+            title: e.title,
+            published: e.reposted_at,
+        })
+        .collect();
+    Ok(entries.chunks(sitemap::MAX_NEWS_URLS_PER_FILE).map(<[_]>::to_vec).collect())
+}
+
+fn news_document(state: &AppState, entries: &[sitemap::NewsLocation], headers: &HeaderMap) -> Response {
+    let lastmod = entries.iter().map(|e| e.published).max();
+    xml(sitemap::news_urlset(&state.site.config.name, entries), lastmod, headers)
 }
 
 /// The home page and every column page, each dated by the latest change it shows.

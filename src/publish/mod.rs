@@ -58,6 +58,14 @@ impl Site {
         format!("{}/sitemaps/pages.xml", self.base_url)
     }
 
+    pub fn news_sitemap_url(&self) -> String {
+        format!("{}/sitemap-news.xml", self.base_url)
+    }
+
+    pub fn news_sitemap_page_url(&self, page: usize) -> String {
+        format!("{}/sitemaps/news-{page}.xml", self.base_url)
+    }
+
     pub fn sitemap_shard_url(&self, index: i64) -> String {
         format!("{}/sitemaps/articles-{index}.xml", self.base_url)
     }

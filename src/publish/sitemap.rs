@@ -48,6 +48,69 @@ fn escaped_len(text: &str) -> i64 {
         .sum::<usize>() as i64
 }
 
+pub const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+/// Google News sitemaps list articles of the last two days, at most 1,000 per file.
+pub const NEWS_WINDOW_HOURS: i64 = 48;
+pub const MAX_NEWS_URLS_PER_FILE: usize = 1_000;
+
+/// One article of a Google News sitemap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsLocation {
+    pub loc: String,
+    pub title: String,
+    /// `news:language`: ISO 639, with `zh-cn` / `zh-tw` for Chinese.
+    pub language: String,
+    /// `news:publication_date`: when the article first appeared on our site.
+    pub published: DateTime<Utc>,
+}
+
+/// The `news:language` code for a BCP 47 tag, as Google News spells it.
+pub fn news_language(tag: &str) -> String {
+    let lower = tag.to_ascii_lowercase();
+    let mut parts = lower.split('-');
+    let primary = parts.next().unwrap_or("en");
+    if primary == "zh" {
+        let traditional = parts.any(|p| matches!(p, "tw" | "hk" | "mo" | "hant"));
+        return if traditional { "zh-tw".into() } else { "zh-cn".into() };
+    }
+    if (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_lowercase()) {
+        primary.to_owned()
+    } else {
+        "en".to_owned()
+    }
+}
+
+/// A `<urlset>` with Google News entries, named by `publication`.
+pub fn news_urlset(publication: &str, entries: &[NewsLocation]) -> String {
+    let mut writer = Writer::new(Vec::with_capacity(256 + entries.len() * 400));
+    let result: std::io::Result<()> = (|| {
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        let root = BytesStart::new("urlset").with_attributes([("xmlns", SITEMAP_NS), ("xmlns:news", NEWS_NS)]);
+        writer.write_event(Event::Start(root))?;
+        writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        for entry in entries {
+            writer.write_event(Event::Start(BytesStart::new("url")))?;
+            text_element(&mut writer, "loc", &entry.loc)?;
+            writer.write_event(Event::Start(BytesStart::new("news:news")))?;
+            writer.write_event(Event::Start(BytesStart::new("news:publication")))?;
+            text_element(&mut writer, "news:name", publication)?;
+            text_element(&mut writer, "news:language", &entry.language)?;
+            writer.write_event(Event::End(BytesEnd::new("news:publication")))?;
+            text_element(&mut writer, "news:publication_date", &rfc3339(entry.published))?;
+            text_element(&mut writer, "news:title", &entry.title)?;
+            writer.write_event(Event::End(BytesEnd::new("news:news")))?;
+            writer.write_event(Event::End(BytesEnd::new("url")))?;
+            writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        }
+        writer.write_event(Event::End(BytesEnd::new("urlset")))?;
+        writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        Ok(())
+    })();
+    result.expect("writing XML into memory cannot fail");
+    String::from_utf8(writer.into_inner()).expect("the writer emits UTF-8")
+}
+
 /// A `<sitemapindex>` listing the given sitemaps.
 pub fn index(sitemaps: &[Location]) -> String {
     document("sitemapindex", "sitemap", sitemaps)
@@ -103,6 +166,14 @@ mod tests {
                 .collect();
             assert!(urlset(&urls).len() as i64 <= MAX_FILE_BYTES, "{base}");
         }
+    }
+
+    #[test]
+    fn news_languages_follow_google_news_spelling() {
+        assert_eq!(news_language("zh-CN"), "zh-cn");
+        assert_eq!(news_language("zh-Hant-TW"), "zh-tw");
+        assert_eq!(news_language("en-GB"), "en");
+        assert_eq!(news_language("ug"), "ug");
     }
 
     #[test]

@@ -58,6 +58,15 @@ pub struct SitemapShard {
     pub lastmod: DateTime<Utc>,
 }
 
+/// One article of the Google News sitemap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsEntry {
+    pub article_id: i64,
+    pub title: String,
+    pub language: Option<String>,
+    pub reposted_at: DateTime<Utc>,
+}
+
 /// One URL of a sitemap shard.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SitemapEntry {
@@ -253,6 +262,30 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| Ok(SitemapEntry { article_id: r.try_get("id")?, lastmod: time_at(r, "updated_at")? }))
+            .collect()
+    }
+
+    /// Indexable articles reposted since `since`, newest first, at most `limit`.
+    pub async fn news_entries(&self, since: DateTime<Utc>, limit: i64) -> Result<Vec<NewsEntry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT a.id, a.title, a.language, a.reposted_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.reposted_at >= $1 AND o.indexing = $2 AND a.status = '{PUBLISHED}'
+             ORDER BY a.reposted_at DESC, a.id DESC LIMIT $3"
+        ))
+        .bind(to_micros(since))
+        .bind(Indexing::SelfCanonical.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(NewsEntry {
+                    article_id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                    language: r.try_get("language")?,
+                    reposted_at: time_at(r, "reposted_at")?,
+                })
+            })
             .collect()
     }
 

@@ -2,7 +2,35 @@ use crate::helpers::{example_article, TestApp};
 use crate::stories;
 use serde_json::{json, Value};
 
-stories!(robots_and_the_sitemap_index_point_to_every_indexable_page, sitemaps_leave_out_pages_that_are_not_canonical);
+stories!(
+    robots_and_the_sitemap_index_point_to_every_indexable_page,
+    sitemaps_leave_out_pages_that_are_not_canonical,
+    the_news_sitemap_lists_the_last_two_days_with_the_repost_time,
+);
+
+async fn the_news_sitemap_lists_the_last_two_days_with_the_repost_time(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let pushed: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    let robots = app.get_text("/robots.txt").await;
+    assert!(robots.contains(&format!("Sitemap: {}", app.url("/sitemap-news.xml"))));
+    let news = app.get("/sitemap-news.xml").await;
+    assert_eq!(news.headers()["content-type"], "application/xml; charset=utf-8");
+    let news = news.text().await.unwrap();
+    assert!(news.contains("xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\""));
+    let expected = format!(
+        "<url><loc>{}</loc><news:news><news:publication><news:name>Test Portal</news:name>\
+         <news:language>zh-cn</news:language></news:publication>\
+         <news:publication_date>{}</news:publication_date><news:title>做带领群众奔向幸福生活的“头雁”</news:title>\
+         </news:news></url>",
+        pushed["url"].as_str().unwrap(),
+        pushed["reposted_at"].as_str().unwrap()
+    );
+    assert!(news.contains(&expected), "{news}");
+
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": "noindex"})).await;
+    assert!(!app.get_text("/sitemap-news.xml").await.contains("<url>"), "only indexable pages are listed");
+    assert_eq!(app.get("/sitemaps/news-0.xml").await.status(), 404, "one file needs no pages");
+}
 
 async fn robots_and_the_sitemap_index_point_to_every_indexable_page(app: TestApp) {
     let token = app.with_example_catalog().await;

@@ -229,6 +229,14 @@ def check_sitemaps(base, pushed, schemas, workdir):
         check(f"{loc.decode()} valid against sitemap.xsd", ok, errors)
         all_urls += [u.decode() for u in re.findall(rb"<loc>([^<]+)</loc>", body)]
     check("sitemaps list the pushed article", pushed["url"] in all_urls, pushed["url"])
+    check("robots.txt names the news sitemap", f"Sitemap: {base}/sitemap-news.xml".encode() in robots, robots)
+    status, headers, news = http(base + "/sitemap-news.xml")
+    path = os.path.join(workdir, "sitemap-news.xml")
+    with open(path, "wb") as f:
+        f.write(news)
+    ok, errors = xsd_valid(os.path.join(schemas, "urlset-with-news.xsd"), path)
+    check("news sitemap valid against the sitemaps.org and Google News XSDs", ok, errors)
+    check("news sitemap lists the pushed article", pushed["url"].encode() in news, news[:300])
     for url in all_urls:
         status, _, _ = http(url)
         check(f"sitemap URL {url} answers 200", status == 200, status)
