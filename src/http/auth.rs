@@ -47,3 +47,23 @@ impl FromRequestParts<AppState> for OutletAuth {
         Ok(OutletAuth(outlet))
     }
 }
+
+/// Who may change an article: the admin, or the outlet it belongs to.
+pub enum Editor {
+    Admin,
+    Outlet(Outlet),
+}
+
+impl FromRequestParts<AppState> for Editor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let admin = state.config.admin_token.as_ref();
+        match bearer(parts) {
+            Some(given) if admin.is_some_and(|expected| token::constant_time_eq(given, expected.expose())) => {
+                Ok(Editor::Admin)
+            }
+            _ => OutletAuth::from_request_parts(parts, state).await.map(|OutletAuth(outlet)| Editor::Outlet(outlet)),
+        }
+    }
+}

@@ -2,17 +2,19 @@
 //! or a whole RSS/Atom/JSON Feed document (`?column=SLUG`, repeatable) imported
 //! through the same path polling uses, answered item by item.
 
+use super::auth::Editor;
 use super::auth::OutletAuth;
 use super::body::{parse_json, read_limited, require_json};
 use super::{error::ApiError, AppState};
 use crate::domain::source::Routing;
-use crate::domain::FieldErrors;
+use crate::domain::{FieldErrors, OriginalUrl};
 use crate::ingest::feed;
 use crate::ingest::push::{draft_from_push, PushArticle};
 use crate::ingest::{self, Disposition};
 use crate::publish::rfc3339;
+use crate::store::Withdrawal;
 use axum::body::Body;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -27,7 +29,49 @@ const FEED_MEDIA_TYPES: &[&str] =
     &["application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml"];
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/articles", post(push_article))
+    Router::new()
+        .route("/api/v1/articles", post(push_article).delete(withdraw_by_url))
+        .route("/api/v1/articles/{id}", axum::routing::delete(withdraw_by_id))
+}
+
+/// `DELETE /api/v1/articles/{id}`: withdraws an article of the caller's outlet (any, for the admin).
+async fn withdraw_by_id(
+    editor: Editor,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    withdraw(&state, editor, Some(id), None).await
+}
+
+/// `DELETE /api/v1/articles?original_url=…`: the same, by the article's original link.
+async fn withdraw_by_url(
+    editor: Editor,
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let raw = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "original_url")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| {
+            ApiError::Invalid(FieldErrors::single("original_url", "is required (or DELETE /api/v1/articles/{id})"))
+        })?;
+    let url =
+        OriginalUrl::parse(&raw).map_err(|reason| ApiError::Invalid(FieldErrors::single("original_url", reason)))?;
+    withdraw(&state, editor, None, Some(url.as_str())).await
+}
+
+async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option<&str>) -> Result<Response, ApiError> {
+    let outlet = match &editor {
+        Editor::Admin => None,
+        Editor::Outlet(outlet) => Some(outlet.id),
+    };
+    match state.store.withdraw_article(id, url, outlet).await? {
+        Withdrawal::NotYours => Err(ApiError::Forbidden("this article belongs to another outlet".into())),
+        Withdrawal::Withdrawn(id) => {
+            tracing::info!(article = id, "article withdrawn");
+            Ok(Json(json!({"id": id, "url": state.site.article_url(id), "status": "withdrawn"})).into_response())
+        }
+    }
 }
 
 async fn push_article(

@@ -25,6 +25,8 @@ pub fn router() -> Router<AppState> {
 /// else the API error.
 enum PageError {
     NotFound,
+    /// A withdrawn article: 410, so that crawlers drop it.
+    Gone,
     Api(ApiError),
 }
 
@@ -90,7 +92,9 @@ async fn outlet(
 async fn article(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let result: Result<Response, PageError> = async {
         let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
-        let article = state.store.article(id).await?.ok_or(PageError::NotFound)?;
+        let Some(article) = state.store.article(id).await? else {
+            return Err(if state.store.is_withdrawn(id).await? { PageError::Gone } else { PageError::NotFound });
+        };
         let tree = state.store.column_tree().await?;
         let body = html::article_page(&state.site, &tree, &article);
         Ok(page(body, article.updated_at, &headers))
@@ -143,6 +147,10 @@ async fn finish(state: &AppState, result: Result<Response, PageError>) -> Respon
         Err(PageError::NotFound) => {
             let tree = state.store.column_tree().await.unwrap_or_default();
             (StatusCode::NOT_FOUND, Html(html::not_found(&state.site, &tree))).into_response()
+        }
+        Err(PageError::Gone) => {
+            let tree = state.store.column_tree().await.unwrap_or_default();
+            (StatusCode::GONE, Html(html::withdrawn(&state.site, &tree))).into_response()
         }
     }
 }

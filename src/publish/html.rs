@@ -162,6 +162,9 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Str
                 (l.original_time) ": " (time(site, article.original_published_at))
                 @if let Some(author) = &article.author { " " (l.author) ": " (author) }
             }
+            @if article.updated_at > article.reposted_at {
+                p.meta.updated { (l.updated) ": " (time(site, article.updated_at)) }
+            }
             @if let Some(image) = &article.image {
                 figure {
                     img src=(image.url) alt=(image.caption.as_deref().unwrap_or(&article.title));
@@ -189,10 +192,20 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Str
 }
 
 pub fn not_found(site: &Site, columns: &ColumnTree) -> String {
+    notice(site, columns, labels(site).not_found)
+}
+
+/// The page a withdrawn article's address shows (with 410 Gone).
+pub fn withdrawn(site: &Site, columns: &ColumnTree) -> String {
+    notice(site, columns, labels(site).withdrawn)
+}
+
+/// A page that only says `message`, kept out of search engines.
+fn notice(site: &Site, columns: &ColumnTree, message: &str) -> String {
     let l = labels(site);
     let head = Head {
-        title: format!("{} - {}", l.not_found, site.config.name),
-        description: l.not_found.to_owned(),
+        title: format!("{message} - {}", site.config.name),
+        description: message.to_owned(),
         url: site.home_url(),
         canonical: None,
         noindex: true,
@@ -201,7 +214,7 @@ pub fn not_found(site: &Site, columns: &ColumnTree) -> String {
         og_type: "website",
         json_ld: None,
     };
-    let body = html! { h1 { (l.not_found) } p { a href=(site.home_url()) { (l.home) } } };
+    let body = html! { h1 { (message) } p { a href=(site.home_url()) { (l.home) } } };
     layout(site, columns, head, body)
 }
 

@@ -20,6 +20,8 @@ pub struct Labels {
     pub empty: &'static str,
     pub not_found: &'static str,
     pub outlet_articles: &'static str,
+    pub updated: &'static str,
+    pub withdrawn: &'static str,
 }
 
 const ZH: Labels = Labels {
@@ -40,6 +42,8 @@ const ZH: Labels = Labels {
     empty: "暂无文章。",
     not_found: "页面不存在",
     outlet_articles: "来自该媒体的文章",
+    updated: "更新时间",
+    withdrawn: "该文章已被来源媒体撤回",
 };
 
 const EN: Labels = Labels {
@@ -60,6 +64,8 @@ const EN: Labels = Labels {
     empty: "No articles yet.",
     not_found: "Page not found",
     outlet_articles: "Articles from this outlet",
+    updated: "Updated",
+    withdrawn: "This article was withdrawn by its outlet",
 };
 
 /// The labels for a BCP 47 language tag.

@@ -12,6 +12,8 @@ use std::collections::HashMap;
 /// Publication statuses of an article.
 const PUBLISHED: &str = "published";
 const QUARANTINED: &str = "quarantined";
+/// The condition every public read applies: published and not withdrawn.
+const PUBLIC: &str = "a.status = 'published' AND a.withdrawn_at IS NULL";
 
 /// How many times an upsert that lost a race with a concurrent insert starts over.
 const UPSERT_ATTEMPTS: usize = 3;
@@ -87,7 +89,8 @@ impl Store {
         let fingerprint = draft.fingerprint();
         for _ in 0..UPSERT_ATTEMPTS {
             let existing = sqlx::query(
-                "SELECT id, outlet_id, fingerprint, reposted_at, updated_at FROM articles WHERE original_url = $1",
+                "SELECT id, outlet_id, fingerprint, reposted_at, updated_at, withdrawn_at FROM articles
+                 WHERE original_url = $1",
             )
             .bind(draft.original_url.as_str())
             .fetch_optional(&self.pool)
@@ -102,7 +105,9 @@ impl Store {
                     };
                     if row.try_get::<i64, _>("outlet_id")? != outlet_id {
                         Some(UpsertOutcome::OwnedByOtherOutlet)
-                    } else if row.try_get::<String, _>("fingerprint")? == fingerprint {
+                    } else if row.try_get::<String, _>("fingerprint")? == fingerprint
+                        && row.try_get::<Option<i64>, _>("withdrawn_at")?.is_none()
+                    {
                         Some(UpsertOutcome::Unchanged(stamp))
                     } else {
                         Some(self.update_article(stamp, draft, &fingerprint, quarantine).await?)
@@ -158,7 +163,8 @@ impl Store {
             "UPDATE articles SET original_url = $2, title = $3, subtitle = $4, author = $5, summary = $6,
                 content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
                 enclosures = $13, original_published_at = $14, original_updated_at = $15,
-                updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20
+                updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
+                withdrawn_at = NULL
              WHERE id = $1 RETURNING id",
         )
         .bind(stamp.id);
@@ -172,7 +178,7 @@ impl Store {
     pub async fn article(&self, id: i64) -> Result<Option<Article>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.id = $1 AND a.status = '{PUBLISHED}'"
+             WHERE a.id = $1 AND {PUBLIC}"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
@@ -219,7 +225,8 @@ impl Store {
     pub async fn column_last_changes(&self) -> Result<HashMap<i64, DateTime<Utc>>, StoreError> {
         let rows = sqlx::query(
             "SELECT ac.column_id, MAX(a.updated_at) AS changed FROM article_columns ac
-             JOIN articles a ON a.id = ac.article_id WHERE a.status = 'published' GROUP BY ac.column_id",
+             JOIN articles a ON a.id = ac.article_id WHERE a.status = 'published' AND a.withdrawn_at IS NULL
+             GROUP BY ac.column_id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -233,7 +240,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT a.id / $1 AS shard, MAX(a.updated_at) AS article_change, MAX(o.updated_at) AS outlet_change
              FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE o.indexing = $2 AND a.status = 'published' GROUP BY shard ORDER BY shard",
+             WHERE o.indexing = $2 AND a.status = 'published' AND a.withdrawn_at IS NULL
+             GROUP BY shard ORDER BY shard",
         )
         .bind(span)
         .bind(Indexing::SelfCanonical.as_str())
@@ -253,7 +261,8 @@ impl Store {
     pub async fn sitemap_shard(&self, index: i64, span: i64) -> Result<Vec<SitemapEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT a.id, a.updated_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 AND a.status = 'published' ORDER BY a.id",
+             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 AND a.status = 'published'
+               AND a.withdrawn_at IS NULL ORDER BY a.id",
         )
         .bind(index * span)
         .bind((index + 1) * span)
@@ -269,7 +278,7 @@ impl Store {
     pub async fn news_entries(&self, since: DateTime<Utc>, limit: i64) -> Result<Vec<NewsEntry>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT a.id, a.title, a.language, a.reposted_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.reposted_at >= $1 AND o.indexing = $2 AND a.status = '{PUBLISHED}'
+             WHERE a.reposted_at >= $1 AND o.indexing = $2 AND {PUBLIC}
              ORDER BY a.reposted_at DESC, a.id DESC LIMIT $3"
         ))
         .bind(to_micros(since))
@@ -317,6 +326,52 @@ impl Store {
             article.columns = by_article.remove(&article.id).unwrap_or_default();
         }
         Ok(())
+    }
+}
+
+/// What withdrawing an article found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawal {
+    Withdrawn(i64),
+    /// The article is another outlet's; nothing was changed.
+    NotYours,
+}
+
+impl Store {
+    /// Withdraws an article (by id or original URL); `outlet_id` limits it to that
+    /// outlet's articles. Withdrawing is a change: `updated_at` moves.
+    pub async fn withdraw_article(
+        &self,
+        id: Option<i64>,
+        original_url: Option<&str>,
+        outlet_id: Option<i64>,
+    ) -> Result<Withdrawal, StoreError> {
+        let row = sqlx::query("SELECT id, outlet_id FROM articles WHERE id = $1 OR original_url = $2")
+            .bind(id.unwrap_or(-1))
+            .bind(original_url.unwrap_or(""))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("article"))?;
+        let (found, owner): (i64, i64) = (row.try_get("id")?, row.try_get("outlet_id")?);
+        if outlet_id.is_some_and(|o| o != owner) {
+            return Ok(Withdrawal::NotYours);
+        }
+        let now = now_micros();
+        sqlx::query("UPDATE articles SET withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2 WHERE id = $1")
+            .bind(found)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(Withdrawal::Withdrawn(found))
+    }
+
+    /// Whether an article existed and was withdrawn (its page answers 410 Gone).
+    pub async fn is_withdrawn(&self, id: i64) -> Result<bool, StoreError> {
+        let withdrawn: Option<Option<i64>> = sqlx::query_scalar("SELECT withdrawn_at FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(withdrawn.flatten().is_some())
     }
 }
 
@@ -393,7 +448,7 @@ impl Store {
 /// The WHERE clause of a scope and the ids it binds, numbered from `first`.
 fn scope_filter(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     let (filter, ids) = scope_only(scope, first);
-    (format!("a.status = '{PUBLISHED}' AND {filter}"), ids)
+    (format!("{PUBLIC} AND {filter}"), ids)
 }
 
 fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {

@@ -11,7 +11,9 @@ pub mod columns;
 pub mod outlets;
 pub mod sources;
 
-pub use articles::{ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapEntry, SitemapShard, UpsertOutcome};
+pub use articles::{
+    ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapEntry, SitemapShard, UpsertOutcome, Withdrawal,
+};
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};

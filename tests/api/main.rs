@@ -12,3 +12,4 @@ mod push;
 mod quarantine;
 mod sitemaps;
 mod sources;
+mod withdrawals;
