@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): unit and integration tests on SQLite — and on PostgreSQL
 # when SYNDIC_TEST_POSTGRES_URL is set — then the interop check, in which feedparser,
-# jing and xmllint read what a running syndic publishes. Installs those tools when
+# newsboat, jing and xmllint read what a running syndic publishes. Installs those tools when
 # they are missing and this is a Debian machine we may install on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ ensure_tools() {
     local packages=()
     command -v xmllint >/dev/null || packages+=(libxml2-utils)
     command -v jing >/dev/null || packages+=(jing)
+    command -v newsboat >/dev/null || packages+=(newsboat)
     if [ ${#packages[@]} -gt 0 ]; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
             echo "installing ${packages[*]}"

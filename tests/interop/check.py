@@ -2,7 +2,8 @@
 """Interop check: syndic's output read by the tools its consumers use.
 
 Starts `syndic serve --demo` on a fresh database, pushes one more article through the
-API, then checks every feed with Python feedparser (no bozo, attribution present),
+API, then checks every feed with Python feedparser (no bozo, attribution present) and the
+newsboat reader,
 every Atom feed against the RFC 4287 RELAX NG schema (jing), and the sitemap index and
 every sitemap against the sitemaps.org XSDs (xmllint). Prints 'N passed, M failed'.
 
@@ -197,6 +198,25 @@ def check_pushed_entry(url, name, parsed, pushed):
         check(f"{url} source is the outlet", entry.get("source", {}).get("title") == "昌吉日报", entry.get("source"))
 
 
+def check_newsboat(base, feed_urls, workdir):
+    """A real feed reader: newsboat reloads every RSS and Atom feed into its cache."""
+    urls = os.path.join(workdir, "newsboat-urls")
+    cache = os.path.join(workdir, "newsboat-cache.db")
+    with open(urls, "w") as f:
+        f.write("\n".join(feed_urls) + "\n")
+    result = subprocess.run(["newsboat", "-u", urls, "-c", cache, "-x", "reload"], capture_output=True, text=True,
+                            timeout=120)
+    check("newsboat reloads every feed", result.returncode == 0, result.stdout + result.stderr)
+    import sqlite3
+    db = sqlite3.connect(cache)
+    loaded = {url: title for url, title in db.execute("SELECT rssurl, title FROM rss_feed")}
+    for url in feed_urls:
+        check(f"newsboat read {url}", bool(loaded.get(url)), loaded.get(url))
+    items = db.execute("SELECT COUNT(DISTINCT guid) FROM rss_item").fetchone()[0]
+    check("newsboat holds every article (12 demo + 1 pushed)", items == 13, items)
+    db.close()
+
+
 def check_atom_schema(files, schemas):
     result = subprocess.run(["jing", "-c", os.path.join(schemas, "atom.rnc"), *files], capture_output=True, text=True)
     check(f"{len(files)} Atom feeds valid against RFC 4287 RELAX NG", result.returncode == 0,
@@ -254,6 +274,8 @@ def main():
         try:
             pushed = push_article(base, tokens["cjrb"])
             atom_files = check_feeds(base, pushed, workdir)
+            feed_urls = [f"{base}{p}/{n}" for p in feed_paths(base) for n in ("rss.xml", "atom.xml")]
+            check_newsboat(base, feed_urls, workdir)
             check_atom_schema(atom_files, args.schemas)
             check_sitemaps(base, pushed, args.schemas, workdir)
         finally:
