@@ -234,15 +234,19 @@ impl Store {
     }
 
     /// Non-empty sitemap shards of `span` ids each, over the articles whose outlet lets
-    /// our copy be indexed. A shard's lastmod covers outlet changes too (an indexing
-    /// policy change alters which URLs it lists).
+    /// our copy be indexed. A shard's lastmod covers outlet changes and withdrawals too
+    /// (both alter which URLs it lists).
     pub async fn sitemap_shards(&self, span: i64) -> Result<Vec<SitemapShard>, StoreError> {
-        let rows = sqlx::query(
+        // lastmod counts every article of the range, so that a withdrawal or a policy
+        // change that removes a URL still dates the shard; only shards that list
+        // something are returned.
+        let rows = sqlx::query(&format!(
             "SELECT a.id / $1 AS shard, MAX(a.updated_at) AS article_change, MAX(o.updated_at) AS outlet_change
              FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE o.indexing = $2 AND a.status = 'published' AND a.withdrawn_at IS NULL
-             GROUP BY shard ORDER BY shard",
-        )
+             GROUP BY shard
+             HAVING SUM(CASE WHEN o.indexing = $2 AND {PUBLIC} THEN 1 ELSE 0 END) > 0
+             ORDER BY shard"
+        ))
         .bind(span)
         .bind(Indexing::SelfCanonical.as_str())
         .fetch_all(&self.pool)
