@@ -30,7 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/outlets/{slug}/tokens/{id}", delete(revoke_outlet_token))
 }
 
-async fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
+/// An admin request's JSON body: JSON media type, size limit, field-naming parse errors.
+pub(super) async fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
     require_json(headers)?;
     parse_json(&read_limited(headers, body, MAX_ADMIN_BODY_BYTES).await?)
 }

@@ -1,7 +1,7 @@
 //! The sources admin API: subscribe outlets' feeds, see each source's status, poll now.
 
+use super::admin::json_body;
 use super::auth::Admin;
-use super::body::{parse_json, read_limited, require_json};
 use super::{error::ApiError, AppState};
 use crate::catalog::{self, SourceEdit, SourceForm};
 use crate::domain::column::ColumnTree;
@@ -29,8 +29,7 @@ async fn create_source(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    require_json(&headers)?;
-    let form: SourceForm = parse_json(&read_limited(&headers, body, super::admin::MAX_ADMIN_BODY_BYTES).await?)?;
+    let form: SourceForm = json_body(&headers, body).await?;
     let source = catalog::add_source(&state.store, form).await?;
     let tree = state.store.column_tree().await?;
     let location = format!("/api/v1/sources/{}", source.id);
@@ -55,8 +54,7 @@ async fn edit_source(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    require_json(&headers)?;
-    let edit: SourceEdit = parse_json(&read_limited(&headers, body, super::admin::MAX_ADMIN_BODY_BYTES).await?)?;
+    let edit: SourceEdit = json_body(&headers, body).await?;
     let source = catalog::edit_source(&state.store, id, edit).await?;
     Ok(Json(source_json(&state.store.column_tree().await?, &source)))
 }

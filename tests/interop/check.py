@@ -228,33 +228,32 @@ def xsd_valid(schema, path):
     return result.returncode == 0, result.stderr
 
 
+def validated(workdir, name, body, schema):
+    """Writes a fetched document to a file and validates it against an XSD."""
+    path = os.path.join(workdir, name)
+    with open(path, "wb") as f:
+        f.write(body)
+    return xsd_valid(schema, path)
+
+
 def check_sitemaps(base, pushed, schemas, workdir):
     status, headers, robots = http(base + "/robots.txt")
     check("robots.txt names the sitemap", f"Sitemap: {base}/sitemap.xml".encode() in robots, robots)
     status, headers, index = http(base + "/sitemap.xml")
-    path = os.path.join(workdir, "sitemap.xml")
-    with open(path, "wb") as f:
-        f.write(index)
-    ok, errors = xsd_valid(os.path.join(schemas, "siteindex.xsd"), path)
+    ok, errors = validated(workdir, "sitemap.xml", index, os.path.join(schemas, "siteindex.xsd"))
     check("sitemap index valid against siteindex.xsd", ok, errors)
     locations = re.findall(rb"<loc>([^<]+)</loc>", index)
     check("sitemap index lists sitemaps", len(locations) >= 2, locations)
     all_urls = []
     for n, loc in enumerate(locations):
         status, headers, body = http(loc.decode())
-        path = os.path.join(workdir, f"urlset-{n}.xml")
-        with open(path, "wb") as f:
-            f.write(body)
-        ok, errors = xsd_valid(os.path.join(schemas, "urlset-with-news.xsd"), path)
+        ok, errors = validated(workdir, f"urlset-{n}.xml", body, os.path.join(schemas, "urlset-with-news.xsd"))
         check(f"{loc.decode()} valid against sitemap.xsd", ok, errors)
         all_urls += [u.decode() for u in re.findall(rb"<loc>([^<]+)</loc>", body)]
     check("sitemaps list the pushed article", pushed["url"] in all_urls, pushed["url"])
     check("robots.txt names the news sitemap", f"Sitemap: {base}/sitemap-news.xml".encode() in robots, robots)
     status, headers, news = http(base + "/sitemap-news.xml")
-    path = os.path.join(workdir, "sitemap-news.xml")
-    with open(path, "wb") as f:
-        f.write(news)
-    ok, errors = xsd_valid(os.path.join(schemas, "urlset-with-news.xsd"), path)
+    ok, errors = validated(workdir, "sitemap-news.xml", news, os.path.join(schemas, "urlset-with-news.xsd"))
     check("news sitemap valid against the sitemaps.org and Google News XSDs", ok, errors)
     check("news sitemap lists the pushed article", pushed["url"].encode() in news, news[:300])
     for url in all_urls:
