@@ -9,9 +9,10 @@ use crate::domain::source::{
     Route, RouteMatch, Routing, Source, DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS,
 };
 use crate::domain::text::{http_url, language_tag, optional_text, required_text, time_zone};
-use crate::domain::{token, Indexing, Slug};
+use crate::domain::{token, Carriage, Grants, Indexing, Slug};
 use crate::store::columns::ColumnChanges;
 use crate::store::outlets::OutletChanges;
+use crate::store::partners::Partner;
 use crate::store::sources::SourceChanges;
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Deserializer};
@@ -83,6 +84,8 @@ pub struct OutletForm {
     pub timezone: Option<String>,
     pub rights: Option<String>,
     pub indexing: Option<String>,
+    pub feed_content: Option<String>,
+    pub partner_content: Option<String>,
 }
 
 /// Changes to an outlet; an absent field stays, `null` clears an optional one.
@@ -97,6 +100,8 @@ pub struct OutletEdit {
     #[serde(default, deserialize_with = "present")]
     pub rights: Option<Option<String>>,
     pub indexing: Option<String>,
+    pub feed_content: Option<String>,
+    pub partner_content: Option<String>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
@@ -164,11 +169,22 @@ pub async fn add_outlet(store: &Store, form: OutletForm) -> Result<(Outlet, Stri
     let rights = errors.check("rights", optional_text(form.rights.as_deref(), MAX_DESCRIPTION_CHARS));
     let indexing =
         errors.check("indexing", form.indexing.as_deref().map(Indexing::parse).unwrap_or(Ok(Indexing::default())));
-    match (slug, name, homepage, language, timezone, rights, indexing) {
-        (Some(slug), Some(name), Some(homepage), Some(language), Some(timezone), Some(rights), Some(indexing))
-            if errors.is_empty() =>
-        {
-            let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing };
+    let feeds = form.feed_content.as_deref().map_or(Ok(Carriage::Full), Carriage::parse_for_feeds);
+    let partners = form.partner_content.as_deref().map_or(Ok(Carriage::Full), Carriage::parse);
+    let grants = errors.check("feed_content", feeds).zip(errors.check("partner_content", partners));
+    match (slug, name, homepage, language, timezone, rights, indexing, grants) {
+        (
+            Some(slug),
+            Some(name),
+            Some(homepage),
+            Some(language),
+            Some(timezone),
+            Some(rights),
+            Some(indexing),
+            Some((feeds, partners)),
+        ) if errors.is_empty() => {
+            let grants = Grants { feeds, partners };
+            let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants };
             let token = token::generate(token::OUTLET_TOKEN_PREFIX);
             let stored = store.insert_outlet(&outlet, &token::digest(&token)).await?;
             tracing::info!(outlet = %stored.slug, "outlet created");
@@ -188,6 +204,8 @@ pub async fn edit_outlet(store: &Store, slug: &str, edit: OutletEdit) -> Result<
         timezone: edit.timezone.and_then(|t| errors.check("timezone", time_zone(&t))),
         rights: edit.rights.and_then(|r| errors.check("rights", optional_text(r.as_deref(), MAX_DESCRIPTION_CHARS))),
         indexing: edit.indexing.and_then(|i| errors.check("indexing", Indexing::parse(&i))),
+        feed_content: edit.feed_content.and_then(|f| errors.check("feed_content", Carriage::parse_for_feeds(&f))),
+        partner_content: edit.partner_content.and_then(|p| errors.check("partner_content", Carriage::parse(&p))),
     };
     errors.into_result()?;
     Ok(store.update_outlet(outlet.id, &changes).await?)
@@ -385,4 +403,37 @@ fn column_ids(tree: &ColumnTree, slugs: &[String]) -> Result<Vec<i64>, String> {
         }
     }
     Ok(ids)
+}
+
+/// A new partner as submitted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerForm {
+    pub name: Option<String>,
+    /// Column slugs it may read (with their sub-columns); none: every column.
+    pub columns: Option<Vec<String>>,
+}
+
+/// Creates a partner and returns it with its read token, which is shown only now.
+pub async fn add_partner(store: &Store, form: PartnerForm) -> Result<(Partner, String), CatalogError> {
+    let tree = store.column_tree().await?;
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", required_text(form.name.as_deref(), MAX_NAME_CHARS));
+    let mut column_ids = Vec::new();
+    for slug in form.columns.unwrap_or_default() {
+        match tree.by_slug(slug.trim()) {
+            Some(column) if !column_ids.contains(&column.id) => column_ids.push(column.id),
+            Some(_) => {}
+            None => errors.add("columns", format!("unknown column '{}'", slug.trim())),
+        }
+    }
+    match name {
+        Some(name) if errors.is_empty() => {
+            let token = token::generate(token::PARTNER_TOKEN_PREFIX);
+            let partner = store.insert_partner(&name, &token::digest(&token), &column_ids).await?;
+            tracing::info!(partner = partner.id, "partner created");
+            Ok((partner, token))
+        }
+        _ => Err(errors.into()),
+    }
 }

@@ -134,6 +134,18 @@ struct ServeArgs {
     /// Admin API token (prefer the environment variable to keep it out of `ps`).
     #[arg(long, env = "SYNDIC_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// An external WebSub hub to name in feeds and ping on changes (default: syndic's own, /websub).
+    #[arg(long, env = "SYNDIC_WEBSUB_HUB")]
+    websub_hub: Option<String>,
+    /// IndexNow key: serves /{key}.txt and announces changed pages (default: off).
+    #[arg(long, env = "SYNDIC_INDEXNOW_KEY", hide_env_values = true)]
+    indexnow_key: Option<String>,
+    /// IndexNow endpoints, comma-separated (default https://api.indexnow.org/indexnow).
+    #[arg(long, env = "SYNDIC_INDEXNOW_ENDPOINTS")]
+    indexnow_endpoints: Option<String>,
+    /// Baidu link push URL, http://data.zz.baidu.com/urls?site=…&token=… (default: off).
+    #[arg(long, env = "SYNDIC_BAIDU_PUSH_URL", hide_env_values = true)]
+    baidu_push_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,6 +204,12 @@ enum OutletCommand {
         /// self | original | noindex
         #[arg(long)]
         indexing: Option<String>,
+        /// What public feeds carry: full | summary
+        #[arg(long)]
+        feed_content: Option<String>,
+        /// What partners get: full | summary | none
+        #[arg(long)]
+        partner_content: Option<String>,
     },
     /// List outlets.
     List,
@@ -210,6 +228,10 @@ enum OutletCommand {
         rights: Option<String>,
         #[arg(long)]
         indexing: Option<String>,
+        #[arg(long)]
+        feed_content: Option<String>,
+        #[arg(long)]
+        partner_content: Option<String>,
     },
     /// Issue an additional ingest token for an outlet; prints it once.
     Token { slug: String },
@@ -247,9 +269,19 @@ fn init_logging() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut overrides =
-        Overrides { config_file: cli.config.clone(), database_url: cli.database_url.clone(), ..Overrides::default() };
+    let mut overrides = Overrides {
+        config_file: cli.config.clone(),
+        database_url: cli.database_url.clone(),
+        fetch_allow: cli.fetch_allow.clone(),
+        blocked_terms: cli.blocked_terms.clone(),
+        blocked_domains: cli.blocked_domains.clone(),
+        ..Overrides::default()
+    };
     if let Command::Serve(args) = &cli.command {
+        overrides.websub_hub = args.websub_hub.clone();
+        overrides.indexnow_key = args.indexnow_key.clone();
+        overrides.indexnow_endpoints = args.indexnow_endpoints.clone();
+        overrides.baidu_push_url = args.baidu_push_url.clone();
         overrides.listen = args.listen.clone();
         overrides.base_url = args.base_url.clone();
         overrides.admin_token = args.admin_token.clone();
@@ -294,7 +326,7 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
             }
             None => println!("database already has content; demo content not loaded"),
         }
-        print_urls(&Site::new(&config.base_url, config.site.clone()));
+        print_urls(&Site::new(&config.base_url, config.site.clone(), config.notify.websub_hub.as_deref()));
     }
     if config.admin_token.is_none() {
         tracing::warn!("no admin token configured: the admin API is disabled (set SYNDIC_ADMIN_TOKEN)");
@@ -302,8 +334,10 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
     tracing::info!(listen = %config.listen, base_url = %config.base_url, "syndic is serving");
     let state = AppState::new(store.clone(), config);
     let scheduler = tokio::spawn(crate::ingest::poll::run_scheduler(state.pipeline.clone(), state.fetcher.clone()));
+    let notifier = tokio::spawn(state.notifier().run());
     http::serve(listener, state, shutdown_signal()).await?;
     scheduler.abort();
+    notifier.abort();
     store.close().await;
     Ok(())
 }
@@ -380,7 +414,17 @@ async fn column(store: &Store, command: ColumnCommand) -> anyhow::Result<()> {
 
 async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
     match command {
-        OutletCommand::Add { slug, name, homepage, language, timezone, rights, indexing } => {
+        OutletCommand::Add {
+            slug,
+            name,
+            homepage,
+            language,
+            timezone,
+            rights,
+            indexing,
+            feed_content,
+            partner_content,
+        } => {
             let form = OutletForm {
                 slug: Some(slug),
                 name: Some(name),
@@ -389,6 +433,8 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
                 timezone,
                 rights,
                 indexing,
+                feed_content,
+                partner_content,
             };
             let (outlet, token) = catalog::add_outlet(store, form).await?;
             println!("outlet {} created", outlet.slug);
@@ -399,7 +445,17 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
                 println!("{}\t{}\t{}\t{}\t{}", o.slug, o.name, o.homepage, o.timezone.name(), o.indexing.as_str());
             }
         }
-        OutletCommand::Edit { slug, name, homepage, language, timezone, rights, indexing } => {
+        OutletCommand::Edit {
+            slug,
+            name,
+            homepage,
+            language,
+            timezone,
+            rights,
+            indexing,
+            feed_content,
+            partner_content,
+        } => {
             let edit = OutletEdit {
                 name,
                 homepage,
@@ -407,6 +463,8 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
                 timezone,
                 rights: rights.map(Some),
                 indexing,
+                feed_content,
+                partner_content,
             };
             let outlet = catalog::edit_outlet(store, &slug, edit).await?;
             println!("outlet {} updated", outlet.slug);

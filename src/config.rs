@@ -85,6 +85,41 @@ pub struct Config {
     pub policy: ContentPolicy,
     /// Ingest requests per minute allowed to each outlet token; `None`: no limit.
     pub rate_limit_per_minute: Option<u32>,
+    /// Outbound notifications: WebSub, IndexNow, Baidu.
+    pub notify: NotifyConfig,
+}
+
+/// Where syndic announces changes, and how it retries.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// An external WebSub hub feeds name and syndic pings; `None`: syndic's own hub.
+    pub websub_hub: Option<String>,
+    /// IndexNow key (served at `/{key}.txt`); `None`: IndexNow is off.
+    pub indexnow_key: Option<String>,
+    pub indexnow_endpoints: Vec<String>,
+    /// Baidu link push URL with its site and token; `None`: off.
+    pub baidu_push_url: Option<Secret>,
+    /// Delay before the first retry of a failed delivery or ping; doubles with each attempt.
+    pub retry_base: std::time::Duration,
+    /// Attempts before a delivery (and its subscription) or a ping is given up.
+    pub max_attempts: u32,
+}
+
+/// IndexNow's shared endpoint, which passes URLs on to every participating engine.
+pub const DEFAULT_INDEXNOW_ENDPOINT: &str = "https://api.indexnow.org/indexnow";
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            websub_hub: None,
+            indexnow_key: None,
+            indexnow_endpoints: Vec::new(),
+            baidu_push_url: None,
+            // 30 s, 1 min, 2 min … : eight attempts span about two hours.
+            retry_base: std::time::Duration::from_secs(30),
+            max_attempts: 8,
+        }
+    }
 }
 
 /// Values given on the command line or in the environment (clap reads both).
@@ -100,6 +135,11 @@ pub struct Overrides {
     pub blocked_terms: Option<String>,
     pub blocked_domains: Option<String>,
     pub rate_limit_per_minute: Option<u32>,
+    pub websub_hub: Option<String>,
+    pub indexnow_key: Option<String>,
+    /// Comma-separated, as SYNDIC_INDEXNOW_ENDPOINTS gives them.
+    pub indexnow_endpoints: Option<String>,
+    pub baidu_push_url: Option<String>,
     pub demo: bool,
 }
 
@@ -119,6 +159,19 @@ struct FileConfig {
     site: FileSite,
     #[serde(default)]
     policy: FilePolicy,
+    #[serde(default)]
+    notify: FileNotify,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileNotify {
+    websub_hub: Option<String>,
+    indexnow_key: Option<String>,
+    indexnow_endpoints: Option<Vec<String>>,
+    baidu_push_url: Option<String>,
+    retry_base_secs: Option<u64>,
+    max_attempts: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,6 +204,14 @@ impl FileConfig {
             feed_items: self.feed_items.or(lower.feed_items),
             fetch_allow: self.fetch_allow.or(lower.fetch_allow),
             rate_limit_per_minute: self.rate_limit_per_minute.or(lower.rate_limit_per_minute),
+            notify: FileNotify {
+                websub_hub: self.notify.websub_hub.or(lower.notify.websub_hub),
+                indexnow_key: self.notify.indexnow_key.or(lower.notify.indexnow_key),
+                indexnow_endpoints: self.notify.indexnow_endpoints.or(lower.notify.indexnow_endpoints),
+                baidu_push_url: self.notify.baidu_push_url.or(lower.notify.baidu_push_url),
+                retry_base_secs: self.notify.retry_base_secs.or(lower.notify.retry_base_secs),
+                max_attempts: self.notify.max_attempts.or(lower.notify.max_attempts),
+            },
             policy: FilePolicy {
                 blocked_terms: self.policy.blocked_terms.or(lower.policy.blocked_terms),
                 blocked_domains: self.policy.blocked_domains.or(lower.policy.blocked_domains),
@@ -184,6 +245,13 @@ impl Config {
                 blocked_terms: overrides.blocked_terms.as_deref().map(ContentPolicy::list),
                 blocked_domains: overrides.blocked_domains.as_deref().map(ContentPolicy::list),
             },
+            notify: FileNotify {
+                websub_hub: overrides.websub_hub.clone(),
+                indexnow_key: overrides.indexnow_key.clone(),
+                indexnow_endpoints: overrides.indexnow_endpoints.as_deref().map(ContentPolicy::list),
+                baidu_push_url: overrides.baidu_push_url.clone(),
+                ..FileNotify::default()
+            },
             ..FileConfig::default()
         }
         .over(file)
@@ -210,6 +278,7 @@ impl Config {
             &layers.policy.blocked_terms.unwrap_or_default(),
             &layers.policy.blocked_domains.unwrap_or_default(),
         );
+        let notify = notify_config(layers.notify)?;
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
             .map_err(|e| invalid("site.language", e))?;
@@ -224,6 +293,7 @@ impl Config {
             fetch_allow,
             policy,
             rate_limit_per_minute: layers.rate_limit_per_minute.filter(|n| *n > 0),
+            notify,
             site: SiteConfig {
                 name: site.name.unwrap_or_else(|| "syndic".to_owned()),
                 description: site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),
@@ -235,6 +305,47 @@ impl Config {
             },
         })
     }
+}
+
+impl Config {
+    /// Articles per RFC 5005 archive page of a column feed: half a feed, so that the
+    /// subscription feed (one to two pages' worth) never exceeds `feed_items`.
+    pub fn archive_page_size(&self) -> i64 {
+        (self.feed_items as i64 / 2).max(1)
+    }
+}
+
+fn notify_config(file: FileNotify) -> Result<NotifyConfig, ConfigError> {
+    let defaults = NotifyConfig::default();
+    let web_url = |key: &'static str, raw: String| -> Result<String, ConfigError> {
+        crate::domain::text::http_url(raw.trim()).map_err(|e| invalid(key, format!("'{raw}' {e}")))
+    };
+    let indexnow_key = file.indexnow_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
+    if let Some(key) = &indexnow_key {
+        let valid = (8..=128).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            return Err(invalid("indexnow_key", "must be 8 to 128 characters of a-z, A-Z, 0-9 and '-'".into()));
+        }
+    }
+    let mut indexnow_endpoints = Vec::new();
+    if indexnow_key.is_some() {
+        let endpoints = file.indexnow_endpoints.unwrap_or_else(|| vec![DEFAULT_INDEXNOW_ENDPOINT.to_owned()]);
+        for endpoint in endpoints {
+            indexnow_endpoints.push(web_url("indexnow_endpoints", endpoint)?);
+        }
+    }
+    Ok(NotifyConfig {
+        websub_hub: file.websub_hub.filter(|h| !h.trim().is_empty()).map(|h| web_url("websub_hub", h)).transpose()?,
+        indexnow_key,
+        indexnow_endpoints,
+        baidu_push_url: file
+            .baidu_push_url
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| web_url("baidu_push_url", u).map(Secret::new))
+            .transpose()?,
+        retry_base: file.retry_base_secs.map_or(defaults.retry_base, std::time::Duration::from_secs),
+        max_attempts: file.max_attempts.unwrap_or(defaults.max_attempts).max(1),
+    })
 }
 
 fn invalid(key: &'static str, reason: String) -> ConfigError {

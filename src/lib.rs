@@ -6,6 +6,7 @@
 //! routes requests to them. `catalog` manages columns and outlets for both the admin
 //! API and the CLI.
 
+pub mod assemble;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -13,5 +14,6 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod ingest;
+pub mod notify;
 pub mod publish;
 pub mod store;

@@ -1,6 +1,6 @@
 //! Articles: one reposted piece, identified by its normalised original URL.
 
-use super::{Indexing, OriginalUrl, Slug};
+use super::{Grants, Indexing, OriginalUrl, Slug};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -37,6 +37,17 @@ pub struct ArticleDraft {
     pub column_ids: Vec<i64>,
     /// Elements hidden from readers that sanitising removed (a sign of injected spam).
     pub hidden_removed: u32,
+    /// When the agreement lets it be shown, and until when.
+    pub schedule: Schedule,
+}
+
+/// The publication window a syndication agreement sets for one article.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// An embargo: invisible everywhere until then, then published with that repost time.
+    pub publish_at: Option<DateTime<Utc>>,
+    /// The end of the repost right: withdrawn automatically then.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl ArticleDraft {
@@ -67,6 +78,9 @@ impl ArticleDraft {
         field(&self.original_published_at.timestamp_micros().to_string());
         field(&self.original_updated_at.map(|t| t.timestamp_micros().to_string()).unwrap_or_default());
         field(&format!("{:?}", self.column_ids));
+        for t in [self.schedule.publish_at, self.schedule.expires_at] {
+            field(&t.map(|t| t.timestamp_micros().to_string()).unwrap_or_default());
+        }
         hex::encode(hasher.finalize())
     }
 }
@@ -80,6 +94,7 @@ pub struct OutletRef {
     pub homepage: String,
     pub rights: Option<String>,
     pub indexing: Indexing,
+    pub grants: Grants,
     pub feed_url: Option<String>,
 }
 

@@ -16,9 +16,9 @@ pub mod text;
 pub mod timestamp;
 pub mod token;
 
-pub use article::{Article, ArticleDraft, ColumnRef, Enclosure, Image, OutletRef};
+pub use article::{Article, ArticleDraft, ColumnRef, Enclosure, Image, OutletRef, Schedule};
 pub use column::Column;
 pub use errors::FieldErrors;
 pub use original_url::OriginalUrl;
-pub use outlet::{Indexing, Outlet};
+pub use outlet::{Carriage, Grants, Indexing, Outlet};
 pub use slug::Slug;

@@ -43,6 +43,65 @@ impl Indexing {
     }
 }
 
+/// How much of an article a channel may carry, as the outlet's agreement says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Carriage {
+    /// Everything, content included (the default).
+    #[default]
+    Full,
+    /// Title, summary and attribution; the reader follows the link for the rest.
+    Summary,
+    /// Nothing at all.
+    Nothing,
+}
+
+impl Carriage {
+    pub fn parse(s: &str) -> Result<Carriage, String> {
+        match s.trim() {
+            "full" => Ok(Carriage::Full),
+            "summary" => Ok(Carriage::Summary),
+            "none" => Ok(Carriage::Nothing),
+            other => Err(format!("'{other}' is not one of 'full', 'summary' or 'none'")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Carriage::Full => "full",
+            Carriage::Summary => "summary",
+            Carriage::Nothing => "none",
+        }
+    }
+
+    /// The narrower of two grants.
+    pub fn narrowest(self, other: Carriage) -> Carriage {
+        match (self, other) {
+            (Carriage::Nothing, _) | (_, Carriage::Nothing) => Carriage::Nothing,
+            (Carriage::Summary, _) | (_, Carriage::Summary) => Carriage::Summary,
+            _ => Carriage::Full,
+        }
+    }
+}
+
+/// What the syndication agreement lets each channel carry of an outlet's articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Grants {
+    /// Public feeds (never `Nothing`: an article we publish is in our feeds).
+    pub feeds: Carriage,
+    /// The partner API and WebSub deliveries.
+    pub partners: Carriage,
+}
+
+impl Carriage {
+    /// A grant for public feeds, which carry at least a summary of what we publish.
+    pub fn parse_for_feeds(s: &str) -> Result<Carriage, String> {
+        match Carriage::parse(s)? {
+            Carriage::Nothing => Err("must be 'full' or 'summary': our feeds list every article we publish".into()),
+            grant => Ok(grant),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outlet {
     pub id: i64,
@@ -53,6 +112,7 @@ pub struct Outlet {
     pub timezone: Tz,
     pub rights: Option<String>,
     pub indexing: Indexing,
+    pub grants: Grants,
     /// The outlet's own feed, when syndic polls one; RSS `<source url>` points there.
     pub feed_url: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -69,4 +129,5 @@ pub struct NewOutlet {
     pub timezone: Tz,
     pub rights: Option<String>,
     pub indexing: Indexing,
+    pub grants: Grants,
 }

@@ -110,6 +110,7 @@ mod tests {
             original_updated_at: None,
             column_ids: vec![1],
             hidden_removed: 0,
+            schedule: Default::default(),
         }
     }
 

@@ -6,6 +6,9 @@ use sha2::{Digest, Sha256};
 /// Prefix of outlet ingest tokens, so that leaked tokens are recognisable by scanners.
 pub const OUTLET_TOKEN_PREFIX: &str = "syo_";
 
+/// Prefix of partner read tokens.
+pub const PARTNER_TOKEN_PREFIX: &str = "syp_";
+
 /// Generates a new random token with the given prefix.
 pub fn generate(prefix: &str) -> String {
     let mut bytes = [0u8; 32];

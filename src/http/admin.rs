@@ -188,6 +188,8 @@ fn outlet_json(site: &Site, outlet: &Outlet) -> Value {
         "timezone": outlet.timezone.name(),
         "rights": outlet.rights,
         "indexing": outlet.indexing.as_str(),
+        "feed_content": outlet.grants.feeds.as_str(),
+        "partner_content": outlet.grants.partners.as_str(),
         "feed_url": outlet.feed_url,
         "url": kind.page_url(site),
         "feeds": feed_urls(site, &kind),

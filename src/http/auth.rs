@@ -3,6 +3,7 @@
 
 use super::{error::ApiError, AppState};
 use crate::domain::{token, Outlet};
+use crate::store::partners::Partner;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 
@@ -65,5 +66,24 @@ impl FromRequestParts<AppState> for Editor {
             }
             _ => OutletAuth::from_request_parts(parts, state).await.map(|OutletAuth(outlet)| Editor::Outlet(outlet)),
         }
+    }
+}
+
+/// Who may read the article API: the admin, or a partner (limited to its columns).
+pub enum Reader {
+    Admin,
+    Partner(Partner),
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let given = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        if state.config.admin_token.as_ref().is_some_and(|expected| token::constant_time_eq(given, expected.expose())) {
+            return Ok(Reader::Admin);
+        }
+        let partner = state.store.partner_by_token_digest(&token::digest(given)).await?;
+        partner.map(Reader::Partner).ok_or(ApiError::Unauthorized)
     }
 }

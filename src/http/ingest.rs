@@ -25,8 +25,14 @@ use serde_json::{json, Value};
 pub const MAX_PUSH_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// Media types of feed documents accepted for import.
-const FEED_MEDIA_TYPES: &[&str] =
-    &["application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml"];
+const FEED_MEDIA_TYPES: &[&str] = &[
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+    "application/feed+json",
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,8 +7,10 @@ mod auth;
 mod body;
 mod error;
 mod feeds;
+mod hub;
 mod ingest;
 mod pages;
+mod partners;
 mod quarantine;
 mod rate_limit;
 mod representation;
@@ -40,11 +42,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
-        let site = Site::new(&config.base_url, config.site.clone());
+        let site = Site::new(&config.base_url, config.site.clone(), config.notify.websub_hub.as_deref());
         let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
         let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
         AppState { store, site: Arc::new(site), config: Arc::new(config), fetcher, pipeline, rate_limiter }
+    }
+
+    /// The notifier of this instance (WebSub, IndexNow, Baidu, hub pings); run it beside the server.
+    pub fn notifier(&self) -> crate::notify::Notifier {
+        crate::notify::Notifier::new(self.store.clone(), self.site.clone(), self.config.clone(), self.fetcher.clone())
     }
 }
 
@@ -55,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .merge(sources::router())
         .merge(quarantine::router())
         .merge(ingest::router())
+        .merge(hub::router(state.config.notify.indexnow_key.as_deref()))
+        .merge(partners::router())
         .merge(feeds::router())
         .merge(sitemaps::router())
         .merge(pages::router())

@@ -14,6 +14,8 @@ const MIN_GZIP_BYTES: usize = 512;
 /// How long feeds and pages may be reused before revalidation (seconds).
 pub const FEED_MAX_AGE: u32 = 300;
 pub const PAGE_MAX_AGE: u32 = 60;
+/// RFC 5005 archive documents are stable: a day.
+pub const ARCHIVE_MAX_AGE: u32 = 86_400;
 
 /// A rendered public document and how it may be cached.
 pub struct Representation {

@@ -38,6 +38,51 @@ impl Fetcher {
     }
 }
 
+/// How long an outbound notification (a WebSub verification or delivery, a ping) may take.
+pub const NOTIFY_TIMEOUT: Duration = Duration::from_secs(15);
+/// The most of a notification's answer that is read.
+const MAX_REPLY_BYTES: usize = 64 * 1024;
+
+/// The answer to an outbound notification.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Fetcher {
+    /// Sends one request to `url` after it passes the SSRF guard (redirects are not
+    /// followed: a notification goes where it was addressed or nowhere) and reads the
+    /// start of the answer.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<Reply, FetchError> {
+        let url = Url::parse(url).map_err(|e| FetchError::new(None, format!("bad URL {url}: {e}")))?;
+        guard::check_url(&url, &self.allow).map_err(|refused| FetchError::new(None, refused.to_string()))?;
+        let mut request = self.client.request(method, url).timeout(NOTIFY_TIMEOUT);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let mut response = request.send().await.map_err(|e| FetchError::new(None, describe(&e)))?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| FetchError::new(Some(status), describe(&e)))? {
+            body.extend_from_slice(&chunk[..chunk.len().min(MAX_REPLY_BYTES - body.len())]);
+            if body.len() >= MAX_REPLY_BYTES {
+                break;
+            }
+        }
+        Ok(Reply { status, body })
+    }
+}
+
 /// Validators from the last successful fetch.
 #[derive(Debug, Clone, Default)]
 pub struct Validators {

@@ -109,6 +109,7 @@ pub fn draft_from_entry(
         original_updated_at: entry.updated.filter(|u| Some(*u) != entry.published),
         column_ids: column_ids.to_vec(),
         hidden_removed,
+        schedule: Default::default(),
     })
 }
 

@@ -6,7 +6,7 @@ use crate::domain::column::ColumnTree;
 use crate::domain::errors::FieldErrors;
 use crate::domain::text::{http_url, language_tag, optional_text};
 use crate::domain::timestamp::parse_timestamp;
-use crate::domain::{ArticleDraft, Enclosure, Image, OriginalUrl, Outlet};
+use crate::domain::{ArticleDraft, Enclosure, Image, OriginalUrl, Outlet, Schedule};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -47,6 +47,8 @@ pub struct PushArticle {
     pub rights: Option<String>,
     pub image: Option<PushImage>,
     pub enclosures: Option<Vec<PushEnclosure>>,
+    pub publish_at: Option<String>,
+    pub expires_at: Option<String>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
@@ -103,6 +105,7 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
     let tags = errors.check("tags", tags(input.tags.unwrap_or_default()));
     let image = errors.check("image", input.image.map(image).transpose());
     let enclosures = errors.check("enclosures", enclosures(input.enclosures.unwrap_or_default()));
+    let schedule = schedule(&mut errors, input.publish_at.as_deref(), input.expires_at.as_deref(), outlet);
     match (
         original_url,
         title,
@@ -118,6 +121,7 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
         tags,
         image,
         enclosures,
+        schedule,
     ) {
         (
             Some(original_url),
@@ -134,6 +138,7 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
             Some(tags),
             Some(image),
             Some(enclosures),
+            Some(schedule),
         ) if errors.is_empty() => Ok(ArticleDraft {
             original_url,
             title,
@@ -150,9 +155,30 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
             original_updated_at,
             column_ids,
             hidden_removed,
+            schedule,
         }),
         _ => Err(errors),
     }
+}
+
+/// The embargo and expiry, each in the outlet's zone when it names none; an expiry must
+/// come after the embargo ends.
+fn schedule(
+    errors: &mut FieldErrors,
+    publish_at: Option<&str>,
+    expires_at: Option<&str>,
+    outlet: &Outlet,
+) -> Option<Schedule> {
+    let publish_at = errors.check("publish_at", publish_at.map(|t| parse_timestamp(t, outlet.timezone)).transpose());
+    let expires_at = errors.check("expires_at", expires_at.map(|t| parse_timestamp(t, outlet.timezone)).transpose());
+    let schedule = Schedule { publish_at: publish_at?, expires_at: expires_at? };
+    if let (Some(start), Some(end)) = (schedule.publish_at, schedule.expires_at) {
+        if end <= start {
+            errors.add("expires_at", "must be later than publish_at");
+            return None;
+        }
+    }
+    Some(schedule)
 }
 
 fn title(value: Option<&str>) -> Result<String, String> {

@@ -1,7 +1,7 @@
 //! Atom 1.0 (RFC 4287): `link rel="via"` to the original, `atom:source` for the outlet,
 //! `rights`, and `syndic:` elements for the original times (see the README).
 
-use super::{Feed, FeedFormat, Site, GENERATOR, MEDIA_NS, SYNDIC_NS};
+use super::{Feed, FeedFormat, Site, GENERATOR, HISTORY_NS, MEDIA_NS, SYNDIC_NS};
 use crate::domain::Article;
 use atom_syndication::extension::{Extension, ExtensionMap};
 use atom_syndication::{
@@ -12,24 +12,33 @@ use std::collections::BTreeMap;
 
 /// Renders a feed as an Atom 1.0 document.
 pub fn render(site: &Site, feed: &Feed) -> String {
-    let self_url = feed.kind.feed_url(site, FeedFormat::Atom);
+    let self_url = feed.self_url(site, FeedFormat::Atom);
+    let mut links = vec![
+        link(&feed.kind.page_url(site), "alternate", Some("text/html")),
+        link(&self_url, "self", Some(FeedFormat::Atom.media_type())),
+        link(&site.hub_url, "hub", None),
+    ];
+    links.extend(
+        feed.history_links(site, FeedFormat::Atom)
+            .iter()
+            .map(|(rel, href)| link(href, rel, Some(FeedFormat::Atom.media_type()))),
+    );
     let document = AtomFeed {
         title: Text::plain(feed.title.clone()),
         id: self_url.clone(),
         updated: fixed(feed.updated),
         authors: vec![Person { name: site.config.name.clone(), uri: Some(site.home_url()), ..Person::default() }],
         generator: Some(Generator { value: GENERATOR.to_owned(), ..Generator::default() }),
-        links: vec![
-            link(&feed.kind.page_url(site), "alternate", Some("text/html")),
-            link(&self_url, "self", Some(FeedFormat::Atom.media_type())),
-        ],
+        links,
         rights: site.config.copyright.clone().map(Text::plain),
         subtitle: Some(Text::plain(feed.description.clone())),
         entries: feed.articles.iter().map(|a| entry(site, a)).collect(),
         namespaces: BTreeMap::from([
             ("syndic".to_owned(), SYNDIC_NS.to_owned()),
             ("media".to_owned(), MEDIA_NS.to_owned()),
+            ("fh".to_owned(), HISTORY_NS.to_owned()),
         ]),
+        extensions: history_marker(feed),
         lang: Some(site.config.language.clone()),
         ..AtomFeed::default()
     };
@@ -128,6 +137,16 @@ fn extensions(article: &Article) -> ExtensionMap {
             );
         }
         map.insert("media".to_owned(), BTreeMap::from([("content".to_owned(), vec![content])]));
+    }
+    map
+}
+
+/// `<fh:archive/>` on an archive document.
+fn history_marker(feed: &Feed) -> ExtensionMap {
+    let mut map = ExtensionMap::new();
+    if feed.is_archive() {
+        let archive = Extension { name: "fh:archive".to_owned(), ..Extension::default() };
+        map.insert("fh".to_owned(), BTreeMap::from([("archive".to_owned(), vec![archive])]));
     }
     map
 }

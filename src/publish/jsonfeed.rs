@@ -13,10 +13,11 @@ pub fn render(site: &Site, feed: &Feed) -> String {
         "version": VERSION,
         "title": feed.title,
         "home_page_url": feed.kind.page_url(site),
-        "feed_url": feed.kind.feed_url(site, FeedFormat::Json),
+        "feed_url": feed.self_url(site, FeedFormat::Json),
         "description": feed.description,
         "language": site.config.language,
         "authors": [{"name": site.config.name, "url": site.home_url()}],
+        "hubs": [{"type": "WebSub", "url": site.hub_url}],
         "items": feed.articles.iter().map(|a| item(site, a)).collect::<Vec<_>>(),
     });
     let mut out = serde_json::to_string_pretty(&document).expect("a JSON value always serialises");

@@ -10,7 +10,7 @@ pub mod rss;
 pub mod sitemap;
 
 use crate::config::SiteConfig;
-use crate::domain::Article;
+use crate::domain::{Article, Carriage, Grants};
 use chrono::{DateTime, Utc};
 
 /// The namespace of syndic's own feed extension elements (documented in the README).
@@ -19,6 +19,8 @@ pub const SYNDIC_NS: &str = "urn:syndic:1";
 pub const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 /// DCMI terms, for `dcterms:modified`.
 pub const DCTERMS_NS: &str = "http://purl.org/dc/terms/";
+/// RFC 5005 feed history, for `<fh:archive/>`.
+pub const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
 /// Named in each feed's generator element.
 pub const GENERATOR: &str = "syndic";
 
@@ -27,11 +29,15 @@ pub const GENERATOR: &str = "syndic";
 pub struct Site {
     pub base_url: String,
     pub config: SiteConfig,
+    /// The WebSub hub every feed names: an external one when configured, else ours.
+    pub hub_url: String,
 }
 
 impl Site {
-    pub fn new(base_url: &str, config: SiteConfig) -> Site {
-        Site { base_url: base_url.trim_end_matches('/').to_owned(), config }
+    pub fn new(base_url: &str, config: SiteConfig, external_hub: Option<&str>) -> Site {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let hub_url = external_hub.map_or_else(|| format!("{base_url}/websub"), str::to_owned);
+        Site { base_url, config, hub_url }
     }
 
     pub fn home_url(&self) -> String {
@@ -66,8 +72,30 @@ impl Site {
         format!("{}/sitemaps/news-{page}.xml", self.base_url)
     }
 
+    /// Page `page` (0 = oldest) of a column feed's RFC 5005 archives.
+    pub fn column_archive_url(&self, slug: &str, page: i64, format: FeedFormat) -> String {
+        format!("{}/archive/{page}/{}", self.column_url(slug), format.file_name())
+    }
+
     pub fn sitemap_shard_url(&self, index: i64) -> String {
         format!("{}/sitemaps/articles-{index}.xml", self.base_url)
+    }
+
+    /// The feed a URL of ours names, if it names one: how WebSub topics are understood.
+    pub fn feed_at(&self, url: &str) -> Option<(FeedKind, FeedFormat)> {
+        let path = url.strip_prefix(&self.base_url)?;
+        let format_of = |file: &str| FeedFormat::ALL.into_iter().find(|f| f.file_name() == file);
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match parts.as_slice() {
+            [file] => Some((FeedKind::Site, format_of(file)?)),
+            ["columns", slug, file] if !slug.is_empty() => {
+                Some((FeedKind::Column((*slug).to_owned()), format_of(file)?))
+            }
+            ["outlets", slug, file] if !slug.is_empty() => {
+                Some((FeedKind::Outlet((*slug).to_owned()), format_of(file)?))
+            }
+            _ => None,
+        }
     }
 
     /// The feed an article's outlet is known by: its own polled feed, else ours of it.
@@ -117,7 +145,7 @@ impl FeedFormat {
 }
 
 /// What a feed or listing page covers; decides its URLs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FeedKind {
     Site,
     Column(String),
@@ -152,6 +180,75 @@ pub struct Feed<'a> {
     /// Time of the latest change to anything the feed shows.
     pub updated: DateTime<Utc>,
     pub articles: &'a [Article],
+    /// Where this document sits in its column's archives, when it has any.
+    pub history: Option<History>,
+}
+
+/// A column feed's place in its RFC 5005 archives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct History {
+    /// `Some(k)`: this is archive page `k`; `None`: the subscription feed.
+    pub page: Option<i64>,
+    /// Archive pages that exist, `0..archived_pages`.
+    pub archived_pages: i64,
+}
+
+impl Feed<'_> {
+    /// The URL of this very document.
+    pub fn self_url(&self, site: &Site, format: FeedFormat) -> String {
+        match (&self.kind, self.history.and_then(|h| h.page)) {
+            (FeedKind::Column(slug), Some(page)) => site.column_archive_url(slug, page, format),
+            _ => self.kind.feed_url(site, format),
+        }
+    }
+
+    /// Whether this is an archive document (`fh:archive`).
+    pub fn is_archive(&self) -> bool {
+        self.history.is_some_and(|h| h.page.is_some())
+    }
+
+    /// The RFC 5005 links of this document: `(rel, href)`.
+    pub fn history_links(&self, site: &Site, format: FeedFormat) -> Vec<(&'static str, String)> {
+        let (FeedKind::Column(slug), Some(history)) = (&self.kind, self.history) else {
+            return Vec::new();
+        };
+        let archive = |page: i64| site.column_archive_url(slug, page, format);
+        match history.page {
+            None if history.archived_pages > 0 => vec![("prev-archive", archive(history.archived_pages - 1))],
+            None => Vec::new(),
+            Some(page) => {
+                let mut links = vec![("current", self.kind.feed_url(site, format))];
+                if page > 0 {
+                    links.push(("prev-archive", archive(page - 1)));
+                }
+                if page + 1 < history.archived_pages {
+                    links.push(("next-archive", archive(page + 1)));
+                }
+                links
+            }
+        }
+    }
+}
+
+/// The articles as a channel may carry them, by the grant `grant` picks from each
+/// outlet's agreement: without their content where only a summary is granted, left out
+/// where nothing is.
+pub fn as_granted(articles: Vec<Article>, grant: impl Fn(&Grants) -> Carriage) -> Vec<Article> {
+    articles
+        .into_iter()
+        .filter_map(|mut article| match grant(&article.outlet.grants) {
+            Carriage::Full => Some(article),
+            Carriage::Summary => {
+                if article.summary.is_none() {
+                    let text = summary_text(&article, 500);
+                    article.summary = Some(quick_xml::escape::escape(text.as_str()).into_owned());
+                }
+                article.content_html = None;
+                Some(article)
+            }
+            Carriage::Nothing => None,
+        })
+        .collect()
 }
 
 /// The latest `updated_at` of `articles`, or `fallback` when there are none.

@@ -2,7 +2,7 @@
 //! Media RSS for images and extra enclosures, and `syndic:` for what no standard
 //! element holds (see the README's mapping table).
 
-use super::{Feed, FeedFormat, Site, DCTERMS_NS, GENERATOR, MEDIA_NS, SYNDIC_NS};
+use super::{Feed, FeedFormat, Site, DCTERMS_NS, GENERATOR, HISTORY_NS, MEDIA_NS, SYNDIC_NS};
 use crate::domain::Article;
 use ::rss::extension::atom::{AtomExtension, Link};
 use ::rss::extension::dublincore::DublinCoreExtension;
@@ -21,12 +21,14 @@ pub fn render(site: &Site, feed: &Feed) -> String {
         last_build_date: Some(feed.updated.to_rfc2822()),
         generator: Some(GENERATOR.to_owned()),
         docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
-        atom_ext: Some(AtomExtension { links: vec![self_link(site, feed)] }),
+        atom_ext: Some(AtomExtension { links: links(site, feed) }),
         namespaces: BTreeMap::from([
             ("syndic".to_owned(), SYNDIC_NS.to_owned()),
             ("media".to_owned(), MEDIA_NS.to_owned()),
             ("dcterms".to_owned(), DCTERMS_NS.to_owned()),
+            ("fh".to_owned(), HISTORY_NS.to_owned()),
         ]),
+        extensions: history_marker(feed),
         items: feed.articles.iter().map(|a| item(site, a)).collect(),
         ..Channel::default()
     };
@@ -36,13 +38,35 @@ pub fn render(site: &Site, feed: &Feed) -> String {
     out
 }
 
-fn self_link(site: &Site, feed: &Feed) -> Link {
-    Link {
-        href: feed.kind.feed_url(site, FeedFormat::Rss),
-        rel: "self".to_owned(),
-        mime_type: Some(FeedFormat::Rss.media_type().to_owned()),
+/// `atom:link`s: self, the WebSub hub, and the RFC 5005 archive links.
+fn links(site: &Site, feed: &Feed) -> Vec<Link> {
+    let link = |rel: &str, href: String, mime_type: Option<&str>| Link {
+        href,
+        rel: rel.to_owned(),
+        mime_type: mime_type.map(str::to_owned),
         ..Link::default()
+    };
+    let mut links = vec![
+        link("self", feed.self_url(site, FeedFormat::Rss), Some(FeedFormat::Rss.media_type())),
+        link("hub", site.hub_url.clone(), None),
+    ];
+    links.extend(
+        feed.history_links(site, FeedFormat::Rss)
+            .into_iter()
+            .map(|(rel, href)| link(rel, href, Some(FeedFormat::Rss.media_type()))),
+    );
+    links
+}
+
+/// `<fh:archive/>` on an archive document.
+fn history_marker(feed: &Feed) -> ExtensionMap {
+    let mut map = ExtensionMap::new();
+    if feed.is_archive() {
+        let mut archive = element("fh:archive", "", &[]);
+        archive.value = None;
+        insert_all(&mut map, "fh", vec![archive]);
     }
+    map
 }
 
 fn item(site: &Site, article: &Article) -> Item {

@@ -1,7 +1,8 @@
 //! Queries on articles: the idempotent upsert every ingest path ends in, and the
 //! newest-first listings, single reads and sitemap shards the publishers read.
 
-use super::{from_micros, now_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
+use super::outlets::grants_at;
+use super::{from_micros, next_change, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
 use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -12,17 +13,18 @@ use std::collections::HashMap;
 /// Publication statuses of an article.
 const PUBLISHED: &str = "published";
 const QUARANTINED: &str = "quarantined";
-/// The condition every public read applies: published and not withdrawn.
-const PUBLIC: &str = "a.status = 'published' AND a.withdrawn_at IS NULL";
+/// The condition every public read applies: published, not withdrawn, not under embargo.
+pub(super) const PUBLIC: &str = "a.status = 'published' AND a.withdrawn_at IS NULL AND a.embargo_until IS NULL";
 
 /// How many times an upsert that lost a race with a concurrent insert starts over.
 const UPSERT_ATTEMPTS: usize = 3;
 
-const ARTICLE_FIELDS: &str = "a.id, a.original_url, a.title, a.subtitle, a.author, a.summary, \
+pub(super) const ARTICLE_FIELDS: &str = "a.id, a.original_url, a.title, a.subtitle, a.author, a.summary, \
     a.content_html, a.language, a.tags, a.rights, a.image_url, a.image_caption, a.enclosures, \
     a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
     o.id AS outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.homepage AS outlet_homepage, \
-    o.rights AS outlet_rights, o.indexing AS outlet_indexing, o.feed_url AS outlet_feed_url";
+    o.rights AS outlet_rights, o.indexing AS outlet_indexing, o.feed_url AS outlet_feed_url, \
+    o.feed_content, o.partner_content";
 
 /// Which articles a listing covers.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,13 +131,15 @@ impl Store {
         fingerprint: &str,
         quarantine: Option<&str>,
     ) -> Result<Option<UpsertOutcome>, StoreError> {
-        let now = now_micros();
         let mut tx = self.pool.begin().await?;
+        let now = next_change(&mut tx, self.backend).await?;
         let insert = sqlx::query_scalar(
             "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
                 language, tags, rights, image_url, image_caption, enclosures, original_published_at,
-                original_updated_at, reposted_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20)
+                original_updated_at, reposted_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed,
+                embargo_until, expires_at, archive_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20,
+                $21, $22, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
              ON CONFLICT (original_url) DO NOTHING RETURNING id",
         )
         .bind(outlet_id);
@@ -157,14 +161,16 @@ impl Store {
         fingerprint: &str,
         quarantine: Option<&str>,
     ) -> Result<UpsertOutcome, StoreError> {
-        let now = now_micros();
         let mut tx = self.pool.begin().await?;
+        let now = next_change(&mut tx, self.backend).await?;
         let update = sqlx::query_scalar::<_, i64>(
             "UPDATE articles SET original_url = $2, title = $3, subtitle = $4, author = $5, summary = $6,
                 content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
                 enclosures = $13, original_published_at = $14, original_updated_at = $15,
                 updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
-                withdrawn_at = NULL
+                withdrawn_at = NULL, expires_at = $22,
+                embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
+                archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
              WHERE id = $1 RETURNING id",
         )
         .bind(stamp.id);
@@ -223,11 +229,11 @@ impl Store {
 
     /// The latest change to any article of each column that has articles (direct members only).
     pub async fn column_last_changes(&self) -> Result<HashMap<i64, DateTime<Utc>>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT ac.column_id, MAX(a.updated_at) AS changed FROM article_columns ac
-             JOIN articles a ON a.id = ac.article_id WHERE a.status = 'published' AND a.withdrawn_at IS NULL
-             GROUP BY ac.column_id",
-        )
+             JOIN articles a ON a.id = ac.article_id WHERE {PUBLIC}
+             GROUP BY ac.column_id"
+        ))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| Ok((r.try_get("column_id")?, time_at(r, "changed")?))).collect()
@@ -263,11 +269,10 @@ impl Store {
 
     /// The indexable articles of one shard, by id.
     pub async fn sitemap_shard(&self, index: i64, span: i64) -> Result<Vec<SitemapEntry>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT a.id, a.updated_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 AND a.status = 'published'
-               AND a.withdrawn_at IS NULL ORDER BY a.id",
-        )
+             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 AND {PUBLIC} ORDER BY a.id"
+        ))
         .bind(index * span)
         .bind((index + 1) * span)
         .bind(Indexing::SelfCanonical.as_str())
@@ -303,7 +308,7 @@ impl Store {
     }
 
     /// Fills in each article's columns, primary first, with one query for the whole page.
-    async fn attach_columns(&self, articles: &mut [Article]) -> Result<(), StoreError> {
+    pub(super) async fn attach_columns(&self, articles: &mut [Article]) -> Result<(), StoreError> {
         if articles.is_empty() {
             return Ok(());
         }
@@ -360,13 +365,21 @@ impl Store {
         if outlet_id.is_some_and(|o| o != owner) {
             return Ok(Withdrawal::NotYours);
         }
-        let now = now_micros();
-        sqlx::query("UPDATE articles SET withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2 WHERE id = $1")
-            .bind(found)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        self.withdraw_one(found).await?;
         Ok(Withdrawal::Withdrawn(found))
+    }
+
+    /// Marks an article withdrawn (a change: `updated_at` moves).
+    pub(super) async fn withdraw_one(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let now = next_change(&mut tx, self.backend).await?;
+        sqlx::query("UPDATE articles SET withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Whether an article existed and was withdrawn (its page answers 410 Gone).
@@ -419,17 +432,21 @@ impl Store {
 
     /// Publishes a held article as it stands.
     pub async fn release_article(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let now = next_change(&mut tx, self.backend).await?;
         let done = sqlx::query(&format!(
-            "UPDATE articles SET status = '{PUBLISHED}', quarantine_reason = NULL, updated_at = $2
+            "UPDATE articles SET status = '{PUBLISHED}', quarantine_reason = NULL, updated_at = $2,
+                archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)
              WHERE id = $1 AND status = '{QUARANTINED}'"
         ))
         .bind(id)
-        .bind(now_micros())
-        .execute(&self.pool)
+        .bind(now)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("quarantined article"));
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -455,7 +472,7 @@ fn scope_filter(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     (format!("{PUBLIC} AND {filter}"), ids)
 }
 
-fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
+pub(super) fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     match scope {
         FeedScope::Site => ("1 = 1".into(), vec![]),
         FeedScope::Outlet(id) => (format!("a.outlet_id = ${first}"), vec![*id]),
@@ -470,8 +487,9 @@ fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     }
 }
 
-/// Binds `$2`‥`$20` of an insert or update: the draft's fields, the change time, the
-/// fingerprint and the publication status, in the column order both statements share.
+/// Binds `$2`‥`$22` of an insert or update: the draft's fields, the change time, the
+/// fingerprint, the publication status and the schedule (an embargo only while it lasts),
+/// in the column order both statements share.
 fn bind_content<'q, O>(
     query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
     draft: &'q ArticleDraft,
@@ -499,6 +517,8 @@ fn bind_content<'q, O>(
         .bind(if quarantine.is_some() { QUARANTINED } else { PUBLISHED })
         .bind(quarantine)
         .bind(i64::from(draft.hidden_removed))
+        .bind(draft.schedule.publish_at.map(to_micros).filter(|&t| t > now))
+        .bind(draft.schedule.expires_at.map(to_micros))
 }
 
 async fn replace_columns(
@@ -544,7 +564,7 @@ fn parse_enclosures(raw: &str) -> Result<Vec<Enclosure>, StoreError> {
         .collect())
 }
 
-fn article_from_row(row: &AnyRow) -> Result<Article, StoreError> {
+pub(super) fn article_from_row(row: &AnyRow) -> Result<Article, StoreError> {
     let outlet_slug: String = row.try_get("outlet_slug")?;
     let indexing: String = row.try_get("outlet_indexing")?;
     let image_url: Option<String> = row.try_get("image_url")?;
@@ -557,6 +577,7 @@ fn article_from_row(row: &AnyRow) -> Result<Article, StoreError> {
             homepage: row.try_get("outlet_homepage")?,
             rights: row.try_get("outlet_rights")?,
             indexing: Indexing::parse(&indexing).map_err(StoreError::Corrupt)?,
+            grants: grants_at(row).map_err(StoreError::Corrupt)?,
             feed_url: row.try_get("outlet_feed_url")?,
         },
         original_url: row.try_get("original_url")?,

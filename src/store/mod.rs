@@ -6,14 +6,20 @@
 //! integer microseconds (UTC). This module never decides policy (who may write what):
 //! it answers questions and applies changes it is given.
 
+mod archives;
 mod articles;
+mod changes;
 pub mod columns;
+pub mod outbound;
 pub mod outlets;
+pub mod partners;
 pub mod sources;
 
+pub use archives::ArchiveLayout;
 pub use articles::{
     ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapEntry, SitemapShard, UpsertOutcome, Withdrawal,
 };
+pub use changes::{ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -119,6 +125,21 @@ fn backend_url(url: &str) -> Result<(Backend, String), StoreError> {
     } else {
         Err(StoreError::UnsupportedUrl(url.to_owned()))
     }
+}
+
+/// Takes the next value of the change clock inside `tx`: unique, at least `now`, and
+/// greater than every value taken before. The clock row stays locked until `tx` ends,
+/// so values are handed out in commit order (see migration 0006).
+async fn next_change(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend) -> Result<i64, StoreError> {
+    let sql = match backend {
+        Backend::Sqlite => {
+            "UPDATE change_clock SET last_micros = MAX(last_micros + 1, $1) WHERE id = 1 RETURNING last_micros"
+        }
+        Backend::Postgres => {
+            "UPDATE change_clock SET last_micros = GREATEST(last_micros + 1, $1) WHERE id = 1 RETURNING last_micros"
+        }
+    };
+    Ok(sqlx::query_scalar(sql).bind(now_micros()).fetch_one(&mut **tx).await?)
 }
 
 /// Maps a unique-constraint violation to a conflict with the given message.

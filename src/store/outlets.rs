@@ -2,12 +2,13 @@
 
 use super::{conflict_on_unique, now_micros, time_at, Store, StoreError};
 use crate::domain::outlet::{NewOutlet, Outlet};
-use crate::domain::{Indexing, Slug};
+use crate::domain::{Carriage, Grants, Indexing, Slug};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const OUTLET_FIELDS: &str =
-    "id, slug, name, homepage, language, timezone, rights, indexing, feed_url, created_at, updated_at";
+    "id, slug, name, homepage, language, timezone, rights, indexing, feed_content, partner_content, feed_url, \
+    created_at, updated_at";
 
 /// An ingest token as operators see it: never its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,8 @@ pub struct OutletChanges {
     pub timezone: Option<chrono_tz::Tz>,
     pub rights: Option<Option<String>>,
     pub indexing: Option<Indexing>,
+    pub feed_content: Option<Carriage>,
+    pub partner_content: Option<Carriage>,
 }
 
 impl Store {
@@ -34,8 +37,9 @@ impl Store {
         let now = now_micros();
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {OUTLET_FIELDS}"
+            "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at,
+                feed_content, partner_content)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING {OUTLET_FIELDS}"
         ))
         .bind(outlet.slug.as_str())
         .bind(&outlet.name)
@@ -45,6 +49,8 @@ impl Store {
         .bind(outlet.rights.as_deref())
         .bind(outlet.indexing.as_str())
         .bind(now)
+        .bind(outlet.grants.feeds.as_str())
+        .bind(outlet.grants.partners.as_str())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("outlet '{}' already exists", outlet.slug)))?;
@@ -133,7 +139,9 @@ impl Store {
                 timezone = COALESCE($6, timezone),
                 rights = CASE WHEN $7 = 1 THEN $8 ELSE rights END,
                 indexing = COALESCE($9, indexing),
-                updated_at = $10
+                updated_at = $10,
+                feed_content = COALESCE($11, feed_content),
+                partner_content = COALESCE($12, partner_content)
              WHERE id = $1 RETURNING {OUTLET_FIELDS}"
         ))
         .bind(id)
@@ -146,6 +154,8 @@ impl Store {
         .bind(changes.rights.clone().flatten())
         .bind(changes.indexing.map(Indexing::as_str))
         .bind(now_micros())
+        .bind(changes.feed_content.map(Carriage::as_str))
+        .bind(changes.partner_content.map(Carriage::as_str))
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("outlet"))?;
@@ -181,8 +191,17 @@ fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {
         timezone: timezone.parse().map_err(|_| corrupt("timezone", timezone.clone()))?,
         rights: row.try_get("rights")?,
         indexing: Indexing::parse(&indexing).map_err(|e| corrupt("indexing", e))?,
+        grants: grants_at(row).map_err(|e| corrupt("grants", e))?,
         feed_url: row.try_get("feed_url")?,
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })
+}
+
+/// Reads an outlet's `feed_content` and `partner_content` columns.
+pub(super) fn grants_at(row: &AnyRow) -> Result<Grants, String> {
+    let read = |column: &str| -> Result<Carriage, String> {
+        Carriage::parse(&row.try_get::<String, _>(column).map_err(|e| e.to_string())?)
+    };
+    Ok(Grants { feeds: read("feed_content")?, partners: read("partner_content")? })
 }

@@ -18,9 +18,15 @@ pub enum Backend {
 }
 
 pub struct TestApp {
+    /// The site's base URL as configured (what feeds and topics name).
     pub base_url: String,
+    /// Where the server listens now (it changes with a restart).
+    pub address: std::net::SocketAddr,
     pub client: reqwest::Client,
     pub store: Store,
+    pub config: Config,
+    /// The server and the notifier running for it.
+    tasks: Vec<tokio::task::JoinHandle<()>>,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
 }
@@ -87,6 +93,11 @@ impl TestApp {
             fetch_allow: syndic::ingest::guard::FetchAllow::parse("127.0.0.0/8").unwrap(),
             policy: syndic::domain::policy::ContentPolicy::new(&["bet365".into()], &["spam.example".into()]),
             rate_limit_per_minute: None,
+            notify: syndic::config::NotifyConfig {
+                retry_base: std::time::Duration::from_millis(100),
+                max_attempts: 3,
+                ..Default::default()
+            },
             site: SiteConfig {
                 name: "Test Portal".into(),
                 description: "Reposts for tests".into(),
@@ -100,14 +111,30 @@ impl TestApp {
         adjust(&mut config);
         let store = Store::connect(&database_url).await.unwrap();
         store.migrate().await.unwrap();
-        let state = AppState::new(store.clone(), config);
-        tokio::spawn(http::serve(listener, state, std::future::pending()));
+        let tasks = start(listener, &store, &config);
         let client = reqwest::Client::builder().no_gzip().build().unwrap();
-        Some(TestApp { base_url, client, store, _sqlite_dir: sqlite_dir, postgres })
+        let base_url = config.base_url.clone();
+        Some(TestApp { base_url, address, client, store, config, tasks, _sqlite_dir: sqlite_dir, postgres })
+    }
+
+    /// Stops the server and its notifier, as a crash would: nothing in flight is finished.
+    pub fn stop(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
+
+    /// Starts the server and notifier again on a new port, on the same database.
+    pub async fn restart(&mut self) {
+        self.stop();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        self.address = listener.local_addr().unwrap();
+        self.config.listen = self.address;
+        self.tasks = start(listener, &self.store, &self.config);
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
+        format!("http://{}{path}", self.address)
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -172,6 +199,16 @@ impl TestApp {
     }
 }
 
+/// Serves the app on `listener` and runs its notifier.
+fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
+    let state = AppState::new(store.clone(), config.clone());
+    let notifier = tokio::spawn(state.notifier().run());
+    let server = tokio::spawn(async move {
+        http::serve(listener, state, std::future::pending()).await.unwrap();
+    });
+    vec![server, notifier]
+}
+
 /// The example page's article as an outlet would push it.
 pub fn example_article() -> Value {
     json!({
@@ -191,6 +228,7 @@ pub fn example_article() -> Value {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        self.stop();
         let Some((admin_url, name)) = self.postgres.take() else { return };
         // Async work in drop: on a runtime of its own, with a connection of its own (the
         // test's runtime is blocked here, so its pool cannot be awaited). FORCE ends the

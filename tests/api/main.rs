@@ -3,6 +3,7 @@
 
 mod helpers;
 mod hostile;
+mod mock;
 
 mod admin;
 mod feeds;
@@ -12,4 +13,5 @@ mod push;
 mod quarantine;
 mod sitemaps;
 mod sources;
+mod websub;
 mod withdrawals;

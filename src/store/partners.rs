@@ -1,0 +1,102 @@
+//! Partners: portals that read the article API, each with a token (kept as a digest)
+//! and an optional allowlist of columns.
+
+use super::{now_micros, optional_time_at, time_at, Store, StoreError};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    pub id: i64,
+    pub name: String,
+    /// The columns (with their sub-columns) it may read; empty: every column.
+    pub column_ids: Vec<i64>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    pub async fn insert_partner(
+        &self,
+        name: &str,
+        token_digest: &str,
+        column_ids: &[i64],
+    ) -> Result<Partner, StoreError> {
+        let now = now_micros();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO partners (name, token_digest, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(token_digest)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for column_id in column_ids {
+            sqlx::query("INSERT INTO partner_columns (partner_id, column_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(column_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.partner(id).await?.ok_or(StoreError::NotFound("partner"))
+    }
+
+    pub async fn partners(&self) -> Result<Vec<Partner>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM partners ORDER BY id").fetch_all(&self.pool).await?;
+        let mut partners = Vec::with_capacity(ids.len());
+        for id in ids {
+            partners.extend(self.partner(id).await?);
+        }
+        Ok(partners)
+    }
+
+    /// The partner holding a live (unrevoked) token with this digest.
+    pub async fn partner_by_token_digest(&self, digest: &str) -> Result<Option<Partner>, StoreError> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM partners WHERE token_digest = $1 AND revoked_at IS NULL")
+                .bind(digest)
+                .fetch_optional(&self.pool)
+                .await?;
+        match id {
+            Some(id) => self.partner(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Revokes a partner's token; revoking twice is not an error.
+    pub async fn revoke_partner(&self, id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE partners SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+            .bind(id)
+            .bind(now_micros())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("partner"));
+        }
+        Ok(())
+    }
+
+    async fn partner(&self, id: i64) -> Result<Option<Partner>, StoreError> {
+        let Some(row) = sqlx::query("SELECT id, name, created_at, revoked_at FROM partners WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let column_ids =
+            sqlx::query_scalar("SELECT column_id FROM partner_columns WHERE partner_id = $1 ORDER BY column_id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(Some(Partner {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            column_ids,
+            created_at: time_at(&row, "created_at")?,
+            revoked_at: optional_time_at(&row, "revoked_at")?,
+        }))
+    }
+}
