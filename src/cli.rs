@@ -52,6 +52,9 @@ enum Command {
     /// Review articles the content policy holds back.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
+    /// Manage partners, who read the article API.
+    #[command(subcommand)]
+    Partner(PartnerCommand),
     /// Import every item of a feed document (a file or a URL) once.
     Import {
         #[arg(long)]
@@ -62,6 +65,22 @@ enum Command {
         /// A file path, or an http(s) URL.
         document: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum PartnerCommand {
+    /// Create a partner; prints its read token once.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// A column it may read, with its sub-columns (repeatable; none: every column).
+        #[arg(long = "column")]
+        columns: Vec<String>,
+    },
+    /// List partners.
+    List,
+    /// Revoke a partner's token.
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -303,6 +322,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Outlet(command) => outlet(&store, command).await,
         Command::Source(command) => source(&store, &config, command).await,
         Command::Quarantine(command) => quarantine(&store, command).await,
+        Command::Partner(command) => partner(&store, command).await,
         Command::Import { outlet, columns, document } => import(&store, &config, &outlet, &columns, &document).await,
     }
 }
@@ -629,6 +649,36 @@ async fn quarantine(store: &Store, command: QuarantineCommand) -> anyhow::Result
         QuarantineCommand::Reject { id } => {
             store.reject_article(id).await?;
             println!("article {id} rejected");
+        }
+    }
+    Ok(())
+}
+
+async fn partner(store: &Store, command: PartnerCommand) -> anyhow::Result<()> {
+    match command {
+        PartnerCommand::Add { name, columns } => {
+            let form = catalog::PartnerForm { name: Some(name), columns: Some(columns) };
+            let (partner, token) = catalog::add_partner(store, form).await?;
+            println!("partner {} created", partner.id);
+            println!("read token (shown only now): {token}");
+        }
+        PartnerCommand::List => {
+            let tree = store.column_tree().await?;
+            for p in store.partners().await? {
+                let columns: Vec<&str> =
+                    p.column_ids.iter().filter_map(|id| tree.get(*id)).map(|c| c.slug.as_str()).collect();
+                let state = if p.revoked_at.is_some() { "revoked" } else { "active" };
+                println!(
+                    "{}	{}	{}	{state}",
+                    p.id,
+                    p.name,
+                    if columns.is_empty() { "*".into() } else { columns.join(",") }
+                );
+            }
+        }
+        PartnerCommand::Revoke { id } => {
+            store.revoke_partner(id).await?;
+            println!("partner {id} revoked");
         }
     }
     Ok(())

@@ -141,3 +141,18 @@ fn sources_are_managed_from_the_command_line() {
     cli.ok(&["source", "remove", "1"]);
     assert_eq!(cli.ok(&["source", "list"]), "");
 }
+
+#[test]
+fn partners_are_managed_from_the_command_line() {
+    let cli = Cli::new();
+    cli.ok(&["column", "add", "--slug", "news", "--title", "新闻"]);
+    let created = cli.ok(&["partner", "add", "--name", "邻市新闻网", "--column", "news"]);
+    assert!(created.contains("read token (shown only now): syp_"), "{created}");
+    let listed = cli.ok(&["partner", "list"]);
+    assert!(listed.contains("邻市新闻网\tnews\tactive"), "{listed}");
+    assert!(!listed.contains("syp_"), "tokens are shown once");
+    assert!(cli.fails(&["partner", "add", "--name", "x", "--column", "nope"]).contains("unknown column 'nope'"));
+    cli.ok(&["partner", "revoke", "1"]);
+    assert!(cli.ok(&["partner", "list"]).contains("\trevoked"));
+    assert!(cli.fails(&["partner", "revoke", "99"]).contains("not found"));
+}

@@ -68,7 +68,21 @@ pub fn router(state: AppState) -> Router {
         .merge(sitemaps::router())
         .merge(pages::router())
         .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(openapi))
         .with_state(state)
+}
+
+/// The OpenAPI 3.1 description of the whole HTTP API.
+const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        OPENAPI,
+    )
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {

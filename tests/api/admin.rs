@@ -198,3 +198,28 @@ async fn a_configured_rate_limit_answers_429_with_retry_after() {
     article["original_url"] = json!("https://other.example.cn/a");
     assert_eq!(app.push(&other, &article).await.status(), 201, "each token has its own allowance");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = crate::helpers::TestApp::spawn(crate::helpers::Backend::Sqlite).await.unwrap();
+    let response = app.get("/api/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let document: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/articles",
+        "/api/v1/articles/{id}",
+        "/api/v1/partners",
+        "/api/v1/partners/{id}",
+        "/websub",
+        "/api/v1/columns",
+        "/api/v1/outlets/{slug}/tokens",
+        "/api/v1/sources/{id}/poll",
+        "/api/v1/quarantine",
+        "/columns/{slug}/archive/{page}/atom.xml",
+    ] {
+        assert!(document["paths"][path].is_object(), "{path} is described");
+    }
+    assert!(document["webhooks"]["feedUpdated"].is_object());
+}

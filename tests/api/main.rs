@@ -6,11 +6,15 @@ mod hostile;
 mod mock;
 
 mod admin;
+mod announce;
+mod archives;
 mod feeds;
 mod import;
 mod pages;
+mod partners;
 mod push;
 mod quarantine;
+mod rights;
 mod sitemaps;
 mod sources;
 mod websub;
