@@ -38,14 +38,24 @@ pub fn render(site: &Site, feed: &Feed) -> String {
             ("media".to_owned(), MEDIA_NS.to_owned()),
             ("fh".to_owned(), HISTORY_NS.to_owned()),
         ]),
-        extensions: history_marker(feed),
         lang: Some(site.config.language.clone()),
         ..AtomFeed::default()
     };
     // The writer emits the XML declaration itself.
     let mut out = document.to_string();
+    if feed.is_archive() {
+        mark_archive(&mut out);
+    }
     out.push('\n');
     out
+}
+
+/// Adds `<fh:archive/>` first in the feed element: RFC 4287 wants feed-level extension
+/// elements before the entries, and the writer puts its extensions after them.
+fn mark_archive(document: &mut String) {
+    let feed_start = document.find("<feed").expect("the writer emits a feed element");
+    let end_of_tag = feed_start + document[feed_start..].find('>').expect("the feed start tag ends");
+    document.insert_str(end_of_tag + 1, "<fh:archive/>");
 }
 
 fn entry(site: &Site, article: &Article) -> Entry {
@@ -137,16 +147,6 @@ fn extensions(article: &Article) -> ExtensionMap {
             );
         }
         map.insert("media".to_owned(), BTreeMap::from([("content".to_owned(), vec![content])]));
-    }
-    map
-}
-
-/// `<fh:archive/>` on an archive document.
-fn history_marker(feed: &Feed) -> ExtensionMap {
-    let mut map = ExtensionMap::new();
-    if feed.is_archive() {
-        let archive = Extension { name: "fh:archive".to_owned(), ..Extension::default() };
-        map.insert("fh".to_owned(), BTreeMap::from([("archive".to_owned(), vec![archive])]));
     }
     map
 }

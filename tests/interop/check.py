@@ -127,6 +127,8 @@ def check_feeds(base, pushed, workdir):
             for entry in parsed.entries:
                 check(f"{url} entry has title, link, id, published",
                       all(entry.get(k) for k in ["title", "link", "id", "published_parsed"]), entry.get("id"))
+            hubs = [l.get("href") for l in parsed.feed.get("links", []) if l.get("rel") == "hub"]
+            check(f"{url} names the WebSub hub", hubs == [base + "/websub"], hubs)
             if name == "atom.xml":
                 path = os.path.join(workdir, f"atom-{len(atom_files)}.xml")
                 with open(path, "wb") as f:
@@ -196,6 +198,41 @@ def check_pushed_entry(url, name, parsed, pushed):
         via = [l.href for l in entry.get("links", []) if l.get("rel") == "via"]
         check(f"{url} rel=via original", via == [PUSHED_URL], via)
         check(f"{url} source is the outlet", entry.get("source", {}).get("title") == "昌吉日报", entry.get("source"))
+
+
+def check_archives(base, token, workdir):
+    """RFC 5005: enough articles for a column to have archives; every archive document
+    parses, is marked fh:archive, and walking prev-archive from the feed meets each
+    article once. Returns the archive Atom files for the schema check."""
+    for n in range(60):
+        article = {"original_url": f"http://www.cjxww.cn/archive-test?id={n}", "title": f"归档测试 {n}",
+                   "content_html": "<p>正文</p>", "original_published_at": "2018-07-02 09:30",
+                   "columns": ["party-96"]}
+        status, _, _ = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+        check("archive test push answers 201", status == 201, status)
+    atom_files = []
+    for name in ["rss.xml", "atom.xml"]:
+        url, seen, archives = f"{base}/columns/zhuanti/{name}", [], 0
+        while url:
+            status, headers, body = http(url)
+            parsed = feedparser.parse(body, response_headers={"content-type": headers.get("content-type", "")})
+            check(f"{url} parses without bozo", not parsed.bozo, parsed.get("bozo_exception"))
+            seen += [e.link for e in parsed.entries]
+            if "/archive/" in url:
+                archives += 1
+                check(f"{url} is marked fh:archive", b"<fh:archive" in body)
+                if name == "atom.xml":
+                    path = os.path.join(workdir, f"archive-{archives}.xml")
+                    with open(path, "wb") as f:
+                        f.write(body)
+                    atom_files.append(path)
+            links = {l.get("rel"): l.get("href") for l in parsed.feed.get("links", [])}
+            url = links.get("prev-archive")
+        check(f"/columns/zhuanti/{name} has archives", archives > 0, archives)
+        check(f"/columns/zhuanti/{name} and its archives hold each article once", len(seen) == len(set(seen)),
+              len(seen) - len(set(seen)))
+        check(f"/columns/zhuanti/{name} and its archives hold all 60 new articles", len(seen) >= 60, len(seen))
+    return atom_files
 
 
 def check_newsboat(base, feed_urls, workdir):
@@ -275,6 +312,7 @@ def main():
             atom_files = check_feeds(base, pushed, workdir)
             feed_urls = [f"{base}{p}/{n}" for p in feed_paths(base) for n in ("rss.xml", "atom.xml")]
             check_newsboat(base, feed_urls, workdir)
+            atom_files += check_archives(base, tokens["cjrb"], workdir)
             check_atom_schema(atom_files, args.schemas)
             check_sitemaps(base, pushed, args.schemas, workdir)
         finally:
