@@ -213,22 +213,8 @@ enum OutletCommand {
         name: String,
         #[arg(long)]
         homepage: String,
-        #[arg(long)]
-        language: Option<String>,
-        /// IANA time zone its naive timestamps are in (default UTC).
-        #[arg(long)]
-        timezone: Option<String>,
-        #[arg(long)]
-        rights: Option<String>,
-        /// self | original | noindex
-        #[arg(long)]
-        indexing: Option<String>,
-        /// What public feeds carry: full | summary
-        #[arg(long)]
-        feed_content: Option<String>,
-        /// What partners get: full | summary | none
-        #[arg(long)]
-        partner_content: Option<String>,
+        #[command(flatten)]
+        terms: OutletTerms,
     },
     /// List outlets.
     List,
@@ -239,18 +225,8 @@ enum OutletCommand {
         name: Option<String>,
         #[arg(long)]
         homepage: Option<String>,
-        #[arg(long)]
-        language: Option<String>,
-        #[arg(long)]
-        timezone: Option<String>,
-        #[arg(long)]
-        rights: Option<String>,
-        #[arg(long)]
-        indexing: Option<String>,
-        #[arg(long)]
-        feed_content: Option<String>,
-        #[arg(long)]
-        partner_content: Option<String>,
+        #[command(flatten)]
+        terms: OutletTerms,
     },
     /// Issue an additional ingest token for an outlet; prints it once.
     Token { slug: String },
@@ -258,6 +234,27 @@ enum OutletCommand {
     Tokens { slug: String },
     /// Revoke one of an outlet's tokens (rotation: issue a new one, then revoke the old).
     Revoke { slug: String, token_id: i64 },
+}
+
+/// An outlet's optional settings, given alike when adding and when editing.
+#[derive(Debug, Args)]
+struct OutletTerms {
+    #[arg(long)]
+    language: Option<String>,
+    /// IANA time zone its naive timestamps are in (default UTC).
+    #[arg(long)]
+    timezone: Option<String>,
+    #[arg(long)]
+    rights: Option<String>,
+    /// self | original | noindex
+    #[arg(long)]
+    indexing: Option<String>,
+    /// What public feeds carry: full | summary
+    #[arg(long)]
+    feed_content: Option<String>,
+    /// What partners get: full | summary | none
+    #[arg(long)]
+    partner_content: Option<String>,
 }
 
 /// Entry point of the binary.
@@ -434,27 +431,17 @@ async fn column(store: &Store, command: ColumnCommand) -> anyhow::Result<()> {
 
 async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
     match command {
-        OutletCommand::Add {
-            slug,
-            name,
-            homepage,
-            language,
-            timezone,
-            rights,
-            indexing,
-            feed_content,
-            partner_content,
-        } => {
+        OutletCommand::Add { slug, name, homepage, terms } => {
             let form = OutletForm {
                 slug: Some(slug),
                 name: Some(name),
                 homepage: Some(homepage),
-                language,
-                timezone,
-                rights,
-                indexing,
-                feed_content,
-                partner_content,
+                language: terms.language,
+                timezone: terms.timezone,
+                rights: terms.rights,
+                indexing: terms.indexing,
+                feed_content: terms.feed_content,
+                partner_content: terms.partner_content,
             };
             let (outlet, token) = catalog::add_outlet(store, form).await?;
             println!("outlet {} created", outlet.slug);
@@ -465,26 +452,16 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
                 println!("{}\t{}\t{}\t{}\t{}", o.slug, o.name, o.homepage, o.timezone.name(), o.indexing.as_str());
             }
         }
-        OutletCommand::Edit {
-            slug,
-            name,
-            homepage,
-            language,
-            timezone,
-            rights,
-            indexing,
-            feed_content,
-            partner_content,
-        } => {
+        OutletCommand::Edit { slug, name, homepage, terms } => {
             let edit = OutletEdit {
                 name,
                 homepage,
-                language: language.map(Some),
-                timezone,
-                rights: rights.map(Some),
-                indexing,
-                feed_content,
-                partner_content,
+                language: terms.language.map(Some),
+                timezone: terms.timezone,
+                rights: terms.rights.map(Some),
+                indexing: terms.indexing,
+                feed_content: terms.feed_content,
+                partner_content: terms.partner_content,
             };
             let outlet = catalog::edit_outlet(store, &slug, edit).await?;
             println!("outlet {} updated", outlet.slug);

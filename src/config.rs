@@ -259,6 +259,12 @@ impl Config {
         Config::from_layers(merged)
     }
 
+    /// Articles per RFC 5005 archive page of a column feed: half a feed, so that the
+    /// subscription feed (one to two pages' worth) never exceeds `feed_items`.
+    pub fn archive_page_size(&self) -> i64 {
+        (self.feed_items as i64 / 2).max(1)
+    }
+
     fn from_layers(layers: FileConfig) -> Result<Config, ConfigError> {
         let listen_text = layers.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let listen: SocketAddr = listen_text
@@ -304,14 +310,6 @@ impl Config {
                 licence: site.licence,
             },
         })
-    }
-}
-
-impl Config {
-    /// Articles per RFC 5005 archive page of a column feed: half a feed, so that the
-    /// subscription feed (one to two pages' worth) never exceeds `feed_items`.
-    pub fn archive_page_size(&self) -> i64 {
-        (self.feed_items as i64 / 2).max(1)
     }
 }
 

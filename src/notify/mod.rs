@@ -118,6 +118,11 @@ impl Notifier {
         Ok(changes.len() as i64 >= CHANGES_PER_STEP)
     }
 
+    /// Whether work that has now failed `attempts` times is given up.
+    pub fn gives_up(&self, attempts: i64) -> bool {
+        attempts >= i64::from(self.config.notify.max_attempts)
+    }
+
     /// The delay before retry `attempt` (1-based): the configured base, doubled each time.
     pub fn backoff_micros(&self, attempt: i64) -> i64 {
         let base = self.config.notify.retry_base.as_micros() as i64;

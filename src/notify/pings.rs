@@ -131,8 +131,7 @@ async fn send_batch(notifier: &Notifier, target: &Target, due: &[Ping]) -> Resul
         Ok(reply) => format!("HTTP {}: {}", reply.status, String::from_utf8_lossy(&reply.body)),
         Err(error) => error.message,
     };
-    let max = i64::from(notifier.config.notify.max_attempts);
-    let (give_up, retry): (Vec<&Ping>, Vec<&Ping>) = due.iter().partition(|p| p.attempts + 1 >= max);
+    let (give_up, retry): (Vec<&Ping>, Vec<&Ping>) = due.iter().partition(|p| notifier.gives_up(p.attempts + 1));
     tracing::warn!(target = %target.name(), %failure, retrying = retry.len(), given_up = give_up.len(), "announcing URLs failed");
     notifier.store.finish_pings(&give_up.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
     let attempts = retry.iter().map(|p| p.attempts + 1).max().unwrap_or(1);

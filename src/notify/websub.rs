@@ -97,7 +97,7 @@ pub async fn verify(notifier: &Notifier, request: &WebsubRequest) -> Result<(), 
         Err(error) => error.message,
     };
     let attempts = request.attempts + 1;
-    if attempts >= i64::from(notifier.config.notify.max_attempts) {
+    if notifier.gives_up(attempts) {
         tracing::warn!(callback = %request.callback, %failure, "WebSub verification failed; request dropped");
         notifier.store.drop_websub_request(request.id).await
     } else {
@@ -137,7 +137,7 @@ pub async fn deliver(notifier: &Notifier, delivery: &Delivery) -> Result<(), Sto
         Err(error) => error.message,
     };
     let attempts = delivery.attempts + 1;
-    if attempts >= i64::from(notifier.config.notify.max_attempts) {
+    if notifier.gives_up(attempts) {
         tracing::warn!(callback = %delivery.callback, %failure, attempts, "WebSub subscriber keeps failing; subscription ended");
         notifier.store.drop_subscription(delivery.subscription_id).await
     } else {

@@ -48,7 +48,6 @@ impl ChangedArticle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeRecord {
     pub article_id: i64,
-    pub updated_at: i64,
     pub outlet_slug: String,
     pub column_ids: Vec<i64>,
     /// Our page is canonical and indexable (search engines should hear of it).
@@ -91,32 +90,22 @@ impl Store {
             sql_query = sql_query.bind(id);
         }
         let rows = sql_query.fetch_all(&self.pool).await?;
-        let mut live = Vec::new();
-        let mut order = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let article = article_from_row(row)?;
-            if row.try_get::<i64, _>("live")? == 1 {
-                order.push(Ok(live.len()));
-                live.push(article);
-            } else {
-                order.push(Err(ChangedArticle::Gone {
-                    id: article.id,
-                    original_url: article.original_url,
-                    updated_at: article.updated_at,
-                }));
-            }
-        }
-        self.attach_columns(&mut live).await?;
-        let mut live = live.into_iter().map(Some).collect::<Vec<_>>();
-        Ok(order
-            .into_iter()
-            .map(|slot| match slot {
-                Ok(index) => {
-                    ChangedArticle::Live(Box::new(live[index].take().expect("each live article is used once")))
-                }
-                Err(gone) => gone,
+        let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+        self.attach_columns(&mut articles).await?;
+        rows.iter()
+            .zip(articles)
+            .map(|(row, article)| {
+                Ok(if row.try_get::<i64, _>("live")? == 1 {
+                    ChangedArticle::Live(Box::new(article))
+                } else {
+                    ChangedArticle::Gone {
+                        id: article.id,
+                        original_url: article.original_url,
+                        updated_at: article.updated_at,
+                    }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Changes committed after `watermark`, oldest first, at most `limit`; with the
@@ -148,7 +137,6 @@ impl Store {
             }
             records.push(ChangeRecord {
                 article_id: row.try_get("id")?,
-                updated_at: row.try_get("updated_at")?,
                 outlet_slug: row.try_get("slug")?,
                 column_ids: Vec::new(),
                 indexable: row.try_get::<String, _>("indexing")? == Indexing::SelfCanonical.as_str(),
@@ -178,11 +166,6 @@ impl Store {
             record.column_ids = by_article.remove(&record.article_id).unwrap_or_default();
         }
         Ok(())
-    }
-
-    /// The last change clock value handed out.
-    pub async fn change_clock(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT last_micros FROM change_clock WHERE id = 1").fetch_one(&self.pool).await?)
     }
 
     /// Publishes articles whose embargo has ended, with the embargo's end as their

@@ -305,14 +305,6 @@ impl Store {
         Ok(())
     }
 
-    /// Pings waiting, by target.
-    pub async fn pending_pings(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT target, COUNT(*) AS n FROM outbound_pings GROUP BY target ORDER BY target")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok((r.try_get("target")?, r.try_get("n")?))).collect()
-    }
-
     /// Leases up to `limit` due rows of a queue table (of one `target`, for pings) and
     /// returns `returning` of each.
     async fn claim(

@@ -2,8 +2,8 @@
 //! every live article of the column once, archive documents stay put as articles
 //! arrive, and they change when one of their own articles is withdrawn.
 
-use crate::helpers::{example_article, Backend, TestApp};
-use serde_json::{json, Value};
+use crate::helpers::{numbered_article, Backend, TestApp};
+use serde_json::Value;
 use std::collections::HashSet;
 
 /// Ten items per feed: archive pages of five.
@@ -24,14 +24,6 @@ async fn walking_prev_archive_yields_every_article_once_on_postgres() {
     if let Some(app) = TestApp::spawn_configured(Backend::Postgres, small_feeds).await {
         walking_prev_archive_yields_every_article_once(app).await;
     }
-}
-
-fn article(n: usize, column: &str) -> Value {
-    let mut article = example_article();
-    article["original_url"] = json!(format!("http://www.cjxww.cn/show?id={n}"));
-    article["title"] = json!(format!("稿件 {n}"));
-    article["columns"] = json!([column]);
-    article
 }
 
 /// Follows `prev-archive` from the subscription feed; returns every entry id met and
@@ -70,7 +62,7 @@ async fn walking_prev_archive_yields_every_article_once(app: TestApp) {
     let mut ids = Vec::new();
     for n in 0..37 {
         let column = if n % 4 == 0 { "zhuanti" } else { "party-96" };
-        let created: Value = app.push(&token, &article(n, column)).await.json().await.unwrap();
+        let created: Value = app.push(&token, &numbered_article(n, column)).await.json().await.unwrap();
         ids.push(created["id"].as_i64().unwrap());
     }
     let withdrawn = [ids[2], ids[20], ids[36]];
@@ -95,7 +87,7 @@ async fn walking_prev_archive_yields_every_article_once(app: TestApp) {
     let etag = before.headers()["etag"].clone();
     let body = before.text().await.unwrap();
     for n in 37..50 {
-        assert_eq!(app.push(&token, &article(n, "party-96")).await.status(), 201);
+        assert_eq!(app.push(&token, &numbered_article(n, "party-96")).await.status(), 201);
     }
     let again = app.client.get(&oldest).header("if-none-match", etag).send().await.unwrap();
     assert_eq!(again.status(), 304, "archive page 0 did not change");

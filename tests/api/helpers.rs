@@ -199,6 +199,15 @@ impl TestApp {
     }
 }
 
+/// The example article as the `n`th of many distinct ones, in `column`.
+pub fn numbered_article(n: usize, column: &str) -> Value {
+    let mut article = example_article();
+    article["original_url"] = json!(format!("http://www.cjxww.cn/show?id={n}"));
+    article["title"] = json!(format!("稿件 {n}"));
+    article["columns"] = json!([column]);
+    article
+}
+
 /// Serves the app on `listener` and runs its notifier.
 fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
     let state = AppState::new(store.clone(), config.clone());

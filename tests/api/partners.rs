@@ -2,20 +2,12 @@
 //! — every article's latest version once, tombstones for withdrawals — while articles
 //! keep arriving.
 
-use crate::helpers::{example_article, TestApp, ADMIN_TOKEN};
+use crate::helpers::{numbered_article, TestApp, ADMIN_TOKEN};
 use crate::stories;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 
 stories!(a_partner_walking_the_api_sees_every_version_once, partner_tokens_are_scoped_and_revocable);
-
-fn article(n: usize, column: &str) -> Value {
-    let mut article = example_article();
-    article["original_url"] = json!(format!("http://www.cjxww.cn/show?id={n}"));
-    article["title"] = json!(format!("稿件 {n}"));
-    article["columns"] = json!([column]);
-    article
-}
 
 async fn partner(app: &TestApp, columns: Value) -> (i64, String) {
     let response = app.admin_post("/api/v1/partners", json!({"name": "邻市新闻网", "columns": columns})).await;
@@ -59,7 +51,7 @@ async fn a_partner_walking_the_api_sees_every_version_once(app: TestApp) {
         tokio::spawn(async move {
             let mut withdrawn = Vec::new();
             for n in 0..1_000 {
-                let response = app.push(&token, &article(n, "party-96")).await;
+                let response = app.push(&token, &numbered_article(n, "party-96")).await;
                 assert_eq!(response.status(), 201);
                 if n % 20 == 7 {
                     let id = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
@@ -121,8 +113,8 @@ async fn a_partner_walking_the_api_sees_every_version_once(app: TestApp) {
 async fn partner_tokens_are_scoped_and_revocable(app: TestApp) {
     let token = app.with_example_catalog().await;
     app.add_column("sports", "体育", None).await;
-    assert_eq!(app.push(&token, &article(1, "party-96")).await.status(), 201);
-    assert_eq!(app.push(&token, &article(2, "sports")).await.status(), 201);
+    assert_eq!(app.push(&token, &numbered_article(1, "party-96")).await.status(), 201);
+    assert_eq!(app.push(&token, &numbered_article(2, "sports")).await.status(), 201);
     let (id, reader) = partner(&app, json!(["zhuanti"])).await;
 
     let body: Value = page(&app, &reader, "").await.json().await.unwrap();
