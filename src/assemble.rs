@@ -15,6 +15,9 @@ pub struct FeedDocument {
     pub body: String,
     /// The latest change to anything it shows.
     pub updated: DateTime<Utc>,
+    /// Which articles it covers, and of those the ones it shows (what makes it stale).
+    pub scope: FeedScope,
+    pub article_ids: Vec<i64>,
 }
 
 /// Who a feed is rendered for: which grant of each outlet's agreement applies.
@@ -81,6 +84,7 @@ impl Assembler<'_> {
             _ if archive_page.is_some() => return Ok(None),
             scope => (self.store.newest_articles(scope, self.config.feed_items as i64, 0).await?, None),
         };
+        let article_ids = articles.iter().map(|a| a.id).collect();
         let articles = publish::as_granted(articles, |grants| audience.grant(grants));
         let feed = Feed {
             kind: kind.clone(),
@@ -95,7 +99,7 @@ impl Assembler<'_> {
             FeedFormat::Atom => ("application/atom+xml; charset=utf-8", publish::atom::render(self.site, &feed)),
             FeedFormat::Json => ("application/feed+json; charset=utf-8", publish::jsonfeed::render(self.site, &feed)),
         };
-        Ok(Some(FeedDocument { content_type, body, updated: feed.updated }))
+        Ok(Some(FeedDocument { content_type, body, updated: feed.updated, scope: described.scope, article_ids }))
     }
 
     async fn describe(&self, kind: &FeedKind) -> Result<Option<Described>, StoreError> {

@@ -150,6 +150,9 @@ struct ServeArgs {
     /// Ingest requests per minute allowed to each outlet token (default: no limit).
     #[arg(long, env = "SYNDIC_RATE_LIMIT")]
     rate_limit: Option<u32>,
+    /// Memory for rendered feeds, pages and sitemaps, in MiB (default 64; 0 turns the cache off).
+    #[arg(long, env = "SYNDIC_RENDER_CACHE_MB")]
+    render_cache_mb: Option<usize>,
     /// Admin API token (prefer the environment variable to keep it out of `ps`).
     #[arg(long, env = "SYNDIC_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
@@ -302,6 +305,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.base_url = args.base_url.clone();
         overrides.admin_token = args.admin_token.clone();
         overrides.rate_limit_per_minute = args.rate_limit;
+        overrides.render_cache_mb = args.render_cache_mb;
         overrides.demo = args.demo;
     }
     let config = Config::load(&overrides)?;

@@ -17,6 +17,8 @@ pub const DEFAULT_CONFIG_FILE: &str = "syndic.toml";
 pub const DEFAULT_FEED_ITEMS: usize = 50;
 /// The most items a feed may be configured to carry.
 pub const MAX_FEED_ITEMS: usize = 1_000;
+/// Memory for rendered documents unless configured otherwise (MiB).
+pub const DEFAULT_RENDER_CACHE_MB: usize = 64;
 /// The longest base URL accepted; sitemap shard sizes depend on it.
 pub const MAX_BASE_URL_LEN: usize = 200;
 
@@ -87,6 +89,8 @@ pub struct Config {
     pub rate_limit_per_minute: Option<u32>,
     /// Outbound notifications: WebSub, IndexNow, Baidu.
     pub notify: NotifyConfig,
+    /// Bytes the render cache may hold; 0 turns it off.
+    pub render_cache_bytes: usize,
 }
 
 /// Where syndic announces changes, and how it retries.
@@ -135,6 +139,7 @@ pub struct Overrides {
     pub blocked_terms: Option<String>,
     pub blocked_domains: Option<String>,
     pub rate_limit_per_minute: Option<u32>,
+    pub render_cache_mb: Option<usize>,
     pub websub_hub: Option<String>,
     pub indexnow_key: Option<String>,
     /// Comma-separated, as SYNDIC_INDEXNOW_ENDPOINTS gives them.
@@ -155,6 +160,7 @@ struct FileConfig {
     /// Comma-separated CIDRs, as in SYNDIC_FETCH_ALLOW.
     fetch_allow: Option<String>,
     rate_limit_per_minute: Option<u32>,
+    render_cache_mb: Option<usize>,
     #[serde(default)]
     site: FileSite,
     #[serde(default)]
@@ -204,6 +210,7 @@ impl FileConfig {
             feed_items: self.feed_items.or(lower.feed_items),
             fetch_allow: self.fetch_allow.or(lower.fetch_allow),
             rate_limit_per_minute: self.rate_limit_per_minute.or(lower.rate_limit_per_minute),
+            render_cache_mb: self.render_cache_mb.or(lower.render_cache_mb),
             notify: FileNotify {
                 websub_hub: self.notify.websub_hub.or(lower.notify.websub_hub),
                 indexnow_key: self.notify.indexnow_key.or(lower.notify.indexnow_key),
@@ -241,6 +248,7 @@ impl Config {
             admin_token: overrides.admin_token.clone(),
             fetch_allow: overrides.fetch_allow.clone(),
             rate_limit_per_minute: overrides.rate_limit_per_minute,
+            render_cache_mb: overrides.render_cache_mb,
             policy: FilePolicy {
                 blocked_terms: overrides.blocked_terms.as_deref().map(ContentPolicy::list),
                 blocked_domains: overrides.blocked_domains.as_deref().map(ContentPolicy::list),
@@ -300,6 +308,7 @@ impl Config {
             policy,
             rate_limit_per_minute: layers.rate_limit_per_minute.filter(|n| *n > 0),
             notify,
+            render_cache_bytes: layers.render_cache_mb.unwrap_or(DEFAULT_RENDER_CACHE_MB).saturating_mul(1 << 20),
             site: SiteConfig {
                 name: site.name.unwrap_or_else(|| "syndic".to_owned()),
                 description: site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),

@@ -1,6 +1,7 @@
 //! Feeds: RSS, Atom and JSON Feed for the site, each column (with its sub-columns) and
 //! each outlet, and the RFC 5005 archives of column feeds.
 
+use super::cache::DependsOn;
 use super::representation::{Representation, ARCHIVE_MAX_AGE, FEED_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::assemble::{Assembler, Audience};
@@ -74,5 +75,5 @@ async fn respond(
     Ok(Representation::new(document.content_type, document.body, max_age)
         .modified(document.updated)
         .cross_origin()
-        .respond(&headers))
+        .respond_cached(&headers, DependsOn::listing(&document.scope, document.article_ids)))
 }

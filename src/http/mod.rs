@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod body;
+pub mod cache;
 mod error;
 mod feeds;
 mod hub;
@@ -38,6 +39,9 @@ pub struct AppState {
     pub pipeline: crate::ingest::Pipeline,
     /// Per-token ingest rate limit, when configured.
     pub rate_limiter: Option<Arc<rate_limit::RateLimiter>>,
+    /// Rendered public documents, and what keeps them current.
+    pub cache: Arc<cache::RenderCache>,
+    pub cache_follower: Arc<cache::follow::CacheFollower>,
 }
 
 impl AppState {
@@ -46,7 +50,18 @@ impl AppState {
         let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
         let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
-        AppState { store, site: Arc::new(site), config: Arc::new(config), fetcher, pipeline, rate_limiter }
+        let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes));
+        let cache_follower = Arc::new(cache::follow::CacheFollower::new(store.clone(), cache.clone()));
+        AppState {
+            store,
+            site: Arc::new(site),
+            config: Arc::new(config),
+            fetcher,
+            pipeline,
+            rate_limiter,
+            cache,
+            cache_follower,
+        }
     }
 
     /// The notifier of this instance (WebSub, IndexNow, Baidu, hub pings); run it beside the server.
@@ -69,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(openapi))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::serve_cached))
         .with_state(state)
 }
 
@@ -91,11 +107,14 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then lets
-/// in-flight requests finish.
+/// in-flight requests finish. The render cache follows changes meanwhile.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let follower = tokio::spawn(state.cache_follower.clone().run());
+    let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    follower.abort();
+    served
 }

@@ -1,5 +1,6 @@
 //! HTML pages: home, column, outlet and article pages, and the HTML 404.
 
+use super::cache::DependsOn;
 use super::representation::{Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::publish::html::{self, Paging, ARTICLES_PER_PAGE};
@@ -46,7 +47,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
         let body = html::home(&state.site, &tree, &latest);
         let modified =
             crate::publish::last_change(&latest, tree.all().iter().map(|c| c.updated_at).max().unwrap_or_default());
-        Ok(page(body, modified, &headers))
+        Ok(page(body, modified, &headers, DependsOn::any_article()))
     }
     .await;
     finish(&state, result).await
@@ -65,7 +66,8 @@ async fn column(
         let scope = FeedScope::Columns(tree.subtree_ids(column.id));
         let (articles, paging) = listing(&state, &scope, page_number).await?;
         let body = html::column_page(&state.site, &tree, column, &articles, paging);
-        Ok(page(body, crate::publish::last_change(&articles, column.updated_at), &headers))
+        let modified = crate::publish::last_change(&articles, column.updated_at);
+        Ok(page(body, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
     }
     .await;
     finish(&state, result).await
@@ -81,9 +83,11 @@ async fn outlet(
         let page_number = page_number(query.as_deref())?;
         let outlet = state.store.outlet_by_slug(&slug).await?;
         let tree = state.store.column_tree().await?;
-        let (articles, paging) = listing(&state, &FeedScope::Outlet(outlet.id), page_number).await?;
+        let scope = FeedScope::Outlet(outlet.id);
+        let (articles, paging) = listing(&state, &scope, page_number).await?;
         let body = html::outlet_page(&state.site, &tree, &outlet, &articles, paging);
-        Ok(page(body, crate::publish::last_change(&articles, outlet.updated_at), &headers))
+        let modified = crate::publish::last_change(&articles, outlet.updated_at);
+        Ok(page(body, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
     }
     .await;
     finish(&state, result).await
@@ -97,7 +101,8 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>, headers:
         };
         let tree = state.store.column_tree().await?;
         let body = html::article_page(&state.site, &tree, &article);
-        Ok(page(body, article.updated_at, &headers))
+        let depends_on = DependsOn { articles: vec![article.id], ..DependsOn::default() };
+        Ok(page(body, article.updated_at, &headers, depends_on))
     }
     .await;
     finish(&state, result).await
@@ -135,8 +140,12 @@ fn page_number(query: Option<&str>) -> Result<i64, PageError> {
     }
 }
 
-fn page(body: String, modified: chrono::DateTime<chrono::Utc>, headers: &HeaderMap) -> Response {
-    Representation::new(HTML, body, PAGE_MAX_AGE).modified(modified).respond(headers)
+fn page(body: String, modified: chrono::DateTime<chrono::Utc>, headers: &HeaderMap, depends_on: DependsOn) -> Response {
+    Representation::new(HTML, body, PAGE_MAX_AGE).modified(modified).respond_cached(headers, depends_on)
+}
+
+fn ids_of(articles: &[crate::domain::Article]) -> Vec<i64> {
+    articles.iter().map(|a| a.id).collect()
 }
 
 /// Turns a page failure into the HTML 404 or the error response.

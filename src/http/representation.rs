@@ -1,13 +1,17 @@
 //! Responses for everything public and cacheable (feeds, pages, sitemaps): a strong
 //! ETag from the body, Last-Modified, 304 on If-None-Match / If-Modified-Since
-//! (RFC 9110 §13), gzip when the client accepts it, and Cache-Control.
+//! (RFC 9110 §13), gzip when the client accepts it, and Cache-Control. A document is
+//! prepared once (compressed, validated) and then answered with as often as it is asked for.
 
+use super::cache::DependsOn;
+use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 use std::io::Write;
+use std::sync::Arc;
 
 /// Bodies smaller than this are not worth compressing.
 const MIN_GZIP_BYTES: usize = 512;
@@ -42,33 +46,89 @@ impl Representation {
         self
     }
 
-    /// Answers the request whose headers are given: 304, or the body (gzipped if accepted).
-    pub fn respond(self, request: &HeaderMap) -> Response {
-        let gzip = self.body.len() >= MIN_GZIP_BYTES && accepts_gzip(request);
+    /// Answers the request and hands the prepared document to the render cache, which
+    /// keeps it until a change it `depends_on` (see `cache::serve_cached`).
+    pub fn respond_cached(self, request: &HeaderMap, depends_on: DependsOn) -> Response {
+        let prepared = Arc::new(self.prepare());
+        let mut response = prepared.respond(request);
+        response.extensions_mut().insert(Cacheable { prepared, depends_on });
+        response
+    }
+
+    /// Compresses the body once and computes the validators and headers every answer
+    /// reuses.
+    pub fn prepare(self) -> Prepared {
         let digest = hex::encode(&Sha256::digest(&self.body)[..16]);
-        let etag = if gzip { format!("\"{digest}-gz\"") } else { format!("\"{digest}\"") };
-        let mut headers = HeaderMap::new();
-        insert(&mut headers, header::ETAG, &etag);
+        let gzip = (self.body.len() >= MIN_GZIP_BYTES).then(|| Bytes::from(gzip_bytes(&self.body)));
+        let mut common = HeaderMap::with_capacity(8);
         if let Some(at) = self.last_modified {
-            insert(&mut headers, header::LAST_MODIFIED, &http_date(at));
+            insert(&mut common, header::LAST_MODIFIED, &http_date(at));
         }
-        insert(&mut headers, header::CACHE_CONTROL, &format!("public, max-age={}", self.max_age));
-        insert(&mut headers, header::VARY, "Accept-Encoding");
+        insert(&mut common, header::CACHE_CONTROL, &format!("public, max-age={}", self.max_age));
+        insert(&mut common, header::VARY, "Accept-Encoding");
         if self.cross_origin {
-            insert(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            common.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         }
-        if not_modified(request, &etag, self.last_modified) {
+        Prepared {
+            content_type: HeaderValue::from_static(self.content_type),
+            identity: Variant { etag: etag(&format!("\"{digest}\"")), body: Bytes::from(self.body) },
+            gzip: gzip.map(|body| Variant { etag: etag(&format!("\"{digest}-gz\"")), body }),
+            last_modified: self.last_modified,
+            common,
+        }
+    }
+}
+
+/// One encoding of a prepared document and its strong ETag.
+struct Variant {
+    etag: HeaderValue,
+    body: Bytes,
+}
+
+/// A document ready to be answered with: compressed, validated, headers built. Serving
+/// it is choosing a variant and cloning reference-counted bytes.
+pub struct Prepared {
+    content_type: HeaderValue,
+    identity: Variant,
+    gzip: Option<Variant>,
+    last_modified: Option<DateTime<Utc>>,
+    /// Headers every answer carries (Cache-Control, Vary, Last-Modified, CORS).
+    common: HeaderMap,
+}
+
+impl Prepared {
+    /// 304, or the body in the best encoding the request accepts.
+    pub fn respond(&self, request: &HeaderMap) -> Response {
+        let gzip = self.gzip.as_ref().filter(|_| accepts_gzip(request));
+        let variant = gzip.unwrap_or(&self.identity);
+        let mut headers = self.common.clone();
+        headers.insert(header::ETAG, variant.etag.clone());
+        if not_modified(request, variant.etag.to_str().unwrap_or_default(), self.last_modified) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        insert(&mut headers, header::CONTENT_TYPE, self.content_type);
-        let body = if gzip {
-            insert(&mut headers, header::CONTENT_ENCODING, "gzip");
-            gzip_bytes(&self.body)
-        } else {
-            self.body
-        };
-        (StatusCode::OK, headers, body).into_response()
+        headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+        if gzip.is_some() {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        (StatusCode::OK, headers, variant.body.clone()).into_response()
     }
+
+    /// Bytes held: both encodings.
+    pub fn size(&self) -> usize {
+        self.identity.body.len() + self.gzip.as_ref().map_or(0, |g| g.body.len())
+    }
+}
+
+/// What a handler attaches to a response the render cache may keep.
+#[derive(Clone)]
+pub struct Cacheable {
+    pub prepared: Arc<Prepared>,
+    pub depends_on: DependsOn,
+}
+
+/// A hex digest in quotes is always a valid header value.
+fn etag(quoted_digest: &str) -> HeaderValue {
+    HeaderValue::from_str(quoted_digest).expect("a quoted hex digest is a valid header value")
 }
 
 fn insert(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {

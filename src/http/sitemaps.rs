@@ -1,6 +1,7 @@
 //! robots.txt and sitemaps: an index, a urlset of the home and column pages, and
 //! article shards by id range. Only pages whose outlet lets our copy be indexed appear.
 
+use super::cache::DependsOn;
 use super::representation::{Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::publish::sitemap::{self, Location};
@@ -28,7 +29,7 @@ async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
         state.site.sitemap_index_url(),
         state.site.news_sitemap_url()
     );
-    Representation::new("text/plain; charset=utf-8", body, PAGE_MAX_AGE).respond(&headers)
+    Representation::new("text/plain; charset=utf-8", body, PAGE_MAX_AGE).respond_cached(&headers, DependsOn::nothing())
 }
 
 async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -41,7 +42,7 @@ async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
         shards.iter().map(|s| Location { loc: state.site.sitemap_shard_url(s.index), lastmod: Some(s.lastmod) }),
     );
     let lastmod = entries.iter().filter_map(|e| e.lastmod).max();
-    Ok(xml(sitemap::index(&entries), lastmod, &headers))
+    Ok(xml(sitemap::index(&entries), lastmod, &headers, DependsOn::any_article()))
 }
 
 async fn sitemap_file(
@@ -59,7 +60,7 @@ async fn sitemap_file(
     if file == "pages.xml" {
         let pages = page_locations(&state).await?;
         let lastmod = pages.iter().filter_map(|p| p.lastmod).max();
-        return Ok(xml(sitemap::urlset(&pages), lastmod, &headers));
+        return Ok(xml(sitemap::urlset(&pages), lastmod, &headers, DependsOn::any_article()));
     }
     let index: i64 = file
         .strip_prefix("articles-")
@@ -77,7 +78,8 @@ async fn sitemap_file(
         .map(|e| Location { loc: state.site.article_url(e.article_id), lastmod: Some(e.lastmod) })
         .collect();
     let lastmod = urls.iter().filter_map(|u| u.lastmod).max();
-    Ok(xml(sitemap::urlset(&urls), lastmod, &headers))
+    let depends_on = DependsOn { article_range: Some((index * span, (index + 1) * span)), ..DependsOn::default() };
+    Ok(xml(sitemap::urlset(&urls), lastmod, &headers, depends_on))
 }
 
 /// The Google News sitemap: a urlset of the last two days' articles, or an index of
@@ -96,7 +98,12 @@ async fn news(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
         })
         .collect();
     let lastmod = entries.iter().filter_map(|e| e.lastmod).max();
-    Ok(xml(sitemap::index(&entries), lastmod, &headers))
+    Ok(xml(sitemap::index(&entries), lastmod, &headers, news_dependencies()))
+}
+
+/// The news sitemap shows a moving window: besides every change, time ages it.
+fn news_dependencies() -> DependsOn {
+    DependsOn { at_most: Some(std::time::Duration::from_secs(60)), ..DependsOn::any_article() }
 }
 
 /// The last two days' indexable articles, newest first, in pages of 1,000.
@@ -122,7 +129,7 @@ async fn news_pages(state: &AppState) -> Result<Vec<Vec<sitemap::NewsLocation>>,
 
 fn news_document(state: &AppState, entries: &[sitemap::NewsLocation], headers: &HeaderMap) -> Response {
     let lastmod = entries.iter().map(|e| e.published).max();
-    xml(sitemap::news_urlset(&state.site.config.name, entries), lastmod, headers)
+    xml(sitemap::news_urlset(&state.site.config.name, entries), lastmod, headers, news_dependencies())
 }
 
 /// The home page and every column page, each dated by the latest change it shows.
@@ -145,11 +152,11 @@ async fn page_locations(state: &AppState) -> Result<Vec<Location>, ApiError> {
     Ok(pages)
 }
 
-fn xml(body: String, lastmod: Option<DateTime<Utc>>, headers: &HeaderMap) -> Response {
+fn xml(body: String, lastmod: Option<DateTime<Utc>>, headers: &HeaderMap, depends_on: DependsOn) -> Response {
     let representation = Representation::new(XML, body, PAGE_MAX_AGE);
     match lastmod {
         Some(at) => representation.modified(at),
         None => representation,
     }
-    .respond(headers)
+    .respond_cached(headers, depends_on)
 }

@@ -2,7 +2,7 @@
 //! newest-first listings, single reads and sitemap shards the publishers read.
 
 use super::outlets::grants_at;
-use super::{from_micros, next_change, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
+use super::{bump_catalog_version, from_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
 use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -15,9 +15,6 @@ const PUBLISHED: &str = "published";
 const QUARANTINED: &str = "quarantined";
 /// The condition every public read applies: published, not withdrawn, not under embargo.
 pub(super) const PUBLIC: &str = "a.status = 'published' AND a.withdrawn_at IS NULL AND a.embargo_until IS NULL";
-
-/// How many times an upsert that lost a race with a concurrent insert starts over.
-const UPSERT_ATTEMPTS: usize = 3;
 
 pub(super) const ARTICLE_FIELDS: &str = "a.id, a.original_url, a.title, a.subtitle, a.author, a.summary, \
     a.content_html, a.language, a.tags, a.rights, a.image_url, a.image_caption, a.enclosures, \
@@ -45,6 +42,120 @@ pub enum UpsertOutcome {
     Unchanged(ArticleStamp),
     /// The URL is already another outlet's article; nothing was written.
     OwnedByOtherOutlet,
+}
+
+/// One article of an upsert: the draft and, if the content policy holds it, why.
+#[derive(Debug, Clone, Copy)]
+pub struct Upsert<'a> {
+    pub draft: &'a ArticleDraft,
+    pub quarantine: Option<&'a str>,
+}
+
+/// What an upsert needs to know of an article already stored.
+#[derive(Debug, Clone)]
+struct Existing {
+    stamp: ArticleStamp,
+    outlet_id: i64,
+    fingerprint: String,
+    withdrawn: bool,
+}
+
+/// The outcome that needs no write, if there is one: another outlet's URL, or the same
+/// content and still live.
+fn settled(existing: Option<&Existing>, outlet_id: i64, fingerprint: &str) -> Option<UpsertOutcome> {
+    let existing = existing?;
+    if existing.outlet_id != outlet_id {
+        Some(UpsertOutcome::OwnedByOtherOutlet)
+    } else if existing.fingerprint == fingerprint && !existing.withdrawn {
+        Some(UpsertOutcome::Unchanged(existing.stamp))
+    } else {
+        None
+    }
+}
+
+/// URLs per lookup of existing articles (well under every backend's bind limit).
+const URLS_PER_LOOKUP: usize = 500;
+
+/// The stored articles among `items`' URLs, by URL.
+async fn existing_articles(
+    conn: &mut sqlx::AnyConnection,
+    items: &[Upsert<'_>],
+) -> Result<HashMap<String, Existing>, StoreError> {
+    let mut found = HashMap::with_capacity(items.len());
+    for chunk in items.chunks(URLS_PER_LOOKUP) {
+        let sql = format!(
+            "SELECT id, outlet_id, original_url, fingerprint, reposted_at, updated_at, withdrawn_at FROM articles
+             WHERE original_url IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for item in chunk {
+            query = query.bind(item.draft.original_url.as_str());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let stamp = ArticleStamp {
+                id: row.try_get("id")?,
+                reposted_at: time_at(&row, "reposted_at")?,
+                updated_at: time_at(&row, "updated_at")?,
+            };
+            let existing = Existing {
+                stamp,
+                outlet_id: row.try_get("outlet_id")?,
+                fingerprint: row.try_get("fingerprint")?,
+                withdrawn: row.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
+            };
+            found.insert(row.try_get("original_url")?, existing);
+        }
+    }
+    Ok(found)
+}
+
+async fn insert_article(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    outlet_id: i64,
+    item: &Upsert<'_>,
+    fingerprint: &str,
+    now: i64,
+) -> Result<UpsertOutcome, StoreError> {
+    let insert = sqlx::query_scalar(
+        "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
+            language, tags, rights, image_url, image_caption, enclosures, original_published_at,
+            original_updated_at, reposted_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed,
+            embargo_until, expires_at, archive_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20,
+            $21, $22, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
+         RETURNING id",
+    )
+    .bind(outlet_id);
+    let id: i64 = bind_content(insert, item.draft, now, fingerprint, item.quarantine).fetch_one(&mut **tx).await?;
+    replace_columns(tx, id, &item.draft.column_ids).await?;
+    Ok(UpsertOutcome::Created(ArticleStamp { id, reposted_at: from_micros(now), updated_at: from_micros(now) }))
+}
+
+async fn update_article(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    stamp: ArticleStamp,
+    item: &Upsert<'_>,
+    fingerprint: &str,
+    now: i64,
+) -> Result<UpsertOutcome, StoreError> {
+    let update = sqlx::query_scalar::<_, i64>(
+        "UPDATE articles SET original_url = $2, title = $3, subtitle = $4, author = $5, summary = $6,
+            content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
+            enclosures = $13, original_published_at = $14, original_updated_at = $15,
+            updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
+            withdrawn_at = NULL, expires_at = $22,
+            embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
+            archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
+         WHERE id = $1 RETURNING id",
+    )
+    .bind(stamp.id);
+    bind_content(update, item.draft, now, fingerprint, item.quarantine).fetch_one(&mut **tx).await?;
+    if refile(tx, stamp.id, &item.draft.column_ids).await? {
+        // Its old columns' pages and archives shift: caches start over.
+        bump_catalog_version(&mut **tx).await?;
+    }
+    Ok(UpsertOutcome::Updated(ArticleStamp { updated_at: from_micros(now), ..stamp }))
 }
 
 /// Identity and times of a stored article.
@@ -88,96 +199,52 @@ impl Store {
         draft: &ArticleDraft,
         quarantine: Option<&str>,
     ) -> Result<UpsertOutcome, StoreError> {
-        let fingerprint = draft.fingerprint();
-        for _ in 0..UPSERT_ATTEMPTS {
-            let existing = sqlx::query(
-                "SELECT id, outlet_id, fingerprint, reposted_at, updated_at, withdrawn_at FROM articles
-                 WHERE original_url = $1",
-            )
-            .bind(draft.original_url.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-            let outcome = match existing {
-                None => self.insert_article(outlet_id, draft, &fingerprint, quarantine).await?,
-                Some(row) => {
-                    let stamp = ArticleStamp {
-                        id: row.try_get("id")?,
-                        reposted_at: time_at(&row, "reposted_at")?,
-                        updated_at: time_at(&row, "updated_at")?,
-                    };
-                    if row.try_get::<i64, _>("outlet_id")? != outlet_id {
-                        Some(UpsertOutcome::OwnedByOtherOutlet)
-                    } else if row.try_get::<String, _>("fingerprint")? == fingerprint
-                        && row.try_get::<Option<i64>, _>("withdrawn_at")?.is_none()
-                    {
-                        Some(UpsertOutcome::Unchanged(stamp))
-                    } else {
-                        Some(self.update_article(stamp, draft, &fingerprint, quarantine).await?)
-                    }
-                }
-            };
-            if let Some(outcome) = outcome {
-                return Ok(outcome);
-            }
-        }
-        Err(StoreError::Conflict(format!("article '{}' is being written concurrently; try again", draft.original_url)))
+        let mut outcomes = self.upsert_articles(outlet_id, &[Upsert { draft, quarantine }]).await?;
+        Ok(outcomes.remove(0))
     }
 
-    /// Inserts a new article; `None` when a concurrent insert of the same URL won.
-    async fn insert_article(
+    /// `upsert_article` for many articles of one outlet, in one transaction that takes
+    /// one run of change-clock values; outcomes in the order of `items`. A URL given
+    /// twice is created, then updated (or left unchanged).
+    pub async fn upsert_articles(
         &self,
         outlet_id: i64,
-        draft: &ArticleDraft,
-        fingerprint: &str,
-        quarantine: Option<&str>,
-    ) -> Result<Option<UpsertOutcome>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let now = next_change(&mut tx, self.backend).await?;
-        let insert = sqlx::query_scalar(
-            "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
-                language, tags, rights, image_url, image_caption, enclosures, original_published_at,
-                original_updated_at, reposted_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed,
-                embargo_until, expires_at, archive_seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20,
-                $21, $22, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
-             ON CONFLICT (original_url) DO NOTHING RETURNING id",
-        )
-        .bind(outlet_id);
-        let id: Option<i64> =
-            bind_content(insert, draft, now, fingerprint, quarantine).fetch_optional(&mut *tx).await?;
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        replace_columns(&mut tx, id, &draft.column_ids).await?;
-        tx.commit().await?;
-        let stamp = ArticleStamp { id, reposted_at: from_micros(now), updated_at: from_micros(now) };
-        Ok(Some(UpsertOutcome::Created(stamp)))
-    }
-
-    async fn update_article(
-        &self,
-        stamp: ArticleStamp,
-        draft: &ArticleDraft,
-        fingerprint: &str,
-        quarantine: Option<&str>,
-    ) -> Result<UpsertOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let now = next_change(&mut tx, self.backend).await?;
-        let update = sqlx::query_scalar::<_, i64>(
-            "UPDATE articles SET original_url = $2, title = $3, subtitle = $4, author = $5, summary = $6,
-                content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
-                enclosures = $13, original_published_at = $14, original_updated_at = $15,
-                updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
-                withdrawn_at = NULL, expires_at = $22,
-                embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
-                archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
-             WHERE id = $1 RETURNING id",
-        )
-        .bind(stamp.id);
-        bind_content(update, draft, now, fingerprint, quarantine).fetch_one(&mut *tx).await?;
-        replace_columns(&mut tx, stamp.id, &draft.column_ids).await?;
-        tx.commit().await?;
-        Ok(UpsertOutcome::Updated(ArticleStamp { updated_at: from_micros(now), ..stamp }))
+        items: &[Upsert<'_>],
+    ) -> Result<Vec<UpsertOutcome>, StoreError> {
+        let fingerprints: Vec<String> = items.iter().map(|item| item.draft.fingerprint()).collect();
+        // First without a lock: what is unchanged, or another outlet's, needs no write.
+        let known = existing_articles(&mut *self.pool.acquire().await?, items).await?;
+        let mut outcomes: Vec<Option<UpsertOutcome>> = items
+            .iter()
+            .zip(&fingerprints)
+            .map(|(item, fingerprint)| settled(known.get(item.draft.original_url.as_str()), outlet_id, fingerprint))
+            .collect();
+        let pending: Vec<usize> = (0..items.len()).filter(|&i| outcomes[i].is_none()).collect();
+        if pending.is_empty() {
+            return Ok(outcomes.into_iter().flatten().collect());
+        }
+        let mut change = self.begin_change(pending.len() as i64).await?;
+        // Again under the clock's lock, which every article writer takes: now it holds.
+        let pending_items: Vec<Upsert<'_>> = pending.iter().map(|&i| items[i]).collect();
+        let mut known = existing_articles(&mut change.tx, &pending_items).await?;
+        for (now, &i) in (change.first..).zip(&pending) {
+            let (item, fingerprint) = (&items[i], fingerprints[i].as_str());
+            let url = item.draft.original_url.as_str();
+            let outcome = match (settled(known.get(url), outlet_id, fingerprint), known.get(url)) {
+                (Some(outcome), _) => outcome,
+                (None, None) => insert_article(&mut change.tx, outlet_id, item, fingerprint, now).await?,
+                (None, Some(existing)) => {
+                    update_article(&mut change.tx, existing.stamp, item, fingerprint, now).await?
+                }
+            };
+            if let UpsertOutcome::Created(stamp) | UpsertOutcome::Updated(stamp) = outcome {
+                let existing = Existing { stamp, outlet_id, fingerprint: fingerprint.to_owned(), withdrawn: false };
+                known.insert(url.to_owned(), existing);
+            }
+            outcomes[i] = Some(outcome);
+        }
+        self.commit_change(change).await?;
+        Ok(outcomes.into_iter().flatten().collect())
     }
 
     /// A published article.
@@ -371,15 +438,13 @@ impl Store {
 
     /// Marks an article withdrawn (a change: `updated_at` moves).
     pub(super) async fn withdraw_one(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let now = next_change(&mut tx, self.backend).await?;
+        let mut change = self.begin_change(1).await?;
         sqlx::query("UPDATE articles SET withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2 WHERE id = $1")
             .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
+            .bind(change.first)
+            .execute(&mut *change.tx)
             .await?;
-        tx.commit().await?;
-        Ok(())
+        self.commit_change(change).await
     }
 
     /// Whether an article existed and was withdrawn (its page answers 410 Gone).
@@ -432,22 +497,20 @@ impl Store {
 
     /// Publishes a held article as it stands.
     pub async fn release_article(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let now = next_change(&mut tx, self.backend).await?;
+        let mut change = self.begin_change(1).await?;
         let done = sqlx::query(&format!(
             "UPDATE articles SET status = '{PUBLISHED}', quarantine_reason = NULL, updated_at = $2,
                 archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)
              WHERE id = $1 AND status = '{QUARANTINED}'"
         ))
         .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
+        .bind(change.first)
+        .execute(&mut *change.tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("quarantined article"));
         }
-        tx.commit().await?;
-        Ok(())
+        self.commit_change(change).await
     }
 
     /// Deletes a held article for good.
@@ -521,20 +584,44 @@ fn bind_content<'q, O>(
         .bind(draft.schedule.expires_at.map(to_micros))
 }
 
+/// Files an existing article under `column_ids`; true when the set of its columns
+/// changed (not only their order).
+async fn refile(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    article_id: i64,
+    column_ids: &[i64],
+) -> Result<bool, StoreError> {
+    let filed: Vec<i64> =
+        sqlx::query_scalar("SELECT column_id FROM article_columns WHERE article_id = $1 ORDER BY position")
+            .bind(article_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    if filed == column_ids {
+        return Ok(false);
+    }
+    replace_columns(tx, article_id, column_ids).await?;
+    let (mut before, mut after) = (filed, column_ids.to_vec());
+    before.sort_unstable();
+    after.sort_unstable();
+    Ok(before != after)
+}
+
 async fn replace_columns(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     article_id: i64,
     column_ids: &[i64],
 ) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
-    for (position, column_id) in column_ids.iter().enumerate() {
-        sqlx::query("INSERT INTO article_columns (article_id, column_id, position) VALUES ($1, $2, $3)")
-            .bind(article_id)
-            .bind(column_id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
+    if column_ids.is_empty() {
+        return Ok(());
     }
+    let rows: Vec<String> = (0..column_ids.len()).map(|i| format!("($1, ${}, {i})", i + 2)).collect();
+    let sql = format!("INSERT INTO article_columns (article_id, column_id, position) VALUES {}", rows.join(", "));
+    let mut insert = sqlx::query(&sql).bind(article_id);
+    for column_id in column_ids {
+        insert = insert.bind(column_id);
+    }
+    insert.execute(&mut **tx).await?;
     Ok(())
 }
 

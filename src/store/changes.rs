@@ -3,7 +3,7 @@
 //! scheduled changes a syndication agreement sets (embargoes ending, rights expiring).
 
 use super::articles::{article_from_row, scope_only, ARTICLE_FIELDS, PUBLIC};
-use super::{next_change, now_micros, placeholders, Store, StoreError};
+use super::{now_micros, placeholders, Store, StoreError};
 use crate::domain::{Article, Indexing};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -48,6 +48,7 @@ impl ChangedArticle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeRecord {
     pub article_id: i64,
+    pub outlet_id: i64,
     pub outlet_slug: String,
     pub column_ids: Vec<i64>,
     /// Our page is canonical and indexable (search engines should hear of it).
@@ -117,7 +118,7 @@ impl Store {
         limit: i64,
     ) -> Result<(Vec<ChangeRecord>, Option<i64>), StoreError> {
         let rows = sqlx::query(
-            "SELECT a.id, a.updated_at, o.slug, o.indexing, CAST(CASE WHEN a.archive_seq IS NULL THEN 0 ELSE 1 END AS BIGINT) AS seen
+            "SELECT a.id, a.updated_at, a.outlet_id, o.slug, o.indexing, CAST(CASE WHEN a.archive_seq IS NULL THEN 0 ELSE 1 END AS BIGINT) AS seen
              FROM articles a JOIN outlets o ON o.id = a.outlet_id
              WHERE a.updated_at > $1 ORDER BY a.updated_at LIMIT $2",
         )
@@ -137,6 +138,7 @@ impl Store {
             }
             records.push(ChangeRecord {
                 article_id: row.try_get("id")?,
+                outlet_id: row.try_get("outlet_id")?,
                 outlet_slug: row.try_get("slug")?,
                 column_ids: Vec::new(),
                 indexable: row.try_get::<String, _>("indexing")? == Indexing::SelfCanonical.as_str(),
@@ -173,18 +175,17 @@ impl Store {
     pub async fn lift_due_embargoes(&self) -> Result<usize, StoreError> {
         let due = self.due_ids("embargo_until <= $1").await?;
         for &id in &due {
-            let mut tx = self.pool.begin().await?;
-            let now = next_change(&mut tx, self.backend).await?;
+            let mut change = self.begin_change(1).await?;
             sqlx::query(
                 "UPDATE articles SET reposted_at = embargo_until, embargo_until = NULL, updated_at = $2,
                     archive_seq = CASE WHEN status = 'published' THEN $2 END
                  WHERE id = $1 AND embargo_until IS NOT NULL",
             )
             .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
+            .bind(change.first)
+            .execute(&mut *change.tx)
             .await?;
-            tx.commit().await?;
+            self.commit_change(change).await?;
         }
         Ok(due.len())
     }

@@ -31,6 +31,7 @@ impl Store {
         .fetch_one(&self.pool)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("column '{}' already exists", column.slug)))?;
+        self.catalog_changed().await?;
         column_from_row(&row)
     }
 
@@ -61,6 +62,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("column"))?;
+        self.catalog_changed().await?;
         column_from_row(&row)
     }
 
@@ -93,7 +95,7 @@ impl Store {
             return Err(StoreError::NotFound("column"));
         }
         tx.commit().await?;
-        Ok(())
+        self.catalog_changed().await
     }
 }
 

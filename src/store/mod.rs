@@ -17,7 +17,7 @@ pub mod sources;
 
 pub use archives::ArchiveLayout;
 pub use articles::{
-    ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapEntry, SitemapShard, UpsertOutcome, Withdrawal,
+    ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapEntry, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
 };
 pub use changes::{ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 
@@ -59,7 +59,22 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The URL the pool was opened with, for connections outside it (LISTEN).
+    url: std::sync::Arc<str>,
+    /// Writes committed through this process (see `local_changes`).
+    local_changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
+
+/// Where the change clock stands: the last article change committed and the version of
+/// the catalogue (columns and outlets). Render caches compare it with what they saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClockReading {
+    pub last_change: i64,
+    pub catalog_version: i64,
+}
+
+/// The PostgreSQL channel every change to the clock row notifies (migration 0007).
+pub const CHANGES_CHANNEL: &str = "syndic_changes";
 
 impl Store {
     /// Opens the database named by `url`, creating a SQLite file if it is missing.
@@ -82,7 +97,7 @@ impl Store {
             });
         }
         let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, url: url.into(), local_changes: Default::default() })
     }
 
     /// Applies pending migrations of this backend.
@@ -102,6 +117,34 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Reads the change clock: one row, no lock.
+    pub async fn clock_reading(&self) -> Result<ClockReading, StoreError> {
+        let row = sqlx::query("SELECT last_micros, catalog_version FROM change_clock WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        use sqlx::Row;
+        Ok(ClockReading { last_change: row.try_get("last_micros")?, catalog_version: row.try_get("catalog_version")? })
+    }
+
+    /// Records that the catalogue (a column or an outlet) changed; call after the change
+    /// committed, so that a cache flushing on it cannot render what came before.
+    async fn catalog_changed(&self) -> Result<(), StoreError> {
+        bump_catalog_version(&self.pool).await?;
+        self.local_changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// A listener woken at the commit of every change (PostgreSQL only; `None` on SQLite,
+    /// where every writer shares one machine and readers poll the clock row instead).
+    pub async fn change_listener(&self) -> Result<Option<sqlx::postgres::PgListener>, StoreError> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut listener = sqlx::postgres::PgListener::connect(&self.url).await?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        Ok(Some(listener))
     }
 
     pub async fn close(&self) {
@@ -127,19 +170,51 @@ fn backend_url(url: &str) -> Result<(Backend, String), StoreError> {
     }
 }
 
-/// Takes the next value of the change clock inside `tx`: unique, at least `now`, and
-/// greater than every value taken before. The clock row stays locked until `tx` ends,
-/// so values are handed out in commit order (see migration 0006).
-async fn next_change(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend) -> Result<i64, StoreError> {
-    let sql = match backend {
-        Backend::Sqlite => {
-            "UPDATE change_clock SET last_micros = MAX(last_micros + 1, $1) WHERE id = 1 RETURNING last_micros"
-        }
-        Backend::Postgres => {
-            "UPDATE change_clock SET last_micros = GREATEST(last_micros + 1, $1) WHERE id = 1 RETURNING last_micros"
-        }
-    };
-    Ok(sqlx::query_scalar(sql).bind(now_micros()).fetch_one(&mut **tx).await?)
+/// An article write in progress: a transaction holding the change clock, with the
+/// clock values it reserved, `first` onwards.
+pub(crate) struct Change {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    first: i64,
+}
+
+impl Store {
+    /// Begins an article write taking `values` change-clock values: unique, at least
+    /// now, and greater than every value taken before. The clock row stays locked until
+    /// the write ends, so values are handed out in commit order (see migration 0006).
+    async fn begin_change(&self, values: i64) -> Result<Change, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "UPDATE change_clock SET last_micros = MAX(last_micros + $2, $1 + $2 - 1) WHERE id = 1
+                 RETURNING last_micros"
+            }
+            Backend::Postgres => {
+                "UPDATE change_clock SET last_micros = GREATEST(last_micros + $2, $1 + $2 - 1) WHERE id = 1
+                 RETURNING last_micros"
+            }
+        };
+        let last: i64 = sqlx::query_scalar(sql).bind(now_micros()).bind(values).fetch_one(&mut *tx).await?;
+        Ok(Change { tx, first: last - values + 1 })
+    }
+
+    /// Commits an article write and tells this process's readers (`local_changes`).
+    async fn commit_change(&self, change: Change) -> Result<(), StoreError> {
+        change.tx.commit().await?;
+        self.local_changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// How many article or catalogue writes this process has committed: a reader that
+    /// has caught up with the clock after seeing this count has seen them all.
+    pub fn local_changes(&self) -> u64 {
+        self.local_changes.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+/// Advances the catalogue version (see `Store::clock_reading`).
+async fn bump_catalog_version<'e>(executor: impl sqlx::Executor<'e, Database = sqlx::Any>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE change_clock SET catalog_version = catalog_version + 1 WHERE id = 1").execute(executor).await?;
+    Ok(())
 }
 
 /// Maps a unique-constraint violation to a conflict with the given message.

@@ -57,6 +57,7 @@ impl Store {
         let stored = outlet_from_row(&row)?;
         insert_token(&mut tx, stored.id, token_digest).await?;
         tx.commit().await?;
+        self.catalog_changed().await?;
         Ok(stored)
     }
 
@@ -159,6 +160,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("outlet"))?;
+        self.catalog_changed().await?;
         outlet_from_row(&row)
     }
 }

@@ -93,6 +93,7 @@ impl TestApp {
             fetch_allow: syndic::ingest::guard::FetchAllow::parse("127.0.0.0/8").unwrap(),
             policy: syndic::domain::policy::ContentPolicy::new(&["bet365".into()], &["spam.example".into()]),
             rate_limit_per_minute: None,
+            render_cache_bytes: syndic::config::DEFAULT_RENDER_CACHE_MB << 20,
             notify: syndic::config::NotifyConfig {
                 retry_base: std::time::Duration::from_millis(100),
                 max_attempts: 3,
@@ -135,6 +136,16 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// Another `syndic serve` on the same database, as a second process would be: its
+    /// own pool, cache and notifier, sharing nothing in memory with this one.
+    pub async fn another_instance(&self) -> Instance {
+        let store = Store::connect(&self.config.database_url).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let tasks = start(listener, &store, &self.config);
+        Instance { address, tasks }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -206,6 +217,26 @@ pub fn numbered_article(n: usize, column: &str) -> Value {
     article["title"] = json!(format!("稿件 {n}"));
     article["columns"] = json!([column]);
     article
+}
+
+/// A further instance serving the same database (see `TestApp::another_instance`).
+pub struct Instance {
+    pub address: std::net::SocketAddr,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Instance {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
 }
 
 /// Serves the app on `listener` and runs its notifier.

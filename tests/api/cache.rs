@@ -1,0 +1,142 @@
+//! The render cache: what it serves is what a fresh render would show, after every
+//! kind of change (new article, correction, withdrawal, re-filing, catalogue edit), on
+//! this instance and on another instance of the same database; and a hit needs no
+//! database at all.
+
+use crate::helpers::{numbered_article, TestApp};
+use crate::mock::eventually;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+crate::stories!(
+    cached_documents_show_every_change_at_once,
+    a_cached_document_is_served_without_the_database,
+    another_instance_sees_a_push_within_a_second,
+);
+
+/// The documents the story keeps warm, and so cached.
+const WATCHED: &[&str] = &[
+    "/rss.xml",
+    "/feed.json",
+    "/columns/zhuanti/atom.xml",
+    "/columns/party-96/rss.xml",
+    "/columns/sports/feed.json",
+    "/outlets/cjrb/rss.xml",
+    "/",
+    "/columns/zhuanti",
+    "/columns/sports",
+    "/sitemap.xml",
+    "/sitemaps/articles-0.xml",
+];
+
+async fn warm(app: &TestApp) {
+    for path in WATCHED {
+        // Twice: the second is answered from the cache.
+        app.get_text(path).await;
+        app.get_text(path).await;
+    }
+}
+
+async fn shows(app: &TestApp, path: &str, text: &str) -> bool {
+    app.get_text(path).await.contains(text)
+}
+
+async fn cached_documents_show_every_change_at_once(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    app.add_column("sports", "体育", None).await;
+    let first = numbered_article(1, "party-96");
+    let created: Value = app.push(&token, &first).await.json().await.unwrap();
+    let first_page = format!("/articles/{}", created["id"]);
+    warm(&app).await;
+    app.get_text(&first_page).await;
+
+    // A new article in another column: there and site-wide, not in the first column.
+    let second = numbered_article(2, "sports");
+    app.push(&token, &second).await;
+    assert!(shows(&app, "/columns/sports/feed.json", "稿件 2").await);
+    assert!(shows(&app, "/columns/sports", "稿件 2").await);
+    assert!(shows(&app, "/rss.xml", "稿件 2").await);
+    assert!(shows(&app, "/feed.json", "稿件 2").await);
+    assert!(shows(&app, "/", "稿件 2").await);
+    assert!(shows(&app, "/outlets/cjrb/rss.xml", "稿件 2").await);
+    assert!(!shows(&app, "/columns/zhuanti/atom.xml", "稿件 2").await);
+
+    // A correction: every document showing the article shows the new title.
+    let mut corrected = first.clone();
+    corrected["title"] = json!("更正后的标题");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+    for path in ["/columns/zhuanti/atom.xml", "/columns/party-96/rss.xml", "/columns/zhuanti", "/rss.xml", &first_page]
+    {
+        let text = app.get_text(path).await;
+        assert!(text.contains("更正后的标题") && !text.contains("稿件 1<"), "{path} shows the correction");
+    }
+
+    // Re-filed from party-96 to sports: gone from the old columns' documents.
+    let mut refiled = second.clone();
+    refiled["columns"] = json!(["party-96"]);
+    app.push(&token, &refiled).await;
+    assert!(!shows(&app, "/columns/sports/feed.json", "稿件 2").await, "moved out of sports");
+    assert!(!shows(&app, "/columns/sports", "稿件 2").await);
+    assert!(shows(&app, "/columns/zhuanti/atom.xml", "稿件 2").await, "moved into party-96, under zhuanti");
+
+    // A catalogue edit: the column's new title everywhere it is named.
+    let response = app.admin_patch("/api/v1/columns/sports", json!({"title": "体育新闻"})).await;
+    assert_eq!(response.status(), 200);
+    assert!(shows(&app, "/columns/sports/feed.json", "体育新闻").await);
+    assert!(shows(&app, "/", "体育新闻").await);
+
+    // A withdrawal: gone from feeds and sitemaps, its page 410.
+    let response = app
+        .client
+        .delete(app.url(&format!("/api/v1/articles/{}", created["id"])))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(app.get(&first_page).await.status(), 410);
+    for path in ["/columns/zhuanti/atom.xml", "/rss.xml", "/outlets/cjrb/rss.xml", "/sitemaps/articles-0.xml"] {
+        assert!(!shows(&app, path, "更正后的标题").await && !shows(&app, path, &first_page).await, "{path}");
+    }
+}
+
+async fn a_cached_document_is_served_without_the_database(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    app.push(&token, &numbered_article(1, "party-96")).await;
+    let warm = app.get("/columns/zhuanti/rss.xml").await;
+    let etag = warm.headers()["etag"].clone();
+    let body = warm.text().await.unwrap();
+    app.get_text("/").await;
+
+    app.store.close().await;
+    let hit = app.get("/columns/zhuanti/rss.xml").await;
+    assert_eq!(hit.status(), 200);
+    assert_eq!(hit.headers()["etag"], etag);
+    assert_eq!(hit.text().await.unwrap(), body);
+    let revalidated =
+        app.client.get(app.url("/columns/zhuanti/rss.xml")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(revalidated.status(), 304);
+    let gzipped = app.client.get(app.url("/")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(gzipped.status(), 200);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    // Not cached: needs the database, which is gone.
+    assert!(app.get("/columns/zhuanti/atom.xml").await.status().is_server_error());
+}
+
+async fn another_instance_sees_a_push_within_a_second(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let other = app.another_instance().await;
+    let feed = other.url("/columns/zhuanti/rss.xml");
+    let read = || async { app.client.get(&feed).send().await.unwrap().text().await.unwrap() };
+    // Cached on the other instance before the push.
+    assert!(!read().await.contains("稿件 7"));
+    assert!(!read().await.contains("稿件 7"));
+    let pushed = Instant::now();
+    assert_eq!(app.push(&token, &numbered_article(7, "party-96")).await.status(), 201);
+    // The clock row is read every quarter second on SQLite; PostgreSQL notifies.
+    eventually("the other instance shows the push", Duration::from_secs(5), || async {
+        read().await.contains("稿件 7")
+    })
+    .await;
+    eprintln!("push on one instance seen on the other after {:?}", pushed.elapsed());
+}
