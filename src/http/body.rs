@@ -33,18 +33,25 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
 /// Parses JSON, naming the field at fault when a value has the wrong type.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let mut fields = FieldErrors::new();
-        if inner.is_data() {
-            let field = if path == "." { unknown_field_name(&inner.to_string()).unwrap_or_default() } else { path };
-            if !field.is_empty() {
-                fields.add(field, inner.to_string());
-            }
+    serde_path_to_error::deserialize(&mut deserializer).map_err(invalid_json)
+}
+
+/// `parse_json` for a value already parsed (one element of a batch).
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(invalid_json)
+}
+
+fn invalid_json(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let mut fields = FieldErrors::new();
+    if inner.is_data() {
+        let field = if path == "." { unknown_field_name(&inner.to_string()).unwrap_or_default() } else { path };
+        if !field.is_empty() {
+            fields.add(field, inner.to_string());
         }
-        ApiError::BadRequest { message: format!("invalid JSON: {inner}"), fields }
-    })
+    }
+    ApiError::BadRequest { message: format!("invalid JSON: {inner}"), fields }
 }
 
 /// serde reports an unknown field at the enclosing path; pull its name from the message.

@@ -4,10 +4,11 @@
 
 use super::auth::Editor;
 use super::auth::OutletAuth;
-use super::body::{parse_json, read_limited, require_json};
+use super::body::{parse_json, parse_value, read_limited, require_json};
 use super::{error::ApiError, AppState};
+use crate::domain::column::ColumnTree;
 use crate::domain::source::Routing;
-use crate::domain::{FieldErrors, OriginalUrl};
+use crate::domain::{ArticleDraft, FieldErrors, OriginalUrl, Outlet};
 use crate::ingest::feed;
 use crate::ingest::push::{draft_from_push, PushArticle};
 use crate::ingest::{self, Disposition};
@@ -19,10 +20,16 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Largest push body: room for the largest allowed content plus its metadata.
 pub const MAX_PUSH_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Most articles in one batch, and the largest batch body.
+pub const MAX_BATCH_ARTICLES: usize = 1_000;
+pub const MAX_BATCH_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Media types of feed documents accepted for import.
 const FEED_MEDIA_TYPES: &[&str] = &[
@@ -37,6 +44,7 @@ const FEED_MEDIA_TYPES: &[&str] = &[
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles", post(push_article).delete(withdraw_by_url))
+        .route("/api/v1/articles/batch", post(push_batch))
         .route("/api/v1/articles/{id}", axum::routing::delete(withdraw_by_id))
 }
 
@@ -110,22 +118,122 @@ async fn push_one(
     })?;
     let accepted = state.pipeline.accept(&outlet, &draft).await?;
     let url = state.site.article_url(accepted.id);
-    let body = Json(json!({
-        "id": accepted.id,
-        "url": url,
-        "original_url": draft.original_url.as_str(),
-        "status": if accepted.held.is_some() { "quarantined" } else { accepted.disposition.as_str() },
-        "quarantine_reason": accepted.held,
-        "hidden_elements_removed": draft.hidden_removed,
-        "reposted_at": rfc3339(accepted.reposted_at),
-        "updated_at": rfc3339(accepted.updated_at),
-    }));
+    let body = Json(accepted_json(&state, &draft, &accepted));
     Ok(match (&accepted.held, accepted.disposition) {
         // Held back: accepted for review, published nowhere; the outlet learns why.
         (Some(_), _) => (StatusCode::ACCEPTED, body).into_response(),
         (None, Disposition::Created) => (StatusCode::CREATED, [(header::LOCATION, url)], body).into_response(),
         (None, Disposition::Updated | Disposition::Unchanged) => (StatusCode::OK, body).into_response(),
     })
+}
+
+/// What the outlet is told of a stored article.
+fn accepted_json(state: &AppState, draft: &ArticleDraft, accepted: &ingest::Accepted) -> Value {
+    json!({
+        "id": accepted.id,
+        "url": state.site.article_url(accepted.id),
+        "original_url": draft.original_url.as_str(),
+        "status": if accepted.held.is_some() { "quarantined" } else { accepted.disposition.as_str() },
+        "quarantine_reason": accepted.held,
+        "hidden_elements_removed": draft.hidden_removed,
+        "reposted_at": rfc3339(accepted.reposted_at),
+        "updated_at": rfc3339(accepted.updated_at),
+    })
+}
+
+/// The batch body: `{"articles": [...]}`, each as `POST /api/v1/articles` takes it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Batch {
+    articles: Option<Vec<Value>>,
+}
+
+/// `POST /api/v1/articles/batch`: up to 1,000 articles of the caller's outlet, each
+/// validated on its own (an invalid one is reported, not fatal) and all valid ones
+/// written in one transaction. Answered with one result per article, in order.
+async fn push_batch(
+    OutletAuth(outlet): OutletAuth,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let bytes = read_limited(&headers, body, MAX_BATCH_BODY_BYTES).await?;
+    require_json(&headers)?;
+    let batch: Batch = parse_json(&bytes)?;
+    let articles = batch
+        .articles
+        .ok_or_else(|| ApiError::Invalid(FieldErrors::single("articles", "is required: a list of articles")))?;
+    if !(1..=MAX_BATCH_ARTICLES).contains(&articles.len()) {
+        let reason = format!("holds {} articles; a batch takes 1 to {MAX_BATCH_ARTICLES}", articles.len());
+        return Err(ApiError::Invalid(FieldErrors::single("articles", reason)));
+    }
+    let columns = Arc::new(state.store.column_tree().await?);
+    let validated = validate_all(articles, Arc::new(outlet.clone()), columns).await?;
+    let drafts: Vec<ArticleDraft> = validated.iter().filter_map(|v| v.as_ref().ok()).cloned().collect();
+    let mut stored = state.pipeline.accept_all(&outlet, &drafts).await?.into_iter();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut results = Vec::with_capacity(validated.len());
+    for (index, validated) in validated.into_iter().enumerate() {
+        let mut result = match validated {
+            Err(problem) => problem,
+            Ok(draft) => match stored.next().expect("one result per draft") {
+                Ok(accepted) => accepted_json(&state, &draft, &accepted),
+                Err(ingest::IngestError::OwnedByOtherOutlet) => json!({
+                    "status": "refused", "original_url": draft.original_url.as_str(),
+                    "reason": "this article belongs to another outlet",
+                }),
+                Err(ingest::IngestError::Store(e)) => return Err(e.into()),
+            },
+        };
+        result["index"] = json!(index);
+        *counts.entry(result["status"].as_str().unwrap_or_default().to_owned()).or_default() += 1;
+        results.push(result);
+    }
+    tracing::info!(outlet = %outlet.slug, articles = results.len(), ?counts, "batch ingested");
+    let mut answer = json!({"results": results});
+    for status in ["created", "updated", "unchanged", "quarantined", "invalid", "refused"] {
+        answer[status] = json!(counts.get(status).copied().unwrap_or(0));
+    }
+    Ok(Json(answer).into_response())
+}
+
+/// Parses, validates and sanitises every article of a batch, on blocking threads, one
+/// per core: sanitising HTML is the costly part of ingest.
+async fn validate_all(
+    articles: Vec<Value>,
+    outlet: Arc<Outlet>,
+    columns: Arc<ColumnTree>,
+) -> Result<Vec<Result<ArticleDraft, Value>>, ApiError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = articles.len().div_ceil(threads);
+    let mut tasks = Vec::new();
+    let mut rest = articles;
+    while !rest.is_empty() {
+        let part: Vec<Value> = rest.drain(..chunk.min(rest.len())).collect();
+        let (outlet, columns) = (outlet.clone(), columns.clone());
+        tasks.push(tokio::task::spawn_blocking(move || {
+            part.into_iter().map(|article| validate_one(article, &outlet, &columns)).collect::<Vec<_>>()
+        }));
+    }
+    let mut validated = Vec::new();
+    for task in tasks {
+        validated.extend(task.await.map_err(|e| ApiError::Internal(Box::new(e)))?);
+    }
+    Ok(validated)
+}
+
+/// One article of a batch as a draft, or its "invalid" result naming the fields.
+fn validate_one(article: Value, outlet: &Outlet, columns: &ColumnTree) -> Result<ArticleDraft, Value> {
+    let invalid = |error: String, fields: &FieldErrors| {
+        let fields: serde_json::Map<String, Value> = fields.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        json!({"status": "invalid", "error": error, "fields": fields})
+    };
+    let input: PushArticle = match parse_value(article) {
+        Ok(input) => input,
+        Err(ApiError::BadRequest { message, fields }) => return Err(invalid(message, &fields)),
+        Err(other) => return Err(invalid(other.to_string(), &FieldErrors::new())),
+    };
+    draft_from_push(input, outlet, columns).map_err(|fields| invalid("invalid input".into(), &fields))
 }
 
 /// Imports every entry of a feed document into the columns named in the query.

@@ -14,7 +14,7 @@ pub mod sanitize;
 use crate::domain::policy::ContentPolicy;
 use crate::domain::source::Routing;
 use crate::domain::{ArticleDraft, Outlet};
-use crate::store::{Store, StoreError, UpsertOutcome};
+use crate::store::{Store, StoreError, Upsert, UpsertOutcome};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -71,24 +71,52 @@ impl Pipeline {
     /// Stores an outlet's article: created the first time, updated when it changed,
     /// left alone when it did not; held in quarantine when the policy says so.
     pub async fn accept(&self, outlet: &Outlet, draft: &ArticleDraft) -> Result<Accepted, IngestError> {
-        let held = self.policy.violation(draft);
-        let (disposition, stamp) = match self.store.upsert_article(outlet.id, draft, held.as_deref()).await? {
-            UpsertOutcome::Created(s) => (Disposition::Created, s),
-            UpsertOutcome::Updated(s) => (Disposition::Updated, s),
-            UpsertOutcome::Unchanged(s) => (Disposition::Unchanged, s),
-            UpsertOutcome::OwnedByOtherOutlet => return Err(IngestError::OwnedByOtherOutlet),
-        };
-        tracing::info!(
-            outlet = %outlet.slug,
-            article = stamp.id,
-            url = %draft.original_url,
-            disposition = disposition.as_str(),
-            held = ?held,
-            hidden_removed = draft.hidden_removed,
-            "article ingested"
-        );
-        Ok(Accepted { id: stamp.id, disposition, reposted_at: stamp.reposted_at, updated_at: stamp.updated_at, held })
+        self.accept_all(outlet, std::slice::from_ref(draft)).await?.remove(0)
     }
+
+    /// `accept` for many articles of one outlet, written in one transaction: all or,
+    /// if the database fails, none. Results in the order of `drafts`.
+    pub async fn accept_all(
+        &self,
+        outlet: &Outlet,
+        drafts: &[ArticleDraft],
+    ) -> Result<Vec<Result<Accepted, IngestError>>, StoreError> {
+        let held: Vec<Option<String>> = drafts.iter().map(|draft| self.policy.violation(draft)).collect();
+        let items: Vec<Upsert<'_>> =
+            drafts.iter().zip(&held).map(|(draft, held)| Upsert { draft, quarantine: held.as_deref() }).collect();
+        let outcomes = self.store.upsert_articles(outlet.id, &items).await?;
+        Ok(outcomes
+            .into_iter()
+            .zip(drafts)
+            .zip(held)
+            .map(|((outcome, draft), held)| accepted(outlet, draft, outcome, held))
+            .collect())
+    }
+}
+
+/// What an upsert outcome means for the outlet, logged.
+fn accepted(
+    outlet: &Outlet,
+    draft: &ArticleDraft,
+    outcome: UpsertOutcome,
+    held: Option<String>,
+) -> Result<Accepted, IngestError> {
+    let (disposition, stamp) = match outcome {
+        UpsertOutcome::Created(s) => (Disposition::Created, s),
+        UpsertOutcome::Updated(s) => (Disposition::Updated, s),
+        UpsertOutcome::Unchanged(s) => (Disposition::Unchanged, s),
+        UpsertOutcome::OwnedByOtherOutlet => return Err(IngestError::OwnedByOtherOutlet),
+    };
+    tracing::info!(
+        outlet = %outlet.slug,
+        article = stamp.id,
+        url = %draft.original_url,
+        disposition = disposition.as_str(),
+        held = ?held,
+        hidden_removed = draft.hidden_removed,
+        "article ingested"
+    );
+    Ok(Accepted { id: stamp.id, disposition, reposted_at: stamp.reposted_at, updated_at: stamp.updated_at, held })
 }
 
 /// What became of one entry of a feed document.
@@ -146,8 +174,9 @@ impl Pipeline {
         Ok(tally)
     }
 
-    /// Stores a parsed feed's entries for `outlet` under `routing`: the path polling and
-    /// one-shot import share. An entry without a date keeps the time it was first seen.
+    /// Stores a parsed feed's entries for `outlet` under `routing`, in one transaction:
+    /// the path polling and one-shot import share. An entry without a date keeps the
+    /// time it was first seen.
     pub async fn accept_entries(
         &self,
         outlet: &Outlet,
@@ -156,34 +185,38 @@ impl Pipeline {
     ) -> Result<Tally, StoreError> {
         let mut tally = Tally::default();
         let now = Utc::now();
+        let mut prepared = Vec::with_capacity(entries.len());
         for entry in entries {
-            let outcome = self.accept_entry(outlet, routing, entry, now, &mut tally.hidden_removed).await?;
-            if outcome.as_ref().is_ok_and(|a| a.held.is_some()) {
-                tally.quarantined += 1;
-            }
-            match &outcome {
-                Ok(accepted) if accepted.disposition == Disposition::Created => tally.new += 1,
-                Ok(accepted) if accepted.disposition == Disposition::Updated => tally.updated += 1,
-                Ok(_) => {}
-                Err(reason) => {
-                    tally.refused += 1;
-                    let key = reason.split(':').next().unwrap_or(reason).to_owned();
-                    *tally.refusals.entry(key).or_default() += 1;
+            prepared.push(self.draft_of_entry(outlet, routing, entry, now).await?);
+        }
+        let drafts: Vec<ArticleDraft> = prepared.iter().filter_map(|p| p.as_ref().ok()).cloned().collect();
+        let mut stored = self.accept_all(outlet, &drafts).await?.into_iter();
+        for (entry, prepared) in entries.iter().zip(prepared) {
+            let outcome = match prepared {
+                Err(refusal) => Err(refusal),
+                Ok(draft) => {
+                    tally.hidden_removed += i64::from(draft.hidden_removed);
+                    match stored.next().expect("one result per draft") {
+                        Ok(accepted) => Ok(accepted),
+                        Err(IngestError::OwnedByOtherOutlet) => Err("belongs to another outlet".to_owned()),
+                        Err(IngestError::Store(e)) => return Err(e),
+                    }
                 }
-            }
+            };
+            tally.count(&outcome);
             tally.items.push(ItemResult { link: entry.link.clone(), outcome });
         }
         Ok(tally)
     }
 
-    async fn accept_entry(
+    /// The draft of one entry, or why it is refused.
+    async fn draft_of_entry(
         &self,
         outlet: &Outlet,
         routing: &Routing,
         entry: &feed::Entry,
         now: DateTime<Utc>,
-        hidden_removed: &mut i64,
-    ) -> Result<Result<Accepted, String>, StoreError> {
+    ) -> Result<Result<ArticleDraft, String>, StoreError> {
         let categories: Vec<String> = entry.categories.iter().map(|c| c.term.clone()).collect();
         let text: String = [&entry.title, &entry.summary, &entry.content]
             .into_iter()
@@ -198,16 +231,34 @@ impl Pipeline {
             Ok(draft) => draft,
             Err(refusal) => return Ok(Err(refusal.to_string())),
         };
-        *hidden_removed += i64::from(draft.hidden_removed);
         if entry.published.is_none() && entry.updated.is_none() {
             if let Some(first_seen) = self.store.original_published_at(draft.original_url.as_str()).await? {
                 draft.original_published_at = first_seen;
             }
         }
-        match self.accept(outlet, &draft).await {
-            Ok(accepted) => Ok(Ok(accepted)),
-            Err(IngestError::OwnedByOtherOutlet) => Ok(Err("belongs to another outlet".to_owned())),
-            Err(IngestError::Store(e)) => Err(e),
+        Ok(Ok(draft))
+    }
+}
+
+impl Tally {
+    /// Counts one entry's outcome.
+    fn count(&mut self, outcome: &Result<Accepted, String>) {
+        match outcome {
+            Ok(accepted) => {
+                if accepted.held.is_some() {
+                    self.quarantined += 1;
+                }
+                match accepted.disposition {
+                    Disposition::Created => self.new += 1,
+                    Disposition::Updated => self.updated += 1,
+                    Disposition::Unchanged => {}
+                }
+            }
+            Err(reason) => {
+                self.refused += 1;
+                let key = reason.split(':').next().unwrap_or(reason).to_owned();
+                *self.refusals.entry(key).or_default() += 1;
+            }
         }
     }
 }

@@ -214,11 +214,17 @@ impl Store {
         let fingerprints: Vec<String> = items.iter().map(|item| item.draft.fingerprint()).collect();
         // First without a lock: what is unchanged, or another outlet's, needs no write.
         let known = existing_articles(&mut *self.pool.acquire().await?, items).await?;
-        let mut outcomes: Vec<Option<UpsertOutcome>> = items
-            .iter()
-            .zip(&fingerprints)
-            .map(|(item, fingerprint)| settled(known.get(item.draft.original_url.as_str()), outlet_id, fingerprint))
-            .collect();
+        let mut written = std::collections::HashSet::new();
+        let mut outcomes: Vec<Option<UpsertOutcome>> = Vec::with_capacity(items.len());
+        for (item, fingerprint) in items.iter().zip(&fingerprints) {
+            let url = item.draft.original_url.as_str();
+            // Once a URL is written in this batch, what is stored no longer tells.
+            let outcome = settled(known.get(url), outlet_id, fingerprint).filter(|_| !written.contains(url));
+            if outcome.is_none() {
+                written.insert(url);
+            }
+            outcomes.push(outcome);
+        }
         let pending: Vec<usize> = (0..items.len()).filter(|&i| outcomes[i].is_none()).collect();
         if pending.is_empty() {
             return Ok(outcomes.into_iter().flatten().collect());

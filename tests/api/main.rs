@@ -8,6 +8,7 @@ mod mock;
 mod admin;
 mod announce;
 mod archives;
+mod batch;
 mod cache;
 mod feeds;
 mod import;
