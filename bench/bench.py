@@ -60,6 +60,7 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="short wrk runs, fewer articles: a quick try")
     p.add_argument("--runs", type=int, default=3, help="wrk runs per variant and server (median)")
     p.add_argument("--wrk-seconds", type=int, help="length of one wrk run (default 10; --quick 3)")
+    p.add_argument("--multi-wait", type=int, default=70, help="seconds multi watches polling (≥ one 60 s interval)")
     p.add_argument("--syndic-bin", default=os.environ.get("SYNDIC_BIN"),
                    help="syndic binary (default $SYNDIC_BIN, else target/release/syndic)")
     p.add_argument("--tmpdir", default=os.environ.get("TMPDIR"), help="where the run's temp dir goes")
@@ -84,6 +85,17 @@ def check_machine(args):
         sys.exit(f"no syndic binary at {args.syndic_bin} (set SYNDIC_BIN or build with cargo build --release)")
     if not {SERVER_CPU, CLIENT_CPU} <= os.sched_getaffinity(0):
         sys.exit("needs CPUs 0 and 1: servers run on CPU 0, load generators on CPU 1")
+
+
+def check_disk(args, workdir):
+    """Warns when the temp dir may not hold the generated databases (about 5 KB an article each)."""
+    need = 0
+    if {"sitemap", "growth"} & set(args.sections):
+        need += args.articles * 5_000 * (2 if "sitemap" in args.sections else 1)
+    free = shutil.disk_usage(workdir).free
+    if free < need:
+        print(f"warning: {free / 1e9:.1f} GB free in {workdir}, the databases may need {need / 1e9:.1f} GB "
+              f"(--tmpdir DIR puts them elsewhere)", flush=True)
 
 
 def header(args, workdir):
@@ -131,6 +143,7 @@ def main(argv):
     report = Report(header(args, workdir))
     ctx = Context(args, workdir, BENCH_DIR, report, procs, syndic, dbs)
     print("\n".join(report.header), flush=True)
+    check_disk(args, workdir)
     try:
         for name in args.sections:
             run_section(ctx, name)

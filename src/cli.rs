@@ -9,7 +9,7 @@ use crate::publish::{FeedFormat, FeedKind, Site};
 use crate::store::Store;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -30,8 +30,17 @@ pub struct Cli {
     /// Link domains (and their subdomains) that hold an article in quarantine (comma-separated).
     #[arg(long, global = true, env = "SYNDIC_BLOCKED_DOMAINS")]
     blocked_domains: Option<String>,
+    /// Log lines as human-readable text or as one JSON object each (for log shippers).
+    #[arg(long, global = true, env = "SYNDIC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,15 +64,29 @@ enum Command {
     /// Manage partners, who read the article API.
     #[command(subcommand)]
     Partner(PartnerCommand),
-    /// Import every item of a feed document (a file or a URL) once.
+    /// Import every item of feed documents (files or URLs) once.
     Import {
         #[arg(long)]
         outlet: String,
         /// A column the items go to (repeatable; the first is primary).
         #[arg(long = "column", required = true)]
         columns: Vec<String>,
-        /// A file path, or an http(s) URL.
-        document: String,
+        /// File paths or http(s) URLs, imported in order.
+        #[arg(required = true)]
+        documents: Vec<String>,
+    },
+    /// Write the whole sitemap set (index, pages, article shards) into a directory, for
+    /// static hosting or a CDN, at the paths the site serves them.
+    Sitemap {
+        /// Directory to write into; created if missing.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write gzip-compressed shards (`.xml.gz`), named so in the index.
+        #[arg(long)]
+        gzip: bool,
+        /// Public base URL the sitemaps name (default: the configured one).
+        #[arg(long, env = "SYNDIC_BASE_URL")]
+        base_url: Option<String>,
     },
 }
 
@@ -263,7 +286,7 @@ struct OutletTerms {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    init_logging(cli.log_format);
     // The default multi-threaded runtime honours TOKIO_WORKER_THREADS.
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -281,10 +304,15 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_logging() {
+/// Logs go to stderr, filtered by RUST_LOG (default: info, sqlx warnings only).
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
+    }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -308,6 +336,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.render_cache_mb = args.render_cache_mb;
         overrides.demo = args.demo;
     }
+    if let Command::Sitemap { base_url, .. } = &cli.command {
+        overrides.base_url = base_url.clone();
+    }
     let config = Config::load(&overrides)?;
     let store = Store::connect(&config.database_url)
         .await
@@ -324,7 +355,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Source(command) => source(&store, &config, command).await,
         Command::Quarantine(command) => quarantine(&store, command).await,
         Command::Partner(command) => partner(&store, command).await,
-        Command::Import { outlet, columns, document } => import(&store, &config, &outlet, &columns, &document).await,
+        Command::Import { outlet, columns, documents } => import(&store, &config, &outlet, &columns, &documents).await,
+        Command::Sitemap { out, gzip, .. } => export_sitemaps(&store, &config, &out, gzip).await,
     }
 }
 
@@ -354,14 +386,34 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
     }
     tracing::info!(listen = %config.listen, base_url = %config.base_url, "syndic is serving");
     let state = AppState::new(store.clone(), config);
-    let scheduler = tokio::spawn(crate::ingest::poll::run_scheduler(state.pipeline.clone(), state.fetcher.clone()));
-    let notifier = tokio::spawn(state.notifier().run());
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        }
+    };
+    let scheduler =
+        tokio::spawn(crate::ingest::poll::run_scheduler(state.pipeline.clone(), state.fetcher.clone(), stopped()));
+    let notifier = tokio::spawn(state.notifier().run(stopped()));
+    // Stops accepting connections on SIGTERM or Ctrl-C and answers what is in flight.
     http::serve(listener, state, shutdown_signal()).await?;
-    scheduler.abort();
-    notifier.abort();
+    let _ = stop.send(true);
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        let _ = tokio::join!(scheduler, notifier);
+    });
+    if drained.await.is_err() {
+        tracing::warn!(
+            "polls or deliveries still running after {DRAIN_TIMEOUT:?}; their leases let another run retry them"
+        );
+    }
     store.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
+
+/// How long polls and deliveries in flight may take to finish at shutdown.
+const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn print_urls(site: &Site) {
     println!("open:");
@@ -578,42 +630,114 @@ async fn import(
     config: &Config,
     outlet: &str,
     columns: &[String],
-    document: &str,
+    documents: &[String],
 ) -> anyhow::Result<()> {
-    use crate::ingest::{feed, fetch};
     let outlet = store.outlet_by_slug(outlet).await.with_context(|| format!("outlet {outlet}"))?;
     let tree = store.column_tree().await?;
     let column_ids = columns
         .iter()
         .map(|slug| tree.by_slug(slug).map(|c| c.id).ok_or_else(|| anyhow::anyhow!("unknown column '{slug}'")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let (bytes, context) = if document.starts_with("http://") || document.starts_with("https://") {
+    let routing = crate::domain::source::Routing { columns: column_ids, ..Default::default() };
+    let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
+    let mut progress = Progress::on_terminal();
+    let mut total = crate::ingest::Tally::default();
+    for (done, document) in documents.iter().enumerate() {
+        let (bytes, context) = read_document(config, &outlet, document).await?;
+        let tally = pipeline.import_document(&outlet, &routing, &bytes, &context).await?;
+        for item in &tally.items {
+            if let Err(reason) = &item.outcome {
+                progress.println(&format!("refused {}: {reason}", item.link.as_deref().unwrap_or("(no link)")));
+            }
+        }
+        total.add(tally);
+        progress.show(&format!("{}/{} documents, {} items", done + 1, documents.len(), total.items.len()));
+    }
+    progress.clear();
+    println!(
+        "{} items: {} new, {} updated, {} refused, {} held in quarantine",
+        total.items.len(),
+        total.new,
+        total.updated,
+        total.refused,
+        total.quarantined
+    );
+    Ok(())
+}
+
+/// A feed document from a file or an http(s) URL, with what parsing needs to know of it.
+async fn read_document(
+    config: &Config,
+    outlet: &crate::domain::Outlet,
+    document: &str,
+) -> anyhow::Result<(Vec<u8>, crate::ingest::feed::Context)> {
+    use crate::ingest::{feed, fetch};
+    if document.starts_with("http://") || document.starts_with("https://") {
         let fetcher = fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let fetched = fetch::fetch(&fetcher, document, &fetch::Validators::default()).await?;
         let content_type = fetched.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let context = feed::Context { document_url: Some(fetched.url), content_type, zone: outlet.timezone };
-        (fetched.body.unwrap_or_default(), context)
+        Ok((fetched.body.unwrap_or_default(), context))
     } else {
         let bytes = std::fs::read(document).with_context(|| format!("cannot read {document}"))?;
-        (bytes, feed::Context { document_url: None, content_type: None, zone: outlet.timezone })
-    };
-    let routing = crate::domain::source::Routing { columns: column_ids, ..Default::default() };
-    let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
-    let tally = pipeline.import_document(&outlet, &routing, &bytes, &context).await?;
-    for item in &tally.items {
-        if let Err(reason) = &item.outcome {
-            println!("refused {}: {reason}", item.link.as_deref().unwrap_or("(no link)"));
-        }
+        Ok((bytes, feed::Context { document_url: None, content_type: None, zone: outlet.timezone }))
     }
+}
+
+async fn export_sitemaps(store: &Store, config: &Config, out: &Path, gzip: bool) -> anyhow::Result<()> {
+    let site = Site::new(&config.base_url, config.site.clone(), config.notify.websub_hub.as_deref());
+    let assembler = crate::assemble::Assembler { store, site: &site, config };
+    let export = crate::assemble::SitemapExport { assembler, dir: out, gzip };
+    let started = std::time::Instant::now();
+    let mut progress = Progress::on_terminal();
+    let report = export
+        .run(|r| progress.show(&format!("{} URLs in {} files, {:.1} MB", r.urls, r.files, r.bytes as f64 / 1e6)))
+        .await?;
+    progress.clear();
     println!(
-        "{} items: {} new, {} updated, {} refused, {} held in quarantine",
-        tally.items.len(),
-        tally.new,
-        tally.updated,
-        tally.refused,
-        tally.quarantined
+        "{} URLs in {} files ({:.1} MB) under {} in {:.2} s; index: {}",
+        report.urls,
+        report.files,
+        report.bytes as f64 / 1e6,
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        out.join("sitemap.xml").display()
     );
     Ok(())
+}
+
+/// A one-line progress display on stderr, redrawn at most ten times a second; silent
+/// when stderr is not a terminal (logs and pipes get only the final summary).
+struct Progress {
+    terminal: bool,
+    last: Option<std::time::Instant>,
+}
+
+impl Progress {
+    fn on_terminal() -> Progress {
+        use std::io::IsTerminal;
+        Progress { terminal: std::io::stderr().is_terminal(), last: None }
+    }
+
+    fn show(&mut self, line: &str) {
+        let due = self.last.is_none_or(|at| at.elapsed() >= std::time::Duration::from_millis(100));
+        if self.terminal && due {
+            eprint!("\r\x1b[2K{line}");
+            self.last = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Prints a line of its own above the progress line.
+    fn println(&mut self, line: &str) {
+        self.clear();
+        println!("{line}");
+    }
+
+    fn clear(&mut self) {
+        if self.terminal && self.last.take().is_some() {
+            eprint!("\r\x1b[2K");
+        }
+    }
 }
 
 async fn quarantine(store: &Store, command: QuarantineCommand) -> anyhow::Result<()> {

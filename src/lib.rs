@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod ingest;
+pub mod metrics;
 pub mod notify;
 pub mod publish;
 pub mod store;

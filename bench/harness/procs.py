@@ -154,7 +154,7 @@ def time_command(argv, *, log_dir, name, cpu=SERVER_CPU, env=None, timeout=3600)
     with open(log_path, "wb") as log:
         try:
             proc = subprocess.run(["/usr/bin/time", "-v", "-o", report] + pinned(argv, cpu),
-                                  stdout=log, stderr=subprocess.STDOUT, env=env, timeout=timeout)
+                                  stdout=log, stderr=subprocess.STDOUT, env=env, cwd=log_dir, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise BenchError(f"{name} did not finish within {timeout} s")
     with open(log_path, errors="replace") as f:

@@ -129,8 +129,8 @@ class Report:
         out = list(self.header)
         for s in self.sections:
             out += ["", f"== {s.name}: {s.title}"]
-            table = [COLUMNS] + [cells(r) for r in s.rows]
-            widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
+            table = [COLUMNS] + [cells(r) for r in s.rows] if s.rows else []
+            widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))] if table else []
             out += ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
             out += [f"  note: {n}" for n in s.notes]
             if s.error:
@@ -145,7 +145,8 @@ class Report:
                 out.append("| " + " | ".join(COLUMNS) + " |")
                 out.append("|" + " --- |" * len(COLUMNS))
                 out += ["| " + " | ".join(c.replace("|", "\\|") for c in cells(r)) + " |" for r in s.rows]
-            out += [""] + [f"- {n}" for n in s.notes] if s.notes else []
+            if s.notes:
+                out += [""] + [f"- {n}" for n in s.notes]
             if s.error:
                 out += ["", "**FAILED:** " + s.error.replace("\n", "  \n")]
         return "\n".join(out) + "\n"

@@ -155,7 +155,9 @@ class SyndicServer(HttpServer):
         self.request("POST", "/api/v1/sources", body, status=201)
 
     def push(self, token, article):
-        return self.request("POST", "/api/v1/articles", article, token=token, status=201)
+        """Pushes one article: 201 created (or 202 held in quarantine)."""
+        resp = self.request("POST", "/api/v1/articles", article, token=token)
+        return web.expect(resp, 202 if resp.status == 202 else 201, "POST /api/v1/articles")
 
     def push_batch(self, token, body):
         """POST /api/v1/articles/batch with an encoded `{"articles": [...]}` body."""

@@ -10,6 +10,7 @@ mod error;
 mod feeds;
 mod hub;
 mod ingest;
+mod metrics;
 mod pages;
 mod partners;
 mod quarantine;
@@ -84,7 +85,9 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(openapi))
+        .route("/metrics", get(metrics::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache::serve_cached))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }
 

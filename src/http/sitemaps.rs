@@ -4,6 +4,7 @@
 use super::cache::DependsOn;
 use super::representation::{Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
+use crate::assemble::Assembler;
 use crate::publish::sitemap::{self, Location};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -11,7 +12,6 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 
 const XML: &str = "application/xml; charset=utf-8";
 
@@ -33,14 +33,7 @@ async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let span = sitemap::shard_span(&state.site.base_url);
-    let pages = page_locations(&state).await?;
-    let pages_lastmod = pages.iter().filter_map(|p| p.lastmod).max();
-    let mut entries = vec![Location { loc: state.site.sitemap_pages_url(), lastmod: pages_lastmod }];
-    let shards = state.store.sitemap_shards(span).await?;
-    entries.extend(
-        shards.iter().map(|s| Location { loc: state.site.sitemap_shard_url(s.index), lastmod: Some(s.lastmod) }),
-    );
+    let entries = assembler(&state).sitemap_index().await?;
     let lastmod = entries.iter().filter_map(|e| e.lastmod).max();
     Ok(xml(sitemap::index(&entries), lastmod, &headers, DependsOn::any_article()))
 }
@@ -58,7 +51,7 @@ async fn sitemap_file(
         return Ok(news_document(&state, entries, &headers));
     }
     if file == "pages.xml" {
-        let pages = page_locations(&state).await?;
+        let pages = assembler(&state).sitemap_pages().await?;
         let lastmod = pages.iter().filter_map(|p| p.lastmod).max();
         return Ok(xml(sitemap::urlset(&pages), lastmod, &headers, DependsOn::any_article()));
     }
@@ -68,18 +61,14 @@ async fn sitemap_file(
         .and_then(|n| n.parse().ok())
         .filter(|n| *n >= 0)
         .ok_or(ApiError::NotFound("sitemap"))?;
+    let (body, lastmod) = assembler(&state).sitemap_shard(index).await?.ok_or(ApiError::NotFound("sitemap"))?;
     let span = sitemap::shard_span(&state.site.base_url);
-    let entries = state.store.sitemap_shard(index, span).await?;
-    if entries.is_empty() {
-        return Err(ApiError::NotFound("sitemap"));
-    }
-    let urls: Vec<Location> = entries
-        .iter()
-        .map(|e| Location { loc: state.site.article_url(e.article_id), lastmod: Some(e.lastmod) })
-        .collect();
-    let lastmod = urls.iter().filter_map(|u| u.lastmod).max();
     let depends_on = DependsOn { article_range: Some((index * span, (index + 1) * span)), ..DependsOn::default() };
-    Ok(xml(sitemap::urlset(&urls), lastmod, &headers, depends_on))
+    Ok(xml(body, Some(lastmod), &headers, depends_on))
+}
+
+fn assembler(state: &AppState) -> Assembler<'_> {
+    Assembler { store: &state.store, site: &state.site, config: &state.config }
 }
 
 /// The Google News sitemap: a urlset of the last two days' articles, or an index of
@@ -132,27 +121,12 @@ fn news_document(state: &AppState, entries: &[sitemap::NewsLocation], headers: &
     xml(sitemap::news_urlset(&state.site.config.name, entries), lastmod, headers, news_dependencies())
 }
 
-/// The home page and every column page, each dated by the latest change it shows.
-async fn page_locations(state: &AppState) -> Result<Vec<Location>, ApiError> {
-    let tree = state.store.column_tree().await?;
-    let direct: HashMap<i64, DateTime<Utc>> = state.store.column_last_changes().await?;
-    let mut pages = Vec::with_capacity(tree.all().len() + 1);
-    let mut site_latest = tree.all().iter().map(|c| c.updated_at).max();
-    for column in tree.all() {
-        let latest = tree
-            .subtree_ids(column.id)
-            .iter()
-            .filter_map(|id| direct.get(id).copied())
-            .chain([column.updated_at])
-            .max();
-        site_latest = site_latest.max(latest);
-        pages.push(Location { loc: state.site.column_url(column.slug.as_str()), lastmod: latest });
-    }
-    pages.insert(0, Location { loc: state.site.home_url(), lastmod: site_latest });
-    Ok(pages)
-}
-
-fn xml(body: String, lastmod: Option<DateTime<Utc>>, headers: &HeaderMap, depends_on: DependsOn) -> Response {
+fn xml(
+    body: impl Into<Vec<u8>>,
+    lastmod: Option<DateTime<Utc>>,
+    headers: &HeaderMap,
+    depends_on: DependsOn,
+) -> Response {
     let representation = Representation::new(XML, body, PAGE_MAX_AGE);
     match lastmod {
         Some(at) => representation.modified(at),

@@ -14,6 +14,7 @@ pub mod sanitize;
 use crate::domain::policy::ContentPolicy;
 use crate::domain::source::Routing;
 use crate::domain::{ArticleDraft, Outlet};
+use crate::metrics::Metrics;
 use crate::store::{Store, StoreError, Upsert, UpsertOutcome};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -61,11 +62,13 @@ pub struct Accepted {
 pub struct Pipeline {
     pub store: Store,
     pub policy: Arc<ContentPolicy>,
+    /// Where ingest and polls are counted.
+    pub metrics: Arc<Metrics>,
 }
 
 impl Pipeline {
     pub fn new(store: Store, policy: ContentPolicy) -> Pipeline {
-        Pipeline { store, policy: Arc::new(policy) }
+        Pipeline { store, policy: Arc::new(policy), metrics: Arc::default() }
     }
 
     /// Stores an outlet's article: created the first time, updated when it changed,
@@ -241,6 +244,19 @@ impl Pipeline {
 }
 
 impl Tally {
+    /// Adds another document's tally to this one.
+    pub fn add(&mut self, other: Tally) {
+        self.new += other.new;
+        self.updated += other.updated;
+        self.refused += other.refused;
+        self.quarantined += other.quarantined;
+        self.hidden_removed += other.hidden_removed;
+        for (reason, n) in other.refusals {
+            *self.refusals.entry(reason).or_default() += n;
+        }
+        self.items.extend(other.items);
+    }
+
     /// Counts one entry's outcome.
     fn count(&mut self, outcome: &Result<Accepted, String>) {
         match outcome {

@@ -16,36 +16,61 @@ use std::time::Duration as StdDuration;
 
 /// The longest a failing source waits between attempts.
 pub const MAX_BACKOFF_SECS: i64 = 24 * 3600;
-/// How often the scheduler looks for due sources.
-pub const SCHEDULER_TICK: StdDuration = StdDuration::from_secs(5);
+/// How often the scheduler looks for due sources when none were waiting.
+pub const SCHEDULER_TICK: StdDuration = StdDuration::from_secs(1);
 /// Polls running at once, per instance.
 pub const MAX_CONCURRENT_POLLS: usize = 4;
 /// How long a claimed source stays claimed if its poll never finishes.
 pub const POLL_LEASE_SECS: i64 = 600;
 
-/// Polls due sources until the process ends: every tick it claims the sources that are
-/// due and polls them, a bounded number at a time.
-pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher) {
+/// Polls due sources until `shutdown` completes, then lets the polls in flight finish.
+/// Whenever a poll slot is free it claims as many due sources as there are free slots
+/// (a lease in the database, so that of many instances one polls each), and looks
+/// again at once while sources keep coming.
+pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher, shutdown: impl std::future::Future<Output = ()>) {
     let store = pipeline.store.clone();
-    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_POLLS));
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_POLLS));
+    tokio::pin!(shutdown);
     loop {
-        match store.claim_due_sources(MAX_CONCURRENT_POLLS as i64 * 4, POLL_LEASE_SECS).await {
-            Ok(due) => {
-                for source in due {
-                    let Ok(permit) = permits.clone().acquire_owned().await else { return };
-                    let (pipeline, fetcher) = (pipeline.clone(), fetcher.clone());
-                    tokio::spawn(async move {
-                        if let Err(error) = poll_source(&pipeline, &fetcher, &source).await {
-                            tracing::error!(source = source.id, %error, "poll could not be recorded");
-                        }
-                        drop(permit);
-                    });
+        let first = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => return,
+            },
+            () = &mut shutdown => break,
+        };
+        let free = slots.available_permits() + 1;
+        let due = store.claim_due_sources(free as i64, POLL_LEASE_SECS).await.unwrap_or_else(|error| {
+            tracing::error!(%error, "cannot read due sources");
+            Vec::new()
+        });
+        let more_waiting = due.len() == free;
+        let mut first = Some(first);
+        for source in due {
+            let slot = match first.take() {
+                Some(slot) => slot,
+                None => match slots.clone().acquire_owned().await {
+                    Ok(slot) => slot,
+                    Err(_) => return,
+                },
+            };
+            let (pipeline, fetcher) = (pipeline.clone(), fetcher.clone());
+            tokio::spawn(async move {
+                if let Err(error) = poll_source(&pipeline, &fetcher, &source).await {
+                    tracing::error!(source = source.id, %error, "poll could not be recorded");
                 }
-            }
-            Err(error) => tracing::error!(%error, "cannot read due sources"),
+                drop(slot);
+            });
         }
-        tokio::time::sleep(SCHEDULER_TICK).await;
+        drop(first);
+        if !more_waiting {
+            tokio::select! {
+                () = tokio::time::sleep(SCHEDULER_TICK) => {}
+                () = &mut shutdown => break,
+            }
+        }
     }
+    let _ = slots.acquire_many(MAX_CONCURRENT_POLLS as u32).await;
 }
 
 /// Polls one source now and records the outcome on it.
@@ -63,6 +88,12 @@ pub async fn poll_source(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source
         },
     };
     store.record_poll(source.id, &record).await?;
+    let outcome = match (&record.error, record.status) {
+        (Some(_), _) => "error",
+        (None, Some(304)) => "not_modified",
+        (None, _) => "fetched",
+    };
+    pipeline.metrics.polls.inc(&[outcome]);
     tracing::info!(
         source = source.id,
         url = %source.url,

@@ -47,9 +47,10 @@ impl Notifier {
         Notifier { store, site, config, fetcher, sends: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_SENDS)) }
     }
 
-    /// Runs until the process ends.
-    pub async fn run(self) {
+    /// Runs until `shutdown` completes, then lets the sends in flight finish.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         let mut last_schedule = tokio::time::Instant::now() - SCHEDULE_EVERY;
+        tokio::pin!(shutdown);
         loop {
             if last_schedule.elapsed() >= SCHEDULE_EVERY {
                 last_schedule = tokio::time::Instant::now();
@@ -58,8 +59,12 @@ impl Notifier {
             if let Err(error) = self.step().await {
                 tracing::error!(%error, "notifier step failed");
             }
-            tokio::time::sleep(TICK).await;
+            tokio::select! {
+                () = tokio::time::sleep(TICK) => {}
+                () = &mut shutdown => break,
+            }
         }
+        let _ = self.sends.acquire_many(CONCURRENT_SENDS as u32).await;
     }
 
     /// Lifts due embargoes and withdraws expired articles: changes like any other.

@@ -8,6 +8,7 @@ use super::rfc3339;
 use chrono::{DateTime, Utc};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
+use std::io::Write;
 
 pub const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 /// The sitemaps.org limit on URLs per file.
@@ -113,39 +114,70 @@ pub fn news_urlset(publication: &str, entries: &[NewsLocation]) -> String {
 
 /// A `<sitemapindex>` listing the given sitemaps.
 pub fn index(sitemaps: &[Location]) -> String {
-    document("sitemapindex", "sitemap", sitemaps)
+    document(SitemapWriter::index(Vec::with_capacity(128 + sitemaps.len() * 120)), sitemaps)
 }
 
 /// A `<urlset>` listing the given pages.
 pub fn urlset(urls: &[Location]) -> String {
-    document("urlset", "url", urls)
+    document(SitemapWriter::urlset(Vec::with_capacity(128 + urls.len() * 120)), urls)
 }
 
-fn document(root: &str, entry: &str, locations: &[Location]) -> String {
-    let mut writer = Writer::new(Vec::with_capacity(128 + locations.len() * 120));
-    let result: std::io::Result<()> = (|| {
+fn document(writer: std::io::Result<SitemapWriter<Vec<u8>>>, locations: &[Location]) -> String {
+    let written = writer.and_then(|mut writer| {
+        for location in locations {
+            writer.add(&location.loc, location.lastmod)?;
+        }
+        writer.finish()
+    });
+    String::from_utf8(written.expect("writing XML into memory cannot fail")).expect("the writer emits UTF-8")
+}
+
+/// A sitemap document written entry by entry into `out` (a response buffer, a file):
+/// however many entries it lists, only what was written is held.
+pub struct SitemapWriter<W: Write> {
+    writer: Writer<W>,
+    root: &'static str,
+    entry: &'static str,
+}
+
+impl<W: Write> SitemapWriter<W> {
+    pub fn urlset(out: W) -> std::io::Result<Self> {
+        Self::start(out, "urlset", "url")
+    }
+
+    pub fn index(out: W) -> std::io::Result<Self> {
+        Self::start(out, "sitemapindex", "sitemap")
+    }
+
+    fn start(out: W, root: &'static str, entry: &'static str) -> std::io::Result<Self> {
+        let mut writer = Writer::new(out);
         writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
         writer.write_event(Event::Start(BytesStart::new(root).with_attributes([("xmlns", SITEMAP_NS)])))?;
         writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
-        for location in locations {
-            writer.write_event(Event::Start(BytesStart::new(entry)))?;
-            text_element(&mut writer, "loc", &location.loc)?;
-            if let Some(lastmod) = location.lastmod {
-                text_element(&mut writer, "lastmod", &rfc3339(lastmod))?;
-            }
-            writer.write_event(Event::End(BytesEnd::new(entry)))?;
-            writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        Ok(SitemapWriter { writer, root, entry })
+    }
+
+    pub fn add(&mut self, loc: &str, lastmod: Option<DateTime<Utc>>) -> std::io::Result<()> {
+        let writer = &mut self.writer;
+        writer.write_event(Event::Start(BytesStart::new(self.entry)))?;
+        text_element(writer, "loc", loc)?;
+        if let Some(lastmod) = lastmod {
+            text_element(writer, "lastmod", &rfc3339(lastmod))?;
         }
-        writer.write_event(Event::End(BytesEnd::new(root)))?;
-        writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
-        Ok(())
-    })();
-    result.expect("writing XML into memory cannot fail");
-    String::from_utf8(writer.into_inner()).expect("the writer emits UTF-8")
+        writer.write_event(Event::End(BytesEnd::new(self.entry)))?;
+        writer.write_event(Event::Text(BytesText::from_escaped("\n")))
+    }
+
+    /// Closes the document and hands back what it was written into.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.writer.write_event(Event::End(BytesEnd::new(self.root)))?;
+        self.writer.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+        Ok(self.writer.into_inner())
+    }
 }
 
-fn text_element(writer: &mut Writer<Vec<u8>>, name: &str, text: &str) -> std::io::Result<()> {
+fn text_element<W: Write>(writer: &mut Writer<W>, name: &str, text: &str) -> std::io::Result<()> {
     writer.write_event(Event::Start(BytesStart::new(name)))?;
     writer.write_event(Event::Text(BytesText::new(text)))?;
     writer.write_event(Event::End(BytesEnd::new(name)))?;

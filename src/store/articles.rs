@@ -5,6 +5,7 @@ use super::outlets::grants_at;
 use super::{bump_catalog_version, from_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
 use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
 use chrono::{DateTime, Utc};
+use futures_util::stream::{BoxStream, StreamExt};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -182,11 +183,16 @@ pub struct NewsEntry {
     pub reposted_at: DateTime<Utc>,
 }
 
-/// One URL of a sitemap shard.
+/// One article as sitemaps see it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SitemapEntry {
+pub struct SitemapRow {
     pub article_id: i64,
+    /// When the article last changed: its URL's `lastmod`.
     pub lastmod: DateTime<Utc>,
+    /// When its outlet last changed (indexing may have changed with it).
+    pub outlet_changed: DateTime<Utc>,
+    /// Whether its URL is in the sitemap.
+    pub listed: bool,
 }
 
 impl Store {
@@ -341,19 +347,33 @@ impl Store {
     }
 
     /// The indexable articles of one shard, by id.
-    pub async fn sitemap_shard(&self, index: i64, span: i64) -> Result<Vec<SitemapEntry>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT a.id, a.updated_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.id >= $1 AND a.id < $2 AND o.indexing = $3 AND {PUBLIC} ORDER BY a.id"
-        ))
-        .bind(index * span)
-        .bind((index + 1) * span)
-        .bind(Indexing::SelfCanonical.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok(SitemapEntry { article_id: r.try_get("id")?, lastmod: time_at(r, "updated_at")? }))
-            .collect()
+    /// Articles with ids in `[from, to)`, in id order, streamed from a database cursor:
+    /// a sitemap of any size is written without holding its rows. Each says whether
+    /// it is listed (public, and its outlet lets our copy be indexed).
+    pub fn sitemap_rows(&self, from: i64, to: i64) -> BoxStream<'_, Result<SitemapRow, StoreError>> {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT a.id, a.updated_at, o.updated_at AS outlet_updated,
+                    CAST(CASE WHEN o.indexing = $3 AND {PUBLIC} THEN 1 ELSE 0 END AS BIGINT) AS listed
+                 FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                 WHERE a.id >= $1 AND a.id < $2 ORDER BY a.id"
+            )
+        });
+        sqlx::query(&SQL)
+            .bind(from)
+            .bind(to)
+            .bind(Indexing::SelfCanonical.as_str())
+            .fetch(&self.pool)
+            .map(|row| {
+                let row = row?;
+                Ok(SitemapRow {
+                    article_id: row.try_get("id")?,
+                    lastmod: time_at(&row, "updated_at")?,
+                    outlet_changed: time_at(&row, "outlet_updated")?,
+                    listed: row.try_get::<i64, _>("listed")? == 1,
+                })
+            })
+            .boxed()
     }
 
     /// Indexable articles reposted since `since`, newest first, at most `limit`.

@@ -17,7 +17,7 @@ pub mod sources;
 
 pub use archives::ArchiveLayout;
 pub use articles::{
-    ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapEntry, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
+    ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapRow, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
 };
 pub use changes::{ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 
@@ -145,6 +145,30 @@ impl Store {
         let mut listener = sqlx::postgres::PgListener::connect(&self.url).await?;
         listener.listen(CHANGES_CHANNEL).await?;
         Ok(Some(listener))
+    }
+
+    /// Connections open and idle, and the most the pool opens.
+    pub fn pool_usage(&self) -> (u32, usize, u32) {
+        (self.pool.size(), self.pool.num_idle(), MAX_CONNECTIONS)
+    }
+
+    /// Work waiting in each queue: WebSub verifications and deliveries, search-engine
+    /// pings, and sources due for a poll.
+    pub async fn queue_lengths(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM websub_requests) AS websub_verifications,
+                    (SELECT COUNT(*) FROM websub_deliveries) AS websub_deliveries,
+                    (SELECT COUNT(*) FROM outbound_pings) AS pings,
+                    (SELECT COUNT(*) FROM sources WHERE next_fetch_at <= $1) AS due_sources",
+        )
+        .bind(now_micros())
+        .fetch_one(&self.pool)
+        .await?;
+        use sqlx::Row;
+        ["websub_verifications", "websub_deliveries", "pings", "due_sources"]
+            .into_iter()
+            .map(|queue| Ok((queue, row.try_get::<i64, _>(queue)?)))
+            .collect()
     }
 
     pub async fn close(&self) {

@@ -321,6 +321,20 @@ impl Store {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // Most of the time nothing is due: find that out with a read, which on SQLite
+        // does not take the write lock the UPDATE below would.
+        let due_filter = |at: usize| {
+            let of_target = if target.is_some() { format!("AND target = ${at}") } else { String::new() };
+            format!("due_at <= $1 AND lease_until <= $1 {of_target}")
+        };
+        let probe = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {} LIMIT 1) due", due_filter(2));
+        let mut probe = sqlx::query_scalar::<_, i64>(&probe).bind(now);
+        if let Some(target) = target {
+            probe = probe.bind(target);
+        }
+        if probe.fetch_one(&self.pool).await? == 0 {
+            return Ok(Vec::new());
+        }
         let of_target = if target.is_some() { "AND target = $4" } else { "" };
         let sql = format!(
             "UPDATE {table} SET lease_until = $1 WHERE {key} IN (

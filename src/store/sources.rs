@@ -1,6 +1,8 @@
 //! Queries on polled sources and their status.
 
-use super::{conflict_on_unique, from_micros, now_micros, optional_time_at, time_at, to_micros, Store, StoreError};
+use super::{
+    conflict_on_unique, from_micros, now_micros, optional_time_at, time_at, to_micros, Backend, Store, StoreError,
+};
 use crate::domain::source::{Route, RouteMatch, Routing, Source, SourceStatus};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -100,27 +102,30 @@ impl Store {
         self.sources_where("1 = 1", None).await
     }
 
-    /// Sources due for a poll at `now`, soonest first; each is leased for `lease_secs`
-    /// (its next fetch moved past the lease) so that it is not claimed twice.
+    /// Sources due for a poll now, soonest first; each is leased for `lease_secs` (its
+    /// next fetch moved past the lease) in the same statement, so that of many
+    /// instances exactly one polls it. On PostgreSQL, rows another instance is leasing
+    /// are skipped rather than waited for.
     pub async fn claim_due_sources(&self, limit: i64, lease_secs: i64) -> Result<Vec<Source>, StoreError> {
         let now = now_micros();
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM sources WHERE next_fetch_at <= $1 ORDER BY next_fetch_at LIMIT $2")
-                .bind(now)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-        let mut claimed = Vec::new();
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE sources SET next_fetch_at = $1 WHERE id IN (
+                SELECT id FROM sources WHERE next_fetch_at <= $2 ORDER BY next_fetch_at, id LIMIT $3 {lock})
+             AND next_fetch_at <= $2 RETURNING id"
+        );
+        let ids: Vec<i64> = sqlx::query_scalar(&sql)
+            .bind(now + lease_secs * 1_000_000)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut claimed = Vec::with_capacity(ids.len());
         for id in ids {
-            let updated = sqlx::query("UPDATE sources SET next_fetch_at = $2 WHERE id = $1 AND next_fetch_at <= $3")
-                .bind(id)
-                .bind(now + lease_secs * 1_000_000)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-            if updated.rows_affected() == 1 {
-                claimed.extend(self.source(id).await?);
-            }
+            claimed.extend(self.source(id).await?);
         }
         Ok(claimed)
     }

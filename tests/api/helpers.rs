@@ -242,7 +242,7 @@ impl Drop for Instance {
 /// Serves the app on `listener` and runs its notifier.
 fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
     let state = AppState::new(store.clone(), config.clone());
-    let notifier = tokio::spawn(state.notifier().run());
+    let notifier = tokio::spawn(state.notifier().run(std::future::pending()));
     let server = tokio::spawn(async move {
         http::serve(listener, state, std::future::pending()).await.unwrap();
     });

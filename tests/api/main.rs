@@ -12,6 +12,7 @@ mod batch;
 mod cache;
 mod feeds;
 mod import;
+mod instances;
 mod pages;
 mod partners;
 mod push;

@@ -244,7 +244,7 @@ async fn the_scheduler_polls_due_sources_and_a_failing_one_does_not_hold_up_the_
         syndic::ingest::guard::FetchAllow::parse("127.0.0.0/8").unwrap(),
     );
     let pipeline = syndic::ingest::Pipeline::new(app.store.clone(), Default::default());
-    let scheduler = tokio::spawn(syndic::ingest::poll::run_scheduler(pipeline, fetcher));
+    let scheduler = tokio::spawn(syndic::ingest::poll::run_scheduler(pipeline, fetcher, std::future::pending()));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let (b, g) = (app.store.source(broken).await.unwrap().unwrap(), app.store.source(good).await.unwrap().unwrap());

@@ -1,6 +1,11 @@
-//! Assembling feed documents: reads what a feed shows from the store and hands it to a
-//! publisher. The HTTP feeds and WebSub deliveries both come through here, so a
-//! subscriber receives exactly the document a reader would fetch.
+//! Assembling documents: reads what a feed or sitemap shows from the store and hands
+//! it to a publisher. The HTTP feeds and WebSub deliveries both come through here, so
+//! a subscriber receives exactly the document a reader would fetch; the HTTP sitemaps
+//! and the static export (`syndic sitemap`) share the sitemap assembly.
+
+mod sitemaps;
+
+pub use sitemaps::{ExportError, ExportReport, SitemapExport};
 
 use crate::config::Config;
 use crate::domain::Grants;

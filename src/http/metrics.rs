@@ -1,0 +1,82 @@
+//! `/metrics` for Prometheus, and the middleware that counts and times every request
+//! by route (the route pattern, not the path, so that series stay few).
+//! Scraping needs the admin token (Prometheus: `authorization: {credentials_file: …}`):
+//! the figures describe the deployment, which is nobody else's business.
+
+use super::auth::Admin;
+use super::{error::ApiError, AppState};
+use crate::metrics::write_single;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Counts the request and times it up to its response head.
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let metrics = &state.pipeline.metrics;
+    metrics.http_requests.inc(&[&route, method.as_str(), response.status().as_str()]);
+    metrics.http_duration.observe(&route, started.elapsed());
+    response
+}
+
+pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
+    let mut out = String::with_capacity(16 * 1024);
+    state.pipeline.metrics.render(&mut out);
+    let cache = &state.cache.counters;
+    let counter = |value: &std::sync::atomic::AtomicU64| [("", value.load(Ordering::Relaxed) as f64)];
+    write_single(
+        &mut out,
+        "counter",
+        "syndic_render_cache_hits_total",
+        "Requests answered from the render cache.",
+        &counter(&cache.hits),
+    );
+    write_single(
+        &mut out,
+        "counter",
+        "syndic_render_cache_misses_total",
+        "Requests the render cache could not answer.",
+        &counter(&cache.misses),
+    );
+    write_single(
+        &mut out,
+        "counter",
+        "syndic_render_cache_evictions_total",
+        "Documents dropped: stale or over budget.",
+        &counter(&cache.evictions),
+    );
+    let (documents, bytes) = state.cache.size();
+    write_single(&mut out, "gauge", "syndic_render_cache_documents", "Documents held.", &[("", documents as f64)]);
+    write_single(&mut out, "gauge", "syndic_render_cache_bytes", "Bytes held, both encodings.", &[("", bytes as f64)]);
+    let queues: Vec<(String, f64)> = state
+        .store
+        .queue_lengths()
+        .await?
+        .into_iter()
+        .map(|(queue, length)| (format!("{{queue=\"{queue}\"}}"), length as f64))
+        .collect();
+    let queues: Vec<(&str, f64)> = queues.iter().map(|(labels, n)| (labels.as_str(), *n)).collect();
+    write_single(&mut out, "gauge", "syndic_queue_length", "Work waiting, by queue.", &queues);
+    let (open, idle, max) = state.store.pool_usage();
+    write_single(
+        &mut out,
+        "gauge",
+        "syndic_db_connections",
+        "Database connections, by state.",
+        &[("{state=\"in_use\"}", (open as usize - idle) as f64), ("{state=\"idle\"}", idle as f64)],
+    );
+    write_single(
+        &mut out,
+        "gauge",
+        "syndic_db_connections_max",
+        "Most connections the pool opens.",
+        &[("", f64::from(max))],
+    );
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response())
+}
