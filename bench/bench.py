@@ -105,10 +105,12 @@ def header(args, workdir):
                             capture_output=True, text=True).stdout.strip() or "unknown"
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                platform.processor())
+    load = open("/proc/loadavg").read().split()[0]
     return [
         f"run {datetime.datetime.now().isoformat(timespec='seconds')}, commit {commit}",
         f"syndic binary {args.syndic_bin} (modified {built}, {stat.st_size:,} bytes)",
-        f"machine: {os.cpu_count()} CPUs ({cpu}), Linux {platform.release()}; servers on CPU 0, load on CPU 1",
+        f"machine: {os.cpu_count()} CPUs ({cpu}), Linux {platform.release()}, load average {load} at start; "
+        "servers on CPU 0, load generators on CPU 1",
         f"options: sections {','.join(args.sections)}, N = {args.articles:,}, wrk {args.runs} × {args.wrk_seconds} s"
         f"{', quick' if args.quick else ''}; temp dir {workdir}",
     ]
@@ -144,6 +146,8 @@ def main(argv):
     ctx = Context(args, workdir, BENCH_DIR, report, procs, syndic, dbs)
     print("\n".join(report.header), flush=True)
     check_disk(args, workdir)
+    if float(open("/proc/loadavg").read().split()[0]) > 0.5:
+        print("warning: the machine is busy (load average above 0.5): figures will be noisy", flush=True)
     try:
         for name in args.sections:
             run_section(ctx, name)

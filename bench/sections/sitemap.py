@@ -38,13 +38,14 @@ def reference_writers(ctx, n, mode):
 
 
 def count_output(out):
-    """(files, URLs) of a sitemap directory, gzipped or not."""
+    """(files, article URLs) of a sitemap directory, gzipped or not."""
     files = [f for f in glob.glob(os.path.join(out, "**", "*"), recursive=True) if os.path.isfile(f)]
     urls = 0
     for path in files:
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rb") as f:
-            urls += f.read().count(b"<url>")
+        if os.path.basename(path).startswith("articles-"):
+            opener = gzip.open if path.endswith(".gz") else open
+            with opener(path, "rb") as f:
+                urls += f.read().count(b"<url>")
     return len(files), urls
 
 

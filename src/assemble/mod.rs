@@ -73,14 +73,14 @@ impl Assembler<'_> {
     ) -> Result<Option<FeedDocument>, StoreError> {
         let Some(described) = self.describe(kind).await? else { return Ok(None) };
         let (articles, history) = match &described.scope {
-            FeedScope::Columns(ids) => {
+            &FeedScope::Column(id) => {
                 let page_size = self.config.archive_page_size();
-                let layout = self.store.archive_layout(ids, page_size).await?;
+                let layout = self.store.archive_layout(id, page_size).await?;
                 let history = History { page: archive_page, archived_pages: layout.pages };
                 let articles = match archive_page {
-                    None => self.store.articles_after_archives(ids, layout, 2 * page_size).await?,
+                    None => self.store.articles_after_archives(id, layout, 2 * page_size).await?,
                     Some(page) if (0..layout.pages).contains(&page) => {
-                        self.store.archive_page(ids, page, page_size).await?
+                        self.store.archive_page(id, page, page_size).await?
                     }
                     Some(_) => return Ok(None),
                 };
@@ -129,7 +129,7 @@ impl Assembler<'_> {
                 let Some(column) = tree.by_slug(slug) else { return Ok(None) };
                 let path: Vec<&str> = tree.path_to(column.id).iter().map(|c| c.title.as_str()).collect();
                 Described {
-                    scope: FeedScope::Columns(tree.subtree_ids(column.id)),
+                    scope: FeedScope::Column(column.id),
                     title: format!("{} › {}", site.name, path.join(" › ")),
                     description: column.description.clone().unwrap_or_else(|| column.title.clone()),
                     quiet_since: column.updated_at,

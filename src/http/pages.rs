@@ -63,7 +63,7 @@ async fn column(
         let page_number = page_number(query.as_deref())?;
         let tree = state.store.column_tree().await?;
         let column = tree.by_slug(&slug).ok_or(PageError::NotFound)?;
-        let scope = FeedScope::Columns(tree.subtree_ids(column.id));
+        let scope = FeedScope::Column(column.id);
         let (articles, paging) = listing(&state, &scope, page_number).await?;
         let body = html::column_page(&state.site, &tree, column, &articles, paging);
         let modified = crate::publish::last_change(&articles, column.updated_at);

@@ -1,100 +1,61 @@
-//! RFC 5005 archives of a column's feed. Every article that ever became public has an
-//! `archive_seq` (the change clock value at which it did), which never changes; a
-//! column's articles in that order, withdrawn ones included, are cut into pages of a
-//! fixed size. Page `k` holds the positions `[k·size, (k+1)·size)`, so new articles
-//! only ever append and a page, once complete, keeps its members: it changes only when
-//! one of them is corrected or withdrawn. The last complete page is archived only once
+//! RFC 5005 archives of a column's feed. Every article that ever became public in a
+//! column has a position in its listing (migration 0008), given in the order they
+//! became public and never changed; withdrawn ones keep theirs. Page `k` holds the
+//! positions `[k·size, (k+1)·size)`, so new articles only ever append and a page, once
+//! complete, keeps its members: it changes only when one of them is corrected or
+//! withdrawn (or re-filed elsewhere). The last complete page is archived only once
 //! another full page follows it, so the subscription feed (the positions after the last
 //! archived page) always holds between one and two pages' worth.
 
-use super::articles::{article_from_row, scope_only, ARTICLE_FIELDS, PUBLIC};
-use super::{FeedScope, Store, StoreError};
+use super::articles::{article_from_row, ARTICLE_FIELDS, PUBLIC};
+use super::{Store, StoreError};
 use crate::domain::Article;
-use sqlx::Row;
 
 /// Where a column's archives end and its subscription feed begins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArchiveLayout {
     /// Archived pages, numbered `0..pages`, oldest first.
     pub pages: i64,
-    /// `(archive_seq, id)` of the last article in the archives.
-    pub boundary: Option<(i64, i64)>,
+    /// The first archive position after them.
+    pub first_unarchived: i64,
 }
 
+/// The public articles of one column's listing between two archive positions, newest first.
+const BY_POSITION: &str = "FROM column_listings l JOIN articles a ON a.id = l.article_id
+     JOIN outlets o ON o.id = a.outlet_id
+     WHERE l.column_id = $1 AND l.position >= $2 AND l.position < $3 AND l.listed = 1";
+
 impl Store {
-    /// How the articles of `column_ids` fall into archive pages of `page_size`.
-    pub async fn archive_layout(&self, column_ids: &[i64], page_size: i64) -> Result<ArchiveLayout, StoreError> {
-        let (scope, ids) = scope_only(&FeedScope::Columns(column_ids.to_vec()), 1);
-        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.archive_seq IS NOT NULL AND {scope}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for id in &ids {
-            count = count.bind(*id);
-        }
-        let pages = (count.fetch_one(&self.pool).await? / page_size - 1).max(0);
-        if pages == 0 {
-            return Ok(ArchiveLayout { pages, boundary: None });
-        }
-        let (scope, ids) = scope_only(&FeedScope::Columns(column_ids.to_vec()), 2);
-        let last_sql = format!(
-            "SELECT a.archive_seq, a.id FROM articles a WHERE a.archive_seq IS NOT NULL AND {scope}
-             ORDER BY a.archive_seq, a.id LIMIT 1 OFFSET $1"
-        );
-        let mut last = sqlx::query(&last_sql).bind(pages * page_size - 1);
-        for id in &ids {
-            last = last.bind(*id);
-        }
-        let row = last.fetch_one(&self.pool).await?;
-        Ok(ArchiveLayout { pages, boundary: Some((row.try_get("archive_seq")?, row.try_get("id")?)) })
+    /// How the articles of a column (sub-columns included) fall into archive pages of
+    /// `page_size`: read from the column's counts, one row.
+    pub async fn archive_layout(&self, column_id: i64, page_size: i64) -> Result<ArchiveLayout, StoreError> {
+        let positions: Option<i64> = sqlx::query_scalar("SELECT next_position FROM column_stats WHERE column_id = $1")
+            .bind(column_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let pages = (positions.unwrap_or(0) / page_size - 1).max(0);
+        Ok(ArchiveLayout { pages, first_unarchived: pages * page_size })
     }
 
-    /// The published articles of `column_ids` after the archives: the subscription
-    /// feed, newest first.
+    /// The published articles of a column after its archives: the subscription feed,
+    /// newest first.
     pub async fn articles_after_archives(
         &self,
-        column_ids: &[i64],
+        column_id: i64,
         layout: ArchiveLayout,
         limit: i64,
     ) -> Result<Vec<Article>, StoreError> {
-        let (seq, id) = layout.boundary.unwrap_or((i64::MIN, i64::MIN));
-        let (scope, ids) = scope_only(&FeedScope::Columns(column_ids.to_vec()), 4);
-        let sql = format!(
-            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE {PUBLIC} AND {scope} AND (a.archive_seq > $1 OR (a.archive_seq = $1 AND a.id > $2))
-             ORDER BY a.archive_seq DESC, a.id DESC LIMIT $3"
-        );
-        let mut query = sqlx::query(&sql).bind(seq).bind(id).bind(limit);
-        for id in ids {
-            query = query.bind(id);
-        }
-        self.read_articles(query).await
+        self.by_position(column_id, layout.first_unarchived, i64::MAX, limit).await
     }
 
     /// The published articles on archive page `page`, newest first.
-    pub async fn archive_page(
-        &self,
-        column_ids: &[i64],
-        page: i64,
-        page_size: i64,
-    ) -> Result<Vec<Article>, StoreError> {
-        let (scope, ids) = scope_only(&FeedScope::Columns(column_ids.to_vec()), 3);
-        let sql = format!(
-            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE {PUBLIC} AND a.id IN (
-                SELECT a.id FROM articles a WHERE a.archive_seq IS NOT NULL AND {scope}
-                ORDER BY a.archive_seq, a.id LIMIT $1 OFFSET $2)
-             ORDER BY a.archive_seq DESC, a.id DESC"
-        );
-        let mut query = sqlx::query(&sql).bind(page_size).bind(page * page_size);
-        for id in ids {
-            query = query.bind(id);
-        }
-        self.read_articles(query).await
+    pub async fn archive_page(&self, column_id: i64, page: i64, page_size: i64) -> Result<Vec<Article>, StoreError> {
+        self.by_position(column_id, page * page_size, (page + 1) * page_size, page_size).await
     }
 
-    async fn read_articles<'q>(
-        &self,
-        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> Result<Vec<Article>, StoreError> {
+    async fn by_position(&self, column_id: i64, from: i64, to: i64, limit: i64) -> Result<Vec<Article>, StoreError> {
+        let sql = format!("SELECT {ARTICLE_FIELDS} {BY_POSITION} AND {PUBLIC} ORDER BY l.position DESC LIMIT $4");
+        let query = sqlx::query(&sql).bind(column_id).bind(from).bind(to).bind(limit);
         let rows = query.fetch_all(&self.pool).await?;
         let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
         self.attach_columns(&mut articles).await?;

@@ -29,8 +29,8 @@ pub(super) const ARTICLE_FIELDS: &str = "a.id, a.original_url, a.title, a.subtit
 pub enum FeedScope {
     /// Every article.
     Site,
-    /// Articles in any of these columns (a column and its sub-columns).
-    Columns(Vec<i64>),
+    /// A column's articles, its sub-columns' included (read through the listings).
+    Column(i64),
     /// One outlet's articles.
     Outlet(i64),
 }
@@ -250,6 +250,7 @@ impl Store {
                 }
             };
             if let UpsertOutcome::Created(stamp) | UpsertOutcome::Updated(stamp) = outcome {
+                change.written.push(stamp.id);
                 let existing = Existing { stamp, outlet_id, fingerprint: fingerprint.to_owned(), withdrawn: false };
                 known.insert(url.to_owned(), existing);
             }
@@ -282,10 +283,19 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<Article>, StoreError> {
         let (filter, ids) = scope_filter(scope, 3);
-        let sql = format!(
-            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1 OFFSET $2"
-        );
+        let sql = match scope {
+            // A range of the column's listing index (`ids` binds the column as $3).
+            FeedScope::Column(_) => format!(
+                "SELECT {ARTICLE_FIELDS} FROM column_listings l
+                 JOIN articles a ON a.id = l.article_id JOIN outlets o ON o.id = a.outlet_id
+                 WHERE l.column_id = $3 AND l.listed = 1 AND {PUBLIC}
+                 ORDER BY l.reposted_at DESC, l.article_id DESC LIMIT $1 OFFSET $2"
+            ),
+            _ => format!(
+                "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                 WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1 OFFSET $2"
+            ),
+        };
         let mut query = sqlx::query(&sql).bind(limit).bind(offset);
         for id in ids {
             query = query.bind(id);
@@ -297,6 +307,13 @@ impl Store {
     }
 
     pub async fn count_articles(&self, scope: &FeedScope) -> Result<i64, StoreError> {
+        if let FeedScope::Column(id) = scope {
+            let count: Option<i64> = sqlx::query_scalar("SELECT listed_count FROM column_stats WHERE column_id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            return Ok(count.unwrap_or(0));
+        }
         let (filter, ids) = scope_filter(scope, 1);
         let sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
         let mut query = sqlx::query_scalar(&sql);
@@ -470,6 +487,7 @@ impl Store {
             .bind(change.first)
             .execute(&mut *change.tx)
             .await?;
+        change.written.push(id);
         self.commit_change(change).await
     }
 
@@ -536,6 +554,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("quarantined article"));
         }
+        change.written.push(id);
         self.commit_change(change).await
     }
 
@@ -561,19 +580,25 @@ fn scope_filter(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     (format!("{PUBLIC} AND {filter}"), ids)
 }
 
-pub(super) fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
+fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
     match scope {
         FeedScope::Site => ("1 = 1".into(), vec![]),
         FeedScope::Outlet(id) => (format!("a.outlet_id = ${first}"), vec![*id]),
-        FeedScope::Columns(ids) if ids.is_empty() => ("1 = 0".into(), vec![]),
-        FeedScope::Columns(ids) => (
-            format!(
-                "a.id IN (SELECT article_id FROM article_columns WHERE column_id IN ({}))",
-                placeholders(first, ids.len())
-            ),
-            ids.clone(),
-        ),
+        FeedScope::Column(id) => {
+            (format!("a.id IN (SELECT article_id FROM column_listings WHERE column_id = ${first})"), vec![*id])
+        }
     }
+}
+
+/// Articles filed directly under any of `column_ids`, binding from `first`.
+pub(super) fn in_columns(column_ids: &[i64], first: usize) -> String {
+    if column_ids.is_empty() {
+        return "1 = 0".into();
+    }
+    format!(
+        "a.id IN (SELECT article_id FROM article_columns WHERE column_id IN ({}))",
+        placeholders(first, column_ids.len())
+    )
 }
 
 /// Binds `$2`‥`$22` of an insert or update: the draft's fields, the change time, the

@@ -2,7 +2,7 @@
 //! migration 0006), for partners walking the article API and for the notifier; and the
 //! scheduled changes a syndication agreement sets (embargoes ending, rights expiring).
 
-use super::articles::{article_from_row, scope_only, ARTICLE_FIELDS, PUBLIC};
+use super::articles::{article_from_row, in_columns, ARTICLE_FIELDS, PUBLIC};
 use super::{now_micros, placeholders, Store, StoreError};
 use crate::domain::{Article, Indexing};
 use chrono::{DateTime, Utc};
@@ -50,6 +50,7 @@ pub struct ChangeRecord {
     pub article_id: i64,
     pub outlet_id: i64,
     pub outlet_slug: String,
+    /// The columns it is listed in: its own and every column above them.
     pub column_ids: Vec<i64>,
     /// Our page is canonical and indexable (search engines should hear of it).
     pub indexable: bool,
@@ -72,9 +73,8 @@ impl Store {
             ids.push(outlet);
         }
         if let Some(columns) = &query.column_ids {
-            let (filter, bound) = scope_only(&super::FeedScope::Columns(columns.clone()), 5 + ids.len());
-            filters.push(filter);
-            ids.extend(bound);
+            filters.push(in_columns(columns, 5 + ids.len()));
+            ids.extend(columns);
         }
         let sql = format!(
             "SELECT {ARTICLE_FIELDS}, CAST(CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS BIGINT) AS live
@@ -153,7 +153,9 @@ impl Store {
             return Ok(());
         }
         let sql = format!(
-            "SELECT article_id, column_id FROM article_columns WHERE article_id IN ({})",
+            "SELECT DISTINCT ac.article_id, ca.ancestor_id AS column_id
+             FROM article_columns ac JOIN column_ancestors ca ON ca.column_id = ac.column_id
+             WHERE ac.article_id IN ({})",
             placeholders(1, records.len())
         );
         let mut query = sqlx::query(&sql);
@@ -185,6 +187,7 @@ impl Store {
             .bind(change.first)
             .execute(&mut *change.tx)
             .await?;
+            change.written.push(id);
             self.commit_change(change).await?;
         }
         Ok(due.len())

@@ -1,6 +1,6 @@
 //! Queries on the column tree.
 
-use super::{conflict_on_unique, now_micros, time_at, Store, StoreError};
+use super::{conflict_on_unique, listings, now_micros, time_at, Store, StoreError};
 use crate::domain::column::{Column, ColumnTree, NewColumn};
 use crate::domain::Slug;
 use sqlx::any::AnyRow;
@@ -19,6 +19,7 @@ pub struct ColumnChanges {
 impl Store {
     pub async fn insert_column(&self, column: &NewColumn) -> Result<Column, StoreError> {
         let now = now_micros();
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMN_FIELDS}"
@@ -28,11 +29,14 @@ impl Store {
         .bind(column.description.as_deref())
         .bind(column.parent_id)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("column '{}' already exists", column.slug)))?;
+        let stored = column_from_row(&row)?;
+        listings::add_column(&mut tx, stored.id, stored.parent_id).await?;
+        tx.commit().await?;
         self.catalog_changed().await?;
-        column_from_row(&row)
+        Ok(stored)
     }
 
     /// Every column, parents before children where ids allow, as a tree.
@@ -43,7 +47,12 @@ impl Store {
         Ok(ColumnTree::new(columns))
     }
 
+    /// Edits a column; moving it under another parent re-lists every article (the
+    /// column's archives are laid out afresh).
     pub async fn update_column(&self, id: i64, changes: &ColumnChanges) -> Result<Column, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let parent_before: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT parent_id FROM columns WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
         let row = sqlx::query(&format!(
             "UPDATE columns SET
                 title = COALESCE($2, title),
@@ -59,9 +68,13 @@ impl Store {
         .bind(i64::from(changes.parent_id.is_some()))
         .bind(changes.parent_id.flatten())
         .bind(now_micros())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("column"))?;
+        if changes.parent_id.is_some_and(|parent| Some(parent) != parent_before) {
+            listings::rebuild(&mut tx).await?;
+        }
+        tx.commit().await?;
         self.catalog_changed().await?;
         column_from_row(&row)
     }

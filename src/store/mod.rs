@@ -10,6 +10,7 @@ mod archives;
 mod articles;
 mod changes;
 pub mod columns;
+mod listings;
 pub mod outbound;
 pub mod outlets;
 pub mod partners;
@@ -199,6 +200,8 @@ fn backend_url(url: &str) -> Result<(Backend, String), StoreError> {
 pub(crate) struct Change {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     first: i64,
+    /// Articles written, whose column listings are brought in line at commit.
+    written: Vec<i64>,
 }
 
 impl Store {
@@ -218,11 +221,13 @@ impl Store {
             }
         };
         let last: i64 = sqlx::query_scalar(sql).bind(now_micros()).bind(values).fetch_one(&mut *tx).await?;
-        Ok(Change { tx, first: last - values + 1 })
+        Ok(Change { tx, first: last - values + 1, written: Vec::new() })
     }
 
-    /// Commits an article write and tells this process's readers (`local_changes`).
-    async fn commit_change(&self, change: Change) -> Result<(), StoreError> {
+    /// Brings the written articles' column listings in line, commits, and tells this
+    /// process's readers (`local_changes`).
+    async fn commit_change(&self, mut change: Change) -> Result<(), StoreError> {
+        listings::sync_listings(&mut change.tx, &change.written).await?;
         change.tx.commit().await?;
         self.local_changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())

@@ -78,6 +78,19 @@ async fn cached_documents_show_every_change_at_once(app: TestApp) {
     assert!(shows(&app, "/columns/sports/feed.json", "体育新闻").await);
     assert!(shows(&app, "/", "体育新闻").await);
 
+    // A column moved under another: its articles join the new parent's feeds and pages
+    // (the listings are rebuilt), and leave the old parent's.
+    app.push(&token, &numbered_article(3, "sports")).await;
+    assert!(!shows(&app, "/columns/zhuanti/atom.xml", "稿件 3").await);
+    let response = app.admin_patch("/api/v1/columns/sports", json!({"parent": "zhuanti"})).await;
+    assert_eq!(response.status(), 200);
+    assert!(shows(&app, "/columns/zhuanti/atom.xml", "稿件 3").await);
+    assert!(shows(&app, "/columns/zhuanti", "稿件 3").await);
+    let response = app.admin_patch("/api/v1/columns/sports", json!({"parent": null})).await;
+    assert_eq!(response.status(), 200);
+    assert!(!shows(&app, "/columns/zhuanti/atom.xml", "稿件 3").await);
+    assert!(shows(&app, "/columns/sports/feed.json", "稿件 3").await);
+
     // A withdrawal: gone from feeds and sitemaps, its page 410.
     let response = app
         .client

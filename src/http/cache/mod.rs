@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 pub struct DependsOn {
     /// Every article change (site-wide feeds, the home page, sitemap indexes).
     pub any_article: bool,
-    /// Columns whose new articles it would show (a column and its sub-columns).
+    /// Columns whose new articles it would show (changes name a column's ancestors too).
     pub columns: Vec<i64>,
     /// Outlets whose new articles it would show.
     pub outlets: Vec<i64>,
@@ -56,7 +56,7 @@ impl DependsOn {
     pub fn listing(scope: &FeedScope, articles: Vec<i64>) -> Self {
         match scope {
             FeedScope::Site => DependsOn::any_article(),
-            FeedScope::Columns(ids) => DependsOn { columns: ids.clone(), articles, ..DependsOn::default() },
+            FeedScope::Column(id) => DependsOn { columns: vec![*id], articles, ..DependsOn::default() },
             FeedScope::Outlet(id) => DependsOn { outlets: vec![*id], articles, ..DependsOn::default() },
         }
     }

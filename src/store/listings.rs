@@ -1,0 +1,252 @@
+//! Column listings (migration 0008): each column's articles, sub-columns included, with
+//! their repost time, whether they are public now, and their permanent archive
+//! position; and per column the count of public articles and the next position. They
+//! let a column's newest articles, listing pages and archive pages be read as index
+//! range scans, and their sizes as one row, at any archive size.
+//!
+//! They are derived data, brought in line inside every article write's transaction
+//! (`sync_listings`, called by `Store::commit_change`) and rebuilt whole when the column
+//! tree changes shape (`rebuild`).
+
+use super::articles::PUBLIC;
+use super::{placeholders, StoreError};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
+
+/// Articles whose listings are brought in line per round of queries.
+const ARTICLES_PER_SYNC: usize = 300;
+/// Listing rows written per statement (five values each).
+const ROWS_PER_UPSERT: usize = 100;
+
+/// One article's place in one column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Listing {
+    reposted_at: i64,
+    listed: i64,
+    position: Option<i64>,
+}
+
+/// A column's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Stats {
+    listed_count: i64,
+    next_position: i64,
+}
+
+/// Brings the listings of `article_ids` in line with the articles and their columns.
+pub(super) async fn sync_listings(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreError> {
+    for chunk in article_ids.chunks(ARTICLES_PER_SYNC) {
+        sync_chunk(tx, chunk).await?;
+    }
+    Ok(())
+}
+
+async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreError> {
+    let old = current_listings(tx, article_ids).await?;
+    let wanted = wanted_listings(tx, article_ids).await?;
+    let columns: Vec<i64> = old.keys().chain(wanted.iter().map(|(key, _, _)| key)).map(|(c, _)| *c).collect();
+    let mut stats = read_stats(tx, &columns).await?;
+    let before = stats.clone();
+    let mut writes = Vec::new();
+    for &((column, article), reposted_at, (listed, archived)) in &wanted {
+        let previous = old.get(&(column, article));
+        let column_stats = stats.entry(column).or_default();
+        let position = match previous.and_then(|p| p.position) {
+            Some(position) => Some(position),
+            None if archived => {
+                column_stats.next_position += 1;
+                Some(column_stats.next_position - 1)
+            }
+            None => None,
+        };
+        column_stats.listed_count += listed - previous.map_or(0, |p| p.listed);
+        let listing = Listing { reposted_at, listed, position };
+        if previous != Some(&listing) {
+            writes.push((column, article, listing));
+        }
+    }
+    let wanted_keys: std::collections::HashSet<(i64, i64)> = wanted.iter().map(|(key, _, _)| *key).collect();
+    for (&(column, article), listing) in &old {
+        if !wanted_keys.contains(&(column, article)) {
+            stats.entry(column).or_default().listed_count -= listing.listed;
+            sqlx::query("DELETE FROM column_listings WHERE column_id = $1 AND article_id = $2")
+                .bind(column)
+                .bind(article)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    write_listings(tx, &writes).await?;
+    let changed: Vec<(i64, Stats)> = stats.into_iter().filter(|(column, s)| before.get(column) != Some(s)).collect();
+    write_stats(tx, &changed).await
+}
+
+async fn current_listings(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<(i64, i64), Listing>, StoreError> {
+    let sql = format!(
+        "SELECT column_id, article_id, reposted_at, listed, position FROM column_listings WHERE article_id IN ({})",
+        placeholders(1, article_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in article_ids {
+        query = query.bind(id);
+    }
+    let mut found = HashMap::new();
+    for row in query.fetch_all(&mut **tx).await? {
+        let listing = Listing {
+            reposted_at: row.try_get("reposted_at")?,
+            listed: row.try_get("listed")?,
+            position: row.try_get("position")?,
+        };
+        found.insert((row.try_get("column_id")?, row.try_get("article_id")?), listing);
+    }
+    Ok(found)
+}
+
+/// Where the articles belong now: `((column, article), reposted_at, (listed, archived))`,
+/// in archive order, so that positions are given in that order.
+async fn wanted_listings(
+    tx: &mut Tx<'_>,
+    article_ids: &[i64],
+) -> Result<Vec<((i64, i64), i64, (i64, bool))>, StoreError> {
+    let sql = format!(
+        "SELECT DISTINCT ca.ancestor_id AS column_id, a.id AS article_id, a.reposted_at, a.archive_seq,
+            CAST(CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS BIGINT) AS listed
+         FROM articles a
+         JOIN article_columns ac ON ac.article_id = a.id
+         JOIN column_ancestors ca ON ca.column_id = ac.column_id
+         WHERE a.id IN ({})
+         ORDER BY a.archive_seq, a.id",
+        placeholders(1, article_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in article_ids {
+        query = query.bind(id);
+    }
+    let mut wanted = Vec::new();
+    for row in query.fetch_all(&mut **tx).await? {
+        let archived = row.try_get::<Option<i64>, _>("archive_seq")?.is_some();
+        let key = (row.try_get("column_id")?, row.try_get("article_id")?);
+        wanted.push((key, row.try_get("reposted_at")?, (row.try_get("listed")?, archived)));
+    }
+    Ok(wanted)
+}
+
+async fn read_stats(tx: &mut Tx<'_>, columns: &[i64]) -> Result<BTreeMap<i64, Stats>, StoreError> {
+    let mut unique = columns.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let mut stats = BTreeMap::new();
+    if unique.is_empty() {
+        return Ok(stats);
+    }
+    let sql = format!(
+        "SELECT column_id, listed_count, next_position FROM column_stats WHERE column_id IN ({})",
+        placeholders(1, unique.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in &unique {
+        query = query.bind(id);
+    }
+    for row in query.fetch_all(&mut **tx).await? {
+        let read = Stats { listed_count: row.try_get("listed_count")?, next_position: row.try_get("next_position")? };
+        stats.insert(row.try_get("column_id")?, read);
+    }
+    Ok(stats)
+}
+
+async fn write_listings(tx: &mut Tx<'_>, writes: &[(i64, i64, Listing)]) -> Result<(), StoreError> {
+    for chunk in writes.chunks(ROWS_PER_UPSERT) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 5 + 1, 5))).collect();
+        let sql = format!(
+            "INSERT INTO column_listings (column_id, article_id, reposted_at, listed, position) VALUES {}
+             ON CONFLICT (column_id, article_id) DO UPDATE SET reposted_at = excluded.reposted_at,
+                listed = excluded.listed, position = excluded.position",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (column, article, listing) in chunk {
+            query =
+                query.bind(column).bind(article).bind(listing.reposted_at).bind(listing.listed).bind(listing.position);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn write_stats(tx: &mut Tx<'_>, stats: &[(i64, Stats)]) -> Result<(), StoreError> {
+    for (column, stats) in stats {
+        sqlx::query(
+            "INSERT INTO column_stats (column_id, listed_count, next_position) VALUES ($1, $2, $3)
+             ON CONFLICT (column_id) DO UPDATE SET listed_count = excluded.listed_count,
+                next_position = excluded.next_position",
+        )
+        .bind(column)
+        .bind(stats.listed_count)
+        .bind(stats.next_position)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the ancestors of every column, then every listing and count: after a
+/// column moves in the tree. Archive positions are given afresh in archive order.
+pub(super) async fn rebuild(tx: &mut Tx<'_>) -> Result<(), StoreError> {
+    for statement in [
+        "DELETE FROM column_listings",
+        "DELETE FROM column_stats",
+        "DELETE FROM column_ancestors",
+        "WITH RECURSIVE up (column_id, ancestor_id) AS (
+            SELECT id, id FROM columns
+            UNION
+            SELECT up.column_id, c.parent_id FROM up JOIN columns c ON c.id = up.ancestor_id
+            WHERE c.parent_id IS NOT NULL
+         )
+         INSERT INTO column_ancestors (column_id, ancestor_id) SELECT column_id, ancestor_id FROM up",
+    ] {
+        sqlx::query(statement).execute(&mut **tx).await?;
+    }
+    let listings = format!(
+        "INSERT INTO column_listings (column_id, article_id, reposted_at, listed, position)
+         SELECT t.ancestor_id, t.id, t.reposted_at, t.listed,
+                CASE WHEN t.archive_seq IS NULL THEN NULL
+                     ELSE ROW_NUMBER() OVER (PARTITION BY t.ancestor_id, t.archived ORDER BY t.archive_seq, t.id) - 1
+                END
+         FROM (SELECT DISTINCT ca.ancestor_id, a.id, a.reposted_at, a.archive_seq,
+                      CASE WHEN a.archive_seq IS NULL THEN 0 ELSE 1 END AS archived,
+                      CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS listed
+               FROM articles a
+               JOIN article_columns ac ON ac.article_id = a.id
+               JOIN column_ancestors ca ON ca.column_id = ac.column_id) t"
+    );
+    sqlx::query(&listings).execute(&mut **tx).await?;
+    sqlx::query(
+        "INSERT INTO column_stats (column_id, listed_count, next_position)
+         SELECT c.id, COALESCE(SUM(l.listed), 0), COUNT(l.position)
+         FROM columns c LEFT JOIN column_listings l ON l.column_id = c.id
+         GROUP BY c.id",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Files a new column under its parent's ancestors, with empty counts.
+pub(super) async fn add_column(tx: &mut Tx<'_>, column_id: i64, parent_id: Option<i64>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO column_ancestors (column_id, ancestor_id)
+         SELECT $1, ancestor_id FROM column_ancestors WHERE column_id = $2
+         UNION SELECT $1, $1",
+    )
+    .bind(column_id)
+    .bind(parent_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("INSERT INTO column_stats (column_id, listed_count, next_position) VALUES ($1, 0, 0)")
+        .bind(column_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
