@@ -156,3 +156,58 @@ fn partners_are_managed_from_the_command_line() {
     assert!(cli.ok(&["partner", "list"]).contains("\trevoked"));
     assert!(cli.fails(&["partner", "revoke", "99"]).contains("not found"));
 }
+
+#[test]
+fn the_sitemap_set_is_exported_for_static_hosting() {
+    let cli = Cli::new();
+    cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
+    cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
+    let items: String = (1..=3)
+        .map(|n| {
+            format!("<item><title>第{n}篇</title><link>/a?id={n}</link><pubDate>2018-06-28 11:39:20</pubDate></item>")
+        })
+        .collect();
+    let feed = cli.dir.path().join("feed.xml");
+    std::fs::write(
+        &feed,
+        format!(
+            "<rss version=\"2.0\"><channel><title>t</title><link>http://www.cjxww.cn/</link>{items}</channel></rss>"
+        ),
+    )
+    .unwrap();
+    // Structured logs: every line on stderr is one JSON object.
+    let import = Command::new(env!("CARGO_BIN_EXE_syndic"))
+        .args(["--log-format", "json", "import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()])
+        .env("SYNDIC_DATABASE_URL", format!("sqlite://{}", cli.dir.path().join("cli.db").display()))
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    let logs = String::from_utf8(import.stderr).unwrap();
+    assert!(logs.lines().count() >= 3, "{logs}");
+    for line in logs.lines() {
+        let object: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(object["level"].is_string() && object["message"].is_string(), "{line}");
+    }
+
+    let out = cli.dir.path().join("public");
+    let summary = cli.ok(&["sitemap", "--out", out.to_str().unwrap(), "--base-url", "https://portal.example.cn"]);
+    assert!(summary.starts_with("3 URLs in 3 files"), "{summary}");
+    let index = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(index.contains("<loc>https://portal.example.cn/sitemaps/pages.xml</loc>"), "{index}");
+    assert!(index.contains("<loc>https://portal.example.cn/sitemaps/articles-0.xml</loc>"), "{index}");
+    let pages = std::fs::read_to_string(out.join("sitemaps/pages.xml")).unwrap();
+    assert!(pages.contains("<loc>https://portal.example.cn/columns/local</loc>"), "{pages}");
+    let shard = std::fs::read_to_string(out.join("sitemaps/articles-0.xml")).unwrap();
+    assert_eq!(shard.matches("<url>").count(), 3);
+    assert!(shard.contains("<loc>https://portal.example.cn/articles/3</loc>"), "{shard}");
+
+    let zipped = cli.dir.path().join("zipped");
+    cli.ok(&["sitemap", "--out", zipped.to_str().unwrap(), "--gzip", "--base-url", "https://portal.example.cn"]);
+    let index = std::fs::read_to_string(zipped.join("sitemap.xml")).unwrap();
+    assert!(index.contains("/sitemaps/articles-0.xml.gz</loc>"), "{index}");
+    let mut unzipped = String::new();
+    let file = std::fs::File::open(zipped.join("sitemaps/articles-0.xml.gz")).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut unzipped).unwrap();
+    assert_eq!(unzipped, shard, "the same document, compressed");
+}

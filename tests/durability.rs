@@ -136,3 +136,58 @@ async fn acknowledged_pushes_survive_kill_9_on_postgres() {
     survives_kill_9(url.to_string()).await;
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
 }
+
+/// SIGTERM while a 1,000-article batch is being written: the batch is answered and
+/// stored, the process exits cleanly, and no new connection is taken after the signal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_answers_requests_in_flight_then_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}", dir.path().join("drain.db").display());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+    let mut server = start(&database_url, port);
+    wait_healthy(&client, &base).await;
+    let admin =
+        |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(ADMIN_TOKEN).json(&body).send();
+    assert_eq!(admin("/api/v1/columns", json!({"slug": "news", "title": "News"})).await.unwrap().status(), 201);
+    let outlet: Value =
+        admin("/api/v1/outlets", json!({"slug": "wire", "name": "Wire", "homepage": "https://wire.example/"}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let token = outlet["token"].as_str().unwrap().to_owned();
+    let articles: Vec<Value> = (0..1000)
+        .map(|n| {
+            json!({"original_url": format!("https://wire.example/batch/{n}"), "title": format!("Story {n}"),
+                   "content_html": format!("<p>{}</p>", "text ".repeat(400)),
+                   "original_published_at": "2026-11-29T08:00:00Z", "columns": ["news"]})
+        })
+        .collect();
+    let batch = {
+        let request = client.post(format!("{base}/api/v1/articles/batch")).bearer_auth(&token);
+        tokio::spawn(request.json(&json!({ "articles": articles })).send())
+    };
+    // The 8 MB body is on its way (or being written) when the signal arrives.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let signalled = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(signalled.success());
+    let answer = batch.await.unwrap().expect("the request in flight is answered");
+    assert_eq!(answer.status(), 200);
+    let answer: Value = answer.json().await.unwrap();
+    assert_eq!(answer["created"], 1000, "{}", answer["results"][0]);
+    let deadline = Instant::now() + Duration::from_secs(35);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running 35 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    assert!(client.get(format!("{base}/healthz")).send().await.is_err(), "nothing listens any more");
+    let store = syndic::store::Store::connect(&database_url).await.unwrap();
+    assert!(store.original_published_at("https://wire.example/batch/999").await.unwrap().is_some());
+}

@@ -88,12 +88,21 @@ impl Pipeline {
         let items: Vec<Upsert<'_>> =
             drafts.iter().zip(&held).map(|(draft, held)| Upsert { draft, quarantine: held.as_deref() }).collect();
         let outcomes = self.store.upsert_articles(outlet.id, &items).await?;
-        Ok(outcomes
+        let results: Vec<_> = outcomes
             .into_iter()
             .zip(drafts)
             .zip(held)
             .map(|((outcome, draft), held)| accepted(outlet, draft, outcome, held))
-            .collect())
+            .collect();
+        for result in &results {
+            let outcome = match result {
+                Ok(accepted) if accepted.held.is_some() => "quarantined",
+                Ok(accepted) => accepted.disposition.as_str(),
+                Err(_) => "refused",
+            };
+            self.metrics.articles_ingested.inc(&[outcome]);
+        }
+        Ok(results)
     }
 }
 

@@ -13,6 +13,7 @@ mod cache;
 mod feeds;
 mod import;
 mod instances;
+mod operations;
 mod pages;
 mod partners;
 mod push;
