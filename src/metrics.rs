@@ -6,8 +6,9 @@
 //! Gauges that describe state (queue lengths, cache size, pool usage) are not kept
 //! here: the `/metrics` handler reads them when scraped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -64,24 +65,32 @@ pub fn write_single(out: &mut String, kind: &str, name: &str, help: &str, sample
     }
 }
 
-/// A counter with labels; a series appears once first counted.
+/// A counter with labels; a series appears once first counted. Counting an existing
+/// series allocates nothing (it is on every request's path).
 #[derive(Debug)]
 pub struct CounterFamily {
     name: &'static str,
     help: &'static str,
     labels: &'static [&'static str],
-    series: Mutex<BTreeMap<Vec<String>, u64>>,
+    /// Series by the hash of their label values.
+    series: Mutex<HashMap<u64, Vec<(Vec<String>, u64)>>>,
 }
 
 impl CounterFamily {
     fn new(name: &'static str, help: &'static str, labels: &'static [&'static str]) -> Self {
-        CounterFamily { name, help, labels, series: Mutex::new(BTreeMap::new()) }
+        CounterFamily { name, help, labels, series: Mutex::new(HashMap::new()) }
     }
 
     /// Adds `n` to the series with these label values (in the family's label order).
     pub fn add(&self, values: &[&str], n: u64) {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        values.hash(&mut hasher);
         let mut series = self.series.lock().unwrap_or_else(|p| p.into_inner());
-        *series.entry(values.iter().map(|v| (*v).to_owned()).collect()).or_default() += n;
+        let bucket = series.entry(hasher.finish()).or_default();
+        match bucket.iter_mut().find(|(labels, _)| labels.iter().eq(values.iter().copied())) {
+            Some((_, count)) => *count += n,
+            None => bucket.push((values.iter().map(|v| (*v).to_owned()).collect(), n)),
+        }
     }
 
     pub fn inc(&self, values: &[&str]) {
@@ -91,7 +100,8 @@ impl CounterFamily {
     fn render(&self, out: &mut String) {
         let _ = writeln!(out, "# HELP {} {}\n# TYPE {} counter", self.name, self.help, self.name);
         let series = self.series.lock().unwrap_or_else(|p| p.into_inner());
-        for (values, count) in series.iter() {
+        let sorted: BTreeMap<&Vec<String>, u64> = series.values().flatten().map(|(labels, n)| (labels, *n)).collect();
+        for (values, count) in sorted {
             let _ = writeln!(out, "{}{} {count}", self.name, label_set(self.labels, values, None));
         }
     }

@@ -16,12 +16,13 @@ use std::time::Instant;
 /// Counts the request and times it up to its response head.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map_or("unmatched", |p| p.as_str());
     let method = request.method().clone();
     let response = next.run(request).await;
     let metrics = &state.pipeline.metrics;
-    metrics.http_requests.inc(&[&route, method.as_str(), response.status().as_str()]);
-    metrics.http_duration.observe(&route, started.elapsed());
+    metrics.http_requests.inc(&[route, method.as_str(), response.status().as_str()]);
+    metrics.http_duration.observe(route, started.elapsed());
     response
 }
 

@@ -560,7 +560,7 @@ impl Store {
 
     /// Deletes a held article for good.
     pub async fn reject_article(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
         let done = sqlx::query(&format!("DELETE FROM articles WHERE id = $1 AND status = '{QUARANTINED}'"))
             .bind(id)

@@ -19,7 +19,7 @@ pub struct ColumnChanges {
 impl Store {
     pub async fn insert_column(&self, column: &NewColumn) -> Result<Column, StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMN_FIELDS}"
@@ -50,7 +50,7 @@ impl Store {
     /// Edits a column; moving it under another parent re-lists every article (the
     /// column's archives are laid out afresh).
     pub async fn update_column(&self, id: i64, changes: &ColumnChanges) -> Result<Column, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let parent_before: Option<Option<i64>> =
             sqlx::query_scalar("SELECT parent_id FROM columns WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
         let row = sqlx::query(&format!(
@@ -81,7 +81,7 @@ impl Store {
 
     /// Deletes a column that has neither sub-columns nor articles.
     pub async fn delete_column(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let children: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM columns WHERE parent_id = $1")
             .bind(id)
             .fetch_one(&mut *tx)

@@ -209,7 +209,7 @@ impl Store {
     /// now, and greater than every value taken before. The clock row stays locked until
     /// the write ends, so values are handed out in commit order (see migration 0006).
     async fn begin_change(&self, values: i64) -> Result<Change, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = match self.backend {
             Backend::Sqlite => {
                 "UPDATE change_clock SET last_micros = MAX(last_micros + $2, $1 + $2 - 1) WHERE id = 1
@@ -222,6 +222,16 @@ impl Store {
         };
         let last: i64 = sqlx::query_scalar(sql).bind(now_micros()).bind(values).fetch_one(&mut *tx).await?;
         Ok(Change { tx, first: last - values + 1, written: Vec::new() })
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that read first could not upgrade once another
+    /// writer committed, and would fail rather than wait.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Brings the written articles' column listings in line, commits, and tells this

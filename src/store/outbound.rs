@@ -61,7 +61,7 @@ impl Store {
         pings: &[(String, String)],
     ) -> Result<bool, StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let moved = sqlx::query("UPDATE notify_watermarks SET position = $3 WHERE name = $1 AND position = $2")
             .bind(CHANGES)
             .bind(from)
@@ -148,7 +148,7 @@ impl Store {
     /// Applies a verified request: the subscription starts (or is renewed) or ends.
     pub async fn apply_websub_request(&self, request: &WebsubRequest) -> Result<(), StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if request.subscribe {
             sqlx::query(
                 "INSERT INTO websub_subscriptions (topic, callback, secret, expires_at, created_at)
@@ -250,7 +250,7 @@ impl Store {
 
     /// Ends a subscription (and any pending delivery to it).
     pub async fn drop_subscription(&self, subscription_id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM websub_deliveries WHERE subscription_id = $1")
             .bind(subscription_id)
             .execute(&mut *tx)
@@ -263,7 +263,7 @@ impl Store {
     /// Forgets subscriptions whose lease has ended; returns how many.
     pub async fn purge_expired_subscriptions(&self) -> Result<u64, StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM websub_deliveries WHERE subscription_id IN
                 (SELECT id FROM websub_subscriptions WHERE expires_at <= $1)",

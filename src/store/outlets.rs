@@ -35,7 +35,7 @@ impl Store {
     /// Stores a new outlet together with the digest of its first ingest token.
     pub async fn insert_outlet(&self, outlet: &NewOutlet, token_digest: &str) -> Result<Outlet, StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at,
                 feed_content, partner_content)
@@ -63,7 +63,7 @@ impl Store {
 
     /// Adds another ingest token to an outlet (rotation keeps the old one until revoked).
     pub async fn add_outlet_token(&self, outlet_id: i64, token_digest: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_token(&mut tx, outlet_id, token_digest).await?;
         tx.commit().await?;
         Ok(())

@@ -23,7 +23,7 @@ impl Store {
         column_ids: &[i64],
     ) -> Result<Partner, StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO partners (name, token_digest, created_at) VALUES ($1, $2, $3) RETURNING id",
         )

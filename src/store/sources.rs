@@ -49,7 +49,7 @@ impl Store {
         routing: &Routing,
     ) -> Result<Source, StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sources (outlet_id, url, interval_secs, next_fetch_at, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $4, $4) RETURNING id",
@@ -67,7 +67,7 @@ impl Store {
     }
 
     pub async fn update_source(&self, id: i64, changes: &SourceChanges) -> Result<Source, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             // A new address or routing must see the whole feed again: the validators go.
             "UPDATE sources SET url = COALESCE($2, url), interval_secs = COALESCE($3, interval_secs), updated_at = $4,
@@ -182,7 +182,7 @@ impl Store {
     }
 
     pub async fn delete_source(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for table in ["source_columns", "source_routes", "source_filters"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE source_id = $1")).bind(id).execute(&mut *tx).await?;
         }

@@ -246,10 +246,11 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
             tracing::error!(%error, "render cache cannot read the change clock");
         }
     }
-    let key = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    if let Some(prepared) = state.cache.get(&key) {
+    let key = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    if let Some(prepared) = state.cache.get(key) {
         return prepared.respond(request.headers());
     }
+    let key = key.to_owned();
     let epoch = state.cache.epoch();
     let mut response = next.run(request).await;
     if let Some(cacheable) = response.extensions_mut().remove::<Cacheable>() {
