@@ -141,7 +141,7 @@ def main(argv):
     workdir = tempfile.mkdtemp(prefix="syndic-bench-", dir=args.tmpdir)
     procs = Processes(workdir)
     syndic = Syndic(args.syndic_bin, procs, workdir)
-    dbs = Databases(workdir, syndic)
+    dbs = Databases(workdir, syndic, os.path.join(BENCH_DIR, "..", "migrations"))
     report = Report(header(args, workdir))
     ctx = Context(args, workdir, BENCH_DIR, report, procs, syndic, dbs)
     print("\n".join(report.header), flush=True)

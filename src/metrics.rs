@@ -65,6 +65,9 @@ pub fn write_single(out: &mut String, kind: &str, name: &str, help: &str, sample
     }
 }
 
+/// One labelled series: its label values and its count.
+type Series = (Vec<String>, u64);
+
 /// A counter with labels; a series appears once first counted. Counting an existing
 /// series allocates nothing (it is on every request's path).
 #[derive(Debug)]
@@ -73,7 +76,7 @@ pub struct CounterFamily {
     help: &'static str,
     labels: &'static [&'static str],
     /// Series by the hash of their label values.
-    series: Mutex<HashMap<u64, Vec<(Vec<String>, u64)>>>,
+    series: Mutex<HashMap<u64, Vec<Series>>>,
 }
 
 impl CounterFamily {

@@ -27,8 +27,8 @@ class SqliteDb:
         finally:
             db.close()
 
-    def fill(self, n):
-        dbgen.fill_sqlite(self.path, n)
+    def fill(self, n, migrations):
+        return dbgen.fill_sqlite(self.path, n, os.path.join(migrations, "sqlite"))
 
 
 class PostgresDb:
@@ -50,15 +50,15 @@ class PostgresDb:
     def count_articles(self):
         return int(self.query("SELECT COUNT(*) FROM articles"))
 
-    def fill(self, n):
-        dbgen.fill_postgres(self.psql(), n)
+    def fill(self, n, migrations):
+        return dbgen.fill_postgres(self.psql(), n, os.path.join(migrations, "postgres"))
 
 
 class Databases:
     """Creates fresh databases; `drop_all` removes the PostgreSQL ones."""
 
-    def __init__(self, workdir, syndic):
-        self.workdir, self.syndic = workdir, syndic
+    def __init__(self, workdir, syndic, migrations):
+        self.workdir, self.syndic, self.migrations = workdir, syndic, migrations
         self.postgres = []
         self.generated = {}
 
@@ -84,8 +84,9 @@ class Databases:
         if key not in self.generated:
             db = self.fresh(backend, f"gen_{n}")
             start = time.monotonic()
-            db.fill(n)
-            log(f"  generated {n:,} articles in {db.backend} in {time.monotonic() - start:.1f} s")
+            empty = db.fill(n, self.migrations)
+            log(f"generated {n:,} articles in {db.backend} in {time.monotonic() - start:.1f} s; "
+                f"empty tables: {', '.join(empty)}")
             self.generated[key] = db
         return self.generated[key]
 

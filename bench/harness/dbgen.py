@@ -6,12 +6,21 @@ PostgreSQL through `psql`): an outlet, ten columns `c0`…`c9`, N published arti
 1–5 KB bodies, and the change clock and notifier watermark moved past the articles,
 as if syndic had stored them one by one and caught up.
 
+Tables the store derives from articles and columns (listings, counts) are filled by
+the migrations' own backfill statements: every `INSERT … SELECT` of the migrations in
+`migrations/<backend>/`, re-run in order when its target table exists and is still empty
+after the base rows went in. So the generator needs no change when a migration adds such
+a table with its backfill; one without a backfill shows up in `empty_tables`.
+
 Article i has `reposted_at = updated_at = archive_seq = T0 + i·STEP` (microseconds),
 as `Store::upsert_articles` sets them, so a writer of the same N URLs from memory (the
 sitemap references) can produce the same `lastmod`s: see `article_lastmod_micros`.
 """
 
+import glob
+import os
 import random
+import re
 import sqlite3
 import subprocess
 import time
@@ -74,35 +83,107 @@ FROM seq JOIN bench_bodies b ON b.k = i % {BODIES};
 INSERT INTO article_columns (article_id, column_id, position)
 SELECT id, 1 + id % {COLUMNS}, 0 FROM articles;
 DROP TABLE bench_bodies;
+"""
+
+
+CLOCK_SQL = """
 UPDATE change_clock SET last_micros = (SELECT MAX(updated_at) FROM articles) WHERE id = 1;
 UPDATE notify_watermarks SET position = (SELECT MAX(updated_at) FROM articles) WHERE name = 'changes';
 """
 
 
-POSTGRES_EPILOGUE = """
+POSTGRES_SEQUENCES = """
 SELECT setval(pg_get_serial_sequence('articles', 'id'), (SELECT MAX(id) FROM articles));
 SELECT setval(pg_get_serial_sequence('outlets', 'id'), 1);
 SELECT setval(pg_get_serial_sequence('columns', 'id'), 10);
 """
+INSERT_TARGET = re.compile(r"^(?:WITH\b.*?)?INSERT\s+INTO\s+(\w+)", re.IGNORECASE | re.DOTALL)
 
 
-def fill_sqlite(path, n):
-    """Fills the migrated SQLite database at `path` with `n` articles, in one transaction."""
-    db = sqlite3.connect(path, isolation_level=None)
+def backfills(migrations_dir):
+    """[(table, statement)] of every INSERT of the migrations in `migrations_dir`, in order."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(migrations_dir, "*.sql"))):
+        with open(path) as f:
+            text = "\n".join(line for line in f.read().splitlines() if not line.lstrip().startswith("--"))
+        for statement in re.split(r";\s*\n", text):
+            match = INSERT_TARGET.match(statement.strip())
+            if match:
+                found.append((match.group(1).lower(), statement.strip()))
+    return found
+
+
+class SqliteTarget:
+    """The generator's view of a SQLite database, on one connection."""
+
+    def __init__(self, path):
+        self.db = sqlite3.connect(path, isolation_level=None)
+
+    def execute_script(self, sql):
+        self.db.executescript(sql)
+
+    def rows(self, table):
+        """Rows of `table`, or None if it does not exist."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+            return None
+        return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def tables(self):
+        return [r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+
+class PostgresTarget:
+    """The generator's view of a PostgreSQL database, through psql."""
+
+    def __init__(self, psql_argv):
+        self.psql = psql_argv + ["-q", "-v", "ON_ERROR_STOP=1"]
+
+    def execute_script(self, sql):
+        subprocess.run(self.psql, input=sql.encode(), check=True, stdout=subprocess.DEVNULL, timeout=3600)
+
+    def query(self, sql):
+        return subprocess.run(self.psql + ["-At", "-c", sql], capture_output=True, text=True, check=True,
+                              timeout=600).stdout.strip()
+
+    def rows(self, table):
+        if self.query(f"SELECT to_regclass('public.{table}') IS NOT NULL") != "t":
+            return None
+        return int(self.query(f"SELECT COUNT(*) FROM {table}"))
+
+    def tables(self):
+        return self.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").split()
+
+
+def run_backfills(target, migrations_dir):
+    for table, statement in backfills(migrations_dir):
+        if target.rows(table) == 0:
+            target.execute_script(statement + ";")
+
+
+def empty_tables(target):
+    """Tables left empty: fine for sources, tokens, queues; suspicious for article data."""
+    return sorted(t for t in target.tables() if target.rows(t) == 0)
+
+
+def fill_sqlite(path, n, migrations_dir):
+    """Fills the migrated SQLite database at `path` with `n` articles."""
+    target = SqliteTarget(path)
     try:
         # A bulk load: no WAL copy of every page, no fsync; back to WAL (as syndic sets it) after.
-        db.execute("PRAGMA journal_mode = DELETE")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA cache_size = -262144")
-        db.execute("PRAGMA foreign_keys = ON")
-        db.executescript("BEGIN;\n" + generation_sql(n) + "COMMIT;")
-        db.execute("PRAGMA journal_mode = WAL")
+        target.execute_script("PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; "
+                              "PRAGMA cache_size = -262144; PRAGMA foreign_keys = ON;")
+        target.execute_script("BEGIN;" + generation_sql(n) + "COMMIT;")
+        run_backfills(target, migrations_dir)
+        target.execute_script(CLOCK_SQL + "PRAGMA journal_mode = WAL;")
+        return empty_tables(target)
     finally:
-        db.close()
+        target.db.close()
 
 
-def fill_postgres(psql_argv, n):
+def fill_postgres(psql_argv, n, migrations_dir):
     """Fills the migrated PostgreSQL database (`psql_argv` connects to it) with `n` articles."""
-    script = "BEGIN;\n" + generation_sql(n) + POSTGRES_EPILOGUE + "COMMIT;\nVACUUM ANALYZE;\n"
-    subprocess.run(psql_argv + ["-q", "-v", "ON_ERROR_STOP=1"], input=script.encode(),
-                   check=True, stdout=subprocess.DEVNULL, timeout=3600)
+    target = PostgresTarget(psql_argv)
+    target.execute_script("BEGIN;\n" + generation_sql(n) + POSTGRES_SEQUENCES + "COMMIT;")
+    run_backfills(target, migrations_dir)
+    target.execute_script(CLOCK_SQL + "VACUUM ANALYZE;")
+    return empty_tables(target)

@@ -68,6 +68,8 @@ class Row:
 def fmt(x):
     if x is None:
         return "–"
+    if isinstance(x, int):
+        return f"{x:,}"
     if abs(x) >= 100:
         return f"{x:,.0f}"
     if abs(x) >= 10:

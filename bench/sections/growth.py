@@ -23,6 +23,9 @@ def latencies(server, path):
         seconds, resp = server.client.timed_get(path)
         if resp.status != 200:
             raise BenchError(f"GET {path}: HTTP {resp.status}: {resp.body[:300]!r}")
+        if i == 0 and b"/articles/" not in resp.body:
+            raise BenchError(f"GET {path} lists no article: the generated database lacks something syndic "
+                             "reads (see bench/harness/dbgen.py)")
         if i >= WARMUP:
             times.append(seconds * 1000)
     return times
