@@ -11,6 +11,9 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Bytes buffered in front of each file (and of its compressor).
+const BUFFER_BYTES: usize = 256 * 1024;
+
 /// What an export wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportReport {
@@ -103,10 +106,11 @@ struct ShardFile {
     writer: SitemapWriter<Output>,
 }
 
-/// A file being written, compressed or not.
+/// A file being written, compressed or not. Both buffer: the XML writer writes an
+/// element at a time, and the compressor is slow on small writes.
 enum Output {
     Plain(std::io::BufWriter<std::fs::File>),
-    Gzip(flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>),
+    Gzip(std::io::BufWriter<flate2::write::GzEncoder<std::fs::File>>),
 }
 
 impl Write for Output {
@@ -128,11 +132,10 @@ impl Write for Output {
 impl Output {
     /// Writes what is buffered (and the gzip trailer) to the file.
     fn complete(self) -> std::io::Result<()> {
-        let mut file = match self {
-            Output::Plain(out) => out,
-            Output::Gzip(out) => out.finish()?,
-        };
-        file.flush()
+        match self {
+            Output::Plain(mut out) => out.flush(),
+            Output::Gzip(out) => out.into_inner().map_err(|e| e.into_error())?.finish()?.flush(),
+        }
     }
 }
 
@@ -219,11 +222,12 @@ impl SitemapExport<'_> {
     }
 
     fn create(&self, path: &Path) -> Result<ShardFile, ExportError> {
-        let plain = open_plain(path)?;
         let out = if self.gzip {
-            Output::Gzip(flate2::write::GzEncoder::new(plain, flate2::Compression::default()))
+            let file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
+            let gzip = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            Output::Gzip(std::io::BufWriter::with_capacity(BUFFER_BYTES, gzip))
         } else {
-            Output::Plain(plain)
+            Output::Plain(open_plain(path)?)
         };
         let writer = SitemapWriter::urlset(out).map_err(|e| write_error(path, e))?;
         Ok(ShardFile { path: path.to_owned(), writer })
@@ -240,7 +244,7 @@ impl SitemapExport<'_> {
 
 fn open_plain(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, ExportError> {
     let file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
-    Ok(std::io::BufWriter::with_capacity(256 * 1024, file))
+    Ok(std::io::BufWriter::with_capacity(BUFFER_BYTES, file))
 }
 
 fn write_error(path: &Path, source: std::io::Error) -> ExportError {

@@ -5,7 +5,7 @@ use super::outlets::grants_at;
 use super::{bump_catalog_version, from_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
 use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
 use chrono::{DateTime, Utc};
-use futures_util::stream::{BoxStream, StreamExt};
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -182,6 +182,9 @@ pub struct NewsEntry {
     pub language: Option<String>,
     pub reposted_at: DateTime<Utc>,
 }
+
+/// Articles read per sitemap query.
+const SITEMAP_CHUNK: i64 = 10_000;
 
 /// One article as sitemaps see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -364,33 +367,45 @@ impl Store {
     }
 
     /// The indexable articles of one shard, by id.
-    /// Articles with ids in `[from, to)`, in id order, streamed from a database cursor:
-    /// a sitemap of any size is written without holding its rows. Each says whether
-    /// it is listed (public, and its outlet lets our copy be indexed).
+    /// Articles with ids in `[from, to)`, in id order, read a chunk at a time: a
+    /// sitemap of any size is written without holding its rows. Each says whether it
+    /// is listed (public, and its outlet lets our copy be indexed).
     pub fn sitemap_rows(&self, from: i64, to: i64) -> BoxStream<'_, Result<SitemapRow, StoreError>> {
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            format!(
-                "SELECT a.id, a.updated_at, o.updated_at AS outlet_updated,
-                    CAST(CASE WHEN o.indexing = $3 AND {PUBLIC} THEN 1 ELSE 0 END AS BIGINT) AS listed
-                 FROM articles a JOIN outlets o ON o.id = a.outlet_id
-                 WHERE a.id >= $1 AND a.id < $2 ORDER BY a.id"
-            )
-        });
-        sqlx::query(&SQL)
+        futures_util::stream::try_unfold(from, move |next| async move {
+            if next >= to {
+                return Ok::<_, StoreError>(None);
+            }
+            let rows = self.sitemap_chunk(next, to).await?;
+            Ok(rows.last().map(|last| last.article_id + 1).map(|after| (rows, after)))
+        })
+        .map_ok(|rows| futures_util::stream::iter(rows.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+
+    /// The next `SITEMAP_CHUNK` articles from `from` (below `to`). The database packs
+    /// them into one text value (`id,updated,outlet_updated,listed;…`): a row each would
+    /// cost more in the driver than the query does.
+    async fn sitemap_chunk(&self, from: i64, to: i64) -> Result<Vec<SitemapRow>, StoreError> {
+        let pack = match self.backend {
+            super::Backend::Sqlite => "group_concat(packed, ';' ORDER BY id)",
+            super::Backend::Postgres => "string_agg(packed, ';' ORDER BY id)",
+        };
+        let sql = format!(
+            "SELECT {pack} FROM (
+                SELECT a.id, a.id || ',' || a.updated_at || ',' || o.updated_at || ','
+                    || CASE WHEN o.indexing = $3 AND {PUBLIC} THEN 1 ELSE 0 END AS packed
+                FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                WHERE a.id >= $1 AND a.id < $2 ORDER BY a.id LIMIT $4) chunk"
+        );
+        let packed: Option<String> = sqlx::query_scalar(&sql)
             .bind(from)
             .bind(to)
             .bind(Indexing::SelfCanonical.as_str())
-            .fetch(&self.pool)
-            .map(|row| {
-                let row = row?;
-                Ok(SitemapRow {
-                    article_id: row.try_get("id")?,
-                    lastmod: time_at(&row, "updated_at")?,
-                    outlet_changed: time_at(&row, "outlet_updated")?,
-                    listed: row.try_get::<i64, _>("listed")? == 1,
-                })
-            })
-            .boxed()
+            .bind(SITEMAP_CHUNK)
+            .fetch_one(&self.pool)
+            .await?;
+        packed.as_deref().unwrap_or("").split(';').filter(|r| !r.is_empty()).map(unpack_sitemap_row).collect()
     }
 
     /// Indexable articles reposted since `since`, newest first, at most `limit`.
@@ -572,6 +587,19 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Reads `id,updated_at,outlet_updated_at,listed` as `sitemap_chunk` packs it.
+fn unpack_sitemap_row(packed: &str) -> Result<SitemapRow, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("sitemap row '{packed}'"));
+    let mut fields = packed.split(',').map(|f| f.parse::<i64>().map_err(|_| corrupt()));
+    let mut next = || fields.next().unwrap_or_else(|| Err(corrupt()));
+    Ok(SitemapRow {
+        article_id: next()?,
+        lastmod: from_micros(next()?),
+        outlet_changed: from_micros(next()?),
+        listed: next()? == 1,
+    })
 }
 
 /// The WHERE clause of a scope and the ids it binds, numbered from `first`.
