@@ -159,6 +159,18 @@ class SyndicServer(HttpServer):
         resp = self.request("POST", "/api/v1/articles", article, token=token)
         return web.expect(resp, 202 if resp.status == 202 else 201, "POST /api/v1/articles")
 
+    def metrics(self):
+        """{sample name with labels: value} from `GET /metrics` (admin token)."""
+        resp = self.request("GET", "/metrics")
+        if resp.status == 404:
+            raise MissingFeature("metrics (GET /metrics)", "HTTP 404")
+        samples = {}
+        for line in web.expect(resp, 200, "GET /metrics").body.decode().splitlines():
+            if line and not line.startswith("#"):
+                name, _, value = line.rpartition(" ")
+                samples[name] = float(value)
+        return samples
+
     def push_batch(self, token, body):
         """POST /api/v1/articles/batch with an encoded `{"articles": [...]}` body."""
         resp = self.request("POST", "/api/v1/articles/batch", body, token=token,

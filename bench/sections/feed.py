@@ -71,11 +71,21 @@ def check_conditionals(name, get, headers_by_variant):
 
 
 def measure(server, headers, seconds):
-    """(req/s, server CPU µs per request) of one wrk run."""
+    """(req/s, server CPU µs per request, requests) of one wrk run."""
     before = cpu_seconds(server.pids())
     result = run_wrk(server.base + PATH, headers=headers, duration=seconds)
     cpu = cpu_seconds(server.pids()) - before
-    return result.rps, cpu / result.requests * 1e6
+    return result.rps, cpu / result.requests * 1e6, result.requests
+
+
+def check_metrics(ctx, server, wrk_requests):
+    """syndic's own count of feed requests (GET /metrics) against wrk's, and its cache counters."""
+    samples = server.metrics()
+    feed = sum(v for k, v in samples.items()
+               if k.startswith("syndic_http_requests_total{") and 'route="/columns/{slug}/{file}"' in k)
+    cache = ", ".join(f"{k} {v:,.0f}" for k, v in samples.items() if "cache" in k.split("{")[0])
+    ctx.report.note(f"syndic's /metrics counts {feed:,.0f} feed requests, wrk completed {wrk_requests:,}"
+                    + (f"; {cache}" if cache else "; no cache counters in /metrics"))
 
 
 def run(ctx):
@@ -95,16 +105,19 @@ def run(ctx):
     for name, (server, headers) in servers.items():
         check_conditionals(name, server.get, headers)
         server.client.close()  # wrk alone talks to the servers from here on
+    wrk_requests = 0
     for variant in ("plain", "gzip", "304", "gzip 304"):
         runs = {"nginx": [], "syndic": []}
         for _ in range(ctx.args.runs):
             for name, (server, headers) in servers.items():
                 runs[name].append(measure(server, headers[variant], ctx.wrk_seconds))
-        rps = {name: median(r for r, _ in results) for name, results in runs.items()}
-        cpu = {name: median(c for _, c in results) for name, results in runs.items()}
+        rps = {name: median(r for r, _, _ in results) for name, results in runs.items()}
+        cpu = {name: median(c for _, c, _ in results) for name, results in runs.items()}
+        wrk_requests += sum(n for _, _, n in runs["syndic"])
         ctx.report.add(Row(f"throughput, {variant}", "req/s", rps["syndic"], rps["nginx"], "nginx",
                            ratio_at_least(0.9)))
         ctx.report.add(Row(f"server CPU per request, {variant}", "µs", cpu["syndic"], cpu["nginx"], "nginx",
                            ratio_at_most(1.5)))
+    check_metrics(ctx, syndic, wrk_requests)
     syndic.stop()
     nginx.stop()
