@@ -47,7 +47,9 @@ def measure_size(ctx, n):
 
 
 def run(ctx):
-    sizes = sorted({10_000, 100_000, ctx.articles})
+    sizes = sorted({n for n in (10_000, 100_000) if n < ctx.articles} | {ctx.articles})
+    if len(sizes) < 2:
+        raise BenchError("growth compares with 10,000 articles: give --articles above 10,000")
     small, large = sizes[0], sizes[-1]
     results = {n: measure_size(ctx, n) for n in sizes}
     ref_label = f"{small // 1000}k"

@@ -27,9 +27,13 @@ fn bounded(value: &str, max: usize) -> Result<String, String> {
 /// Removes characters XML 1.0 forbids (C0 controls other than tab/newline/return,
 /// U+FFFE/U+FFFF) so that no input can make a feed or sitemap ill-formed.
 pub fn xml_safe(text: &str) -> String {
-    text.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
-        .collect()
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    // Nearly all text is clean: find that out a byte at a time, and copy it whole.
+    let clean_bytes = text.bytes().all(|b| b >= b' ' || matches!(b, b'\t' | b'\n' | b'\r'));
+    if clean_bytes && !text.contains(['\u{FFFE}', '\u{FFFF}']) {
+        return text.to_owned();
+    }
+    text.chars().filter(|&c| allowed(c)).collect()
 }
 
 /// A BCP 47 language tag in the simple form feeds use (`zh-CN`, `en`, `zh-Hant-TW`).
