@@ -115,14 +115,17 @@ class Syndic:
             raise MissingFeature(feature, (proc.stderr or proc.stdout).strip().splitlines()[0])
 
     def serve(self, db_url, name, *, cache_mb=None, one_worker=True, fetch_allow=False):
+        """Serving pinned to the server CPU with one worker (compared core for core), or,
+        with `one_worker=False`, free on every core with the default runtime."""
         extra = {"TOKIO_WORKER_THREADS": "1"} if one_worker else {}
-        return SyndicServer(self, db_url, name, cache_mb, fetch_allow, self.env(**extra))
+        cpu = SERVER_CPU if one_worker else None
+        return SyndicServer(self, db_url, name, cache_mb, fetch_allow, self.env(**extra), cpu)
 
 
 class SyndicServer(HttpServer):
-    """One running `syndic serve`, pinned to the server CPU."""
+    """One running `syndic serve`, on `cpu` if given."""
 
-    def __init__(self, syndic, db_url, name, cache_mb, fetch_allow, env):
+    def __init__(self, syndic, db_url, name, cache_mb, fetch_allow, env, cpu):
         self.connect(web.free_port())
         args = ["serve", "--listen", f"127.0.0.1:{self.port}", "--base-url", self.base]
         if cache_mb is not None:
@@ -130,7 +133,7 @@ class SyndicServer(HttpServer):
         global_args = ["--fetch-allow", "127.0.0.0/8"] if fetch_allow else []
         argv = [syndic.binary, "--database-url", db_url, *global_args, *args]
         self.procs = syndic.procs
-        self.proc = syndic.procs.start(name, argv, cpu=SERVER_CPU, env=env, cwd=syndic.workdir)
+        self.proc = syndic.procs.start(name, argv, cpu=cpu, env=env, cwd=syndic.workdir)
         wait_until(lambda: web.answers(self.base + "/healthz"), 120, f"{name} /healthz", self.proc, 0.1)
 
     def pids(self):

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Bodies smaller than this are not worth compressing.
 const MIN_GZIP_BYTES: usize = 512;
@@ -55,11 +55,10 @@ impl Representation {
         response
     }
 
-    /// Compresses the body once and computes the validators and headers every answer
-    /// reuses.
+    /// Computes the validators and headers every answer reuses. The gzip encoding is
+    /// made when first asked for, then kept.
     pub fn prepare(self) -> Prepared {
         let digest = hex::encode(&Sha256::digest(&self.body)[..16]);
-        let gzip = (self.body.len() >= MIN_GZIP_BYTES).then(|| Bytes::from(gzip_bytes(&self.body)));
         let mut common = HeaderMap::with_capacity(8);
         if let Some(at) = self.last_modified {
             insert(&mut common, header::LAST_MODIFIED, &http_date(at));
@@ -69,28 +68,29 @@ impl Representation {
         if self.cross_origin {
             common.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         }
+        let gzip_etag = (self.body.len() >= MIN_GZIP_BYTES).then(|| etag(&format!("\"{digest}-gz\"")));
         Prepared {
             content_type: HeaderValue::from_static(self.content_type),
-            identity: Variant { etag: etag(&format!("\"{digest}\"")), body: Bytes::from(self.body) },
-            gzip: gzip.map(|body| Variant { etag: etag(&format!("\"{digest}-gz\"")), body }),
+            etag: etag(&format!("\"{digest}\"")),
+            body: Bytes::from(self.body),
+            gzip_etag,
+            gzip: OnceLock::new(),
             last_modified: self.last_modified,
             common,
         }
     }
 }
 
-/// One encoding of a prepared document and its strong ETag.
-struct Variant {
-    etag: HeaderValue,
-    body: Bytes,
-}
-
-/// A document ready to be answered with: compressed, validated, headers built. Serving
-/// it is choosing a variant and cloning reference-counted bytes.
+/// A document ready to be answered with: validated, headers built, compressed once a
+/// client asks for gzip. Serving it is choosing an encoding and cloning
+/// reference-counted bytes.
 pub struct Prepared {
     content_type: HeaderValue,
-    identity: Variant,
-    gzip: Option<Variant>,
+    etag: HeaderValue,
+    body: Bytes,
+    /// Set when the body is worth compressing.
+    gzip_etag: Option<HeaderValue>,
+    gzip: OnceLock<Bytes>,
     last_modified: Option<DateTime<Utc>>,
     /// Headers every answer carries (Cache-Control, Vary, Last-Modified, CORS).
     common: HeaderMap,
@@ -99,23 +99,40 @@ pub struct Prepared {
 impl Prepared {
     /// 304, or the body in the best encoding the request accepts.
     pub fn respond(&self, request: &HeaderMap) -> Response {
-        let gzip = self.gzip.as_ref().filter(|_| accepts_gzip(request));
-        let variant = gzip.unwrap_or(&self.identity);
+        let gzip_etag = self.gzip_etag.as_ref().filter(|_| accepts_gzip(request));
+        let etag = gzip_etag.unwrap_or(&self.etag);
         let mut headers = self.common.clone();
-        headers.insert(header::ETAG, variant.etag.clone());
-        if not_modified(request, variant.etag.to_str().unwrap_or_default(), self.last_modified) {
+        headers.insert(header::ETAG, etag.clone());
+        if not_modified(request, etag.to_str().unwrap_or_default(), self.last_modified) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
         headers.insert(header::CONTENT_TYPE, self.content_type.clone());
-        if gzip.is_some() {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
-        (StatusCode::OK, headers, variant.body.clone()).into_response()
+        let body = match gzip_etag {
+            Some(_) => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                self.gzipped().clone()
+            }
+            None => self.body.clone(),
+        };
+        (StatusCode::OK, headers, body).into_response()
     }
 
-    /// Bytes held: both encodings.
+    /// The gzip encoding, made now if it was not yet.
+    fn gzipped(&self) -> &Bytes {
+        self.gzip.get_or_init(|| Bytes::from(gzip_bytes(&self.body)))
+    }
+
+    /// Makes the gzip encoding now, if the body is worth compressing: for a document
+    /// about to be kept, so that what it holds is known.
+    pub fn compress(&self) {
+        if self.gzip_etag.is_some() {
+            self.gzipped();
+        }
+    }
+
+    /// Bytes held: the body, and its gzip encoding once made.
     pub fn size(&self) -> usize {
-        self.identity.body.len() + self.gzip.as_ref().map_or(0, |g| g.body.len())
+        self.body.len() + self.gzip.get().map_or(0, Bytes::len)
     }
 }
 

@@ -58,6 +58,13 @@ pub fn html_counting_hidden(fragment: &str, base: &url::Url) -> (String, u32) {
 /// otherwise drop the `style` that hides them and so reveal the spam.
 /// Returns the fragment without them, and how many were removed.
 pub fn without_hidden_elements(fragment: &str) -> (String, u32) {
+    // Only a `hidden` or `style` attribute hides an element: without either word, the
+    // second parse is not needed (attribute names are ASCII, matched in any case).
+    let mentions =
+        |word: &str| fragment.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+    if !mentions("hidden") && !mentions("style") {
+        return (fragment.to_owned(), 0);
+    }
     let removed = std::cell::Cell::new(0u32);
     let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
         let hidden = el.has_attribute("hidden") || el.get_attribute("style").is_some_and(|s| hides(&s));

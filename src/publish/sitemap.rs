@@ -173,7 +173,7 @@ impl<W: Write> SitemapWriter<W> {
 
     /// Closes the document and hands back what it was written into.
     pub fn finish(mut self) -> std::io::Result<W> {
-        write!(self.out, "</{}>\n", self.root)?;
+        writeln!(self.out, "</{}>", self.root)?;
         Ok(self.out)
     }
 }

@@ -175,7 +175,7 @@ impl Store {
     /// Publishes articles whose embargo has ended, with the embargo's end as their
     /// repost time; returns how many.
     pub async fn lift_due_embargoes(&self) -> Result<usize, StoreError> {
-        let due = self.due_ids("embargo_until <= $1").await?;
+        let due = self.due_ids("embargo_until", "").await?;
         for &id in &due {
             let mut change = self.begin_change(1).await?;
             sqlx::query(
@@ -195,15 +195,19 @@ impl Store {
 
     /// Withdraws articles whose repost right has expired; returns how many.
     pub async fn expire_due_articles(&self) -> Result<usize, StoreError> {
-        let due = self.due_ids("expires_at <= $1 AND withdrawn_at IS NULL").await?;
+        let due = self.due_ids("expires_at", "AND withdrawn_at IS NULL").await?;
         for &id in &due {
             self.withdraw_one(id).await?;
         }
         Ok(due.len())
     }
 
-    async fn due_ids(&self, condition: &str) -> Result<Vec<i64>, StoreError> {
-        let sql = format!("SELECT id FROM articles WHERE {condition} ORDER BY id LIMIT 1000");
+    /// Articles whose `time_column` has passed (and `also`), soonest first: a range of
+    /// that column's partial index, however many articles there are (this runs every
+    /// second on every instance).
+    async fn due_ids(&self, time_column: &str, also: &str) -> Result<Vec<i64>, StoreError> {
+        let sql =
+            format!("SELECT id FROM articles WHERE {time_column} <= $1 {also} ORDER BY {time_column}, id LIMIT 1000");
         Ok(sqlx::query_scalar(&sql).bind(now_micros()).fetch_all(&self.pool).await?)
     }
 }

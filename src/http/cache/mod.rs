@@ -153,10 +153,11 @@ impl RenderCache {
     /// Keeps `prepared` under `key` unless something may have changed since `epoch`, or
     /// it would take more than an eighth of the budget.
     pub fn insert(&self, key: &str, cacheable: Cacheable, epoch: u64) {
-        let size = cacheable.prepared.size() + key.len();
-        if size > self.max_bytes / 8 {
+        if cacheable.prepared.size() + key.len() > self.max_bytes / 8 {
             return;
         }
+        cacheable.prepared.compress();
+        let size = cacheable.prepared.size() + key.len();
         let mut entries = self.lock();
         if self.epoch() != epoch {
             return;
