@@ -371,41 +371,67 @@ impl Store {
     /// sitemap of any size is written without holding its rows. Each says whether it
     /// is listed (public, and its outlet lets our copy be indexed).
     pub fn sitemap_rows(&self, from: i64, to: i64) -> BoxStream<'_, Result<SitemapRow, StoreError>> {
-        futures_util::stream::try_unfold(from, move |next| async move {
-            if next >= to {
-                return Ok::<_, StoreError>(None);
-            }
-            let rows = self.sitemap_chunk(next, to).await?;
-            Ok(rows.last().map(|last| last.article_id + 1).map(|after| (rows, after)))
-        })
-        .map_ok(|rows| futures_util::stream::iter(rows.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
+        futures_util::stream::once(self.sitemap_outlets())
+            .map_ok(move |outlets| {
+                futures_util::stream::try_unfold(from, move |next| {
+                    let outlets = outlets.clone();
+                    async move {
+                        if next >= to {
+                            return Ok::<_, StoreError>(None);
+                        }
+                        let rows = self.sitemap_chunk(next, to, &outlets).await?;
+                        Ok(rows.last().map(|last| last.article_id + 1).map(|after| (rows, after)))
+                    }
+                })
+            })
+            .try_flatten()
+            .map_ok(|rows| futures_util::stream::iter(rows.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
     }
 
-    /// The next `SITEMAP_CHUNK` articles from `from` (below `to`). The database packs
-    /// them into one text value (`id,updated,outlet_updated,listed;…`): a row each would
-    /// cost more in the driver than the query does.
-    async fn sitemap_chunk(&self, from: i64, to: i64) -> Result<Vec<SitemapRow>, StoreError> {
+    /// Every outlet's last change and whether our copies of its articles are indexed.
+    async fn sitemap_outlets(&self) -> Result<std::sync::Arc<HashMap<i64, (DateTime<Utc>, bool)>>, StoreError> {
+        let rows = sqlx::query("SELECT id, updated_at, indexing FROM outlets").fetch_all(&self.pool).await?;
+        let mut outlets = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let indexed = row.try_get::<String, _>("indexing")? == Indexing::SelfCanonical.as_str();
+            outlets.insert(row.try_get("id")?, (time_at(row, "updated_at")?, indexed));
+        }
+        Ok(std::sync::Arc::new(outlets))
+    }
+
+    /// The next `SITEMAP_CHUNK` articles from `from` (below `to`), in id order. The
+    /// database packs them into one text value (`id,updated,outlet,public;…`) read from
+    /// a covering index alone: a row each would cost more in the driver than the query.
+    async fn sitemap_chunk(
+        &self,
+        from: i64,
+        to: i64,
+        outlets: &HashMap<i64, (DateTime<Utc>, bool)>,
+    ) -> Result<Vec<SitemapRow>, StoreError> {
         let pack = match self.backend {
-            super::Backend::Sqlite => "group_concat(packed, ';' ORDER BY id)",
-            super::Backend::Postgres => "string_agg(packed, ';' ORDER BY id)",
+            super::Backend::Sqlite => "group_concat(packed, ';')",
+            super::Backend::Postgres => "string_agg(packed, ';')",
         };
         let sql = format!(
             "SELECT {pack} FROM (
-                SELECT a.id, a.id || ',' || a.updated_at || ',' || o.updated_at || ','
-                    || CASE WHEN o.indexing = $3 AND {PUBLIC} THEN 1 ELSE 0 END AS packed
-                FROM articles a JOIN outlets o ON o.id = a.outlet_id
-                WHERE a.id >= $1 AND a.id < $2 ORDER BY a.id LIMIT $4) chunk"
+                SELECT a.id || ',' || a.updated_at || ',' || a.outlet_id || ','
+                    || CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS packed
+                FROM articles a WHERE a.id >= $1 AND a.id < $2 ORDER BY a.id LIMIT $3) chunk"
         );
-        let packed: Option<String> = sqlx::query_scalar(&sql)
-            .bind(from)
-            .bind(to)
-            .bind(Indexing::SelfCanonical.as_str())
-            .bind(SITEMAP_CHUNK)
-            .fetch_one(&self.pool)
-            .await?;
-        packed.as_deref().unwrap_or("").split(';').filter(|r| !r.is_empty()).map(unpack_sitemap_row).collect()
+        let packed: Option<String> =
+            sqlx::query_scalar(&sql).bind(from).bind(to).bind(SITEMAP_CHUNK).fetch_one(&self.pool).await?;
+        let mut rows = packed
+            .as_deref()
+            .unwrap_or("")
+            .split(';')
+            .filter(|r| !r.is_empty())
+            .map(|packed| unpack_sitemap_row(packed, outlets))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The aggregate's order is not promised; the rows' is.
+        rows.sort_unstable_by_key(|row| row.article_id);
+        Ok(rows)
     }
 
     /// Indexable articles reposted since `since`, newest first, at most `limit`.
@@ -589,17 +615,15 @@ impl Store {
     }
 }
 
-/// Reads `id,updated_at,outlet_updated_at,listed` as `sitemap_chunk` packs it.
-fn unpack_sitemap_row(packed: &str) -> Result<SitemapRow, StoreError> {
+/// Reads `id,updated_at,outlet_id,public` as `sitemap_chunk` packs it.
+fn unpack_sitemap_row(packed: &str, outlets: &HashMap<i64, (DateTime<Utc>, bool)>) -> Result<SitemapRow, StoreError> {
     let corrupt = || StoreError::Corrupt(format!("sitemap row '{packed}'"));
     let mut fields = packed.split(',').map(|f| f.parse::<i64>().map_err(|_| corrupt()));
     let mut next = || fields.next().unwrap_or_else(|| Err(corrupt()));
-    Ok(SitemapRow {
-        article_id: next()?,
-        lastmod: from_micros(next()?),
-        outlet_changed: from_micros(next()?),
-        listed: next()? == 1,
-    })
+    let (article_id, updated_at, outlet_id, public) = (next()?, next()?, next()?, next()? == 1);
+    // An outlet added since the map was read lists nothing this time.
+    let (outlet_changed, indexed) = outlets.get(&outlet_id).copied().unwrap_or_default();
+    Ok(SitemapRow { article_id, lastmod: from_micros(updated_at), outlet_changed, listed: public && indexed })
 }
 
 /// The WHERE clause of a scope and the ids it binds, numbered from `first`.
