@@ -93,9 +93,6 @@ impl Store {
                     conn.execute("PRAGMA synchronous = FULL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    // Reads map the file instead of copying each page through a
-                    // syscall: sitemaps and cold renders read many pages.
-                    conn.execute("PRAGMA mmap_size = 268435456").await?;
                     Ok(())
                 })
             });
