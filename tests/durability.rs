@@ -41,13 +41,8 @@ async fn wait_healthy(client: &reqwest::Client, base: &str) {
     panic!("syndic did not become healthy at {base}");
 }
 
-async fn survives_kill_9(database_url: String) {
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
-    let mut server = start(&database_url, port);
-    wait_healthy(&client, &base).await;
-
+/// Column `news` and outlet `wire`, created through the admin API; the outlet's token.
+async fn news_and_wire(client: &reqwest::Client, base: &str) -> String {
     let admin =
         |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(ADMIN_TOKEN).json(&body).send();
     assert_eq!(admin("/api/v1/columns", json!({"slug": "news", "title": "News"})).await.unwrap().status(), 201);
@@ -58,7 +53,17 @@ async fn survives_kill_9(database_url: String) {
             .json()
             .await
             .unwrap();
-    let token = outlet["token"].as_str().unwrap().to_owned();
+    outlet["token"].as_str().unwrap().to_owned()
+}
+
+async fn survives_kill_9(database_url: String) {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let mut server = start(&database_url, port);
+    wait_healthy(&client, &base).await;
+
+    let token = news_and_wire(&client, &base).await;
 
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut pushers = Vec::new();
@@ -148,17 +153,7 @@ async fn sigterm_answers_requests_in_flight_then_exits() {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
     let mut server = start(&database_url, port);
     wait_healthy(&client, &base).await;
-    let admin =
-        |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(ADMIN_TOKEN).json(&body).send();
-    assert_eq!(admin("/api/v1/columns", json!({"slug": "news", "title": "News"})).await.unwrap().status(), 201);
-    let outlet: Value =
-        admin("/api/v1/outlets", json!({"slug": "wire", "name": "Wire", "homepage": "https://wire.example/"}))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-    let token = outlet["token"].as_str().unwrap().to_owned();
+    let token = news_and_wire(&client, &base).await;
     let articles: Vec<Value> = (0..1000)
         .map(|n| {
             json!({"original_url": format!("https://wire.example/batch/{n}"), "title": format!("Story {n}"),

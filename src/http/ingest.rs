@@ -169,21 +169,18 @@ async fn push_batch(
     }
     let columns = Arc::new(state.store.column_tree().await?);
     let validated = validate_all(articles, Arc::new(outlet.clone()), columns).await?;
-    let drafts: Vec<ArticleDraft> = validated.iter().filter_map(|v| v.as_ref().ok()).cloned().collect();
-    let mut stored = state.pipeline.accept_all(&outlet, &drafts).await?.into_iter();
+    let stored = state.pipeline.accept_valid(&outlet, validated).await?;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut results = Vec::with_capacity(validated.len());
-    for (index, validated) in validated.into_iter().enumerate() {
-        let mut result = match validated {
+    let mut results = Vec::with_capacity(stored.len());
+    for (index, stored) in stored.into_iter().enumerate() {
+        let mut result = match stored {
             Err(problem) => problem,
-            Ok(draft) => match stored.next().expect("one result per draft") {
-                Ok(accepted) => accepted_json(&state, &draft, &accepted),
-                Err(ingest::IngestError::OwnedByOtherOutlet) => json!({
-                    "status": "refused", "original_url": draft.original_url.as_str(),
-                    "reason": "this article belongs to another outlet",
-                }),
-                Err(ingest::IngestError::Store(e)) => return Err(e.into()),
-            },
+            Ok((draft, Ok(accepted))) => accepted_json(&state, &draft, &accepted),
+            Ok((draft, Err(ingest::IngestError::OwnedByOtherOutlet))) => json!({
+                "status": "refused", "original_url": draft.original_url.as_str(),
+                "reason": "this article belongs to another outlet",
+            }),
+            Ok((_, Err(ingest::IngestError::Store(e)))) => return Err(e.into()),
         };
         result["index"] = json!(index);
         *counts.entry(result["status"].as_str().unwrap_or_default().to_owned()).or_default() += 1;

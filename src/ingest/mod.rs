@@ -106,6 +106,22 @@ impl Pipeline {
     }
 }
 
+impl Pipeline {
+    /// `accept_all` for the drafts among `prepared`, the rest (why an item was not
+    /// taken) passed through: each draft comes back, in place, with its outcome.
+    pub async fn accept_valid<E>(
+        &self,
+        outlet: &Outlet,
+        prepared: Vec<Result<ArticleDraft, E>>,
+    ) -> Result<Vec<Result<(ArticleDraft, Result<Accepted, IngestError>), E>>, StoreError> {
+        let mut drafts = Vec::with_capacity(prepared.len());
+        let slots: Vec<Result<(), E>> = prepared.into_iter().map(|p| p.map(|draft| drafts.push(draft))).collect();
+        let outcomes = self.accept_all(outlet, &drafts).await?;
+        let mut stored = drafts.into_iter().zip(outcomes);
+        Ok(slots.into_iter().map(|slot| slot.map(|()| stored.next().expect("one outcome per draft"))).collect())
+    }
+}
+
 /// What an upsert outcome means for the outlet, logged.
 fn accepted(
     outlet: &Outlet,
@@ -201,14 +217,13 @@ impl Pipeline {
         for entry in entries {
             prepared.push(self.draft_of_entry(outlet, routing, entry, now).await?);
         }
-        let drafts: Vec<ArticleDraft> = prepared.iter().filter_map(|p| p.as_ref().ok()).cloned().collect();
-        let mut stored = self.accept_all(outlet, &drafts).await?.into_iter();
-        for (entry, prepared) in entries.iter().zip(prepared) {
-            let outcome = match prepared {
+        let stored = self.accept_valid(outlet, prepared).await?;
+        for (entry, stored) in entries.iter().zip(stored) {
+            let outcome = match stored {
                 Err(refusal) => Err(refusal),
-                Ok(draft) => {
+                Ok((draft, outcome)) => {
                     tally.hidden_removed += i64::from(draft.hidden_removed);
-                    match stored.next().expect("one result per draft") {
+                    match outcome {
                         Ok(accepted) => Ok(accepted),
                         Err(IngestError::OwnedByOtherOutlet) => Err("belongs to another outlet".to_owned()),
                         Err(IngestError::Store(e)) => return Err(e),
