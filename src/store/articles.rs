@@ -11,6 +11,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
 /// Publication statuses of an article.
 const PUBLISHED: &str = "published";
 const QUARANTINED: &str = "quarantined";
@@ -111,26 +113,94 @@ async fn existing_articles(
     Ok(found)
 }
 
-async fn insert_article(
+/// An article to create, with its change-clock value.
+struct Creation<'a> {
+    /// Its place in the batch.
+    index: usize,
+    item: Upsert<'a>,
+    fingerprint: &'a str,
+    now: i64,
+}
+
+/// Articles created per statement (22 values each). SQLite finds each `$N` value by a
+/// scan of the statement's parameters, so a statement's cost grows with the square of
+/// its values: about two hundred per statement is the sweet spot.
+const ARTICLES_PER_INSERT: usize = 10;
+/// Column memberships written per statement (three values each).
+const MEMBERSHIPS_PER_INSERT: usize = 200;
+
+/// Creates the articles of `creations` (their URLs all new) and files them in their
+/// columns, many rows a statement; their ids, in order.
+async fn insert_articles(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     outlet_id: i64,
-    item: &Upsert<'_>,
-    fingerprint: &str,
-    now: i64,
-) -> Result<UpsertOutcome, StoreError> {
-    let insert = sqlx::query_scalar(
-        "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
-            language, tags, rights, image_url, image_caption, enclosures, original_published_at,
-            original_updated_at, reposted_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed,
-            embargo_until, expires_at, archive_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20,
-            $21, $22, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
-         RETURNING id",
-    )
-    .bind(outlet_id);
-    let id: i64 = bind_content(insert, item.draft, now, fingerprint, item.quarantine).fetch_one(&mut **tx).await?;
-    replace_columns(tx, id, &item.draft.column_ids).await?;
-    Ok(UpsertOutcome::Created(ArticleStamp { id, reposted_at: from_micros(now), updated_at: from_micros(now) }))
+    creations: &[Creation<'_>],
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(creations.len());
+    for chunk in creations.chunks(ARTICLES_PER_INSERT) {
+        // Each row: the outlet ($1), then the row's CONTENT_VALUES values from `first`;
+        // reposted_at is created equal to updated_at, and an article published now
+        // (not held, not embargoed) takes its archive place from the same clock value.
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let first = 2 + row * CONTENT_VALUES;
+                let value = |k: usize| format!("${}", first + k);
+                let contents: Vec<String> = (0..CONTENT_VALUES).map(value).collect();
+                let (now, status, embargo) = (value(14), value(16), value(19));
+                format!(
+                    "($1, {}, {now}, CASE WHEN {status} = 'published' AND {embargo} IS NULL THEN {now} END)",
+                    contents.join(", ")
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
+                language, tags, rights, image_url, image_caption, enclosures, original_published_at,
+                original_updated_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed,
+                embargo_until, expires_at, reposted_at, archive_seq)
+             VALUES {} RETURNING id, original_url",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query(&sql).bind(outlet_id);
+        for creation in chunk {
+            insert = bind_content(insert, creation.item, creation.now, creation.fingerprint);
+        }
+        // Rows come back in no promised order: matched by URL, which is unique.
+        let mut by_url = HashMap::with_capacity(chunk.len());
+        for row in insert.fetch_all(&mut **tx).await? {
+            by_url.insert(row.try_get::<String, _>("original_url")?, row.try_get::<i64, _>("id")?);
+        }
+        for creation in chunk {
+            let url = creation.item.draft.original_url.as_str();
+            ids.push(*by_url.get(url).ok_or_else(|| StoreError::Corrupt(format!("no id came back for {url}")))?);
+        }
+    }
+    let memberships: Vec<(i64, i64, usize)> = creations
+        .iter()
+        .zip(&ids)
+        .flat_map(|(creation, &id)| {
+            creation.item.draft.column_ids.iter().enumerate().map(move |(position, &column)| (id, column, position))
+        })
+        .collect();
+    insert_memberships(tx, &memberships).await?;
+    Ok(ids)
+}
+
+/// Files articles in columns: (article, column, position among its columns).
+async fn insert_memberships(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    memberships: &[(i64, i64, usize)],
+) -> Result<(), StoreError> {
+    for chunk in memberships.chunks(MEMBERSHIPS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len()).map(|row| format!("({})", placeholders(1 + row * 3, 3))).collect();
+        let sql = format!("INSERT INTO article_columns (article_id, column_id, position) VALUES {}", rows.join(", "));
+        let mut insert = sqlx::query(&sql);
+        for &(article, column, position) in chunk {
+            insert = insert.bind(article).bind(column).bind(position as i64);
+        }
+        insert.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 async fn update_article(
@@ -140,7 +210,7 @@ async fn update_article(
     fingerprint: &str,
     now: i64,
 ) -> Result<UpsertOutcome, StoreError> {
-    let update = sqlx::query_scalar::<_, i64>(
+    let update = sqlx::query(
         "UPDATE articles SET original_url = $2, title = $3, subtitle = $4, author = $5, summary = $6,
             content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
             enclosures = $13, original_published_at = $14, original_updated_at = $15,
@@ -148,10 +218,10 @@ async fn update_article(
             withdrawn_at = NULL, expires_at = $22,
             embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
             archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
-         WHERE id = $1 RETURNING id",
+         WHERE id = $1",
     )
     .bind(stamp.id);
-    bind_content(update, item.draft, now, fingerprint, item.quarantine).fetch_one(&mut **tx).await?;
+    bind_content(update, *item, now, fingerprint).execute(&mut **tx).await?;
     if refile(tx, stamp.id, &item.draft.column_ids).await? {
         // Its old columns' pages and archives shift: caches start over.
         bump_catalog_version(&mut **tx).await?;
@@ -242,13 +312,32 @@ impl Store {
         // Again under the clock's lock, which every article writer takes: now it holds.
         let pending_items: Vec<Upsert<'_>> = pending.iter().map(|&i| items[i]).collect();
         let mut known = existing_articles(&mut change.tx, &pending_items).await?;
-        for (now, &i) in (change.first..).zip(&pending) {
+        let stamped: Vec<(usize, i64)> = pending.iter().copied().zip(change.first..).collect();
+        // URLs new to the store are created together, at their first mention; a later
+        // mention in the batch is then an update (or unchanged) like any other.
+        let mut fresh = std::collections::HashSet::new();
+        let creations: Vec<Creation<'_>> = stamped
+            .iter()
+            .filter(|&&(i, _)| {
+                let url = items[i].draft.original_url.as_str();
+                !known.contains_key(url) && fresh.insert(url)
+            })
+            .map(|&(i, now)| Creation { index: i, item: items[i], fingerprint: &fingerprints[i], now })
+            .collect();
+        let created_ids = insert_articles(&mut change.tx, outlet_id, &creations).await?;
+        let mut created: HashMap<usize, ArticleStamp> = HashMap::with_capacity(creations.len());
+        for (creation, id) in creations.iter().zip(created_ids) {
+            let at = from_micros(creation.now);
+            created.insert(creation.index, ArticleStamp { id, reposted_at: at, updated_at: at });
+        }
+        for &(i, now) in &stamped {
             let (item, fingerprint) = (&items[i], fingerprints[i].as_str());
             let url = item.draft.original_url.as_str();
-            let outcome = match (settled(known.get(url), outlet_id, fingerprint), known.get(url)) {
-                (Some(outcome), _) => outcome,
-                (None, None) => insert_article(&mut change.tx, outlet_id, item, fingerprint, now).await?,
-                (None, Some(existing)) => {
+            let outcome = match (created.remove(&i), settled(known.get(url), outlet_id, fingerprint)) {
+                (Some(stamp), _) => UpsertOutcome::Created(stamp),
+                (None, Some(outcome)) => outcome,
+                (None, None) => {
+                    let existing = known.get(url).expect("a URL new to the store was created at its first mention");
                     update_article(&mut change.tx, existing.stamp, item, fingerprint, now).await?
                 }
             };
@@ -656,13 +745,12 @@ pub(super) fn in_columns(column_ids: &[i64], first: usize) -> String {
 /// Binds `$2`‥`$22` of an insert or update: the draft's fields, the change time, the
 /// fingerprint, the publication status and the schedule (an embargo only while it lasts),
 /// in the column order both statements share.
-fn bind_content<'q, O>(
-    query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
-    draft: &'q ArticleDraft,
-    now: i64,
-    fingerprint: &'q str,
-    quarantine: Option<&'q str>,
-) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+/// Values `bind_content` binds: an article's content, its change time, fingerprint,
+/// status, schedule.
+const CONTENT_VALUES: usize = 21;
+
+fn bind_content<'q>(query: AnyQuery<'q>, item: Upsert<'q>, now: i64, fingerprint: &'q str) -> AnyQuery<'q> {
+    let (draft, quarantine) = (item.draft, item.quarantine);
     query
         .bind(draft.original_url.as_str())
         .bind(&draft.title)

@@ -54,6 +54,11 @@ async fn a_batch_reports_each_article_and_stores_the_valid_ones(app: TestApp) {
     assert!(page.contains("正文") && !page.contains("alert(1)") && !page.contains("steal()"));
     assert!(app.get_text("/columns/zhuanti/rss.xml").await.contains("稿件 999"));
     assert!(app.get_text(&format!("/articles/{}", results[7]["id"])).await.contains("稿件 7 更正"));
+    // Articles are created many to a statement: each result names its own article.
+    for index in [0, 9, 10, 11, 517, 999] {
+        let page = app.get_text(&format!("/articles/{}", results[index]["id"])).await;
+        assert!(page.contains(&format!("稿件 {index}<")), "result {index} names another article");
+    }
 
     // Sent again: only the URL given twice is written (back, then forth again).
     let again: Value = post_batch(&app, &token, &json!({ "articles": articles })).await.json().await.unwrap();
