@@ -18,6 +18,8 @@ mod rate_limit;
 mod representation;
 mod sitemaps;
 mod sources;
+#[cfg(target_os = "linux")]
+pub mod zero_copy;
 
 pub use error::ApiError;
 
@@ -28,9 +30,20 @@ use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 
-/// What every handler can reach.
+/// What every handler can reach: one reference, cloned for each request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The parts of the application handlers use.
+pub struct Services {
     pub store: Store,
     pub site: Arc<Site>,
     pub config: Arc<Config>,
@@ -53,7 +66,7 @@ impl AppState {
         let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
         let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes));
         let cache_follower = Arc::new(cache::follow::CacheFollower::new(store.clone(), cache.clone()));
-        AppState {
+        AppState(Arc::new(Services {
             store,
             site: Arc::new(site),
             config: Arc::new(config),
@@ -62,7 +75,7 @@ impl AppState {
             rate_limiter,
             cache,
             cache_follower,
-        }
+        }))
     }
 
     /// The notifier of this instance (WebSub, IndexNow, Baidu, hub pings); run it beside the server.
@@ -117,6 +130,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let follower = tokio::spawn(state.cache_follower.clone().run());
+    #[cfg(target_os = "linux")]
+    let listener = zero_copy::Listener(listener);
     let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
     follower.abort();
     served

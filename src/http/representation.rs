@@ -13,6 +13,14 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::sync::{Arc, OnceLock};
 
+/// Large bodies are kept where connections can send them without a copy.
+#[cfg(target_os = "linux")]
+use super::zero_copy::shareable;
+#[cfg(not(target_os = "linux"))]
+fn shareable(body: Vec<u8>) -> Bytes {
+    Bytes::from(body)
+}
+
 /// Bodies smaller than this are not worth compressing.
 const MIN_GZIP_BYTES: usize = 512;
 /// How long feeds and pages may be reused before revalidation (seconds).
@@ -72,7 +80,7 @@ impl Representation {
         Prepared {
             content_type: HeaderValue::from_static(self.content_type),
             etag: etag(&format!("\"{digest}\"")),
-            body: Bytes::from(self.body),
+            body: shareable(self.body),
             gzip_etag,
             gzip: OnceLock::new(),
             last_modified: self.last_modified,
@@ -119,7 +127,7 @@ impl Prepared {
 
     /// The gzip encoding, made now if it was not yet.
     fn gzipped(&self) -> &Bytes {
-        self.gzip.get_or_init(|| Bytes::from(gzip_bytes(&self.body)))
+        self.gzip.get_or_init(|| shareable(gzip_bytes(&self.body)))
     }
 
     /// Makes the gzip encoding now, if the body is worth compressing: for a document

@@ -5,7 +5,11 @@
 use crate::helpers::{numbered_article, TestApp};
 use serde_json::{json, Value};
 
-crate::stories!(cached_documents_show_every_change_at_once, a_cached_document_is_served_without_the_database,);
+crate::stories!(
+    cached_documents_show_every_change_at_once,
+    a_cached_document_is_served_without_the_database,
+    a_large_cached_document_reaches_a_slow_reader_whole,
+);
 
 /// The documents the story keeps warm, and so cached.
 const WATCHED: &[&str] = &[
@@ -127,4 +131,53 @@ async fn a_cached_document_is_served_without_the_database(app: TestApp) {
     assert_eq!(gzipped.headers()["content-encoding"], "gzip");
     // Not cached: needs the database, which is gone.
     assert!(app.get("/columns/zhuanti/atom.xml").await.status().is_server_error());
+}
+
+/// Large cached bodies leave through `sendfile` from the cache's memory: a reader with a
+/// small window, reading slowly, makes the server send them in many pieces.
+async fn a_large_cached_document_reaches_a_slow_reader_whole(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let paragraph = format!("<p>{}</p>", "昌吉新闻网讯 木垒县阿克喀巴克村。".repeat(40));
+    for n in 0..30 {
+        let mut article = numbered_article(n, "party-96");
+        article["content_html"] = json!(paragraph.repeat(3));
+        app.push(&token, &article).await;
+    }
+    let path = "/columns/party-96/rss.xml";
+    let rendered = app.get(path).await.bytes().await.unwrap();
+    assert!(rendered.len() > 200_000, "a feed of {} bytes is too small to test this", rendered.len());
+    for _ in 0..2 {
+        assert_eq!(slow_get(&app, path, "identity").await, rendered);
+        let gzipped = slow_get(&app, path, "gzip").await;
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzipped[..]), &mut plain).unwrap();
+        assert_eq!(plain, rendered);
+    }
+}
+
+/// The body of a GET read through a 4 KiB receive window, 2 KiB at a time, with pauses.
+async fn slow_get(app: &TestApp, path: &str, encoding: &str) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(app.address).await.unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: test\r\nAccept-Encoding: {encoding}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 2048];
+    loop {
+        let n = stream.read(&mut chunk).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        received.extend_from_slice(&chunk[..n]);
+        tokio::time::sleep(std::time::Duration::from_micros(300)).await;
+    }
+    let split = received.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head") + 4;
+    let head = String::from_utf8_lossy(&received[..split]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    let body = received.split_off(split);
+    assert!(head.contains(&format!("content-length: {}\r\n", body.len())), "{head} for {} bytes", body.len());
+    body
 }
