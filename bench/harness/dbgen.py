@@ -9,8 +9,9 @@ as if syndic had stored them one by one and caught up.
 Tables the store derives from articles and columns (listings, counts) are filled by
 the migrations' own backfill statements: every `INSERT … SELECT` of the migrations in
 `migrations/<backend>/`, re-run in order when its target table exists and is still empty
-after the base rows went in. So the generator needs no change when a migration adds such
-a table with its backfill; one without a backfill shows up in `empty_tables`.
+after the base rows went in, and every `UPDATE` of a table so filled (a later migration
+completing it with a new column). So the generator needs no change when a migration adds
+such a table or column with its backfill; a table without one shows up in `empty_tables`.
 
 Article i has `reposted_at = updated_at = archive_seq = T0 + i·STEP` (microseconds),
 as `Store::upsert_articles` sets them, so a writer of the same N URLs from memory (the
@@ -98,18 +99,21 @@ SELECT setval(pg_get_serial_sequence('outlets', 'id'), 1);
 SELECT setval(pg_get_serial_sequence('columns', 'id'), 10);
 """
 INSERT_TARGET = re.compile(r"^(?:WITH\b.*?)?INSERT\s+INTO\s+(\w+)", re.IGNORECASE | re.DOTALL)
+UPDATE_TARGET = re.compile(r"^UPDATE\s+(\w+)\s+SET\b", re.IGNORECASE)
 
 
 def backfills(migrations_dir):
-    """[(table, statement)] of every INSERT of the migrations in `migrations_dir`, in order."""
+    """[(kind, table, statement)] of every INSERT and UPDATE of the migrations in
+    `migrations_dir`, in order."""
     found = []
     for path in sorted(glob.glob(os.path.join(migrations_dir, "*.sql"))):
         with open(path) as f:
             text = "\n".join(line for line in f.read().splitlines() if not line.lstrip().startswith("--"))
         for statement in re.split(r";\s*\n", text):
-            match = INSERT_TARGET.match(statement.strip())
-            if match:
-                found.append((match.group(1).lower(), statement.strip()))
+            for kind, pattern in (("insert", INSERT_TARGET), ("update", UPDATE_TARGET)):
+                match = pattern.match(statement.strip())
+                if match:
+                    found.append((kind, match.group(1).lower(), statement.strip()))
     return found
 
 
@@ -155,8 +159,12 @@ class PostgresTarget:
 
 
 def run_backfills(target, migrations_dir):
-    for table, statement in backfills(migrations_dir):
-        if target.rows(table) == 0:
+    filled = set()
+    for kind, table, statement in backfills(migrations_dir):
+        if kind == "insert" and target.rows(table) == 0:
+            target.execute_script(statement + ";")
+            filled.add(table)
+        elif kind == "update" and table in filled:
             target.execute_script(statement + ";")
 
 

@@ -35,16 +35,11 @@ impl Assembler<'_> {
     /// The home page and every column page, each dated by the latest change it shows.
     pub async fn sitemap_pages(&self) -> Result<Vec<Location>, StoreError> {
         let tree = self.store.column_tree().await?;
-        let direct: HashMap<i64, DateTime<Utc>> = self.store.column_last_changes().await?;
+        let listed_changes: HashMap<i64, DateTime<Utc>> = self.store.column_last_changes().await?;
         let mut pages = Vec::with_capacity(tree.all().len() + 1);
         let mut site_latest = tree.all().iter().map(|c| c.updated_at).max();
         for column in tree.all() {
-            let latest = tree
-                .subtree_ids(column.id)
-                .iter()
-                .filter_map(|id| direct.get(id).copied())
-                .chain([column.updated_at])
-                .max();
+            let latest = listed_changes.get(&column.id).copied().max(Some(column.updated_at));
             site_latest = site_latest.max(latest);
             pages.push(Location { loc: self.site.column_url(column.slug.as_str()), lastmod: latest });
         }

@@ -415,16 +415,14 @@ impl Store {
         Ok(query.fetch_one(&self.pool).await?)
     }
 
-    /// The latest change to any article of each column that has articles (direct members only).
+    /// For each column with articles, the latest change to one it lists or listed until
+    /// that change (a withdrawal, a re-filing), its sub-columns' included. Kept by every
+    /// article write (`listings`), so reading it costs one row a column.
     pub async fn column_last_changes(&self) -> Result<HashMap<i64, DateTime<Utc>>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT ac.column_id, MAX(a.updated_at) AS changed FROM article_columns ac
-             JOIN articles a ON a.id = ac.article_id WHERE {PUBLIC}
-             GROUP BY ac.column_id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok((r.try_get("column_id")?, time_at(r, "changed")?))).collect()
+        let rows = sqlx::query("SELECT column_id, last_change FROM column_stats WHERE last_change IS NOT NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("column_id")?, time_at(r, "last_change")?))).collect()
     }
 
     /// Non-empty sitemap shards of `span` ids each, over the articles whose outlet lets

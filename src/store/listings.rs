@@ -28,11 +28,13 @@ struct Listing {
     position: Option<i64>,
 }
 
-/// A column's counts.
+/// A column's counts, and when what it lists last changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Stats {
     listed_count: i64,
     next_position: i64,
+    /// The latest change time of an article it lists, or listed until that change.
+    last_change: Option<i64>,
 }
 
 /// Brings the listings of `article_ids` in line with the articles and their columns.
@@ -46,6 +48,7 @@ pub(super) async fn sync_listings(tx: &mut Tx<'_>, article_ids: &[i64]) -> Resul
 async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreError> {
     let old = current_listings(tx, article_ids).await?;
     let wanted = wanted_listings(tx, article_ids).await?;
+    let changed_at = change_times(tx, article_ids).await?;
     let columns: Vec<i64> = old.keys().chain(wanted.iter().map(|(key, _, _)| key)).map(|(c, _)| *c).collect();
     let mut stats = read_stats(tx, &columns).await?;
     let before = stats.clone();
@@ -53,6 +56,9 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
     for &((column, article), reposted_at, (listed, archived)) in &wanted {
         let previous = old.get(&(column, article));
         let column_stats = stats.entry(column).or_default();
+        if listed == 1 || previous.is_some_and(|p| p.listed == 1) {
+            column_stats.last_change = column_stats.last_change.max(changed_at.get(&article).copied());
+        }
         let position = match previous.and_then(|p| p.position) {
             Some(position) => Some(position),
             None if archived => {
@@ -70,7 +76,11 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
     let wanted_keys: std::collections::HashSet<(i64, i64)> = wanted.iter().map(|(key, _, _)| *key).collect();
     for (&(column, article), listing) in &old {
         if !wanted_keys.contains(&(column, article)) {
-            stats.entry(column).or_default().listed_count -= listing.listed;
+            let column_stats = stats.entry(column).or_default();
+            column_stats.listed_count -= listing.listed;
+            if listing.listed == 1 {
+                column_stats.last_change = column_stats.last_change.max(changed_at.get(&article).copied());
+            }
             sqlx::query("DELETE FROM column_listings WHERE column_id = $1 AND article_id = $2")
                 .bind(column)
                 .bind(article)
@@ -133,6 +143,17 @@ async fn wanted_listings(
     Ok(wanted)
 }
 
+/// The articles' change times, by id.
+async fn change_times(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<i64, i64>, StoreError> {
+    let sql = format!("SELECT id, updated_at FROM articles WHERE id IN ({})", placeholders(1, article_ids.len()));
+    let mut query = sqlx::query(&sql);
+    for id in article_ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(&mut **tx).await?;
+    rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("updated_at")?))).collect()
+}
+
 async fn read_stats(tx: &mut Tx<'_>, columns: &[i64]) -> Result<BTreeMap<i64, Stats>, StoreError> {
     let mut unique = columns.to_vec();
     unique.sort_unstable();
@@ -142,7 +163,7 @@ async fn read_stats(tx: &mut Tx<'_>, columns: &[i64]) -> Result<BTreeMap<i64, St
         return Ok(stats);
     }
     let sql = format!(
-        "SELECT column_id, listed_count, next_position FROM column_stats WHERE column_id IN ({})",
+        "SELECT column_id, listed_count, next_position, last_change FROM column_stats WHERE column_id IN ({})",
         placeholders(1, unique.len())
     );
     let mut query = sqlx::query(&sql);
@@ -150,7 +171,11 @@ async fn read_stats(tx: &mut Tx<'_>, columns: &[i64]) -> Result<BTreeMap<i64, St
         query = query.bind(id);
     }
     for row in query.fetch_all(&mut **tx).await? {
-        let read = Stats { listed_count: row.try_get("listed_count")?, next_position: row.try_get("next_position")? };
+        let read = Stats {
+            listed_count: row.try_get("listed_count")?,
+            next_position: row.try_get("next_position")?,
+            last_change: row.try_get("last_change")?,
+        };
         stats.insert(row.try_get("column_id")?, read);
     }
     Ok(stats)
@@ -178,13 +203,14 @@ async fn write_listings(tx: &mut Tx<'_>, writes: &[(i64, i64, Listing)]) -> Resu
 async fn write_stats(tx: &mut Tx<'_>, stats: &[(i64, Stats)]) -> Result<(), StoreError> {
     for (column, stats) in stats {
         sqlx::query(
-            "INSERT INTO column_stats (column_id, listed_count, next_position) VALUES ($1, $2, $3)
+            "INSERT INTO column_stats (column_id, listed_count, next_position, last_change) VALUES ($1, $2, $3, $4)
              ON CONFLICT (column_id) DO UPDATE SET listed_count = excluded.listed_count,
-                next_position = excluded.next_position",
+                next_position = excluded.next_position, last_change = excluded.last_change",
         )
         .bind(column)
         .bind(stats.listed_count)
         .bind(stats.next_position)
+        .bind(stats.last_change)
         .execute(&mut **tx)
         .await?;
     }
@@ -223,9 +249,9 @@ pub(super) async fn rebuild(tx: &mut Tx<'_>) -> Result<(), StoreError> {
     );
     sqlx::query(&listings).execute(&mut **tx).await?;
     sqlx::query(
-        "INSERT INTO column_stats (column_id, listed_count, next_position)
-         SELECT c.id, COALESCE(SUM(l.listed), 0), COUNT(l.position)
-         FROM columns c LEFT JOIN column_listings l ON l.column_id = c.id
+        "INSERT INTO column_stats (column_id, listed_count, next_position, last_change)
+         SELECT c.id, COALESCE(SUM(l.listed), 0), COUNT(l.position), MAX(CASE WHEN l.listed = 1 THEN a.updated_at END)
+         FROM columns c LEFT JOIN column_listings l ON l.column_id = c.id LEFT JOIN articles a ON a.id = l.article_id
          GROUP BY c.id",
     )
     .execute(&mut **tx)

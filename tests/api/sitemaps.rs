@@ -62,6 +62,18 @@ async fn robots_and_the_sitemap_index_point_to_every_indexable_page(app: TestApp
     for path in ["/", "/columns/zhuanti", "/columns/party-96"] {
         assert!(pages.contains(&format!("<loc>{}</loc>", app.url(path))), "{path} in {pages}");
     }
+    // A column page is dated by the latest change to what it lists, sub-columns' included.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // lastmods have whole seconds
+    let mut corrected = example_article();
+    corrected["title"] = json!("更正后的标题");
+    let corrected: Value = app.push(&token, &corrected).await.json().await.unwrap();
+    let corrected_at = corrected["updated_at"].as_str().unwrap();
+    assert_ne!(corrected_at, updated);
+    let pages = app.get_text("/sitemaps/pages.xml").await;
+    for path in ["/", "/columns/zhuanti", "/columns/party-96"] {
+        let dated = format!("<loc>{}</loc><lastmod>{corrected_at}</lastmod>", app.url(path));
+        assert!(pages.contains(&dated), "{path} dated {corrected_at} in {pages}");
+    }
     assert_eq!(app.get("/sitemaps/articles-7.xml").await.status(), 404);
     assert_eq!(app.get("/sitemaps/other.xml").await.status(), 404);
 }
