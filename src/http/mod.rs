@@ -131,8 +131,10 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let follower = tokio::spawn(state.cache_follower.clone().run());
     #[cfg(target_os = "linux")]
-    let listener = zero_copy::Listener(listener);
+    let listener = zero_copy::Listener::new(listener);
     let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
     follower.abort();
+    // Gone before the caller closes the pool it reads.
+    let _ = follower.await;
     served
 }

@@ -8,13 +8,16 @@
 //!
 //! The memfd is sealed before it is mapped, so what is on its way to a client cannot
 //! change; pages in flight stay referenced by the kernel after the mapping goes.
+//! Each mapped body holds a descriptor: they may take a quarter of the open-file limit
+//! (raised to its hard limit at startup, as nginx and Go do), the rest is left for
+//! connections and the database.
 
 use axum::body::Bytes;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::pin::Pin;
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -28,7 +31,7 @@ static MAPPED: RwLock<BTreeMap<usize, (usize, RawFd)>> = RwLock::new(BTreeMap::n
 /// `body` as bytes the connections can send without copying, when it is large enough
 /// and the system lets us; otherwise as ordinary bytes.
 pub fn shareable(body: Vec<u8>) -> Bytes {
-    if body.len() < MIN_SHARED_BYTES {
+    if body.len() < MIN_SHARED_BYTES || read_lock().len() >= descriptor_budget() {
         return Bytes::from(body);
     }
     match MappedBody::new(&body) {
@@ -97,9 +100,37 @@ impl Drop for MappedBody {
     }
 }
 
+// Every update is one insert or remove: a poisoned map is still consistent.
 fn write_lock() -> std::sync::RwLockWriteGuard<'static, BTreeMap<usize, (usize, RawFd)>> {
-    // Every update is one insert or remove: a poisoned map is still consistent.
     MAPPED.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn read_lock() -> std::sync::RwLockReadGuard<'static, BTreeMap<usize, (usize, RawFd)>> {
+    MAPPED.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// How many bodies may be mapped at once: a quarter of the open-file limit.
+fn descriptor_budget() -> usize {
+    static BUDGET: OnceLock<usize> = OnceLock::new();
+    *BUDGET.get_or_init(|| raise_open_file_limit() / 4)
+}
+
+/// Raises the soft limit on open files to the hard limit; returns the soft limit.
+fn raise_open_file_limit() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit with a valid struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 0;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
 }
 
 /// The memfd and offset `bytes` start at, if they lie in a mapped body.
@@ -108,14 +139,22 @@ fn mapped_at(bytes: &[u8]) -> Option<(RawFd, libc::off_t)> {
         return None;
     }
     let address = bytes.as_ptr() as usize;
-    let mapped = MAPPED.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mapped = read_lock();
     let (&start, &(len, fd)) = mapped.range(..=address).next_back()?;
     (address + bytes.len() <= start + len).then_some((fd, (address - start) as libc::off_t))
 }
 
 /// The listener `axum::serve` takes: TCP connections that send mapped bodies with
 /// `sendfile`.
-pub struct Listener(pub TcpListener);
+pub struct Listener(TcpListener);
+
+impl Listener {
+    pub fn new(listener: TcpListener) -> Listener {
+        let limit = raise_open_file_limit();
+        tracing::debug!(open_files = limit, mapped_bodies = descriptor_budget(), "zero-copy sending");
+        Listener(listener)
+    }
+}
 
 impl axum::serve::Listener for Listener {
     type Io = Connection;
