@@ -162,6 +162,12 @@ impl axum::serve::Listener for Listener {
 
     async fn accept(&mut self) -> (Connection, std::net::SocketAddr) {
         let (stream, address) = axum::serve::Listener::accept(&mut self.0).await;
+        // As nginx does on keep-alive connections: the last, partial segment of a
+        // response leaves at once, not after the client's delayed ACK of the one before
+        // (up to 40 ms). Headers still share a segment with the body (MSG_MORE).
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
         (Connection(stream), address)
     }
 
