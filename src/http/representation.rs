@@ -17,8 +17,8 @@ use std::sync::{Arc, OnceLock};
 #[cfg(target_os = "linux")]
 use super::zero_copy::shareable;
 #[cfg(not(target_os = "linux"))]
-fn shareable(body: Vec<u8>) -> Bytes {
-    Bytes::from(body)
+fn shareable(body: Bytes) -> Bytes {
+    body
 }
 
 /// Bodies smaller than this are not worth compressing.
@@ -80,7 +80,7 @@ impl Representation {
         Prepared {
             content_type: HeaderValue::from_static(self.content_type),
             etag: etag(&format!("\"{digest}\"")),
-            body: shareable(self.body),
+            body: Bytes::from(self.body),
             gzip_etag,
             gzip: OnceLock::new(),
             last_modified: self.last_modified,
@@ -127,14 +127,24 @@ impl Prepared {
 
     /// The gzip encoding, made now if it was not yet.
     fn gzipped(&self) -> &Bytes {
-        self.gzip.get_or_init(|| shareable(gzip_bytes(&self.body)))
+        self.gzip.get_or_init(|| Bytes::from(gzip_bytes(&self.body)))
     }
 
-    /// Makes the gzip encoding now, if the body is worth compressing: for a document
-    /// about to be kept, so that what it holds is known.
-    pub fn compress(&self) {
+    /// The document as the render cache keeps it: both encodings made, each where
+    /// connections can send it without a copy.
+    pub fn to_keep(&self) -> Prepared {
+        let gzip = OnceLock::new();
         if self.gzip_etag.is_some() {
-            self.gzipped();
+            let _ = gzip.set(shareable(self.gzipped().clone()));
+        }
+        Prepared {
+            content_type: self.content_type.clone(),
+            etag: self.etag.clone(),
+            body: shareable(self.body.clone()),
+            gzip_etag: self.gzip_etag.clone(),
+            gzip,
+            last_modified: self.last_modified,
+            common: self.common.clone(),
         }
     }
 

@@ -28,17 +28,17 @@ const MIN_SHARED_BYTES: usize = 32 * 1024;
 /// Mapped bodies by start address: (length, memfd).
 static MAPPED: RwLock<BTreeMap<usize, (usize, RawFd)>> = RwLock::new(BTreeMap::new());
 
-/// `body` as bytes the connections can send without copying, when it is large enough
-/// and the system lets us; otherwise as ordinary bytes.
-pub fn shareable(body: Vec<u8>) -> Bytes {
+/// A copy of `body` the connections can send without copying, when it is large enough
+/// and the system lets us; otherwise `body` itself.
+pub fn shareable(body: Bytes) -> Bytes {
     if body.len() < MIN_SHARED_BYTES || read_lock().len() >= descriptor_budget() {
-        return Bytes::from(body);
+        return body;
     }
     match MappedBody::new(&body) {
         Ok(mapped) => Bytes::from_owner(mapped),
         Err(error) => {
             tracing::debug!(%error, "body kept in ordinary memory");
-            Bytes::from(body)
+            body
         }
     }
 }
@@ -284,11 +284,11 @@ mod tests {
     #[test]
     fn large_bodies_are_mapped_and_found_inside() {
         let body: Vec<u8> = (0..100_000u32).map(|n| (n % 251) as u8).collect();
-        let shared = shareable(body.clone());
+        let shared = shareable(Bytes::from(body.clone()));
         assert_eq!(&shared[..], &body[..]);
         let tail = shared.slice(40_000..);
         assert_eq!(mapped_at(&tail).map(|(_, offset)| offset), Some(40_000));
-        let small = shareable(vec![7; 100]);
+        let small = shareable(Bytes::from(vec![7; 100]));
         assert!(mapped_at(&small).is_none());
         let address = shared.as_ptr() as usize;
         drop((shared, tail));

@@ -2,6 +2,8 @@
 //! (ammonia), plain-text fields stripped of markup, and characters that XML 1.0 cannot
 //! carry removed, so every output built from stored text stays well-formed.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 /// `rel` given to every link in reposted content: we vouch for none of them.
@@ -37,19 +39,40 @@ pub fn html(fragment: &str, base: &url::Url) -> String {
 
 /// `html`, also saying how many hidden elements were removed.
 pub fn html_counting_hidden(fragment: &str, base: &url::Url) -> (String, u32) {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_tags(["audio", "video", "source"])
-        .add_tag_attributes("audio", ["src", "controls"])
-        .add_tag_attributes("video", ["src", "controls", "poster", "width", "height"])
-        .add_tag_attributes("source", ["src", "type"])
-        .add_generic_attributes(["style"])
-        .filter_style_properties(SAFE_STYLE_PROPERTIES.iter().copied().collect())
-        .link_rel(Some(LINK_REL))
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
     let (visible, hidden) = without_hidden_elements(&xml_safe(fragment));
-    (builder.clean(&visible).to_string().trim().to_owned(), hidden)
+    BASE.set(Some(base.clone()));
+    let clean = html_cleaner().clean(&visible).to_string();
+    BASE.set(None);
+    (clean.trim().to_owned(), hidden)
+}
+
+thread_local! {
+    /// The URL relative links resolve against, for the fragment this thread is cleaning.
+    static BASE: RefCell<Option<url::Url>> = const { RefCell::new(None) };
+}
+
+/// The HTML allowlist, built once: relative URLs resolve against `BASE`.
+fn html_cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .add_tags(["audio", "video", "source"])
+            .add_tag_attributes("audio", ["src", "controls"])
+            .add_tag_attributes("video", ["src", "controls", "poster", "width", "height"])
+            .add_tag_attributes("source", ["src", "type"])
+            .add_generic_attributes(["style"])
+            .filter_style_properties(SAFE_STYLE_PROPERTIES.iter().copied().collect())
+            .link_rel(Some(LINK_REL))
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .url_relative(ammonia::UrlRelative::Custom(Box::new(resolve_relative)));
+        builder
+    })
+}
+
+/// A relative URL made absolute against `BASE`; dropped when there is none.
+fn resolve_relative(relative: &str) -> Option<Cow<'_, str>> {
+    BASE.with_borrow(|base| base.as_ref()?.join(relative).ok()).map(|absolute| Cow::Owned(absolute.into()))
 }
 
 /// Removes elements readers cannot see, with their content: that is how injected link
@@ -60,9 +83,8 @@ pub fn html_counting_hidden(fragment: &str, base: &url::Url) -> (String, u32) {
 pub fn without_hidden_elements(fragment: &str) -> (String, u32) {
     // Only a `hidden` or `style` attribute hides an element: without either word, the
     // second parse is not needed (attribute names are ASCII, matched in any case).
-    let mentions =
-        |word: &str| fragment.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
-    if !mentions("hidden") && !mentions("style") {
+    let lowered = fragment.to_ascii_lowercase();
+    if !lowered.contains("hidden") && !lowered.contains("style") {
         return (fragment.to_owned(), 0);
     }
     let removed = std::cell::Cell::new(0u32);
@@ -167,6 +189,21 @@ mod tests {
         assert!(clean.contains(r#"href="http://www.cjxww.cn/news/2.html""#), "{clean}");
         assert!(clean.contains(r#"rel="nofollow noopener noreferrer""#), "{clean}");
         assert!(clean.contains(r#"src="http://www.cjxww.cn/pic.jpg""#), "{clean}");
+    }
+
+    #[test]
+    fn each_fragment_resolves_against_its_own_base_on_any_thread() {
+        let cleaned = |base: &'static str| {
+            std::thread::spawn(move || {
+                let base = url::Url::parse(base).unwrap();
+                (0..50).map(|_| html(r#"<a href="next.html">n</a>"#, &base)).collect::<Vec<_>>()
+            })
+        };
+        let (first, second) = (cleaned("http://a.example/news/1.html"), cleaned("https://b.example/x/y/2.html"));
+        assert!(first.join().unwrap().iter().all(|c| c.contains(r#"href="http://a.example/news/next.html""#)));
+        assert!(second.join().unwrap().iter().all(|c| c.contains(r#"href="https://b.example/x/y/next.html""#)));
+        let other = html(r#"<a href="next.html">n</a>"#, &url::Url::parse("http://c.example/").unwrap());
+        assert!(other.contains(r#"href="http://c.example/next.html""#), "{other}");
     }
 
     #[test]

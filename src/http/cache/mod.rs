@@ -156,15 +156,15 @@ impl RenderCache {
         if cacheable.prepared.size() + key.len() > self.max_bytes / 8 {
             return;
         }
-        cacheable.prepared.compress();
-        let size = cacheable.prepared.size() + key.len();
+        let prepared = Arc::new(cacheable.prepared.to_keep());
+        let size = prepared.size() + key.len();
         let mut entries = self.lock();
         if self.epoch() != epoch {
             return;
         }
         let expires = cacheable.depends_on.at_most.map(|d| Instant::now() + d);
         let last_used = entries.uses;
-        let entry = Entry { prepared: cacheable.prepared, depends_on: cacheable.depends_on, expires, last_used };
+        let entry = Entry { prepared, depends_on: cacheable.depends_on, expires, last_used };
         if let Some(old) = entries.map.insert(key.into(), entry) {
             entries.bytes -= old.prepared.size() + key.len();
         }
