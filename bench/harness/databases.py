@@ -13,6 +13,15 @@ from .procs import BenchError
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 
 
+def settle_writes():
+    """Flushes what earlier sections left to write (the page cache's dirty pages, a
+    PostgreSQL checkpoint after a generated database), so that a measurement of writes
+    does not pay for them."""
+    subprocess.run(["sync"], check=False, timeout=900)
+    subprocess.run(["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", "postgres", "-Atqc",
+                    "CHECKPOINT"], capture_output=True, check=False, timeout=900)
+
+
 class SqliteDb:
     backend = "SQLite"
 
