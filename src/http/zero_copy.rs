@@ -149,9 +149,9 @@ fn mapped_at(bytes: &[u8]) -> Option<(RawFd, libc::off_t)> {
 pub struct Listener(TcpListener);
 
 impl Listener {
+    /// Also raises the open-file limit, before connections count against it.
     pub fn new(listener: TcpListener) -> Listener {
-        let limit = raise_open_file_limit();
-        tracing::debug!(open_files = limit, mapped_bodies = descriptor_budget(), "zero-copy sending");
+        tracing::debug!(mapped_bodies = descriptor_budget(), "zero-copy sending");
         Listener(listener)
     }
 }
@@ -188,45 +188,35 @@ impl Connection {
         offset: libc::off_t,
         count: usize,
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.0.poll_write_ready(cx))?;
-            let sent = self.0.try_io(Interest::WRITABLE, || {
-                let mut offset = offset;
-                // SAFETY: both descriptors are open (the socket is ours, the memfd is held
-                // by the bytes being written); the kernel reads at most `count` bytes.
-                let sent = unsafe { libc::sendfile(self.0.as_raw_fd(), fd, &mut offset, count) };
-                if sent < 0 {
-                    Err(io::Error::last_os_error())
-                } else {
-                    Ok(sent as usize)
-                }
-            });
-            match sent {
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
-                done => return Poll::Ready(done),
-            }
-        }
+        self.poll_send(cx, || {
+            let mut offset = offset;
+            // SAFETY: both descriptors are open (the socket is ours, the memfd is held by
+            // the bytes being written); the kernel reads at most `count` bytes.
+            unsafe { libc::sendfile(self.0.as_raw_fd(), fd, &mut offset, count) }
+        })
     }
 
     /// Writes `bufs` (headers, say) telling the kernel more follows at once, so that they
     /// leave in the same segment as the body sent after them.
     fn poll_write_more(&self, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        self.poll_send(cx, || {
+            // SAFETY: `IoSlice` is ABI-compatible with `iovec`; the message only borrows
+            // `bufs` for the call.
+            let mut message: libc::msghdr = unsafe { std::mem::zeroed() };
+            message.msg_iov = bufs.as_ptr() as *mut libc::iovec;
+            message.msg_iovlen = bufs.len() as _;
+            unsafe { libc::sendmsg(self.0.as_raw_fd(), &message, libc::MSG_MORE | libc::MSG_NOSIGNAL) }
+        })
+    }
+
+    /// Runs a non-blocking send (a syscall returning bytes sent, or -1 and errno) once
+    /// the socket is writable, waiting again while it would block.
+    fn poll_send(&self, cx: &mut Context<'_>, mut send: impl FnMut() -> isize) -> Poll<io::Result<usize>> {
         loop {
             ready!(self.0.poll_write_ready(cx))?;
-            let written = self.0.try_io(Interest::WRITABLE, || {
-                // SAFETY: `IoSlice` is ABI-compatible with `iovec`; the message only borrows
-                // `bufs` for the call.
-                let mut message: libc::msghdr = unsafe { std::mem::zeroed() };
-                message.msg_iov = bufs.as_ptr() as *mut libc::iovec;
-                message.msg_iovlen = bufs.len() as _;
-                let sent = unsafe { libc::sendmsg(self.0.as_raw_fd(), &message, libc::MSG_MORE | libc::MSG_NOSIGNAL) };
-                if sent < 0 {
-                    Err(io::Error::last_os_error())
-                } else {
-                    Ok(sent as usize)
-                }
-            });
-            match written {
+            let sent =
+                self.0.try_io(Interest::WRITABLE, || usize::try_from(send()).map_err(|_| io::Error::last_os_error()));
+            match sent {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
                 done => return Poll::Ready(done),
             }

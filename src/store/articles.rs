@@ -801,17 +801,9 @@ async fn replace_columns(
     column_ids: &[i64],
 ) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(article_id).execute(&mut **tx).await?;
-    if column_ids.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<String> = (0..column_ids.len()).map(|i| format!("($1, ${}, {i})", i + 2)).collect();
-    let sql = format!("INSERT INTO article_columns (article_id, column_id, position) VALUES {}", rows.join(", "));
-    let mut insert = sqlx::query(&sql).bind(article_id);
-    for column_id in column_ids {
-        insert = insert.bind(column_id);
-    }
-    insert.execute(&mut **tx).await?;
-    Ok(())
+    let memberships: Vec<(i64, i64, usize)> =
+        column_ids.iter().enumerate().map(|(position, &column)| (article_id, column, position)).collect();
+    insert_memberships(tx, &memberships).await
 }
 
 fn tags_json(tags: &[String]) -> String {
