@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Upper bounds of the request-duration histogram, in seconds.
 const DURATION_BUCKETS: [f64; 10] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5];
@@ -48,6 +48,12 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Counts one HTTP request by route, method and status, and times it from `started`.
+    pub fn count_request(&self, route: &str, method: &str, status: &str, started: Instant) {
+        self.http_requests.inc(&[route, method, status]);
+        self.http_duration.observe(route, started.elapsed());
+    }
+
     /// The counters and histograms in exposition format.
     pub fn render(&self, out: &mut String) {
         self.http_requests.render(out);

@@ -17,12 +17,10 @@ use std::time::Instant;
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request.extensions().get::<MatchedPath>().cloned();
-    let route = route.as_ref().map_or("unmatched", |p| p.as_str());
     let method = request.method().clone();
     let response = next.run(request).await;
-    let metrics = &state.pipeline.metrics;
-    metrics.http_requests.inc(&[route, method.as_str(), response.status().as_str()]);
-    metrics.http_duration.observe(route, started.elapsed());
+    let route = route.as_ref().map_or("unmatched", |p| p.as_str());
+    state.pipeline.metrics.count_request(route, method.as_str(), response.status().as_str(), started);
     response
 }
 

@@ -99,7 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(openapi))
         .route("/metrics", get(metrics::metrics))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::serve_cached))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::keep_rendered))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }
@@ -132,7 +132,10 @@ pub async fn serve(
     let follower = tokio::spawn(state.cache_follower.clone().run());
     #[cfg(target_os = "linux")]
     let listener = zero_copy::Listener::new(listener);
-    let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    let app = cache::CacheFront::new(state.clone(), router(state));
+    let served = axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
+        .with_graceful_shutdown(shutdown)
+        .await;
     follower.abort();
     // Gone before the caller closes the pool it reads.
     let _ = follower.await;

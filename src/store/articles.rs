@@ -376,12 +376,15 @@ impl Store {
     ) -> Result<Vec<Article>, StoreError> {
         let (filter, ids) = scope_filter(scope, 3);
         let sql = match scope {
-            // A range of the column's listing index (`ids` binds the column as $3).
+            // A range of the column's listing index (`ids` binds the column as $3), skipped
+            // inside the index alone: only the page's own articles are read, however deep.
             FeedScope::Column(_) => format!(
-                "SELECT {ARTICLE_FIELDS} FROM column_listings l
+                "SELECT {ARTICLE_FIELDS} FROM
+                    (SELECT article_id, reposted_at FROM column_listings
+                     WHERE column_id = $3 AND listed = 1
+                     ORDER BY reposted_at DESC, article_id DESC LIMIT $1 OFFSET $2) l
                  JOIN articles a ON a.id = l.article_id JOIN outlets o ON o.id = a.outlet_id
-                 WHERE l.column_id = $3 AND l.listed = 1 AND {PUBLIC}
-                 ORDER BY l.reposted_at DESC, l.article_id DESC LIMIT $1 OFFSET $2"
+                 WHERE {PUBLIC} ORDER BY l.reposted_at DESC, l.article_id DESC"
             ),
             _ => format!(
                 "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id

@@ -2,7 +2,8 @@
 //! (compressed, with its ETag), under its request path until a change it depends on.
 //! A hit, or a 304 from it, touches no database: it is a map lookup and a clone of
 //! reference-counted bytes. Readers poll far more often than outlets write, so most
-//! requests end here.
+//! requests end here, in front of routing (`CacheFront`); what the cache cannot answer
+//! is routed, and the document a handler renders is kept on its way out (`keep_rendered`).
 //!
 //! Each document says what it depends on (`DependsOn`): the site as a whole, columns,
 //! outlets, the articles it shows, a range of article ids (a sitemap shard). The
@@ -16,13 +17,18 @@ pub mod follow;
 use super::representation::{Cacheable, Prepared};
 use super::AppState;
 use crate::store::FeedScope;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
+use axum::Router;
+use futures_util::future::{BoxFuture, Either};
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
+use std::future::Ready;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// What a cached document shows, and so which changes make it stale.
@@ -88,6 +94,8 @@ impl ArticleChanges {
 
 struct Entry {
     prepared: Arc<Prepared>,
+    /// The route that rendered it, under which its hits are counted.
+    route: Arc<str>,
     depends_on: DependsOn,
     expires: Option<Instant>,
     last_used: u64,
@@ -129,14 +137,15 @@ impl RenderCache {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<Arc<Prepared>> {
+    /// The document kept under `key`, and the route that rendered it.
+    pub fn get(&self, key: &str) -> Option<(Arc<Prepared>, Arc<str>)> {
         let mut entries = self.lock();
         entries.uses += 1;
         let uses = entries.uses;
         let found = match entries.map.get_mut(key) {
             Some(entry) if entry.expires.is_none_or(|at| at > Instant::now()) => {
                 entry.last_used = uses;
-                Some(entry.prepared.clone())
+                Some((entry.prepared.clone(), entry.route.clone()))
             }
             _ => None,
         };
@@ -150,9 +159,9 @@ impl RenderCache {
         self.epoch.load(Ordering::Acquire)
     }
 
-    /// Keeps `prepared` under `key` unless something may have changed since `epoch`, or
-    /// it would take more than an eighth of the budget.
-    pub fn insert(&self, key: &str, cacheable: Cacheable, epoch: u64) {
+    /// Keeps what `route` rendered under `key` unless something may have changed since
+    /// `epoch`, or it would take more than an eighth of the budget.
+    pub fn insert(&self, key: &str, route: Arc<str>, cacheable: Cacheable, epoch: u64) {
         if cacheable.prepared.size() + key.len() > self.max_bytes / 8 {
             return;
         }
@@ -164,7 +173,7 @@ impl RenderCache {
         }
         let expires = cacheable.depends_on.at_most.map(|d| Instant::now() + d);
         let last_used = entries.uses;
-        let entry = Entry { prepared, depends_on: cacheable.depends_on, expires, last_used };
+        let entry = Entry { prepared, route, depends_on: cacheable.depends_on, expires, last_used };
         if let Some(old) = entries.map.insert(key.into(), entry) {
             entries.bytes -= old.prepared.size() + key.len();
         }
@@ -234,30 +243,82 @@ impl RenderCache {
     }
 }
 
-/// The middleware in front of every route: GET and HEAD are answered from the cache
-/// when it holds the path; otherwise the handler runs and what it marks cacheable is
-/// kept. When this process wrote something the cache has not yet seen, it catches up
-/// first, so that a client always reads its own writes.
-pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The application behind its render cache: a GET or HEAD the cache holds is answered
+/// here, before routing, with no more work than choosing the stored response; anything
+/// else goes to the router. When this process wrote something the cache has not yet
+/// seen, it catches up first, so that a client always reads its own writes.
+#[derive(Clone)]
+pub struct CacheFront {
+    state: AppState,
+    router: Router,
+}
+
+impl CacheFront {
+    pub fn new(state: AppState, router: Router) -> Self {
+        CacheFront { state, router }
+    }
+
+    /// The stored answer to `request`, counted under the route that rendered it.
+    fn answer(state: &AppState, request: &Request) -> Option<Response> {
+        let started = Instant::now();
+        let (prepared, route) = state.cache.get(cache_key(request))?;
+        let response = prepared.respond(request.headers());
+        state.pipeline.metrics.count_request(&route, request.method().as_str(), response.status().as_str(), started);
+        Some(response)
+    }
+}
+
+impl tower::Service<Request> for CacheFront {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Ready<Result<Response, Infallible>>, BoxFuture<'static, Result<Response, Infallible>>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The router is always ready.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let readable = request.method() == Method::GET || request.method() == Method::HEAD;
+        if readable && !self.state.cache_follower.is_behind() {
+            if let Some(response) = Self::answer(&self.state, &request) {
+                return Either::Left(std::future::ready(Ok(response)));
+            }
+        }
+        let (state, mut router) = (self.state.clone(), self.router.clone());
+        Either::Right(Box::pin(async move {
+            if readable && state.cache_follower.is_behind() {
+                if let Err(error) = state.cache_follower.catch_up_if_behind().await {
+                    tracing::error!(%error, "render cache cannot read the change clock");
+                }
+                if let Some(response) = Self::answer(&state, &request) {
+                    return Ok(response);
+                }
+            }
+            tower::Service::call(&mut router, request).await
+        }))
+    }
+}
+
+/// The middleware on every route: a document the handler marked cacheable is kept
+/// under the request's path, unless a change came while it was being rendered.
+pub async fn keep_rendered(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
-    if state.cache_follower.is_behind() {
-        if let Err(error) = state.cache_follower.catch_up_if_behind().await {
-            tracing::error!(%error, "render cache cannot read the change clock");
-        }
-    }
-    let key = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    if let Some(prepared) = state.cache.get(key) {
-        return prepared.respond(request.headers());
-    }
-    let key = key.to_owned();
+    let key = cache_key(&request).to_owned();
+    let route: Arc<str> = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).into();
     let epoch = state.cache.epoch();
     let mut response = next.run(request).await;
     if let Some(cacheable) = response.extensions_mut().remove::<Cacheable>() {
-        state.cache.insert(&key, cacheable, epoch);
+        state.cache.insert(&key, route, cacheable, epoch);
     }
     response
+}
+
+/// Documents are kept under their path and query.
+fn cache_key(request: &Request) -> &str {
+    request.uri().path_and_query().map_or("/", |p| p.as_str())
 }
 
 #[cfg(test)]
@@ -283,11 +344,11 @@ mod tests {
         let column = DependsOn { columns: vec![1, 2], articles: vec![10, 11], ..DependsOn::default() };
         let outlet = DependsOn { outlets: vec![7], articles: vec![10], ..DependsOn::default() };
         let shard = DependsOn { article_range: Some((100, 200)), ..DependsOn::default() };
-        cache.insert("/site", cacheable("s", DependsOn::any_article()), 0);
-        cache.insert("/column", cacheable("c", column), 0);
-        cache.insert("/outlet", cacheable("o", outlet), 0);
-        cache.insert("/shard", cacheable("h", shard), 0);
-        cache.insert("/robots", cacheable("r", DependsOn::nothing()), 0);
+        cache.insert("/site", "/test".into(), cacheable("s", DependsOn::any_article()), 0);
+        cache.insert("/column", "/test".into(), cacheable("c", column), 0);
+        cache.insert("/outlet", "/test".into(), cacheable("o", outlet), 0);
+        cache.insert("/shard", "/test".into(), cacheable("h", shard), 0);
+        cache.insert("/robots", "/test".into(), cacheable("r", DependsOn::nothing()), 0);
         // An article moved out of column 1 into column 3, of outlet 8: shown by /column.
         assert_eq!(cache.evict(&changes(&[11], &[3], &[8])), 2);
         assert!(cache.get("/site").is_none() && cache.get("/column").is_none());
@@ -301,9 +362,9 @@ mod tests {
         let cache = RenderCache::new(1 << 20);
         let epoch = cache.epoch();
         cache.evict(&changes(&[1], &[], &[]));
-        cache.insert("/feed", cacheable("old", DependsOn::any_article()), epoch);
+        cache.insert("/feed", "/test".into(), cacheable("old", DependsOn::any_article()), epoch);
         assert!(cache.get("/feed").is_none());
-        cache.insert("/feed", cacheable("new", DependsOn::any_article()), cache.epoch());
+        cache.insert("/feed", "/test".into(), cacheable("new", DependsOn::any_article()), cache.epoch());
         assert!(cache.get("/feed").is_some());
     }
 
@@ -312,7 +373,7 @@ mod tests {
         let body = "x".repeat(500);
         let cache = RenderCache::new(8 * 1024);
         for n in 0..20 {
-            cache.insert(&format!("/{n}"), cacheable(&body, DependsOn::nothing()), 0);
+            cache.insert(&format!("/{n}"), "/test".into(), cacheable(&body, DependsOn::nothing()), 0);
             cache.get("/0");
         }
         let (count, bytes) = cache.size();
