@@ -55,7 +55,7 @@ impl Representation {
     }
 
     /// Answers the request and hands the prepared document to the render cache, which
-    /// keeps it until a change it `depends_on` (see `cache::serve_cached`).
+    /// keeps it until a change it `depends_on` (see `cache::keep_rendered`).
     pub fn respond_cached(self, request: &HeaderMap, depends_on: DependsOn) -> Response {
         let prepared = Arc::new(self.prepare());
         let mut response = prepared.respond(request);
