@@ -4,7 +4,8 @@ Generated SQLite databases of 10k, 100k and N articles in ten columns (so `c3` h
 tenth); `syndic serve --render-cache-mb 0` (every request renders) with one Tokio worker
 on the server CPU. Per path: 5 warm-up GETs, then 200 sequential GETs on one keep-alive
 connection; median and p90 latency. The reference of each figure is the same figure on
-the 10k database. syndic's peak RSS (VmHWM) is read after the requests.
+the 10k database. The outlet `cjrb` holds every article: its pages are the largest
+listing there is. syndic's peak RSS (VmHWM) is read after the requests.
 """
 
 from harness.context import median, percentile
@@ -12,7 +13,7 @@ from harness.procs import BenchError, peak_rss_mb
 from harness.report import Row, ratio_at_most, value_at_most
 
 TITLE = "feed and page latency at 10k, 100k and N articles (render cache off)"
-PATHS = ["/columns/c3/rss.xml", "/columns/c3", "/columns/c3?page=50"]
+PATHS = ["/columns/c3/rss.xml", "/columns/c3", "/columns/c3?page=50", "/outlets/cjrb", "/outlets/cjrb?page=50"]
 WARMUP, REQUESTS = 5, 200
 
 

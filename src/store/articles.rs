@@ -386,9 +386,14 @@ impl Store {
                  JOIN articles a ON a.id = l.article_id JOIN outlets o ON o.id = a.outlet_id
                  WHERE {PUBLIC} ORDER BY l.reposted_at DESC, l.article_id DESC"
             ),
+            // Likewise in the index of public articles (`filter` holds the conditions of
+            // its WHERE clause, so that the planner may use it).
             _ => format!(
-                "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
-                 WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1 OFFSET $2"
+                "SELECT {ARTICLE_FIELDS} FROM
+                    (SELECT a.id, a.reposted_at FROM articles a WHERE {filter}
+                     ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1 OFFSET $2) p
+                 JOIN articles a ON a.id = p.id JOIN outlets o ON o.id = a.outlet_id
+                 ORDER BY p.reposted_at DESC, p.id DESC"
             ),
         };
         let mut query = sqlx::query(&sql).bind(limit).bind(offset);
@@ -401,21 +406,19 @@ impl Store {
         Ok(articles)
     }
 
+    /// How many articles of a scope are public: one row of the kept counts for a column
+    /// or an outlet.
     pub async fn count_articles(&self, scope: &FeedScope) -> Result<i64, StoreError> {
-        if let FeedScope::Column(id) = scope {
-            let count: Option<i64> = sqlx::query_scalar("SELECT listed_count FROM column_stats WHERE column_id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            return Ok(count.unwrap_or(0));
-        }
-        let (filter, ids) = scope_filter(scope, 1);
-        let sql = format!("SELECT COUNT(*) FROM articles a WHERE {filter}");
-        let mut query = sqlx::query_scalar(&sql);
-        for id in ids {
-            query = query.bind(id);
-        }
-        Ok(query.fetch_one(&self.pool).await?)
+        let (sql, id) = match scope {
+            FeedScope::Column(id) => ("SELECT listed_count FROM column_stats WHERE column_id = $1", id),
+            FeedScope::Outlet(id) => ("SELECT listed_count FROM outlet_stats WHERE outlet_id = $1", id),
+            FeedScope::Site => {
+                let sql = format!("SELECT COUNT(*) FROM articles a WHERE {PUBLIC}");
+                return Ok(sqlx::query_scalar(&sql).fetch_one(&self.pool).await?);
+            }
+        };
+        let count: Option<i64> = sqlx::query_scalar(sql).bind(id).fetch_optional(&self.pool).await?;
+        Ok(count.unwrap_or(0))
     }
 
     /// For each column with articles, the latest change to one it lists or listed until

@@ -2,7 +2,8 @@
 //! their repost time, whether they are public now, and their permanent archive
 //! position; and per column the count of public articles and the next position. They
 //! let a column's newest articles, listing pages and archive pages be read as index
-//! range scans, and their sizes as one row, at any archive size.
+//! range scans, and their sizes as one row, at any archive size. Per outlet, the count
+//! of public articles (migration 0011) does the same for outlet pages.
 //!
 //! They are derived data, brought in line inside every article write's transaction
 //! (`sync_listings`, called by `Store::commit_change`) and rebuilt whole when the column
@@ -48,7 +49,9 @@ pub(super) async fn sync_listings(tx: &mut Tx<'_>, article_ids: &[i64]) -> Resul
 async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreError> {
     let old = current_listings(tx, article_ids).await?;
     let wanted = wanted_listings(tx, article_ids).await?;
-    let changed_at = change_times(tx, article_ids).await?;
+    let states = article_states(tx, article_ids).await?;
+    count_outlet_changes(tx, &old, &states).await?;
+    let changed_at: HashMap<i64, i64> = states.iter().map(|(&id, state)| (id, state.updated_at)).collect();
     let columns: Vec<i64> = old.keys().chain(wanted.iter().map(|(key, _, _)| key)).map(|(c, _)| *c).collect();
     let mut stats = read_stats(tx, &columns).await?;
     let before = stats.clone();
@@ -143,15 +146,65 @@ async fn wanted_listings(
     Ok(wanted)
 }
 
-/// The articles' change times, by id.
-async fn change_times(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<i64, i64>, StoreError> {
-    let sql = format!("SELECT id, updated_at FROM articles WHERE id IN ({})", placeholders(1, article_ids.len()));
+/// What the listings need to know of an article as written.
+struct ArticleState {
+    updated_at: i64,
+    outlet_id: i64,
+    /// 1 when public now, else 0.
+    listed: i64,
+}
+
+/// The articles' states, by id.
+async fn article_states(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<i64, ArticleState>, StoreError> {
+    let sql = format!(
+        "SELECT a.id, a.updated_at, a.outlet_id, CAST(CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS BIGINT) AS listed
+         FROM articles a WHERE a.id IN ({})",
+        placeholders(1, article_ids.len())
+    );
     let mut query = sqlx::query(&sql);
     for id in article_ids {
         query = query.bind(id);
     }
     let rows = query.fetch_all(&mut **tx).await?;
-    rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("updated_at")?))).collect()
+    rows.iter()
+        .map(|row| {
+            let state = ArticleState {
+                updated_at: row.try_get("updated_at")?,
+                outlet_id: row.try_get("outlet_id")?,
+                listed: row.try_get("listed")?,
+            };
+            Ok((row.try_get("id")?, state))
+        })
+        .collect()
+}
+
+/// Moves the outlets' counts of public articles by what the written articles did: an
+/// article was public before if its listings said so (every article is in a column).
+async fn count_outlet_changes(
+    tx: &mut Tx<'_>,
+    old: &HashMap<(i64, i64), Listing>,
+    states: &HashMap<i64, ArticleState>,
+) -> Result<(), StoreError> {
+    let listed_before: std::collections::HashSet<i64> =
+        old.iter().filter(|(_, listing)| listing.listed == 1).map(|(&(_, article), _)| article).collect();
+    let mut deltas: BTreeMap<i64, i64> = BTreeMap::new();
+    for (id, state) in states {
+        let delta = state.listed - i64::from(listed_before.contains(id));
+        if delta != 0 {
+            *deltas.entry(state.outlet_id).or_default() += delta;
+        }
+    }
+    for (outlet, delta) in deltas {
+        sqlx::query(
+            "INSERT INTO outlet_stats (outlet_id, listed_count) VALUES ($1, $2)
+             ON CONFLICT (outlet_id) DO UPDATE SET listed_count = outlet_stats.listed_count + excluded.listed_count",
+        )
+        .bind(outlet)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn read_stats(tx: &mut Tx<'_>, columns: &[i64]) -> Result<BTreeMap<i64, Stats>, StoreError> {

@@ -6,6 +6,7 @@ stories!(
     the_article_page_is_laid_out_like_the_example_page,
     the_outlets_indexing_policy_decides_canonical_and_robots,
     column_pages_have_breadcrumbs_sub_columns_and_pages,
+    outlet_pages_count_only_public_articles,
     missing_pages_get_an_html_404,
 );
 
@@ -99,6 +100,42 @@ async fn column_pages_have_breadcrumbs_sub_columns_and_pages(app: TestApp) {
     assert!(home.contains(">专题栏目</a>") && home.contains(">第24篇</a>"));
     let outlet = app.get_text("/outlets/cjrb").await;
     assert!(outlet.contains("<h1>昌吉日报</h1>"));
+}
+
+/// The outlet pager reads a kept count: it follows withdrawals, embargoes and the
+/// quarantine as the listing itself does.
+async fn outlet_pages_count_only_public_articles(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let mut ids = Vec::new();
+    for n in 0..22 {
+        let mut article = example_article();
+        article["original_url"] = json!(format!("https://cjrb.example.cn/o?id={n}"));
+        article["title"] = json!(format!("第{n}篇"));
+        let pushed: Value = app.push(&token, &article).await.json().await.unwrap();
+        ids.push(pushed["id"].as_i64().unwrap());
+    }
+    let mut held = example_article();
+    held["original_url"] = json!("https://cjrb.example.cn/o?id=held");
+    held["content_html"] = json!("<p>bet365</p>");
+    let pushed: Value = app.push(&token, &held).await.json().await.unwrap();
+    assert_eq!(pushed["status"], "quarantined");
+    let mut embargoed = example_article();
+    embargoed["original_url"] = json!("https://cjrb.example.cn/o?id=later");
+    embargoed["publish_at"] = json!("2099-01-01T00:00:00Z");
+    assert!(app.push(&token, &embargoed).await.status().is_success());
+
+    let first = app.get_text("/outlets/cjrb").await;
+    assert!(first.contains(">第21篇</a>") && first.contains("/outlets/cjrb?page=2"), "22 public articles: two pages");
+    let second = app.get_text("/outlets/cjrb?page=2").await;
+    assert!(second.contains(">第1篇</a>") && second.contains(">第0篇</a>") && !second.contains(">第2篇</a>"));
+
+    for id in &ids[..2] {
+        let response = app.client.delete(app.url(&format!("/api/v1/articles/{id}"))).bearer_auth(&token);
+        assert!(response.send().await.unwrap().status().is_success());
+    }
+    assert_eq!(app.get("/outlets/cjrb?page=2").await.status(), 404, "20 left: one page");
+    let first = app.get_text("/outlets/cjrb").await;
+    assert!(first.contains(">第2篇</a>") && !first.contains(">第1篇</a>") && !first.contains("rel=\"next\""));
 }
 
 async fn missing_pages_get_an_html_404(app: TestApp) {
