@@ -13,9 +13,14 @@ use axum::response::{IntoResponse, Response};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+/// When a request reached the application, before the render cache and routing: its
+/// time is counted from there.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrived(pub Instant);
+
 /// Counts the request and times it up to its response head.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
+    let started = request.extensions().get::<Arrived>().map_or_else(Instant::now, |arrived| arrived.0);
     let route = request.extensions().get::<MatchedPath>().cloned();
     let method = request.method().clone();
     let response = next.run(request).await;

@@ -290,6 +290,9 @@ impl Store {
         outlet_id: i64,
         items: &[Upsert<'_>],
     ) -> Result<Vec<UpsertOutcome>, StoreError> {
+        if let Some(item) = items.iter().find(|item| item.draft.column_ids.is_empty()) {
+            return Err(StoreError::Unfiled(item.draft.original_url.as_str().to_owned()));
+        }
         let fingerprints: Vec<String> = items.iter().map(|item| item.draft.fingerprint()).collect();
         // First without a lock: what is unchanged, or another outlet's, needs no write.
         let known = existing_articles(&mut *self.pool.acquire().await?, items).await?;
@@ -378,6 +381,8 @@ impl Store {
         let sql = match scope {
             // A range of the column's listing index (`ids` binds the column as $3), skipped
             // inside the index alone: only the page's own articles are read, however deep.
+            // `listed` is kept equal to PUBLIC; PUBLIC is checked again on the articles read
+            // so that nothing withdrawn or held can show, even through a stale listing.
             FeedScope::Column(_) => format!(
                 "SELECT {ARTICLE_FIELDS} FROM
                     (SELECT article_id, reposted_at FROM column_listings

@@ -16,6 +16,11 @@ use std::collections::{BTreeMap, HashMap};
 
 type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
 
+/// Whether article `a` is listed, as SQL: 1 while it is public, else 0.
+fn listed() -> String {
+    format!("CAST(CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS BIGINT)")
+}
+
 /// Articles whose listings are brought in line per round of queries.
 const ARTICLES_PER_SYNC: usize = 300;
 /// Listing rows written per statement (five values each).
@@ -51,7 +56,7 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
     let wanted = wanted_listings(tx, article_ids).await?;
     let states = article_states(tx, article_ids).await?;
     count_outlet_changes(tx, &old, &states).await?;
-    let changed_at: HashMap<i64, i64> = states.iter().map(|(&id, state)| (id, state.updated_at)).collect();
+    let changed_at = |article: i64| states.get(&article).map(|state| state.updated_at);
     let columns: Vec<i64> = old.keys().chain(wanted.iter().map(|(key, _, _)| key)).map(|(c, _)| *c).collect();
     let mut stats = read_stats(tx, &columns).await?;
     let before = stats.clone();
@@ -60,7 +65,7 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
         let previous = old.get(&(column, article));
         let column_stats = stats.entry(column).or_default();
         if listed == 1 || previous.is_some_and(|p| p.listed == 1) {
-            column_stats.last_change = column_stats.last_change.max(changed_at.get(&article).copied());
+            column_stats.last_change = column_stats.last_change.max(changed_at(article));
         }
         let position = match previous.and_then(|p| p.position) {
             Some(position) => Some(position),
@@ -82,7 +87,7 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
             let column_stats = stats.entry(column).or_default();
             column_stats.listed_count -= listing.listed;
             if listing.listed == 1 {
-                column_stats.last_change = column_stats.last_change.max(changed_at.get(&article).copied());
+                column_stats.last_change = column_stats.last_change.max(changed_at(article));
             }
             sqlx::query("DELETE FROM column_listings WHERE column_id = $1 AND article_id = $2")
                 .bind(column)
@@ -125,12 +130,13 @@ async fn wanted_listings(
 ) -> Result<Vec<((i64, i64), i64, (i64, bool))>, StoreError> {
     let sql = format!(
         "SELECT DISTINCT ca.ancestor_id AS column_id, a.id AS article_id, a.reposted_at, a.archive_seq,
-            CAST(CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS BIGINT) AS listed
+            {} AS listed
          FROM articles a
          JOIN article_columns ac ON ac.article_id = a.id
          JOIN column_ancestors ca ON ca.column_id = ac.column_id
          WHERE a.id IN ({})
          ORDER BY a.archive_seq, a.id",
+        listed(),
         placeholders(1, article_ids.len())
     );
     let mut query = sqlx::query(&sql);
@@ -157,8 +163,8 @@ struct ArticleState {
 /// The articles' states, by id.
 async fn article_states(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<i64, ArticleState>, StoreError> {
     let sql = format!(
-        "SELECT a.id, a.updated_at, a.outlet_id, CAST(CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS BIGINT) AS listed
-         FROM articles a WHERE a.id IN ({})",
+        "SELECT a.id, a.updated_at, a.outlet_id, {} AS listed FROM articles a WHERE a.id IN ({})",
+        listed(),
         placeholders(1, article_ids.len())
     );
     let mut query = sqlx::query(&sql);
@@ -295,10 +301,11 @@ pub(super) async fn rebuild(tx: &mut Tx<'_>) -> Result<(), StoreError> {
                 END
          FROM (SELECT DISTINCT ca.ancestor_id, a.id, a.reposted_at, a.archive_seq,
                       CASE WHEN a.archive_seq IS NULL THEN 0 ELSE 1 END AS archived,
-                      CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS listed
+                      {} AS listed
                FROM articles a
                JOIN article_columns ac ON ac.article_id = a.id
-               JOIN column_ancestors ca ON ca.column_id = ac.column_id) t"
+               JOIN column_ancestors ca ON ca.column_id = ac.column_id) t",
+        listed()
     );
     sqlx::query(&listings).execute(&mut **tx).await?;
     sqlx::query(

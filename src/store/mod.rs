@@ -44,6 +44,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// An article must be filed in at least one column: listings and counts rely on it.
+    #[error("article {0} is filed in no column")]
+    Unfiled(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

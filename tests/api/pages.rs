@@ -1,6 +1,7 @@
 use crate::helpers::{example_article, TestApp};
 use crate::stories;
 use serde_json::{json, Value};
+use syndic::store::FeedScope;
 
 stories!(
     the_article_page_is_laid_out_like_the_example_page,
@@ -102,27 +103,30 @@ async fn column_pages_have_breadcrumbs_sub_columns_and_pages(app: TestApp) {
     assert!(outlet.contains("<h1>昌吉日报</h1>"));
 }
 
-/// The outlet pager reads a kept count: it follows withdrawals, embargoes and the
-/// quarantine as the listing itself does.
+/// The outlet pager reads a kept count: it follows every change of whether an article
+/// is public (quarantine, release, embargo, withdrawal, re-publication, updates, a URL
+/// twice in one batch), checked against a count of the articles themselves.
 async fn outlet_pages_count_only_public_articles(app: TestApp) {
     let token = app.with_example_catalog().await;
+    let article = |key: &str, title: &str| {
+        let mut article = example_article();
+        article["original_url"] = json!(format!("https://cjrb.example.cn/o?id={key}"));
+        article["title"] = json!(title);
+        article
+    };
     let mut ids = Vec::new();
     for n in 0..22 {
-        let mut article = example_article();
-        article["original_url"] = json!(format!("https://cjrb.example.cn/o?id={n}"));
-        article["title"] = json!(format!("第{n}篇"));
-        let pushed: Value = app.push(&token, &article).await.json().await.unwrap();
+        let pushed: Value = app.push(&token, &article(&n.to_string(), &format!("第{n}篇"))).await.json().await.unwrap();
         ids.push(pushed["id"].as_i64().unwrap());
     }
-    let mut held = example_article();
-    held["original_url"] = json!("https://cjrb.example.cn/o?id=held");
+    let mut held = article("held", "待审");
     held["content_html"] = json!("<p>bet365</p>");
-    let pushed: Value = app.push(&token, &held).await.json().await.unwrap();
-    assert_eq!(pushed["status"], "quarantined");
-    let mut embargoed = example_article();
-    embargoed["original_url"] = json!("https://cjrb.example.cn/o?id=later");
+    let held: Value = app.push(&token, &held).await.json().await.unwrap();
+    assert_eq!(held["status"], "quarantined");
+    let mut embargoed = article("later", "未来");
     embargoed["publish_at"] = json!("2099-01-01T00:00:00Z");
     assert!(app.push(&token, &embargoed).await.status().is_success());
+    assert_outlet_count(&app, 22).await;
 
     let first = app.get_text("/outlets/cjrb").await;
     assert!(first.contains(">第21篇</a>") && first.contains("/outlets/cjrb?page=2"), "22 public articles: two pages");
@@ -133,9 +137,32 @@ async fn outlet_pages_count_only_public_articles(app: TestApp) {
         let response = app.client.delete(app.url(&format!("/api/v1/articles/{id}"))).bearer_auth(&token);
         assert!(response.send().await.unwrap().status().is_success());
     }
+    assert_outlet_count(&app, 20).await;
     assert_eq!(app.get("/outlets/cjrb?page=2").await.status(), 404, "20 left: one page");
     let first = app.get_text("/outlets/cjrb").await;
     assert!(first.contains(">第2篇</a>") && !first.contains(">第1篇</a>") && !first.contains("rel=\"next\""));
+
+    app.push(&token, &article("5", "第5篇（更正）")).await;
+    assert_outlet_count(&app, 20).await;
+    app.push(&token, &article("0", "第0篇（重发）")).await;
+    assert_outlet_count(&app, 21).await;
+    let release = format!("/api/v1/quarantine/{}/release", held["id"]);
+    assert_eq!(app.admin_post(&release, json!({})).await.status(), 200);
+    assert_outlet_count(&app, 22).await;
+    let twice = json!({"articles": [article("twice", "两次"), article("twice", "两次（改）")]});
+    let batch = app.client.post(app.url("/api/v1/articles/batch")).bearer_auth(&token).json(&twice);
+    let batch: Value = batch.send().await.unwrap().json().await.unwrap();
+    assert_eq!((batch["created"].as_i64(), batch["updated"].as_i64()), (Some(1), Some(1)), "{batch}");
+    assert_outlet_count(&app, 23).await;
+    assert!(app.get_text("/outlets/cjrb?page=2").await.contains(">第2篇</a>"), "three on the second page");
+}
+
+/// The outlet's kept count, and the count of public articles read from the articles
+/// (only `cjrb` has any).
+async fn assert_outlet_count(app: &TestApp, expected: i64) {
+    let outlet = app.store.outlet_by_slug("cjrb").await.unwrap();
+    assert_eq!(app.store.count_articles(&FeedScope::Outlet(outlet.id)).await.unwrap(), expected, "kept count");
+    assert_eq!(app.store.count_articles(&FeedScope::Site).await.unwrap(), expected, "public articles");
 }
 
 async fn missing_pages_get_an_html_404(app: TestApp) {

@@ -14,6 +14,7 @@
 
 pub mod follow;
 
+use super::metrics::Arrived;
 use super::representation::{Cacheable, Prepared};
 use super::AppState;
 use crate::store::FeedScope;
@@ -259,8 +260,7 @@ impl CacheFront {
     }
 
     /// The stored answer to `request`, counted under the route that rendered it.
-    fn answer(state: &AppState, request: &Request) -> Option<Response> {
-        let started = Instant::now();
+    fn answer(state: &AppState, request: &Request, started: Instant) -> Option<Response> {
         let (prepared, route) = state.cache.get(cache_key(request))?;
         let response = prepared.respond(request.headers());
         state.pipeline.metrics.count_request(&route, request.method().as_str(), response.status().as_str(), started);
@@ -278,10 +278,11 @@ impl tower::Service<Request> for CacheFront {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let started = Instant::now();
         let readable = request.method() == Method::GET || request.method() == Method::HEAD;
         if readable && !self.state.cache_follower.is_behind() {
-            if let Some(response) = Self::answer(&self.state, &request) {
+            if let Some(response) = Self::answer(&self.state, &request, started) {
                 return Either::Left(std::future::ready(Ok(response)));
             }
         }
@@ -291,10 +292,11 @@ impl tower::Service<Request> for CacheFront {
                 if let Err(error) = state.cache_follower.catch_up_if_behind().await {
                     tracing::error!(%error, "render cache cannot read the change clock");
                 }
-                if let Some(response) = Self::answer(&state, &request) {
+                if let Some(response) = Self::answer(&state, &request, started) {
                     return Ok(response);
                 }
             }
+            request.extensions_mut().insert(Arrived(started));
             tower::Service::call(&mut router, request).await
         }))
     }
@@ -307,11 +309,12 @@ pub async fn keep_rendered(State(state): State<AppState>, request: Request, next
         return next.run(request).await;
     }
     let key = cache_key(&request).to_owned();
-    let route: Arc<str> = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).into();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let epoch = state.cache.epoch();
     let mut response = next.run(request).await;
     if let Some(cacheable) = response.extensions_mut().remove::<Cacheable>() {
-        state.cache.insert(&key, route, cacheable, epoch);
+        let route = route.as_ref().map_or("unmatched", |p| p.as_str());
+        state.cache.insert(&key, route.into(), cacheable, epoch);
     }
     response
 }
