@@ -5,6 +5,7 @@
 //! however the articles' dates cluster (a bulk import lands in one month).
 
 use super::rfc3339;
+use crate::store::SITEMAP_BLOCK_IDS;
 use chrono::{DateTime, Utc};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
@@ -28,14 +29,16 @@ pub struct Location {
 }
 
 /// How many article ids one shard spans, so that a full shard stays within both limits
-/// for this base URL (the longest article URL is the base plus `/articles/` and an id).
+/// for this base URL (the longest article URL is the base plus `/articles/` and an id),
+/// in whole blocks of the store's sitemap dates (`SITEMAP_BLOCK_IDS`).
 pub fn shard_span(base_url: &str) -> i64 {
     let escaped_base = escaped_len(base_url);
     let entry = "<url><loc></loc><lastmod>2000-01-01T00:00:00Z</lastmod></url>\n".len() as i64
         + escaped_base
         + "/articles/".len() as i64
         + MAX_ID_DIGITS;
-    MAX_URLS_PER_FILE.min((MAX_FILE_BYTES - ENVELOPE_BYTES) / entry)
+    let span = MAX_URLS_PER_FILE.min((MAX_FILE_BYTES - ENVELOPE_BYTES) / entry);
+    span / SITEMAP_BLOCK_IDS * SITEMAP_BLOCK_IDS
 }
 
 fn escaped_len(text: &str) -> i64 {
@@ -193,7 +196,7 @@ mod tests {
     fn a_full_shard_of_the_longest_urls_fits_both_limits() {
         for base in ["http://127.0.0.1:8080", &format!("https://{}.example.cn", "x".repeat(150))] {
             let span = shard_span(base);
-            assert!(span <= MAX_URLS_PER_FILE);
+            assert!(span <= MAX_URLS_PER_FILE && span % SITEMAP_BLOCK_IDS == 0, "{span}");
             let urls: Vec<Location> = (0..span)
                 .map(|i| Location { loc: format!("{base}/articles/{}", i64::MAX - i), lastmod: Some(Utc::now()) })
                 .collect();

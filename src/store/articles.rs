@@ -1,6 +1,7 @@
 //! Queries on articles: the idempotent upsert every ingest path ends in, and the
 //! newest-first listings, single reads and sitemap shards the publishers read.
 
+use super::listings::SITEMAP_BLOCK_IDS;
 use super::outlets::grants_at;
 use super::{bump_catalog_version, from_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
 use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
@@ -443,14 +444,16 @@ impl Store {
         // lastmod counts every article of the range, so that a withdrawal or a policy
         // change that removes a URL still dates the shard; only shards that list
         // something are returned.
-        let rows = sqlx::query(&format!(
-            "SELECT a.id / $1 AS shard, MAX(a.updated_at) AS article_change, MAX(o.updated_at) AS outlet_change
-             FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             GROUP BY shard
-             HAVING SUM(CASE WHEN o.indexing = $2 AND {PUBLIC} THEN 1 ELSE 0 END) > 0
-             ORDER BY shard"
-        ))
-        .bind(span)
+        // Read from the blocks kept by every write (a row per thousand ids and outlet).
+        debug_assert_eq!(span % SITEMAP_BLOCK_IDS, 0, "shards span whole blocks");
+        let rows = sqlx::query(
+            "SELECT b.block / $1 AS shard, MAX(b.last_change) AS article_change, MAX(o.updated_at) AS outlet_change
+             FROM sitemap_blocks b JOIN outlets o ON o.id = b.outlet_id
+             GROUP BY b.block / $1
+             HAVING SUM(CASE WHEN o.indexing = $2 THEN b.listed_count ELSE 0 END) > 0
+             ORDER BY shard",
+        )
+        .bind(span / SITEMAP_BLOCK_IDS)
         .bind(Indexing::SelfCanonical.as_str())
         .fetch_all(&self.pool)
         .await?;

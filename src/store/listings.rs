@@ -3,7 +3,8 @@
 //! position; and per column the count of public articles and the next position. They
 //! let a column's newest articles, listing pages and archive pages be read as index
 //! range scans, and their sizes as one row, at any archive size. Per outlet, the count
-//! of public articles (migration 0011) does the same for outlet pages.
+//! of public articles (migration 0011) does the same for outlet pages, and per block of
+//! article ids and outlet, a count and a date (migration 0012) for the sitemap index.
 //!
 //! They are derived data, brought in line inside every article write's transaction
 //! (`sync_listings`, called by `Store::commit_change`) and rebuilt whole when the column
@@ -55,7 +56,7 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
     let old = current_listings(tx, article_ids).await?;
     let wanted = wanted_listings(tx, article_ids).await?;
     let states = article_states(tx, article_ids).await?;
-    count_outlet_changes(tx, &old, &states).await?;
+    count_changes(tx, &old, &states).await?;
     let changed_at = |article: i64| states.get(&article).map(|state| state.updated_at);
     let columns: Vec<i64> = old.keys().chain(wanted.iter().map(|(key, _, _)| key)).map(|(c, _)| *c).collect();
     let mut stats = read_stats(tx, &columns).await?;
@@ -184,23 +185,53 @@ async fn article_states(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<
         .collect()
 }
 
-/// Moves the outlets' counts of public articles by what the written articles did: an
-/// article was public before if its listings said so (every article is in a column).
-async fn count_outlet_changes(
+/// Article ids per row of `sitemap_blocks` (migration 0012): sitemap shards span whole
+/// blocks, so that the index is read from these rows.
+pub const SITEMAP_BLOCK_IDS: i64 = 1_000;
+
+/// What the written articles changed in one block of ids and one outlet.
+#[derive(Debug, Default)]
+struct BlockChange {
+    /// Public articles gained (or lost, below zero).
+    listed: i64,
+    /// The latest change time among them.
+    last_change: i64,
+}
+
+/// Moves the outlets' counts of public articles and the sitemap blocks' counts and dates
+/// by what the written articles did. An article was public before if its listings said
+/// so (every article is filed in a column).
+async fn count_changes(
     tx: &mut Tx<'_>,
     old: &HashMap<(i64, i64), Listing>,
     states: &HashMap<i64, ArticleState>,
 ) -> Result<(), StoreError> {
     let listed_before: std::collections::HashSet<i64> =
         old.iter().filter(|(_, listing)| listing.listed == 1).map(|(&(_, article), _)| article).collect();
-    let mut deltas: BTreeMap<i64, i64> = BTreeMap::new();
-    for (id, state) in states {
-        let delta = state.listed - i64::from(listed_before.contains(id));
-        if delta != 0 {
-            *deltas.entry(state.outlet_id).or_default() += delta;
-        }
+    let mut blocks: BTreeMap<(i64, i64), BlockChange> = BTreeMap::new();
+    for (&id, state) in states {
+        let change = blocks.entry((id / SITEMAP_BLOCK_IDS, state.outlet_id)).or_default();
+        change.listed += state.listed - i64::from(listed_before.contains(&id));
+        change.last_change = change.last_change.max(state.updated_at);
     }
-    for (outlet, delta) in deltas {
+    let mut outlets: BTreeMap<i64, i64> = BTreeMap::new();
+    for (&(block, outlet), change) in &blocks {
+        *outlets.entry(outlet).or_default() += change.listed;
+        sqlx::query(
+            "INSERT INTO sitemap_blocks (block, outlet_id, listed_count, last_change) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (block, outlet_id) DO UPDATE SET
+                listed_count = sitemap_blocks.listed_count + excluded.listed_count,
+                last_change = CASE WHEN excluded.last_change > sitemap_blocks.last_change
+                              THEN excluded.last_change ELSE sitemap_blocks.last_change END",
+        )
+        .bind(block)
+        .bind(outlet)
+        .bind(change.listed)
+        .bind(change.last_change)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for (outlet, delta) in outlets.into_iter().filter(|&(_, delta)| delta != 0) {
         sqlx::query(
             "INSERT INTO outlet_stats (outlet_id, listed_count) VALUES ($1, $2)
              ON CONFLICT (outlet_id) DO UPDATE SET listed_count = outlet_stats.listed_count + excluded.listed_count",

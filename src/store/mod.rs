@@ -21,6 +21,7 @@ pub use articles::{
     ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapRow, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
 };
 pub use changes::{ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
+pub use listings::SITEMAP_BLOCK_IDS;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -74,6 +74,13 @@ async fn robots_and_the_sitemap_index_point_to_every_indexable_page(app: TestApp
         let dated = format!("<loc>{}</loc><lastmod>{corrected_at}</lastmod>", app.url(path));
         assert!(pages.contains(&dated), "{path} dated {corrected_at} in {pages}");
     }
+    // The index dates the shard by its latest change, and drops it once it lists nothing.
+    let index = app.get_text("/sitemap.xml").await;
+    assert!(index.contains(&format!("<loc>{shard_url}</loc><lastmod>{corrected_at}</lastmod>")), "{index}");
+    let withdraw = app.client.delete(app.url(&format!("/api/v1/articles/{}", corrected["id"]))).bearer_auth(&token);
+    assert!(withdraw.send().await.unwrap().status().is_success());
+    let index = app.get_text("/sitemap.xml").await;
+    assert!(!index.contains("articles-0.xml"), "{index}");
     assert_eq!(app.get("/sitemaps/articles-7.xml").await.status(), 404);
     assert_eq!(app.get("/sitemaps/other.xml").await.status(), 404);
 }
