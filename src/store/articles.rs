@@ -1,7 +1,7 @@
 //! Queries on articles: the idempotent upsert every ingest path ends in, and the
 //! newest-first listings, single reads and sitemap shards the publishers read.
 
-use super::listings::SITEMAP_BLOCK_IDS;
+use super::listings::{self, SITEMAP_BLOCK_IDS};
 use super::outlets::grants_at;
 use super::{bump_catalog_version, from_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
 use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
@@ -700,17 +700,19 @@ impl Store {
         self.commit_change(change).await
     }
 
-    /// Deletes a held article for good.
+    /// Deletes a held article for good. It was never public: only its sitemap block's
+    /// date, which it counted in, is taken again from what is left.
     pub async fn reject_article(&self, id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
-        let done = sqlx::query(&format!("DELETE FROM articles WHERE id = $1 AND status = '{QUARANTINED}'"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("quarantined article"));
-        }
+        let outlet_id: i64 = sqlx::query_scalar(&format!(
+            "DELETE FROM articles WHERE id = $1 AND status = '{QUARANTINED}' RETURNING outlet_id"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("quarantined article"))?;
+        listings::redate_sitemap_block(&mut tx, id, outlet_id).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -244,6 +244,28 @@ async fn count_changes(
     Ok(())
 }
 
+/// Dates again the sitemap block of article `article_id` and outlet `outlet_id` from the
+/// articles left in it, after one was deleted; drops the block when none is left.
+pub(super) async fn redate_sitemap_block(tx: &mut Tx<'_>, article_id: i64, outlet_id: i64) -> Result<(), StoreError> {
+    let block = article_id / SITEMAP_BLOCK_IDS;
+    let (first, end) = (block * SITEMAP_BLOCK_IDS, (block + 1) * SITEMAP_BLOCK_IDS);
+    let latest: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(updated_at) FROM articles WHERE id >= $1 AND id < $2 AND outlet_id = $3")
+            .bind(first)
+            .bind(end)
+            .bind(outlet_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let query = match latest {
+        Some(latest) => {
+            sqlx::query("UPDATE sitemap_blocks SET last_change = $1 WHERE block = $2 AND outlet_id = $3").bind(latest)
+        }
+        None => sqlx::query("DELETE FROM sitemap_blocks WHERE block = $1 AND outlet_id = $2"),
+    };
+    query.bind(block).bind(outlet_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
 async fn read_stats(tx: &mut Tx<'_>, columns: &[i64]) -> Result<BTreeMap<i64, Stats>, StoreError> {
     let mut unique = columns.to_vec();
     unique.sort_unstable();

@@ -6,6 +6,7 @@ stories!(
     robots_and_the_sitemap_index_point_to_every_indexable_page,
     sitemaps_leave_out_pages_that_are_not_canonical,
     the_news_sitemap_lists_the_last_two_days_with_the_repost_time,
+    a_rejected_article_no_longer_dates_its_shard,
 );
 
 async fn the_news_sitemap_lists_the_last_two_days_with_the_repost_time(app: TestApp) {
@@ -96,4 +97,24 @@ async fn sitemaps_leave_out_pages_that_are_not_canonical(app: TestApp) {
     }
     app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": "self"})).await;
     assert!(app.get_text("/sitemaps/articles-0.xml").await.contains(&page));
+}
+
+/// A shard is dated by every article in its range, held ones included; one deleted for
+/// good (rejected from the quarantine) no longer counts.
+async fn a_rejected_article_no_longer_dates_its_shard(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let published: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // lastmods have whole seconds
+    let mut spam = example_article();
+    spam["original_url"] = json!("http://www.cjxww.cn/a?id=spam");
+    spam["content_html"] = json!("<p>bet365</p>");
+    let held: Value = app.push(&token, &spam).await.json().await.unwrap();
+    assert_eq!(held["status"], "quarantined");
+    assert_ne!(held["updated_at"], published["updated_at"]);
+    let reject = format!("/api/v1/quarantine/{}/reject", held["id"]);
+    assert_eq!(app.admin_post(&reject, json!({})).await.status(), 204);
+    let index = app.get_text("/sitemap.xml").await;
+    let shard = app.url("/sitemaps/articles-0.xml");
+    let dated = format!("<loc>{shard}</loc><lastmod>{}</lastmod>", published["updated_at"].as_str().unwrap());
+    assert!(index.contains(&dated), "{index}");
 }
