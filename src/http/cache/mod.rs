@@ -280,7 +280,7 @@ impl tower::Service<Request> for CacheFront {
 
     fn call(&mut self, mut request: Request) -> Self::Future {
         let started = Instant::now();
-        let readable = request.method() == Method::GET || request.method() == Method::HEAD;
+        let readable = is_read(&request);
         if readable && !self.state.cache_follower.is_behind() {
             if let Some(response) = Self::answer(&self.state, &request, started) {
                 return Either::Left(std::future::ready(Ok(response)));
@@ -305,7 +305,7 @@ impl tower::Service<Request> for CacheFront {
 /// The middleware on every route: a document the handler marked cacheable is kept
 /// under the request's path, unless a change came while it was being rendered.
 pub async fn keep_rendered(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
+    if !is_read(&request) {
         return next.run(request).await;
     }
     let key = cache_key(&request).to_owned();
@@ -317,6 +317,11 @@ pub async fn keep_rendered(State(state): State<AppState>, request: Request, next
         state.cache.insert(&key, route.into(), cacheable, epoch);
     }
     response
+}
+
+/// Whether the request reads (GET or HEAD): only reads are answered from, or kept in, the cache.
+fn is_read(request: &Request) -> bool {
+    request.method() == Method::GET || request.method() == Method::HEAD
 }
 
 /// Documents are kept under their path and query.
