@@ -3,6 +3,7 @@
 //! Secrets are kept in `Secret`, which never prints its value.
 
 use crate::domain::policy::ContentPolicy;
+use crate::domain::text::xml_safe;
 use crate::ingest::guard::FetchAllow;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -309,14 +310,17 @@ impl Config {
             rate_limit_per_minute: layers.rate_limit_per_minute.filter(|n| *n > 0),
             notify,
             render_cache_bytes: layers.render_cache_mb.unwrap_or(DEFAULT_RENDER_CACHE_MB).saturating_mul(1 << 20),
+            // These appear in every document: what XML forbids is dropped, as from articles.
             site: SiteConfig {
-                name: site.name.unwrap_or_else(|| "syndic".to_owned()),
-                description: site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),
+                name: xml_safe(&site.name.unwrap_or_else(|| "syndic".to_owned())),
+                description: xml_safe(
+                    &site.description.unwrap_or_else(|| "Reposted news, with attribution".to_owned()),
+                ),
                 language,
                 timezone,
-                owner: site.owner,
-                copyright: site.copyright,
-                licence: site.licence,
+                owner: site.owner.as_deref().map(xml_safe),
+                copyright: site.copyright.as_deref().map(xml_safe),
+                licence: site.licence.as_deref().map(xml_safe),
             },
         })
     }

@@ -51,6 +51,43 @@ pub struct Schedule {
 }
 
 impl ArticleDraft {
+    /// Drops every character XML forbids from every text field (see
+    /// `text::is_xml_safe_char`): the last step of making any draft, whichever way the
+    /// article came, so nothing stored can make an output ill-formed.
+    pub fn make_xml_safe(&mut self) {
+        use super::text::make_xml_safe;
+        make_xml_safe(&mut self.title);
+        for field in [&mut self.subtitle, &mut self.author, &mut self.summary, &mut self.content_html]
+            .into_iter()
+            .chain([&mut self.language, &mut self.rights])
+            .flatten()
+        {
+            make_xml_safe(field);
+        }
+        self.tags.iter_mut().for_each(make_xml_safe);
+        if let Some(image) = &mut self.image {
+            make_xml_safe(&mut image.url);
+            image.caption.iter_mut().for_each(make_xml_safe);
+        }
+        for enclosure in &mut self.enclosures {
+            make_xml_safe(&mut enclosure.url);
+            make_xml_safe(&mut enclosure.mime_type);
+        }
+    }
+
+    /// The draft with `make_xml_safe` applied.
+    pub fn into_xml_safe(mut self) -> ArticleDraft {
+        self.make_xml_safe();
+        self
+    }
+
+    /// Whether `make_xml_safe` would change nothing.
+    pub fn is_xml_safe(&self) -> bool {
+        let mut copy = self.clone();
+        copy.make_xml_safe();
+        copy == *self
+    }
+
     /// A digest of everything an outlet controls. Two drafts with the same fingerprint
     /// are the same version, so a repeated push or poll costs no write.
     pub fn fingerprint(&self) -> String {

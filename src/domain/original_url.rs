@@ -63,6 +63,11 @@ impl OriginalUrl {
         url.set_fragment(None);
         let kept = url.query().map(without_tracking_parameters);
         url.set_query(kept.as_deref().filter(|q| !q.is_empty()));
+        // Percent-encoding triples non-ASCII bytes: the limit holds for what is stored
+        // (PostgreSQL cannot index a URL much longer).
+        if url.as_str().len() > MAX_URL_LEN {
+            return Err(format!("must be at most {MAX_URL_LEN} bytes once percent-encoded"));
+        }
         Ok(OriginalUrl(url.into()))
     }
 

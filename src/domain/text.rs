@@ -1,39 +1,83 @@
 //! Small validators for free-text fields shared by every input path.
 
-/// Trims `value` and checks it is non-empty and no longer than `max` characters.
+/// Trims `value` and checks it is non-empty and no longer than `max` characters, once
+/// the characters XML forbids are gone (a title of control characters is no title).
 pub fn required_text(value: Option<&str>, max: usize) -> Result<String, String> {
-    match value.map(str::trim) {
-        None | Some("") => Err("is required".into()),
-        Some(v) => bounded(v, max),
-    }
+    optional_text(value, max)?.ok_or_else(|| "is required".into())
 }
 
-/// Trims `value`; empty becomes `None`; longer than `max` characters is an error.
+/// Trims `value` and drops what XML forbids; empty becomes `None`; longer than `max`
+/// characters is an error.
 pub fn optional_text(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => bounded(v, max).map(Some),
+    let Some(value) = value else { return Ok(None) };
+    let text = xml_safe(value);
+    match text.trim() {
+        "" => Ok(None),
+        v if v.chars().count() > max => Err(format!("must be at most {max} characters")),
+        v => Ok(Some(v.to_owned())),
     }
 }
 
-fn bounded(value: &str, max: usize) -> Result<String, String> {
-    if value.chars().count() > max {
-        Err(format!("must be at most {max} characters"))
-    } else {
-        Ok(xml_safe(value))
+/// Whether `c` may appear in anything syndic stores or publishes: what XML 1.0 allows
+/// (`Char`), less what it discourages and no reader means as text — C1 controls and DEL
+/// (mis-decoded windows-1252, usually) and the Unicode noncharacters (U+FDD0–U+FDEF and
+/// U+xFFFE/U+xFFFF in every plane). Lone surrogates cannot occur in a Rust string.
+pub fn is_xml_safe_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FDD0}'..='\u{FDEF}' => false,
+        _ => (c as u32) & 0xFFFE != 0xFFFE,
     }
 }
 
-/// Removes characters XML 1.0 forbids (C0 controls other than tab/newline/return,
-/// U+FFFE/U+FFFF) so that no input can make a feed or sitemap ill-formed.
+/// Whether all of `text` may be stored and published (see `is_xml_safe_char`).
+pub fn is_xml_safe(text: &str) -> bool {
+    // Nearly all text is printable ASCII or CJK: decide that a byte at a time, and look
+    // at characters only past the first byte that could start a forbidden one.
+    let suspect = |b: u8| b < b' ' || b == 0x7F || b == 0xC2 || b == 0xEF || b >= 0xF0;
+    match text.bytes().position(suspect) {
+        None => true,
+        Some(first) => text[floor_char_boundary(text, first)..].chars().all(is_xml_safe_char),
+    }
+}
+
+/// Removes every character `is_xml_safe_char` refuses, so that no input can make a feed,
+/// page or sitemap ill-formed. Apply it to *decoded* text: a character reference such as
+/// `&#x1;` is only a forbidden character once something has decoded it.
 pub fn xml_safe(text: &str) -> String {
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
-    // Nearly all text is clean: find that out a byte at a time, and copy it whole.
-    let clean_bytes = text.bytes().all(|b| b >= b' ' || matches!(b, b'\t' | b'\n' | b'\r'));
-    if clean_bytes && !text.contains(['\u{FFFE}', '\u{FFFF}']) {
+    if is_xml_safe(text) {
         return text.to_owned();
     }
-    text.chars().filter(|&c| allowed(c)).collect()
+    text.chars().filter(|&c| is_xml_safe_char(c)).collect()
+}
+
+/// In place: `xml_safe` without copying clean text.
+pub fn make_xml_safe(text: &mut String) {
+    if !is_xml_safe(text) {
+        text.retain(is_xml_safe_char);
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// A media type such as `audio/mpeg`: `type/subtype`, printable ASCII (once what XML
+/// forbids is dropped, as from every field).
+pub fn media_type(value: &str) -> Result<String, String> {
+    let cleaned = xml_safe(value);
+    let mime_type = cleaned.trim();
+    let well_formed = mime_type.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && mime_type.chars().all(|c| c.is_ascii_graphic()) && mime_type.len() <= 255
+    });
+    if well_formed {
+        Ok(mime_type.to_owned())
+    } else {
+        Err(format!("'{mime_type}' is not a media type such as 'audio/mpeg'"))
+    }
 }
 
 /// A BCP 47 language tag in the simple form feeds use (`zh-CN`, `en`, `zh-Hant-TW`).
@@ -92,6 +136,32 @@ mod tests {
     #[test]
     fn text_fields_lose_characters_xml_cannot_carry() {
         assert_eq!(required_text(Some("a\u{0}b\u{b}c\u{FFFE}"), 10).unwrap(), "abc");
+        assert_eq!(required_text(Some(" \u{1}\u{7f} "), 10).unwrap_err(), "is required");
+        assert_eq!(optional_text(Some("\u{0} x \u{0}"), 10).unwrap().as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn every_forbidden_character_is_found_and_dropped() {
+        let forbidden: Vec<char> = (0u32..0x20)
+            .filter(|c| ![0x9, 0xA, 0xD].contains(c))
+            .chain(0x7F..=0x9F)
+            .chain(0xFDD0..=0xFDEF)
+            .chain((0..=0x10).flat_map(|plane| [plane * 0x10000 + 0xFFFE, plane * 0x10000 + 0xFFFF]))
+            .map(|c| char::from_u32(c).unwrap())
+            .collect();
+        for c in forbidden {
+            let text = format!("中{c}文");
+            assert!(!is_xml_safe(&text), "U+{:04X} is found", c as u32);
+            assert_eq!(xml_safe(&text), "中文", "U+{:04X} is dropped", c as u32);
+        }
+        for kept in ["tab\tnew\nline\r", "中文 ¡ é ￮ \u{FFFD} 😀 \u{10FFFD}", "\u{A0}\u{FDCF}\u{FDF0}\u{EFFFD}"]
+        {
+            assert!(is_xml_safe(kept), "{kept:?}");
+            assert_eq!(xml_safe(kept), kept);
+        }
+        let mut text = String::from("a\u{1}b\u{85}c");
+        make_xml_safe(&mut text);
+        assert_eq!(text, "abc");
     }
 
     #[test]

@@ -180,6 +180,10 @@ async fn push_batch(
                 "status": "refused", "original_url": draft.original_url.as_str(),
                 "reason": "this article belongs to another outlet",
             }),
+            Ok((draft, Err(ingest::IngestError::Unstorable))) => json!({
+                "status": "refused", "original_url": draft.original_url.as_str(),
+                "reason": ingest::IngestError::Unstorable.to_string(),
+            }),
             Ok((_, Err(ingest::IngestError::Store(e)))) => return Err(e.into()),
         };
         result["index"] = json!(index);

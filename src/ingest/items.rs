@@ -88,7 +88,12 @@ pub fn draft_from_entry(
             let url = crate::domain::text::http_url(&e.url).ok()?;
             Some(Enclosure {
                 url,
-                mime_type: e.mime_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
+                // A type the feed got wrong does not cost the enclosure: readers sniff it.
+                mime_type: e
+                    .mime_type
+                    .as_deref()
+                    .and_then(|t| crate::domain::text::media_type(t).ok())
+                    .unwrap_or_else(|| "application/octet-stream".into()),
                 length: e.length,
             })
         })
@@ -110,7 +115,8 @@ pub fn draft_from_entry(
         column_ids: column_ids.to_vec(),
         hidden_removed,
         schedule: Default::default(),
-    })
+    }
+    .into_xml_safe())
 }
 
 fn derived_title(html: Option<&str>) -> Option<String> {

@@ -24,6 +24,10 @@ use std::sync::Arc;
 pub enum IngestError {
     #[error("this article belongs to another outlet")]
     OwnedByOtherOutlet,
+    /// The database refused to store this article (its cause is logged); its
+    /// neighbours in the batch or document are stored all the same.
+    #[error("the database could not store this article")]
+    Unstorable,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -84,15 +88,16 @@ impl Pipeline {
         outlet: &Outlet,
         drafts: &[ArticleDraft],
     ) -> Result<Vec<Result<Accepted, IngestError>>, StoreError> {
+        debug_assert!(drafts.iter().all(ArticleDraft::is_xml_safe), "drafts are made XML-safe when they are made");
         let held: Vec<Option<String>> = drafts.iter().map(|draft| self.policy.violation(draft)).collect();
         let items: Vec<Upsert<'_>> =
             drafts.iter().zip(&held).map(|(draft, held)| Upsert { draft, quarantine: held.as_deref() }).collect();
-        let outcomes = self.store.upsert_articles(outlet.id, &items).await?;
+        let outcomes = self.upsert_isolating_refusals(outlet, &items).await?;
         let results: Vec<_> = outcomes
             .into_iter()
             .zip(drafts)
             .zip(held)
-            .map(|((outcome, draft), held)| accepted(outlet, draft, outcome, held))
+            .map(|((outcome, draft), held)| outcome.and_then(|outcome| accepted(outlet, draft, outcome, held)))
             .collect();
         for result in &results {
             let outcome = match result {
@@ -107,6 +112,36 @@ impl Pipeline {
 }
 
 impl Pipeline {
+    /// Writes `items` in one transaction; when the database refuses it, writes them
+    /// one by one instead, so that the item it refuses costs only itself.
+    async fn upsert_isolating_refusals(
+        &self,
+        outlet: &Outlet,
+        items: &[Upsert<'_>],
+    ) -> Result<Vec<Result<UpsertOutcome, IngestError>>, StoreError> {
+        let refused = |error: &StoreError, item: &Upsert<'_>| {
+            tracing::warn!(outlet = %outlet.slug, url = %item.draft.original_url, %error, "article refused by the database");
+            Err(IngestError::Unstorable)
+        };
+        match self.store.upsert_articles(outlet.id, items).await {
+            Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
+            Err(error) if error.is_refusal() && items.len() == 1 => Ok(vec![refused(&error, &items[0])]),
+            Err(error) if error.is_refusal() => {
+                tracing::warn!(outlet = %outlet.slug, items = items.len(), %error, "batch refused; writing its items one by one");
+                let mut outcomes = Vec::with_capacity(items.len());
+                for item in items {
+                    outcomes.push(match self.store.upsert_articles(outlet.id, std::slice::from_ref(item)).await {
+                        Ok(mut one) => Ok(one.remove(0)),
+                        Err(error) if error.is_refusal() => refused(&error, item),
+                        Err(error) => return Err(error),
+                    });
+                }
+                Ok(outcomes)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// `accept_all` for the drafts among `prepared`, the rest (why an item was not
     /// taken) passed through: each draft comes back, in place, with its outcome.
     pub async fn accept_valid<E>(
@@ -226,6 +261,7 @@ impl Pipeline {
                     match outcome {
                         Ok(accepted) => Ok(accepted),
                         Err(IngestError::OwnedByOtherOutlet) => Err("belongs to another outlet".to_owned()),
+                        Err(IngestError::Unstorable) => Err(IngestError::Unstorable.to_string()),
                         Err(IngestError::Store(e)) => return Err(e),
                     }
                 }

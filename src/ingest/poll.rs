@@ -73,19 +73,27 @@ pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher, shutdown: impl 
     let _ = slots.acquire_many(MAX_CONCURRENT_POLLS as u32).await;
 }
 
-/// Polls one source now and records the outcome on it.
+/// What a source's status says when storing what it sent failed as a whole (the
+/// database's own words go to the log, not to API clients).
+const STORE_FAILED: &str = "the fetched items could not be stored (database error; see the server log)";
+
+/// Polls one source now and records the outcome on it, failures included: a poll that
+/// fails for any reason says so on the source and backs off.
 pub async fn poll_source(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, StoreError> {
     let store = &pipeline.store;
+    let failed = |status, error, retry_after| PollRecord {
+        status,
+        error: Some(error),
+        next_fetch_at: Utc::now() + backoff(source.interval_secs, source.status.consecutive_failures + 1, retry_after),
+        ..PollRecord::default()
+    };
     let record = match fetch_and_ingest(pipeline, fetcher, source).await {
         Ok(record) => record,
-        Err(Failure::Store(e)) => return Err(e),
-        Err(Failure::Remote { status, error, retry_after }) => PollRecord {
-            status,
-            error: Some(error),
-            next_fetch_at: Utc::now()
-                + backoff(source.interval_secs, source.status.consecutive_failures + 1, retry_after),
-            ..PollRecord::default()
-        },
+        Err(Failure::Store(error)) => {
+            tracing::error!(source = source.id, %error, "polled items could not be stored");
+            failed(None, STORE_FAILED.to_owned(), None)
+        }
+        Err(Failure::Remote { status, error, retry_after }) => failed(status, error, retry_after),
     };
     store.record_poll(source.id, &record).await?;
     let outcome = match (&record.error, record.status) {

@@ -4,7 +4,7 @@
 use super::sanitize;
 use crate::domain::column::ColumnTree;
 use crate::domain::errors::FieldErrors;
-use crate::domain::text::{http_url, language_tag, optional_text};
+use crate::domain::text::{http_url, language_tag, media_type, optional_text};
 use crate::domain::timestamp::parse_timestamp;
 use crate::domain::{ArticleDraft, Enclosure, Image, OriginalUrl, Outlet, Schedule};
 use serde::Deserialize;
@@ -156,7 +156,8 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
             column_ids,
             hidden_removed,
             schedule,
-        }),
+        }
+        .into_xml_safe()),
         _ => Err(errors),
     }
 }
@@ -267,16 +268,9 @@ fn enclosures(raw: Vec<PushEnclosure>) -> Result<Vec<Enclosure>, String> {
     raw.into_iter()
         .enumerate()
         .map(|(i, e)| {
-            let mime_type = e.mime_type.trim();
-            let well_formed = mime_type
-                .split_once('/')
-                .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !mime_type.contains(char::is_whitespace));
-            if !well_formed {
-                return Err(format!("[{i}].type '{mime_type}' is not a media type such as 'audio/mpeg'"));
-            }
             Ok(Enclosure {
+                mime_type: media_type(&e.mime_type).map_err(|err| format!("[{i}].type {err}"))?,
                 url: http_url(&e.url).map_err(|err| format!("[{i}].url {err}"))?,
-                mime_type: mime_type.to_owned(),
                 length: e.length,
             })
         })

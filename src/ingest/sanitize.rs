@@ -41,8 +41,11 @@ pub fn html(fragment: &str, base: &url::Url) -> String {
 pub fn html_counting_hidden(fragment: &str, base: &url::Url) -> (String, u32) {
     let (visible, hidden) = without_hidden_elements(&xml_safe(fragment));
     BASE.set(Some(base.clone()));
-    let clean = html_cleaner().clean(&visible).to_string();
+    let mut clean = html_cleaner().clean(&visible).to_string();
     BASE.set(None);
+    // The parser decoded character references (`&#x1;`) and the serialiser writes what
+    // they stand for as it is: forbidden characters exist only now.
+    crate::domain::text::make_xml_safe(&mut clean);
     (clean.trim().to_owned(), hidden)
 }
 
@@ -136,7 +139,8 @@ pub fn plain_text(fragment: &str) -> String {
         builder
     });
     let escaped = cleaner.clean(&xml_safe(fragment)).to_string();
-    collapse_whitespace(&unescape_serialised_html(&escaped))
+    // Decoded only now, references included: check what they decoded to.
+    collapse_whitespace(&xml_safe(&unescape_serialised_html(&escaped)))
 }
 
 pub use crate::domain::text::xml_safe;

@@ -221,7 +221,7 @@ fn notice(site: &Site, columns: &ColumnTree, message: &str) -> String {
 fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> String {
     let l = labels(site);
     let config = &site.config;
-    html! {
+    let page = html! {
         (DOCTYPE)
         html lang=(config.language) {
             head {
@@ -264,7 +264,8 @@ fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> String
             }
         }
     }
-    .into_string()
+    .into_string();
+    super::well_formed(page)
 }
 
 fn breadcrumb(site: &Site, columns: &ColumnTree, column_id: i64, l: &Labels) -> Markup {

@@ -9,7 +9,7 @@ pub const VERSION: &str = "https://jsonfeed.org/version/1.1";
 
 /// Renders a feed as a JSON Feed 1.1 document.
 pub fn render(site: &Site, feed: &Feed) -> String {
-    let document = json!({
+    let mut document = json!({
         "version": VERSION,
         "title": feed.title,
         "home_page_url": feed.kind.page_url(site),
@@ -20,9 +20,27 @@ pub fn render(site: &Site, feed: &Feed) -> String {
         "hubs": [{"type": "WebSub", "url": site.hub_url}],
         "items": feed.articles.iter().map(|a| item(site, a)).collect::<Vec<_>>(),
     });
+    well_formed(&mut document);
     let mut out = serde_json::to_string_pretty(&document).expect("a JSON value always serialises");
     out.push('\n');
     out
+}
+
+/// `super::well_formed` for a JSON document: JSON could escape a control character, but
+/// the readers that turn JSON Feed items into HTML or XML could not carry it.
+fn well_formed(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            debug_assert!(
+                crate::domain::text::is_xml_safe(text),
+                "a character XML forbids reached a JSON Feed: {text:?}"
+            );
+            crate::domain::text::make_xml_safe(text);
+        }
+        Value::Array(values) => values.iter_mut().for_each(well_formed),
+        Value::Object(members) => members.values_mut().for_each(well_formed),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 fn item(site: &Site, article: &Article) -> Value {

@@ -256,6 +256,20 @@ pub fn last_change(articles: &[Article], fallback: DateTime<Utc>) -> DateTime<Ut
     articles.iter().map(|a| a.updated_at).max().unwrap_or(fallback).max(fallback)
 }
 
+/// Every document leaves `publish` through here. Ingest drops the characters XML
+/// forbids from everything it stores, so one arriving here is a bug: debug builds stop
+/// on it; a release build drops it (a row stored before that rule, say) rather than
+/// publish a document no parser accepts.
+pub fn well_formed(mut document: String) -> String {
+    debug_assert!(
+        crate::domain::text::is_xml_safe(&document),
+        "a character XML forbids reached a document: {:?}",
+        document.chars().find(|&c| !crate::domain::text::is_xml_safe_char(c))
+    );
+    crate::domain::text::make_xml_safe(&mut document);
+    document
+}
+
 /// RFC 3339 in UTC with a `Z`, the form every format here accepts.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

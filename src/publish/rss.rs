@@ -35,7 +35,7 @@ pub fn render(site: &Site, feed: &Feed) -> String {
     // The writer emits the XML declaration itself.
     let mut out = channel.to_string();
     out.push('\n');
-    out
+    super::well_formed(out)
 }
 
 /// `atom:link`s: self, the WebSub hub, and the RFC 5005 archive links.

@@ -112,7 +112,7 @@ pub fn news_urlset(publication: &str, entries: &[NewsLocation]) -> String {
         Ok(())
     })();
     result.expect("writing XML into memory cannot fail");
-    String::from_utf8(writer.into_inner()).expect("the writer emits UTF-8")
+    super::well_formed(String::from_utf8(writer.into_inner()).expect("the writer emits UTF-8"))
 }
 
 /// A `<sitemapindex>` listing the given sitemaps.

@@ -54,6 +54,15 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StoreError {
+    /// Whether the database refused the statement itself (a value it cannot hold, a
+    /// constraint), rather than being unreachable: the same write would fail again, and
+    /// other writes may well succeed.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(_)))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

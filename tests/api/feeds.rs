@@ -11,6 +11,7 @@ stories!(
     site_and_outlet_feeds_list_the_newest_fifty_by_repost_time,
     feeds_answer_conditional_requests_compress_and_allow_any_origin,
     unknown_feeds_are_not_found,
+    atom_entries_ingested_together_never_share_an_updated_time,
 );
 
 /// What every format must say about an item, read back from that format.
@@ -203,5 +204,26 @@ async fn unknown_feeds_are_not_found(app: TestApp) {
     for path in ["/columns/nope/rss.xml", "/columns/zhuanti/index.xml", "/outlets/nope/feed.json"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 404, "{path}");
+    }
+}
+
+/// A batch lands within one second; the W3C validator flags Atom entries that share an
+/// `updated` value, so each is written with the microseconds of its own change.
+async fn atom_entries_ingested_together_never_share_an_updated_time(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let batch: Vec<Value> = (1..=20).map(|n| crate::helpers::numbered_article(n, "party-96")).collect();
+    let response = app
+        .client
+        .post(app.url("/api/v1/articles/batch"))
+        .bearer_auth(&token)
+        .json(&json!({"articles": batch}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    for path in ["/atom.xml", "/columns/party-96/atom.xml"] {
+        let feed = atom_syndication::Feed::read_from(app.get_text(path).await.as_bytes()).unwrap();
+        let updated: std::collections::HashSet<_> = feed.entries().iter().map(|e| *e.updated()).collect();
+        assert_eq!(updated.len(), 20, "{path}: every entry has its own updated time");
     }
 }

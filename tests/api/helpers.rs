@@ -193,6 +193,23 @@ impl TestApp {
         created["token"].as_str().unwrap().to_owned()
     }
 
+    /// Runs `sql` (one or more statements) on the app's own database, behind its back.
+    pub async fn execute_sql(&self, sql: &str) {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.config.database_url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn.close().await.ok();
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.postgres.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     pub async fn push(&self, token: &str, article: &Value) -> reqwest::Response {
         self.client.post(self.url("/api/v1/articles")).bearer_auth(token).json(article).send().await.unwrap()
     }

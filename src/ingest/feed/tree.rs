@@ -288,7 +288,9 @@ fn is_xml_entity(name: &str) -> bool {
 }
 
 /// The text of `&name;`: character references, XML's five entities, HTML's named
-/// entities (tolerated, as browsers do). Others (DTD-declared) stay unexpanded.
+/// entities (tolerated, as browsers do). Others (DTD-declared) stay unexpanded. A
+/// reference to a character XML forbids (`&#x1;`, `&#xFFFE;`) or to none (`&#xD800;`)
+/// stands for nothing: what it decodes to could not be published.
 fn resolve_reference(name: &str) -> Result<String, String> {
     if let Some(number) = name.strip_prefix('#') {
         let code = match number.strip_prefix(['x', 'X']) {
@@ -297,8 +299,9 @@ fn resolve_reference(name: &str) -> Result<String, String> {
         };
         return code
             .and_then(char::from_u32)
+            .filter(|&c| crate::domain::text::is_xml_safe_char(c))
             .map(String::from)
-            .ok_or_else(|| format!("invalid character reference &{name};"));
+            .ok_or_else(|| format!("character reference &{name}; names no character XML allows; dropped"));
     }
     quick_xml::escape::resolve_html5_entity(name)
         .map(str::to_owned)
@@ -306,11 +309,35 @@ fn resolve_reference(name: &str) -> Result<String, String> {
 }
 
 /// Unescapes attribute values, leaving unknown references as they are.
+/// Unescapes attribute values reference by reference (`resolve_reference`: those to
+/// characters XML forbids stand for nothing), leaving unknown references as they are.
 fn unescape_lenient(raw: &str) -> String {
-    quick_xml::escape::unescape_with(raw, quick_xml::escape::resolve_html5_entity)
-        .map(|c| c.into_owned())
-        .unwrap_or_else(|_| raw.to_owned())
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let reference = rest[1..].find(';').map(|end| &rest[1..=end]).filter(|name| {
+            name.len() <= MAX_REFERENCE_CHARS && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#')
+        });
+        match reference.map(|name| (name, resolve_reference(name))) {
+            Some((name, Ok(text))) => {
+                out.push_str(&text);
+                rest = &rest[name.len() + 2..];
+            }
+            Some((name, Err(_))) if name.starts_with('#') => rest = &rest[name.len() + 2..],
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    crate::domain::text::xml_safe(&out)
 }
+
+/// Longest reference name looked up (`&CounterClockwiseContourIntegral;` is 32).
+const MAX_REFERENCE_CHARS: usize = 40;
 
 #[cfg(test)]
 mod tests {
