@@ -645,6 +645,9 @@ async fn import(
     for (done, document) in documents.iter().enumerate() {
         let (bytes, context) = read_document(config, &outlet, document).await?;
         let tally = pipeline.import_document(&outlet, &routing, &bytes, &context).await?;
+        for warning in &tally.warnings {
+            progress.println(&format!("warning, {document}: {warning}"));
+        }
         for item in &tally.items {
             if let Err(reason) = &item.outcome {
                 progress.println(&format!("refused {}: {reason}", item.link.as_deref().unwrap_or("(no link)")));

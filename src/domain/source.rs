@@ -37,6 +37,8 @@ pub struct SourceStatus {
     pub items_quarantined: i64,
     /// Hidden elements (likely injected spam) removed from the last poll's items.
     pub hidden_spam_removed: i64,
+    /// What was wrong with the last document, though items could be read from it.
+    pub warnings: Vec<String>,
     pub consecutive_failures: i64,
     pub next_fetch_at: DateTime<Utc>,
 }

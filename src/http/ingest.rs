@@ -292,6 +292,7 @@ async fn import_document(
         Json(json!({
             "created": tally.new, "updated": tally.updated, "unchanged": unchanged, "refused": tally.refused,
             "quarantined": tally.quarantined,
+            "warnings": tally.warnings,
             "items": items,
         })),
     )

@@ -97,6 +97,7 @@ fn source_json(tree: &ColumnTree, source: &Source) -> Value {
         "items_quarantined": status.items_quarantined,
         "hidden_spam_removed": status.hidden_spam_removed,
         "refusals": status.refusals,
+        "warnings": status.warnings,
         "consecutive_failures": status.consecutive_failures,
         "next_fetch_at": rfc3339(status.next_fetch_at),
     })

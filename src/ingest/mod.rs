@@ -203,6 +203,8 @@ pub struct Tally {
     pub quarantined: i64,
     /// Hidden elements removed from the entries' HTML.
     pub hidden_removed: i64,
+    /// What was wrong with the document, though entries could be read from it.
+    pub warnings: Vec<String>,
 }
 
 /// Why a whole document could not be imported.
@@ -214,10 +216,11 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Entries taken from one feed document; the rest are refused, counted.
+/// Entries taken from one feed document, imported or polled: the newest by date (an
+/// entry without one counts as new); the rest are refused with `OVER_ENTRY_LIMIT`.
 pub const MAX_ENTRIES_PER_DOCUMENT: usize = 1_000;
 /// Reason given for entries past that limit.
-pub const OVER_ENTRY_LIMIT: &str = "past the per-document entry limit";
+pub const OVER_ENTRY_LIMIT: &str = "older than the 1,000 newest entries a document may bring";
 
 /// Reason given for entries a source's filters leave out.
 pub const FILTERED_OUT: &str = "left out by the source's keyword filters";
@@ -232,7 +235,8 @@ impl Pipeline {
         context: &feed::Context,
     ) -> Result<Tally, ImportError> {
         let parsed = feed::parse_document(bytes, context)?;
-        let tally = self.accept_entries(outlet, routing, &parsed.entries).await?;
+        let mut tally = self.accept_entries(outlet, routing, &parsed.entries).await?;
+        tally.warnings = parsed.problems;
         tracing::info!(outlet = %outlet.slug, new = tally.new, updated = tally.updated, refused = tally.refused, "document imported");
         Ok(tally)
     }
@@ -248,9 +252,13 @@ impl Pipeline {
     ) -> Result<Tally, StoreError> {
         let mut tally = Tally::default();
         let now = Utc::now();
+        let taken = newest(entries, MAX_ENTRIES_PER_DOCUMENT);
         let mut prepared = Vec::with_capacity(entries.len());
-        for entry in entries {
-            prepared.push(self.draft_of_entry(outlet, routing, entry, now).await?);
+        for (entry, taken) in entries.iter().zip(taken) {
+            prepared.push(match taken {
+                true => self.draft_of_entry(outlet, routing, entry, now).await?,
+                false => Err(OVER_ENTRY_LIMIT.to_owned()),
+            });
         }
         let stored = self.accept_valid(outlet, prepared).await?;
         for (entry, stored) in entries.iter().zip(stored) {
@@ -301,6 +309,21 @@ impl Pipeline {
         }
         Ok(Ok(draft))
     }
+}
+
+/// Which of `entries` are the `limit` newest (an entry without a date counts as newest:
+/// it is new to the outlet's feed, or was first seen now); ties keep document order.
+fn newest(entries: &[feed::Entry], limit: usize) -> Vec<bool> {
+    let mut taken = vec![true; entries.len()];
+    if entries.len() > limit {
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        // `None` sorts before every date, dates newest first; the sort is stable.
+        order.sort_by_key(|&i| entries[i].published.or(entries[i].updated).map(std::cmp::Reverse));
+        for &i in &order[limit..] {
+            taken[i] = false;
+        }
+    }
+    taken
 }
 
 impl Tally {

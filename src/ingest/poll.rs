@@ -167,6 +167,7 @@ async fn fetch_and_ingest(pipeline: &Pipeline, fetcher: &Fetcher, source: &Sourc
     record.refusals = tally.refusals;
     record.quarantined = tally.quarantined;
     record.hidden_removed = tally.hidden_removed;
+    record.warnings = parsed.problems;
     Ok(record)
 }
 

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 const SOURCE_FIELDS: &str = "s.id, s.outlet_id, o.slug AS outlet_slug, s.url, s.interval_secs, s.etag, \
     s.last_modified, s.last_fetch_at, s.last_status, s.last_error, s.items_seen, s.items_new, s.items_updated, \
-    s.items_refused, s.refusals, s.items_quarantined, s.hidden_spam_removed, s.consecutive_failures, s.next_fetch_at";
+    s.items_refused, s.refusals, s.items_quarantined, s.hidden_spam_removed, s.consecutive_failures, s.next_fetch_at, \
+    s.warnings";
 
 /// What one poll found, to be recorded on the source.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,8 @@ pub struct PollRecord {
     pub refusals: std::collections::BTreeMap<String, i64>,
     pub quarantined: i64,
     pub hidden_removed: i64,
+    /// What was wrong with the document, though items could be read from it.
+    pub warnings: Vec<String>,
     /// Set when the feed moved permanently: the address to poll from now on.
     pub moved_to: Option<String>,
     pub next_fetch_at: DateTime<Utc>,
@@ -143,7 +146,7 @@ impl Store {
                 items_seen = $8, items_new = $9, items_updated = $10, items_refused = $11,
                 consecutive_failures = CASE WHEN $12 = 1 THEN consecutive_failures + 1 ELSE 0 END,
                 next_fetch_at = $13, updated_at = $2, refusals = $14, url = COALESCE($15, url),
-                items_quarantined = $16, hidden_spam_removed = $17
+                items_quarantined = $16, hidden_spam_removed = $17, warnings = $18
              WHERE id = $1",
         )
         .bind(id)
@@ -163,6 +166,7 @@ impl Store {
         .bind(record.moved_to.as_deref())
         .bind(record.quarantined)
         .bind(record.hidden_removed)
+        .bind(serde_json::to_string(&record.warnings).unwrap_or_else(|_| "[]".into()))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -315,6 +319,7 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
             refusals: serde_json::from_str(&row.try_get::<String, _>("refusals")?).unwrap_or_default(),
             items_quarantined: row.try_get("items_quarantined")?,
             hidden_spam_removed: row.try_get("hidden_spam_removed")?,
+            warnings: serde_json::from_str(&row.try_get::<String, _>("warnings")?).unwrap_or_default(),
             consecutive_failures: row.try_get("consecutive_failures")?,
             next_fetch_at: time_at(row, "next_fetch_at")?,
         },

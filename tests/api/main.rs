@@ -10,6 +10,7 @@ mod announce;
 mod archives;
 mod batch;
 mod cache;
+mod documents;
 mod feeds;
 mod forbidden;
 mod import;

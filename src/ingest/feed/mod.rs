@@ -55,6 +55,14 @@ pub fn parse_document(bytes: &[u8], context: &Context) -> Result<ParsedFeed, Fee
             FeedError::NotAFeed(document.problems.first().cloned().unwrap_or_else(|| "empty document".into()))
         })?;
         let mut feed = xml_feed::read(&root, context).map_err(FeedError::NotAFeed)?;
+        // Broken markup that yields no complete item is a failure, not an empty feed:
+        // the outlet's feed is damaged and its source must say so.
+        if document.broken && feed.entries.is_empty() {
+            return Err(FeedError::NotAFeed(format!(
+                "no complete item could be read: {}",
+                document.problems.join("; ")
+            )));
+        }
         feed.problems = document.problems;
         feed
     };

@@ -48,6 +48,9 @@ pub enum Node {
 pub struct Document {
     pub root: Option<Element>,
     pub problems: Vec<String>,
+    /// Whether the markup itself was broken (cut off, mismatched or unreadable), not
+    /// only lenient about entities or declarations: what was read may be partial.
+    pub broken: bool,
 }
 
 impl Element {
@@ -161,11 +164,13 @@ pub fn parse(text: &str) -> Document {
 
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut broken = false;
     loop {
         let event = match reader.read_resolved_event() {
             Ok((resolved, event)) => (namespace(resolved), event),
             Err(error) => {
                 problems.push(format!("not well-formed XML: {error}"));
+                broken = true;
                 break;
             }
         };
@@ -174,6 +179,7 @@ pub fn parse(text: &str) -> Document {
                 let element = open(&reader, ns, &start);
                 if stack.len() >= MAX_DEPTH {
                     problems.push("nesting too deep".into());
+                    broken = true;
                     break;
                 }
                 stack.push(element);
@@ -189,6 +195,7 @@ pub fn parse(text: &str) -> Document {
                 if let Some(position) = stack.iter().rposition(|e| e.name == local) {
                     if position + 1 != stack.len() {
                         problems.push(format!("mismatched end tag </{local}>"));
+                        broken = true;
                     }
                     while stack.len() > position + 1 {
                         let unclosed = stack.pop().expect("position is inside the stack");
@@ -199,6 +206,7 @@ pub fn parse(text: &str) -> Document {
                     attach(&mut stack, &mut root, element);
                 } else {
                     problems.push(format!("end tag </{local}> without a start"));
+                    broken = true;
                 }
             }
             (_, Event::Text(text)) => push_text(&mut stack, &String::from_utf8_lossy(text.as_ref())),
@@ -222,12 +230,13 @@ pub fn parse(text: &str) -> Document {
     }
     if !stack.is_empty() {
         problems.push("document ends before its elements are closed".into());
+        broken = true;
         while let Some(element) = stack.pop() {
             attach(&mut stack, &mut root, element);
         }
     }
     problems.dedup();
-    Document { root, problems }
+    Document { root, problems, broken }
 }
 
 fn namespace(resolved: ResolveResult<'_>) -> String {
