@@ -3,6 +3,7 @@
 
 use crate::domain::column::ColumnTree;
 use crate::domain::column::{Column, NewColumn};
+use crate::domain::domains::OutletDomains;
 use crate::domain::errors::FieldErrors;
 use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::source::{
@@ -86,6 +87,26 @@ pub struct OutletForm {
     pub indexing: Option<String>,
     pub feed_content: Option<String>,
     pub partner_content: Option<String>,
+    /// Absent: the homepage's registrable domain.
+    pub domains: Option<DomainsForm>,
+}
+
+/// Where an outlet's original URLs may be: domain names, or `"any"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DomainsForm {
+    Names(Vec<String>),
+    Keyword(String),
+}
+
+impl DomainsForm {
+    fn parse(&self) -> Result<OutletDomains, String> {
+        match self {
+            DomainsForm::Names(names) => OutletDomains::parse_list(names),
+            DomainsForm::Keyword(word) if word.trim() == "any" => Ok(OutletDomains::Any),
+            DomainsForm::Keyword(other) => Err(format!("'{other}' is neither a list of domain names nor \"any\"")),
+        }
+    }
 }
 
 /// Changes to an outlet; an absent field stays, `null` clears an optional one.
@@ -102,6 +123,9 @@ pub struct OutletEdit {
     pub indexing: Option<String>,
     pub feed_content: Option<String>,
     pub partner_content: Option<String>,
+    /// `null` goes back to the homepage's registrable domain.
+    #[serde(default, deserialize_with = "present")]
+    pub domains: Option<Option<DomainsForm>>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
@@ -172,7 +196,9 @@ pub async fn add_outlet(store: &Store, form: OutletForm) -> Result<(Outlet, Stri
     let feeds = form.feed_content.as_deref().map_or(Ok(Carriage::Full), Carriage::parse_for_feeds);
     let partners = form.partner_content.as_deref().map_or(Ok(Carriage::Full), Carriage::parse);
     let grants = errors.check("feed_content", feeds).zip(errors.check("partner_content", partners));
-    match (slug, name, homepage, language, timezone, rights, indexing, grants) {
+    let domains =
+        errors.check("domains", form.domains.as_ref().map_or(Ok(OutletDomains::OfHomepage), DomainsForm::parse));
+    match (slug, name, homepage, language, timezone, rights, indexing, grants, domains) {
         (
             Some(slug),
             Some(name),
@@ -182,9 +208,10 @@ pub async fn add_outlet(store: &Store, form: OutletForm) -> Result<(Outlet, Stri
             Some(rights),
             Some(indexing),
             Some((feeds, partners)),
+            Some(domains),
         ) if errors.is_empty() => {
             let grants = Grants { feeds, partners };
-            let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants };
+            let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants, domains };
             let token = token::generate(token::OUTLET_TOKEN_PREFIX);
             let stored = store.insert_outlet(&outlet, &token::digest(&token)).await?;
             tracing::info!(outlet = %stored.slug, "outlet created");
@@ -206,6 +233,9 @@ pub async fn edit_outlet(store: &Store, slug: &str, edit: OutletEdit) -> Result<
         indexing: edit.indexing.and_then(|i| errors.check("indexing", Indexing::parse(&i))),
         feed_content: edit.feed_content.and_then(|f| errors.check("feed_content", Carriage::parse_for_feeds(&f))),
         partner_content: edit.partner_content.and_then(|p| errors.check("partner_content", Carriage::parse(&p))),
+        domains: edit.domains.and_then(|d| {
+            errors.check("domains", d.as_ref().map_or(Ok(OutletDomains::OfHomepage), DomainsForm::parse))
+        }),
     };
     errors.into_result()?;
     Ok(store.update_outlet(outlet.id, &changes).await?)

@@ -281,6 +281,21 @@ struct OutletTerms {
     /// What partners get: full | summary | none
     #[arg(long)]
     partner_content: Option<String>,
+    /// A domain its original URLs may be on, with its subdomains (repeatable; default: the
+    /// homepage's registrable domain); `any` lifts the restriction.
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    domains: Vec<String>,
+}
+
+impl OutletTerms {
+    /// The domains given, as the catalog takes them; `None` when none were.
+    fn domains(&self) -> Option<crate::catalog::DomainsForm> {
+        match self.domains.as_slice() {
+            [] => None,
+            [only] if only.trim() == "any" => Some(crate::catalog::DomainsForm::Keyword(only.clone())),
+            names => Some(crate::catalog::DomainsForm::Names(names.to_vec())),
+        }
+    }
 }
 
 /// Entry point of the binary.
@@ -489,6 +504,7 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
     match command {
         OutletCommand::Add { slug, name, homepage, terms } => {
             let form = OutletForm {
+                domains: terms.domains(),
                 slug: Some(slug),
                 name: Some(name),
                 homepage: Some(homepage),
@@ -505,11 +521,20 @@ async fn outlet(store: &Store, command: OutletCommand) -> anyhow::Result<()> {
         }
         OutletCommand::List => {
             for o in store.list_outlets().await? {
-                println!("{}\t{}\t{}\t{}\t{}", o.slug, o.name, o.homepage, o.timezone.name(), o.indexing.as_str());
+                let domains = o.domains.effective(&o.homepage).map_or("any".to_owned(), |d| d.join(","));
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{domains}",
+                    o.slug,
+                    o.name,
+                    o.homepage,
+                    o.timezone.name(),
+                    o.indexing.as_str()
+                );
             }
         }
         OutletCommand::Edit { slug, name, homepage, terms } => {
             let edit = OutletEdit {
+                domains: terms.domains().map(Some),
                 name,
                 homepage,
                 language: terms.language.map(Some),

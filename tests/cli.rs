@@ -75,11 +75,15 @@ fn outlets_are_managed_from_the_command_line_and_their_token_shown_once() {
     ]);
     assert!(added.contains("ingest token (shown only now): syo_"), "{added}");
     let listed = cli.ok(&["outlet", "list"]);
-    assert_eq!(listed, "cjrb\t昌吉日报\thttp://www.cjxww.cn/\tAsia/Shanghai\toriginal\n");
+    assert_eq!(listed, "cjrb\t昌吉日报\thttp://www.cjxww.cn/\tAsia/Shanghai\toriginal\tcjxww.cn\n");
     assert!(!listed.contains("syo_"));
 
     cli.ok(&["outlet", "edit", "cjrb", "--indexing", "self", "--rights", "版权所有"]);
-    assert!(cli.ok(&["outlet", "list"]).ends_with("\tself\n"));
+    assert!(cli.ok(&["outlet", "list"]).ends_with("\tself\tcjxww.cn\n"));
+    cli.ok(&["outlet", "edit", "cjrb", "--domain", "cjxww.cn", "--domain", "CJRB.cn."]);
+    assert!(cli.ok(&["outlet", "list"]).ends_with("\tcjxww.cn,cjrb.cn\n"));
+    cli.ok(&["outlet", "edit", "cjrb", "--domain", "any"]);
+    assert!(cli.ok(&["outlet", "list"]).ends_with("\tany\n"));
     assert!(cli.ok(&["outlet", "token", "cjrb"]).contains("syo_"));
 
     let error =

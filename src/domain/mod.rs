@@ -6,6 +6,7 @@
 
 pub mod article;
 pub mod column;
+pub mod domains;
 pub mod errors;
 pub mod original_url;
 pub mod outlet;

@@ -1,5 +1,6 @@
 //! Outlets: the originating publishers whose articles the portal reposts.
 
+use super::domains::OutletDomains;
 use super::Slug;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -113,6 +114,8 @@ pub struct Outlet {
     pub rights: Option<String>,
     pub indexing: Indexing,
     pub grants: Grants,
+    /// Where its original URLs may be.
+    pub domains: OutletDomains,
     /// The outlet's own feed, when syndic polls one; RSS `<source url>` points there.
     pub feed_url: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -130,4 +133,22 @@ pub struct NewOutlet {
     pub rights: Option<String>,
     pub indexing: Indexing,
     pub grants: Grants,
+    pub domains: OutletDomains,
+}
+
+impl Outlet {
+    /// Whether `url` may be one of this outlet's articles (see `OutletDomains`).
+    pub fn may_publish(&self, url: &super::OriginalUrl) -> bool {
+        self.domains.allow(&self.homepage, url)
+    }
+
+    /// Why `original_url` is refused: the same words whether it lies outside the
+    /// outlet's domains or is another outlet's unpublished article, so that the answer
+    /// reveals neither.
+    pub fn not_yours(&self) -> String {
+        match self.domains.effective(&self.homepage) {
+            Some(domains) => format!("is not this outlet's to publish (its domains are {})", domains.join(", ")),
+            None => "is not this outlet's to publish".to_owned(),
+        }
+    }
 }

@@ -191,6 +191,7 @@ fn outlet_json(site: &Site, outlet: &Outlet) -> Value {
         "feed_content": outlet.grants.feeds.as_str(),
         "partner_content": outlet.grants.partners.as_str(),
         "feed_url": outlet.feed_url,
+        "domains": outlet.domains.effective(&outlet.homepage).map_or(json!("any"), |d| json!(d)),
         "url": kind.page_url(site),
         "feeds": feed_urls(site, &kind),
         "created_at": rfc3339(outlet.created_at),

@@ -52,7 +52,7 @@ impl FromRequestParts<AppState> for OutletAuth {
 /// Who may change an article: the admin, or the outlet it belongs to.
 pub enum Editor {
     Admin,
-    Outlet(Outlet),
+    Outlet(Box<Outlet>),
 }
 
 impl FromRequestParts<AppState> for Editor {
@@ -64,7 +64,7 @@ impl FromRequestParts<AppState> for Editor {
             Some(given) if admin.is_some_and(|expected| token::constant_time_eq(given, expected.expose())) => {
                 Ok(Editor::Admin)
             }
-            _ => OutletAuth::from_request_parts(parts, state).await.map(|OutletAuth(outlet)| Editor::Outlet(outlet)),
+            _ => OutletAuth::from_request_parts(parts, state).await.map(|OutletAuth(outlet)| Editor::Outlet(Box::new(outlet))),
         }
     }
 }

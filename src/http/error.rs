@@ -112,6 +112,7 @@ impl From<IngestError> for ApiError {
             IngestError::OwnedByOtherOutlet => {
                 ApiError::Forbidden("this original_url is already another outlet's article".into())
             }
+            IngestError::NotYours(reason) => ApiError::Invalid(FieldErrors::single("original_url", reason)),
             IngestError::Unstorable => ApiError::Invalid(FieldErrors::single("article", error.to_string())),
             IngestError::Store(e) => e.into(),
         }

@@ -80,7 +80,9 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
         Editor::Outlet(outlet) => Some(outlet.id),
     };
     match state.store.withdraw_article(id, url, outlet).await? {
-        Withdrawal::NotYours => Err(ApiError::Forbidden("this article belongs to another outlet".into())),
+        // As if there were no such article: an outlet learns nothing of another's,
+        // embargoed ones included.
+        Withdrawal::NotYours => Err(ApiError::NotFound("article")),
         Withdrawal::Withdrawn(id) => {
             tracing::info!(article = id, "article withdrawn");
             Ok(Json(json!({"id": id, "url": state.site.article_url(id), "status": "withdrawn"})).into_response())
@@ -179,6 +181,9 @@ async fn push_batch(
             Ok((draft, Err(ingest::IngestError::OwnedByOtherOutlet))) => json!({
                 "status": "refused", "original_url": draft.original_url.as_str(),
                 "reason": "this article belongs to another outlet",
+            }),
+            Ok((_, Err(ingest::IngestError::NotYours(reason)))) => json!({
+                "status": "invalid", "error": "invalid input", "fields": {"original_url": reason},
             }),
             Ok((draft, Err(ingest::IngestError::Unstorable))) => json!({
                 "status": "refused", "original_url": draft.original_url.as_str(),

@@ -18,6 +18,9 @@ pub enum Refusal {
     NoLink(String),
     #[error("no title and no text to make one from")]
     NoTitle,
+    /// The same words as a push gets (`Outlet::not_yours`).
+    #[error("original_url {0}")]
+    NotYours(String),
 }
 
 /// A title as stored: plain text, markup stripped.
@@ -59,6 +62,9 @@ pub fn draft_from_entry(
 ) -> Result<ArticleDraft, Refusal> {
     let link = entry.link.as_deref().unwrap_or("");
     let original_url = OriginalUrl::parse(link).map_err(|reason| Refusal::NoLink(format!("'{link}' {reason}")))?;
+    if !outlet.may_publish(&original_url) {
+        return Err(Refusal::NotYours(outlet.not_yours()));
+    }
     let base =
         entry_base(entry).unwrap_or_else(|| url::Url::parse(original_url.as_str()).expect("normalised URLs parse"));
     let mut hidden_removed = 0;

@@ -22,8 +22,14 @@ use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// Another outlet's public article.
     #[error("this article belongs to another outlet")]
     OwnedByOtherOutlet,
+    /// Another outlet's article that readers cannot see (embargoed, held, withdrawn):
+    /// refused in the words used for a URL outside the outlet's domains, which reveal
+    /// nothing of it.
+    #[error("original_url {0}")]
+    NotYours(String),
     /// The database refused to store this article (its cause is logged); its
     /// neighbours in the batch or document are stored all the same.
     #[error("the database could not store this article")]
@@ -168,7 +174,8 @@ fn accepted(
         UpsertOutcome::Created(s) => (Disposition::Created, s),
         UpsertOutcome::Updated(s) => (Disposition::Updated, s),
         UpsertOutcome::Unchanged(s) => (Disposition::Unchanged, s),
-        UpsertOutcome::OwnedByOtherOutlet => return Err(IngestError::OwnedByOtherOutlet),
+        UpsertOutcome::OwnedByOtherOutlet { public: true } => return Err(IngestError::OwnedByOtherOutlet),
+        UpsertOutcome::OwnedByOtherOutlet { public: false } => return Err(IngestError::NotYours(outlet.not_yours())),
     };
     tracing::info!(
         outlet = %outlet.slug,
@@ -269,6 +276,7 @@ impl Pipeline {
                     match outcome {
                         Ok(accepted) => Ok(accepted),
                         Err(IngestError::OwnedByOtherOutlet) => Err("belongs to another outlet".to_owned()),
+                        Err(error @ IngestError::NotYours(_)) => Err(error.to_string()),
                         Err(IngestError::Unstorable) => Err(IngestError::Unstorable.to_string()),
                         Err(IngestError::Store(e)) => return Err(e),
                     }

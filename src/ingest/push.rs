@@ -75,7 +75,16 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
     for name in input.unknown.keys() {
         errors.add(name.clone(), "is not a field of an article");
     }
-    let original_url = errors.check("original_url", OriginalUrl::parse(input.original_url.as_deref().unwrap_or("")));
+    let original_url = errors.check(
+        "original_url",
+        OriginalUrl::parse(input.original_url.as_deref().unwrap_or("")).and_then(|url| {
+            if outlet.may_publish(&url) {
+                Ok(url)
+            } else {
+                Err(outlet.not_yours())
+            }
+        }),
+    );
     let base = original_url
         .as_ref()
         .and_then(|u| url::Url::parse(u.as_str()).ok())

@@ -44,8 +44,11 @@ pub enum UpsertOutcome {
     Created(ArticleStamp),
     Updated(ArticleStamp),
     Unchanged(ArticleStamp),
-    /// The URL is already another outlet's article; nothing was written.
-    OwnedByOtherOutlet,
+    /// The URL is already another outlet's article (`public`: one readers can see);
+    /// nothing was written.
+    OwnedByOtherOutlet {
+        public: bool,
+    },
 }
 
 /// One article of an upsert: the draft and, if the content policy holds it, why.
@@ -62,6 +65,7 @@ struct Existing {
     outlet_id: i64,
     fingerprint: String,
     withdrawn: bool,
+    public: bool,
 }
 
 /// The outcome that needs no write, if there is one: another outlet's URL, or the same
@@ -69,7 +73,7 @@ struct Existing {
 fn settled(existing: Option<&Existing>, outlet_id: i64, fingerprint: &str) -> Option<UpsertOutcome> {
     let existing = existing?;
     if existing.outlet_id != outlet_id {
-        Some(UpsertOutcome::OwnedByOtherOutlet)
+        Some(UpsertOutcome::OwnedByOtherOutlet { public: existing.public })
     } else if existing.fingerprint == fingerprint && !existing.withdrawn {
         Some(UpsertOutcome::Unchanged(existing.stamp))
     } else {
@@ -88,8 +92,9 @@ async fn existing_articles(
     let mut found = HashMap::with_capacity(items.len());
     for chunk in items.chunks(URLS_PER_LOOKUP) {
         let sql = format!(
-            "SELECT id, outlet_id, original_url, fingerprint, reposted_at, updated_at, withdrawn_at FROM articles
-             WHERE original_url IN ({})",
+            "SELECT id, outlet_id, original_url, fingerprint, reposted_at, updated_at, withdrawn_at,
+                CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS public
+             FROM articles a WHERE original_url IN ({})",
             placeholders(1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
@@ -107,6 +112,7 @@ async fn existing_articles(
                 outlet_id: row.try_get("outlet_id")?,
                 fingerprint: row.try_get("fingerprint")?,
                 withdrawn: row.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
+                public: row.try_get::<i64, _>("public")? == 1,
             };
             found.insert(row.try_get("original_url")?, existing);
         }
@@ -347,7 +353,9 @@ impl Store {
             };
             if let UpsertOutcome::Created(stamp) | UpsertOutcome::Updated(stamp) = outcome {
                 change.written.push(stamp.id);
-                let existing = Existing { stamp, outlet_id, fingerprint: fingerprint.to_owned(), withdrawn: false };
+                // `public` is asked only of another outlet's rows: this one is the writer's.
+                let existing =
+                    Existing { stamp, outlet_id, fingerprint: fingerprint.to_owned(), withdrawn: false, public: false };
                 known.insert(url.to_owned(), existing);
             }
             outcomes[i] = Some(outcome);

@@ -1,6 +1,7 @@
 //! Queries on outlets and their ingest tokens.
 
 use super::{conflict_on_unique, now_micros, time_at, Store, StoreError};
+use crate::domain::domains::OutletDomains;
 use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::{Carriage, Grants, Indexing, Slug};
 use sqlx::any::AnyRow;
@@ -8,7 +9,7 @@ use sqlx::Row;
 
 const OUTLET_FIELDS: &str =
     "id, slug, name, homepage, language, timezone, rights, indexing, feed_content, partner_content, feed_url, \
-    created_at, updated_at";
+    created_at, updated_at, domains";
 
 /// An ingest token as operators see it: never its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,7 @@ pub struct OutletChanges {
     pub indexing: Option<Indexing>,
     pub feed_content: Option<Carriage>,
     pub partner_content: Option<Carriage>,
+    pub domains: Option<OutletDomains>,
 }
 
 impl Store {
@@ -38,8 +40,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at,
-                feed_content, partner_content)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING {OUTLET_FIELDS}"
+                feed_content, partner_content, domains)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING {OUTLET_FIELDS}"
         ))
         .bind(outlet.slug.as_str())
         .bind(&outlet.name)
@@ -51,6 +53,7 @@ impl Store {
         .bind(now)
         .bind(outlet.grants.feeds.as_str())
         .bind(outlet.grants.partners.as_str())
+        .bind(outlet.domains.to_stored())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("outlet '{}' already exists", outlet.slug)))?;
@@ -142,7 +145,8 @@ impl Store {
                 indexing = COALESCE($9, indexing),
                 updated_at = $10,
                 feed_content = COALESCE($11, feed_content),
-                partner_content = COALESCE($12, partner_content)
+                partner_content = COALESCE($12, partner_content),
+                domains = CASE WHEN $13 = 1 THEN $14 ELSE domains END
              WHERE id = $1 RETURNING {OUTLET_FIELDS}"
         ))
         .bind(id)
@@ -157,6 +161,8 @@ impl Store {
         .bind(now_micros())
         .bind(changes.feed_content.map(Carriage::as_str))
         .bind(changes.partner_content.map(Carriage::as_str))
+        .bind(i64::from(changes.domains.is_some()))
+        .bind(changes.domains.as_ref().and_then(OutletDomains::to_stored))
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("outlet"))?;
@@ -195,6 +201,7 @@ fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {
         indexing: Indexing::parse(&indexing).map_err(|e| corrupt("indexing", e))?,
         grants: grants_at(row).map_err(|e| corrupt("grants", e))?,
         feed_url: row.try_get("feed_url")?,
+        domains: OutletDomains::from_stored(row.try_get::<Option<String>, _>("domains")?.as_deref()),
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })

@@ -13,7 +13,7 @@ async fn post_batch(app: &TestApp, token: &str, body: &Value) -> reqwest::Respon
 
 async fn a_batch_reports_each_article_and_stores_the_valid_ones(app: TestApp) {
     let token = app.with_example_catalog().await;
-    let other = app.add_outlet("other", json!({})).await;
+    let other = app.add_outlet("other", json!({"domains": ["cjxww.cn"]})).await;
     app.push(&other, &numbered_article(5000, "party-96")).await;
 
     let mut articles: Vec<Value> = (0..1000).map(|n| numbered_article(n, "party-96")).collect();

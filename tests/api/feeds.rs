@@ -138,10 +138,10 @@ async fn an_article_appears_with_full_attribution_in_its_column_and_the_parent_c
 
 async fn site_and_outlet_feeds_list_the_newest_fifty_by_repost_time(app: TestApp) {
     let token = app.with_example_catalog().await;
-    let other = app.add_outlet("other", json!({})).await;
+    let other = app.add_outlet("other", json!({"domains": ["cjxww.cn"]})).await;
     for n in 0..55 {
         let mut article = example_article();
-        article["original_url"] = json!(format!("https://cjrb.example.cn/a?id={n}"));
+        article["original_url"] = json!(format!("http://www.cjxww.cn/a?id={n}"));
         article["title"] = json!(format!("第{n}篇"));
         assert_eq!(app.push(if n == 54 { &other } else { &token }, &article).await.status(), 201);
     }

@@ -48,14 +48,14 @@ async fn feed_server() -> (String, Fetches) {
                 let items: String = (0..3)
                     .map(|i| {
                         format!(
-                            "<item><title>来源 {n} 第 {i} 篇</title><link>http://outlet.example.cn/{n}/{i}</link>\
+                            "<item><title>来源 {n} 第 {i} 篇</title><link>http://www.cjxww.cn/{n}/{i}</link>\
                              <pubDate>Sun, 29 Nov 2026 08:00:0{i} +0800</pubDate><description>正文</description></item>"
                         )
                     })
                     .collect();
                 let body = format!(
                     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{n}</title>\
-                    <link>http://outlet.example.cn/</link>{items}</channel></rss>"
+                    <link>http://www.cjxww.cn/</link>{items}</channel></rss>"
                 );
                 ([(header::CONTENT_TYPE, "application/rss+xml")], body).into_response()
             }),

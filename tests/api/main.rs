@@ -11,6 +11,7 @@ mod archives;
 mod batch;
 mod cache;
 mod documents;
+mod domains;
 mod feeds;
 mod forbidden;
 mod import;

@@ -78,7 +78,7 @@ async fn column_pages_have_breadcrumbs_sub_columns_and_pages(app: TestApp) {
     let token = app.with_example_catalog().await;
     for n in 0..25 {
         let mut article = example_article();
-        article["original_url"] = json!(format!("https://cjrb.example.cn/a?id={n}"));
+        article["original_url"] = json!(format!("http://www.cjxww.cn/a?id={n}"));
         article["title"] = json!(format!("第{n}篇"));
         app.push(&token, &article).await;
     }
@@ -110,7 +110,7 @@ async fn outlet_pages_count_only_public_articles(app: TestApp) {
     let token = app.with_example_catalog().await;
     let article = |key: &str, title: &str| {
         let mut article = example_article();
-        article["original_url"] = json!(format!("https://cjrb.example.cn/o?id={key}"));
+        article["original_url"] = json!(format!("http://www.cjxww.cn/o?id={key}"));
         article["title"] = json!(title);
         article
     };

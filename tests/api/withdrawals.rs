@@ -15,7 +15,7 @@ async fn a_withdrawn_article_leaves_every_output_and_its_page_is_gone(app: TestA
 
     let stranger =
         app.client.delete(app.url(&format!("/api/v1/articles/{id}"))).bearer_auth(&other).send().await.unwrap();
-    assert_eq!(stranger.status(), 403, "another outlet cannot withdraw it");
+    assert_eq!(stranger.status(), 404, "another outlet cannot withdraw it, nor learn that it exists");
     let anonymous = app.client.delete(app.url(&format!("/api/v1/articles/{id}"))).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
 
