@@ -64,7 +64,9 @@ impl FromRequestParts<AppState> for Editor {
             Some(given) if admin.is_some_and(|expected| token::constant_time_eq(given, expected.expose())) => {
                 Ok(Editor::Admin)
             }
-            _ => OutletAuth::from_request_parts(parts, state).await.map(|OutletAuth(outlet)| Editor::Outlet(Box::new(outlet))),
+            _ => OutletAuth::from_request_parts(parts, state)
+                .await
+                .map(|OutletAuth(outlet)| Editor::Outlet(Box::new(outlet))),
         }
     }
 }

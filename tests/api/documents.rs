@@ -1,7 +1,7 @@
 //! Whole feed documents, imported or polled: at most 1,000 entries are taken from one
 //! (the newest), and a damaged document says what is wrong with it on its source.
 
-use crate::helpers::TestApp;
+use crate::helpers::{serve_feeds, TestApp};
 use crate::stories;
 use serde_json::{json, Value};
 
@@ -30,31 +30,6 @@ fn rss(count: usize, first_id: usize, cut_off: Option<&str>) -> String {
     }
 }
 
-async fn serve(documents: Vec<(&'static str, String)>) -> String {
-    let mut router = axum::Router::new();
-    for (path, body) in documents {
-        router = router
-            .route(path, axum::routing::get(move || async move { ([("content-type", "application/rss+xml")], body) }));
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    base
-}
-
-async fn import(app: &TestApp, token: &str, body: String) -> (u16, Value) {
-    let response = app
-        .client
-        .post(app.url("/api/v1/articles?column=party-96"))
-        .bearer_auth(token)
-        .header("content-type", "application/rss+xml")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
-}
-
 async fn add_source(app: &TestApp, url: String) -> i64 {
     let created =
         app.admin_post("/api/v1/sources", json!({"outlet": "cjrb", "url": url, "columns": ["party-96"]})).await;
@@ -68,7 +43,7 @@ async fn poll(app: &TestApp, id: i64) -> Value {
 
 async fn a_document_gives_at_most_its_1000_newest_entries(app: TestApp) {
     let token = app.with_example_catalog().await;
-    let (status, answer) = import(&app, &token, rss(1_200, 0, None)).await;
+    let (status, answer) = app.import_into_party_96(&token, "application/rss+xml", rss(1_200, 0, None)).await;
     assert_eq!(status, 201);
     assert_eq!((answer["created"].as_i64(), answer["refused"].as_i64()), (Some(1_000), Some(200)));
     let items = answer["items"].as_array().unwrap();
@@ -80,7 +55,7 @@ async fn a_document_gives_at_most_its_1000_newest_entries(app: TestApp) {
     }
     assert!(items.iter().any(|i| i["reason"].as_str().is_some_and(|r| r.contains("1,000 newest"))));
 
-    let base = serve(vec![("/big.xml", rss(1_100, 10_000, None))]).await;
+    let base = serve_feeds(vec![("/big.xml", rss(1_100, 10_000, None))]).await;
     let id = add_source(&app, format!("{base}/big.xml")).await;
     let polled = poll(&app, id).await;
     assert_eq!((polled["items_new"].as_i64(), polled["items_refused"].as_i64()), (Some(1_000), Some(100)), "{polled}");
@@ -88,7 +63,7 @@ async fn a_document_gives_at_most_its_1000_newest_entries(app: TestApp) {
 
 async fn a_damaged_feed_is_recorded_as_such_on_its_source(app: TestApp) {
     let token = app.with_example_catalog().await;
-    let base = serve(vec![
+    let base = serve_feeds(vec![
         ("/empty-cut.xml", "<rss><channel><item><title>unterminated".to_owned()),
         ("/cut.xml", rss(2, 500, Some("<item><title>cut off here"))),
     ])
@@ -106,10 +81,13 @@ async fn a_damaged_feed_is_recorded_as_such_on_its_source(app: TestApp) {
     let warnings = polled["warnings"].to_string();
     assert!(warnings.contains("ends before its elements are closed"), "{polled}");
 
-    let (status, answer) = import(&app, &token, "<rss><channel><item><title>unterminated".to_owned()).await;
+    let (status, answer) = app
+        .import_into_party_96(&token, "application/rss+xml", "<rss><channel><item><title>unterminated".to_owned())
+        .await;
     assert_eq!(status, 400, "{answer}");
     assert!(answer["error"].as_str().unwrap().contains("no complete item"), "{answer}");
-    let (status, answer) = import(&app, &token, rss(1, 900, Some("<item><title>cut"))).await;
+    let (status, answer) =
+        app.import_into_party_96(&token, "application/rss+xml", rss(1, 900, Some("<item><title>cut"))).await;
     assert_eq!(status, 201, "{answer}");
     assert!(answer["warnings"].to_string().contains("ends before its elements are closed"), "{answer}");
 }

@@ -212,15 +212,7 @@ async fn unknown_feeds_are_not_found(app: TestApp) {
 async fn atom_entries_ingested_together_never_share_an_updated_time(app: TestApp) {
     let token = app.with_example_catalog().await;
     let batch: Vec<Value> = (1..=20).map(|n| crate::helpers::numbered_article(n, "party-96")).collect();
-    let response = app
-        .client
-        .post(app.url("/api/v1/articles/batch"))
-        .bearer_auth(&token)
-        .json(&json!({"articles": batch}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    assert_eq!(app.push_batch(&token, &batch).await.status(), 200);
     for path in ["/atom.xml", "/columns/party-96/atom.xml"] {
         let feed = atom_syndication::Feed::read_from(app.get_text(path).await.as_bytes()).unwrap();
         let updated: std::collections::HashSet<_> = feed.entries().iter().map(|e| *e.updated()).collect();

@@ -2,7 +2,7 @@
 //! (push, batch, feed import, poll, admin API), never reach an output: every feed,
 //! archive and sitemap passes `xmllint --noout`, and no page or JSON document carries one.
 
-use crate::helpers::{example_article, Backend, TestApp};
+use crate::helpers::{example_article, serve_feeds, Backend, TestApp};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -133,18 +133,139 @@ fn json_feed_document() -> String {
 }
 
 async fn import(app: &TestApp, token: &str, content_type: &str, body: String) {
-    let response = app
-        .client
-        .post(app.url("/api/v1/articles?column=party-96"))
-        .bearer_auth(token)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let answer: Value = response.json().await.unwrap();
-    assert!(status.is_success(), "{content_type}: {status} {answer}");
+    let (status, answer) = app.import_into_party_96(token, content_type, body).await;
+    assert!((200..300).contains(&status), "{content_type}: {status} {answer}");
+    let stored = answer["items"].as_array().unwrap().iter().filter(|i| i["id"].is_i64()).count();
+    assert!(stored >= 1, "{content_type}: every item is stored, without what it may not carry: {answer}");
+}
+
+async fn no_spelling_of_a_forbidden_character_reaches_any_output_on_sqlite() {
+    no_spelling_of_a_forbidden_character_reaches_any_output(
+        TestApp::spawn_configured(Backend::Sqlite, small_feeds).await.unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn no_spelling_of_a_forbidden_character_reaches_any_output_on_postgres() {
+    if let Some(app) = TestApp::spawn_configured(Backend::Postgres, small_feeds).await {
+        no_spelling_of_a_forbidden_character_reaches_any_output(app).await;
+    }
+}
+
+/// Ten items per feed, so that a dozen articles make RFC 5005 archive documents too.
+fn small_feeds(config: &mut syndic::config::Config) {
+    config.feed_items = 10;
+}
+
+/// Every character the outputs must not carry: the C0 controls but tab, newline and
+/// return, DEL and the C1 controls, and noncharacters.
+fn forbidden_characters() -> Vec<char> {
+    (0u32..0x20)
+        .filter(|c| ![0x9, 0xA, 0xD].contains(c))
+        .chain(0x7F..=0x9F)
+        .chain([0xFDD0, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFE, 0x10FFFF])
+        .map(|c| char::from_u32(c).unwrap())
+        .collect()
+}
+
+/// Every forbidden character as itself (a JSON escape on the wire) and as HTML/XML
+/// character references: hexadecimal and decimal, padded, upper-case, unterminated,
+/// and references to lone surrogates.
+fn every_spelling() -> String {
+    let mut text = String::from("甲");
+    for c in forbidden_characters() {
+        text.push_str(&spellings_of(c));
+    }
+    text.push_str("&#xD800;&#xDFFF;&#55296;&#x1 乙");
+    text
+}
+
+fn spellings_of(c: char) -> String {
+    let code = c as u32;
+    format!("{c}&#x{code:x};&#{code};&#X{code:04X};&#000{code};")
+}
+
+/// The same, as XML may carry it: references only (a raw control character would make
+/// the document itself ill-formed, which the lenient reader also copes with).
+fn xml_spelling() -> String {
+    let mut text = String::from("甲");
+    for c in forbidden_characters() {
+        text.push_str(&format!("&#x{:x};&#{};", c as u32, c as u32));
+    }
+    text.push_str("&#xD800;乙");
+    text
+}
+
+fn hostile_article(n: usize) -> Value {
+    let spelled = every_spelling();
+    let mut article = example_article();
+    article["original_url"] = json!(format!("http://www.cjxww.cn/show?id={n}"));
+    for field in ["title", "subtitle", "author", "summary", "rights"] {
+        article[field] = json!(format!("{field} {n} {spelled}"));
+    }
+    article["content_html"] = json!(format!(
+        "<p title=\"{spelled}\">{spelled}</p><a href=\"http://www.cjxww.cn/a?q={spelled}\">{spelled}</a>\
+         <img src=\"http://www.cjxww.cn/i.jpg\" alt=\"{spelled}\">"
+    ));
+    let tags: Vec<String> =
+        forbidden_characters().chunks(3).map(|cs| cs.iter().map(|&c| spellings_of(c)).collect()).collect();
+    article["tags"] = json!(tags);
+    article["image"] = json!({"url": "http://www.cjxww.cn/i.jpg", "caption": spelled});
+    article["enclosures"] = json!([{"url": "http://www.cjxww.cn/a.mp3", "type": "audio/mpeg\u{1}", "length": 1}]);
+    article
+}
+
+fn rss_document(first: usize) -> String {
+    let s = xml_spelling();
+    let items: String = (first..first + 3)
+        .map(|n| {
+            format!(
+                "<item><title>title {n} {s}</title><link>http://www.cjxww.cn/rss?id={n}</link>\
+                 <dc:creator>A&#x0;B {s}</dc:creator><category domain=\"{s}\">g&#x1; {s}</category>\
+                 <description>&lt;p title=\"&amp;#x1;\"&gt;{s} &amp;#x1;&amp;#0;&amp;#xFFFE;&lt;/p&gt;</description>\
+                 <content:encoded><![CDATA[<p>&#x1;&#xFFFE;&#11;text</p>]]></content:encoded>\
+                 <enclosure url=\"http://www.cjxww.cn/e{n}.mp3\" type=\"audio/mpeg{s}\" length=\"1\"/>\
+                 <pubDate>2018-06-28 11:39:20</pubDate></item>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\
+         <channel><title>{s}</title><link>http://www.cjxww.cn/</link>{items}</channel></rss>"
+    )
+}
+
+fn atom_document() -> String {
+    let s = xml_spelling();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>\
+         <entry><title type=\"html\">atom &amp;#x1; {s}</title><link href=\"http://www.cjxww.cn/atom?id=1\"/>\
+         <id>urn:x:1</id><updated>2018-06-28T11:39:20Z</updated><author><name>N {s}</name></author>\
+         <category term=\"g&#x1;{s}\" label=\"{s}\"/><content type=\"html\">&lt;b&gt;{s}&lt;/b&gt;</content></entry></feed>"
+    )
+}
+
+fn json_feed_document() -> String {
+    let spelled = every_spelling();
+    json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "t",
+        "items": [{
+            "id": "1", "url": "http://www.cjxww.cn/json?id=1", "title": format!("json {spelled}"),
+            "content_html": format!("<p>{spelled}</p>"), "summary": spelled,
+            "authors": [{"name": format!("J {spelled}")}], "tags": [spelled.clone(), "ok\u{0}"],
+            "attachments": [{"url": "http://www.cjxww.cn/j.mp3", "mime_type": "audio/mpeg\u{7}"}],
+            "date_published": "2018-06-28T11:39:20+08:00"
+        }]
+    })
+    .to_string()
+}
+
+async fn import(app: &TestApp, token: &str, content_type: &str, body: String) {
+    let (status, answer) = app.import_into_party_96(token, content_type, body).await;
+    assert!((200..300).contains(&status), "{content_type}: {status} {answer}");
     let stored = answer["items"].as_array().unwrap().iter().filter(|i| i["id"].is_i64()).count();
     assert!(stored >= 1, "{content_type}: every item is stored, without what it may not carry: {answer}");
 }
@@ -184,14 +305,7 @@ async fn no_spelling_of_a_forbidden_character_reaches_any_output(app: TestApp) {
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     }
     let batch: Vec<Value> = (4..=12).map(hostile_article).collect();
-    let response = app
-        .client
-        .post(app.url("/api/v1/articles/batch"))
-        .bearer_auth(&token)
-        .json(&json!({"articles": batch}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.push_batch(&token, &batch).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 
     // Whole documents, imported and polled.
@@ -201,7 +315,7 @@ async fn no_spelling_of_a_forbidden_character_reaches_any_output(app: TestApp) {
     let source = app
         .admin_post(
             "/api/v1/sources",
-            json!({"outlet": "cjrb", "url": format!("{}/feed.xml", feed_server().await), "columns": ["party-96"]}),
+            json!({"outlet": "cjrb", "url": format!("{}/feed.xml", serve_feeds(vec![("/feed.xml", rss_document(100))]).await), "columns": ["party-96"]}),
         )
         .await;
     assert_eq!(source.status(), 201);

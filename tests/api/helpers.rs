@@ -193,6 +193,26 @@ impl TestApp {
         created["token"].as_str().unwrap().to_owned()
     }
 
+    /// `POST /api/v1/articles/batch` with these articles.
+    pub async fn push_batch(&self, token: &str, articles: &[Value]) -> reqwest::Response {
+        let body = json!({ "articles": articles });
+        self.client.post(self.url("/api/v1/articles/batch")).bearer_auth(token).json(&body).send().await.unwrap()
+    }
+
+    /// Imports a feed document into `party-96`; the status and the JSON answer.
+    pub async fn import_into_party_96(&self, token: &str, content_type: &str, body: String) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url("/api/v1/articles?column=party-96"))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
     /// Runs `sql` (one or more statements) on the app's own database, behind its back.
     pub async fn execute_sql(&self, sql: &str) {
         use sqlx::Connection;
@@ -264,6 +284,20 @@ fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> V
         http::serve(listener, state, std::future::pending()).await.unwrap();
     });
     vec![server, notifier]
+}
+
+/// Serves each document at its path (as RSS) on a loopback port, for sources to poll;
+/// returns the base URL.
+pub async fn serve_feeds(documents: Vec<(&'static str, String)>) -> String {
+    let mut router = axum::Router::new();
+    for (path, body) in documents {
+        router = router
+            .route(path, axum::routing::get(move || async move { ([("content-type", "application/rss+xml")], body) }));
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
 }
 
 /// The example page's article as an outlet would push it.

@@ -2,7 +2,7 @@
 //! imported document or a polled feed are stored, it is reported as refused, and a
 //! poll says so on its source.
 
-use crate::helpers::{numbered_article, Backend, TestApp};
+use crate::helpers::{numbered_article, serve_feeds, Backend, TestApp};
 use crate::stories;
 use serde_json::{json, Value};
 
@@ -36,15 +36,6 @@ fn feed(first: usize) -> String {
     format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>http://www.cjxww.cn/</link>{items}</channel></rss>")
 }
 
-async fn feed_server() -> String {
-    let app = axum::Router::new()
-        .route("/feed.xml", axum::routing::get(|| async { ([("content-type", "application/rss+xml")], feed(300)) }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    base
-}
-
 async fn a_row_the_database_refuses_costs_only_itself(app: TestApp) {
     let token = app.with_example_catalog().await;
     poison_titles(&app).await;
@@ -59,33 +50,12 @@ async fn a_row_the_database_refuses_costs_only_itself(app: TestApp) {
     // In a batch: the others are stored.
     let mut batch: Vec<Value> = (2..=4).map(|n| numbered_article(n, "party-96")).collect();
     batch[1]["title"] = json!("poison 3");
-    let answer: Value = app
-        .client
-        .post(app.url("/api/v1/articles/batch"))
-        .bearer_auth(&token)
-        .json(&json!({"articles": batch}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer: Value = app.push_batch(&token, &batch).await.json().await.unwrap();
     assert_eq!((answer["created"].as_i64(), answer["refused"].as_i64()), (Some(2), Some(1)), "{answer}");
     assert_eq!(answer["results"][1]["status"], "refused");
 
     // In an imported document.
-    let imported: Value = app
-        .client
-        .post(app.url("/api/v1/articles?column=party-96"))
-        .bearer_auth(&token)
-        .header("content-type", "application/rss+xml")
-        .body(feed(100))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, imported) = app.import_into_party_96(&token, "application/rss+xml", feed(100)).await;
     let stored = imported["items"].as_array().unwrap().iter().filter(|i| i["id"].is_i64()).count();
     assert_eq!(stored, 2, "{imported}");
 
@@ -93,7 +63,7 @@ async fn a_row_the_database_refuses_costs_only_itself(app: TestApp) {
     let created = app
         .admin_post(
             "/api/v1/sources",
-            json!({"outlet": "cjrb", "url": format!("{}/feed.xml", feed_server().await), "columns": ["party-96"]}),
+            json!({"outlet": "cjrb", "url": format!("{}/feed.xml", serve_feeds(vec![("/feed.xml", feed(300))]).await), "columns": ["party-96"]}),
         )
         .await;
     let id = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
