@@ -10,6 +10,7 @@ mod announce;
 mod archives;
 mod batch;
 mod cache;
+mod content_policy;
 mod documents;
 mod domains;
 mod feeds;
