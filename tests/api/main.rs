@@ -15,6 +15,7 @@ mod documents;
 mod domains;
 mod feeds;
 mod forbidden;
+mod identity;
 mod import;
 mod instances;
 mod isolation;
