@@ -60,8 +60,8 @@ impl Assembler<'_> {
 
     /// Article shard `index` as a urlset and its latest lastmod; `None` when it lists nothing.
     pub async fn sitemap_shard(&self, index: i64) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, StoreError> {
-        let span = self.shard_span();
-        let mut rows = self.store.sitemap_rows(index * span, (index + 1) * span);
+        let Some(ids) = sitemap::shard_ids(index, self.shard_span()) else { return Ok(None) };
+        let mut rows = self.store.sitemap_rows(ids.start, ids.end);
         let mut writer = SitemapWriter::urlset(Vec::with_capacity(64 * 1024)).expect("writing to memory cannot fail");
         let mut latest = None;
         while let Some(row) = rows.try_next().await? {

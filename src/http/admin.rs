@@ -3,13 +3,14 @@
 
 use super::auth::Admin;
 use super::body::{parse_json, read_limited, require_json};
+use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::{self, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
 use crate::domain::column::ColumnTree;
 use crate::domain::{Column, Outlet};
 use crate::publish::{rfc3339, FeedFormat, FeedKind, Site};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
@@ -49,7 +50,7 @@ async fn list_columns(_: Admin, State(state): State<AppState>) -> Result<Json<Va
 async fn show_column(
     _: Admin,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Params(slug): Params<String>,
 ) -> Result<Json<Value>, ApiError> {
     let tree = state.store.column_tree().await?;
     let column = tree.by_slug(&slug).ok_or(ApiError::NotFound("column"))?;
@@ -71,7 +72,7 @@ async fn create_column(
 async fn edit_column(
     _: Admin,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Params(slug): Params<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -84,7 +85,7 @@ async fn edit_column(
 async fn delete_column(
     _: Admin,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Params(slug): Params<String>,
 ) -> Result<StatusCode, ApiError> {
     catalog::remove_column(&state.store, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -98,7 +99,7 @@ async fn list_outlets(_: Admin, State(state): State<AppState>) -> Result<Json<Va
 async fn show_outlet(
     _: Admin,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Params(slug): Params<String>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(outlet_json(&state.site, &state.store.outlet_by_slug(&slug).await?)))
 }
@@ -119,7 +120,7 @@ async fn create_outlet(
 async fn edit_outlet(
     _: Admin,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Params(slug): Params<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -130,7 +131,7 @@ async fn edit_outlet(
 async fn create_outlet_token(
     _: Admin,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Params(slug): Params<String>,
 ) -> Result<Response, ApiError> {
     let token = catalog::issue_outlet_token(&state.store, &slug).await?;
     Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response())
@@ -139,7 +140,7 @@ async fn create_outlet_token(
 async fn list_outlet_tokens(
     _: Admin,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Params(slug): Params<String>,
 ) -> Result<Json<Value>, ApiError> {
     let outlet = state.store.outlet_by_slug(&slug).await?;
     let tokens = state.store.outlet_tokens(outlet.id).await?;
@@ -153,9 +154,9 @@ async fn list_outlet_tokens(
 async fn revoke_outlet_token(
     _: Admin,
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    Params((slug, id)): Params<(String, Number)>,
 ) -> Result<StatusCode, ApiError> {
-    catalog::revoke_outlet_token(&state.store, &slug, id).await?;
+    catalog::revoke_outlet_token(&state.store, &slug, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -5,7 +5,10 @@ use crate::catalog::CatalogError;
 use crate::domain::FieldErrors;
 use crate::ingest::IngestError;
 use crate::store::StoreError;
+use axum::body::to_bytes;
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
@@ -33,6 +36,9 @@ pub enum ApiError {
     Unavailable(String),
     #[error("rate limit exceeded; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
+    /// The router's own refusal (a method the route does not have…), given this shape.
+    #[error("{message}")]
+    Refused { status: StatusCode, message: String },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -50,6 +56,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Refused { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,6 +90,35 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// Longest body of a refusal the router writes itself that is kept as its message.
+const MAX_REFUSAL_BYTES: usize = 4 * 1024;
+
+/// Under `/api/`, where clients parse JSON, an error answered in anything else (the
+/// router's empty 405, an extractor's plain-text rejection) is given the JSON error
+/// shape, keeping its status and headers (`Allow`) and its text as the message.
+pub async fn json_refusals(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.to_str().is_ok_and(|t| t.starts_with("application/json")));
+    if !api || json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = to_bytes(body, MAX_REFUSAL_BYTES).await.ok().and_then(|b| String::from_utf8(b.to_vec()).ok());
+    let message = match text.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => text.to_owned(),
+        _ => status.canonical_reason().unwrap_or("refused").to_lowercase(),
+    };
+    let reshaped = ApiError::Refused { status, message }.into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.extend(reshaped.headers().clone());
+    Response::from_parts(parts, reshaped.into_body())
 }
 
 impl From<StoreError> for ApiError {

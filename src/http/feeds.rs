@@ -2,11 +2,12 @@
 //! each outlet, and the RFC 5005 archives of column feeds.
 
 use super::cache::DependsOn;
+use super::params::{self, Number, Params};
 use super::representation::{Representation, ARCHIVE_MAX_AGE, FEED_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::assemble::{Assembler, Audience};
 use crate::publish::{FeedFormat, FeedKind};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
@@ -30,27 +31,29 @@ pub fn router() -> Router<AppState> {
 
 async fn column_feed(
     state: State<AppState>,
-    Path((slug, file)): Path<(String, String)>,
+    path: Result<Params<(String, String)>, ApiError>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let (slug, file) = params::public(path, || ApiError::NotFound("feed"))?;
     respond(state, headers, FeedKind::Column(slug), format_of(&file)?, None).await
 }
 
 async fn column_archive(
     state: State<AppState>,
-    Path((slug, page, file)): Path<(String, String, String)>,
+    path: Result<Params<(String, Number, String)>, ApiError>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let (slug, page, file) = params::public(path, || ApiError::NotFound("archive"))?;
     let format = format_of(&file).ok().filter(|f| *f != FeedFormat::Json).ok_or(ApiError::NotFound("archive"))?;
-    let page = page.parse::<i64>().map_err(|_| ApiError::NotFound("archive"))?;
-    respond(state, headers, FeedKind::Column(slug), format, Some(page)).await
+    respond(state, headers, FeedKind::Column(slug), format, Some(page.get())).await
 }
 
 async fn outlet_feed(
     state: State<AppState>,
-    Path((slug, file)): Path<(String, String)>,
+    path: Result<Params<(String, String)>, ApiError>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let (slug, file) = params::public(path, || ApiError::NotFound("feed"))?;
     respond(state, headers, FeedKind::Outlet(slug), format_of(&file)?, None).await
 }
 

@@ -5,6 +5,7 @@
 use super::auth::Editor;
 use super::auth::OutletAuth;
 use super::body::{parse_json, parse_value, read_limited, require_json};
+use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::domain::column::ColumnTree;
 use crate::domain::source::Routing;
@@ -15,7 +16,7 @@ use crate::ingest::{self, Disposition};
 use crate::publish::rfc3339;
 use crate::store::Withdrawal;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -52,9 +53,9 @@ pub fn router() -> Router<AppState> {
 async fn withdraw_by_id(
     editor: Editor,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Params(id): Params<Number>,
 ) -> Result<Response, ApiError> {
-    withdraw(&state, editor, Some(id), None).await
+    withdraw(&state, editor, Some(id.get()), None).await
 }
 
 /// `DELETE /api/v1/articles?original_url=…`: the same, by the article's original link.

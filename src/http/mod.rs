@@ -12,6 +12,7 @@ mod hub;
 mod ingest;
 mod metrics;
 mod pages;
+mod params;
 mod partners;
 mod quarantine;
 mod rate_limit;
@@ -100,6 +101,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi))
         .route("/metrics", get(metrics::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache::keep_rendered))
+        .layer(axum::middleware::from_fn(error::json_refusals))
+        .layer(axum::middleware::map_response(representation::forbid_sniffing))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }

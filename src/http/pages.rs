@@ -1,17 +1,16 @@
 //! HTML pages: home, column, outlet and article pages, and the HTML 404.
 
 use super::cache::DependsOn;
-use super::representation::{Representation, PAGE_MAX_AGE};
+use super::params::{self, Number, Params, PAGE_PARAMETER};
+use super::representation::{page_headers, Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::publish::html::{self, Paging, ARTICLES_PER_PAGE};
 use crate::store::{FeedScope, StoreError};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-
-const HTML: &str = "text/html; charset=utf-8";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,6 +30,12 @@ enum PageError {
     Api(ApiError),
 }
 
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> Self {
+        PageError::Api(error)
+    }
+}
+
 impl From<StoreError> for PageError {
     fn from(error: StoreError) -> Self {
         match ApiError::from(error) {
@@ -47,7 +52,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
         let body = html::home(&state.site, &tree, &latest);
         let modified =
             crate::publish::last_change(&latest, tree.all().iter().map(|c| c.updated_at).max().unwrap_or_default());
-        Ok(page(body, modified, &headers, DependsOn::any_article()))
+        Ok(respond(body, 1, modified, &headers, DependsOn::any_article()))
     }
     .await;
     finish(&state, result).await
@@ -55,11 +60,12 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 async fn column(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    slug: Result<Params<String>, ApiError>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let result: Result<Response, PageError> = async {
+        let slug = params::public(slug, || PageError::NotFound)?;
         let page_number = page_number(query.as_deref())?;
         let tree = state.store.column_tree().await?;
         let column = tree.by_slug(&slug).ok_or(PageError::NotFound)?;
@@ -67,7 +73,7 @@ async fn column(
         let (articles, paging) = listing(&state, &scope, page_number).await?;
         let body = html::column_page(&state.site, &tree, column, &articles, paging);
         let modified = crate::publish::last_change(&articles, column.updated_at);
-        Ok(page(body, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
+        Ok(respond(body, page_number, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
     }
     .await;
     finish(&state, result).await
@@ -75,11 +81,12 @@ async fn column(
 
 async fn outlet(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    slug: Result<Params<String>, ApiError>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let result: Result<Response, PageError> = async {
+        let slug = params::public(slug, || PageError::NotFound)?;
         let page_number = page_number(query.as_deref())?;
         let outlet = state.store.outlet_by_slug(&slug).await?;
         let tree = state.store.column_tree().await?;
@@ -87,22 +94,22 @@ async fn outlet(
         let (articles, paging) = listing(&state, &scope, page_number).await?;
         let body = html::outlet_page(&state.site, &tree, &outlet, &articles, paging);
         let modified = crate::publish::last_change(&articles, outlet.updated_at);
-        Ok(page(body, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
+        Ok(respond(body, page_number, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
     }
     .await;
     finish(&state, result).await
 }
 
-async fn article(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn article(State(state): State<AppState>, id: Result<Params<Number>, ApiError>, headers: HeaderMap) -> Response {
     let result: Result<Response, PageError> = async {
-        let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+        let id = params::public(id, || PageError::NotFound)?.get();
         let Some(article) = state.store.article(id).await? else {
             return Err(if state.store.is_withdrawn(id).await? { PageError::Gone } else { PageError::NotFound });
         };
         let tree = state.store.column_tree().await?;
         let body = html::article_page(&state.site, &tree, &article);
         let depends_on = DependsOn { articles: vec![article.id], ..DependsOn::default() };
-        Ok(page(body, article.updated_at, &headers, depends_on))
+        Ok(respond(body, 1, article.updated_at, &headers, depends_on))
     }
     .await;
     finish(&state, result).await
@@ -131,21 +138,37 @@ async fn listing(
     Ok((articles, paging))
 }
 
-/// `?page=N` (N ≥ 1); anything else in the query is ignored, a bad page number is a 404.
+/// `?page=N` for the pages after the first, N written as the pager writes it; anything
+/// else in the query is ignored. Page 1 is the listing's own address, without `?page=1`;
+/// any other value is a 404.
 fn page_number(query: Option<&str>) -> Result<i64, PageError> {
-    let Some(query) = query else { return Ok(1) };
-    match url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "page") {
+    match query.and_then(|query| params::raw_query_value(query, PAGE_PARAMETER)) {
         None => Ok(1),
-        Some((_, v)) => v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or(PageError::NotFound),
+        Some(raw) => Number::parse(raw).map(Number::get).filter(|n| *n >= 2).ok_or(PageError::NotFound),
     }
 }
 
-fn page(body: String, modified: chrono::DateTime<chrono::Utc>, headers: &HeaderMap, depends_on: DependsOn) -> Response {
-    Representation::new(HTML, body, PAGE_MAX_AGE).modified(modified).respond_cached(headers, depends_on)
+/// The answer with `page`, page `listing_page` of its listing (1 for any other page).
+fn respond(
+    page: html::Page,
+    listing_page: i64,
+    modified: chrono::DateTime<chrono::Utc>,
+    headers: &HeaderMap,
+    depends_on: DependsOn,
+) -> Response {
+    Representation::page(page, PAGE_MAX_AGE)
+        .listing_page(listing_page)
+        .modified(modified)
+        .respond_cached(headers, depends_on)
 }
 
 fn ids_of(articles: &[crate::domain::Article]) -> Vec<i64> {
     articles.iter().map(|a| a.id).collect()
+}
+
+/// A page that is not kept (a 404 or 410), with the headers of every page.
+fn notice(status: StatusCode, page: html::Page) -> Response {
+    (status, page_headers(&page), Html(page.html)).into_response()
 }
 
 /// Turns a page failure into the HTML 404 or the error response.
@@ -155,11 +178,11 @@ async fn finish(state: &AppState, result: Result<Response, PageError>) -> Respon
         Err(PageError::Api(error)) => error.into_response(),
         Err(PageError::NotFound) => {
             let tree = state.store.column_tree().await.unwrap_or_default();
-            (StatusCode::NOT_FOUND, Html(html::not_found(&state.site, &tree))).into_response()
+            notice(StatusCode::NOT_FOUND, html::not_found(&state.site, &tree))
         }
         Err(PageError::Gone) => {
             let tree = state.store.column_tree().await.unwrap_or_default();
-            (StatusCode::GONE, Html(html::withdrawn(&state.site, &tree))).into_response()
+            notice(StatusCode::GONE, html::withdrawn(&state.site, &tree))
         }
     }
 }

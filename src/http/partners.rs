@@ -4,6 +4,7 @@
 
 use super::admin::json_body;
 use super::auth::{Admin, Reader};
+use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::{self, PartnerForm};
 use crate::domain::{Article, Carriage, FieldErrors};
@@ -11,7 +12,7 @@ use crate::publish::{rfc3339, Site};
 use crate::store::partners::Partner;
 use crate::store::{ChangePosition, ChangeQuery, ChangedArticle};
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
@@ -50,9 +51,13 @@ async fn list_partners(_: Admin, State(state): State<AppState>) -> Result<Json<V
     Ok(Json(json!({ "partners": partners })))
 }
 
-async fn revoke_partner(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    state.store.revoke_partner(id).await?;
-    tracing::info!(partner = id, "partner token revoked");
+async fn revoke_partner(
+    _: Admin,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<StatusCode, ApiError> {
+    state.store.revoke_partner(id.get()).await?;
+    tracing::info!(partner = id.get(), "partner token revoked");
     Ok(StatusCode::NO_CONTENT)
 }
 

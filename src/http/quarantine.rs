@@ -2,9 +2,10 @@
 //! (publish as they stand) or reject (delete).
 
 use super::auth::Admin;
+use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::publish::rfc3339;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -36,13 +37,15 @@ async fn list(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, Ap
     Ok(Json(json!({ "articles": items })))
 }
 
-async fn release(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn release(_: Admin, State(state): State<AppState>, Params(id): Params<Number>) -> Result<Json<Value>, ApiError> {
+    let id = id.get();
     state.store.release_article(id).await?;
     tracing::info!(article = id, "quarantined article released");
     Ok(Json(json!({ "id": id, "status": "published", "url": state.site.article_url(id) })))
 }
 
-async fn reject(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+async fn reject(_: Admin, State(state): State<AppState>, Params(id): Params<Number>) -> Result<StatusCode, ApiError> {
+    let id = id.get();
     state.store.reject_article(id).await?;
     tracing::info!(article = id, "quarantined article rejected");
     Ok(StatusCode::NO_CONTENT)

@@ -2,8 +2,13 @@
 //! ETag from the body, Last-Modified, 304 on If-None-Match / If-Modified-Since
 //! (RFC 9110 §13), gzip when the client accepts it, and Cache-Control. A document is
 //! prepared once (compressed, validated) and then answered with as often as it is asked for.
+//!
+//! Also the security headers: every response forbids content sniffing (`nosniff`: a feed
+//! or a JSON error is never run as a script or page), and every HTML page carries its
+//! Content-Security-Policy, a framing ban and a referrer policy (`page_headers`).
 
 use super::cache::DependsOn;
+use crate::publish::html::Page;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -29,6 +34,14 @@ pub const PAGE_MAX_AGE: u32 = 60;
 /// RFC 5005 archive documents are stable: a day.
 pub const ARCHIVE_MAX_AGE: u32 = 86_400;
 
+/// The media type of HTML pages.
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Which origins other sites are told readers come from: only ours, never a reader's
+/// path, and nothing from https to http. Outlets still see that readers came from the
+/// portal (links to them carry no `noreferrer`); this is also browsers' default, pinned.
+const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
+
 /// A rendered public document and how it may be cached.
 pub struct Representation {
     pub content_type: &'static str,
@@ -37,11 +50,36 @@ pub struct Representation {
     pub max_age: u32,
     /// Whether any origin may read it (feeds and read-only JSON).
     pub cross_origin: bool,
+    /// Headers of its own (an HTML page's policy).
+    pub headers: HeaderMap,
+    /// Which page of a listing it is, after the first (`?page=N`): the render cache keeps
+    /// it under its path and this page, whatever else the request's query held.
+    pub listing_page: Option<i64>,
 }
 
 impl Representation {
     pub fn new(content_type: &'static str, body: impl Into<Vec<u8>>, max_age: u32) -> Self {
-        Representation { content_type, body: body.into(), last_modified: None, max_age, cross_origin: false }
+        Representation {
+            content_type,
+            body: body.into(),
+            last_modified: None,
+            max_age,
+            cross_origin: false,
+            headers: HeaderMap::new(),
+            listing_page: None,
+        }
+    }
+
+    /// An HTML page, with the headers every page carries.
+    pub fn page(page: Page, max_age: u32) -> Self {
+        let headers = page_headers(&page);
+        Representation { headers, ..Representation::new(HTML, page.html, max_age) }
+    }
+
+    /// Page `page` of a listing (the first is the listing's own address).
+    pub fn listing_page(mut self, page: i64) -> Self {
+        self.listing_page = (page > 1).then_some(page);
+        self
     }
 
     pub fn modified(mut self, at: DateTime<Utc>) -> Self {
@@ -57,9 +95,10 @@ impl Representation {
     /// Answers the request and hands the prepared document to the render cache, which
     /// keeps it until a change it `depends_on` (see `cache::keep_rendered`).
     pub fn respond_cached(self, request: &HeaderMap, depends_on: DependsOn) -> Response {
+        let listing_page = self.listing_page;
         let prepared = Arc::new(self.prepare());
         let mut response = prepared.respond(request);
-        response.extensions_mut().insert(Cacheable { prepared, depends_on });
+        response.extensions_mut().insert(Cacheable { prepared, depends_on, listing_page });
         response
     }
 
@@ -67,7 +106,8 @@ impl Representation {
     /// made when first asked for, then kept.
     pub fn prepare(self) -> Prepared {
         let digest = hex::encode(&Sha256::digest(&self.body)[..16]);
-        let mut common = HeaderMap::with_capacity(8);
+        let mut common = self.headers;
+        common.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
         if let Some(at) = self.last_modified {
             insert(&mut common, header::LAST_MODIFIED, &http_date(at));
         }
@@ -100,7 +140,7 @@ pub struct Prepared {
     gzip_etag: Option<HeaderValue>,
     gzip: OnceLock<Bytes>,
     last_modified: Option<DateTime<Utc>>,
-    /// Headers every answer carries (Cache-Control, Vary, Last-Modified, CORS).
+    /// Headers every answer carries (Cache-Control, Vary, Last-Modified, CORS, security).
     common: HeaderMap,
 }
 
@@ -159,6 +199,28 @@ impl Prepared {
 pub struct Cacheable {
     pub prepared: Arc<Prepared>,
     pub depends_on: DependsOn,
+    /// Which page of a listing it is (`Representation::listing_page`).
+    pub listing_page: Option<i64>,
+}
+
+/// `X-Content-Type-Options`: browsers take the declared media type, never a guess.
+const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+
+/// Every response forbids content sniffing: the router's layer for what is not a
+/// prepared document (which carries it already), errors included.
+pub async fn forbid_sniffing(mut response: Response) -> Response {
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+    response
+}
+
+/// The headers of an HTML page: its Content-Security-Policy, `X-Frame-Options` for
+/// browsers older than the policy's `frame-ancestors`, and the referrer policy.
+pub fn page_headers(page: &Page) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(12);
+    insert(&mut headers, header::CONTENT_SECURITY_POLICY, &page.content_security_policy);
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(REFERRER_POLICY));
+    headers
 }
 
 /// A hex digest in quotes is always a valid header value.

@@ -2,11 +2,12 @@
 //! article shards by id range. Only pages whose outlet lets our copy be indexed appear.
 
 use super::cache::DependsOn;
+use super::params::{self, Number, Params};
 use super::representation::{Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::assemble::Assembler;
 use crate::publish::sitemap::{self, Location};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
@@ -40,14 +41,19 @@ async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Resp
 
 async fn sitemap_file(
     State(state): State<AppState>,
-    Path(file): Path<String>,
+    file: Result<Params<String>, ApiError>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(page) =
-        file.strip_prefix("news-").and_then(|r| r.strip_suffix(".xml")).and_then(|n| n.parse::<usize>().ok())
-    {
+    let file = params::public(file, || ApiError::NotFound("sitemap"))?;
+    // `news-N.xml` and `articles-N.xml`, N as the index writes it.
+    let numbered = |prefix: &str| file.strip_prefix(prefix)?.strip_suffix(".xml").and_then(Number::parse);
+    if let Some(page) = numbered("news-") {
         let pages = news_pages(&state).await?;
-        let entries = pages.get(page).filter(|_| pages.len() > 1).ok_or(ApiError::NotFound("sitemap"))?;
+        let entries = usize::try_from(page.get())
+            .ok()
+            .and_then(|page| pages.get(page))
+            .filter(|_| pages.len() > 1)
+            .ok_or(ApiError::NotFound("sitemap"))?;
         return Ok(news_document(&state, entries, &headers));
     }
     if file == "pages.xml" {
@@ -55,15 +61,11 @@ async fn sitemap_file(
         let lastmod = pages.iter().filter_map(|p| p.lastmod).max();
         return Ok(xml(sitemap::urlset(&pages), lastmod, &headers, DependsOn::any_article()));
     }
-    let index: i64 = file
-        .strip_prefix("articles-")
-        .and_then(|rest| rest.strip_suffix(".xml"))
-        .and_then(|n| n.parse().ok())
-        .filter(|n| *n >= 0)
-        .ok_or(ApiError::NotFound("sitemap"))?;
-    let (body, lastmod) = assembler(&state).sitemap_shard(index).await?.ok_or(ApiError::NotFound("sitemap"))?;
+    let index = numbered("articles-").ok_or(ApiError::NotFound("sitemap"))?.get();
     let span = sitemap::shard_span(&state.site.base_url);
-    let depends_on = DependsOn { article_range: Some((index * span, (index + 1) * span)), ..DependsOn::default() };
+    let ids = sitemap::shard_ids(index, span).ok_or(ApiError::NotFound("sitemap"))?;
+    let (body, lastmod) = assembler(&state).sitemap_shard(index).await?.ok_or(ApiError::NotFound("sitemap"))?;
+    let depends_on = DependsOn { article_range: Some((ids.start, ids.end)), ..DependsOn::default() };
     Ok(xml(body, Some(lastmod), &headers, depends_on))
 }
 

@@ -2,6 +2,7 @@
 
 use super::admin::json_body;
 use super::auth::Admin;
+use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::{self, SourceEdit, SourceForm};
 use crate::domain::column::ColumnTree;
@@ -9,7 +10,7 @@ use crate::domain::source::Source;
 use crate::ingest::poll;
 use crate::publish::rfc3339;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -42,33 +43,45 @@ async fn list_sources(_: Admin, State(state): State<AppState>) -> Result<Json<Va
     Ok(Json(json!({ "sources": sources.iter().map(|s| source_json(&tree, s)).collect::<Vec<_>>() })))
 }
 
-async fn show_source(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
-    let source = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
+async fn show_source(
+    _: Admin,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<Json<Value>, ApiError> {
+    let source = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
     Ok(Json(source_json(&state.store.column_tree().await?, &source)))
 }
 
 async fn edit_source(
     _: Admin,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Params(id): Params<Number>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     let edit: SourceEdit = json_body(&headers, body).await?;
-    let source = catalog::edit_source(&state.store, id, edit).await?;
+    let source = catalog::edit_source(&state.store, id.get(), edit).await?;
     Ok(Json(source_json(&state.store.column_tree().await?, &source)))
 }
 
-async fn delete_source(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    state.store.delete_source(id).await?;
+async fn delete_source(
+    _: Admin,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<StatusCode, ApiError> {
+    state.store.delete_source(id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Fetches the source at once, even during backoff, and answers with its new status.
-async fn poll_now(_: Admin, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
-    let source = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
+async fn poll_now(
+    _: Admin,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<Json<Value>, ApiError> {
+    let source = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
     poll::poll_source(&state.pipeline, &state.fetcher, &source).await?;
-    let polled = state.store.source(id).await?.ok_or(ApiError::NotFound("source"))?;
+    let polled = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
     Ok(Json(source_json(&state.store.column_tree().await?, &polled)))
 }
 

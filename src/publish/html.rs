@@ -3,14 +3,20 @@
 //!
 //! Only sanitised HTML (article content and summary) is ever inserted unescaped, and the
 //! only `<script>` is JSON-LD with every `<`, `>` and `&` escaped.
+//!
+//! Each page comes with the Content-Security-Policy that allows exactly what it holds
+//! (`Page`): it is decided here, beside the markup, so that the two cannot drift apart.
 
 use super::labels::{for_language, Labels};
 use super::{rfc3339, FeedFormat, FeedKind, Site};
 use crate::domain::column::ColumnTree;
 use crate::domain::{Article, Column, Indexing, Outlet};
+use base64::Engine;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 
 /// Articles per listing page.
 pub const ARTICLES_PER_PAGE: i64 = 20;
@@ -26,6 +32,36 @@ border-bottom:1px dotted #ccc}ul.list time{color:#888;font-size:.85rem;margin-le
 .original{border-top:1px solid #ddd;padding-top:.5rem;word-break:break-all}\
 footer{border-top:1px solid #ddd;margin-top:2rem;color:#666;font-size:.85rem;text-align:center}\
 img{max-width:100%;height:auto}figure{margin:1rem 0}";
+
+/// A rendered page and the Content-Security-Policy to send with it.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub html: String,
+    pub content_security_policy: String,
+}
+
+/// The hash source of the one inline stylesheet.
+static STYLE_SOURCE: LazyLock<String> = LazyLock::new(|| sha256_source(STYLE));
+
+/// What a page may load and run: nothing (`default-src 'none'`) but what it holds.
+/// Images and media come from outlets' sites, over http or https (all sanitised content
+/// keeps); the one stylesheet and the page's JSON-LD are allowed by hash; `style`
+/// attributes are allowed because sanitised content keeps some (typographic properties
+/// only); no plugins, no `<base>`, forms post only here, and no site may frame the page.
+fn content_security_policy(json_ld: Option<&str>) -> String {
+    let script = json_ld.map(|data| format!("script-src {}; ", sha256_source(data))).unwrap_or_default();
+    format!(
+        "default-src 'none'; img-src http: https:; media-src http: https:; style-src {}; \
+         style-src-attr 'unsafe-inline'; {script}object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'",
+        *STYLE_SOURCE
+    )
+}
+
+/// A CSP hash source (`'sha256-…'`) allowing the inline element whose text is `text`.
+fn sha256_source(text: &str) -> String {
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes())))
+}
 
 /// What a page's `<head>` says about it.
 struct Head {
@@ -70,7 +106,7 @@ impl Paging {
     }
 }
 
-pub fn home(site: &Site, columns: &ColumnTree, latest: &[Article]) -> String {
+pub fn home(site: &Site, columns: &ColumnTree, latest: &[Article]) -> Page {
     let l = labels(site);
     let head =
         Head::listing(site.home_url(), site.config.name.clone(), site.config.description.clone(), FeedKind::Site);
@@ -87,7 +123,7 @@ pub fn home(site: &Site, columns: &ColumnTree, latest: &[Article]) -> String {
     layout(site, columns, head, body)
 }
 
-pub fn column_page(site: &Site, columns: &ColumnTree, column: &Column, articles: &[Article], paging: Paging) -> String {
+pub fn column_page(site: &Site, columns: &ColumnTree, column: &Column, articles: &[Article], paging: Paging) -> Page {
     let l = labels(site);
     let url = page_url(&site.column_url(column.slug.as_str()), paging.page);
     let description = column.description.clone().unwrap_or_else(|| column.title.clone());
@@ -108,7 +144,7 @@ pub fn column_page(site: &Site, columns: &ColumnTree, column: &Column, articles:
     layout(site, columns, head, body)
 }
 
-pub fn outlet_page(site: &Site, columns: &ColumnTree, outlet: &Outlet, articles: &[Article], paging: Paging) -> String {
+pub fn outlet_page(site: &Site, columns: &ColumnTree, outlet: &Outlet, articles: &[Article], paging: Paging) -> Page {
     let l = labels(site);
     let url = page_url(&site.outlet_url(outlet.slug.as_str()), paging.page);
     let title = titled(&outlet.name, paging, l, site);
@@ -129,7 +165,7 @@ pub fn outlet_page(site: &Site, columns: &ColumnTree, outlet: &Outlet, articles:
     layout(site, columns, head, body)
 }
 
-pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> String {
+pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Page {
     let l = labels(site);
     let url = site.article_url(article.id);
     let outlet = &article.outlet;
@@ -191,17 +227,17 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Str
     layout(site, columns, head, body)
 }
 
-pub fn not_found(site: &Site, columns: &ColumnTree) -> String {
+pub fn not_found(site: &Site, columns: &ColumnTree) -> Page {
     notice(site, columns, labels(site).not_found)
 }
 
 /// The page a withdrawn article's address shows (with 410 Gone).
-pub fn withdrawn(site: &Site, columns: &ColumnTree) -> String {
+pub fn withdrawn(site: &Site, columns: &ColumnTree) -> Page {
     notice(site, columns, labels(site).withdrawn)
 }
 
 /// A page that only says `message`, kept out of search engines.
-fn notice(site: &Site, columns: &ColumnTree, message: &str) -> String {
+fn notice(site: &Site, columns: &ColumnTree, message: &str) -> Page {
     let l = labels(site);
     let head = Head {
         title: format!("{message} - {}", site.config.name),
@@ -218,10 +254,11 @@ fn notice(site: &Site, columns: &ColumnTree, message: &str) -> String {
     layout(site, columns, head, body)
 }
 
-fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> String {
+fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> Page {
     let l = labels(site);
     let config = &site.config;
-    let page = html! {
+    let content_security_policy = content_security_policy(head.json_ld.as_deref());
+    let html = html! {
         (DOCTYPE)
         html lang=(config.language) {
             head {
@@ -265,7 +302,7 @@ fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> String
         }
     }
     .into_string();
-    super::well_formed(page)
+    Page { html: super::well_formed(html), content_security_policy }
 }
 
 fn breadcrumb(site: &Site, columns: &ColumnTree, column_id: i64, l: &Labels) -> Markup {
@@ -385,6 +422,36 @@ pub fn script_safe_json(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text of the page's only element named `element`.
+    fn inline(html: &str, open: &str, close: &str) -> String {
+        let start = html.find(open).expect("the element") + open.len();
+        html[start..start + html[start..].find(close).unwrap()].to_owned()
+    }
+
+    #[test]
+    fn the_policy_allows_the_pages_own_stylesheet_and_json_ld_and_nothing_else_inline() {
+        let policy = content_security_policy(Some("{\"@type\":\"NewsArticle\"}"));
+        assert!(policy.starts_with("default-src 'none'; "), "{policy}");
+        assert!(policy.contains(&format!("style-src {};", sha256_source(STYLE))), "{policy}");
+        assert!(policy.contains(&format!("script-src {};", sha256_source("{\"@type\":\"NewsArticle\"}"))), "{policy}");
+        assert!(!content_security_policy(None).contains("script-src"), "no JSON-LD, no script at all");
+        // The hash browsers compute of the element as rendered.
+        let config = crate::config::SiteConfig {
+            name: "Portal".into(),
+            description: "News".into(),
+            language: "en".into(),
+            timezone: chrono_tz::UTC,
+            owner: None,
+            copyright: None,
+            licence: None,
+        };
+        let site = Site::new("http://portal.example", config, None);
+        let page = not_found(&site, &ColumnTree::default());
+        assert_eq!(inline(&page.html, "<style>", "</style>"), STYLE);
+        assert!(page.content_security_policy.contains(&sha256_source(STYLE)));
+        assert_eq!(sha256_source("alert(1)"), "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='");
+    }
 
     #[test]
     fn json_ld_cannot_close_its_script_element() {

@@ -41,6 +41,13 @@ pub fn shard_span(base_url: &str) -> i64 {
     span / SITEMAP_BLOCK_IDS * SITEMAP_BLOCK_IDS
 }
 
+/// The article ids shard `index` spans: `[index × span, (index + 1) × span)`, or `None`
+/// past the largest id.
+pub fn shard_ids(index: i64, span: i64) -> Option<std::ops::Range<i64>> {
+    let start = index.checked_mul(span)?;
+    Some(start..start.checked_add(span)?)
+}
+
 fn escaped_len(text: &str) -> i64 {
     text.chars()
         .map(|c| match c {

@@ -6,6 +6,7 @@ mod hostile;
 mod mock;
 
 mod admin;
+mod aliases;
 mod announce;
 mod archives;
 mod batch;
@@ -15,6 +16,7 @@ mod documents;
 mod domains;
 mod feeds;
 mod forbidden;
+mod headers;
 mod identity;
 mod import;
 mod instances;

@@ -5,6 +5,12 @@
 //! requests end here, in front of routing (`CacheFront`); what the cache cannot answer
 //! is routed, and the document a handler renders is kept on its way out (`keep_rendered`).
 //!
+//! A document is kept under its path and the one query parameter documents read
+//! (`cache_key`): a share button's `?utm_source=…` or a cache-buster is answered from
+//! the entry already held and never makes one of its own, so no query string can fill
+//! the cache or evict real documents. Other spellings of a path (`/articles/01`) are
+//! refused by the routes (`params`), so they never render a document to keep.
+//!
 //! Each document says what it depends on (`DependsOn`): the site as a whole, columns,
 //! outlets, the articles it shows, a range of article ids (a sitemap shard). The
 //! follower (`follow`) reads every committed change from the change clock and evicts
@@ -15,6 +21,7 @@
 pub mod follow;
 
 use super::metrics::Arrived;
+use super::params::{raw_query_value, PAGE_PARAMETER};
 use super::representation::{Cacheable, Prepared};
 use super::AppState;
 use crate::store::FeedScope;
@@ -24,6 +31,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
 use futures_util::future::{BoxFuture, Either};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::future::Ready;
@@ -261,7 +269,7 @@ impl CacheFront {
 
     /// The stored answer to `request`, counted under the route that rendered it.
     fn answer(state: &AppState, request: &Request, started: Instant) -> Option<Response> {
-        let (prepared, route) = state.cache.get(cache_key(request))?;
+        let (prepared, route) = state.cache.get(&cache_key(request.uri().path(), requested_page(request)))?;
         let response = prepared.respond(request.headers());
         state.pipeline.metrics.count_request(&route, request.method().as_str(), response.status().as_str(), started);
         Some(response)
@@ -303,17 +311,21 @@ impl tower::Service<Request> for CacheFront {
 }
 
 /// The middleware on every route: a document the handler marked cacheable is kept
-/// under the request's path, unless a change came while it was being rendered.
+/// under the request's path and the page of a listing it is, unless a change came
+/// while it was being rendered.
 pub async fn keep_rendered(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !is_read(&request) {
         return next.run(request).await;
     }
-    let key = cache_key(&request).to_owned();
+    let path = request.uri().path().to_owned();
     let route = request.extensions().get::<MatchedPath>().cloned();
     let epoch = state.cache.epoch();
     let mut response = next.run(request).await;
     if let Some(cacheable) = response.extensions_mut().remove::<Cacheable>() {
         let route = route.as_ref().map_or("unmatched", |p| p.as_str());
+        // What the document is, not what was asked: `/rss.xml?page=2` renders the feed,
+        // kept as `/rss.xml`; `/columns/a?x=1&page=2` renders page 2, kept as `?page=2`.
+        let key = cache_key(&path, cacheable.listing_page.map(|page| page.to_string()).as_deref());
         state.cache.insert(&key, route.into(), cacheable, epoch);
     }
     response
@@ -324,9 +336,19 @@ fn is_read(request: &Request) -> bool {
     request.method() == Method::GET || request.method() == Method::HEAD
 }
 
-/// Documents are kept under their path and query.
-fn cache_key(request: &Request) -> &str {
-    request.uri().path_and_query().map_or("/", |p| p.as_str())
+/// The raw `page` value of the request's query, if it has one.
+fn requested_page(request: &Request) -> Option<&str> {
+    raw_query_value(request.uri().query()?, PAGE_PARAMETER)
+}
+
+/// Documents are kept under their path and their `page` (`params::PAGE_PARAMETER`),
+/// the only query parameter a document reads. A request whose page is spelled otherwise
+/// (`page=02`) misses, and its route answers 404.
+fn cache_key<'a>(path: &'a str, page: Option<&str>) -> Cow<'a, str> {
+    match page {
+        None => Cow::Borrowed(path),
+        Some(page) => Cow::Owned(format!("{path}?{PAGE_PARAMETER}={page}")),
+    }
 }
 
 #[cfg(test)]
@@ -335,7 +357,11 @@ mod tests {
     use crate::http::representation::Representation;
 
     fn cacheable(body: &str, depends_on: DependsOn) -> Cacheable {
-        Cacheable { prepared: Arc::new(Representation::new("text/plain", body, 60).prepare()), depends_on }
+        Cacheable {
+            prepared: Arc::new(Representation::new("text/plain", body, 60).prepare()),
+            depends_on,
+            listing_page: None,
+        }
     }
 
     fn changes(articles: &[i64], columns: &[i64], outlets: &[i64]) -> ArticleChanges {
