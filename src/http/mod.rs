@@ -53,6 +53,8 @@ pub struct Services {
     pub pipeline: crate::ingest::Pipeline,
     /// Per-token ingest rate limit, when configured.
     pub rate_limiter: Option<Arc<rate_limit::RateLimiter>>,
+    /// Room for the bodies of large requests in flight.
+    pub bodies: body::BodyBudget,
     /// Rendered public documents, and what keeps them current.
     pub cache: Arc<cache::RenderCache>,
     pub cache_follower: Arc<cache::follow::CacheFollower>,
@@ -64,6 +66,7 @@ impl AppState {
         let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
         let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
+        let bodies = body::BodyBudget::new(config.body_budget_bytes);
         let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes));
         let cache_follower = Arc::new(cache::follow::CacheFollower::new(store.clone(), cache.clone()));
         AppState(Arc::new(Services {
@@ -73,6 +76,7 @@ impl AppState {
             fetcher,
             pipeline,
             rate_limiter,
+            bodies,
             cache,
             cache_follower,
         }))
