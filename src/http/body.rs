@@ -4,7 +4,7 @@
 
 use super::error::ApiError;
 use crate::domain::FieldErrors;
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{to_bytes, Body, BodyDataStream, Bytes};
 use axum::http::{header, HeaderMap};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -26,8 +26,10 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok())
 }
 
-/// How long a request waits for room in the body budget before it is answered 503.
-pub const BODY_BUDGET_WAIT: Duration = Duration::from_secs(5);
+/// How long a request waits for room in the body budget before it is answered 503:
+/// long enough for a batch ahead of it to be stored, so that a burst of large batches
+/// is taken in turn rather than refused.
+pub const BODY_BUDGET_WAIT: Duration = Duration::from_secs(10);
 
 /// The request-body bytes that the routes taking large bodies (pushes, batches, feed
 /// documents) may hold at once, in the whole process (`body_budget_mb`): without it,
@@ -42,7 +44,26 @@ pub struct BodyBudget {
 /// Room held in the budget for one request; given back when dropped.
 #[must_use = "the room is given back when this is dropped"]
 pub struct Reservation {
-    _room: OwnedSemaphorePermit,
+    room: OwnedSemaphorePermit,
+}
+
+/// Requests that held at least this much room give freed memory back to the system
+/// when they end.
+const TRIM_AFTER_BYTES: usize = 8 << 20;
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        // glibc keeps what a thread's arena freed for that arena's later allocations: after
+        // large bodies and their drafts, tens of MiB per thread stay with the process. 8
+        // concurrent 63 MB batches left 153 MiB resident without this, 49 MiB with it.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if self.room.num_permits() >= TRIM_AFTER_BYTES {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                // SAFETY: malloc_trim only hands free pages back; it touches nothing in use.
+                runtime.spawn_blocking(|| unsafe { libc::malloc_trim(0) });
+            }
+        }
+    }
 }
 
 impl BodyBudget {
@@ -65,11 +86,28 @@ impl BodyBudget {
         if declared.is_some_and(|length| length > limit as u64) {
             return Err(ApiError::PayloadTooLarge { limit });
         }
+        let mut chunks = body.into_data_stream();
+        let read = self.read_in_room(&mut chunks, declared.unwrap_or(0) as usize, limit).await;
+        // Most clients read the answer only once they have sent the whole body: unread,
+        // they would see the connection reset instead of the 503. One that asked to
+        // hear first (Expect: 100-continue) has sent nothing and is not asked for it.
+        let expects_continue =
+            headers.get(header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if matches!(read, Err(ApiError::Busy { .. })) && !expects_continue {
+            let _ = tokio::time::timeout(BODY_BUDGET_WAIT, discard(&mut chunks, limit)).await;
+        }
+        read
+    }
+
+    async fn read_in_room(
+        &self,
+        chunks: &mut BodyDataStream,
+        declared: usize,
+        limit: usize,
+    ) -> Result<(Bytes, Reservation), ApiError> {
         let deadline = Instant::now() + BODY_BUDGET_WAIT;
-        let declared = declared.unwrap_or(0) as usize;
         let mut held = self.reserve(declared, deadline).await?;
         let mut read = Vec::with_capacity(declared);
-        let mut chunks = body.into_data_stream();
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(|_| ApiError::BadRequest {
                 message: "the request body could not be read".into(),
@@ -84,7 +122,7 @@ impl BodyBudget {
             }
             read.extend_from_slice(&chunk);
         }
-        Ok((Bytes::from(read), Reservation { _room: held }))
+        Ok((Bytes::from(read), Reservation { room: held }))
     }
 
     async fn reserve(&self, bytes: usize, deadline: Instant) -> Result<OwnedSemaphorePermit, ApiError> {
@@ -95,6 +133,16 @@ impl BodyBudget {
                 reason: "too many large request bodies are being processed; try again shortly".into(),
                 retry_after: BODY_BUDGET_WAIT.as_secs(),
             }),
+        }
+    }
+}
+
+/// Reads and drops what is left of a body, up to `limit` bytes.
+async fn discard(chunks: &mut BodyDataStream, mut limit: usize) {
+    while let Some(Ok(chunk)) = chunks.next().await {
+        match limit.checked_sub(chunk.len()) {
+            Some(left) => limit = left,
+            None => return,
         }
     }
 }

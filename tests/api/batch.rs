@@ -138,7 +138,7 @@ async fn bodies_beyond_the_budget_wait_then_are_refused(app: TestApp) {
     let declared = post_batch(&app, &token, &large);
     let chunked = async {
         let half = vec![b' '; 3 * MIB / 2];
-        let chunk = [format!("{:x}\r\n", half.len()).as_bytes(), &half, b"\r\n"].concat();
+        let chunk = [format!("{:x}\r\n", half.len()).as_bytes(), &half, b"\r\n0\r\n\r\n"].concat();
         let mut stream = send_head(&app, &token, "Transfer-Encoding: chunked", &chunk).await;
         status_line(&mut stream).await
     };
@@ -176,18 +176,18 @@ async fn send_head(app: &TestApp, token: &str, framing: &str, body_start: &[u8])
     stream
 }
 
-/// The status line of the answer on `stream`, which must come within 10 s.
+/// The status line of the answer on `stream`, which must come within 20 s.
 async fn status_line(stream: &mut TcpStream) -> String {
     let mut read = Vec::new();
     let mut buffer = [0u8; 1024];
-    let answered = tokio::time::timeout(Duration::from_secs(10), async {
+    let answered = tokio::time::timeout(Duration::from_secs(20), async {
         while !read.windows(2).any(|w| w == b"\r\n") {
             let n = stream.read(&mut buffer).await.unwrap();
             assert!(n > 0, "the connection closed without an answer");
             read.extend_from_slice(&buffer[..n]);
         }
     });
-    answered.await.expect("an answer within 10 s");
+    answered.await.expect("an answer within 20 s");
     String::from_utf8_lossy(&read).lines().next().unwrap().to_owned()
 }
 
