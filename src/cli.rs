@@ -176,6 +176,9 @@ struct ServeArgs {
     /// Memory for rendered feeds, pages and sitemaps, in MiB (default 64; 0 turns the cache off).
     #[arg(long, env = "SYNDIC_RENDER_CACHE_MB")]
     render_cache_mb: Option<usize>,
+    /// Request-body bytes that pushes, batches and feed documents may hold at once, in MiB (default 256).
+    #[arg(long, env = "SYNDIC_BODY_BUDGET_MB")]
+    body_budget_mb: Option<usize>,
     /// Admin API token (prefer the environment variable to keep it out of `ps`).
     #[arg(long, env = "SYNDIC_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
@@ -349,6 +352,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.admin_token = args.admin_token.clone();
         overrides.rate_limit_per_minute = args.rate_limit;
         overrides.render_cache_mb = args.render_cache_mb;
+        overrides.body_budget_mb = args.body_budget_mb;
         overrides.demo = args.demo;
     }
     if let Command::Sitemap { base_url, .. } = &cli.command {
@@ -669,7 +673,7 @@ async fn import(
     let mut total = crate::ingest::Tally::default();
     for (done, document) in documents.iter().enumerate() {
         let (bytes, context) = read_document(config, &outlet, document).await?;
-        let tally = pipeline.import_document(&outlet, &routing, &bytes, &context).await?;
+        let tally = pipeline.import_document(&outlet, &routing, bytes, &context).await?;
         for warning in &tally.warnings {
             progress.println(&format!("warning, {document}: {warning}"));
         }

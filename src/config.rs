@@ -20,6 +20,9 @@ pub const DEFAULT_FEED_ITEMS: usize = 50;
 pub const MAX_FEED_ITEMS: usize = 1_000;
 /// Memory for rendered documents unless configured otherwise (MiB).
 pub const DEFAULT_RENDER_CACHE_MB: usize = 64;
+/// Request-body bytes in flight on the large-body routes unless configured otherwise
+/// (MiB): four of the largest batches at once.
+pub const DEFAULT_BODY_BUDGET_MB: usize = 256;
 /// The longest base URL accepted; sitemap shard sizes depend on it.
 pub const MAX_BASE_URL_LEN: usize = 200;
 
@@ -92,6 +95,9 @@ pub struct Config {
     pub notify: NotifyConfig,
     /// Bytes the render cache may hold; 0 turns it off.
     pub render_cache_bytes: usize,
+    /// Request-body bytes the large-body routes (pushes, batches, feed documents) may
+    /// hold at once, in the whole process.
+    pub body_budget_bytes: usize,
 }
 
 /// Where syndic announces changes, and how it retries.
@@ -141,6 +147,7 @@ pub struct Overrides {
     pub blocked_domains: Option<String>,
     pub rate_limit_per_minute: Option<u32>,
     pub render_cache_mb: Option<usize>,
+    pub body_budget_mb: Option<usize>,
     pub websub_hub: Option<String>,
     pub indexnow_key: Option<String>,
     /// Comma-separated, as SYNDIC_INDEXNOW_ENDPOINTS gives them.
@@ -162,6 +169,7 @@ struct FileConfig {
     fetch_allow: Option<String>,
     rate_limit_per_minute: Option<u32>,
     render_cache_mb: Option<usize>,
+    body_budget_mb: Option<usize>,
     #[serde(default)]
     site: FileSite,
     #[serde(default)]
@@ -212,6 +220,7 @@ impl FileConfig {
             fetch_allow: self.fetch_allow.or(lower.fetch_allow),
             rate_limit_per_minute: self.rate_limit_per_minute.or(lower.rate_limit_per_minute),
             render_cache_mb: self.render_cache_mb.or(lower.render_cache_mb),
+            body_budget_mb: self.body_budget_mb.or(lower.body_budget_mb),
             notify: FileNotify {
                 websub_hub: self.notify.websub_hub.or(lower.notify.websub_hub),
                 indexnow_key: self.notify.indexnow_key.or(lower.notify.indexnow_key),
@@ -250,6 +259,7 @@ impl Config {
             fetch_allow: overrides.fetch_allow.clone(),
             rate_limit_per_minute: overrides.rate_limit_per_minute,
             render_cache_mb: overrides.render_cache_mb,
+            body_budget_mb: overrides.body_budget_mb,
             policy: FilePolicy {
                 blocked_terms: overrides.blocked_terms.as_deref().map(ContentPolicy::list),
                 blocked_domains: overrides.blocked_domains.as_deref().map(ContentPolicy::list),
@@ -294,6 +304,10 @@ impl Config {
             &layers.policy.blocked_domains.unwrap_or_default(),
         );
         let notify = notify_config(layers.notify)?;
+        let body_budget_mb = layers.body_budget_mb.unwrap_or(DEFAULT_BODY_BUDGET_MB);
+        if body_budget_mb == 0 {
+            return Err(invalid("body_budget_mb", "must be at least 1 (MiB)".into()));
+        }
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
             .map_err(|e| invalid("site.language", e))?;
@@ -310,6 +324,7 @@ impl Config {
             rate_limit_per_minute: layers.rate_limit_per_minute.filter(|n| *n > 0),
             notify,
             render_cache_bytes: layers.render_cache_mb.unwrap_or(DEFAULT_RENDER_CACHE_MB).saturating_mul(1 << 20),
+            body_budget_bytes: body_budget_mb.saturating_mul(1 << 20),
             // These appear in every document: what XML forbids is dropped, as from articles.
             site: SiteConfig {
                 name: xml_safe(&site.name.unwrap_or_else(|| "syndic".to_owned())),

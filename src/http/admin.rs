@@ -21,6 +21,11 @@ use serde_json::{json, Value};
 /// Largest admin request body; catalog entries are small.
 pub const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
 
+/// This area's operations, for the OpenAPI description (`http::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths())]
+pub(super) struct Api;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/columns", get(list_columns).post(create_column))

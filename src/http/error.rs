@@ -10,7 +10,8 @@ use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -34,6 +35,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unavailable(String),
+    /// Too busy to take this request now; try again after `retry_after` seconds.
+    #[error("{reason}")]
+    Busy { reason: String, retry_after: u64 },
     #[error("rate limit exceeded; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     /// The router's own refusal (a method the route does not have…), given this shape.
@@ -54,7 +58,7 @@ impl ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Refused { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -62,8 +66,16 @@ impl ApiError {
     }
 }
 
-fn fields_json(fields: &FieldErrors) -> Value {
-    Value::Object(fields.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<Map<_, _>>())
+/// Every error the JSON API answers. Internal details are logged, never sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"error": "invalid input", "fields": {"original_published_at": "'yesterday' is neither RFC 3339 nor a local time 'YYYY-MM-DD HH:MM[:SS]'"}}))]
+pub struct ErrorBody {
+    /// A short message: `column not found`, `missing or invalid bearer token`, `invalid input`…
+    pub error: String,
+    /// For bad input (400, 422): each refused field (its JSON key or path, such as
+    /// `image.url`) with the reason. 400 may name none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
 }
 
 impl IntoResponse for ApiError {
@@ -72,18 +84,17 @@ impl IntoResponse for ApiError {
         let body = match &self {
             ApiError::Internal(source) => {
                 tracing::error!(error = %source, "internal error");
-                json!({"error": "internal error"})
+                ErrorBody { error: "internal error".into(), fields: None }
             }
-            ApiError::Invalid(fields) | ApiError::BadRequest { fields, .. } => {
-                json!({"error": self.to_string(), "fields": fields_json(fields)})
-            }
-            _ => json!({"error": self.to_string()}),
+            ApiError::Invalid(fields) | ApiError::BadRequest { fields, .. } => ErrorBody {
+                error: self.to_string(),
+                fields: Some(fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            },
+            _ => ErrorBody { error: self.to_string(), fields: None },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if let ApiError::TooManyRequests { retry_after } = self {
-            if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let ApiError::TooManyRequests { retry_after } | ApiError::Busy { retry_after, .. } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));

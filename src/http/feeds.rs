@@ -13,6 +13,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
+/// This area's operations, for the OpenAPI description (`http::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths())]
+pub(super) struct Api;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rss.xml", get(|s: State<AppState>, h: HeaderMap| respond(s, h, FeedKind::Site, FeedFormat::Rss, None)))

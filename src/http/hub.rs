@@ -3,7 +3,7 @@
 
 use super::body::read_limited;
 use super::{error::ApiError, AppState};
-use crate::notify::websub;
+use crate::notify::websub::{self, HubRefusal};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -13,6 +13,11 @@ use axum::Router;
 
 /// Largest subscription request: a few URLs and a secret.
 const MAX_HUB_BODY_BYTES: usize = 16 * 1024;
+
+/// This area's operations, for the OpenAPI description (`http::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths())]
+pub(super) struct Api;
 
 pub fn router(indexnow_key: Option<&str>) -> Router<AppState> {
     let router = Router::new().route("/websub", post(hub_request));
@@ -29,33 +34,36 @@ pub fn router(indexnow_key: Option<&str>) -> Router<AppState> {
 }
 
 /// `POST /websub`: a (un)subscription request. 202 once it is queued for verification;
-/// 400 with a plain-text reason when it cannot be honoured.
+/// 400 with a plain-text reason when it cannot be honoured (a callback the SSRF guard
+/// refuses among them), 429 when its callback host has too many requests pending and
+/// 503 when the hub has, both with `Retry-After` and nothing queued.
 async fn hub_request(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
-        return Ok(bad_request("a hub request is application/x-www-form-urlencoded"));
+        return Ok(refusal(StatusCode::BAD_REQUEST, "a hub request is application/x-www-form-urlencoded"));
     }
     let bytes = read_limited(&headers, body, MAX_HUB_BODY_BYTES).await?;
     let params: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
-    let request = match websub::check_request(&state.store, &state.site, &params).await {
+    let request = match websub::accept_request(&state.store, &state.site, &state.fetcher, &params).await {
         Ok(request) => request,
-        Err(reason) => return Ok(bad_request(&reason)),
+        Err(HubRefusal::Store(error)) => return Err(error.into()),
+        Err(refused @ HubRefusal::Invalid(_)) => return Ok(refusal(StatusCode::BAD_REQUEST, &refused.to_string())),
+        Err(busy) => {
+            let status = match busy {
+                HubRefusal::HostBusy(_) => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            tracing::info!(reason = %busy, "WebSub request turned away");
+            let mut response = refusal(status, &busy.to_string());
+            response.headers_mut().insert(header::RETRY_AFTER, websub::BUSY_RETRY_AFTER_SECS.into());
+            return Ok(response);
+        }
     };
-    state
-        .store
-        .add_websub_request(
-            request.subscribe,
-            &request.topic,
-            &request.callback,
-            request.lease_seconds,
-            request.secret.as_deref(),
-        )
-        .await?;
     tracing::info!(topic = %request.topic, callback = %request.callback, subscribe = request.subscribe, "WebSub request accepted");
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-fn bad_request(reason: &str) -> Response {
-    (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{reason}\n"))
-        .into_response()
+/// A refusal in plain text, as WebSub subscribers expect from a hub.
+fn refusal(status: StatusCode, reason: &str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{reason}\n")).into_response()
 }

@@ -4,7 +4,7 @@
 
 use super::auth::Editor;
 use super::auth::OutletAuth;
-use super::body::{parse_json, parse_value, read_limited, require_json};
+use super::body::{parse_json, require_json};
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::domain::column::ColumnTree;
@@ -15,13 +15,14 @@ use crate::ingest::push::{draft_from_push, PushArticle};
 use crate::ingest::{self, Disposition};
 use crate::publish::rfc3339;
 use crate::store::Withdrawal;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,6 +42,11 @@ const FEED_MEDIA_TYPES: &[&str] = &[
     "application/rdf+xml",
     "application/feed+json",
 ];
+
+/// This area's operations, for the OpenAPI description (`http::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths())]
+pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -112,9 +118,10 @@ async fn push_one(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let bytes = read_limited(&headers, body, MAX_PUSH_BODY_BYTES).await?;
+    let (bytes, _room) = state.bodies.read(&headers, body, MAX_PUSH_BODY_BYTES).await?;
     require_json(&headers)?;
     let input: PushArticle = parse_json(&bytes)?;
+    drop(bytes);
     let columns = state.store.column_tree().await?;
     let draft = draft_from_push(input, &outlet, &columns).inspect_err(|fields| {
         tracing::info!(outlet = %outlet.slug, reasons = %fields, "push rejected");
@@ -145,10 +152,14 @@ fn accepted_json(state: &AppState, draft: &ArticleDraft, accepted: &ingest::Acce
 }
 
 /// The batch body: `{"articles": [...]}`, each as `POST /api/v1/articles` takes it.
+/// Articles are kept as the text they were sent as, each parsed on its own when it is
+/// validated: one article of the wrong shape is reported, not fatal, and no parsed copy
+/// of the whole batch is ever made.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Batch {
-    articles: Option<Vec<Value>>,
+struct Batch<'a> {
+    #[serde(borrow)]
+    articles: Option<Vec<&'a RawValue>>,
 }
 
 /// `POST /api/v1/articles/batch`: up to 1,000 articles of the caller's outlet, each
@@ -160,7 +171,7 @@ async fn push_batch(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let bytes = read_limited(&headers, body, MAX_BATCH_BODY_BYTES).await?;
+    let (bytes, _room) = state.bodies.read(&headers, body, MAX_BATCH_BODY_BYTES).await?;
     require_json(&headers)?;
     let batch: Batch = parse_json(&bytes)?;
     let articles = batch
@@ -170,6 +181,9 @@ async fn push_batch(
         let reason = format!("holds {} articles; a batch takes 1 to {MAX_BATCH_ARTICLES}", articles.len());
         return Err(ApiError::Invalid(FieldErrors::single("articles", reason)));
     }
+    // Each article's text, sharing the body's buffer, which goes once they are validated.
+    let articles: Vec<Bytes> = articles.into_iter().map(|raw| bytes.slice_ref(raw.get().as_bytes())).collect();
+    drop(bytes);
     let columns = Arc::new(state.store.column_tree().await?);
     let validated = validate_all(articles, Arc::new(outlet.clone()), columns).await?;
     let stored = state.pipeline.accept_valid(&outlet, validated).await?;
@@ -207,7 +221,7 @@ async fn push_batch(
 /// Parses, validates and sanitises every article of a batch, on blocking threads, one
 /// per core: sanitising HTML is the costly part of ingest.
 async fn validate_all(
-    articles: Vec<Value>,
+    articles: Vec<Bytes>,
     outlet: Arc<Outlet>,
     columns: Arc<ColumnTree>,
 ) -> Result<Vec<Result<ArticleDraft, Value>>, ApiError> {
@@ -216,7 +230,7 @@ async fn validate_all(
     let mut tasks = Vec::new();
     let mut rest = articles;
     while !rest.is_empty() {
-        let part: Vec<Value> = rest.drain(..chunk.min(rest.len())).collect();
+        let part: Vec<Bytes> = rest.drain(..chunk.min(rest.len())).collect();
         let (outlet, columns) = (outlet.clone(), columns.clone());
         tasks.push(tokio::task::spawn_blocking(move || {
             part.into_iter().map(|article| validate_one(article, &outlet, &columns)).collect::<Vec<_>>()
@@ -230,12 +244,12 @@ async fn validate_all(
 }
 
 /// One article of a batch as a draft, or its "invalid" result naming the fields.
-fn validate_one(article: Value, outlet: &Outlet, columns: &ColumnTree) -> Result<ArticleDraft, Value> {
+fn validate_one(article: Bytes, outlet: &Outlet, columns: &ColumnTree) -> Result<ArticleDraft, Value> {
     let invalid = |error: String, fields: &FieldErrors| {
         let fields: serde_json::Map<String, Value> = fields.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
         json!({"status": "invalid", "error": error, "fields": fields})
     };
-    let input: PushArticle = match parse_value(article) {
+    let input: PushArticle = match parse_json(&article) {
         Ok(input) => input,
         Err(ApiError::BadRequest { message, fields }) => return Err(invalid(message, &fields)),
         Err(other) => return Err(invalid(other.to_string(), &FieldErrors::new())),
@@ -266,14 +280,14 @@ async fn import_document(
     if columns.is_empty() {
         return Err(ApiError::Invalid(FieldErrors::single("column", "name at least one column: ?column=SLUG")));
     }
-    let bytes = read_limited(&headers, body, feed::MAX_FEED_BYTES).await?;
+    let (bytes, _room) = state.bodies.read(&headers, body, feed::MAX_FEED_BYTES).await?;
     let context = feed::Context {
         document_url: None,
         content_type: headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
         zone: outlet.timezone,
     };
     let routing = Routing { columns, ..Routing::default() };
-    let tally = state.pipeline.import_document(&outlet, &routing, &bytes, &context).await.map_err(|e| match e {
+    let tally = state.pipeline.import_document(&outlet, &routing, bytes, &context).await.map_err(|e| match e {
         ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
         ingest::ImportError::Store(e) => e.into(),
     })?;

@@ -82,5 +82,13 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
         "Most connections the pool opens.",
         &[("", f64::from(max))],
     );
+    let (budget, held) = state.bodies.usage();
+    write_single(
+        &mut out,
+        "gauge",
+        "syndic_body_budget_bytes",
+        "Request-body bytes large requests may hold at once (body_budget_mb), and hold now.",
+        &[("{state=\"budget\"}", budget as f64), ("{state=\"held\"}", held as f64)],
+    );
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response())
 }

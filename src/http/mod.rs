@@ -11,6 +11,7 @@ mod feeds;
 mod hub;
 mod ingest;
 mod metrics;
+pub mod openapi;
 mod pages;
 mod params;
 mod partners;
@@ -54,6 +55,8 @@ pub struct Services {
     pub pipeline: crate::ingest::Pipeline,
     /// Per-token ingest rate limit, when configured.
     pub rate_limiter: Option<Arc<rate_limit::RateLimiter>>,
+    /// Room for the bodies of large requests in flight.
+    pub bodies: body::BodyBudget,
     /// Rendered public documents, and what keeps them current.
     pub cache: Arc<cache::RenderCache>,
     pub cache_follower: Arc<cache::follow::CacheFollower>,
@@ -65,6 +68,7 @@ impl AppState {
         let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
         let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
+        let bodies = body::BodyBudget::new(config.body_budget_bytes);
         let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes));
         let cache_follower = Arc::new(cache::follow::CacheFollower::new(store.clone(), cache.clone()));
         AppState(Arc::new(Services {
@@ -74,6 +78,7 @@ impl AppState {
             fetcher,
             pipeline,
             rate_limiter,
+            bodies,
             cache,
             cache_follower,
         }))
@@ -98,7 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sitemaps::router())
         .merge(pages::router())
         .route("/healthz", get(healthz))
-        .route("/api/openapi.json", get(openapi))
+        .route("/api/openapi.json", get(openapi::serve))
         .route("/metrics", get(metrics::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache::keep_rendered))
         .layer(axum::middleware::from_fn(error::json_refusals))
@@ -107,18 +112,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The OpenAPI 3.1 description of the whole HTTP API.
-const OPENAPI: &str = include_str!("openapi.json");
-
-async fn openapi() -> impl axum::response::IntoResponse {
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "application/json"),
-            (axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-        ],
-        OPENAPI,
-    )
-}
+/// Operations served here: health, metrics and the description itself.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths())]
+struct Api;
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {
     state.store.ping().await.map_err(|_| ApiError::Unavailable("database unreachable".into()))?;

@@ -24,6 +24,11 @@ use serde_json::{json, Value};
 pub const DEFAULT_PAGE: i64 = 100;
 pub const MAX_PAGE: i64 = 1_000;
 
+/// This area's operations, for the OpenAPI description (`http::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths())]
+pub(super) struct Api;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/partners", get(list_partners).post(create_partner))

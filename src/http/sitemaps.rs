@@ -16,6 +16,11 @@ use chrono::{DateTime, Utc};
 
 const XML: &str = "application/xml; charset=utf-8";
 
+/// This area's operations, for the OpenAPI description (`http::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths())]
+pub(super) struct Api;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/robots.txt", get(robots))

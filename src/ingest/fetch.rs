@@ -3,7 +3,7 @@
 //! and a permanent move is noticed), and the body read up to the feed size cap.
 
 use super::feed::MAX_FEED_BYTES;
-use super::guard::{self, FetchAllow, GuardedResolver};
+use super::guard::{self, FetchAllow, GuardedResolver, Inadmissible, Refused};
 use reqwest::header::{self, HeaderMap};
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -36,10 +36,14 @@ impl Fetcher {
             .expect("the HTTP client configuration is valid");
         Fetcher { client, allow }
     }
+
+    /// Whether a request to `url` would get past the SSRF guard now (see
+    /// `guard::check_destination`): for addresses given to be used later.
+    pub async fn check_destination(&self, url: &Url) -> Result<(), Inadmissible> {
+        guard::check_destination(url, &self.allow).await
+    }
 }
 
-/// How long an outbound notification (a WebSub verification or delivery, a ping) may take.
-pub const NOTIFY_TIMEOUT: Duration = Duration::from_secs(15);
 /// The most of a notification's answer that is read.
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
@@ -53,24 +57,28 @@ pub struct Reply {
 impl Fetcher {
     /// Sends one request to `url` after it passes the SSRF guard (redirects are not
     /// followed: a notification goes where it was addressed or nowhere) and reads the
-    /// start of the answer.
+    /// start of the answer, all within `timeout`.
     pub async fn send(
         &self,
         method: reqwest::Method,
         url: &str,
         headers: &[(&str, String)],
         body: Option<Vec<u8>>,
+        timeout: Duration,
     ) -> Result<Reply, FetchError> {
         let url = Url::parse(url).map_err(|e| FetchError::new(None, format!("bad URL {url}: {e}")))?;
-        guard::check_url(&url, &self.allow).map_err(|refused| FetchError::new(None, refused.to_string()))?;
-        let mut request = self.client.request(method, url).timeout(NOTIFY_TIMEOUT);
+        guard::check_url(&url, &self.allow).map_err(FetchError::refused)?;
+        let mut request = self.client.request(method, url).timeout(timeout);
         for (name, value) in headers {
             request = request.header(*name, value);
         }
         if let Some(body) = body {
             request = request.body(body);
         }
-        let mut response = request.send().await.map_err(|e| FetchError::new(None, describe(&e)))?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| FetchError { refused: refused_by_guard(&e), ..FetchError::new(None, describe(&e)) })?;
         let status = response.status().as_u16();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| FetchError::new(Some(status), describe(&e)))? {
@@ -111,11 +119,17 @@ pub struct FetchError {
     pub message: String,
     /// Seconds the server asked us to wait (Retry-After), if it did.
     pub retry_after: Option<i64>,
+    /// The SSRF guard refused the address: asking again will not help.
+    pub refused: bool,
 }
 
 impl FetchError {
     fn new(status: Option<u16>, message: impl Into<String>) -> Self {
-        FetchError { status, message: message.into(), retry_after: None }
+        FetchError { status, message: message.into(), retry_after: None, refused: false }
+    }
+
+    fn refused(refused: Refused) -> Self {
+        FetchError { refused: true, ..FetchError::new(None, refused.to_string()) }
     }
 }
 
@@ -124,7 +138,7 @@ pub async fn fetch(fetcher: &Fetcher, url: &str, validators: &Validators) -> Res
     let mut current = Url::parse(url).map_err(|e| FetchError::new(None, format!("bad URL {url}: {e}")))?;
     let mut all_permanent = true;
     for _ in 0..=MAX_REDIRECTS {
-        guard::check_url(&current, &fetcher.allow).map_err(|refused| FetchError::new(None, refused.to_string()))?;
+        guard::check_url(&current, &fetcher.allow).map_err(FetchError::refused)?;
         let mut request = fetcher.client.get(current.clone());
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
@@ -156,6 +170,7 @@ pub async fn fetch(fetcher: &Fetcher, url: &str, validators: &Validators) -> Res
                 status: Some(status.as_u16()),
                 message: format!("HTTP {status}"),
                 retry_after: retry_after(&headers),
+                refused: false,
             });
         }
         let body = read_capped(response).await.map_err(|e| FetchError::new(Some(status.as_u16()), e))?;
@@ -190,6 +205,18 @@ fn retry_after(headers: &HeaderMap) -> Option<i64> {
     })
 }
 
+/// Whether the guarded resolver refused every address of the host.
+fn refused_by_guard(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.is::<Refused>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
 /// A fetch error with its cause chain, for the source's status.
 fn describe(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
@@ -200,4 +227,18 @@ fn describe(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn notifications_to_internal_addresses_are_refused_and_say_so() {
+        let fetcher = Fetcher::new("http://test.example", FetchAllow::default());
+        for url in ["http://169.254.169.254/latest", "http://localhost:9/cb"] {
+            let error = fetcher.send(reqwest::Method::GET, url, &[], None, Duration::from_secs(2)).await.unwrap_err();
+            assert!(error.refused, "{url}: {error}");
+        }
+    }
 }

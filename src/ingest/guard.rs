@@ -6,10 +6,14 @@
 //! Names are resolved by `GuardedResolver`, which hands the HTTP client only permitted
 //! addresses, so the address checked is the address connected to (no DNS-rebinding
 //! gap). Literal IP hosts bypass resolvers, so `check_url` is applied to every hop.
+//! `check_destination` asks the same questions of an address given to be used later
+//! (a WebSub callback), so that what the guard would refuse is refused when it is given.
 
 use ipnet::IpNet;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Networks the operator allows despite the rules (e.g. `127.0.0.0/8` in tests).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,6 +114,60 @@ pub fn check_url(url: &url::Url, allow: &FetchAllow) -> Result<(), Refused> {
     }
 }
 
+/// Why `check_destination` does not admit an address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Inadmissible {
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error("{0} does not resolve")]
+    Unresolvable(String),
+    /// The name could not be looked up in time (or lookups were all busy): ask again later.
+    #[error("looking up {0} took too long")]
+    LookupTimedOut(String),
+}
+
+/// How long `check_destination` waits for a name to be looked up, its turn included.
+pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Names `check_destination` looks up at once, in the whole process. Each lookup holds a
+/// blocking thread until the system resolver answers, however soon its caller stops
+/// waiting, so without this bound clients naming slow domains could take every
+/// blocking thread (batch validation runs on them too).
+static LOOKUPS: Semaphore = Semaphore::const_new(16);
+
+/// Whether a request to `url` would get past the guard now: its scheme and literal
+/// address, or at least one permitted address for its name (what `GuardedResolver`
+/// requires). The name is looked up with the system resolver, as the HTTP client will.
+pub async fn check_destination(url: &url::Url, allow: &FetchAllow) -> Result<(), Inadmissible> {
+    check_url(url, allow)?;
+    let Some(url::Host::Domain(name)) = url.host() else { return Ok(()) };
+    let host = name.to_owned();
+    let lookup = async {
+        let turn = LOOKUPS.acquire().await.expect("the lookup semaphore is never closed");
+        let host = host.clone();
+        // The turn moves into the lookup: it ends when the lookup does, not when we stop waiting.
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            (host.as_str(), 0).to_socket_addrs().map(Iterator::collect::<Vec<_>>)
+        })
+        .await
+    };
+    match tokio::time::timeout(LOOKUP_TIMEOUT, lookup).await {
+        Err(_) => Err(Inadmissible::LookupTimedOut(host)),
+        Ok(Ok(Ok(resolved))) => permitted(&host, resolved, allow).map(drop).map_err(Inadmissible::from),
+        Ok(Ok(Err(_)) | Err(_)) => Err(Inadmissible::Unresolvable(host)),
+    }
+}
+
+/// The addresses among `resolved` the guard permits; refused when there are none.
+fn permitted(host: &str, resolved: Vec<SocketAddr>, allow: &FetchAllow) -> Result<Vec<SocketAddr>, Refused> {
+    let permitted: Vec<SocketAddr> = resolved.iter().copied().filter(|a| allow.permits(a.ip())).collect();
+    if permitted.is_empty() {
+        return Err(Refused(format!("{host} resolves only to internal addresses {resolved:?}")));
+    }
+    Ok(permitted)
+}
+
 /// A DNS resolver that returns only addresses the guard permits.
 #[derive(Debug, Clone)]
 pub struct GuardedResolver {
@@ -128,12 +186,7 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let host = name.as_str().to_owned();
         Box::pin(async move {
             let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let permitted: Vec<SocketAddr> = resolved.iter().copied().filter(|a| allow.permits(a.ip())).collect();
-            if permitted.is_empty() {
-                let error: Box<dyn std::error::Error + Send + Sync> =
-                    Box::new(Refused(format!("{host} resolves only to internal addresses {resolved:?}")));
-                return Err(error);
-            }
+            let permitted = permitted(&host, resolved, &allow)?;
             Ok(Box::new(permitted.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -219,5 +272,19 @@ mod tests {
         }
         assert!(check_url(&url::Url::parse("file:///etc/passwd").unwrap(), &none).is_err());
         assert!(check_url(&url::Url::parse("https://example.org/feed").unwrap(), &none).is_ok());
+    }
+
+    #[tokio::test]
+    async fn destinations_are_judged_by_the_addresses_their_names_resolve_to() {
+        let url = |s: &str| url::Url::parse(s).unwrap();
+        let none = FetchAllow::default();
+        for refused in ["http://localhost:8080/cb", "http://127.0.0.1/cb", "http://[::1]/", "ftp://example.org/"] {
+            let verdict = check_destination(&url(refused), &none).await;
+            assert!(matches!(verdict, Err(Inadmissible::Refused(_))), "{refused}: {verdict:?}");
+        }
+        let loopback = FetchAllow::parse("127.0.0.0/8").unwrap();
+        assert_eq!(check_destination(&url("http://localhost:8080/cb"), &loopback).await, Ok(()));
+        let nowhere = check_destination(&url("http://nowhere.invalid/cb"), &none).await;
+        assert!(matches!(nowhere, Err(Inadmissible::Unresolvable(_) | Inadmissible::LookupTimedOut(_))), "{nowhere:?}");
     }
 }

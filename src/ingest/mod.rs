@@ -234,14 +234,16 @@ pub const FILTERED_OUT: &str = "left out by the source's keyword filters";
 
 impl Pipeline {
     /// Parses a feed document and stores its entries: one-shot import, by HTTP or CLI.
+    /// The document's bytes go as soon as it is parsed.
     pub async fn import_document(
         &self,
         outlet: &Outlet,
         routing: &Routing,
-        bytes: &[u8],
+        document: impl AsRef<[u8]>,
         context: &feed::Context,
     ) -> Result<Tally, ImportError> {
-        let parsed = feed::parse_document(bytes, context)?;
+        let parsed = feed::parse_document(document.as_ref(), context)?;
+        drop(document);
         let mut tally = self.accept_entries(outlet, routing, &parsed.entries).await?;
         tally.warnings = parsed.problems;
         tracing::info!(outlet = %outlet.slug, new = tally.new, updated = tally.updated, refused = tally.refused, "document imported");

@@ -19,6 +19,7 @@ use crate::store::{ChangeRecord, Store, StoreError};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// How often each instance looks for new changes and due work.
 pub const TICK: Duration = Duration::from_millis(200);
@@ -26,8 +27,14 @@ pub const TICK: Duration = Duration::from_millis(200);
 const CHANGES_PER_STEP: i64 = 500;
 /// How long claimed work stays claimed if the instance working on it dies.
 pub const LEASE_SECS: i64 = 120;
-/// Verifications and deliveries in flight at once, per instance.
-const CONCURRENT_SENDS: usize = 8;
+/// Verifications in flight at once, per instance: as many as may be pending in all, so
+/// that a request is never kept waiting by slow callbacks ahead of it.
+const CONCURRENT_VERIFICATIONS: usize = websub::MAX_PENDING_VERIFICATIONS as usize;
+/// Deliveries in flight at once, per instance. Each ends within
+/// `websub::DELIVERY_TIMEOUT`, and a subscriber that failed is served after those that
+/// have not (see `Store::claim`), so slow subscribers hold up the others only until
+/// their first failure, by one timeout for each this many of them.
+const CONCURRENT_DELIVERIES: usize = 64;
 /// Scheduled changes (embargoes, expiries) are looked for this often.
 const SCHEDULE_EVERY: Duration = Duration::from_secs(1);
 
@@ -39,12 +46,22 @@ pub struct Notifier {
     pub config: Arc<Config>,
     /// Outbound requests go through the SSRF guard like every fetch.
     pub fetcher: Fetcher,
-    sends: Arc<tokio::sync::Semaphore>,
+    /// A place for each verification and delivery in flight. Each kind has its own, so
+    /// that neither can hold up the other.
+    verifications: Arc<Semaphore>,
+    deliveries: Arc<Semaphore>,
 }
 
 impl Notifier {
     pub fn new(store: Store, site: Arc<Site>, config: Arc<Config>, fetcher: Fetcher) -> Notifier {
-        Notifier { store, site, config, fetcher, sends: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_SENDS)) }
+        Notifier {
+            store,
+            site,
+            config,
+            fetcher,
+            verifications: Arc::new(Semaphore::new(CONCURRENT_VERIFICATIONS)),
+            deliveries: Arc::new(Semaphore::new(CONCURRENT_DELIVERIES)),
+        }
     }
 
     /// Runs until `shutdown` completes, then lets the sends in flight finish.
@@ -64,7 +81,8 @@ impl Notifier {
                 () = &mut shutdown => break,
             }
         }
-        let _ = self.sends.acquire_many(CONCURRENT_SENDS as u32).await;
+        let _ = self.verifications.acquire_many(CONCURRENT_VERIFICATIONS as u32).await;
+        let _ = self.deliveries.acquire_many(CONCURRENT_DELIVERIES as u32).await;
     }
 
     /// Lifts due embargoes and withdraws expired articles: changes like any other.
@@ -84,26 +102,19 @@ impl Notifier {
         }
     }
 
-    /// One round: queue notifications for new changes, then start due sends.
+    /// One round: queue notifications for new changes, then start due sends. It never
+    /// waits for a send: it claims only as much work as there are free places.
     pub async fn step(&self) -> Result<(), StoreError> {
         while self.queue_new_changes().await? {}
-        for request in self.store.claim_websub_requests(CONCURRENT_SENDS as i64, LEASE_SECS).await? {
-            let (this, permit) = (self.clone(), self.sends.clone().acquire_owned().await);
-            tokio::spawn(async move {
-                if let Err(error) = websub::verify(&this, &request).await {
-                    tracing::error!(%error, "cannot record a WebSub verification");
-                }
-                drop(permit);
-            });
+        let free = self.verifications.available_permits() as i64;
+        for request in self.store.claim_websub_requests(free, LEASE_SECS).await? {
+            let this = self.clone();
+            in_background(&self.verifications, "verification", async move { websub::verify(&this, &request).await });
         }
-        for delivery in self.store.claim_deliveries(CONCURRENT_SENDS as i64, LEASE_SECS).await? {
-            let (this, permit) = (self.clone(), self.sends.clone().acquire_owned().await);
-            tokio::spawn(async move {
-                if let Err(error) = websub::deliver(&this, &delivery).await {
-                    tracing::error!(%error, "cannot record a WebSub delivery");
-                }
-                drop(permit);
-            });
+        let free = self.deliveries.available_permits() as i64;
+        for delivery in self.store.claim_deliveries(free, LEASE_SECS).await? {
+            let this = self.clone();
+            in_background(&self.deliveries, "delivery", async move { websub::deliver(&this, &delivery).await });
         }
         pings::send_due(self).await
     }
@@ -133,6 +144,22 @@ impl Notifier {
         let base = self.config.notify.retry_base.as_micros() as i64;
         base.saturating_mul(1_i64 << (attempt - 1).clamp(0, 20))
     }
+}
+
+/// Runs a WebSub `send` in the background in one of `places`, which has a free one: the
+/// step claims no more work than that.
+fn in_background(
+    places: &Arc<Semaphore>,
+    what: &'static str,
+    send: impl std::future::Future<Output = Result<(), StoreError>> + Send + 'static,
+) {
+    let place = places.clone().try_acquire_owned().expect("no more work is claimed than there are free places");
+    tokio::spawn(async move {
+        if let Err(error) = send.await {
+            tracing::error!(%error, what, "cannot record the outcome of a WebSub request");
+        }
+        drop(place);
+    });
 }
 
 /// Every feed URL whose content the changes alter: the site feeds, the feeds of each

@@ -6,6 +6,7 @@ use super::Notifier;
 use crate::store::outbound::Ping;
 use crate::store::{ChangeRecord, StoreError};
 use serde_json::json;
+use std::time::Duration;
 
 /// Queue target names.
 const BAIDU: &str = "baidu";
@@ -17,6 +18,9 @@ const INDEXNOW_PREFIX: &str = "indexnow ";
 const INDEXNOW_BATCH: i64 = 10_000;
 const BAIDU_BATCH: i64 = 2_000;
 const HUB_BATCH: i64 = 50;
+/// How long one announcement may take: the targets are the operator's choice, and a
+/// batch of 10,000 URLs can take a while to be accepted.
+const PING_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// One place changes are announced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +125,8 @@ async fn send_batch(notifier: &Notifier, target: &Target, due: &[Ping]) -> Resul
         }
     };
     let headers = [("content-type", content_type.to_owned())];
-    let outcome = notifier.fetcher.send(reqwest::Method::POST, url, &headers, Some(body.into_bytes())).await;
+    let outcome =
+        notifier.fetcher.send(reqwest::Method::POST, url, &headers, Some(body.into_bytes()), PING_TIMEOUT).await;
     let ids: Vec<i64> = due.iter().map(|p| p.id).collect();
     let failure = match outcome {
         Ok(reply) if (200..300).contains(&reply.status) => {

@@ -19,6 +19,35 @@ pub struct WebsubRequest {
     pub attempts: i64,
 }
 
+/// A checked (un)subscription request, to be queued for verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWebsubRequest {
+    pub subscribe: bool,
+    pub topic: String,
+    pub callback: String,
+    /// What the callback's pending verifications are counted under (`PendingCaps`).
+    pub callback_host: String,
+    pub lease_seconds: i64,
+    pub secret: Option<String>,
+}
+
+/// The most verifications that may be pending for one callback host, and in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingCaps {
+    pub per_host: i64,
+    pub total: i64,
+}
+
+/// What became of a request offered to the verification queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queued {
+    Accepted,
+    /// Its callback host has `PendingCaps::per_host` requests pending already.
+    HostFull,
+    /// The queue holds `PendingCaps::total` requests already.
+    QueueFull,
+}
+
 /// A feed to send to one subscriber, covering changes up to `change_seq`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
@@ -40,6 +69,9 @@ pub struct Ping {
 
 /// The notifier's position in the change log.
 const CHANGES: &str = "changes";
+/// The PostgreSQL advisory lock that serialises additions to the verification queue
+/// (any number no other lock in the database uses; "syndic" in ASCII, then 1).
+const WEBSUB_QUEUE_LOCK: i64 = 0x7379_6e64_6963_0001;
 
 impl Store {
     pub async fn notify_watermark(&self) -> Result<i64, StoreError> {
@@ -102,29 +134,51 @@ impl Store {
         Ok(true)
     }
 
-    /// Records a (un)subscription request; its intent is verified later.
+    /// Queues a (un)subscription request for the verification of its intent, unless
+    /// `caps.per_host` requests for its callback host or `caps.total` requests in all are
+    /// pending already. Counted in the queue itself under a lock, so instances sharing the
+    /// database share the caps.
     pub async fn add_websub_request(
         &self,
-        subscribe: bool,
-        topic: &str,
-        callback: &str,
-        lease_seconds: i64,
-        secret: Option<&str>,
-    ) -> Result<(), StoreError> {
+        request: &NewWebsubRequest,
+        caps: PendingCaps,
+    ) -> Result<Queued, StoreError> {
         let now = now_micros();
-        sqlx::query(
-            "INSERT INTO websub_requests (mode, topic, callback, lease_seconds, secret, due_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // Serialises adders (SQLite's write transaction already does), so that two
+            // counting at once cannot both take the last place. Released at commit.
+            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(WEBSUB_QUEUE_LOCK).execute(&mut *tx).await?;
+        }
+        let counts = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM websub_requests) AS total,
+                    (SELECT COUNT(*) FROM websub_requests WHERE callback_host = $1) AS of_host",
         )
-        .bind(if subscribe { "subscribe" } else { "unsubscribe" })
-        .bind(topic)
-        .bind(callback)
-        .bind(lease_seconds)
-        .bind(secret)
-        .bind(now)
-        .execute(&self.pool)
+        .bind(&request.callback_host)
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(())
+        if counts.try_get::<i64, _>("of_host")? >= caps.per_host {
+            return Ok(Queued::HostFull);
+        }
+        if counts.try_get::<i64, _>("total")? >= caps.total {
+            return Ok(Queued::QueueFull);
+        }
+        sqlx::query(
+            "INSERT INTO websub_requests
+                (mode, topic, callback, callback_host, lease_seconds, secret, due_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(if request.subscribe { "subscribe" } else { "unsubscribe" })
+        .bind(&request.topic)
+        .bind(&request.callback)
+        .bind(&request.callback_host)
+        .bind(request.lease_seconds)
+        .bind(request.secret.as_deref())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Queued::Accepted)
     }
 
     pub async fn claim_websub_requests(&self, limit: i64, lease_secs: i64) -> Result<Vec<WebsubRequest>, StoreError> {
@@ -306,7 +360,8 @@ impl Store {
     }
 
     /// Leases up to `limit` due rows of a queue table (of one `target`, for pings) and
-    /// returns `returning` of each.
+    /// returns `returning` of each. Work that has not failed yet comes first, so that a
+    /// recipient that keeps failing (a slow subscriber) waits behind those that do not.
     async fn claim(
         &self,
         table: &str,
@@ -316,6 +371,9 @@ impl Store {
         limit: i64,
         lease_secs: i64,
     ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        if limit <= 0 {
+            return Ok(Vec::new());
+        }
         let now = now_micros();
         let lock = match self.backend {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
@@ -339,7 +397,7 @@ impl Store {
         let sql = format!(
             "UPDATE {table} SET lease_until = $1 WHERE {key} IN (
                 SELECT {key} FROM {table} WHERE due_at <= $2 AND lease_until <= $2 {of_target}
-                ORDER BY due_at, {key} LIMIT $3 {lock})
+                ORDER BY attempts, due_at, {key} LIMIT $3 {lock})
              AND lease_until <= $2 RETURNING {returning}"
         );
         let mut query = sqlx::query(&sql).bind(now + lease_secs * 1_000_000).bind(now).bind(limit);

@@ -94,6 +94,7 @@ impl TestApp {
             policy: syndic::domain::policy::ContentPolicy::new(&["bet365".into()], &["spam.example".into()]),
             rate_limit_per_minute: None,
             render_cache_bytes: syndic::config::DEFAULT_RENDER_CACHE_MB << 20,
+            body_budget_bytes: syndic::config::DEFAULT_BODY_BUDGET_MB << 20,
             notify: syndic::config::NotifyConfig {
                 retry_base: std::time::Duration::from_millis(100),
                 max_attempts: 3,

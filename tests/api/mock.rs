@@ -1,12 +1,13 @@
 //! A recording HTTP endpoint on a random port: a WebSub subscriber (it echoes
 //! `hub.challenge`), or an IndexNow / Baidu / hub endpoint. It keeps every request and
-//! answers POSTs with the status the test sets.
+//! answers POSTs with the status the test sets, or never. `Silent` is a TCP endpoint
+//! that accepts connections and never answers on them.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -39,13 +40,19 @@ pub struct Mock {
     pub base: String,
     requests: Mutex<Vec<Recorded>>,
     post_status: AtomicU16,
+    stall_posts: AtomicBool,
 }
 
 impl Mock {
     pub async fn start() -> Arc<Mock> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let mock = Arc::new(Mock { base, requests: Mutex::new(Vec::new()), post_status: AtomicU16::new(200) });
+        let mock = Arc::new(Mock {
+            base,
+            requests: Mutex::new(Vec::new()),
+            post_status: AtomicU16::new(200),
+            stall_posts: AtomicBool::new(false),
+        });
         let app = axum::Router::new().fallback(record).with_state(mock.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         mock
@@ -57,6 +64,11 @@ impl Mock {
 
     pub fn answer_posts_with(&self, status: u16) {
         self.post_status.store(status, Ordering::SeqCst);
+    }
+
+    /// POSTs are recorded and then never answered: a subscriber too slow to take deliveries.
+    pub fn stall_posts(&self) {
+        self.stall_posts.store(true, Ordering::SeqCst);
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -90,6 +102,9 @@ async fn record(
     let recorded = Recorded { method: method.clone(), uri, headers, body, at: Instant::now() };
     let challenge = recorded.query("hub.challenge");
     mock.requests.lock().unwrap().push(recorded);
+    if method == Method::POST && mock.stall_posts.load(Ordering::SeqCst) {
+        std::future::pending::<()>().await;
+    }
     match (method, challenge) {
         (Method::GET, Some(challenge)) => (StatusCode::OK, challenge).into_response(),
         (Method::POST, _) => StatusCode::from_u16(mock.post_status.load(Ordering::SeqCst)).unwrap().into_response(),
@@ -107,5 +122,38 @@ where
     while !condition().await {
         assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
         tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// A TCP endpoint that accepts connections and never reads or answers: the slowest
+/// callback there is.
+pub struct Silent {
+    pub address: std::net::SocketAddr,
+    accepted: Arc<AtomicUsize>,
+}
+
+impl Silent {
+    pub async fn start() -> Silent {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counter = accepted.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        Silent { address, accepted }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// Connections accepted so far.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
     }
 }
