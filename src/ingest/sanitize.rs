@@ -156,6 +156,55 @@ mod tests {
     }
 
     #[test]
+    fn every_kept_url_attribute_keeps_only_web_urls() {
+        // Every attribute HTML defines as holding URLs.
+        const HTML_URL_ATTRIBUTES: &[&str] = &[
+            "action",
+            "archive",
+            "background",
+            "cite",
+            "classid",
+            "codebase",
+            "data",
+            "formaction",
+            "href",
+            "icon",
+            "itemtype",
+            "longdesc",
+            "manifest",
+            "ping",
+            "poster",
+            "profile",
+            "src",
+            "srcset",
+            "usemap",
+            "xlink:href",
+        ];
+        let cleaner = html_cleaner();
+        let generic = cleaner.clone_generic_attributes();
+        let mut kept: Vec<(&str, &str)> = cleaner
+            .clone_tag_attributes()
+            .into_iter()
+            .flat_map(|(tag, attributes)| attributes.into_iter().map(move |a| (tag, a)))
+            .collect();
+        kept.extend(cleaner.clone_tags().into_iter().flat_map(|tag| generic.iter().map(move |a| (tag, *a))));
+        for (tag, attribute) in kept.into_iter().filter(|(_, a)| HTML_URL_ATTRIBUTES.contains(a)) {
+            assert!(URL_ATTRIBUTES.contains(&attribute), "{attribute} on <{tag}> is kept but its scheme not checked");
+            for hostile in ["javascript:alert(1)", " JAVA&#x09;SCRIPT&colon;alert(1)", "data:text/html,x", "vbscript:x"]
+            {
+                let clean = html(&format!(r#"<{tag} {attribute}="{hostile}">x</{tag}>"#), &base());
+                assert!(!clean.contains(&format!("{attribute}=")), "<{tag} {attribute}> kept {hostile}: {clean}");
+            }
+        }
+        let quote =
+            html(r#"<blockquote cite="../src/1.html">q</blockquote><q cite="mailto:a@b.example">x</q>"#, &base());
+        assert!(
+            quote.contains(r#"cite="http://www.cjxww.cn/src/1.html""#) && quote.contains("mailto:a@b.example"),
+            "{quote}"
+        );
+    }
+
+    #[test]
     fn relative_links_resolve_against_the_original_and_get_nofollow() {
         let clean = html(r#"<a href="/news/2.html">next</a><img src="pic.jpg">"#, &base());
         assert!(clean.contains(r#"href="http://www.cjxww.cn/news/2.html""#), "{clean}");
