@@ -11,6 +11,7 @@ use super::values::{self, invalid, unknown, Affine, Color, Fail, Parsed, Units};
 use super::values::{VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX};
 use cssparser::{match_ignore_ascii_case, parse_important, ParseError, Parser, Token};
 use cssparser::{AtRuleParser, DeclarationParser, QualifiedRuleParser, RuleBodyItemParser, RuleBodyParser};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -278,6 +279,8 @@ pub struct Cascaded {
     pub rotate: Slot<Affine>,
     pub scale: Slot<Affine>,
     pub zoom: Slot<f64>,
+    /// Some declaration was invalid as read: in a quirks-mode page it may not be.
+    pub read_invalid: bool,
 }
 
 /// The units the declarations of one element are read with.
@@ -289,9 +292,10 @@ struct UnitSet {
     y: Units,
 }
 
-/// A declaration's value after `var()` substitution, as `apply` gets it.
+/// A declaration's value after `var()` substitution, as `apply` gets it. `Css` notes
+/// in its flag when it turns out invalid.
 enum Value<'a> {
-    Css(&'a str),
+    Css(&'a str, &'a Cell<bool>),
     Failed(Fail),
     Wide(Wide),
 }
@@ -306,7 +310,13 @@ enum Outcome<T> {
 impl Value<'_> {
     fn read<T>(&self, parse: impl FnOnce(&mut Parser<'_>) -> Parsed<T>) -> Outcome<T> {
         match *self {
-            Value::Css(css) => Outcome::Read(values::read(css, parse)),
+            Value::Css(css, invalid) => {
+                let read = values::read(css, parse);
+                if matches!(read, Err(Fail::Invalid)) {
+                    invalid.set(true);
+                }
+                Outcome::Read(read)
+            }
             Value::Failed(fail) => Outcome::Read(Err(fail)),
             Value::Wide(keyword) => Outcome::Wide(keyword),
         }
@@ -372,11 +382,12 @@ impl Cascaded {
 
         let substituted: Vec<(&str, Substituted)> =
             properties.iter().map(|d| (d.name.as_str(), substitute(&d.value, &vars))).collect();
+        let invalid = Cell::new(false);
         let values: Vec<(&str, Value<'_>)> = substituted
             .iter()
             .filter_map(|(name, s)| {
                 let value = match s {
-                    Substituted::Text(css) => css_wide(css).map_or(Value::Css(css), Value::Wide),
+                    Substituted::Text(css) => css_wide(css).map_or(Value::Css(css, &invalid), Value::Wide),
                     Substituted::Unknown => Value::Failed(Fail::Unknown),
                     Substituted::Unresolved => return None,
                 };
@@ -399,6 +410,7 @@ impl Cascaded {
         for (name, value) in &values {
             cascaded.apply(name, value, &units);
         }
+        cascaded.read_invalid = invalid.get();
         (cascaded, vars)
     }
 

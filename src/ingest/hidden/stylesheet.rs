@@ -19,8 +19,13 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// How many element tests selector matching may make for one fragment; past it every
-/// match is `Maybe`, so a fragment built to make matching slow only hides itself.
-const MATCH_BUDGET: u32 = 1_000_000;
+/// match is `Maybe`, so a fragment built to make matching slow only hides itself. An
+/// article's rules × elements × depth stay well below it (50 × 300 × 10 = 150,000).
+const MATCH_BUDGET: u32 = 200_000;
+
+/// Compounds of a selector that are matched (`a b c …`): matching recurses once per
+/// compound. A longer selector keeps its last ones and only ever `Maybe` matches.
+const MAX_COMPOUNDS: usize = 16;
 
 /// Whether a selector matches an element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -350,8 +355,9 @@ pub struct Selector {
     compounds: Vec<Compound>,
     /// `combinators[n]` joins `compounds[n]` and `compounds[n + 1]`.
     combinators: Vec<Combinator>,
-    /// Starts with a combinator (`> p`, nested in another rule): relative to a
-    /// parent this module does not resolve.
+    /// Starts with a combinator (`> p`, nested in another rule), relative to a parent
+    /// this module does not resolve, or was cut to its last `MAX_COMPOUNDS`: it only
+    /// ever matches `Maybe`.
     relative: bool,
     specificity: (u32, u32, u32),
 }
@@ -408,11 +414,8 @@ fn complex(input: &mut Parser<'_>) -> SelectorResult<Selector> {
     let mut current: Option<Compound> = None;
     let mut pending: Option<Combinator> = None;
     input.skip_whitespace();
-    loop {
-        let token = match input.next_including_whitespace() {
-            Ok(token) => token.clone(),
-            Err(_) => break,
-        };
+    while let Ok(token) = input.next_including_whitespace() {
+        let token = token.clone();
         let combinator = match token {
             Token::WhiteSpace(_) => None,
             Token::Delim('>') => Some(Combinator::Child),
@@ -448,6 +451,11 @@ fn complex(input: &mut Parser<'_>) -> SelectorResult<Selector> {
     }
     if selector.compounds.is_empty() || pending.is_some() {
         return Err(ParseError::custom(Fail::Invalid));
+    }
+    if selector.compounds.len() > MAX_COMPOUNDS {
+        selector.compounds.drain(..selector.compounds.len() - MAX_COMPOUNDS);
+        selector.combinators.drain(..selector.combinators.len() - (MAX_COMPOUNDS - 1));
+        selector.relative = true;
     }
     Ok(selector)
 }

@@ -3,7 +3,7 @@
 //! what the cascade could not evaluate counts as hiding.
 
 use super::cascade::{Cascaded, LineHeight, Slot, Vars};
-use super::values::{Affine, Color, Rgba, ROOT_FONT_PX};
+use super::values::{Affine, Color, Rgba, ROOT_FONT_PX, VIEWPORT_WIDTH_PX};
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -141,8 +141,16 @@ pub fn visible(c: &Cascaded, parent: &Inherited, vars: Rc<Vars>, fonts: &HashSet
     let offset = moved(c, parent, &matrix)?;
 
     let line_height = c.line_height.value.unwrap_or(parent.line_height);
-    if clipped_to_nothing(c, font_px, line_height)? {
-        return None;
+    if clips(c) {
+        if clipped_to_nothing(c, font_px, line_height)? {
+            return None;
+        }
+        // Text indented past the far side of the box that clips it (`text-indent: 100%;
+        // white-space: nowrap; overflow: hidden`, the classic image replacement).
+        let width = c.width.value.flatten().unwrap_or(VIEWPORT_WIDTH_PX);
+        if c.text_indent.value.is_some_and(|indent| indent >= width) {
+            return None;
+        }
     }
 
     let color = match c.color.value {
@@ -228,15 +236,16 @@ fn moved(c: &Cascaded, parent: &Inherited, matrix: &Affine) -> Option<(f64, f64)
     }
 }
 
-/// Whether the element clips its content (`overflow`, paint containment) to a box too
-/// small to show any of it; `None` when its size cannot be evaluated.
-fn clipped_to_nothing(c: &Cascaded, font_px: f64, line_height: LineHeight) -> Option<bool> {
-    let clips = [&c.overflow_x_clips, &c.overflow_y_clips].iter().any(|slot| hides(slot))
+/// Whether the element clips its content to its box (`overflow`, paint containment).
+fn clips(c: &Cascaded) -> bool {
+    [&c.overflow_x_clips, &c.overflow_y_clips].iter().any(|slot| hides(slot))
         || c.contain.unsure
-        || c.contain.value.is_some_and(|contain| contain.paint);
-    if !clips {
-        return Some(false);
-    }
+        || c.contain.value.is_some_and(|contain| contain.paint)
+}
+
+/// Whether a clipping element's box is too small to show any of its content; `None`
+/// when its size cannot be evaluated.
+fn clipped_to_nothing(c: &Cascaded, font_px: f64, line_height: LineHeight) -> Option<bool> {
     if unsure(&[&c.width, &c.height, &c.min_width, &c.min_height, &c.max_width, &c.max_height]) {
         return None;
     }
