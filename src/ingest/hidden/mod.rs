@@ -156,13 +156,30 @@ fn visible(element: &Handle, parent: &Rc<Inherited>, sheet: &Stylesheet) -> Opti
 
     // Hidden if either reading hides it; the second only differs when a declaration is
     // uncertain or was invalid in a standards-mode page.
+    let holds_media = || holds_media(element);
     let (certain, vars) = Cascaded::compute(&candidates, Reading::Certain, parent.font_px, &parent.vars);
-    let passed_on = verdict::visible(&certain, parent, vars, &sheet.font_faces)?;
+    let passed_on = verdict::visible(&certain, parent, vars, &sheet.font_faces, &holds_media)?;
     if !certain.read_invalid && candidates.iter().all(|c| !c.uncertain) {
         return Some(Rc::new(passed_on));
     }
     let (everything, vars) = Cascaded::compute(&candidates, Reading::Everything, parent.font_px, &parent.vars);
-    verdict::visible(&everything, parent, vars, &sheet.font_faces).map(Rc::new)
+    verdict::visible(&everything, parent, vars, &sheet.font_faces, &holds_media).map(Rc::new)
+}
+
+/// Whether `element` contains a replaced element (an image, a video…), whose own height
+/// a line takes whatever its `line-height`.
+fn holds_media(element: &Handle) -> bool {
+    const REPLACED: &[&str] = &["img", "picture", "video", "audio", "canvas", "svg", "object", "embed", "iframe"];
+    let mut stack: Vec<Handle> = element.children.borrow().clone();
+    while let Some(node) = stack.pop() {
+        if let NodeData::Element { name, .. } = &node.data {
+            if REPLACED.contains(&&*name.local) {
+                return true;
+            }
+        }
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+    false
 }
 
 /// The declarations presentational attributes stand for: `<font color>` and
@@ -312,6 +329,29 @@ mod tests {
             r#"<style>@font-face{font-family:blank;src:url(b.woff)}</style><div style="font-family:blank">SPAM</div>"#,
             r#"<style>@property --h{syntax:"*";inherits:true;initial-value:none}</style><div style="display:var(--h)">SPAM</div>"#,
             r#"<svg><style>.x{display:none}</style></svg><div class="x">SPAM</div>"#,
+            r#"<style>span{display:none}</style><span>SPAM</span>"#,
+            r#"<style>body .x{display:none}</style><span class="x">SPAM</span>"#,
+            r#"<style>.a ~ .b{display:none}</style><i class="a"></i><b></b><span class="b">SPAM</span>"#,
+            r#"<style>:is(.x, .y){display:none}</style><span class="y">SPAM</span>"#,
+            r#"<style>span:not(.ok){display:none}</style><span>SPAM</span>"#,
+            r#"<style>.\78{display:none}</style><span class="x">SPAM</span>"#,
+            r#"<style>/* c */.x/* c */{/* c */display/* c */:/* c */none}</style><span class="x">SPAM</span>"#,
+            r#"<style>@layer a{.x{display:none}}</style><span class="x">SPAM</span>"#,
+            r#"<style>:root{--h:none}</style><span style="display:var(--h)">SPAM</span>"#,
+            r#"<style>.x::first-line{font-size:0}</style><p class="x">SPAM</p>"#,
+            // More spellings.
+            r#"<span style="filter:alpha(opacity=0)">SPAM</span>"#,
+            r#"<span style="transform:translate3d(-9999px,0,0)">SPAM</span>"#,
+            r#"<span style="transform:skew(90deg)">SPAM</span>"#,
+            r#"<span style="rotate:x 90deg">SPAM</span>"#,
+            r#"<span style="translate:-9999px">SPAM</span>"#,
+            r#"<span style="clip-path:inset(0 100% 0 0)">SPAM</span>"#,
+            r#"<span style="font:0px a">SPAM</span>"#,
+            r#"<span style="font-size:min(0px, 1em)">SPAM</span>"#,
+            r#"<span style="color:#0000">SPAM</span>"#,
+            r#"<div style="background:#fff"><div><span style="color:#fff">SPAM</span></div></div>"#,
+            r#"<div style="display:none">SPAM"#,
+            r#"<p style="display:none">SPAM<p>x"#,
             // Hidden by HTML itself.
             r#"<p hidden>SPAM</p>"#,
             r#"<p hidden="until-found">SPAM</p>"#,
@@ -366,6 +406,18 @@ mod tests {
             r#"<style>p::before{display:none}</style><p>SPAM</p>"#,
             r#"<style>.a > .x{display:none}</style><div class="b"><p class="x">SPAM</p></div>"#,
             r#"<style>@keyframes in{from{opacity:0}to{opacity:1}}</style><div style="animation:in 1s">SPAM</div>"#,
+            // Two identifiers, which browsers reject: `n\o ne`, `\n one`, `dis/**/play`.
+            r#"<span style="display:n\o ne">SPAM</span>"#,
+            r#"<span style="display:\n one">SPAM</span>"#,
+            r#"<span style="dis/**/play:none">SPAM</span>"#,
+            // What CMS and WeChat editors write.
+            r#"<section style="margin:0px;padding:0px;max-width:100%;box-sizing:border-box;overflow-wrap:break-word!important">SPAM</section>"#,
+            r#"<section style="line-height:0;overflow:hidden;display:inline-block"><img src="a.jpg">SPAM</section>"#,
+            r#"<span style="font-size:12pt;mso-bidi-font-size:10.5pt;font-family:'Times New Roman'">SPAM</span>"#,
+            r#"<span style="font-size:var(--wp--preset--font-size--small)">SPAM</span>"#,
+            r#"<p style="font-size:clamp(1rem, 2.5vw, 2rem)">SPAM</p>"#,
+            r#"<div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:20em">SPAM</div>"#,
+            r#"<div style="width:300px;height:200px;overflow:hidden"><img src="a.jpg">SPAM</div>"#,
         ];
         for markup in visible {
             assert!(survives(markup), "removed: {markup}");

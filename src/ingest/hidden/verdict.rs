@@ -90,8 +90,15 @@ fn unsure<T>(slots: &[&Slot<T>]) -> bool {
 
 /// What the element hands its children, or `None` when it cannot be seen.
 /// `fonts` are the families the fragment's own `@font-face` rules define: a font the
-/// fragment ships can draw every letter blank.
-pub fn visible(c: &Cascaded, parent: &Inherited, vars: Rc<Vars>, fonts: &HashSet<String>) -> Option<Inherited> {
+/// fragment ships can draw every letter blank. `holds_media` says whether the element
+/// contains an image or other replaced element, which gives its lines their height.
+pub fn visible(
+    c: &Cascaded,
+    parent: &Inherited,
+    vars: Rc<Vars>,
+    fonts: &HashSet<String>,
+    holds_media: &dyn Fn() -> bool,
+) -> Option<Inherited> {
     let gone = [
         &c.display_none,
         &c.visibility_hidden,
@@ -142,7 +149,7 @@ pub fn visible(c: &Cascaded, parent: &Inherited, vars: Rc<Vars>, fonts: &HashSet
 
     let line_height = c.line_height.value.unwrap_or(parent.line_height);
     if clips(c) {
-        if clipped_to_nothing(c, font_px, line_height)? {
+        if clipped_to_nothing(c, font_px, line_height, holds_media)? {
             return None;
         }
         // Text indented past the far side of the box that clips it (`text-indent: 100%;
@@ -245,7 +252,12 @@ fn clips(c: &Cascaded) -> bool {
 
 /// Whether a clipping element's box is too small to show any of its content; `None`
 /// when its size cannot be evaluated.
-fn clipped_to_nothing(c: &Cascaded, font_px: f64, line_height: LineHeight) -> Option<bool> {
+fn clipped_to_nothing(
+    c: &Cascaded,
+    font_px: f64,
+    line_height: LineHeight,
+    holds_media: &dyn Fn() -> bool,
+) -> Option<bool> {
     if unsure(&[&c.width, &c.height, &c.min_width, &c.min_height, &c.max_width, &c.max_height]) {
         return None;
     }
@@ -267,8 +279,9 @@ fn clipped_to_nothing(c: &Cascaded, font_px: f64, line_height: LineHeight) -> Op
         LineHeight::Px(px) => px,
     };
     // An `auto` height is the content's: nothing under size containment, and nothing
-    // when its lines have no height.
-    let auto_height = (c.contain.value.is_some_and(|contain| contain.size) || lines_px < MIN_LEGIBLE_PX).then_some(0.0);
+    // when its lines have no height and hold no image.
+    let flat_lines = lines_px < MIN_LEGIBLE_PX && !holds_media();
+    let auto_height = (c.contain.value.is_some_and(|contain| contain.size) || flat_lines).then_some(0.0);
     let width = extent(
         c.width.value.flatten(),
         c.min_width.value.flatten(),
