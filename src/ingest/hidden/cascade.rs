@@ -362,14 +362,11 @@ impl Cascaded {
         parent_font_px: f64,
         parent_vars: &Rc<Vars>,
     ) -> (Cascaded, Rc<Vars>) {
-        let mut taken: Vec<&Declaration> = Vec::with_capacity(candidates.len());
         let mut ranked: Vec<&Candidate<'_>> =
             candidates.iter().filter(|c| reading == Reading::Everything || !c.uncertain).collect();
         ranked.sort_by_key(|c| c.rank);
-        taken.extend(ranked.iter().map(|c| c.declaration));
-
         let (custom, properties): (Vec<&Declaration>, Vec<&Declaration>) =
-            taken.into_iter().partition(|d| d.name.starts_with("--"));
+            ranked.iter().map(|c| c.declaration).partition(|d| d.name.starts_with("--"));
         let vars = if custom.is_empty() {
             parent_vars.clone()
         } else {
