@@ -6,6 +6,7 @@
 pub mod feed;
 pub mod fetch;
 pub mod guard;
+mod hidden;
 pub mod items;
 pub mod poll;
 pub mod push;

@@ -1,7 +1,9 @@
 //! Sanitising what outlets send before it is stored: HTML through an allowlist
-//! (ammonia), plain-text fields stripped of markup, and characters that XML 1.0 cannot
-//! carry removed, so every output built from stored text stays well-formed.
+//! (ammonia) after the elements readers cannot see are removed (`hidden`), plain-text
+//! fields stripped of markup, and characters that XML 1.0 cannot carry removed, so
+//! every output built from stored text stays well-formed.
 
+use super::hidden::{self, without_hidden_elements};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -31,8 +33,16 @@ const SAFE_STYLE_PROPERTIES: &[&str] = &[
     "white-space",
 ];
 
+/// The only URL schemes kept in links, images, media and citations.
+const WEB_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Every attribute the allowlist keeps whose value is a URL. ammonia checks schemes
+/// only on its own list, which lacks `cite`; these are all checked by `web_url_only`.
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite", "poster"];
+
 /// Cleans an HTML fragment: allowlisted elements and attributes only, no scripts or
-/// event handlers, only http(s)/mailto URLs, relative URLs resolved against `base`.
+/// event handlers, nothing hidden from readers, only http(s)/mailto URLs, relative
+/// URLs resolved against `base`.
 pub fn html(fragment: &str, base: &url::Url) -> String {
     html_counting_hidden(fragment, base).0
 }
@@ -65,80 +75,42 @@ fn html_cleaner() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("video", ["src", "controls", "poster", "width", "height"])
             .add_tag_attributes("source", ["src", "type"])
             .add_generic_attributes(["style"])
+            .add_clean_content_tags(hidden::NEVER_RENDERED)
             .filter_style_properties(SAFE_STYLE_PROPERTIES.iter().copied().collect())
             .link_rel(Some(LINK_REL))
-            .url_schemes(["http", "https", "mailto"].into_iter().collect())
-            .url_relative(ammonia::UrlRelative::Custom(Box::new(resolve_relative)));
+            .url_schemes(WEB_SCHEMES.iter().copied().collect())
+            .attribute_filter(web_url_only);
         builder
     })
 }
 
-/// A relative URL made absolute against `BASE`; dropped when there is none.
-fn resolve_relative(relative: &str) -> Option<Cow<'_, str>> {
-    BASE.with_borrow(|base| base.as_ref()?.join(relative).ok()).map(|absolute| Cow::Owned(absolute.into()))
-}
-
-/// Removes elements readers cannot see, with their content: that is how injected link
-/// spam hides (`display:none`, `visibility:hidden`, the `hidden` attribute, zero
-/// size or opacity, off-screen positioning). Runs before the allowlist, which would
-/// otherwise drop the `style` that hides them and so reveal the spam.
-/// Returns the fragment without them, and how many were removed.
-pub fn without_hidden_elements(fragment: &str) -> (String, u32) {
-    // Only a `hidden` or `style` attribute hides an element: without either word, the
-    // second parse is not needed (attribute names are ASCII, matched in any case).
-    let lowered = fragment.to_ascii_lowercase();
-    if !lowered.contains("hidden") && !lowered.contains("style") {
-        return (fragment.to_owned(), 0);
+/// Keeps a URL attribute only if it is an http(s) or mailto URL, a relative one made
+/// absolute against `BASE` (dropped when there is none); other attributes pass.
+fn web_url_only<'u>(_element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    if !URL_ATTRIBUTES.contains(&attribute) {
+        return Some(Cow::Borrowed(value));
     }
-    let removed = std::cell::Cell::new(0u32);
-    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
-        let hidden = el.has_attribute("hidden") || el.get_attribute("style").is_some_and(|s| hides(&s));
-        if hidden && !el.removed() {
-            el.remove();
-            removed.set(removed.get() + 1);
+    match url::Url::parse(value) {
+        Ok(absolute) => WEB_SCHEMES.contains(&absolute.scheme()).then_some(Cow::Borrowed(value)),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let absolute = BASE.with_borrow(|base| base.as_ref()?.join(value).ok())?;
+            WEB_SCHEMES.contains(&absolute.scheme()).then(|| Cow::Owned(absolute.into()))
         }
-        Ok(())
-    }));
-    // The rewriter only fails on input it cannot tokenise; then nothing of it is trusted.
-    let visible = lol_html::rewrite_str(fragment, settings).unwrap_or_default();
-    (visible, removed.get())
+        Err(_) => None,
+    }
 }
 
-/// Whether an inline style makes its element invisible.
-fn hides(style: &str) -> bool {
-    let declarations = style.to_ascii_lowercase();
-    declarations.split(';').any(|declaration| {
-        let Some((property, value)) = declaration.split_once(':') else { return false };
-        let value: String = value.split_whitespace().collect::<Vec<_>>().join(" ").replace("!important", "");
-        let value = value.trim();
-        let zero = matches!(value, "0" | "0px" | "0em" | "0rem" | "0%" | "0pt");
-        let far_off = value.starts_with('-')
-            && value
-                .trim_start_matches('-')
-                .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%')
-                .parse::<f64>()
-                .is_ok_and(|n| n >= 500.0);
-        match property.trim() {
-            "display" => value == "none",
-            "visibility" => value == "hidden" || value == "collapse",
-            "opacity" => value.parse::<f64>().is_ok_and(|o| o == 0.0),
-            "font-size" | "width" | "height" | "max-height" | "max-width" => zero,
-            "left" | "top" | "right" | "text-indent" | "margin-left" | "margin-top" => far_off,
-            "clip" => value.replace(' ', "").starts_with("rect(0"),
-            _ => false,
-        }
-    })
-}
-
-/// Reduces an HTML fragment (or text that may contain markup) to plain text.
+/// Reduces an HTML fragment (or text that may contain markup) to the plain text a
+/// reader sees: hidden elements go, as in `html` (uncounted: a title has no count).
 pub fn plain_text(fragment: &str) -> String {
     static TEXT_ONLY: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     let cleaner = TEXT_ONLY.get_or_init(|| {
         let mut builder = ammonia::Builder::empty();
-        builder.clean_content_tags(["script", "style", "template"].into_iter().collect());
+        builder.clean_content_tags(hidden::NEVER_RENDERED.iter().copied().collect());
         builder
     });
-    let escaped = cleaner.clean(&xml_safe(fragment)).to_string();
+    let (visible, _) = without_hidden_elements(&xml_safe(fragment));
+    let escaped = cleaner.clean(&visible).to_string();
     // Decoded only now, references included: check what they decoded to.
     collapse_whitespace(&xml_safe(&unescape_serialised_html(&escaped)))
 }
@@ -185,6 +157,55 @@ mod tests {
             assert!(!clean.contains(gone), "{gone} survived in {clean}");
         }
         assert!(clean.contains("新闻") && clean.contains("可见"), "{clean}");
+    }
+
+    #[test]
+    fn every_kept_url_attribute_keeps_only_web_urls() {
+        // Every attribute HTML defines as holding URLs.
+        const HTML_URL_ATTRIBUTES: &[&str] = &[
+            "action",
+            "archive",
+            "background",
+            "cite",
+            "classid",
+            "codebase",
+            "data",
+            "formaction",
+            "href",
+            "icon",
+            "itemtype",
+            "longdesc",
+            "manifest",
+            "ping",
+            "poster",
+            "profile",
+            "src",
+            "srcset",
+            "usemap",
+            "xlink:href",
+        ];
+        let cleaner = html_cleaner();
+        let generic = cleaner.clone_generic_attributes();
+        let mut kept: Vec<(&str, &str)> = cleaner
+            .clone_tag_attributes()
+            .into_iter()
+            .flat_map(|(tag, attributes)| attributes.into_iter().map(move |a| (tag, a)))
+            .collect();
+        kept.extend(cleaner.clone_tags().into_iter().flat_map(|tag| generic.iter().map(move |a| (tag, *a))));
+        for (tag, attribute) in kept.into_iter().filter(|(_, a)| HTML_URL_ATTRIBUTES.contains(a)) {
+            assert!(URL_ATTRIBUTES.contains(&attribute), "{attribute} on <{tag}> is kept but its scheme not checked");
+            for hostile in ["javascript:alert(1)", " JAVA&#x09;SCRIPT&colon;alert(1)", "data:text/html,x", "vbscript:x"]
+            {
+                let clean = html(&format!(r#"<{tag} {attribute}="{hostile}">x</{tag}>"#), &base());
+                assert!(!clean.contains(&format!("{attribute}=")), "<{tag} {attribute}> kept {hostile}: {clean}");
+            }
+        }
+        let quote =
+            html(r#"<blockquote cite="../src/1.html">q</blockquote><q cite="mailto:a@b.example">x</q>"#, &base());
+        assert!(
+            quote.contains(r#"cite="http://www.cjxww.cn/src/1.html""#) && quote.contains("mailto:a@b.example"),
+            "{quote}"
+        );
     }
 
     #[test]

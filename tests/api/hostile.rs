@@ -2,12 +2,17 @@
 //! leaves the server up, the hostile part out of every output, and a clear error or
 //! quarantine reason where one is due.
 
-use crate::helpers::{example_article, TestApp};
+use crate::helpers::{example_article, numbered_article, TestApp};
 use crate::stories;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
-stories!(hostile_feeds_and_pushes_leave_nothing_hostile_in_any_output, characters_xml_forbids_never_break_an_output);
+stories!(
+    hostile_feeds_and_pushes_leave_nothing_hostile_in_any_output,
+    characters_xml_forbids_never_break_an_output,
+    every_way_of_hiding_text_is_removed_and_counted,
+    url_attributes_keep_only_web_urls,
+);
 
 /// What must never appear in any output, whatever came in.
 const FORBIDDEN: &[&str] = &[
@@ -126,4 +131,95 @@ async fn characters_xml_forbids_never_break_an_output(app: TestApp) {
     feed_rs::parser::parse(rss.as_bytes()).expect("feed-rs reads the RSS");
     let page = app.get_text("/articles/1").await;
     assert!(!page.contains('\u{0}') && !page.contains('\u{b}'));
+}
+
+/// Ways outlets' compromised pages hide link spam, one per article; `{}` is where the
+/// spam goes. Each hides exactly one element.
+const HIDING: &[&str] = &[
+    r#"<span style="display&#58;none">{}</span>"#,
+    r#"<span style="dis&#x70;lay:none">{}</span>"#,
+    r#"<span style="disp\lay:none">{}</span>"#,
+    r#"<span style="display:/**/none">{}</span>"#,
+    r#"<span style="display:\6e one">{}</span>"#,
+    r#"<span style="--h:none;display:var(--h)">{}</span>"#,
+    r#"<span style="font-size:0.0em">{}</span>"#,
+    r#"<span style="font:0/0 a">{}</span>"#,
+    r#"<span style="opacity:0%">{}</span>"#,
+    r#"<div style="height:0.0px;overflow:hidden">{}</div>"#,
+    r#"<span style="filter:opacity(0)">{}</span>"#,
+    r#"<span style="transform:scale(0)">{}</span>"#,
+    r#"<span style="clip-path:inset(100%)">{}</span>"#,
+    r#"<span style="position:absolute;left:calc(-9999px)">{}</span>"#,
+    r#"<span style="position:absolute;left:-100%">{}</span>"#,
+    r#"<span style="position:absolute;left:-99vw">{}</span>"#,
+    r#"<div style="position:absolute;width:1px;height:1px;overflow:hidden">{}</div>"#,
+    r#"<style>.ad{display:none}</style><div class="ad">{}</div>"#,
+    r#"<span style="color:#fff;background-color:#ffffff">{}</span>"#,
+    r##"<table bgcolor="#fff"><tr><td><font color="white">{}</font></td></tr></table>"##,
+    r#"<span style="visibility:hidden">{}</span>"#,
+    r#"<span style="text-indent:-9999px">{}</span>"#,
+    r#"<span style="color:transparent">{}</span>"#,
+    r#"<p hidden>{}</p>"#,
+    r#"<span style="display:none">a<div>b</span>{}</div>"#,
+];
+
+async fn every_way_of_hiding_text_is_removed_and_counted(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let articles: Vec<Value> = HIDING
+        .iter()
+        .enumerate()
+        .map(|(n, hiding)| {
+            let mut article = numbered_article(n, "party-96");
+            let spam = format!(r#"<a href="http://casino.example/{n}">hiddenspam{n}</a>"#);
+            article["content_html"] = json!(format!("<p>正文 {n}</p>{}", hiding.replace("{}", &spam)));
+            article
+        })
+        .collect();
+    let response = app
+        .client
+        .post(app.url("/api/v1/articles/batch"))
+        .bearer_auth(&token)
+        .json(&json!({ "articles": articles }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    for (n, result) in answer["results"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(result["status"], "created", "{result}");
+        assert_eq!(result["hidden_elements_removed"], 1, "{}: {result}", HIDING[n]);
+    }
+
+    let mut outputs = Vec::new();
+    for path in ["/rss.xml", "/atom.xml", "/feed.json"] {
+        outputs.push((path.to_owned(), app.get_text(path).await));
+    }
+    let feed: Value = app.get("/feed.json").await.json().await.unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), HIDING.len(), "every article is published");
+    for item in items {
+        let page = item["url"].as_str().unwrap().replace(&app.base_url, "");
+        outputs.push((page.clone(), app.get_text(&page).await));
+    }
+    for (path, text) in outputs {
+        assert!(text.contains("正文"), "{path} shows the visible text");
+        assert!(!text.contains("hiddenspam") && !text.contains("casino.example"), "hidden spam reached {path}");
+    }
+}
+
+async fn url_attributes_keep_only_web_urls(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let mut article = example_article();
+    article["content_html"] = json!(concat!(
+        r#"<blockquote cite="javascript:alert(1)"><p>引文</p></blockquote>"#,
+        r#"<q cite="  JaVaScRiPt&#58;alert(2)">短引</q><del cite="data:text/html,x">删</del>"#,
+        r#"<ins cite="/notes/1.html">增</ins><video poster="vbscript:x" src="/v.mp4"></video>"#,
+    ));
+    assert_eq!(app.push(&token, &article).await.status(), 201);
+    let page = app.get_text("/articles/1").await;
+    for bad in ["javascript", "JaVaScRiPt", "data:text", "vbscript"] {
+        assert!(!page.contains(bad), "{bad} reached the page");
+    }
+    assert!(page.contains(r#"cite="http://www.cjxww.cn/notes/1.html""#), "relative citations resolve: {page}");
+    assert!(page.contains(r#"src="http://www.cjxww.cn/v.mp4""#), "{page}");
 }
