@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README): unit and integration tests on SQLite — and on PostgreSQL
 # when SYNDIC_TEST_POSTGRES_URL is set — then the interop check, in which feedparser,
-# newsboat, jing and xmllint read what a running syndic publishes. Installs those tools when
+# newsboat, jing and xmllint read what a running syndic publishes, and the API
+# conformance check, in which schemathesis holds the API to its OpenAPI description. Installs those tools when
 # they are missing and this is a Debian machine we may install on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ ensure_tools() {
         fi
     fi
     python3 -c 'import feedparser' 2>/dev/null || python3 -m pip install -q 'feedparser==6.0.14'
+    command -v schemathesis >/dev/null || python3 -m pip install -q 'schemathesis==4.32.5'
 }
 
 ensure_tools
@@ -42,6 +44,9 @@ cargo test --locked
 
 echo "== interop on SQLite"
 python3 tests/interop/check.py --binary target/debug/syndic --schemas "$SCHEMAS"
+
+echo "== API conformance (schemathesis, ${SYNDIC_CONFORMANCE_SECONDS:-60} s per token kind)"
+scripts/api-conformance.sh target/debug/syndic "${SYNDIC_CONFORMANCE_SECONDS:-60}"
 
 if [ -n "${SYNDIC_TEST_POSTGRES_URL:-}" ]; then
     echo "== interop on PostgreSQL"
