@@ -11,6 +11,7 @@ use crate::domain::source::{
 };
 use crate::domain::text::{http_url, language_tag, optional_text, required_text, time_zone};
 use crate::domain::{token, Carriage, Grants, Indexing, Slug};
+use crate::ingest::fields as ingest_fields;
 use crate::store::columns::ColumnChanges;
 use crate::store::outlets::OutletChanges;
 use crate::store::partners::Partner;
@@ -266,46 +267,95 @@ fn parent_id(tree: &crate::domain::column::ColumnTree, parent: Option<&str>) -> 
     }
 }
 
-/// A new source as submitted.
-#[derive(Debug, Default, Deserialize)]
+/// A new source: an outlet's feed, polled every `interval_secs` and routed into columns.
+/// Unknown fields are refused (400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "outlet": "cjrb", "url": "http://www.cjxww.cn/rss.xml", "columns": ["party-96"],
+    "routes": [{"match": "category", "value": "基层党建", "column": "zhuanti"}],
+    "include": [], "exclude": ["广告"], "interval_secs": 900
+}))]
 pub struct SourceForm {
-    /// Slug of the outlet whose feed it is.
+    /// The outlet whose feed it is.
+    #[schema(value_type = ingest_fields::OutletSlug, required = true)]
     pub outlet: Option<String>,
+    /// The feed's address.
+    #[schema(value_type = ingest_fields::LinkUrl, required = true)]
     pub url: Option<String>,
-    /// Column slugs its items are reposted under.
+    /// The columns every item is reposted under, primary first (at least one; duplicates
+    /// are ignored).
+    #[schema(value_type = Vec<ingest_fields::ColumnSlug>, required = true, min_items = 1)]
     pub columns: Option<Vec<String>>,
+    /// Seconds between polls; absent or `null`: 900.
+    #[serde(default, deserialize_with = "ingest_fields::whole_number")]
+    #[schema(minimum = 60, maximum = 604800)]
     pub interval_secs: Option<i64>,
+    /// Rules that route matching items to further columns.
     #[serde(default)]
     pub routes: Vec<RouteForm>,
+    /// When not empty, only items containing one of these keywords are taken.
     #[serde(default)]
+    #[schema(value_type = Vec<ingest_fields::Keyword>)]
     pub include: Vec<String>,
+    /// Items containing one of these keywords are left out.
     #[serde(default)]
+    #[schema(value_type = Vec<ingest_fields::Keyword>)]
     pub exclude: Vec<String>,
 }
 
-/// Changes to a source; an absent field stays. Routing fields, when given, replace
-/// the source's whole routing together.
-#[derive(Debug, Default, Deserialize)]
+/// Changes to a source: an absent (or `null`) field stays as it is. The routing fields
+/// (`columns`, `routes`, `include`, `exclude`), when any is given, are validated together
+/// with the current values of the others and replace the source's routing. A changed URL
+/// or routing forgets the stored validators, so the next poll sees the whole feed. Unknown
+/// fields are refused (400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEdit {
+    #[schema(value_type = Option<ingest_fields::LinkUrl>)]
     pub url: Option<String>,
+    #[serde(default, deserialize_with = "ingest_fields::whole_number")]
+    #[schema(minimum = 60, maximum = 604800)]
     pub interval_secs: Option<i64>,
+    #[schema(value_type = Option<Vec<ingest_fields::ColumnSlug>>, min_items = 1)]
     pub columns: Option<Vec<String>>,
     pub routes: Option<Vec<RouteForm>>,
+    #[schema(value_type = Option<Vec<ingest_fields::Keyword>>)]
     pub include: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<ingest_fields::Keyword>>)]
     pub exclude: Option<Vec<String>>,
 }
 
 /// A routing rule: items whose category equals (or whose text contains) `value` also
 /// go to `column`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, from = "RouteObject")]
 pub struct RouteForm {
     #[serde(rename = "match")]
+    #[schema(value_type = ingest_fields::RouteMatchName)]
     pub matching: String,
+    #[schema(value_type = ingest_fields::Keyword)]
     pub value: String,
+    #[schema(value_type = ingest_fields::ColumnSlug)]
     pub column: String,
+}
+
+/// A `RouteForm` as read: from a JSON object only (`ingest_fields::ObjectOnly`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RouteObject {
+    #[serde(flatten)]
+    _object: ingest_fields::ObjectOnly,
+    #[serde(rename = "match")]
+    matching: String,
+    value: String,
+    column: String,
+}
+
+impl From<RouteObject> for RouteForm {
+    fn from(RouteObject { matching, value, column, .. }: RouteObject) -> RouteForm {
+        RouteForm { matching, value, column }
+    }
 }
 
 /// Longest keyword or rule value, in characters.

@@ -65,13 +65,19 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
+/// Longest media type, in bytes.
+pub const MAX_MEDIA_TYPE_LEN: usize = 255;
+
 /// A media type such as `audio/mpeg`: `type/subtype`, printable ASCII (once what XML
 /// forbids is dropped, as from every field).
 pub fn media_type(value: &str) -> Result<String, String> {
     let cleaned = xml_safe(value);
     let mime_type = cleaned.trim();
     let well_formed = mime_type.split_once('/').is_some_and(|(a, b)| {
-        !a.is_empty() && !b.is_empty() && mime_type.chars().all(|c| c.is_ascii_graphic()) && mime_type.len() <= 255
+        !a.is_empty()
+            && !b.is_empty()
+            && mime_type.chars().all(|c| c.is_ascii_graphic())
+            && mime_type.len() <= MAX_MEDIA_TYPE_LEN
     });
     if well_formed {
         Ok(mime_type.to_owned())

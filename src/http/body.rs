@@ -159,8 +159,16 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-/// Parses JSON, naming the field at fault when a value has the wrong type.
+/// Parses a JSON object, naming the field at fault when a value has the wrong type. Every
+/// body the API reads is an object: serde would also read a struct from an array of its
+/// fields' values in order, which no client means.
 pub fn parse_json<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&first| first != b'{') {
+        return Err(ApiError::BadRequest {
+            message: "invalid JSON: expected a JSON object".into(),
+            fields: FieldErrors::new(),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(invalid_json)
 }

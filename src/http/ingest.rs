@@ -2,18 +2,21 @@
 //! or a whole RSS/Atom/JSON Feed document (`?column=SLUG`, repeatable) imported
 //! through the same path polling uses, answered item by item.
 
+mod wire;
+
 use super::auth::Editor;
 use super::auth::OutletAuth;
 use super::body::{parse_json, require_json};
+use super::error::{ApiError, ErrorBody};
 use super::params::{Number, Params};
-use super::{error::ApiError, AppState};
+use super::AppState;
 use crate::domain::column::ColumnTree;
 use crate::domain::source::Routing;
 use crate::domain::{ArticleDraft, FieldErrors, OriginalUrl, Outlet};
 use crate::ingest::feed;
+use crate::ingest::fields::{ArticleUrl, ColumnSlug};
 use crate::ingest::push::{draft_from_push, PushArticle};
 use crate::ingest::{self, Disposition};
-use crate::publish::rfc3339;
 use crate::store::Withdrawal;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -23,9 +26,10 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::sync::Arc;
+use utoipa::openapi::schema::{AdditionalProperties, Schema};
+use utoipa::openapi::RefOr;
+use wire::{BatchOutcome, BatchResult, InvalidArticle, PushResult, Pushed, WithdrawnArticle};
 
 /// Largest push body: room for the largest allowed content plus its metadata.
 pub const MAX_PUSH_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -45,8 +49,25 @@ const FEED_MEDIA_TYPES: &[&str] = &[
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(
+    paths(push_article, push_batch, withdraw_by_url, withdraw_by_id),
+    components(schemas(PushArticle)),
+    modifiers(&ClosedPushArticle)
+)]
 pub(super) struct Api;
+
+/// A push article takes no fields but its own (unknown ones are refused by name, 422),
+/// which its schema cannot say by itself: they are collected by a `flatten`ed map.
+struct ClosedPushArticle;
+
+impl utoipa::Modify for ClosedPushArticle {
+    fn modify(&self, document: &mut utoipa::openapi::OpenApi) {
+        let schemas = document.components.as_mut().map(|c| &mut c.schemas);
+        if let Some(RefOr::T(Schema::Object(article))) = schemas.and_then(|s| s.get_mut("PushArticle")) {
+            article.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        }
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -55,7 +76,26 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/articles/{id}", axum::routing::delete(withdraw_by_id))
 }
 
-/// `DELETE /api/v1/articles/{id}`: withdraws an article of the caller's outlet (any, for the admin).
+/// Withdraw an article by id
+///
+/// Withdraws an article: it leaves every feed, listing and sitemap, its page answers 410
+/// Gone, and partners get a tombstone. It stays stored; pushing the same original URL
+/// again reinstates it. Withdrawing again answers 200 again.
+///
+/// **Token:** an outlet ingest token (only that outlet's own articles; rate-limited like
+/// push) or the admin token (any article). Partner tokens are refused with 401.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/articles/{id}",
+    operation_id = "withdrawArticle",
+    tag = "ingest",
+    security(("admin" = []), ("outlet" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    responses(
+        (status = 200, description = "Withdrawn.", body = WithdrawnArticle),
+        (status = 404, description = "No such article, or another outlet's (`article not found`).", body = ErrorBody),
+    )
+)]
 async fn withdraw_by_id(
     editor: Editor,
     State(state): State<AppState>,
@@ -64,7 +104,25 @@ async fn withdraw_by_id(
     withdraw(&state, editor, Some(id.get()), None).await
 }
 
-/// `DELETE /api/v1/articles?original_url=…`: the same, by the article's original link.
+/// Withdraw an article by its original URL
+///
+/// The same as by id, for the article whose normalised original URL this is.
+///
+/// **Token:** an outlet ingest token (only that outlet's own articles; rate-limited like
+/// push) or the admin token (any article). Partner tokens are refused with 401.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/articles",
+    operation_id = "withdrawArticleByUrl",
+    tag = "ingest",
+    security(("admin" = []), ("outlet" = [])),
+    params(("original_url" = ArticleUrl, Query, description = "The article's original URL (normalised before it is looked up, as on push).")),
+    responses(
+        (status = 200, description = "Withdrawn.", body = WithdrawnArticle),
+        (status = 404, description = "No such article, or another outlet's (`article not found`).", body = ErrorBody),
+        (status = 422, description = "`original_url` missing or not a valid URL (named in `fields`).", body = ErrorBody),
+    )
+)]
 async fn withdraw_by_url(
     editor: Editor,
     State(state): State<AppState>,
@@ -92,11 +150,68 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
         Withdrawal::NotYours => Err(ApiError::NotFound("article")),
         Withdrawal::Withdrawn(id) => {
             tracing::info!(article = id, "article withdrawn");
-            Ok(Json(json!({"id": id, "url": state.site.article_url(id), "status": "withdrawn"})).into_response())
+            Ok(Json(wire::withdrawn(&state.site, id)).into_response())
         }
     }
 }
 
+/// Push an article, or import a feed document
+///
+/// With a JSON body (`application/json`, or any `+json` type but `application/feed+json`):
+/// creates or updates one article of the token's outlet. The answer is 201 (with
+/// `Location`) the first time, 200 with `status` `updated` or `unchanged` when the same
+/// original URL comes again (`reposted_at` never moves), 202 with `status: quarantined` and
+/// `quarantine_reason` when the content policy holds it. `publish_at` (embargo) and
+/// `expires_at` (automatic withdrawal) schedule publication. The size limit is checked
+/// (413) before the media type (415). `column` is not read.
+///
+/// With a feed document (`Content-Type` one of `application/rss+xml`,
+/// `application/atom+xml`, `application/xml`, `text/xml`, `application/rdf+xml`, or
+/// `application/feed+json` for a JSON Feed): imports its entries (the newest 1,000; the
+/// rest are refused) into the columns named by `?column=` (repeatable, required), through
+/// the path polling takes, and answers entry by entry: 201 when at least one was created,
+/// else 200. 422 for a missing or unknown column, 400 when the document cannot be read as
+/// a feed.
+///
+/// **Token:** an outlet ingest token only (articles are stored as that outlet's). The
+/// admin token and partner tokens are refused with 401. Rate-limited per token when
+/// `rate_limit_per_minute` is configured (429).
+#[utoipa::path(
+    post,
+    path = "/api/v1/articles",
+    operation_id = "pushArticle",
+    tag = "ingest",
+    security(("outlet" = [])),
+    params((
+        "column" = Option<Vec<ColumnSlug>>, Query, style = Form, explode,
+        description = "Feed documents only (required there, repeatable): the columns their entries are reposted under."
+    )),
+    request_body(
+        description = "One article as JSON (at most 2 MiB), or a whole feed document (at most 16 MiB).",
+        content(
+            (PushArticle = "application/json"),
+            (String = "application/rss+xml"),
+            (String = "application/atom+xml"),
+            (String = "application/xml"),
+            (String = "text/xml"),
+            (String = "application/rdf+xml"),
+            (Object = "application/feed+json"),
+        )
+    ),
+    responses(
+        (status = 200, description = "An article updated or unchanged, or a document of which no entry was created.", body = Pushed),
+        (status = 201, description = "An article created, or a document of which at least one entry was.", body = Pushed,
+            headers(("Location" = String, description = "The article's page (an article only)."))),
+        (status = 202, description = "An article stored but held in quarantine by the content policy: published nowhere until an admin releases it.", body = PushResult),
+        (status = 400, description = "Malformed JSON or a value of the wrong JSON type (named in `fields`), or a document that cannot be read as a feed.", body = ErrorBody),
+        (status = 403, description = "The original URL is another outlet's published article.", body = ErrorBody),
+        (status = 413, description = "A body over 2 MiB (an article) or 16 MiB (a document).", body = ErrorBody),
+        (status = 415, description = "A body that is neither JSON nor a feed document.", body = ErrorBody),
+        (status = 422, description = "Invalid fields, each named in `fields`: among them an original URL outside the outlet's domains, or another outlet's unpublished article, in the same words; for a document, a missing or unknown `column`.", body = ErrorBody),
+        (status = 503, description = "Too many large request bodies are being read at once (`body_budget_mb`): the request waited 10 s for room; nothing of it was kept.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
 async fn push_article(
     outlet: OutletAuth,
     state: State<AppState>,
@@ -128,43 +243,59 @@ async fn push_one(
     })?;
     let accepted = state.pipeline.accept(&outlet, &draft).await?;
     let url = state.site.article_url(accepted.id);
-    let body = Json(accepted_json(&state, &draft, &accepted));
+    let result = wire::push_result(&state.site, &draft, &accepted);
     Ok(match (&accepted.held, accepted.disposition) {
         // Held back: accepted for review, published nowhere; the outlet learns why.
-        (Some(_), _) => (StatusCode::ACCEPTED, body).into_response(),
-        (None, Disposition::Created) => (StatusCode::CREATED, [(header::LOCATION, url)], body).into_response(),
-        (None, Disposition::Updated | Disposition::Unchanged) => (StatusCode::OK, body).into_response(),
+        (Some(_), _) => (StatusCode::ACCEPTED, Json(result)).into_response(),
+        (None, Disposition::Created) => {
+            (StatusCode::CREATED, [(header::LOCATION, url)], Json(Pushed::Article(result))).into_response()
+        }
+        (None, Disposition::Updated | Disposition::Unchanged) => Json(Pushed::Article(result)).into_response(),
     })
 }
 
-/// What the outlet is told of a stored article.
-fn accepted_json(state: &AppState, draft: &ArticleDraft, accepted: &ingest::Accepted) -> Value {
-    json!({
-        "id": accepted.id,
-        "url": state.site.article_url(accepted.id),
-        "original_url": draft.original_url.as_str(),
-        "status": if accepted.held.is_some() { "quarantined" } else { accepted.disposition.as_str() },
-        "quarantine_reason": accepted.held,
-        "hidden_elements_removed": draft.hidden_removed,
-        "reposted_at": rfc3339(accepted.reposted_at),
-        "updated_at": rfc3339(accepted.updated_at),
-    })
-}
-
-/// The batch body: `{"articles": [...]}`, each as `POST /api/v1/articles` takes it.
-/// Articles are kept as the text they were sent as, each parsed on its own when it is
-/// validated: one article of the wrong shape is reported, not fatal, and no parsed copy
-/// of the whole batch is ever made.
-#[derive(Deserialize)]
+/// Up to 1,000 articles of the token's outlet. Unknown fields are refused (400).
+//
+// Articles are kept as the text they were sent as, each parsed on its own when it is
+// validated: one article of the wrong shape is reported, not fatal, and no parsed copy
+// of the whole batch is ever made.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PushBatch)]
 struct Batch<'a> {
+    /// 1 to 1,000 articles, each as `POST /api/v1/articles` takes it (`PushArticle`). One
+    /// that is not a valid article is reported `invalid` in its result, not refused here:
+    /// any JSON value is taken.
     #[serde(borrow)]
+    #[schema(value_type = Vec<Value>, required = true, min_items = 1, max_items = 1000)]
     articles: Option<Vec<&'a RawValue>>,
 }
 
-/// `POST /api/v1/articles/batch`: up to 1,000 articles of the caller's outlet, each
-/// validated on its own (an invalid one is reported, not fatal) and all valid ones
-/// written in one transaction. Answered with one result per article, in order.
+/// Push up to 1,000 articles at once
+///
+/// Each article is validated and sanitised as a single push would be; an invalid one is
+/// reported and skipped, never fatal. Every valid article is written in one transaction
+/// (if the database refuses it, the articles are written one by one and only the refused
+/// one is reported `refused`), taking one run of change-clock values. The same original
+/// URL twice in one batch is created, then updated. The answer lists one result per
+/// article in the order sent.
+///
+/// **Token:** an outlet ingest token only. Rate-limited per token like a single push.
+#[utoipa::path(
+    post,
+    path = "/api/v1/articles/batch",
+    operation_id = "pushBatch",
+    tag = "ingest",
+    security(("outlet" = [])),
+    request_body(content = Batch, content_type = "application/json", description = "At most 64 MiB."),
+    responses(
+        (status = 200, description = "Every article's result.", body = BatchResult),
+        (status = 413, description = "A body over 64 MiB.", body = ErrorBody),
+        (status = 422, description = "`articles` missing, empty or over 1,000 long.", body = ErrorBody),
+        (status = 503, description = "Too many large request bodies are being read at once (`body_budget_mb`): the request waited 10 s for room; nothing of it was kept.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    )
+)]
 async fn push_batch(
     OutletAuth(outlet): OutletAuth,
     State(state): State<AppState>,
@@ -187,34 +318,34 @@ async fn push_batch(
     let columns = Arc::new(state.store.column_tree().await?);
     let validated = validate_all(articles, Arc::new(outlet.clone()), columns).await?;
     let stored = state.pipeline.accept_valid(&outlet, validated).await?;
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut results = Vec::with_capacity(stored.len());
-    for (index, stored) in stored.into_iter().enumerate() {
-        let mut result = match stored {
-            Err(problem) => problem,
-            Ok((draft, Ok(accepted))) => accepted_json(&state, &draft, &accepted),
-            Ok((draft, Err(ingest::IngestError::OwnedByOtherOutlet))) => json!({
-                "status": "refused", "original_url": draft.original_url.as_str(),
-                "reason": "this article belongs to another outlet",
-            }),
-            Ok((_, Err(ingest::IngestError::NotYours(reason)))) => json!({
-                "status": "invalid", "error": "invalid input", "fields": {"original_url": reason},
-            }),
-            Ok((draft, Err(ingest::IngestError::Unstorable))) => json!({
-                "status": "refused", "original_url": draft.original_url.as_str(),
-                "reason": ingest::IngestError::Unstorable.to_string(),
-            }),
+    let mut outcomes = Vec::with_capacity(stored.len());
+    for stored in stored {
+        outcomes.push(match stored {
+            Err(invalid) => BatchOutcome::Invalid(invalid),
+            Ok((draft, Ok(accepted))) => BatchOutcome::Stored(wire::push_result(&state.site, &draft, &accepted)),
+            Ok((draft, Err(ingest::IngestError::OwnedByOtherOutlet))) => BatchOutcome::Refused {
+                status: wire::Refused::Refused,
+                original_url: draft.original_url.as_str().to_owned(),
+                reason: "this article belongs to another outlet".into(),
+            },
+            Ok((_, Err(ingest::IngestError::NotYours(reason)))) => BatchOutcome::Invalid(InvalidArticle::new(
+                "invalid input".into(),
+                FieldErrors::single("original_url", reason).iter(),
+            )),
+            Ok((draft, Err(ingest::IngestError::Unstorable))) => BatchOutcome::Refused {
+                status: wire::Refused::Refused,
+                original_url: draft.original_url.as_str().to_owned(),
+                reason: ingest::IngestError::Unstorable.to_string(),
+            },
             Ok((_, Err(ingest::IngestError::Store(e)))) => return Err(e.into()),
-        };
-        result["index"] = json!(index);
-        *counts.entry(result["status"].as_str().unwrap_or_default().to_owned()).or_default() += 1;
-        results.push(result);
+        });
     }
-    tracing::info!(outlet = %outlet.slug, articles = results.len(), ?counts, "batch ingested");
-    let mut answer = json!({"results": results});
-    for status in ["created", "updated", "unchanged", "quarantined", "invalid", "refused"] {
-        answer[status] = json!(counts.get(status).copied().unwrap_or(0));
-    }
+    let answer: BatchResult = wire::batch_result(outcomes);
+    tracing::info!(
+        outlet = %outlet.slug, articles = answer.results.len(), created = answer.created, updated = answer.updated,
+        unchanged = answer.unchanged, quarantined = answer.quarantined, invalid = answer.invalid,
+        refused = answer.refused, "batch ingested"
+    );
     Ok(Json(answer).into_response())
 }
 
@@ -224,7 +355,7 @@ async fn validate_all(
     articles: Vec<Bytes>,
     outlet: Arc<Outlet>,
     columns: Arc<ColumnTree>,
-) -> Result<Vec<Result<ArticleDraft, Value>>, ApiError> {
+) -> Result<Vec<Result<ArticleDraft, InvalidArticle>>, ApiError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = articles.len().div_ceil(threads);
     let mut tasks = Vec::new();
@@ -244,17 +375,13 @@ async fn validate_all(
 }
 
 /// One article of a batch as a draft, or its "invalid" result naming the fields.
-fn validate_one(article: Bytes, outlet: &Outlet, columns: &ColumnTree) -> Result<ArticleDraft, Value> {
-    let invalid = |error: String, fields: &FieldErrors| {
-        let fields: serde_json::Map<String, Value> = fields.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-        json!({"status": "invalid", "error": error, "fields": fields})
-    };
+fn validate_one(article: Bytes, outlet: &Outlet, columns: &ColumnTree) -> Result<ArticleDraft, InvalidArticle> {
     let input: PushArticle = match parse_json(&article) {
         Ok(input) => input,
-        Err(ApiError::BadRequest { message, fields }) => return Err(invalid(message, &fields)),
-        Err(other) => return Err(invalid(other.to_string(), &FieldErrors::new())),
+        Err(ApiError::BadRequest { message, fields }) => return Err(InvalidArticle::new(message, fields.iter())),
+        Err(other) => return Err(InvalidArticle::new(other.to_string(), FieldErrors::new().iter())),
     };
-    draft_from_push(input, outlet, columns).map_err(|fields| invalid("invalid input".into(), &fields))
+    draft_from_push(input, outlet, columns).map_err(|fields| InvalidArticle::new("invalid input".into(), fields.iter()))
 }
 
 /// Imports every entry of a feed document into the columns named in the query.
@@ -291,30 +418,6 @@ async fn import_document(
         ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
         ingest::ImportError::Store(e) => e.into(),
     })?;
-    let items: Vec<Value> = tally
-        .items
-        .iter()
-        .map(|item| match &item.outcome {
-            Ok(accepted) => json!({
-                    "link": item.link,
-                    "status": if accepted.held.is_some() { "quarantined" } else { accepted.disposition.as_str() },
-            "quarantine_reason": accepted.held,
-                    "id": accepted.id,
-                    "url": state.site.article_url(accepted.id),
-                }),
-            Err(reason) => json!({"link": item.link, "status": "refused", "reason": reason}),
-        })
-        .collect();
-    let unchanged = items.iter().filter(|i| i["status"] == "unchanged").count();
     let status = if tally.new > 0 { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((
-        status,
-        Json(json!({
-            "created": tally.new, "updated": tally.updated, "unchanged": unchanged, "refused": tally.refused,
-            "quarantined": tally.quarantined,
-            "warnings": tally.warnings,
-            "items": items,
-        })),
-    )
-        .into_response())
+    Ok((status, Json(Pushed::Document(wire::import_result(&state.site, tally)))).into_response())
 }

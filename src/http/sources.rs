@@ -2,11 +2,12 @@
 
 use super::admin::json_body;
 use super::auth::Admin;
+use super::error::{ApiError, ErrorBody};
 use super::params::{Number, Params};
-use super::{error::ApiError, AppState};
+use super::AppState;
 use crate::catalog::{self, SourceEdit, SourceForm};
 use crate::domain::column::ColumnTree;
-use crate::domain::source::Source;
+use crate::domain::source::{Route, Source as PolledSource};
 use crate::ingest::poll;
 use crate::publish::rfc3339;
 use axum::body::Body;
@@ -15,11 +16,13 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(paths(list_sources, create_source, show_source, edit_source, delete_source, poll_now))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
@@ -29,6 +32,127 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/sources/{id}/poll", post(poll_now))
 }
 
+/// An outlet's feed that syndic polls, routed into columns, with the status of its last
+/// polls.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Source {
+    pub id: i64,
+    /// The outlet's slug.
+    pub outlet: String,
+    /// The feed's address.
+    pub url: String,
+    /// Columns every item is reposted under, primary first.
+    pub columns: Vec<String>,
+    /// Rules that route matching items to further columns.
+    pub routes: Vec<SourceRoute>,
+    /// When not empty, only items containing one of these keywords are taken.
+    pub include: Vec<String>,
+    /// Items containing one of these keywords are left out.
+    pub exclude: Vec<String>,
+    /// Seconds between polls.
+    pub interval_secs: i64,
+    /// When it was last fetched; null before the first poll.
+    #[schema(format = DateTime, required = true)]
+    pub last_fetch_at: Option<String>,
+    /// The HTTP status of the last fetch; null when none was answered.
+    #[schema(required = true)]
+    pub last_status: Option<i64>,
+    /// Why the last poll failed; null when it did not.
+    #[schema(required = true)]
+    pub last_error: Option<String>,
+    /// Items in the last poll.
+    pub items_seen: i64,
+    /// Items of the last poll stored for the first time.
+    pub items_new: i64,
+    /// Items of the last poll that changed a stored article.
+    pub items_updated: i64,
+    /// Items of the last poll not taken.
+    pub items_refused: i64,
+    /// Items of the last poll held by the content policy.
+    pub items_quarantined: i64,
+    /// Hidden elements (likely injected spam) removed from the last poll's items.
+    pub hidden_spam_removed: i64,
+    /// Why items were refused in the last poll, with how many each.
+    pub refusals: BTreeMap<String, i64>,
+    /// What was wrong with the last document (cut off, mismatched tags, undefined entities,
+    /// control characters), though items could be read from it.
+    pub warnings: Vec<String>,
+    /// Polls that failed in a row (backoff grows with them).
+    pub consecutive_failures: i64,
+    /// When it is polled next.
+    #[schema(format = DateTime)]
+    pub next_fetch_at: String,
+}
+
+/// A routing rule: matching items also go to `column`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceRoute {
+    /// `category` or `keyword`.
+    #[serde(rename = "match")]
+    #[schema(value_type = crate::ingest::fields::RouteMatchName)]
+    pub matching: &'static str,
+    pub value: String,
+    /// The column's slug (null if it is gone).
+    #[schema(required = true)]
+    pub column: Option<String>,
+}
+
+/// Every source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceList {
+    pub sources: Vec<Source>,
+}
+
+/// `Source` of a stored source, naming its columns by slug.
+fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
+    let status = &source.status;
+    let slug = |id: &i64| tree.get(*id).map(|c| c.slug.to_string());
+    let routing = &source.routing;
+    let route =
+        |r: &Route| SourceRoute { matching: r.matching.as_str(), value: r.value.clone(), column: slug(&r.column_id) };
+    Source {
+        id: source.id,
+        outlet: source.outlet_slug.clone(),
+        url: source.url.clone(),
+        columns: routing.columns.iter().filter_map(slug).collect(),
+        routes: routing.routes.iter().map(route).collect(),
+        include: routing.include.clone(),
+        exclude: routing.exclude.clone(),
+        interval_secs: source.interval_secs,
+        last_fetch_at: status.last_fetch_at.map(rfc3339),
+        last_status: status.last_status,
+        last_error: status.last_error.clone(),
+        items_seen: status.items_seen,
+        items_new: status.items_new,
+        items_updated: status.items_updated,
+        items_refused: status.items_refused,
+        items_quarantined: status.items_quarantined,
+        hidden_spam_removed: status.hidden_spam_removed,
+        refusals: status.refusals.clone(),
+        warnings: status.warnings.clone(),
+        consecutive_failures: status.consecutive_failures,
+        next_fetch_at: rfc3339(status.next_fetch_at),
+    }
+}
+
+/// Subscribe an outlet's feed
+///
+/// Adds a source: an outlet's feed routed into columns, polled every `interval_secs`.
+///
+/// **Token:** the admin token only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sources",
+    operation_id = "createSource",
+    tag = "sources",
+    security(("admin" = [])),
+    request_body(content = SourceForm, content_type = "application/json", description = "At most 64 KiB."),
+    responses(
+        (status = 201, description = "Created.", body = Source,
+            headers(("Location" = String, description = "`/api/v1/sources/{id}`."))),
+        (status = 409, description = "The outlet already has a source for this URL.", body = ErrorBody),
+    )
+)]
 async fn create_source(
     _: Admin,
     State(state): State<AppState>,
@@ -39,36 +163,101 @@ async fn create_source(
     let source = catalog::add_source(&state.store, form).await?;
     let tree = state.store.column_tree().await?;
     let location = format!("/api/v1/sources/{}", source.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(source_json(&tree, &source))).into_response())
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(source_view(&tree, &source))).into_response())
 }
 
-async fn list_sources(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// List sources
+///
+/// Every polled source with its status (last fetch, HTTP status, item counts, refusals,
+/// failures, next fetch).
+///
+/// **Token:** the admin token only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sources",
+    operation_id = "listSources",
+    tag = "sources",
+    security(("admin" = [])),
+    responses((status = 200, description = "The sources.", body = SourceList))
+)]
+async fn list_sources(_: Admin, State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {
     let tree = state.store.column_tree().await?;
     let sources = state.store.list_sources().await?;
-    Ok(Json(json!({ "sources": sources.iter().map(|s| source_json(&tree, s)).collect::<Vec<_>>() })))
+    Ok(Json(SourceList { sources: sources.iter().map(|s| source_view(&tree, s)).collect() }))
 }
 
+/// Show a source
+///
+/// **Token:** the admin token only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sources/{id}",
+    operation_id = "showSource",
+    tag = "sources",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The source's id.")),
+    responses(
+        (status = 200, description = "The source.", body = Source),
+        (status = 404, description = "No such source.", body = ErrorBody),
+    )
+)]
 async fn show_source(
     _: Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Source>, ApiError> {
     let source = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
-    Ok(Json(source_json(&state.store.column_tree().await?, &source)))
+    Ok(Json(source_view(&state.store.column_tree().await?, &source)))
 }
 
+/// Change a source
+///
+/// Changes a source's URL, interval or routing.
+///
+/// **Token:** the admin token only.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/sources/{id}",
+    operation_id = "editSource",
+    tag = "sources",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The source's id.")),
+    request_body(content = SourceEdit, content_type = "application/json", description = "At most 64 KiB."),
+    responses(
+        (status = 200, description = "The changed source.", body = Source),
+        (status = 404, description = "No such source.", body = ErrorBody),
+        (status = 409, description = "The outlet already has a source for the new URL.", body = ErrorBody),
+    )
+)]
 async fn edit_source(
     _: Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Source>, ApiError> {
     let edit: SourceEdit = json_body(&headers, body).await?;
     let source = catalog::edit_source(&state.store, id.get(), edit).await?;
-    Ok(Json(source_json(&state.store.column_tree().await?, &source)))
+    Ok(Json(source_view(&state.store.column_tree().await?, &source)))
 }
 
+/// Stop polling a source
+///
+/// Deletes the source; articles already taken from it stay.
+///
+/// **Token:** the admin token only.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sources/{id}",
+    operation_id = "deleteSource",
+    tag = "sources",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The source's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No such source.", body = ErrorBody),
+    )
+)]
 async fn delete_source(
     _: Admin,
     State(state): State<AppState>,
@@ -78,45 +267,54 @@ async fn delete_source(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Fetches the source at once, even during backoff, and answers with its new status.
+/// Poll a source now
+///
+/// Fetches the source at once, even during backoff, and answers with its new status. A
+/// failed fetch (network, HTTP error, not a feed) is not an error of this request: it is
+/// recorded in the status (`last_error`, `consecutive_failures`, `next_fetch_at`). No
+/// request body is read.
+///
+/// **Token:** the admin token only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sources/{id}/poll",
+    operation_id = "pollSource",
+    tag = "sources",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The source's id.")),
+    responses(
+        (status = 200, description = "The source after the poll.", body = Source),
+        (status = 404, description = "No such source.", body = ErrorBody),
+    )
+)]
 async fn poll_now(
     _: Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Source>, ApiError> {
     let source = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
     poll::poll_source(&state.pipeline, &state.fetcher, &source).await?;
     let polled = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
-    Ok(Json(source_json(&state.store.column_tree().await?, &polled)))
+    Ok(Json(source_view(&state.store.column_tree().await?, &polled)))
 }
 
-fn source_json(tree: &ColumnTree, source: &Source) -> Value {
-    let status = &source.status;
-    let slug = |id: &i64| tree.get(*id).map(|c| c.slug.as_str());
-    let routing = &source.routing;
-    json!({
-        "id": source.id,
-        "outlet": source.outlet_slug,
-        "url": source.url,
-        "columns": routing.columns.iter().filter_map(slug).collect::<Vec<_>>(),
-        "routes": routing.routes.iter().map(|r| json!({
-            "match": r.matching.as_str(), "value": r.value, "column": slug(&r.column_id),
-        })).collect::<Vec<_>>(),
-        "include": routing.include,
-        "exclude": routing.exclude,
-        "interval_secs": source.interval_secs,
-        "last_fetch_at": status.last_fetch_at.map(rfc3339),
-        "last_status": status.last_status,
-        "last_error": status.last_error,
-        "items_seen": status.items_seen,
-        "items_new": status.items_new,
-        "items_updated": status.items_updated,
-        "items_refused": status.items_refused,
-        "items_quarantined": status.items_quarantined,
-        "hidden_spam_removed": status.hidden_spam_removed,
-        "refusals": status.refusals,
-        "warnings": status.warnings,
-        "consecutive_failures": status.consecutive_failures,
-        "next_fetch_at": rfc3339(status.next_fetch_at),
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::source::{MAX_INTERVAL_SECS, MIN_INTERVAL_SECS};
+    use utoipa::PartialSchema;
+
+    /// The description states the limits `catalog` applies (the attributes take only literals).
+    #[test]
+    fn the_description_states_the_interval_limits_that_are_applied() {
+        for form in
+            [serde_json::to_value(SourceForm::schema()).unwrap(), serde_json::to_value(SourceEdit::schema()).unwrap()]
+        {
+            let interval = &form["properties"]["interval_secs"];
+            assert_eq!(
+                (interval["minimum"].as_i64(), interval["maximum"].as_i64()),
+                (Some(MIN_INTERVAL_SECS), Some(MAX_INTERVAL_SECS))
+            );
+        }
+    }
 }

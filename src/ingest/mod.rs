@@ -5,6 +5,7 @@
 
 pub mod feed;
 pub mod fetch;
+pub mod fields;
 pub mod guard;
 mod hidden;
 pub mod items;

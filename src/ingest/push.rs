@@ -1,7 +1,7 @@
 //! The push format: the JSON an outlet POSTs to `/api/v1/articles`, and its validation
 //! into an `ArticleDraft`. Every problem is reported against the field that caused it.
 
-use super::sanitize;
+use super::{fields, sanitize};
 use crate::domain::column::ColumnTree;
 use crate::domain::errors::FieldErrors;
 use crate::domain::text::{http_url, language_tag, media_type, optional_text};
@@ -28,44 +28,109 @@ pub const MAX_TAG_CHARS: usize = 100;
 /// Most enclosures per article.
 pub const MAX_ENCLOSURES: usize = 16;
 
-/// The push body as sent. Every field is optional here so that a missing one is
-/// reported by name rather than as a parse error; unknown fields are collected and
-/// refused, since they are almost always a misspelling.
-#[derive(Debug, Default, Deserialize)]
+/// One article pushed by an outlet. An article is identified by its normalised
+/// `original_url`: pushing the same URL again updates it (or reinstates it if withdrawn).
+/// HTML fields are sanitised (hidden elements and anything unsafe removed, relative URLs
+/// resolved against `original_url`); one-line fields are reduced to plain text. Unknown
+/// fields are refused by name with 422 (`is not a field of an article`); a value of the
+/// wrong JSON type is 400.
+//
+// Every field is optional here so that a missing one is reported by name rather than as
+// a parse error; unknown fields are collected and refused, since they are almost always
+// a misspelling. (The description says which are required, and that no others may be
+// given: `http::ingest` closes the schema, which serde's `flatten` leaves open.)
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "original_url": "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&id=93487",
+    "title": "做带领群众奔向幸福生活的“头雁”",
+    "subtitle": "自治州党的建设工作系列报道之二",
+    "author": "郑丽媛",
+    "original_published_at": "2018-06-28 11:39:20",
+    "content_html": "<p>…</p>",
+    "columns": ["party-96"]
+}))]
 pub struct PushArticle {
+    #[schema(value_type = fields::ArticleUrl, required = true)]
     pub original_url: Option<String>,
+    /// Plain text (markup is stripped), at most 1,000 characters once stripped.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 1000)]
     pub title: Option<String>,
+    /// Subtitle or series line: plain text, at most 1,000 characters.
+    #[schema(max_length = 1000)]
     pub subtitle: Option<String>,
+    /// Byline: plain text, at most 300 characters.
+    #[schema(max_length = 300)]
     pub author: Option<String>,
+    /// HTML, at most 20,000 characters.
+    #[schema(max_length = 20000)]
     pub summary: Option<String>,
+    /// The HTML body, at most 1,500,000 bytes.
     pub content_html: Option<String>,
+    /// When the outlet published it.
+    #[schema(value_type = fields::InputTimestamp, required = true)]
     pub original_published_at: Option<String>,
+    /// When the outlet last changed it.
+    #[schema(value_type = Option<fields::InputTimestamp>)]
     pub original_updated_at: Option<String>,
+    /// The columns it is reposted under, primary first (1 to 16; duplicates are ignored).
+    #[schema(value_type = Vec<fields::ColumnSlug>, required = true, min_items = 1, max_items = 16)]
     pub columns: Option<Vec<String>>,
+    /// Absent: the outlet's language.
+    #[schema(value_type = Option<fields::ArticleLanguage>)]
     pub language: Option<String>,
+    /// Plain text, each at most 100 characters; at most 32. Empty and repeated tags are dropped.
+    #[schema(max_items = 32, max_length = 100)]
     pub tags: Option<Vec<String>>,
+    /// Plain text, at most 1,000 characters.
+    #[schema(max_length = 1000)]
     pub rights: Option<String>,
     pub image: Option<PushImage>,
+    /// At most 16.
+    #[schema(max_items = 16)]
     pub enclosures: Option<Vec<PushEnclosure>>,
+    /// Embargo: the article is invisible everywhere (pages, feeds, sitemaps, WebSub, partner
+    /// API) until then, and is then published with this time as its repost time. A time
+    /// already past means no embargo; an article that has already been public cannot be put
+    /// under embargo again.
+    #[schema(value_type = Option<fields::InputTimestamp>)]
     pub publish_at: Option<String>,
+    /// The end of the repost right, later than `publish_at` (422 otherwise): the article is
+    /// withdrawn automatically then (its page answers 410 and partners get a tombstone).
+    #[schema(value_type = Option<fields::InputTimestamp>)]
     pub expires_at: Option<String>,
     #[serde(flatten)]
+    #[schema(ignore)]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The article's lead image.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushImage {
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub object: fields::ObjectOnly,
+    #[schema(value_type = fields::LinkUrl)]
     pub url: String,
+    /// Plain text, at most 1,000 characters.
+    #[schema(max_length = 1000)]
     pub caption: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A media file the article carries (a podcast's audio…).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushEnclosure {
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub object: fields::ObjectOnly,
+    #[schema(value_type = fields::LinkUrl)]
     pub url: String,
     #[serde(rename = "type")]
+    #[schema(value_type = fields::MediaType)]
     pub mime_type: String,
+    /// Its size in bytes.
+    #[serde(default, deserialize_with = "fields::whole_number")]
     pub length: Option<u64>,
 }
 
@@ -284,4 +349,55 @@ fn enclosures(raw: Vec<PushEnclosure>) -> Result<Vec<Enclosure>, String> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    use utoipa::PartialSchema;
+
+    fn schema<T: PartialSchema>() -> Value {
+        serde_json::to_value(T::schema()).unwrap()
+    }
+
+    /// The description states the limits `draft_from_push` applies (the attributes take
+    /// only literals).
+    #[test]
+    fn the_description_states_the_limits_that_are_applied() {
+        let article = schema::<PushArticle>();
+        let field = |name: &str| article["properties"][name].clone();
+        for (name, max) in [
+            ("title", MAX_TITLE_CHARS),
+            ("subtitle", MAX_LINE_CHARS),
+            ("author", MAX_AUTHOR_CHARS),
+            ("summary", MAX_SUMMARY_CHARS),
+            ("rights", MAX_LINE_CHARS),
+        ] {
+            assert_eq!(field(name)["maxLength"], max, "{name}");
+        }
+        assert_eq!(field("columns")["maxItems"], MAX_COLUMNS_PER_ARTICLE);
+        assert_eq!(field("tags")["maxItems"], MAX_TAGS);
+        assert_eq!(field("tags")["items"]["maxLength"], MAX_TAG_CHARS);
+        assert_eq!(field("enclosures")["maxItems"], MAX_ENCLOSURES);
+        assert_eq!(schema::<PushImage>()["properties"]["caption"]["maxLength"], MAX_LINE_CHARS);
+        let required: Vec<&str> = article["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        assert_eq!(required, ["original_url", "title", "original_published_at", "columns"]);
+    }
+
+    #[test]
+    fn nested_objects_are_read_from_objects_only_and_lengths_may_have_a_zero_fraction() {
+        let enclosure: PushEnclosure =
+            serde_json::from_str(r#"{"url": "https://x.cn/a.mp3", "type": "audio/mpeg", "length": 2.0}"#).unwrap();
+        assert_eq!(enclosure.length, Some(2));
+        for refused in [
+            r#"["https://x.cn/a.mp3", "audio/mpeg", 2]"#,
+            r#"{"url": "https://x.cn/a.mp3", "type": "audio/mpeg", "length": 2.5}"#,
+            r#"{"url": "https://x.cn/a.mp3", "type": "audio/mpeg", "length": -1}"#,
+            r#"{"url": "https://x.cn/a.mp3", "type": "audio/mpeg", "size": 1}"#,
+        ] {
+            assert!(serde_json::from_str::<PushEnclosure>(refused).is_err(), "{refused}");
+        }
+        assert!(serde_json::from_str::<PushImage>(r#"["https://x.cn/a.jpg", null]"#).is_err());
+    }
 }

@@ -10,7 +10,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-crate::stories!(a_batch_reports_each_article_and_stores_the_valid_ones, malformed_batches_are_refused_whole);
+crate::stories!(
+    a_batch_reports_each_article_and_stores_the_valid_ones,
+    malformed_batches_are_refused_whole,
+    a_batch_is_an_object_never_the_list_of_its_fields,
+);
 
 async fn post_batch(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
     app.client.post(app.url("/api/v1/articles/batch")).bearer_auth(token).json(body).send().await.unwrap()
@@ -199,4 +203,17 @@ async fn wait_for_held(app: &TestApp, bytes: usize) {
         metrics.text().await.unwrap().contains(&wanted)
     })
     .await;
+}
+
+/// serde reads a struct from an array of its fields' values too: `[[article]]` was taken
+/// for `{"articles": [article]}`, which the description calls invalid.
+async fn a_batch_is_an_object_never_the_list_of_its_fields(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    for body in [json!([[numbered_article(1, "party-96")]]), json!([]), json!("articles")] {
+        let response = post_batch(&app, &token, &body).await;
+        assert_eq!(response.status(), 400, "{body}");
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["error"], "invalid JSON: expected a JSON object", "{answer}");
+    }
+    assert_eq!(app.store.count_articles(&syndic::store::FeedScope::Site).await.unwrap(), 0);
 }

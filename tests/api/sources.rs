@@ -17,6 +17,7 @@ stories!(
     a_permanent_redirect_moves_the_source_and_duplicates_nothing,
     routing_rules_and_filters_decide_where_items_go,
     the_scheduler_polls_due_sources_and_a_failing_one_does_not_hold_up_the_rest,
+    source_forms_are_read_as_described,
 );
 
 /// Not a story: it needs no database, only the fixture server on loopback.
@@ -259,4 +260,31 @@ async fn the_scheduler_polls_due_sources_and_a_failing_one_does_not_hold_up_the_
     scheduler.abort();
     let feed: Value = app.get("/columns/party-96/feed.json").await.json().await.unwrap();
     assert_eq!(feed["items"].as_array().unwrap().len(), 2);
+}
+
+fn source_form(outlet: &str, columns: Value, extra: Value) -> Value {
+    let mut form = json!({"outlet": outlet, "url": "http://www.cjxww.cn/rss.xml", "columns": columns});
+    form.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    form
+}
+
+/// What the description says of source forms holds: a route given as an array of its
+/// fields' values is refused, as is a form given as one (serde alone took both), and an
+/// interval written `900.0`, an integer to JSON Schema, is taken.
+async fn source_forms_are_read_as_described(app: TestApp) {
+    app.with_example_catalog().await;
+    for form in [
+        source_form("cjrb", json!(["party-96"]), json!({"routes": [["keyword", "x", "zhuanti"]]})),
+        json!(["cjrb", "http://www.cjxww.cn/rss.xml", ["party-96"]]),
+    ] {
+        assert_eq!(app.admin_post("/api/v1/sources", form.clone()).await.status(), 400, "{form}");
+    }
+    let created = app
+        .admin_post("/api/v1/sources", source_form("cjrb", json!(["party-96"]), json!({"interval_secs": 900.0})))
+        .await;
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let edited: Value =
+        app.admin_patch(&format!("/api/v1/sources/{id}"), json!({"interval_secs": 3600.0})).await.json().await.unwrap();
+    assert_eq!(edited["interval_secs"], 3600);
 }
