@@ -8,14 +8,20 @@ use axum::http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
 
 /// Reads the body, refusing with 413 when Content-Length (or the bytes that arrive)
-/// exceed `limit`.
+/// exceed `limit`, with 408 when the client stops sending it.
 pub async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge { limit })
+    to_bytes(body, limit).await.map_err(|error| {
+        if super::server::is_body_timeout(&error) {
+            ApiError::RequestTimeout
+        } else {
+            ApiError::PayloadTooLarge { limit }
+        }
+    })
 }
 
 /// Requires a JSON media type: curl's `-d` sends form encoding, which is refused with 415

@@ -10,6 +10,7 @@ mod announce;
 mod archives;
 mod batch;
 mod cache;
+mod connections;
 mod feeds;
 mod import;
 mod instances;
