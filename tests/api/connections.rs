@@ -168,7 +168,7 @@ async fn a_stalled_body_is_answered_408_and_the_next_connection_served(app: Test
     let (head, answer) = read_response(&mut next).await;
     assert!(head.starts_with("HTTP/1.1 201"), "{head}{}", String::from_utf8_lossy(&answer));
     let metrics = app.admin_get("/metrics").await.text().await.unwrap();
-    assert_eq!(metric(&metrics, "syndic_http_connections_closed_total{reason=\"body_timeout\"}"), 1.0);
+    assert_eq!(metric(&metrics, "syndic_http_connections_closed_total{reason=\"body_timeout\"}"), 1.0, "{metrics}");
 }
 
 /// A byte every 200 ms never pauses for `BODY`, but earns 10 ms per 200 ms waited.

@@ -172,7 +172,7 @@ struct Watchdog {
     registered: Registered,
     accepted: Instant,
     phase: Phase,
-    /// The alarm's deadline.
+    /// The alarm's deadline: the connection's, or an earlier one still to be moved.
     armed: Instant,
     draining: bool,
 }
@@ -214,12 +214,20 @@ impl Watchdog {
             // An earlier alarm may still wake the task once; the next look ignores it.
             return Poll::Pending;
         };
-        if self.armed != deadline {
+        if deadline < self.armed {
             alarm.as_mut().reset(deadline);
             self.armed = deadline;
         }
-        ready!(alarm.poll(cx));
-        Poll::Ready(End::TimedOut(timeout))
+        // A later deadline (each request moves the idle one) waits until the alarm rings
+        // for the earlier one: the alarm moves once per idle timeout, not per request.
+        loop {
+            ready!(alarm.as_mut().poll(cx));
+            if self.armed >= deadline {
+                return Poll::Ready(End::TimedOut(timeout));
+            }
+            alarm.as_mut().reset(deadline);
+            self.armed = deadline;
+        }
     }
 
     /// Reads the connection's counts: what it waits for, with the deadline and the
