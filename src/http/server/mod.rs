@@ -21,8 +21,8 @@
 //! answered, then `run` returns.
 //!
 //! Allocations and locks are per connection. Per request there are a few atomic counts
-//! for the watchdog, and its timer moves when the connection turns idle (a lock-free
-//! move, the deadline being later).
+//! for the watchdog and a clock reading when the connection turns idle; its timer moves
+//! once per idle timeout, not per request.
 
 mod connection;
 mod timed_body;
