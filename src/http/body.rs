@@ -14,12 +14,18 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// Reads the body, refusing with 413 when Content-Length (or the bytes that arrive)
-/// exceed `limit`.
+/// exceed `limit`, with 408 when the client stops sending it.
 pub async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
     if declared_length(headers).is_some_and(|length| length > limit as u64) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge { limit })
+    to_bytes(body, limit).await.map_err(|error| {
+        if super::server::is_body_timeout(&error) {
+            ApiError::RequestTimeout
+        } else {
+            ApiError::PayloadTooLarge { limit }
+        }
+    })
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {

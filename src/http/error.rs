@@ -31,6 +31,9 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("request body exceeds {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The body stopped arriving (`http::server`'s body timeouts); the connection closes.
+    #[error("the request body stopped arriving; send it at a steady pace")]
+    RequestTimeout,
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -95,6 +99,10 @@ impl IntoResponse for ApiError {
         let mut response = (status, axum::Json(body)).into_response();
         if let ApiError::TooManyRequests { retry_after } | ApiError::Busy { retry_after, .. } = self {
             response.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
+        }
+        if status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body is not read: the connection cannot carry another request.
+            response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));

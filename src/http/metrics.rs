@@ -55,6 +55,37 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
         "Documents dropped: stale or over budget.",
         &counter(&cache.evictions),
     );
+    let connections = &state.connections;
+    write_single(
+        &mut out,
+        "gauge",
+        "syndic_http_connections",
+        "Client connections open.",
+        &[("", connections.open() as f64)],
+    );
+    write_single(
+        &mut out,
+        "gauge",
+        "syndic_http_connections_max",
+        "Most client connections held at once; at the cap idle ones make room.",
+        &[("", connections.max() as f64)],
+    );
+    let closed = &connections.counters;
+    let load = |value: &std::sync::atomic::AtomicU64| value.load(Ordering::Relaxed) as f64;
+    write_single(
+        &mut out,
+        "counter",
+        "syndic_http_connections_closed_total",
+        "Client connections the server closed: timed out, shed to make room at the cap, or refused there.",
+        &[
+            ("{reason=\"header_timeout\"}", load(&closed.header_timeout)),
+            ("{reason=\"idle_timeout\"}", load(&closed.idle_timeout)),
+            ("{reason=\"body_timeout\"}", load(&closed.body_timeout)),
+            ("{reason=\"send_timeout\"}", load(&closed.send_timeout)),
+            ("{reason=\"shed\"}", load(&closed.shed)),
+            ("{reason=\"refused\"}", load(&closed.refused)),
+        ],
+    );
     let (documents, bytes) = state.cache.size();
     write_single(&mut out, "gauge", "syndic_render_cache_documents", "Documents held.", &[("", documents as f64)]);
     write_single(&mut out, "gauge", "syndic_render_cache_bytes", "Bytes held, both encodings.", &[("", bytes as f64)]);

@@ -11,6 +11,7 @@ mod announce;
 mod archives;
 mod batch;
 mod cache;
+mod connections;
 mod content_policy;
 mod documents;
 mod domains;
