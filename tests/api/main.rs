@@ -12,6 +12,7 @@ mod archives;
 mod batch;
 mod cache;
 mod content_policy;
+mod described;
 mod documents;
 mod domains;
 mod feeds;
