@@ -117,11 +117,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Operations served here: health, metrics and the description itself.
+/// Operations served here: health, metrics and the description itself; and the
+/// IndexNow key file, routed by `hub` when IndexNow is configured.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(paths(healthz, metrics::metrics, openapi::serve, hub::indexnow_key_file))]
 struct Api;
 
+/// Health check
+///
+/// 200 when the database answers. Not cached.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Healthy: `ok`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 503, description = "The database is unreachable (`database unreachable`).", body = error::ErrorBody),
+    ),
+)]
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {
     state.store.ping().await.map_err(|_| ApiError::Unavailable("database unreachable".into()))?;
     Ok("ok\n")

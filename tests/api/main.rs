@@ -13,6 +13,7 @@ mod batch;
 mod cache;
 mod connections;
 mod content_policy;
+mod described;
 mod documents;
 mod domains;
 mod feeds;
