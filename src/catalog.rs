@@ -1,6 +1,8 @@
 //! Managing the catalog — columns and outlets — with the same validation whether the
 //! request comes from the admin API or the command line.
 
+pub mod fields;
+
 use crate::domain::column::ColumnTree;
 use crate::domain::column::{Column, NewColumn};
 use crate::domain::domains::OutletDomains;
@@ -11,7 +13,6 @@ use crate::domain::source::{
 };
 use crate::domain::text::{http_url, language_tag, optional_text, required_text, time_zone};
 use crate::domain::{token, Carriage, Grants, Indexing, Slug};
-use crate::ingest::fields as ingest_fields;
 use crate::store::columns::ColumnChanges;
 use crate::store::outlets::OutletChanges;
 use crate::store::partners::Partner;
@@ -28,6 +29,11 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
 pub enum CatalogError {
     #[error("invalid input: {0}")]
     Invalid(FieldErrors),
+    /// Well-formed input that the catalog as it stands refuses: a column that does not
+    /// exist, a column placed under its own sub-column. The same input may be right
+    /// once the catalog has changed.
+    #[error("conflicts with the catalog: {0}")]
+    Conflicting(FieldErrors),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0}")]
@@ -52,43 +58,77 @@ impl From<FieldErrors> for CatalogError {
     }
 }
 
-/// A new column as submitted.
-#[derive(Debug, Default, Deserialize)]
+// The forms' fields are read as text and validated here, so that every refusal names its
+// field; their schemas (`fields`) say what validation accepts. A field a form may leave
+// out reads `null` as left out, unless it is an edit's: there `null` clears an optional
+// value, and is refused (400) for any other, which cannot be cleared.
+
+/// A new column. Unknown fields are refused (400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"slug": "party-96", "title": "庆祝建党96周年", "parent": "zhuanti"}))]
 pub struct ColumnForm {
+    #[schema(value_type = fields::Slug)]
     pub slug: Option<String>,
+    #[schema(value_type = fields::Name)]
     pub title: Option<String>,
+    #[schema(value_type = Option<fields::LongText>)]
     pub description: Option<String>,
-    /// Slug of the parent column.
+    /// Slug of an existing column to place it under (409 naming `parent` if there is
+    /// none); absent, `null` or empty: a root column.
     pub parent: Option<String>,
 }
 
-/// Changes to a column; an absent field stays, `null` clears it.
-#[derive(Debug, Default, Deserialize)]
+/// Changes to a column: an absent field stays as it is. The slug cannot be changed.
+/// Unknown fields are refused (400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnEdit {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::Name)]
     pub title: Option<String>,
+    /// `null` (or blank) clears it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<fields::LongText>)]
     pub description: Option<Option<String>>,
-    /// `null` makes the column a root.
+    /// Slug of the new parent column; `null` (or empty) makes the column a root. A column
+    /// that does not exist, the column itself or one of its sub-columns is refused (409
+    /// naming `parent`).
     #[serde(default, deserialize_with = "present")]
     pub parent: Option<Option<String>>,
 }
 
-/// A new outlet as submitted.
-#[derive(Debug, Default, Deserialize)]
+/// A new outlet. Unknown fields are refused (400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"slug": "cjrb", "name": "昌吉日报", "homepage": "http://www.cjxww.cn/",
+    "language": "zh-CN", "timezone": "Asia/Shanghai"}))]
 pub struct OutletForm {
+    #[schema(value_type = fields::Slug)]
     pub slug: Option<String>,
+    #[schema(value_type = fields::Name)]
     pub name: Option<String>,
+    #[schema(value_type = fields::WebUrl)]
     pub homepage: Option<String>,
+    #[schema(value_type = Option<fields::LanguageTag>)]
     pub language: Option<String>,
+    /// Absent: `UTC`.
+    #[schema(value_type = Option<fields::TimeZone>)]
     pub timezone: Option<String>,
+    /// The rights line of its articles that carry none of their own.
+    #[schema(value_type = Option<fields::LongText>)]
     pub rights: Option<String>,
+    /// Absent: `self`.
+    #[schema(value_type = Option<fields::Indexing>)]
     pub indexing: Option<String>,
+    /// Absent: `full`.
+    #[schema(value_type = Option<fields::FeedContent>)]
     pub feed_content: Option<String>,
+    /// Absent: `full`.
+    #[schema(value_type = Option<fields::PartnerContent>)]
     pub partner_content: Option<String>,
-    /// Absent: the homepage's registrable domain.
+    /// Absent: the registrable domain of its homepage (`www.cjxww.cn` → `cjxww.cn`).
+    #[schema(value_type = Option<fields::Domains>)]
     pub domains: Option<DomainsForm>,
 }
 
@@ -110,22 +150,39 @@ impl DomainsForm {
     }
 }
 
-/// Changes to an outlet; an absent field stays, `null` clears an optional one.
-#[derive(Debug, Default, Deserialize)]
+/// Changes to an outlet: an absent field stays as it is; `null` clears `language` or
+/// `rights`, and sets `domains` back to the default. The slug cannot be changed.
+/// Unknown fields are refused (400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutletEdit {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::Name)]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::WebUrl)]
     pub homepage: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<fields::LanguageTag>)]
     pub language: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::TimeZone)]
     pub timezone: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<fields::LongText>)]
     pub rights: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::Indexing)]
     pub indexing: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::FeedContent)]
     pub feed_content: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::PartnerContent)]
     pub partner_content: Option<String>,
-    /// `null` goes back to the homepage's registrable domain.
+    /// `null` goes back to the registrable domain of its homepage.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<fields::Domains>)]
     pub domains: Option<Option<DomainsForm>>,
 }
 
@@ -138,25 +195,35 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// A field that may be left out (`None`) but, having no value to clear, not given as
+/// `null`: otherwise `{"title": null}` would be taken for "leave the title as it is".
+fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 pub async fn add_column(store: &Store, form: ColumnForm) -> Result<Column, CatalogError> {
     let tree = store.column_tree().await?;
-    let mut errors = FieldErrors::new();
+    let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let slug = errors.check("slug", Slug::parse(form.slug.as_deref().unwrap_or("")));
     let title = errors.check("title", required_text(form.title.as_deref(), MAX_NAME_CHARS));
     let description = errors.check("description", optional_text(form.description.as_deref(), MAX_DESCRIPTION_CHARS));
-    let parent_id = errors.check("parent", parent_id(&tree, form.parent.as_deref()));
+    let parent_id = parent_id(&tree, form.parent.as_deref(), &mut conflicts);
     match (slug, title, description, parent_id) {
         (Some(slug), Some(title), Some(description), Some(parent_id)) if errors.is_empty() => {
             Ok(store.insert_column(&NewColumn { slug, title, description, parent_id }).await?)
         }
-        _ => Err(errors.into()),
+        _ => Err(refusal(errors, conflicts)),
     }
 }
 
 pub async fn edit_column(store: &Store, slug: &str, edit: ColumnEdit) -> Result<Column, CatalogError> {
     let tree = store.column_tree().await?;
     let column = tree.by_slug(slug).ok_or(CatalogError::NotFound("column"))?;
-    let mut errors = FieldErrors::new();
+    let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let mut changes = ColumnChanges::default();
     if let Some(title) = edit.title {
         changes.title = errors.check("title", required_text(Some(&title), MAX_NAME_CHARS));
@@ -165,15 +232,17 @@ pub async fn edit_column(store: &Store, slug: &str, edit: ColumnEdit) -> Result<
         changes.description = errors.check("description", optional_text(description.as_deref(), MAX_DESCRIPTION_CHARS));
     }
     if let Some(parent) = edit.parent {
-        let parent = errors.check("parent", parent_id(&tree, parent.as_deref()));
+        let parent = parent_id(&tree, parent.as_deref(), &mut conflicts);
         if let Some(Some(parent_id)) = parent {
             if tree.would_cycle(column.id, parent_id) {
-                errors.add("parent", "a column cannot be placed under itself or its own sub-column");
+                conflicts.add("parent", "a column cannot be placed under itself or its own sub-column");
             }
         }
         changes.parent_id = parent;
     }
-    errors.into_result()?;
+    if !(errors.is_empty() && conflicts.is_empty()) {
+        return Err(refusal(errors, conflicts));
+    }
     Ok(store.update_column(column.id, &changes).await?)
 }
 
@@ -260,11 +329,29 @@ pub async fn revoke_outlet_token(store: &Store, slug: &str, token_id: i64) -> Re
     Ok(())
 }
 
-fn parent_id(tree: &crate::domain::column::ColumnTree, parent: Option<&str>) -> Result<Option<i64>, String> {
+/// The parent a column form names: `Some(None)` for none (a root column); `None` when
+/// no column has the slug, which is recorded in `conflicts`.
+fn parent_id(tree: &ColumnTree, parent: Option<&str>, conflicts: &mut FieldErrors) -> Option<Option<i64>> {
     match parent.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(slug) => tree.by_slug(slug).map(|c| Some(c.id)).ok_or_else(|| format!("unknown column '{slug}'")),
+        None | Some("") => Some(None),
+        Some(slug) => {
+            let found = tree.by_slug(slug).map(|c| Some(c.id)).ok_or_else(|| format!("unknown column '{slug}'"));
+            conflicts.check("parent", found)
+        }
     }
+}
+
+/// Why a form is refused: its malformed fields, with what the catalog refuses among them
+/// (`Invalid`); or, when nothing in it is malformed, what the catalog refuses alone
+/// (`Conflicting`).
+fn refusal(mut malformed: FieldErrors, conflicts: FieldErrors) -> CatalogError {
+    if malformed.is_empty() {
+        return CatalogError::Conflicting(conflicts);
+    }
+    for (field, reason) in conflicts.iter() {
+        malformed.add(field.clone(), reason.clone());
+    }
+    CatalogError::Invalid(malformed)
 }
 
 /// A new source: an outlet's feed, polled every `interval_secs` and routed into columns.
@@ -278,17 +365,17 @@ fn parent_id(tree: &crate::domain::column::ColumnTree, parent: Option<&str>) -> 
 }))]
 pub struct SourceForm {
     /// The outlet whose feed it is.
-    #[schema(value_type = ingest_fields::OutletSlug, required = true)]
+    #[schema(value_type = fields::Slug, required = true)]
     pub outlet: Option<String>,
     /// The feed's address.
-    #[schema(value_type = ingest_fields::LinkUrl, required = true)]
+    #[schema(value_type = fields::WebUrl, required = true)]
     pub url: Option<String>,
     /// The columns every item is reposted under, primary first (at least one; duplicates
     /// are ignored).
-    #[schema(value_type = Vec<ingest_fields::ColumnSlug>, required = true, min_items = 1)]
+    #[schema(value_type = Vec<fields::Slug>, required = true, min_items = 1)]
     pub columns: Option<Vec<String>>,
     /// Seconds between polls; absent or `null`: 900.
-    #[serde(default, deserialize_with = "ingest_fields::whole_number")]
+    #[serde(default, deserialize_with = "fields::whole_number")]
     #[schema(minimum = 60, maximum = 604800)]
     pub interval_secs: Option<i64>,
     /// Rules that route matching items to further columns.
@@ -296,11 +383,11 @@ pub struct SourceForm {
     pub routes: Vec<RouteForm>,
     /// When not empty, only items containing one of these keywords are taken.
     #[serde(default)]
-    #[schema(value_type = Vec<ingest_fields::Keyword>)]
+    #[schema(value_type = Vec<fields::Keyword>)]
     pub include: Vec<String>,
     /// Items containing one of these keywords are left out.
     #[serde(default)]
-    #[schema(value_type = Vec<ingest_fields::Keyword>)]
+    #[schema(value_type = Vec<fields::Keyword>)]
     pub exclude: Vec<String>,
 }
 
@@ -312,17 +399,17 @@ pub struct SourceForm {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEdit {
-    #[schema(value_type = Option<ingest_fields::LinkUrl>)]
+    #[schema(value_type = Option<fields::WebUrl>)]
     pub url: Option<String>,
-    #[serde(default, deserialize_with = "ingest_fields::whole_number")]
+    #[serde(default, deserialize_with = "fields::whole_number")]
     #[schema(minimum = 60, maximum = 604800)]
     pub interval_secs: Option<i64>,
-    #[schema(value_type = Option<Vec<ingest_fields::ColumnSlug>>, min_items = 1)]
+    #[schema(value_type = Option<Vec<fields::Slug>>, min_items = 1)]
     pub columns: Option<Vec<String>>,
     pub routes: Option<Vec<RouteForm>>,
-    #[schema(value_type = Option<Vec<ingest_fields::Keyword>>)]
+    #[schema(value_type = Option<Vec<fields::Keyword>>)]
     pub include: Option<Vec<String>>,
-    #[schema(value_type = Option<Vec<ingest_fields::Keyword>>)]
+    #[schema(value_type = Option<Vec<fields::Keyword>>)]
     pub exclude: Option<Vec<String>>,
 }
 
@@ -332,20 +419,20 @@ pub struct SourceEdit {
 #[serde(deny_unknown_fields, from = "RouteObject")]
 pub struct RouteForm {
     #[serde(rename = "match")]
-    #[schema(value_type = ingest_fields::RouteMatchName)]
+    #[schema(value_type = fields::RouteMatchName)]
     pub matching: String,
-    #[schema(value_type = ingest_fields::Keyword)]
+    #[schema(value_type = fields::Keyword)]
     pub value: String,
-    #[schema(value_type = ingest_fields::ColumnSlug)]
+    #[schema(value_type = fields::Slug)]
     pub column: String,
 }
 
-/// A `RouteForm` as read: from a JSON object only (`ingest_fields::ObjectOnly`).
+/// A `RouteForm` as read: from a JSON object only (`fields::ObjectOnly`).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RouteObject {
     #[serde(flatten)]
-    _object: ingest_fields::ObjectOnly,
+    _object: fields::ObjectOnly,
     #[serde(rename = "match")]
     matching: String,
     value: String,
@@ -485,35 +572,39 @@ fn column_ids(tree: &ColumnTree, slugs: &[String]) -> Result<Vec<i64>, String> {
     Ok(ids)
 }
 
-/// A new partner as submitted.
-#[derive(Debug, Default, Deserialize)]
+/// A new partner. Unknown fields are refused (400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Example Aggregator", "columns": ["zhuanti"]}))]
 pub struct PartnerForm {
+    #[schema(value_type = fields::Name)]
     pub name: Option<String>,
-    /// Column slugs it may read (with their sub-columns); none: every column.
+    /// Slugs of existing columns it may read, each with its sub-columns (409 naming
+    /// `columns` for one that does not exist); absent, `null` or empty: every column.
+    #[schema(value_type = Option<Vec<fields::Slug>>)]
     pub columns: Option<Vec<String>>,
 }
 
 /// Creates a partner and returns it with its read token, which is shown only now.
 pub async fn add_partner(store: &Store, form: PartnerForm) -> Result<(Partner, String), CatalogError> {
     let tree = store.column_tree().await?;
-    let mut errors = FieldErrors::new();
+    let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let name = errors.check("name", required_text(form.name.as_deref(), MAX_NAME_CHARS));
     let mut column_ids = Vec::new();
     for slug in form.columns.unwrap_or_default() {
         match tree.by_slug(slug.trim()) {
             Some(column) if !column_ids.contains(&column.id) => column_ids.push(column.id),
             Some(_) => {}
-            None => errors.add("columns", format!("unknown column '{}'", slug.trim())),
+            None => conflicts.add("columns", format!("unknown column '{}'", slug.trim())),
         }
     }
     match name {
-        Some(name) if errors.is_empty() => {
+        Some(name) if errors.is_empty() && conflicts.is_empty() => {
             let token = token::generate(token::PARTNER_TOKEN_PREFIX);
             let partner = store.insert_partner(&name, &token::digest(&token), &column_ids).await?;
             tracing::info!(partner = partner.id, "partner created");
             Ok((partner, token))
         }
-        _ => Err(errors.into()),
+        _ => Err(refusal(errors, conflicts)),
     }
 }

@@ -194,6 +194,8 @@ struct ServeArgs {
     /// Baidu link push URL, http://data.zz.baidu.com/urls?site=…&token=… (default: off).
     #[arg(long, env = "SYNDIC_BAIDU_PUSH_URL", hide_env_values = true)]
     baidu_push_url: Option<String>,
+    #[command(flatten)]
+    connections: crate::config::ConnectionSettings,
 }
 
 #[derive(Debug, Subcommand)]
@@ -353,6 +355,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.rate_limit_per_minute = args.rate_limit;
         overrides.render_cache_mb = args.render_cache_mb;
         overrides.body_budget_mb = args.body_budget_mb;
+        overrides.connections = args.connections.clone();
         overrides.demo = args.demo;
     }
     if let Command::Sitemap { base_url, .. } = &cli.command {
@@ -416,7 +419,7 @@ async fn serve(store: Store, mut config: Config, demo: bool) -> anyhow::Result<(
         tokio::spawn(crate::ingest::poll::run_scheduler(state.pipeline.clone(), state.fetcher.clone(), stopped()));
     let notifier = tokio::spawn(state.notifier().run(stopped()));
     // Stops accepting connections on SIGTERM or Ctrl-C and answers what is in flight.
-    http::serve(listener, state, shutdown_signal()).await?;
+    http::serve(listener, state, shutdown_signal()).await;
     let _ = stop.send(true);
     let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
         let _ = tokio::join!(scheduler, notifier);

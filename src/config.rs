@@ -10,6 +10,7 @@ use serde::Deserialize;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://syndic.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -25,6 +26,21 @@ pub const DEFAULT_RENDER_CACHE_MB: usize = 64;
 pub const DEFAULT_BODY_BUDGET_MB: usize = 256;
 /// The longest base URL accepted; sitemap shard sizes depend on it.
 pub const MAX_BASE_URL_LEN: usize = 200;
+/// Time a client has to send a whole request head, unless configured otherwise:
+/// enough for any client on a slow link, far too little for a slowloris.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a kept-alive connection may wait for its next request, unless configured otherwise.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Longest pause in a request body, unless configured otherwise.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bytes per second a request body must average beyond its allowance, unless
+/// configured otherwise: a client pushing 1 MiB may keep the server waiting 1,024 s
+/// more than `body_timeout` in all, a trickle of a byte every few seconds is cut.
+pub const DEFAULT_BODY_MIN_RATE: u64 = 1024;
+/// Longest a client may leave a response unread, unless configured otherwise.
+pub const DEFAULT_SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest any connection timeout may be configured to.
+pub const MAX_TIMEOUT_SECS: u64 = 3600;
 
 /// The site settings the demo starts with, unless the operator's own override them.
 const DEMO_SITE: &str = include_str!("../examples/demo-site.toml");
@@ -98,6 +114,105 @@ pub struct Config {
     /// Request-body bytes the large-body routes (pushes, batches, feed documents) may
     /// hold at once, in the whole process.
     pub body_budget_bytes: usize,
+    /// How long the server waits for slow clients, and how many it holds.
+    pub connections: ConnectionLimits,
+}
+
+/// How long the HTTP server waits for each part of a client's exchange, and how many
+/// connections it holds at once (`http::server` enforces them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConnectionLimits {
+    /// Most client connections at once; `None`: half the open-file limit, decided when
+    /// serving starts (after the limit is raised).
+    pub max_connections: Option<usize>,
+    /// From a connection's opening, or from the first byte of a later request, to the
+    /// end of the request head.
+    pub header_timeout: Duration,
+    /// A kept-alive connection's wait for the first byte of its next request.
+    pub idle_timeout: Duration,
+    /// Longest pause in a request body; also the allowance `body_min_rate` adds to.
+    pub body_timeout: Duration,
+    /// Each byte of a body received earns `1 / body_min_rate` s of further waiting;
+    /// 0: no minimum rate, only `body_timeout` between bytes.
+    pub body_min_rate: u64,
+    /// Longest a response may wait for the client to take more of it.
+    pub send_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            body_min_rate: DEFAULT_BODY_MIN_RATE,
+            send_timeout: DEFAULT_SEND_TIMEOUT,
+        }
+    }
+}
+
+/// `[connections]` in syndic.toml; the same keys, upper-cased with `SYNDIC_`, in the
+/// environment, and as `serve` flags. Every key is optional.
+#[derive(Debug, Default, Clone, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionSettings {
+    /// Most client connections at once; at the cap the oldest idle ones make room (default: half the open-file limit).
+    #[arg(long, env = "SYNDIC_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client has to send a whole request head (default 10).
+    #[arg(long, env = "SYNDIC_HEADER_TIMEOUT_SECS")]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds a kept-alive connection may wait for its next request (default 20).
+    #[arg(long, env = "SYNDIC_IDLE_TIMEOUT_SECS")]
+    pub idle_timeout_secs: Option<u64>,
+    /// Seconds a request body may pause (default 10).
+    #[arg(long, env = "SYNDIC_BODY_TIMEOUT_SECS")]
+    pub body_timeout_secs: Option<u64>,
+    /// Bytes per second a request body must average beyond that allowance (default 1024; 0: no minimum).
+    #[arg(long, env = "SYNDIC_BODY_MIN_RATE")]
+    pub body_min_rate: Option<u64>,
+    /// Seconds a client may leave a response unread (default 30).
+    #[arg(long, env = "SYNDIC_SEND_TIMEOUT_SECS")]
+    pub send_timeout_secs: Option<u64>,
+}
+
+impl ConnectionSettings {
+    /// Keys set in `self` win over those in `lower`.
+    fn over(self, lower: ConnectionSettings) -> ConnectionSettings {
+        ConnectionSettings {
+            max_connections: self.max_connections.or(lower.max_connections),
+            header_timeout_secs: self.header_timeout_secs.or(lower.header_timeout_secs),
+            idle_timeout_secs: self.idle_timeout_secs.or(lower.idle_timeout_secs),
+            body_timeout_secs: self.body_timeout_secs.or(lower.body_timeout_secs),
+            body_min_rate: self.body_min_rate.or(lower.body_min_rate),
+            send_timeout_secs: self.send_timeout_secs.or(lower.send_timeout_secs),
+        }
+    }
+
+    fn limits(self) -> Result<ConnectionLimits, ConfigError> {
+        let defaults = ConnectionLimits::default();
+        let timeout = |key: &'static str, secs: Option<u64>, default: Duration| match secs {
+            None => Ok(default),
+            Some(secs @ 1..=MAX_TIMEOUT_SECS) => Ok(Duration::from_secs(secs)),
+            Some(_) => Err(invalid(key, format!("must be between 1 and {MAX_TIMEOUT_SECS} seconds"))),
+        };
+        if self.max_connections == Some(0) {
+            return Err(invalid("connections.max_connections", "must be at least 1".into()));
+        }
+        Ok(ConnectionLimits {
+            max_connections: self.max_connections,
+            header_timeout: timeout(
+                "connections.header_timeout_secs",
+                self.header_timeout_secs,
+                defaults.header_timeout,
+            )?,
+            idle_timeout: timeout("connections.idle_timeout_secs", self.idle_timeout_secs, defaults.idle_timeout)?,
+            body_timeout: timeout("connections.body_timeout_secs", self.body_timeout_secs, defaults.body_timeout)?,
+            body_min_rate: self.body_min_rate.unwrap_or(defaults.body_min_rate),
+            send_timeout: timeout("connections.send_timeout_secs", self.send_timeout_secs, defaults.send_timeout)?,
+        })
+    }
 }
 
 /// Where syndic announces changes, and how it retries.
@@ -153,6 +268,7 @@ pub struct Overrides {
     /// Comma-separated, as SYNDIC_INDEXNOW_ENDPOINTS gives them.
     pub indexnow_endpoints: Option<String>,
     pub baidu_push_url: Option<String>,
+    pub connections: ConnectionSettings,
     pub demo: bool,
 }
 
@@ -176,6 +292,8 @@ struct FileConfig {
     policy: FilePolicy,
     #[serde(default)]
     notify: FileNotify,
+    #[serde(default)]
+    connections: ConnectionSettings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -242,6 +360,7 @@ impl FileConfig {
                 copyright: self.site.copyright.or(lower.site.copyright),
                 licence: self.site.licence.or(lower.site.licence),
             },
+            connections: self.connections.over(lower.connections),
         }
     }
 }
@@ -271,6 +390,7 @@ impl Config {
                 baidu_push_url: overrides.baidu_push_url.clone(),
                 ..FileNotify::default()
             },
+            connections: overrides.connections.clone(),
             ..FileConfig::default()
         }
         .over(file)
@@ -308,6 +428,7 @@ impl Config {
         if body_budget_mb == 0 {
             return Err(invalid("body_budget_mb", "must be at least 1 (MiB)".into()));
         }
+        let connections = layers.connections.limits()?;
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
             .map_err(|e| invalid("site.language", e))?;
@@ -326,6 +447,7 @@ impl Config {
             render_cache_bytes: layers.render_cache_mb.unwrap_or(DEFAULT_RENDER_CACHE_MB).saturating_mul(1 << 20),
             body_budget_bytes: body_budget_mb.saturating_mul(1 << 20),
             // These appear in every document: what XML forbids is dropped, as from articles.
+            connections,
             site: SiteConfig {
                 name: xml_safe(&site.name.unwrap_or_else(|| "syndic".to_owned())),
                 description: xml_safe(
@@ -437,6 +559,26 @@ mod tests {
         assert_eq!(parse_base_url("https://news.example.cn/portal/").unwrap(), "https://news.example.cn/portal");
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("https://x/?a=1").is_err());
+    }
+
+    #[test]
+    fn connection_limits_come_from_the_file_and_flags_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syndic.toml");
+        std::fs::write(&path, "[connections]\nmax_connections = 500\nheader_timeout_secs = 4\nbody_min_rate = 0\n")
+            .unwrap();
+        let load = |connections: ConnectionSettings| {
+            Config::load(&Overrides { config_file: Some(path.clone()), connections, ..Overrides::default() })
+        };
+        let limits =
+            load(ConnectionSettings { header_timeout_secs: Some(6), ..Default::default() }).unwrap().connections;
+        assert_eq!(limits.max_connections, Some(500));
+        assert_eq!(limits.header_timeout, Duration::from_secs(6), "the flag wins");
+        assert_eq!(limits.body_min_rate, 0);
+        assert_eq!(limits.idle_timeout, DEFAULT_IDLE_TIMEOUT);
+        let refused = load(ConnectionSettings { send_timeout_secs: Some(0), ..Default::default() }).unwrap_err();
+        assert!(refused.to_string().starts_with("connections.send_timeout_secs:"), "{refused}");
+        assert!(load(ConnectionSettings { max_connections: Some(0), ..Default::default() }).is_err());
     }
 
     #[test]

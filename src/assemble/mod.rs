@@ -99,11 +99,12 @@ impl Assembler<'_> {
             articles: &articles,
             history,
         };
-        let (content_type, body) = match format {
-            FeedFormat::Rss => ("application/rss+xml; charset=utf-8", publish::rss::render(self.site, &feed)),
-            FeedFormat::Atom => ("application/atom+xml; charset=utf-8", publish::atom::render(self.site, &feed)),
-            FeedFormat::Json => ("application/feed+json; charset=utf-8", publish::jsonfeed::render(self.site, &feed)),
+        let body = match format {
+            FeedFormat::Rss => publish::rss::render(self.site, &feed),
+            FeedFormat::Atom => publish::atom::render(self.site, &feed),
+            FeedFormat::Json => publish::jsonfeed::render(self.site, &feed),
         };
+        let content_type = format.content_type();
         Ok(Some(FeedDocument { content_type, body, updated: feed.updated, scope: described.scope, article_ids }))
     }
 

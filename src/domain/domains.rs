@@ -92,6 +92,9 @@ fn normalised_domain(name: &str) -> Result<String, String> {
         return Err(invalid());
     }
     let parsed = url::Url::parse(&format!("http://{bare}/")).map_err(|_| invalid())?;
+    if matches!(parsed.host(), Some(url::Host::Domain(name)) if !super::text::is_host_name(name)) {
+        return Err(invalid());
+    }
     let host = host_key(parsed.host_str().ok_or_else(invalid)?);
     if host.is_empty() || !host.contains('.') && host.parse::<std::net::IpAddr>().is_err() {
         return Err(invalid());
@@ -135,7 +138,7 @@ mod tests {
         let names = ["*.CJXWW.cn.", "新闻.cn", "cjxww.cn"].map(str::to_owned);
         let OutletDomains::Listed(domains) = OutletDomains::parse_list(&names).unwrap() else { panic!() };
         assert_eq!(domains, ["cjxww.cn", "xn--efvy88h.cn"]);
-        for bad in ["com.cn", "cn", "", "http://x.cn/", "a b.cn", "localhost"] {
+        for bad in ["com.cn", "cn", "", "http://x.cn/", "a b.cn", "localhost", "a.cn*", "a..cn", "a!.cn"] {
             assert!(OutletDomains::parse_list(&[bad.to_owned()]).is_err(), "{bad}");
         }
         assert!(OutletDomains::parse_list(&[]).is_err());

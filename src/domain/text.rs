@@ -6,14 +6,15 @@ pub fn required_text(value: Option<&str>, max: usize) -> Result<String, String> 
     optional_text(value, max)?.ok_or_else(|| "is required".into())
 }
 
-/// Trims `value` and drops what XML forbids; empty becomes `None`; longer than `max`
-/// characters is an error.
+/// Trims `value` and drops what XML forbids; empty becomes `None`. Longer than `max`
+/// characters as given (what is dropped counts: the limit is on what is sent) is an error.
 pub fn optional_text(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
     let Some(value) = value else { return Ok(None) };
-    let text = xml_safe(value);
-    match text.trim() {
+    if value.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    match xml_safe(value).trim() {
         "" => Ok(None),
-        v if v.chars().count() > max => Err(format!("must be at most {max} characters")),
         v => Ok(Some(v.to_owned())),
     }
 }
@@ -100,13 +101,28 @@ pub fn language_tag(value: &str) -> Result<String, String> {
     }
 }
 
-/// An absolute http(s) URL, such as an outlet's homepage or an image.
+/// An absolute http(s) URL, such as an outlet's homepage or an image, whose host is an
+/// IP address or a host name (`is_host_name`).
 pub fn http_url(value: &str) -> Result<String, String> {
     let parsed = url::Url::parse(value.trim()).map_err(|e| format!("is not a valid URL: {e}"))?;
-    match parsed.scheme() {
-        "http" | "https" if parsed.host_str().is_some() => Ok(parsed.to_string()),
+    match (parsed.scheme(), parsed.host()) {
+        ("http" | "https", Some(url::Host::Domain(name))) if !is_host_name(name) => {
+            Err(format!("'{name}' is not a host name: letters, digits, '-' and '_' in dot-separated labels"))
+        }
+        ("http" | "https", Some(_)) => Ok(parsed.to_string()),
         _ => Err("must be an absolute http or https URL".into()),
     }
+}
+
+/// Whether a domain, as the URL standard writes it (lower case, IDNA in ASCII), is a name
+/// hosts can have: dot-separated labels of letters, digits, `-` and `_`, with the
+/// trailing dot of a fully qualified name allowed. The standard itself lets a host hold
+/// `*`, `!`, `$`, `'`, `,`… and empty labels, which no name in the DNS has.
+pub fn is_host_name(name: &str) -> bool {
+    let labels = name.strip_suffix('.').unwrap_or(name);
+    labels
+        .split('.')
+        .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 
 /// An IANA time zone name such as `Asia/Shanghai`.
@@ -133,8 +149,18 @@ mod tests {
 
     #[test]
     fn only_absolute_web_urls_pass() {
-        assert!(http_url("https://example.org/").is_ok());
+        for ok in ["https://example.org/", "http://新闻.cn/a?b#c", "http://127.0.0.1:8080/", "http://a_b.example.cn./"]
+        {
+            assert!(http_url(ok).is_ok(), "{ok}");
+        }
         for bad in ["javascript:alert(1)", "/relative", "ftp://x.org/", "data:text/html,hi"] {
+            assert!(http_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_url_host_must_be_a_host_name() {
+        for bad in ["https://true.com*", "http://a!b.cn/", "http://a..b.cn/", "http://a%2Ab.cn/", "http://a,b.cn/"] {
             assert!(http_url(bad).is_err(), "{bad}");
         }
     }
@@ -144,6 +170,7 @@ mod tests {
         assert_eq!(required_text(Some("a\u{0}b\u{b}c\u{FFFE}"), 10).unwrap(), "abc");
         assert_eq!(required_text(Some(" \u{1}\u{7f} "), 10).unwrap_err(), "is required");
         assert_eq!(optional_text(Some("\u{0} x \u{0}"), 10).unwrap().as_deref(), Some("x"));
+        assert!(optional_text(Some(&format!("\u{1}{}", "x".repeat(10))), 10).is_err(), "the limit is on what is sent");
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! The admin API: columns and outlets (`/api/v1/columns`, `/api/v1/outlets`), behind
 //! the admin token.
 
+mod wire;
+
 use super::auth::Admin;
 use super::body::{parse_json, read_limited, require_json};
+use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
-use crate::catalog::{self, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
-use crate::domain::column::ColumnTree;
-use crate::domain::{Column, Outlet};
-use crate::publish::{rfc3339, FeedFormat, FeedKind, Site};
+use crate::catalog::{self, fields, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -16,14 +16,27 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// Largest admin request body; catalog entries are small.
 pub const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(paths(
+    list_columns,
+    create_column,
+    show_column,
+    edit_column,
+    delete_column,
+    list_outlets,
+    create_outlet,
+    show_outlet,
+    edit_outlet,
+    list_outlet_tokens,
+    create_outlet_token,
+    revoke_outlet_token,
+))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
@@ -36,32 +49,73 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/outlets/{slug}/tokens/{id}", delete(revoke_outlet_token))
 }
 
-/// An admin request's JSON body: JSON media type, size limit, field-naming parse errors.
+/// An admin request's JSON body: JSON media type, size limit, a JSON object (`parse_json`),
+/// field-naming parse errors.
 pub(super) async fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
     require_json(headers)?;
-    parse_json(&read_limited(headers, body, MAX_ADMIN_BODY_BYTES).await?)
+    let bytes = read_limited(headers, body, MAX_ADMIN_BODY_BYTES).await?;
+    parse_json(&bytes)
 }
 
-fn created(location: String, body: Value) -> Response {
+/// 201 with the new resource's address and its JSON.
+fn created(location: String, body: impl Serialize) -> Response {
     (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response()
 }
 
-async fn list_columns(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// List columns
+///
+/// Every column of the tree.
+#[utoipa::path(
+    get,
+    path = "/api/v1/columns",
+    tag = "columns",
+    security(("admin" = [])),
+    responses((status = 200, description = "The columns.", body = wire::ColumnList)),
+)]
+async fn list_columns(_: Admin, State(state): State<AppState>) -> Result<Json<wire::ColumnList>, ApiError> {
     let tree = state.store.column_tree().await?;
-    let columns: Vec<Value> = tree.all().iter().map(|c| column_json(&state.site, &tree, c)).collect();
-    Ok(Json(json!({ "columns": columns })))
+    let columns = tree.all().iter().map(|c| wire::column(&state.site, &tree, c)).collect();
+    Ok(Json(wire::ColumnList { columns }))
 }
 
+/// Show a column
+#[utoipa::path(
+    get,
+    path = "/api/v1/columns/{slug}",
+    tag = "columns",
+    security(("admin" = [])),
+    params(("slug" = fields::Slug, Path, description = "The column's slug.")),
+    responses(
+        (status = 200, description = "The column.", body = wire::Column),
+        (status = 404, description = "No column has this slug.", body = ErrorBody),
+    ),
+)]
 async fn show_column(
     _: Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<wire::Column>, ApiError> {
     let tree = state.store.column_tree().await?;
     let column = tree.by_slug(&slug).ok_or(ApiError::NotFound("column"))?;
-    Ok(Json(column_json(&state.site, &tree, column)))
+    Ok(Json(wire::column(&state.site, &tree, column)))
 }
 
+/// Create a column
+///
+/// Creates a column, at the root of the tree or under a parent.
+#[utoipa::path(
+    post,
+    path = "/api/v1/columns",
+    tag = "columns",
+    security(("admin" = [])),
+    request_body(content = ColumnForm, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created.", body = wire::Column,
+            headers(("Location" = String, description = "`/api/v1/columns/{slug}`."))),
+        (status = 409, description = "A column with this slug already exists, or none has the `parent` slug \
+            (named in `fields`).", body = ErrorBody),
+    ),
+)]
 async fn create_column(
     _: Admin,
     State(state): State<AppState>,
@@ -71,22 +125,55 @@ async fn create_column(
     let form: ColumnForm = json_body(&headers, body).await?;
     let column = catalog::add_column(&state.store, form).await?;
     let tree = state.store.column_tree().await?;
-    Ok(created(format!("/api/v1/columns/{}", column.slug), column_json(&state.site, &tree, &column)))
+    Ok(created(format!("/api/v1/columns/{}", column.slug), wire::column(&state.site, &tree, &column)))
 }
 
+/// Change a column
+///
+/// Changes a column's title, description or parent.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/columns/{slug}",
+    tag = "columns",
+    security(("admin" = [])),
+    params(("slug" = fields::Slug, Path, description = "The column's slug.")),
+    request_body(content = ColumnEdit, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The changed column.", body = wire::Column),
+        (status = 404, description = "No column has this slug.", body = ErrorBody),
+        (status = 409, description = "No column has the `parent` slug, or it is this column or one of its \
+            sub-columns (named in `fields`).", body = ErrorBody),
+    ),
+)]
 async fn edit_column(
     _: Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<wire::Column>, ApiError> {
     let edit: ColumnEdit = json_body(&headers, body).await?;
     let column = catalog::edit_column(&state.store, &slug, edit).await?;
     let tree = state.store.column_tree().await?;
-    Ok(Json(column_json(&state.site, &tree, &column)))
+    Ok(Json(wire::column(&state.site, &tree, &column)))
 }
 
+/// Delete a column
+///
+/// Deletes a column that has no sub-columns, no articles and no sources routed to it.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/columns/{slug}",
+    tag = "columns",
+    security(("admin" = [])),
+    params(("slug" = fields::Slug, Path, description = "The column's slug.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No column has this slug.", body = ErrorBody),
+        (status = 409, description = "The column still has sub-columns, articles or sources routed to it \
+            (the message gives the counts).", body = ErrorBody),
+    ),
+)]
 async fn delete_column(
     _: Admin,
     State(state): State<AppState>,
@@ -96,19 +183,55 @@ async fn delete_column(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn list_outlets(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// List outlets
+#[utoipa::path(
+    get,
+    path = "/api/v1/outlets",
+    tag = "outlets",
+    security(("admin" = [])),
+    responses((status = 200, description = "The outlets.", body = wire::OutletList)),
+)]
+async fn list_outlets(_: Admin, State(state): State<AppState>) -> Result<Json<wire::OutletList>, ApiError> {
     let outlets = state.store.list_outlets().await?;
-    Ok(Json(json!({ "outlets": outlets.iter().map(|o| outlet_json(&state.site, o)).collect::<Vec<_>>() })))
+    Ok(Json(wire::OutletList { outlets: outlets.iter().map(|o| wire::outlet(&state.site, o)).collect() }))
 }
 
+/// Show an outlet
+#[utoipa::path(
+    get,
+    path = "/api/v1/outlets/{slug}",
+    tag = "outlets",
+    security(("admin" = [])),
+    params(("slug" = fields::Slug, Path, description = "The outlet's slug.")),
+    responses(
+        (status = 200, description = "The outlet.", body = wire::Outlet),
+        (status = 404, description = "No outlet has this slug.", body = ErrorBody),
+    ),
+)]
 async fn show_outlet(
     _: Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(outlet_json(&state.site, &state.store.outlet_by_slug(&slug).await?)))
+) -> Result<Json<wire::Outlet>, ApiError> {
+    Ok(Json(wire::outlet(&state.site, &state.store.outlet_by_slug(&slug).await?)))
 }
 
+/// Create an outlet
+///
+/// Creates an outlet and its first ingest token, which appears only in this answer.
+#[utoipa::path(
+    post,
+    path = "/api/v1/outlets",
+    tag = "outlets",
+    security(("admin" = [])),
+    request_body(content = OutletForm, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created; `token` is the outlet's first ingest token.",
+            body = wire::OutletCreated,
+            headers(("Location" = String, description = "`/api/v1/outlets/{slug}`."))),
+        (status = 409, description = "An outlet with this slug already exists.", body = ErrorBody),
+    ),
+)]
 async fn create_outlet(
     _: Admin,
     State(state): State<AppState>,
@@ -117,45 +240,103 @@ async fn create_outlet(
 ) -> Result<Response, ApiError> {
     let form: OutletForm = json_body(&headers, body).await?;
     let (outlet, token) = catalog::add_outlet(&state.store, form).await?;
-    let mut body = outlet_json(&state.site, &outlet);
-    body["token"] = json!(token);
+    let body = wire::OutletCreated { outlet: wire::outlet(&state.site, &outlet), token: wire::IssuedToken { token } };
     Ok(created(format!("/api/v1/outlets/{}", outlet.slug), body))
 }
 
+/// Change an outlet
+///
+/// Changes an outlet's settings.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/outlets/{slug}",
+    tag = "outlets",
+    security(("admin" = [])),
+    params(("slug" = fields::Slug, Path, description = "The outlet's slug.")),
+    request_body(content = OutletEdit, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The changed outlet.", body = wire::Outlet),
+        (status = 404, description = "No outlet has this slug.", body = ErrorBody),
+    ),
+)]
 async fn edit_outlet(
     _: Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<wire::Outlet>, ApiError> {
     let edit: OutletEdit = json_body(&headers, body).await?;
-    Ok(Json(outlet_json(&state.site, &catalog::edit_outlet(&state.store, &slug, edit).await?)))
+    Ok(Json(wire::outlet(&state.site, &catalog::edit_outlet(&state.store, &slug, edit).await?)))
 }
 
+/// Issue an additional ingest token
+///
+/// Issues a new ingest token for the outlet, shown only in this answer. Rotation is
+/// issuing a new token, then revoking the old one. No request body is read.
+#[utoipa::path(
+    post,
+    path = "/api/v1/outlets/{slug}/tokens",
+    tag = "outlets",
+    security(("admin" = [])),
+    params(("slug" = fields::Slug, Path, description = "The outlet's slug.")),
+    responses(
+        (status = 201, description = "The new token.", body = wire::IssuedToken),
+        (status = 404, description = "No outlet has this slug.", body = ErrorBody),
+    ),
+)]
 async fn create_outlet_token(
     _: Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Response, ApiError> {
     let token = catalog::issue_outlet_token(&state.store, &slug).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response())
+    Ok((StatusCode::CREATED, Json(wire::IssuedToken { token })).into_response())
 }
 
+/// List an outlet's ingest tokens
+///
+/// The outlet's tokens: ids and times only; secrets are never shown again.
+#[utoipa::path(
+    get,
+    path = "/api/v1/outlets/{slug}/tokens",
+    tag = "outlets",
+    security(("admin" = [])),
+    params(("slug" = fields::Slug, Path, description = "The outlet's slug.")),
+    responses(
+        (status = 200, description = "The tokens.", body = wire::OutletTokenList),
+        (status = 404, description = "No outlet has this slug.", body = ErrorBody),
+    ),
+)]
 async fn list_outlet_tokens(
     _: Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<wire::OutletTokenList>, ApiError> {
     let outlet = state.store.outlet_by_slug(&slug).await?;
     let tokens = state.store.outlet_tokens(outlet.id).await?;
-    let tokens: Vec<Value> = tokens
-        .iter()
-        .map(|t| json!({"id": t.id, "created_at": rfc3339(t.created_at), "revoked_at": t.revoked_at.map(rfc3339)}))
-        .collect();
-    Ok(Json(json!({ "tokens": tokens })))
+    Ok(Json(wire::OutletTokenList { tokens: tokens.iter().map(wire::outlet_token).collect() }))
 }
 
+/// Revoke an ingest token
+///
+/// Revokes one of the outlet's tokens; it stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/outlets/{slug}/tokens/{id}",
+    tag = "outlets",
+    security(("admin" = [])),
+    params(
+        ("slug" = fields::Slug, Path, description = "The outlet's slug."),
+        ("id" = i64, Path, minimum = 0, description = "The token's id (from the token list)."),
+    ),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 404, description = "No outlet has this slug (`outlet not found`), or it has no live token \
+            with this id: unknown, another outlet's, or already revoked (`live token not found`).",
+            body = ErrorBody),
+    ),
+)]
 async fn revoke_outlet_token(
     _: Admin,
     State(state): State<AppState>,
@@ -163,44 +344,4 @@ async fn revoke_outlet_token(
 ) -> Result<StatusCode, ApiError> {
     catalog::revoke_outlet_token(&state.store, &slug, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-fn feed_urls(site: &Site, kind: &FeedKind) -> Value {
-    let [rss, atom, json] = FeedFormat::ALL.map(|f| kind.feed_url(site, f));
-    json!({ "rss": rss, "atom": atom, "json": json })
-}
-
-fn column_json(site: &Site, tree: &ColumnTree, column: &Column) -> Value {
-    let kind = FeedKind::Column(column.slug.to_string());
-    json!({
-        "slug": column.slug.as_str(),
-        "title": column.title,
-        "description": column.description,
-        "parent": column.parent_id.and_then(|id| tree.get(id)).map(|p| p.slug.as_str()),
-        "url": kind.page_url(site),
-        "feeds": feed_urls(site, &kind),
-        "created_at": rfc3339(column.created_at),
-        "updated_at": rfc3339(column.updated_at),
-    })
-}
-
-fn outlet_json(site: &Site, outlet: &Outlet) -> Value {
-    let kind = FeedKind::Outlet(outlet.slug.to_string());
-    json!({
-        "slug": outlet.slug.as_str(),
-        "name": outlet.name,
-        "homepage": outlet.homepage,
-        "language": outlet.language,
-        "timezone": outlet.timezone.name(),
-        "rights": outlet.rights,
-        "indexing": outlet.indexing.as_str(),
-        "feed_content": outlet.grants.feeds.as_str(),
-        "partner_content": outlet.grants.partners.as_str(),
-        "feed_url": outlet.feed_url,
-        "domains": outlet.domains.effective(&outlet.homepage).map_or(json!("any"), |d| json!(d)),
-        "url": kind.page_url(site),
-        "feeds": feed_urls(site, &kind),
-        "created_at": rfc3339(outlet.created_at),
-        "updated_at": rfc3339(outlet.updated_at),
-    })
 }

@@ -14,12 +14,18 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// Reads the body, refusing with 413 when Content-Length (or the bytes that arrive)
-/// exceed `limit`.
+/// exceed `limit`, with 408 when the client stops sending it.
 pub async fn read_limited(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
     if declared_length(headers).is_some_and(|length| length > limit as u64) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge { limit })
+    to_bytes(body, limit).await.map_err(|error| {
+        if super::server::is_body_timeout(&error) {
+            ApiError::RequestTimeout
+        } else {
+            ApiError::PayloadTooLarge { limit }
+        }
+    })
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
@@ -163,7 +169,7 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
 /// body the API reads is an object: serde would also read a struct from an array of its
 /// fields' values in order, which no client means.
 pub fn parse_json<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, ApiError> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&first| first != b'{') {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::BadRequest {
             message: "invalid JSON: expected a JSON object".into(),
             fields: FieldErrors::new(),

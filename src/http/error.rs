@@ -23,6 +23,10 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
+    /// Well-formed input that what is stored refuses (a parent column that does not
+    /// exist…), each by field.
+    #[error("conflicts with what is stored")]
+    ConflictingFields(FieldErrors),
     /// Syntactically bad input (malformed JSON, wrong JSON types).
     #[error("{message}")]
     BadRequest { message: String, fields: FieldErrors },
@@ -31,6 +35,9 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("request body exceeds {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The body stopped arriving (`http::server`'s body timeouts); the connection closes.
+    #[error("the request body stopped arriving; send it at a steady pace")]
+    RequestTimeout,
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -53,10 +60,11 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictingFields(_) => StatusCode::CONFLICT,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -72,8 +80,9 @@ impl ApiError {
 pub struct ErrorBody {
     /// A short message: `column not found`, `missing or invalid bearer token`, `invalid input`…
     pub error: String,
-    /// For bad input (400, 422): each refused field (its JSON key or path, such as
-    /// `image.url`) with the reason. 400 may name none.
+    /// For bad input (400, 422), and input that what is stored refuses (409): each
+    /// refused field (its JSON key or path, such as `image.url`) with the reason. 400 and
+    /// 409 may name none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, String>>,
 }
@@ -86,15 +95,21 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %source, "internal error");
                 ErrorBody { error: "internal error".into(), fields: None }
             }
-            ApiError::Invalid(fields) | ApiError::BadRequest { fields, .. } => ErrorBody {
-                error: self.to_string(),
-                fields: Some(fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-            },
+            ApiError::Invalid(fields) | ApiError::BadRequest { fields, .. } | ApiError::ConflictingFields(fields) => {
+                ErrorBody {
+                    error: self.to_string(),
+                    fields: Some(fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                }
+            }
             _ => ErrorBody { error: self.to_string(), fields: None },
         };
         let mut response = (status, axum::Json(body)).into_response();
         if let ApiError::TooManyRequests { retry_after } | ApiError::Busy { retry_after, .. } = self {
             response.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
+        }
+        if status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body is not read: the connection cannot carry another request.
+            response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
@@ -146,6 +161,7 @@ impl From<CatalogError> for ApiError {
     fn from(error: CatalogError) -> Self {
         match error {
             CatalogError::Invalid(fields) => ApiError::Invalid(fields),
+            CatalogError::Conflicting(fields) => ApiError::ConflictingFields(fields),
             CatalogError::NotFound(what) => ApiError::NotFound(what),
             CatalogError::Conflict(message) => ApiError::Conflict(message),
             CatalogError::Store(e) => e.into(),

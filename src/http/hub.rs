@@ -60,13 +60,34 @@ pub fn router(indexnow_key: Option<&str>) -> Router<AppState> {
     match indexnow_key {
         Some(key) => {
             let body = key.to_owned();
-            router.route(
-                &format!("/{key}.txt"),
-                get(move || async move { ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body) }),
-            )
+            router.route(&format!("/{key}.txt"), get(move || indexnow_key_file(body)))
         }
         None => router,
     }
+}
+
+/// IndexNow key file
+///
+/// Proves to IndexNow search engines that the site's pings are its own: the body is the
+/// key itself. Exists only when IndexNow is configured (`indexnow_key`), and only for
+/// the configured key.
+#[utoipa::path(
+    get,
+    path = "/{key}.txt",
+    tag = "crawling",
+    params(("key" = String, Path, description = "The configured IndexNow key.")),
+    responses(
+        (status = 200, description = "The key.", body = String, content_type = "text/plain; charset=utf-8"),
+        (
+            status = 404,
+            description = "Not the configured key, or IndexNow is off: the site's HTML 404 page.",
+            body = String,
+            content_type = "text/html; charset=utf-8"
+        ),
+    ),
+)]
+pub(super) async fn indexnow_key_file(key: String) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], key)
 }
 
 /// WebSub hub: subscribe or unsubscribe

@@ -10,11 +10,12 @@ use super::body::{parse_json, require_json};
 use super::error::{ApiError, ErrorBody};
 use super::params::{Number, Params};
 use super::AppState;
+use crate::catalog::fields::Slug;
 use crate::domain::column::ColumnTree;
 use crate::domain::source::Routing;
 use crate::domain::{ArticleDraft, FieldErrors, OriginalUrl, Outlet};
 use crate::ingest::feed;
-use crate::ingest::fields::{ArticleUrl, ColumnSlug};
+use crate::ingest::fields::ArticleUrl;
 use crate::ingest::push::{draft_from_push, PushArticle};
 use crate::ingest::{self, Disposition};
 use crate::store::Withdrawal;
@@ -183,7 +184,7 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
     tag = "ingest",
     security(("outlet" = [])),
     params((
-        "column" = Option<Vec<ColumnSlug>>, Query, style = Form, explode,
+        "column" = Option<Vec<Slug>>, Query, style = Form, explode,
         description = "Feed documents only (required there, repeatable): the columns their entries are reposted under."
     )),
     request_body(

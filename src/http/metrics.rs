@@ -4,7 +4,8 @@
 //! the figures describe the deployment, which is nobody else's business.
 
 use super::auth::Admin;
-use super::{error::ApiError, AppState};
+use super::error::{ApiError, ErrorBody};
+use super::AppState;
 use crate::metrics::write_single;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
@@ -12,6 +13,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
+
+/// The Prometheus text exposition format.
+const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// When a request reached the application, before the render cache and routing: its
 /// time is counted from there.
@@ -29,6 +33,32 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
+/// Prometheus metrics of this instance
+///
+/// Prometheus text exposition format 0.0.4: `syndic_http_requests_total{route,method,status}`,
+/// `syndic_http_request_duration_seconds{route}` (histogram), `syndic_render_cache_hits_total`,
+/// `_misses_total`, `_evictions_total`, `syndic_render_cache_documents`,
+/// `syndic_render_cache_bytes`, `syndic_polls_total{outcome}`,
+/// `syndic_articles_ingested_total{outcome}`, `syndic_queue_length{queue}`,
+/// `syndic_db_connections{state}`, `syndic_db_connections_max`,
+/// `syndic_body_budget_bytes{state}`. Each instance counts for itself.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    security(("admin" = [])),
+    responses(
+        (status = 200, description = "The metrics.", body = String, content_type = CONTENT_TYPE),
+        (
+            status = 401,
+            description = "No admin token (`missing or invalid bearer token`).",
+            body = ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`")),
+        ),
+        (status = 403, description = "The admin API is off: no admin token is configured.", body = ErrorBody),
+        (status = 500, description = "An internal error (logged, never described to the client).", body = ErrorBody),
+    ),
+)]
 pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     let mut out = String::with_capacity(16 * 1024);
     state.pipeline.metrics.render(&mut out);
@@ -54,6 +84,37 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
         "syndic_render_cache_evictions_total",
         "Documents dropped: stale or over budget.",
         &counter(&cache.evictions),
+    );
+    let connections = &state.connections;
+    write_single(
+        &mut out,
+        "gauge",
+        "syndic_http_connections",
+        "Client connections open.",
+        &[("", connections.open() as f64)],
+    );
+    write_single(
+        &mut out,
+        "gauge",
+        "syndic_http_connections_max",
+        "Most client connections held at once; at the cap idle ones make room.",
+        &[("", connections.max() as f64)],
+    );
+    let closed = &connections.counters;
+    let load = |value: &std::sync::atomic::AtomicU64| value.load(Ordering::Relaxed) as f64;
+    write_single(
+        &mut out,
+        "counter",
+        "syndic_http_connections_closed_total",
+        "Client connections the server closed: timed out, shed to make room at the cap, or refused there.",
+        &[
+            ("{reason=\"header_timeout\"}", load(&closed.header_timeout)),
+            ("{reason=\"idle_timeout\"}", load(&closed.idle_timeout)),
+            ("{reason=\"body_timeout\"}", load(&closed.body_timeout)),
+            ("{reason=\"send_timeout\"}", load(&closed.send_timeout)),
+            ("{reason=\"shed\"}", load(&closed.shed)),
+            ("{reason=\"refused\"}", load(&closed.refused)),
+        ],
     );
     let (documents, bytes) = state.cache.size();
     write_single(&mut out, "gauge", "syndic_render_cache_documents", "Documents held.", &[("", documents as f64)]);
@@ -90,5 +151,5 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
         "Request-body bytes large requests may hold at once (body_budget_mb), and hold now.",
         &[("{state=\"budget\"}", budget as f64), ("{state=\"held\"}", held as f64)],
     );
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response())
+    Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], out).into_response())
 }

@@ -18,6 +18,7 @@ mod partners;
 mod quarantine;
 mod rate_limit;
 mod representation;
+mod server;
 mod sitemaps;
 mod sources;
 #[cfg(target_os = "linux")]
@@ -60,6 +61,8 @@ pub struct Services {
     /// Rendered public documents, and what keeps them current.
     pub cache: Arc<cache::RenderCache>,
     pub cache_follower: Arc<cache::follow::CacheFollower>,
+    /// Client connections: their cap, and those closed for being slow or idle.
+    pub connections: Arc<server::Connections>,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
         let bodies = body::BodyBudget::new(config.body_budget_bytes);
         let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes));
         let cache_follower = Arc::new(cache::follow::CacheFollower::new(store.clone(), cache.clone()));
+        let connections = Arc::new(server::Connections::new(config.connections));
         AppState(Arc::new(Services {
             store,
             site: Arc::new(site),
@@ -81,6 +85,7 @@ impl AppState {
             bodies,
             cache,
             cache_follower,
+            connections,
         }))
     }
 
@@ -112,32 +117,40 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Operations served here: health, metrics and the description itself.
+/// Operations served here: health, metrics and the description itself; and the
+/// IndexNow key file, routed by `hub` when IndexNow is configured.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(paths(healthz, metrics::metrics, openapi::serve, hub::indexnow_key_file))]
 struct Api;
 
+/// Health check
+///
+/// 200 when the database answers. Not cached.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Healthy: `ok`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 503, description = "The database is unreachable (`database unreachable`).", body = error::ErrorBody),
+    ),
+)]
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {
     state.store.ping().await.map_err(|_| ApiError::Unavailable("database unreachable".into()))?;
     Ok("ok\n")
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then lets
-/// in-flight requests finish. The render cache follows changes meanwhile.
+/// in-flight requests finish (`server`). The render cache follows changes meanwhile.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) {
     let follower = tokio::spawn(state.cache_follower.clone().run());
-    #[cfg(target_os = "linux")]
-    let listener = zero_copy::Listener::new(listener);
-    let app = cache::CacheFront::new(state.clone(), router(state));
-    let served = axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let app = cache::CacheFront::new(state.clone(), router(state.clone()));
+    server::run(listener, app, state.connections.clone(), shutdown).await;
     follower.abort();
     // Gone before the caller closes the pool it reads.
     let _ = follower.await;
-    served
 }

@@ -99,7 +99,16 @@ pub fn document() -> &'static str {
     })
 }
 
-/// `GET /api/openapi.json`.
+/// This OpenAPI document
+///
+/// The OpenAPI 3.1 description of syndic's HTTP interface. No token needed.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    operation_id = "openapi_document",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object, content_type = "application/json")),
+)]
 pub async fn serve() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], document())
 }

@@ -1,7 +1,9 @@
 //! HTML pages: home, column, outlet and article pages, and the HTML 404.
 
 use super::cache::DependsOn;
+use super::error::ErrorBody;
 use super::params::{self, Number, Params, PAGE_PARAMETER};
+use super::representation::described::{self, ColumnSlug, Conditional, Document, OutletSlug};
 use super::representation::{page_headers, Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::publish::html::{self, Paging, ARTICLES_PER_PAGE};
@@ -11,18 +13,22 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::collections::BTreeMap;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::{RefOr, Response as Answer};
+use utoipa::{IntoParams, IntoResponses};
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(paths(home_page, column_page, outlet_page, article_page))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
-        .route("/columns/{slug}", get(column))
-        .route("/outlets/{slug}", get(outlet))
-        .route("/articles/{id}", get(article))
+        .route("/", get(home_page))
+        .route("/columns/{slug}", get(column_page))
+        .route("/outlets/{slug}", get(outlet_page))
+        .route("/articles/{id}", get(article_page))
         .fallback(not_found)
 }
 
@@ -50,7 +56,20 @@ impl From<StoreError> for PageError {
     }
 }
 
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// Home page
+///
+/// The column tree and the latest articles.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "pages",
+    params(Conditional),
+    responses(
+        PageAnswers,
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn home_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let result: Result<Response, PageError> = async {
         let tree = state.store.column_tree().await?;
         let latest = state.store.newest_articles(&FeedScope::Site, ARTICLES_PER_PAGE, 0).await?;
@@ -63,7 +82,22 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     finish(&state, result).await
 }
 
-async fn column(
+/// Column page
+///
+/// A column's articles (sub-columns included), newest first, 20 a page, with links to
+/// its feeds.
+#[utoipa::path(
+    get,
+    path = "/columns/{slug}",
+    tag = "pages",
+    params(ColumnSlug, ListingPage, Conditional),
+    responses(
+        PageAnswers,
+        (status = 404, description = NO_LISTING, body = String, content_type = HTML),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn column_page(
     State(state): State<AppState>,
     slug: Result<Params<String>, ApiError>,
     RawQuery(query): RawQuery,
@@ -84,7 +118,21 @@ async fn column(
     finish(&state, result).await
 }
 
-async fn outlet(
+/// Outlet page
+///
+/// An outlet's articles, newest first, 20 a page, with links to its feeds.
+#[utoipa::path(
+    get,
+    path = "/outlets/{slug}",
+    tag = "pages",
+    params(OutletSlug, ListingPage, Conditional),
+    responses(
+        PageAnswers,
+        (status = 404, description = NO_LISTING, body = String, content_type = HTML),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn outlet_page(
     State(state): State<AppState>,
     slug: Result<Params<String>, ApiError>,
     RawQuery(query): RawQuery,
@@ -105,7 +153,33 @@ async fn outlet(
     finish(&state, result).await
 }
 
-async fn article(State(state): State<AppState>, id: Result<Params<Number>, ApiError>, headers: HeaderMap) -> Response {
+/// Article page
+///
+/// An article's page, with attribution, original link, Open Graph tags and schema.org
+/// `NewsArticle` JSON-LD; `rel=canonical` or robots `noindex` according to the outlet's
+/// indexing policy. Quarantined and embargoed articles are not found.
+#[utoipa::path(
+    get,
+    path = "/articles/{id}",
+    tag = "pages",
+    params(ArticleId, Conditional),
+    responses(
+        PageAnswers,
+        (status = 404, description = "No such article: the site's HTML 404 page.", body = String, content_type = HTML),
+        (
+            status = 410,
+            description = "The article was withdrawn (or has expired): an HTML page saying so, so that crawlers drop it.",
+            body = String,
+            content_type = HTML
+        ),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn article_page(
+    State(state): State<AppState>,
+    id: Result<Params<Number>, ApiError>,
+    headers: HeaderMap,
+) -> Response {
     let result: Result<Response, PageError> = async {
         let id = params::public(id, || PageError::NotFound)?.get();
         let Some(article) = state.store.article(id).await? else {
@@ -189,5 +263,45 @@ async fn finish(state: &AppState, result: Result<Response, PageError>) -> Respon
             let tree = state.store.column_tree().await.unwrap_or_default();
             notice(StatusCode::GONE, html::withdrawn(&state.site, &tree))
         }
+    }
+}
+
+// What the OpenAPI description says of these routes.
+
+const HTML: &str = "text/html; charset=utf-8";
+const INTERNAL: &str = "An internal error (logged, never described to the client).";
+const NO_LISTING: &str = "No such listing, or no such page of it: the site's HTML 404 page.";
+
+/// 200 with a page, or 304.
+struct PageAnswers;
+
+impl IntoResponses for PageAnswers {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        Document::page("The HTML page.", PAGE_MAX_AGE).answers()
+    }
+}
+
+/// `{id}` of an article page.
+struct ArticleId;
+
+impl IntoParams for ArticleId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![described::number("id", "An article's id.", 1)]
+    }
+}
+
+/// `?page=N` of a listing.
+struct ListingPage;
+
+impl IntoParams for ListingPage {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![described::listing_page(
+            PAGE_PARAMETER,
+            &format!(
+                "A page of the listing after the first ({ARTICLES_PER_PAGE} articles a page), as the pager writes \
+                 it; the first page is the listing's own address, without `{PAGE_PARAMETER}`. Any other value, \
+                 or a page past the last, is the HTML 404. Other query parameters are ignored."
+            ),
+        )]
     }
 }

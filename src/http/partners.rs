@@ -2,14 +2,15 @@
 //! change feed partners walk to stay in step: every article's latest version in the
 //! order changes committed, behind an opaque cursor, withdrawals as tombstones.
 
+mod wire;
+
 use super::admin::json_body;
 use super::auth::{Admin, Reader};
+use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
-use crate::catalog::{self, PartnerForm};
-use crate::domain::{Article, Carriage, FieldErrors};
-use crate::publish::{rfc3339, Site};
-use crate::store::partners::Partner;
+use crate::catalog::{self, fields, PartnerForm};
+use crate::domain::FieldErrors;
 use crate::store::{ChangePosition, ChangeQuery, ChangedArticle};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -17,8 +18,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::{json, Value};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 
 /// Articles per page unless `limit` says otherwise, and the most it may say.
 pub const DEFAULT_PAGE: i64 = 100;
@@ -26,7 +30,10 @@ pub const MAX_PAGE: i64 = 1_000;
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(
+    paths(list_partners, create_partner, revoke_partner, changed_articles),
+    components(schemas(Cursor, PageSize))
+)]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +43,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/articles", get(changed_articles))
 }
 
+/// Create a partner and its token
+///
+/// Creates a partner allowed to read the partner API (`GET /api/v1/articles`), limited
+/// to some columns or not, and answers with its token, shown only this once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/partners",
+    tag = "partners",
+    security(("admin" = [])),
+    request_body(content = PartnerForm, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created.", body = wire::PartnerCreated),
+        (status = 409, description = "No column has a slug of `columns` (named in `fields`).", body = ErrorBody),
+    ),
+)]
 async fn create_partner(
     _: Admin,
     State(state): State<AppState>,
@@ -45,17 +67,41 @@ async fn create_partner(
     let form: PartnerForm = json_body(&headers, body).await?;
     let (partner, token) = catalog::add_partner(&state.store, form).await?;
     let tree = state.store.column_tree().await?;
-    let mut body = partner_json(&partner, &tree);
-    body["token"] = json!(token);
+    let body = wire::PartnerCreated { partner: wire::partner(&partner, &tree), token };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-async fn list_partners(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// List partners
+///
+/// Every partner, revoked ones included (with `revoked_at`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/partners",
+    tag = "partners",
+    security(("admin" = [])),
+    responses((status = 200, description = "The partners.", body = wire::PartnerList)),
+)]
+async fn list_partners(_: Admin, State(state): State<AppState>) -> Result<Json<wire::PartnerList>, ApiError> {
     let tree = state.store.column_tree().await?;
-    let partners: Vec<Value> = state.store.partners().await?.iter().map(|p| partner_json(p, &tree)).collect();
-    Ok(Json(json!({ "partners": partners })))
+    let partners = state.store.partners().await?.iter().map(|p| wire::partner(p, &tree)).collect();
+    Ok(Json(wire::PartnerList { partners }))
 }
 
+/// Revoke a partner
+///
+/// Revokes the partner's token at once; the partner stays listed, with `revoked_at`.
+/// Revoking it again changes nothing.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/partners/{id}",
+    tag = "partners",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The partner's id.")),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 404, description = "No partner has this id.", body = ErrorBody),
+    ),
+)]
 async fn revoke_partner(
     _: Admin,
     State(state): State<AppState>,
@@ -66,24 +112,42 @@ async fn revoke_partner(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn partner_json(partner: &Partner, tree: &crate::domain::column::ColumnTree) -> Value {
-    let columns: Vec<&str> =
-        partner.column_ids.iter().filter_map(|id| tree.get(*id)).map(|c| c.slug.as_str()).collect();
-    json!({
-        "id": partner.id,
-        "name": partner.name,
-        "columns": columns,
-        "created_at": rfc3339(partner.created_at),
-        "revoked_at": partner.revoked_at.map(rfc3339),
-    })
-}
-
-/// `GET /api/v1/articles?column=&outlet=&updated_since=&cursor=&limit=`.
+/// The change feed (partners)
+///
+/// Articles changed since a position, for partners to mirror, in ascending (`updated_at`,
+/// `id`) order: each item is an article's latest version, or the tombstone of one that
+/// is no longer public. Articles of outlets whose `partner_content` is `none` never
+/// appear; for `summary` outlets `content_html` is null and `content` is `summary`. Start
+/// without `cursor` (or with `updated_since`), then follow `next_cursor` while `has_more`
+/// is true; keep the last `next_cursor` and come back with it to get only what changed
+/// since, each version once. A partner token reads the partner's columns; the admin
+/// token reads every column.
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles",
+    tag = "partner-api",
+    security(("partner" = []), ("admin" = [])),
+    params(
+        ("column" = Option<fields::Slug>, Query, description = "Only articles in this column or its sub-columns."),
+        ("outlet" = Option<fields::Slug>, Query, description = "Only this outlet's articles."),
+        ("updated_since" = Option<String>, Query, format = DateTime,
+            description = "RFC 3339: only articles changed at or after this time."),
+        ("cursor" = Option<Cursor>, Query, description = "A `next_cursor` of an earlier answer: only what changed after it."),
+        ("limit" = Option<PageSize>, Query, description = "Most items in the answer."),
+    ),
+    responses(
+        (status = 200, description = "A page of changes.", body = wire::ArticlePage),
+        (status = 400, description = "A `cursor`, `limit` or `updated_since` that is not one (each named in `fields`).",
+            body = ErrorBody),
+        (status = 403, description = "`column` is not among the partner's columns.", body = ErrorBody),
+        (status = 404, description = "No column or outlet has the slug given.", body = ErrorBody),
+    ),
+)]
 async fn changed_articles(
     reader: Reader,
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<wire::ArticlePage>, ApiError> {
     let params: Vec<(String, String)> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
@@ -135,72 +199,114 @@ async fn changed_articles(
     let has_more = changes.len() as i64 > limit;
     changes.truncate(limit as usize);
     let next = changes.last().map(ChangedArticle::position).or(param("cursor").map(|_| after));
-    let items: Vec<Value> = changes.iter().map(|c| change_json(&state.site, c)).collect();
-    Ok(Json(json!({"items": items, "next_cursor": next.map(encode_cursor), "has_more": has_more})))
+    Ok(Json(wire::ArticlePage {
+        items: changes.iter().map(|c| wire::change(&state.site, c)).collect(),
+        next_cursor: next.map(encode_cursor),
+        has_more,
+    }))
 }
 
+/// A position in the change order, as `next_cursor` gives it: the position's two
+/// numbers (`updated_at` in microseconds, then the article id), each 8 bytes big-endian,
+/// in unpadded base64url. Every 22-character string that decodes to 16 bytes is one, so
+/// the description can say exactly which strings are cursors.
+pub struct Cursor;
+
+/// The characters of a cursor: 21 of base64url, then one whose low 4 bits are zero
+/// (the 132 bits of 22 characters carry the 128 of 16 bytes).
+const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]{21}[AQgw]$";
+
+impl PartialSchema for Cursor {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(CURSOR_PATTERN))
+            .description(Some("Opaque: a position in the change feed, as `next_cursor` gives it."))
+            .into()
+    }
+}
+
+impl ToSchema for Cursor {}
+
+/// The `limit` of a page of the change feed.
+pub struct PageSize;
+
+impl PartialSchema for PageSize {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(MAX_PAGE))
+            .default(Some(DEFAULT_PAGE.into()))
+            .into()
+    }
+}
+
+impl ToSchema for PageSize {}
+
 fn encode_cursor(position: ChangePosition) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("v1.{}.{}", position.updated_at, position.id))
+    let mut bytes = [0; 16];
+    bytes[..8].copy_from_slice(&position.updated_at.to_be_bytes());
+    bytes[8..].copy_from_slice(&position.id.to_be_bytes());
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn decode_cursor(cursor: &str) -> Result<ChangePosition, String> {
     let invalid = || "is not a cursor this API returned".to_owned();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    if let Some(position) = decode_text_cursor(&bytes) {
+        return Ok(position);
+    }
+    let bytes: [u8; 16] = bytes.try_into().map_err(|_| invalid())?;
+    let [updated_at, id] = [&bytes[..8], &bytes[8..]].map(|half| i64::from_be_bytes(half.try_into().expect("8 bytes")));
+    Ok(ChangePosition { updated_at, id })
+}
+
+/// The cursors of earlier versions (`v1.{updated_at}.{id}` in base64url), which partners
+/// may have kept, still read as the positions they name.
+fn decode_text_cursor(bytes: &[u8]) -> Option<ChangePosition> {
+    let text = std::str::from_utf8(bytes).ok()?;
     let mut parts = text.split('.');
     match (parts.next(), parts.next().map(str::parse), parts.next().map(str::parse), parts.next()) {
-        (Some("v1"), Some(Ok(updated_at)), Some(Ok(id)), None) => Ok(ChangePosition { updated_at, id }),
-        _ => Err(invalid()),
+        (Some("v1"), Some(Ok(updated_at)), Some(Ok(id)), None) => Some(ChangePosition { updated_at, id }),
+        _ => None,
     }
 }
 
-fn change_json(site: &Site, change: &ChangedArticle) -> Value {
-    match change {
-        ChangedArticle::Live(article) => article_json(site, article),
-        ChangedArticle::Gone { id, original_url, updated_at } => json!({
-            "id": id,
-            "url": site.article_url(*id),
-            "original_url": original_url,
-            "updated_at": rfc3339_micros(*updated_at),
-            "withdrawn": true,
-        }),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_names_the_position_it_was_made_from() {
+        for position in [
+            ChangePosition { updated_at: 1_719_000_000_123_456, id: 42 },
+            ChangePosition { updated_at: 0, id: 0 },
+            ChangePosition { updated_at: i64::MAX, id: i64::MIN },
+        ] {
+            let cursor = encode_cursor(position);
+            assert_eq!(cursor.len(), 22);
+            assert_eq!(decode_cursor(&cursor), Ok(position));
+        }
     }
-}
 
-/// A full article with every attribution field, as its outlet lets partners have it.
-fn article_json(site: &Site, article: &Article) -> Value {
-    let full = article.outlet.grants.partners == Carriage::Full;
-    json!({
-        "id": article.id,
-        "url": site.article_url(article.id),
-        "original_url": article.original_url,
-        "title": article.title,
-        "subtitle": article.subtitle,
-        "author": article.author,
-        "summary": article.summary,
-        "content_html": if full { article.content_html.as_deref() } else { None },
-        "content": if full { "full" } else { "summary" },
-        "language": article.language,
-        "tags": article.tags,
-        "rights": article.effective_rights(),
-        "image": article.image.as_ref().map(|i| json!({"url": i.url, "caption": i.caption})),
-        "enclosures": article.enclosures.iter().map(|e| json!({"url": e.url, "type": e.mime_type, "length": e.length})).collect::<Vec<_>>(),
-        "outlet": {
-            "slug": article.outlet.slug.as_str(),
-            "name": article.outlet.name,
-            "homepage": article.outlet.homepage,
-            "rights": article.outlet.rights,
-        },
-        "columns": article.columns.iter().map(|c| json!({"slug": c.slug.as_str(), "title": c.title})).collect::<Vec<_>>(),
-        "original_published_at": rfc3339(article.original_published_at),
-        "original_updated_at": article.original_updated_at.map(rfc3339),
-        "reposted_at": rfc3339(article.reposted_at),
-        "updated_at": rfc3339_micros(article.updated_at),
-        "withdrawn": false,
-    })
-}
+    #[test]
+    fn cursors_of_earlier_versions_still_read() {
+        let old = URL_SAFE_NO_PAD.encode("v1.1719000000123456.42");
+        assert_eq!(decode_cursor(&old), Ok(ChangePosition { updated_at: 1_719_000_000_123_456, id: 42 }));
+    }
 
-/// `updated_at` to the microsecond: it is the version partners compare.
-fn rfc3339_micros(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    #[test]
+    fn what_the_pattern_calls_a_cursor_is_one() {
+        let last = |c: char| format!("{}{c}", "Az0_-".repeat(5).chars().take(21).collect::<String>());
+        for c in "AQgw".chars() {
+            assert!(decode_cursor(&last(c)).is_ok(), "{c}");
+        }
+        for c in "BRhx9-".chars() {
+            assert!(decode_cursor(&last(c)).is_err(), "{c}");
+        }
+        for garbage in ["", "garbage", &"A".repeat(23)] {
+            assert!(decode_cursor(garbage).is_err(), "{garbage}");
+        }
+    }
 }

@@ -2,18 +2,22 @@
 //! (publish as they stand) or reject (delete).
 
 use super::auth::Admin;
+use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
+use crate::catalog::fields;
 use crate::publish::rfc3339;
+use crate::store::HeldArticle;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(paths(list, release, reject))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
@@ -23,32 +27,114 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/quarantine/{id}/reject", post(reject))
 }
 
-async fn list(_: Admin, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let held = state.store.quarantined_articles().await?;
-    let items: Vec<Value> = held
-        .iter()
-        .map(|a| {
-            json!({
-                "id": a.id,
-                "outlet": a.outlet_slug,
-                "original_url": a.original_url,
-                "title": a.title,
-                "reason": a.reason,
-                "hidden_elements_removed": a.hidden_removed,
-                "reposted_at": rfc3339(a.reposted_at),
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "articles": items })))
+/// An article the content policy holds back: published nowhere.
+#[derive(Serialize, ToSchema)]
+struct QuarantinedArticle {
+    id: i64,
+    /// The outlet's slug.
+    #[schema(value_type = fields::Slug)]
+    outlet: String,
+    original_url: String,
+    title: String,
+    /// The blocked term or domain that matched.
+    reason: String,
+    /// Elements the hidden-content filter removed from it.
+    hidden_elements_removed: i64,
+    #[schema(format = DateTime)]
+    reposted_at: String,
 }
 
-async fn release(_: Admin, State(state): State<AppState>, Params(id): Params<Number>) -> Result<Json<Value>, ApiError> {
+/// The articles held back, newest first.
+#[derive(Serialize, ToSchema)]
+struct QuarantineList {
+    articles: Vec<QuarantinedArticle>,
+}
+
+/// A released article: published, as it stands.
+#[derive(Serialize, ToSchema)]
+struct Released {
+    id: i64,
+    status: ReleasedStatus,
+    /// The article's page.
+    #[schema(format = "uri")]
+    url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ReleasedStatus {
+    Published,
+}
+
+fn quarantined(article: &HeldArticle) -> QuarantinedArticle {
+    QuarantinedArticle {
+        id: article.id,
+        outlet: article.outlet_slug.clone(),
+        original_url: article.original_url.clone(),
+        title: article.title.clone(),
+        reason: article.reason.clone(),
+        hidden_elements_removed: article.hidden_removed,
+        reposted_at: rfc3339(article.reposted_at),
+    }
+}
+
+/// List quarantined articles
+///
+/// Articles the content policy holds back (published nowhere), with the matched term or
+/// domain.
+#[utoipa::path(
+    get,
+    path = "/api/v1/quarantine",
+    tag = "quarantine",
+    security(("admin" = [])),
+    responses((status = 200, description = "The held articles.", body = QuarantineList)),
+)]
+async fn list(_: Admin, State(state): State<AppState>) -> Result<Json<QuarantineList>, ApiError> {
+    let held = state.store.quarantined_articles().await?;
+    Ok(Json(QuarantineList { articles: held.iter().map(quarantined).collect() }))
+}
+
+/// Release a quarantined article
+///
+/// Publishes the held article as it stands.
+#[utoipa::path(
+    post,
+    path = "/api/v1/quarantine/{id}/release",
+    tag = "quarantine",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    responses(
+        (status = 200, description = "Published.", body = Released),
+        (status = 404, description = "No quarantined article has this id (`quarantined article not found`).",
+            body = ErrorBody),
+    ),
+)]
+async fn release(
+    _: Admin,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<Json<Released>, ApiError> {
     let id = id.get();
     state.store.release_article(id).await?;
     tracing::info!(article = id, "quarantined article released");
-    Ok(Json(json!({ "id": id, "status": "published", "url": state.site.article_url(id) })))
+    Ok(Json(Released { id, status: ReleasedStatus::Published, url: state.site.article_url(id) }))
 }
 
+/// Reject a quarantined article
+///
+/// Deletes the held article.
+#[utoipa::path(
+    post,
+    path = "/api/v1/quarantine/{id}/reject",
+    tag = "quarantine",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No quarantined article has this id (`quarantined article not found`).",
+            body = ErrorBody),
+    ),
+)]
 async fn reject(_: Admin, State(state): State<AppState>, Params(id): Params<Number>) -> Result<StatusCode, ApiError> {
     let id = id.get();
     state.store.reject_article(id).await?;

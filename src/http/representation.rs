@@ -284,6 +284,251 @@ pub fn http_date(t: DateTime<Utc>) -> String {
     t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// What a prepared document answers, in the terms of the OpenAPI description (`http::openapi`):
+/// the headers `Representation::prepare` sets, the 304 of `Prepared::respond`, the
+/// conditional request headers it reads, and the path parameters of public addresses.
+pub mod described {
+    use super::{HTML, MIN_GZIP_BYTES, REFERRER_POLICY};
+    use std::collections::BTreeMap;
+    use utoipa::openapi::header::{Header, HeaderBuilder};
+    use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response, ResponseBuilder};
+
+    /// A kind of prepared document, as its routes answer it.
+    pub struct Document {
+        /// Its `Content-Type`.
+        media_type: &'static str,
+        /// What the body is, e.g. "The RSS 2.0 document."
+        what: &'static str,
+        /// The body's schema: `None` for text (a `string`).
+        schema: Option<RefOr<Schema>>,
+        /// Its `Cache-Control` max-age, in seconds.
+        max_age: u32,
+        /// Whether any origin may read it (`Access-Control-Allow-Origin: *`).
+        cross_origin: bool,
+        /// How `Last-Modified` is set.
+        dated: Dated,
+    }
+
+    /// Whether a document says when it last changed.
+    #[derive(Clone, Copy)]
+    pub enum Dated {
+        Always,
+        /// Only when it lists something dated.
+        WhenItListsADate,
+        Never,
+    }
+
+    impl Document {
+        /// A text document of `media_type`: a feed, a sitemap.
+        pub fn text(media_type: &'static str, what: &'static str, max_age: u32) -> Document {
+            Document { media_type, what, schema: None, max_age, cross_origin: false, dated: Dated::Always }
+        }
+
+        /// An HTML page, with the headers every page carries.
+        pub fn page(what: &'static str, max_age: u32) -> Document {
+            Document::text(HTML, what, max_age)
+        }
+
+        /// A JSON document of type `T` (a schema component of the description).
+        pub fn json<T: utoipa::ToSchema>(media_type: &'static str, what: &'static str, max_age: u32) -> Document {
+            let schema = RefOr::Ref(Ref::from_schema_name(T::name()));
+            Document { schema: Some(schema), ..Document::text(media_type, what, max_age) }
+        }
+
+        pub fn cross_origin(self) -> Document {
+            Document { cross_origin: true, ..self }
+        }
+
+        pub fn dated(self, dated: Dated) -> Document {
+            Document { dated, ..self }
+        }
+
+        /// 200 with the document, 304 without it.
+        pub fn answers(&self) -> BTreeMap<String, RefOr<Response>> {
+            let schema = self.schema.clone().unwrap_or_else(|| string(None).into());
+            let mut ok = ResponseBuilder::new()
+                .description(format!(
+                    "{} Gzipped (`Content-Encoding: gzip`) when `Accept-Encoding` allows gzip and the body is at \
+                     least {MIN_GZIP_BYTES} bytes. `HEAD` is answered with the same status and headers, without \
+                     the body.",
+                    self.what
+                ))
+                .content(self.media_type, ContentBuilder::new().schema(Some(schema)).build());
+            let mut not_modified = ResponseBuilder::new().description(
+                "Not Modified: `If-None-Match` lists the current `ETag` (or `*`; a `W/` prefix is ignored), or, \
+                 when there is no `If-None-Match`, `If-Modified-Since` is not older than `Last-Modified` (RFC 9110 \
+                 §13.2.2). No body; the headers of the 200 answer but `Content-Type` and `Content-Encoding`.",
+            );
+            for (name, value) in self.headers() {
+                ok = ok.header(name, value.clone());
+                not_modified = not_modified.header(name, value);
+            }
+            ok = ok.header("Content-Encoding", fixed("gzip", "When the body is gzipped; absent otherwise."));
+            BTreeMap::from([("200".to_owned(), ok.build().into()), ("304".to_owned(), not_modified.build().into())])
+        }
+
+        /// The headers of both answers.
+        fn headers(&self) -> Vec<(&'static str, Header)> {
+            let mut headers = vec![
+                (
+                    "ETag",
+                    described(
+                        string(Some(r#"^"[0-9a-f]{32}(-gz)?"$"#)),
+                        "A strong entity tag from the body's SHA-256 (`-gz` for the gzipped body).",
+                    ),
+                ),
+                (
+                    "Cache-Control",
+                    fixed(&format!("public, max-age={}", self.max_age), "How long the document may be reused."),
+                ),
+                ("Vary", fixed("Accept-Encoding", "The body depends on `Accept-Encoding`.")),
+                ("X-Content-Type-Options", fixed("nosniff", "Browsers take the declared media type.")),
+            ];
+            let last_modified = match self.dated {
+                Dated::Always => Some("When what the document shows last changed (an HTTP-date)."),
+                Dated::WhenItListsADate => Some(
+                    "When what the document lists last changed (an HTTP-date); absent when it lists nothing dated.",
+                ),
+                Dated::Never => None,
+            };
+            if let Some(what) = last_modified {
+                headers.push(("Last-Modified", described(string(None), what)));
+            }
+            if self.cross_origin {
+                headers.push(("Access-Control-Allow-Origin", fixed("*", "Any origin may read it.")));
+            }
+            if self.media_type == HTML {
+                headers.extend([
+                    (
+                        "Content-Security-Policy",
+                        described(
+                            string(None),
+                            "No script but the page's own hashed JSON-LD, no framing (`frame-ancestors 'none'`).",
+                        ),
+                    ),
+                    ("X-Frame-Options", fixed("DENY", "No framing, for browsers older than CSP.")),
+                    ("Referrer-Policy", fixed(REFERRER_POLICY, "Other sites learn only our origin.")),
+                ]);
+            }
+            headers
+        }
+    }
+
+    /// `If-None-Match`, `If-Modified-Since` and `Accept-Encoding`: what every prepared
+    /// document reads of a request.
+    pub struct Conditional;
+
+    impl utoipa::IntoParams for Conditional {
+        fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+            [
+                (
+                    "If-None-Match",
+                    "ETags of earlier answers: 304 when one is the current ETag (or `*`). Takes precedence over \
+                     If-Modified-Since.",
+                ),
+                (
+                    "If-Modified-Since",
+                    "An HTTP-date: 304 when the document has not changed since (only without If-None-Match).",
+                ),
+                ("Accept-Encoding", "`gzip` (or `*`) with a non-zero q-value: a gzipped body."),
+            ]
+            .into_iter()
+            .map(|(name, description)| {
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::False)
+                    .description(Some(description))
+                    .schema(Some(string(None)))
+                    .build()
+            })
+            .collect()
+        }
+    }
+
+    /// `{slug}` of a column's feeds and pages.
+    pub struct ColumnSlug;
+
+    impl utoipa::IntoParams for ColumnSlug {
+        fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+            vec![slug("A column's slug.", "zhuanti")]
+        }
+    }
+
+    /// `{slug}` of an outlet's feeds and page.
+    pub struct OutletSlug;
+
+    impl utoipa::IntoParams for OutletSlug {
+        fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+            vec![slug("An outlet's slug.", "cjrb")]
+        }
+    }
+
+    /// A slug as the site writes it (`domain::Slug`); another spelling names nothing.
+    fn slug(description: &str, example: &str) -> Parameter {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[a-z0-9]+(-[a-z0-9]+)*$"))
+            .min_length(Some(1))
+            .max_length(Some(crate::domain::slug::MAX_SLUG_LEN));
+        path_parameter("slug", description, schema, example.into())
+    }
+
+    /// A path parameter `name` that is a `params::Number`: decimal digits, no sign or
+    /// leading zero. Another spelling names nothing.
+    pub fn number(name: &str, description: &str, example: i64) -> Parameter {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0));
+        path_parameter(name, description, schema, example.into())
+    }
+
+    /// The query parameter `name` that picks a page of a listing after the first: a
+    /// `params::Number` of at least 2.
+    pub fn listing_page(name: &str, description: &str) -> Parameter {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(2));
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(description))
+            .schema(Some(schema.build()))
+            .build()
+    }
+
+    /// `example` names a document of the demo site (`syndic serve --demo`).
+    fn path_parameter(name: &str, description: &str, schema: ObjectBuilder, example: serde_json::Value) -> Parameter {
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Path)
+            .required(Required::True)
+            .description(Some(format!("{description} In its one spelling; any other is a 404.")))
+            .schema(Some(schema.build()))
+            .example(Some(example))
+            .build()
+    }
+
+    fn string(pattern: Option<&str>) -> Schema {
+        Schema::Object(ObjectBuilder::new().schema_type(Type::String).pattern(pattern).build())
+    }
+
+    fn described(schema: Schema, description: &str) -> Header {
+        HeaderBuilder::new().schema(schema).description(Some(description)).build()
+    }
+
+    /// A header that always has `value`.
+    fn fixed(value: &str, description: &str) -> Header {
+        let schema = ObjectBuilder::new().schema_type(Type::String).enum_values(Some([value])).build();
+        described(Schema::Object(schema), &format!("`{value}`. {description}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,9 @@
 //! article shards by id range. Only pages whose outlet lets our copy be indexed appear.
 
 use super::cache::DependsOn;
+use super::error::ErrorBody;
 use super::params::{self, Number, Params};
+use super::representation::described::{self, Conditional, Dated, Document};
 use super::representation::{Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::assemble::Assembler;
@@ -13,37 +15,62 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::{RefOr, Response as Answer};
+use utoipa::{IntoParams, IntoResponses};
 
 const XML: &str = "application/xml; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths())]
+#[openapi(paths(robots_txt, sitemap_index, news_sitemap, sitemap_pages, sitemap_shard, news_sitemap_page))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/robots.txt", get(robots))
-        .route("/sitemap.xml", get(index))
-        .route("/sitemap-news.xml", get(news))
+        .route("/robots.txt", get(robots_txt))
+        .route("/sitemap.xml", get(sitemap_index))
+        .route("/sitemap-news.xml", get(news_sitemap))
         .route("/sitemaps/{file}", get(sitemap_file))
 }
 
-async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// robots.txt
+///
+/// Disallows `/api/` and names the sitemap index and the News sitemap.
+#[utoipa::path(get, path = "/robots.txt", tag = "crawling", params(Conditional), responses(RobotsAnswers))]
+async fn robots_txt(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let body = format!(
         "User-agent: *\nDisallow: /api/\n\nSitemap: {}\nSitemap: {}\n",
         state.site.sitemap_index_url(),
         state.site.news_sitemap_url()
     );
-    Representation::new("text/plain; charset=utf-8", body, PAGE_MAX_AGE).respond_cached(&headers, DependsOn::nothing())
+    Representation::new(TEXT, body, PAGE_MAX_AGE).respond_cached(&headers, DependsOn::nothing())
 }
 
-async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+/// Sitemap index
+///
+/// A sitemap index of `/sitemaps/pages.xml` and the article shards
+/// `/sitemaps/articles-{n}.xml`. Only articles whose outlet's indexing policy is `self`
+/// are listed.
+#[utoipa::path(
+    get,
+    path = "/sitemap.xml",
+    tag = "crawling",
+    params(Conditional),
+    responses(
+        SitemapAnswers,
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn sitemap_index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let entries = assembler(&state).sitemap_index().await?;
     let lastmod = entries.iter().filter_map(|e| e.lastmod).max();
     Ok(xml(sitemap::index(&entries), lastmod, &headers, DependsOn::any_article()))
 }
 
+/// The documents under `/sitemaps/`: `pages.xml`, `articles-N.xml` and `news-N.xml`.
 async fn sitemap_file(
     State(state): State<AppState>,
     file: Result<Params<String>, ApiError>,
@@ -52,35 +79,113 @@ async fn sitemap_file(
     let file = params::public(file, || ApiError::NotFound("sitemap"))?;
     // `news-N.xml` and `articles-N.xml`, N as the index writes it.
     let numbered = |prefix: &str| file.strip_prefix(prefix)?.strip_suffix(".xml").and_then(Number::parse);
-    if let Some(page) = numbered("news-") {
-        let pages = news_pages(&state).await?;
-        let entries = usize::try_from(page.get())
-            .ok()
-            .and_then(|page| pages.get(page))
-            .filter(|_| pages.len() > 1)
-            .ok_or(ApiError::NotFound("sitemap"))?;
-        return Ok(news_document(&state, entries, &headers));
+    if let Some(n) = numbered("news-") {
+        return news_sitemap_page(&state, n, &headers).await;
     }
     if file == "pages.xml" {
-        let pages = assembler(&state).sitemap_pages().await?;
-        let lastmod = pages.iter().filter_map(|p| p.lastmod).max();
-        return Ok(xml(sitemap::urlset(&pages), lastmod, &headers, DependsOn::any_article()));
+        return sitemap_pages(&state, &headers).await;
     }
-    let index = numbered("articles-").ok_or(ApiError::NotFound("sitemap"))?.get();
+    let n = numbered("articles-").ok_or(ApiError::NotFound("sitemap"))?;
+    sitemap_shard(&state, n, &headers).await
+}
+
+/// Sitemap of the home and column pages
+///
+/// A urlset of the home page and every column page, each dated by the latest change it
+/// shows.
+#[utoipa::path(
+    get,
+    path = "/sitemaps/pages.xml",
+    tag = "crawling",
+    params(Conditional),
+    responses(
+        SitemapAnswers,
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn sitemap_pages(state: &AppState, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let pages = assembler(state).sitemap_pages().await?;
+    let lastmod = pages.iter().filter_map(|p| p.lastmod).max();
+    Ok(xml(sitemap::urlset(&pages), lastmod, headers, DependsOn::any_article()))
+}
+
+/// Article sitemap shard
+///
+/// A urlset of the indexable articles in a fixed range of ids (at most 50,000 URLs and
+/// 10 MB), `lastmod` each article's last change; its URL and content stay stable.
+#[utoipa::path(
+    get,
+    path = "/sitemaps/articles-{n}.xml",
+    tag = "crawling",
+    params(ShardNumber, Conditional),
+    responses(
+        ShardAnswers,
+        (
+            status = 404,
+            description = "No such shard, or no indexable article in it (`sitemap not found`).",
+            body = ErrorBody
+        ),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn sitemap_shard(state: &AppState, n: Number, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let index = n.get();
     let span = sitemap::shard_span(&state.site.base_url);
     let ids = sitemap::shard_ids(index, span).ok_or(ApiError::NotFound("sitemap"))?;
-    let (body, lastmod) = assembler(&state).sitemap_shard(index).await?.ok_or(ApiError::NotFound("sitemap"))?;
+    let (body, lastmod) = assembler(state).sitemap_shard(index).await?.ok_or(ApiError::NotFound("sitemap"))?;
     let depends_on = DependsOn { article_range: Some((ids.start, ids.end)), ..DependsOn::default() };
-    Ok(xml(body, Some(lastmod), &headers, depends_on))
+    Ok(xml(body, Some(lastmod), headers, depends_on))
+}
+
+/// Google News sitemap page
+///
+/// One page of 1,000 News sitemap entries; pages exist only when `/sitemap-news.xml` is
+/// an index (more than 1,000 entries).
+#[utoipa::path(
+    get,
+    path = "/sitemaps/news-{n}.xml",
+    tag = "crawling",
+    params(NewsPageNumber, Conditional),
+    responses(
+        SitemapAnswers,
+        (
+            status = 404,
+            description = "No such page, or the News sitemap has a single page (`sitemap not found`).",
+            body = ErrorBody
+        ),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn news_sitemap_page(state: &AppState, n: Number, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let pages = news_pages(state).await?;
+    let entries = usize::try_from(n.get())
+        .ok()
+        .and_then(|page| pages.get(page))
+        .filter(|_| pages.len() > 1)
+        .ok_or(ApiError::NotFound("sitemap"))?;
+    Ok(news_document(state, entries, headers))
 }
 
 fn assembler(state: &AppState) -> Assembler<'_> {
     Assembler { store: &state.store, site: &state.site, config: &state.config }
 }
 
-/// The Google News sitemap: a urlset of the last two days' articles, or an index of
-/// 1,000-article pages when there are more.
-async fn news(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+/// Google News sitemap
+///
+/// The indexable articles reposted in the last 48 hours (`news:publication_date` the
+/// repost time); beyond 1,000 it becomes a sitemap index of `/sitemaps/news-{n}.xml`
+/// pages of 1,000.
+#[utoipa::path(
+    get,
+    path = "/sitemap-news.xml",
+    tag = "crawling",
+    params(Conditional),
+    responses(
+        SitemapAnswers,
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+)]
+async fn news_sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let pages = news_pages(&state).await?;
     if pages.len() <= 1 {
         return Ok(news_document(&state, pages.first().map_or(&[][..], |p| p.as_slice()), &headers));
@@ -140,4 +245,53 @@ fn xml(
         None => representation,
     }
     .respond_cached(headers, depends_on)
+}
+
+// What the OpenAPI description says of these routes.
+
+const INTERNAL: &str = "An internal error (logged, never described to the client).";
+
+/// 200 with a sitemap or sitemap index, or 304.
+struct SitemapAnswers;
+
+impl IntoResponses for SitemapAnswers {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        Document::text(XML, "The XML document.", PAGE_MAX_AGE).dated(Dated::WhenItListsADate).answers()
+    }
+}
+
+/// 200 with an article shard, or 304.
+struct ShardAnswers;
+
+impl IntoResponses for ShardAnswers {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        Document::text(XML, "The XML document.", PAGE_MAX_AGE).answers()
+    }
+}
+
+/// 200 with robots.txt, or 304.
+struct RobotsAnswers;
+
+impl IntoResponses for RobotsAnswers {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        Document::text(TEXT, "robots.txt.", PAGE_MAX_AGE).dated(Dated::Never).answers()
+    }
+}
+
+/// `{n}` of an article shard.
+struct ShardNumber;
+
+impl IntoParams for ShardNumber {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![described::number("n", "Shard index: a fixed range of article ids.", 0)]
+    }
+}
+
+/// `{n}` of a News sitemap page.
+struct NewsPageNumber;
+
+impl IntoParams for NewsPageNumber {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![described::number("n", "Page of the News sitemap, 0 being the newest.", 0)]
+    }
 }

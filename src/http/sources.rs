@@ -89,7 +89,7 @@ pub struct Source {
 pub struct SourceRoute {
     /// `category` or `keyword`.
     #[serde(rename = "match")]
-    #[schema(value_type = crate::ingest::fields::RouteMatchName)]
+    #[schema(value_type = crate::catalog::fields::RouteMatchName)]
     pub matching: &'static str,
     pub value: String,
     /// The column's slug (null if it is gone).

@@ -9,8 +9,8 @@
 //! The memfd is sealed before it is mapped, so what is on its way to a client cannot
 //! change; pages in flight stay referenced by the kernel after the mapping goes.
 //! Each mapped body holds a descriptor: they may take a quarter of the open-file limit
-//! (raised to its hard limit at startup, as nginx and Go do), the rest is left for
-//! connections and the database.
+//! (raised to its hard limit when serving starts, `server::open_file_limit`); client
+//! connections take at most half by default, the rest is left for the database.
 
 use axum::body::Bytes;
 use std::collections::BTreeMap;
@@ -20,7 +20,7 @@ use std::pin::Pin;
 use std::sync::{OnceLock, RwLock};
 use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// Bodies smaller than this are copied: a memfd and a mapping would cost more.
 const MIN_SHARED_BYTES: usize = 32 * 1024;
@@ -112,25 +112,7 @@ fn read_lock() -> std::sync::RwLockReadGuard<'static, BTreeMap<usize, (usize, Ra
 /// How many bodies may be mapped at once: a quarter of the open-file limit.
 fn descriptor_budget() -> usize {
     static BUDGET: OnceLock<usize> = OnceLock::new();
-    *BUDGET.get_or_init(|| raise_open_file_limit() / 4)
-}
-
-/// Raises the soft limit on open files to the hard limit; returns the soft limit.
-fn raise_open_file_limit() -> usize {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit/setrlimit with a valid struct.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 0;
-        }
-        if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                limit = raised;
-            }
-        }
-    }
-    usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
+    *BUDGET.get_or_init(|| super::server::open_file_limit().map_or(0, |limit| limit / 4))
 }
 
 /// The memfd and offset `bytes` start at, if they lie in a mapped body.
@@ -144,42 +126,14 @@ fn mapped_at(bytes: &[u8]) -> Option<(RawFd, libc::off_t)> {
     (address + bytes.len() <= start + len).then_some((fd, (address - start) as libc::off_t))
 }
 
-/// The listener `axum::serve` takes: TCP connections that send mapped bodies with
-/// `sendfile`.
-pub struct Listener(TcpListener);
-
-impl Listener {
-    /// Also raises the open-file limit, before connections count against it.
-    pub fn new(listener: TcpListener) -> Listener {
-        tracing::debug!(mapped_bodies = descriptor_budget(), "zero-copy sending");
-        Listener(listener)
-    }
-}
-
-impl axum::serve::Listener for Listener {
-    type Io = Connection;
-    type Addr = std::net::SocketAddr;
-
-    async fn accept(&mut self) -> (Connection, std::net::SocketAddr) {
-        let (stream, address) = axum::serve::Listener::accept(&mut self.0).await;
-        // As nginx does on keep-alive connections: the last, partial segment of a
-        // response leaves at once, not after the client's delayed ACK of the one before
-        // (up to 40 ms). Headers still share a segment with the body (MSG_MORE).
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY not set");
-        }
-        (Connection(stream), address)
-    }
-
-    fn local_addr(&self) -> io::Result<std::net::SocketAddr> {
-        self.0.local_addr()
-    }
-}
-
 /// A client connection.
 pub struct Connection(TcpStream);
 
 impl Connection {
+    pub fn new(stream: TcpStream) -> Connection {
+        Connection(stream)
+    }
+
     /// Sends `count` bytes of the memfd from `offset`.
     fn poll_sendfile(
         &self,

@@ -2,6 +2,7 @@
 //! into an `ArticleDraft`. Every problem is reported against the field that caused it.
 
 use super::{fields, sanitize};
+use crate::catalog::fields::{self as catalog_fields, LanguageTag, Slug};
 use crate::domain::column::ColumnTree;
 use crate::domain::errors::FieldErrors;
 use crate::domain::text::{http_url, language_tag, media_type, optional_text};
@@ -73,10 +74,10 @@ pub struct PushArticle {
     #[schema(value_type = Option<fields::InputTimestamp>)]
     pub original_updated_at: Option<String>,
     /// The columns it is reposted under, primary first (1 to 16; duplicates are ignored).
-    #[schema(value_type = Vec<fields::ColumnSlug>, required = true, min_items = 1, max_items = 16)]
+    #[schema(value_type = Vec<Slug>, required = true, min_items = 1, max_items = 16)]
     pub columns: Option<Vec<String>>,
     /// Absent: the outlet's language.
-    #[schema(value_type = Option<fields::ArticleLanguage>)]
+    #[schema(value_type = Option<LanguageTag>)]
     pub language: Option<String>,
     /// Plain text, each at most 100 characters; at most 32. Empty and repeated tags are dropped.
     #[schema(max_items = 32, max_length = 100)]
@@ -109,7 +110,7 @@ pub struct PushArticle {
 pub struct PushImage {
     #[serde(flatten)]
     #[schema(ignore)]
-    pub object: fields::ObjectOnly,
+    pub object: catalog_fields::ObjectOnly,
     #[schema(value_type = fields::LinkUrl)]
     pub url: String,
     /// Plain text, at most 1,000 characters.
@@ -123,14 +124,14 @@ pub struct PushImage {
 pub struct PushEnclosure {
     #[serde(flatten)]
     #[schema(ignore)]
-    pub object: fields::ObjectOnly,
+    pub object: catalog_fields::ObjectOnly,
     #[schema(value_type = fields::LinkUrl)]
     pub url: String,
     #[serde(rename = "type")]
     #[schema(value_type = fields::MediaType)]
     pub mime_type: String,
     /// Its size in bytes.
-    #[serde(default, deserialize_with = "fields::whole_number")]
+    #[serde(default, deserialize_with = "catalog_fields::whole_number")]
     pub length: Option<u64>,
 }
 

@@ -135,6 +135,15 @@ impl FeedFormat {
         }
     }
 
+    /// The `Content-Type` the documents are served with: the media type, in UTF-8.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FeedFormat::Rss => "application/rss+xml; charset=utf-8",
+            FeedFormat::Atom => "application/atom+xml; charset=utf-8",
+            FeedFormat::Json => "application/feed+json; charset=utf-8",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FeedFormat::Rss => "RSS",

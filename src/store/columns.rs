@@ -79,7 +79,7 @@ impl Store {
         column_from_row(&row)
     }
 
-    /// Deletes a column that has neither sub-columns nor articles.
+    /// Deletes a column that has no sub-columns, articles, sources or partners.
     pub async fn delete_column(&self, id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let children: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM columns WHERE parent_id = $1")
@@ -97,12 +97,22 @@ impl Store {
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        if children > 0 || articles > 0 || sources > 0 {
+        // Dropped from its allowlist, the column would widen a partner limited to it alone
+        // to every column: the admin revokes such a partner first. Revoked ones read nothing.
+        let partners: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM partner_columns c JOIN partners p ON p.id = c.partner_id
+             WHERE c.column_id = $1 AND p.revoked_at IS NULL",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if children > 0 || articles > 0 || sources > 0 || partners > 0 {
             return Err(StoreError::Conflict(format!(
-                "column has {children} sub-column(s), {articles} article(s) and {sources} source(s) routed to it; \
-                 move or remove them first"
+                "column has {children} sub-column(s), {articles} article(s) and {sources} source(s) routed to it, \
+                 and {partners} partner(s) limited to it; move, remove or revoke them first"
             )));
         }
+        sqlx::query("DELETE FROM partner_columns WHERE column_id = $1").bind(id).execute(&mut *tx).await?;
         let deleted = sqlx::query("DELETE FROM columns WHERE id = $1").bind(id).execute(&mut *tx).await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound("column"));

@@ -113,6 +113,11 @@ impl Store {
     }
 
     pub async fn outlet_by_slug(&self, slug: &str) -> Result<Outlet, StoreError> {
+        // What is no slug names no outlet, and is not sent to the database: PostgreSQL
+        // refuses text holding NUL, which a query parameter can carry.
+        if Slug::parse(slug).map_or(true, |parsed| parsed.as_str() != slug) {
+            return Err(StoreError::NotFound("outlet"));
+        }
         let row = sqlx::query(&format!("SELECT {OUTLET_FIELDS} FROM outlets WHERE slug = $1"))
             .bind(slug)
             .fetch_optional(&self.pool)

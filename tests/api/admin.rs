@@ -57,7 +57,7 @@ async fn column_errors_name_the_field(app: TestApp) {
 
     app.add_column("child", "Child", Some("zhuanti")).await;
     let cycle = app.admin_patch("/api/v1/columns/zhuanti", json!({"parent": "child"})).await;
-    assert_eq!(cycle.status(), 422);
+    assert_eq!(cycle.status(), 409);
     assert!(cycle.json::<Value>().await.unwrap()["fields"]["parent"].is_string());
 
     let typo = app.admin_post("/api/v1/columns", json!({"slug": "x", "title": "X", "parnet": "zhuanti"})).await;
@@ -178,6 +178,111 @@ async fn tokens_rotate_and_revoked_ones_stop_working_at_once(app: TestApp) {
     assert_eq!(app.push(&old, &crate::helpers::example_article()).await.status(), 401);
     assert_eq!(app.push(&fresh, &crate::helpers::example_article()).await.status(), 201);
     assert_eq!(app.admin_delete(&format!("/api/v1/outlets/cjrb/tokens/{old_id}")).await.status(), 404);
+}
+
+stories!(
+    names_of_missing_columns_are_409_naming_the_field,
+    an_edit_refuses_null_for_what_it_cannot_clear,
+    a_form_is_a_json_object,
+    a_slug_holding_nul_names_no_outlet,
+    a_homepage_host_must_be_a_host_name,
+    a_column_a_live_partner_is_limited_to_cannot_be_deleted,
+);
+
+async fn names_of_missing_columns_are_409_naming_the_field(app: TestApp) {
+    app.add_column("zhuanti", "专题栏目", None).await;
+    let orphan = app.admin_post("/api/v1/columns", json!({"slug": "x", "title": "X", "parent": "nope"})).await;
+    assert_eq!(orphan.status(), 409, "a well-formed column under a parent that does not exist");
+    assert!(orphan.json::<Value>().await.unwrap()["fields"]["parent"].is_string());
+    let moved = app.admin_patch("/api/v1/columns/zhuanti", json!({"parent": "nope"})).await;
+    assert_eq!(moved.status(), 409);
+    assert!(moved.json::<Value>().await.unwrap()["fields"]["parent"].is_string());
+    let partner = app.admin_post("/api/v1/partners", json!({"name": "P", "columns": ["zhuanti", "nope"]})).await;
+    assert_eq!(partner.status(), 409);
+    assert!(partner.json::<Value>().await.unwrap()["fields"]["columns"].is_string());
+    assert_eq!(app.admin_get("/api/v1/partners").await.json::<Value>().await.unwrap()["partners"], json!([]));
+
+    let malformed_too = app.admin_post("/api/v1/columns", json!({"slug": "Bad", "title": "X", "parent": "nope"})).await;
+    assert_eq!(malformed_too.status(), 422, "malformed values are 422, with every field named");
+    let fields = &malformed_too.json::<Value>().await.unwrap()["fields"];
+    assert!(fields["slug"].is_string() && fields["parent"].is_string(), "{fields}");
+}
+
+async fn an_edit_refuses_null_for_what_it_cannot_clear(app: TestApp) {
+    app.add_column("zhuanti", "专题栏目", None).await;
+    app.add_outlet("x", json!({})).await;
+    for (path, field) in [
+        ("/api/v1/columns/zhuanti", "title"),
+        ("/api/v1/outlets/x", "name"),
+        ("/api/v1/outlets/x", "homepage"),
+        ("/api/v1/outlets/x", "timezone"),
+        ("/api/v1/outlets/x", "indexing"),
+        ("/api/v1/outlets/x", "feed_content"),
+        ("/api/v1/outlets/x", "partner_content"),
+    ] {
+        let response = app.admin_patch(path, json!({ field: null })).await;
+        assert_eq!(response.status(), 400, "{field}: null");
+        assert!(response.json::<Value>().await.unwrap()["fields"][field].is_string(), "{field}");
+    }
+    let column: Value = app.admin_get("/api/v1/columns/zhuanti").await.json().await.unwrap();
+    assert_eq!(column["title"], "专题栏目");
+    let cleared =
+        app.admin_patch("/api/v1/outlets/x", json!({"rights": null, "language": null, "domains": null})).await;
+    assert_eq!(cleared.status(), 200, "what is optional is cleared by null");
+}
+
+async fn a_form_is_a_json_object(app: TestApp) {
+    app.add_column("zhuanti", "专题栏目", None).await;
+    app.add_outlet("x", json!({})).await;
+    for edit in ["/api/v1/columns/zhuanti", "/api/v1/outlets/x"] {
+        assert_eq!(app.admin_patch(edit, json!([])).await.status(), 400, "{edit}");
+    }
+    for form in ["/api/v1/columns", "/api/v1/partners"] {
+        let refused = app.admin_post(form, json!(["x", "X"])).await;
+        assert_eq!(refused.status(), 400, "{form}: not read as {{\"slug\": \"x\", \"title\": \"X\"}}");
+        assert!(refused.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("object"));
+    }
+    let columns: Value = app.admin_get("/api/v1/columns").await.json().await.unwrap();
+    assert_eq!(columns["columns"].as_array().unwrap().len(), 1);
+}
+
+async fn a_slug_holding_nul_names_no_outlet(app: TestApp) {
+    app.add_outlet("x", json!({})).await;
+    for query in ["outlet=x%00", "outlet=%00", "outlet=X"] {
+        let response = app.admin_get(&format!("/api/v1/articles?{query}")).await;
+        assert_eq!(response.status(), 404, "{query}");
+    }
+    assert_eq!(app.admin_get("/api/v1/articles?outlet=x").await.status(), 200);
+}
+
+async fn a_homepage_host_must_be_a_host_name(app: TestApp) {
+    app.add_outlet("x", json!({})).await;
+    for homepage in ["https://true.com*", "http://a!b.cn/", "http://a..b.cn/"] {
+        let response = app.admin_patch("/api/v1/outlets/x", json!({ "homepage": homepage })).await;
+        assert_eq!(response.status(), 422, "{homepage}");
+        assert!(response.json::<Value>().await.unwrap()["fields"]["homepage"].is_string());
+    }
+    let domains = app.admin_patch("/api/v1/outlets/x", json!({"domains": ["x.example.cn*"]})).await;
+    assert_eq!(domains.status(), 422);
+    for homepage in ["HTTPS://News.Example.CN:8080/a b", "http://新闻.cn", "http://192.0.2.1/"] {
+        let response = app.admin_patch("/api/v1/outlets/x", json!({ "homepage": homepage })).await;
+        assert_eq!(response.status(), 200, "{homepage}");
+    }
+}
+
+async fn a_column_a_live_partner_is_limited_to_cannot_be_deleted(app: TestApp) {
+    app.add_column("zhuanti", "专题栏目", None).await;
+    let partner: Value =
+        app.admin_post("/api/v1/partners", json!({"name": "P", "columns": ["zhuanti"]})).await.json().await.unwrap();
+    let refused = app.admin_delete("/api/v1/columns/zhuanti").await;
+    assert_eq!(refused.status(), 409, "deleting it would let the partner read every column");
+    assert!(refused.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("partner"));
+
+    assert_eq!(app.admin_delete(&format!("/api/v1/partners/{}", partner["id"])).await.status(), 204);
+    assert_eq!(app.admin_delete("/api/v1/columns/zhuanti").await.status(), 204);
+    let listed: Value = app.admin_get("/api/v1/partners").await.json().await.unwrap();
+    assert_eq!(listed["partners"][0]["columns"], json!([]));
+    assert!(listed["partners"][0]["revoked_at"].is_string());
 }
 
 #[tokio::test]

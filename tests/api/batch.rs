@@ -106,8 +106,11 @@ async fn malformed_batches_are_refused_whole(app: TestApp) {
 
 const MIB: usize = 1 << 20;
 
+/// A 4 MiB budget; a stalled body is not cut by the body timeout during the story (the
+/// budget's 10 s wait must end first).
 fn small_budget(config: &mut syndic::config::Config) {
     config.body_budget_bytes = 4 * MIB;
+    config.connections.body_timeout = std::time::Duration::from_secs(120);
 }
 
 #[tokio::test]

@@ -32,25 +32,31 @@ pub struct TestApp {
 }
 
 /// Defines each story twice: on SQLite, and on PostgreSQL when it is configured.
+/// `stories!(with adjust: a, b)` runs them with the configuration changed by `adjust`,
+/// a `fn(&mut Config)` of the calling module.
 #[macro_export]
 macro_rules! stories {
-    ($($story:ident),* $(,)?) => {
-        $(
-            mod $story {
-                #[tokio::test]
-                async fn on_sqlite() {
-                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await.unwrap();
+    (@story $story:ident, $spawn:expr) => {
+        mod $story {
+            #[tokio::test]
+            async fn on_sqlite() {
+                let app = ($spawn)($crate::helpers::Backend::Sqlite).await.unwrap();
+                super::$story(app).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                if let Some(app) = ($spawn)($crate::helpers::Backend::Postgres).await {
                     super::$story(app).await;
                 }
-
-                #[tokio::test]
-                async fn on_postgres() {
-                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
-                        super::$story(app).await;
-                    }
-                }
             }
-        )*
+        }
+    };
+    (with $adjust:ident: $($story:ident),* $(,)?) => {
+        $($crate::stories!(@story $story, |backend| $crate::helpers::TestApp::spawn_configured(backend, super::$adjust));)*
+    };
+    ($($story:ident),* $(,)?) => {
+        $($crate::stories!(@story $story, $crate::helpers::TestApp::spawn);)*
     };
 }
 
@@ -95,6 +101,7 @@ impl TestApp {
             rate_limit_per_minute: None,
             render_cache_bytes: syndic::config::DEFAULT_RENDER_CACHE_MB << 20,
             body_budget_bytes: syndic::config::DEFAULT_BODY_BUDGET_MB << 20,
+            connections: syndic::config::ConnectionLimits::default(),
             notify: syndic::config::NotifyConfig {
                 retry_base: std::time::Duration::from_millis(100),
                 max_attempts: 3,
@@ -282,7 +289,7 @@ fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> V
     let state = AppState::new(store.clone(), config.clone());
     let notifier = tokio::spawn(state.notifier().run(std::future::pending()));
     let server = tokio::spawn(async move {
-        http::serve(listener, state, std::future::pending()).await.unwrap();
+        http::serve(listener, state, std::future::pending()).await;
     });
     vec![server, notifier]
 }
