@@ -451,7 +451,7 @@ pub const MAX_KEYWORD_CHARS: usize = 200;
 /// Subscribes an outlet's feed into columns.
 pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, CatalogError> {
     let tree = store.column_tree().await?;
-    let mut errors = FieldErrors::new();
+    let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let outlet = match form.outlet.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => {
             errors.add("outlet", "is required");
@@ -460,7 +460,7 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, Catal
         Some(slug) => match store.outlet_by_slug(slug).await {
             Ok(outlet) => Some(outlet),
             Err(StoreError::NotFound(_)) => {
-                errors.add("outlet", format!("unknown outlet '{slug}'"));
+                conflicts.add("outlet", format!("unknown outlet '{slug}'"));
                 None
             }
             Err(other) => return Err(other.into()),
@@ -469,14 +469,14 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, Catal
     let url = errors.check("url", http_url(form.url.as_deref().unwrap_or("")));
     let interval = errors.check("interval_secs", interval(form.interval_secs.unwrap_or(DEFAULT_INTERVAL_SECS)));
     let columns = form.columns.unwrap_or_default();
-    let routing = routing(&tree, &columns, &form.routes, &form.include, &form.exclude, &mut errors);
+    let routing = routing(&tree, &columns, &form.routes, &form.include, &form.exclude, &mut errors, &mut conflicts);
     match (outlet, url, interval, routing) {
-        (Some(outlet), Some(url), Some(interval), Some(routing)) if errors.is_empty() => {
+        (Some(outlet), Some(url), Some(interval), Some(routing)) if errors.is_empty() && conflicts.is_empty() => {
             let source = store.insert_source(outlet.id, &url, interval, &routing).await?;
             tracing::info!(source = source.id, outlet = %outlet.slug, url = %source.url, "source added");
             Ok(source)
         }
-        _ => Err(errors.into()),
+        _ => Err(refusal(errors, conflicts)),
     }
 }
 
@@ -484,7 +484,7 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, Catal
 pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit) -> Result<Source, CatalogError> {
     let tree = store.column_tree().await?;
     let current = store.source(id).await?.ok_or(CatalogError::NotFound("source"))?;
-    let mut errors = FieldErrors::new();
+    let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let mut changes = SourceChanges {
         url: edit.url.and_then(|u| errors.check("url", http_url(&u))),
         interval_secs: edit.interval_secs.and_then(|i| errors.check("interval_secs", interval(i))),
@@ -510,9 +510,11 @@ pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit) -> Result<Sou
         });
         let include = edit.include.unwrap_or_else(|| old.include.clone());
         let exclude = edit.exclude.unwrap_or_else(|| old.exclude.clone());
-        changes.routing = routing(&tree, &columns, &routes, &include, &exclude, &mut errors);
+        changes.routing = routing(&tree, &columns, &routes, &include, &exclude, &mut errors, &mut conflicts);
     }
-    errors.into_result()?;
+    if !(errors.is_empty() && conflicts.is_empty()) {
+        return Err(refusal(errors, conflicts));
+    }
     Ok(store.update_source(id, &changes).await?)
 }
 
@@ -524,7 +526,8 @@ fn interval(secs: i64) -> Result<i64, String> {
     }
 }
 
-/// Validates a source's columns, rules and filters together.
+/// Validates a source's columns, rules and filters together: what is malformed goes to
+/// `errors`, a column that does not exist to `conflicts`.
 fn routing(
     tree: &ColumnTree,
     columns: &[String],
@@ -532,44 +535,39 @@ fn routing(
     include: &[String],
     exclude: &[String],
     errors: &mut FieldErrors,
+    conflicts: &mut FieldErrors,
 ) -> Option<Routing> {
-    let columns = errors.check("columns", column_ids(tree, columns));
-    let routes: Option<Vec<Route>> = errors.check(
-        "routes",
-        routes
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let matching = RouteMatch::parse(&r.matching).map_err(|e| format!("[{i}].match {e}"))?;
-                let value = required_text(Some(&r.value), MAX_KEYWORD_CHARS).map_err(|e| format!("[{i}].value {e}"))?;
-                let column = tree
-                    .by_slug(r.column.trim())
-                    .ok_or_else(|| format!("[{i}].column: unknown column '{}'", r.column))?;
-                Ok(Route { matching, value, column_id: column.id })
-            })
-            .collect(),
-    );
+    let column_id =
+        |slug: &str| tree.by_slug(slug.trim()).map(|c| c.id).ok_or_else(|| format!("unknown column '{}'", slug.trim()));
+    if columns.is_empty() {
+        errors.add("columns", "must name at least one column");
+    }
+    let columns: Option<Vec<i64>> = conflicts.check("columns", columns.iter().map(|slug| column_id(slug)).collect());
+    let mut route_list = Vec::with_capacity(routes.len());
+    for (i, r) in routes.iter().enumerate() {
+        let matching = RouteMatch::parse(&r.matching).map_err(|e| format!("[{i}].match {e}"));
+        let value = required_text(Some(&r.value), MAX_KEYWORD_CHARS).map_err(|e| format!("[{i}].value {e}"));
+        let matching = errors.check("routes", matching);
+        let value = errors.check("routes", value);
+        let column = conflicts.check("routes", column_id(&r.column).map_err(|e| format!("[{i}].column: {e}")));
+        if let (Some(matching), Some(value), Some(column_id)) = (matching, value, column) {
+            route_list.push(Route { matching, value, column_id });
+        }
+    }
     let include = errors.check("include", keywords(include));
     let exclude = errors.check("exclude", keywords(exclude));
-    Some(Routing { columns: columns?, routes: routes?, include: include?, exclude: exclude? })
+    let mut column_ids = Vec::new();
+    for id in columns? {
+        if !column_ids.contains(&id) {
+            column_ids.push(id);
+        }
+    }
+    let complete = route_list.len() == routes.len() && !column_ids.is_empty();
+    complete.then_some(Routing { columns: column_ids, routes: route_list, include: include?, exclude: exclude? })
 }
 
 fn keywords(list: &[String]) -> Result<Vec<String>, String> {
     list.iter().map(|k| required_text(Some(k), MAX_KEYWORD_CHARS).map_err(|e| format!("'{k}' {e}"))).collect()
-}
-
-fn column_ids(tree: &ColumnTree, slugs: &[String]) -> Result<Vec<i64>, String> {
-    if slugs.is_empty() {
-        return Err("must name at least one column".into());
-    }
-    let mut ids = Vec::new();
-    for slug in slugs {
-        let column = tree.by_slug(slug.trim()).ok_or_else(|| format!("unknown column '{}'", slug.trim()))?;
-        if !ids.contains(&column.id) {
-            ids.push(column.id);
-        }
-    }
-    Ok(ids)
 }
 
 /// A new partner. Unknown fields are refused (400).

@@ -150,7 +150,8 @@ fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
     responses(
         (status = 201, description = "Created.", body = Source,
             headers(("Location" = String, description = "`/api/v1/sources/{id}`."))),
-        (status = 409, description = "The outlet already has a source for this URL.", body = ErrorBody),
+        (status = 409, description = "The outlet already has a source for this URL, or the form is well-formed but \
+            names an outlet or columns that do not exist (each named in `fields`).", body = ErrorBody),
     )
 )]
 async fn create_source(
@@ -226,7 +227,8 @@ async fn show_source(
     responses(
         (status = 200, description = "The changed source.", body = Source),
         (status = 404, description = "No such source.", body = ErrorBody),
-        (status = 409, description = "The outlet already has a source for the new URL.", body = ErrorBody),
+        (status = 409, description = "The outlet already has a source for the new URL, or the changes are \
+            well-formed but name columns that do not exist (each named in `fields`).", body = ErrorBody),
     )
 )]
 async fn edit_source(

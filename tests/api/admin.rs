@@ -201,6 +201,22 @@ async fn names_of_missing_columns_are_409_naming_the_field(app: TestApp) {
     assert_eq!(partner.status(), 409);
     assert!(partner.json::<Value>().await.unwrap()["fields"]["columns"].is_string());
     assert_eq!(app.admin_get("/api/v1/partners").await.json::<Value>().await.unwrap()["partners"], json!([]));
+    app.add_outlet("cjrb", json!({})).await;
+    let feed = "https://cjrb.example.cn/rss.xml";
+    let source = app.admin_post("/api/v1/sources", json!({"outlet": "nope", "url": feed, "columns": ["nope"]})).await;
+    assert_eq!(source.status(), 409, "a well-formed source of an outlet and column that do not exist");
+    let fields = &source.json::<Value>().await.unwrap()["fields"];
+    assert!(fields["outlet"].is_string() && fields["columns"].is_string(), "{fields}");
+    let source: Value = app
+        .admin_post("/api/v1/sources", json!({"outlet": "cjrb", "url": feed, "columns": ["zhuanti"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let route = json!({"routes": [{"match": "keyword", "value": "x", "column": "nope"}]});
+    let rerouted = app.admin_patch(&format!("/api/v1/sources/{}", source["id"]), route).await;
+    assert_eq!(rerouted.status(), 409);
+    assert!(rerouted.json::<Value>().await.unwrap()["fields"]["routes"].is_string());
 
     let malformed_too = app.admin_post("/api/v1/columns", json!({"slug": "Bad", "title": "X", "parent": "nope"})).await;
     assert_eq!(malformed_too.status(), 422, "malformed values are 422, with every field named");
