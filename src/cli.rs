@@ -18,6 +18,9 @@ pub struct Cli {
     /// Database URL: sqlite://PATH (default sqlite://syndic.db) or postgres://…
     #[arg(long, global = true, env = "SYNDIC_DATABASE_URL")]
     database_url: Option<String>,
+    /// Seconds to wait for the database before failing with the cause (default 5).
+    #[arg(long, global = true, env = "SYNDIC_DATABASE_CONNECT_TIMEOUT_SECS")]
+    database_connect_timeout_secs: Option<u64>,
     /// Configuration file (default: syndic.toml in the working directory, if present).
     #[arg(long, global = true, env = "SYNDIC_CONFIG")]
     config: Option<PathBuf>,
@@ -324,11 +327,16 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, filtered by RUST_LOG (default: info, sqlx warnings only).
+/// Logs go to stderr, filtered by RUST_LOG (default: info, sqlx warnings only), coloured
+/// only when stderr is a terminal (not in a journal, a file or a pipe).
 fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
@@ -339,6 +347,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut overrides = Overrides {
         config_file: cli.config.clone(),
         database_url: cli.database_url.clone(),
+        database_connect_timeout_secs: cli.database_connect_timeout_secs,
         fetch_allow: cli.fetch_allow.clone(),
         blocked_terms: cli.blocked_terms.clone(),
         blocked_domains: cli.blocked_domains.clone(),
@@ -362,7 +371,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.base_url = base_url.clone();
     }
     let config = Config::load(&overrides)?;
-    let store = Store::connect(&config.database_url)
+    let store = Store::connect_within(&config.database_url, config.database_connect_timeout)
         .await
         .with_context(|| format!("cannot open database {}", redact_url(&config.database_url)))?;
     store.migrate().await.context("database migration failed")?;

@@ -24,6 +24,9 @@ pub const DEFAULT_RENDER_CACHE_MB: usize = 64;
 /// Request-body bytes in flight on the large-body routes unless configured otherwise
 /// (MiB): four of the largest batches at once.
 pub const DEFAULT_BODY_BUDGET_MB: usize = 256;
+/// Seconds start-up and every command wait for the database before saying why not.
+pub const DEFAULT_DATABASE_CONNECT_TIMEOUT_SECS: u64 = 5;
+const MAX_DATABASE_CONNECT_TIMEOUT_SECS: u64 = 300;
 /// The longest base URL accepted; sitemap shard sizes depend on it.
 pub const MAX_BASE_URL_LEN: usize = 200;
 /// Time a client has to send a whole request head, unless configured otherwise:
@@ -95,6 +98,8 @@ pub struct SiteConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// How long opening the database may take before start-up fails with the cause.
+    pub database_connect_timeout: Duration,
     pub listen: SocketAddr,
     /// Absolute URL the site is reached at, without a trailing slash.
     pub base_url: String,
@@ -253,6 +258,7 @@ impl Default for NotifyConfig {
 pub struct Overrides {
     pub config_file: Option<PathBuf>,
     pub database_url: Option<String>,
+    pub database_connect_timeout_secs: Option<u64>,
     pub listen: Option<String>,
     pub base_url: Option<String>,
     pub admin_token: Option<String>,
@@ -277,6 +283,7 @@ pub struct Overrides {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database_url: Option<String>,
+    database_connect_timeout_secs: Option<u64>,
     listen: Option<String>,
     base_url: Option<String>,
     admin_token: Option<String>,
@@ -331,6 +338,7 @@ impl FileConfig {
     fn over(self, lower: FileConfig) -> FileConfig {
         FileConfig {
             database_url: self.database_url.or(lower.database_url),
+            database_connect_timeout_secs: self.database_connect_timeout_secs.or(lower.database_connect_timeout_secs),
             listen: self.listen.or(lower.listen),
             base_url: self.base_url.or(lower.base_url),
             admin_token: self.admin_token.or(lower.admin_token),
@@ -372,6 +380,7 @@ impl Config {
         let demo = if overrides.demo { parse_layer("demo site settings", DEMO_SITE)? } else { FileConfig::default() };
         let merged = FileConfig {
             database_url: overrides.database_url.clone(),
+            database_connect_timeout_secs: overrides.database_connect_timeout_secs,
             listen: overrides.listen.clone(),
             base_url: overrides.base_url.clone(),
             admin_token: overrides.admin_token.clone(),
@@ -428,6 +437,12 @@ impl Config {
         if body_budget_mb == 0 {
             return Err(invalid("body_budget_mb", "must be at least 1 (MiB)".into()));
         }
+        let connect_timeout_secs =
+            layers.database_connect_timeout_secs.unwrap_or(DEFAULT_DATABASE_CONNECT_TIMEOUT_SECS);
+        if !(1..=MAX_DATABASE_CONNECT_TIMEOUT_SECS).contains(&connect_timeout_secs) {
+            let reason = format!("must be between 1 and {MAX_DATABASE_CONNECT_TIMEOUT_SECS} seconds");
+            return Err(invalid("database_connect_timeout_secs", reason));
+        }
         let connections = layers.connections.limits()?;
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
@@ -436,6 +451,7 @@ impl Config {
             .map_err(|e| invalid("site.timezone", e))?;
         Ok(Config {
             database_url: layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_connect_timeout: Duration::from_secs(connect_timeout_secs),
             listen,
             base_url,
             admin_token: layers.admin_token.filter(|t| !t.trim().is_empty()).map(Secret::new),

@@ -91,6 +91,7 @@ impl TestApp {
         let base_url = format!("http://{address}");
         let mut config = Config {
             database_url: database_url.clone(),
+            database_connect_timeout: std::time::Duration::from_secs(5),
             listen: address,
             base_url: base_url.clone(),
             admin_token: Some(Secret::new(ADMIN_TOKEN)),
