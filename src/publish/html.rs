@@ -394,8 +394,10 @@ fn labels(site: &Site) -> &'static Labels {
 }
 
 /// schema.org NewsArticle data, escaped so that no value can end the script element.
+/// A property the article lacks is left out, never `null` (which schema.org readers take
+/// as a value, and Google's validator flags).
 fn news_article_json_ld(site: &Site, article: &Article) -> String {
-    let data = json!({
+    let mut data = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
@@ -411,6 +413,9 @@ fn news_article_json_ld(site: &Site, article: &Article) -> String {
         "inLanguage": article.language,
         "copyrightNotice": article.effective_rights(),
     });
+    if let Some(properties) = data.as_object_mut() {
+        properties.retain(|_, value| !value.is_null());
+    }
     script_safe_json(&data.to_string())
 }
 
