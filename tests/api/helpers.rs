@@ -364,3 +364,13 @@ fn hex_id() -> String {
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
+
+/// Returns once the wall clock has entered a later second than when it was called: for
+/// stories that compare times written with whole seconds (RSS dates, sitemap lastmods).
+pub async fn next_second() {
+    let start = chrono::Utc::now().timestamp();
+    while chrono::Utc::now().timestamp() == start {
+        let into_second = chrono::Utc::now().timestamp_subsec_micros();
+        tokio::time::sleep(std::time::Duration::from_micros(u64::from(1_000_000 - into_second.min(999_999)))).await;
+    }
+}

@@ -41,7 +41,7 @@ async fn pushing_again_updates_only_what_changed_and_never_moves_the_repost_time
     assert_eq!((&same["id"], &same["updated_at"]), (&first["id"], &first["updated_at"]));
 
     // Cross a second boundary so the new updated_at is visibly later at feed precision.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    crate::helpers::next_second().await;
     let mut changed = example_article();
     changed["title"] = json!("做带领群众奔向幸福生活的“头雁”(更新)");
     changed["original_url"] = json!("HTTP://WWW.CJXWW.CN:80/index.php?m=content&c=index&a=show&catid=407&id=93487#top");
