@@ -205,7 +205,7 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
             headers(("Location" = String, description = "The article's page (an article only)."))),
         (status = 202, description = "An article stored but held in quarantine by the content policy: published nowhere until an admin releases it.", body = PushResult),
         (status = 400, description = "Malformed JSON or a value of the wrong JSON type (named in `fields`), or a document that cannot be read as a feed.", body = ErrorBody),
-        (status = 403, description = "The original URL is another outlet's published article.", body = ErrorBody),
+        (status = 403, description = "The original URL is another outlet's published article; or the token is the admin's or a partner's, and pushes need an outlet's ingest token.", body = ErrorBody),
         (status = 413, description = "A body over 2 MiB (an article) or 16 MiB (a document).", body = ErrorBody),
         (status = 415, description = "A body that is neither JSON nor a feed document.", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named in `fields`: among them an original URL outside the outlet's domains, or another outlet's unpublished article, in the same words; for a document, a missing or unknown `column`.", body = ErrorBody),

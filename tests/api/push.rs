@@ -134,6 +134,14 @@ async fn pushes_need_the_outlets_own_token(app: TestApp) {
     let anonymous = app.client.post(app.url("/api/v1/articles")).json(&example_article()).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     assert_eq!(app.push("syo_not-a-real-token", &example_article()).await.status(), 401);
+    // Valid tokens of another kind are told what pushes need.
+    let partner: Value = app.admin_post("/api/v1/partners", json!({"name": "P"})).await.json().await.unwrap();
+    for (kind, wrong) in [("admin", crate::helpers::ADMIN_TOKEN), ("partner", partner["token"].as_str().unwrap())] {
+        let refused = app.push(wrong, &example_article()).await;
+        assert_eq!(refused.status(), 403, "{kind}");
+        let error = refused.json::<Value>().await.unwrap()["error"].as_str().unwrap().to_owned();
+        assert!(error.contains(kind) && error.contains("pushes need an outlet's ingest token"), "{error}");
+    }
 
     assert_eq!(app.push(&token, &example_article()).await.status(), 201);
     let stolen = app.push(&other, &example_article()).await;
