@@ -415,12 +415,10 @@ impl Config {
 
     fn from_layers(layers: FileConfig) -> Result<Config, ConfigError> {
         let listen_text = layers.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let listen: SocketAddr = listen_text
-            .parse()
-            .map_err(|_| invalid("listen", format!("'{listen_text}' is not an address such as 127.0.0.1:8080")))?;
+        let listen = listen_address(listen_text.trim())?;
         let base_url = match layers.base_url {
             Some(url) => parse_base_url(&url)?,
-            None => format!("http://{listen}"),
+            None => format!("http://{}", listen_text.trim()),
         };
         let feed_items = layers.feed_items.unwrap_or(DEFAULT_FEED_ITEMS);
         if !(1..=MAX_FEED_ITEMS).contains(&feed_items) {
@@ -542,6 +540,21 @@ fn parse_layer(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|source| ConfigError::Parse { path: name.to_owned(), source })
 }
 
+/// The address to listen on: `IP:PORT` (`[::1]:8080` for IPv6), or `HOST:PORT` with a
+/// name the system resolves (`localhost:8080`), taking its first address.
+fn listen_address(text: &str) -> Result<SocketAddr, ConfigError> {
+    let refused = |why: &str| invalid("listen", format!("'{text}' {why}: give an address such as 127.0.0.1:8080"));
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    let (host, port) = text.rsplit_once(':').ok_or_else(|| refused("has no port"))?;
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err(refused("is not HOST:PORT"));
+    }
+    let mut addresses = std::net::ToSocketAddrs::to_socket_addrs(text).map_err(|_| refused("does not resolve"))?;
+    addresses.next().ok_or_else(|| refused("does not resolve"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,6 +575,18 @@ mod tests {
         assert_eq!(config.site.name, "From file");
         assert_eq!(config.site.timezone, chrono_tz::Asia::Shanghai, "demo layer fills the rest");
         assert_eq!(config.base_url, "http://127.0.0.1:9100");
+    }
+
+    #[test]
+    fn listen_takes_a_host_name_and_the_base_url_keeps_it() {
+        let config =
+            Config::load(&Overrides { listen: Some("localhost:9200".into()), ..Overrides::default() }).unwrap();
+        assert!(config.listen.ip().is_loopback() && config.listen.port() == 9200, "{}", config.listen);
+        assert_eq!(config.base_url, "http://localhost:9200");
+        for wrong in ["localhost", "localhost:http", ":8080", "no-such-host.invalid:8080"] {
+            let refused = Config::load(&Overrides { listen: Some(wrong.into()), ..Overrides::default() });
+            assert!(refused.unwrap_err().to_string().contains("listen"), "{wrong}");
+        }
     }
 
     #[test]
