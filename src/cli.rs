@@ -1,6 +1,8 @@
 //! The `syndic` command: `serve`, `migrate`, and catalog management (`column`,
 //! `outlet`) that works directly on the database, without the admin token.
 
+mod init;
+
 use crate::catalog::{self, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
 use crate::config::{Config, Overrides, Secret};
 use crate::domain::token;
@@ -48,6 +50,16 @@ enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write syndic.toml for a new site: its name, address, language, time zone, footer
+    /// and a new admin token (asks on a terminal, reads flags otherwise).
+    Init(init::InitArgs),
+    #[command(flatten)]
+    OnDatabase(DatabaseCommand),
+}
+
+/// The commands that open the database (and migrate it) first.
+#[derive(Debug, Subcommand)]
+enum DatabaseCommand {
     /// Run the web service (feeds, pages, sitemaps, APIs).
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
@@ -344,6 +356,11 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Before any database: a new site has none yet.
+    let command = match cli.command {
+        Command::Init(args) => return init::run(args, cli.database_url),
+        Command::OnDatabase(command) => command,
+    };
     let mut overrides = Overrides {
         config_file: cli.config.clone(),
         database_url: cli.database_url.clone(),
@@ -353,7 +370,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         blocked_domains: cli.blocked_domains.clone(),
         ..Overrides::default()
     };
-    if let Command::Serve(args) = &cli.command {
+    if let DatabaseCommand::Serve(args) = &command {
         overrides.websub_hub = args.websub_hub.clone();
         overrides.indexnow_key = args.indexnow_key.clone();
         overrides.indexnow_endpoints = args.indexnow_endpoints.clone();
@@ -367,7 +384,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.connections = args.connections.clone();
         overrides.demo = args.demo;
     }
-    if let Command::Sitemap { base_url, .. } = &cli.command {
+    if let DatabaseCommand::Sitemap { base_url, .. } = &command {
         overrides.base_url = base_url.clone();
     }
     let config = Config::load(&overrides)?;
@@ -375,19 +392,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot open database {}", redact_url(&config.database_url)))?;
     store.migrate().await.context("database migration failed")?;
-    match cli.command {
-        Command::Serve(args) => serve(store, config, args.demo).await,
-        Command::Migrate => {
+    match command {
+        DatabaseCommand::Serve(args) => serve(store, config, args.demo).await,
+        DatabaseCommand::Migrate => {
             println!("migrations applied to {}", redact_url(&config.database_url));
             Ok(())
         }
-        Command::Column(command) => column(&store, command).await,
-        Command::Outlet(command) => outlet(&store, command).await,
-        Command::Source(command) => source(&store, &config, command).await,
-        Command::Quarantine(command) => quarantine(&store, command).await,
-        Command::Partner(command) => partner(&store, command).await,
-        Command::Import { outlet, columns, documents } => import(&store, &config, &outlet, &columns, &documents).await,
-        Command::Sitemap { out, gzip, .. } => export_sitemaps(&store, &config, &out, gzip).await,
+        DatabaseCommand::Column(command) => column(&store, command).await,
+        DatabaseCommand::Outlet(command) => outlet(&store, command).await,
+        DatabaseCommand::Source(command) => source(&store, &config, command).await,
+        DatabaseCommand::Quarantine(command) => quarantine(&store, command).await,
+        DatabaseCommand::Partner(command) => partner(&store, command).await,
+        DatabaseCommand::Import { outlet, columns, documents } => {
+            import(&store, &config, &outlet, &columns, &documents).await
+        }
+        DatabaseCommand::Sitemap { out, gzip, .. } => export_sitemaps(&store, &config, &out, gzip).await,
     }
 }
 
