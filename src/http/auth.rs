@@ -41,7 +41,7 @@ impl FromRequestParts<AppState> for OutletAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let given = bearer(parts).ok_or(ApiError::Unauthorized)?;
         let digest = token::digest(given);
-        let outlet = state.store.outlet_by_token_digest(&digest).await?.ok_or(ApiError::Unauthorized)?;
+        let outlet = state.operations.outlet_by_token_digest(&digest).await?.ok_or(ApiError::Unauthorized)?;
         if let Some(limiter) = &state.rate_limiter {
             limiter.check(&digest).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
         }
@@ -85,7 +85,7 @@ impl FromRequestParts<AppState> for Reader {
         if state.config.admin_token.as_ref().is_some_and(|expected| token::constant_time_eq(given, expected.expose())) {
             return Ok(Reader::Admin);
         }
-        let partner = state.store.partner_by_token_digest(&token::digest(given)).await?;
+        let partner = state.operations.partner_by_token_digest(&token::digest(given)).await?;
         partner.map(Reader::Partner).ok_or(ApiError::Unauthorized)
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use syndic::http::AppState;
+use syndic::operations::Operations;
 use syndic::store::Store;
 
 crate::stories!(another_instance_sees_a_push_within_a_second, two_instances_poll_each_due_source_exactly_once);
@@ -70,12 +70,8 @@ async fn feed_server() -> (String, Fetches) {
 /// A poll scheduler as another `syndic serve` runs it: its own pool, its own state.
 async fn scheduler(app: &TestApp) -> tokio::task::JoinHandle<()> {
     let store = Store::connect(&app.config.database_url).await.unwrap();
-    let state = AppState::new(store, app.config.clone());
-    tokio::spawn(syndic::ingest::poll::run_scheduler(
-        state.pipeline.clone(),
-        state.fetcher.clone(),
-        std::future::pending(),
-    ))
+    let (pipeline, fetcher) = Operations::new(store, std::sync::Arc::new(app.config.clone())).poller();
+    tokio::spawn(syndic::ingest::poll::run_scheduler(pipeline, fetcher, std::future::pending()))
 }
 
 async fn two_instances_poll_each_due_source_exactly_once(app: TestApp) {
