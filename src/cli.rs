@@ -179,9 +179,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Source(command) => sources::run(&operations, command).await,
         Command::Quarantine(command) => quarantine::run(&operations, command).await,
         Command::Partner(command) => partners::run(&operations, command).await,
-        Command::Import { outlet, columns, documents } => {
-            import::run(&operations, &outlet, &columns, &documents).await
-        }
+        Command::Import { outlet, columns, documents } => import::run(&operations, &outlet, &columns, &documents).await,
         Command::Sitemap { out, gzip, .. } => sitemap::export(&operations, &out, gzip).await,
     }
 }

@@ -87,11 +87,7 @@ pub(super) async fn run(operations: &Operations, command: SourceCommand) -> anyh
                         r.split_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
                     let (value, column) =
                         rest.rsplit_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
-                    Ok(RouteForm {
-                        matching: matching.into(),
-                        value: value.into(),
-                        column: column.into(),
-                    })
+                    Ok(RouteForm { matching: matching.into(), value: value.into(), column: column.into() })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let given = |list: Vec<String>| (!list.is_empty()).then_some(list);

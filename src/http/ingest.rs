@@ -412,10 +412,14 @@ async fn import_document(
         zone: outlet.timezone,
     };
     let routing = Routing { columns, ..Routing::default() };
-    let tally = state.operations.import_document(&Actor::outlet(&outlet), &outlet, &routing, bytes, &context).await.map_err(|e| match e {
-        ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
-        ingest::ImportError::Store(e) => e.into(),
-    })?;
+    let tally = state
+        .operations
+        .import_document(&Actor::outlet(&outlet), &outlet, &routing, bytes, &context)
+        .await
+        .map_err(|e| match e {
+            ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
+            ingest::ImportError::Store(e) => e.into(),
+        })?;
     let status = if tally.new > 0 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(Pushed::Document(wire::import_result(&state.site, tally)))).into_response())
 }

@@ -28,8 +28,8 @@ pub mod zero_copy;
 pub use error::ApiError;
 
 use crate::config::Config;
-use crate::publish::Site;
 use crate::operations::Operations;
+use crate::publish::Site;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;

@@ -54,11 +54,7 @@ impl Operations {
 
     /// A feed document at an http(s) URL, fetched through the SSRF guard, with what
     /// parsing needs to know of it (`zone`: the outlet's time zone).
-    pub async fn fetch_document(
-        &self,
-        url: &str,
-        zone: chrono_tz::Tz,
-    ) -> Result<(Vec<u8>, feed::Context), FetchError> {
+    pub async fn fetch_document(&self, url: &str, zone: chrono_tz::Tz) -> Result<(Vec<u8>, feed::Context), FetchError> {
         let fetched = fetch::fetch(&self.fetcher, url, &Validators::default()).await?;
         let content_type = fetched.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let context = feed::Context { document_url: Some(fetched.url), content_type, zone };

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 use std::io::Write;
-use syndic::config::{Config, Secret, SiteConfig};
 use syndic::app::{self, Duties};
+use syndic::config::{Config, Secret, SiteConfig};
 use syndic::operations::Operations;
 use syndic::store::Store;
 
