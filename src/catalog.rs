@@ -1,5 +1,6 @@
-//! Managing the catalog — columns and outlets — with the same validation whether the
-//! request comes from the admin API or the command line.
+//! Managing the catalog — columns, outlets, sources and partners — with one validation
+//! whether the request comes from the admin API or the command line: `operations`
+//! calls it for both (and the demo loader to fill an empty database).
 
 pub mod fields;
 
