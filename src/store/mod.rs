@@ -22,7 +22,7 @@ pub use archives::ArchiveLayout;
 pub use articles::{
     ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapRow, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
 };
-pub use changes::{ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
+pub use changes::{ChangeClock, ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 pub use listings::SITEMAP_BLOCK_IDS;
 
 use chrono::{DateTime, Utc};

@@ -4,8 +4,9 @@
 
 use serde_json::{json, Value};
 use std::io::Write;
+use syndic::app::{self, Duties};
 use syndic::config::{Config, Secret, SiteConfig};
-use syndic::http::{self, AppState};
+use syndic::operations::Operations;
 use syndic::store::Store;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
@@ -25,7 +26,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: Store,
     pub config: Config,
-    /// The server and the notifier running for it.
+    /// The server and the notifier running for it (`app::serve`).
     tasks: Vec<tokio::task::JoinHandle<()>>,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
@@ -285,14 +286,12 @@ impl Drop for Instance {
     }
 }
 
-/// Serves the app on `listener` and runs its notifier.
+/// Serves the app on `listener` as `syndic serve` does, but for the poll scheduler:
+/// stories poll sources when they choose (`POST /api/v1/sources/{id}/poll`).
 fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
-    let state = AppState::new(store.clone(), config.clone());
-    let notifier = tokio::spawn(state.notifier().run(std::future::pending()));
-    let server = tokio::spawn(async move {
-        http::serve(listener, state, std::future::pending()).await;
-    });
-    vec![server, notifier]
+    let operations = Operations::new(store.clone(), std::sync::Arc::new(config.clone()));
+    let duties = Duties { poll_sources: false };
+    vec![tokio::spawn(app::serve(listener, operations, duties, std::future::pending()))]
 }
 
 /// Serves each document at its path (as RSS) on a loopback port, for sources to poll;
