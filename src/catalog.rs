@@ -113,7 +113,7 @@ pub struct OutletForm {
     pub homepage: Option<String>,
     #[schema(value_type = Option<fields::LanguageTag>)]
     pub language: Option<String>,
-    /// Absent: `UTC`.
+    /// Absent: the site's time zone (`[site] timezone`).
     #[schema(value_type = Option<fields::TimeZone>)]
     pub timezone: Option<String>,
     /// The rights line of its articles that carry none of their own.
@@ -254,13 +254,22 @@ pub async fn remove_column(store: &Store, slug: &str) -> Result<(), CatalogError
 }
 
 /// Creates an outlet and returns it with its first ingest token, which is shown only now.
-pub async fn add_outlet(store: &Store, form: OutletForm) -> Result<(Outlet, String), CatalogError> {
+/// `default_zone` reads the outlet's naive times when the form names no zone: the site's,
+/// since a regional outlet writes times in the zone its readers live in.
+pub async fn add_outlet(
+    store: &Store,
+    form: OutletForm,
+    default_zone: chrono_tz::Tz,
+) -> Result<(Outlet, String), CatalogError> {
     let mut errors = FieldErrors::new();
     let slug = errors.check("slug", Slug::parse(form.slug.as_deref().unwrap_or("")));
     let name = errors.check("name", required_text(form.name.as_deref(), MAX_NAME_CHARS));
     let homepage = errors.check("homepage", http_url(form.homepage.as_deref().unwrap_or("")));
     let language = errors.check("language", form.language.as_deref().map(language_tag).transpose());
-    let timezone = errors.check("timezone", time_zone(form.timezone.as_deref().unwrap_or("UTC")));
+    let timezone = match form.timezone.as_deref() {
+        Some(zone) => errors.check("timezone", time_zone(zone)),
+        None => Some(default_zone),
+    };
     let rights = errors.check("rights", optional_text(form.rights.as_deref(), MAX_DESCRIPTION_CHARS));
     let indexing =
         errors.check("indexing", form.indexing.as_deref().map(Indexing::parse).unwrap_or(Ok(Indexing::default())));

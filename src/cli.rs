@@ -120,7 +120,10 @@ enum DatabaseCommand {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    // `serve` logs what it does; the other commands print their results, and log only
+    // what goes wrong.
+    let serving = matches!(cli.command, Command::OnDatabase(DatabaseCommand::Serve(_)));
+    init_logging(cli.log_format, if serving { "info,sqlx=warn" } else { "warn" });
     // The default multi-threaded runtime honours TOKIO_WORKER_THREADS.
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -138,12 +141,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, filtered by RUST_LOG (default: info, sqlx warnings only), coloured
-/// only when stderr is a terminal (not in a journal, a file or a pipe).
-fn init_logging(format: LogFormat) {
+/// Logs go to stderr, filtered by RUST_LOG (else `default_filter`), coloured only when
+/// stderr is a terminal (not in a journal, a file or a pipe).
+fn init_logging(format: LogFormat, default_filter: &str) {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -204,7 +207,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         DatabaseCommand::Source(command) => sources::run(&operations, command).await,
         DatabaseCommand::Quarantine(command) => quarantine::run(&operations, command).await,
         DatabaseCommand::Partner(command) => partners::run(&operations, command).await,
-        DatabaseCommand::Import { outlet, columns, documents } => import::run(&operations, &outlet, &columns, &documents).await,
+        DatabaseCommand::Import { outlet, columns, documents } => {
+            import::run(&operations, &outlet, &columns, &documents).await
+        }
         DatabaseCommand::Sitemap { out, gzip, .. } => sitemap::export(&operations, &out, gzip).await,
     }
 }

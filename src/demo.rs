@@ -33,7 +33,7 @@ pub struct DemoLoaded {
 
 /// Fills an empty database with the demo content; leaves a database that already has
 /// columns, outlets or articles alone and returns `None`.
-pub async fn load_if_empty(pipeline: &Pipeline) -> anyhow::Result<Option<DemoLoaded>> {
+pub async fn load_if_empty(pipeline: &Pipeline, site_zone: chrono_tz::Tz) -> anyhow::Result<Option<DemoLoaded>> {
     let store = &pipeline.store;
     let has_content = !store.column_tree().await?.all().is_empty()
         || !store.list_outlets().await?.is_empty()
@@ -47,7 +47,7 @@ pub async fn load_if_empty(pipeline: &Pipeline) -> anyhow::Result<Option<DemoLoa
     }
     let mut tokens = Vec::new();
     for outlet in content.outlets {
-        let (outlet, token) = catalog::add_outlet(store, outlet).await?;
+        let (outlet, token) = catalog::add_outlet(store, outlet, site_zone).await?;
         tokens.push((outlet.slug.to_string(), token));
     }
     let columns = store.column_tree().await?;

@@ -79,7 +79,7 @@ pub(super) enum OutletCommand {
 pub(super) struct OutletTerms {
     #[arg(long)]
     language: Option<String>,
-    /// IANA time zone its naive timestamps are in (default UTC).
+    /// IANA time zone its naive timestamps are in (default: the site's, `[site] timezone`).
     #[arg(long)]
     timezone: Option<String>,
     #[arg(long)]

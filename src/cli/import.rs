@@ -3,7 +3,7 @@
 use super::progress::Progress;
 use crate::domain::source::Routing;
 use crate::domain::{Actor, Outlet};
-use crate::ingest::{feed, Tally};
+use crate::ingest::{feed, Disposition, Tally};
 use crate::operations::Operations;
 use anyhow::Context;
 
@@ -28,24 +28,44 @@ pub(super) async fn run(
         for warning in &tally.warnings {
             progress.println(&format!("warning, {document}: {warning}"));
         }
-        for item in &tally.items {
-            if let Err(reason) = &item.outcome {
-                progress.println(&format!("refused {}: {reason}", item.link.as_deref().unwrap_or("(no link)")));
-            }
-        }
         total.add(tally);
         progress.show(&format!("{}/{} documents, {} items", done + 1, documents.len(), total.items.len()));
     }
     progress.clear();
-    println!(
-        "{} items: {} new, {} updated, {} refused, {} held in quarantine",
+    print!("{}", summary(&total));
+    Ok(())
+}
+
+/// Refused items listed one by one up to this many; beyond, by reason only.
+const REFUSED_LISTED: usize = 20;
+
+/// What an import did: counts by outcome, then why items were refused.
+fn summary(total: &Tally) -> String {
+    let unchanged = total
+        .items
+        .iter()
+        .filter(|item| matches!(&item.outcome, Ok(accepted) if accepted.disposition == Disposition::Unchanged))
+        .count();
+    let mut out = format!(
+        "{} items: {} new, {} updated, {unchanged} unchanged, {} refused, {} held in quarantine\n",
         total.items.len(),
         total.new,
         total.updated,
         total.refused,
         total.quarantined
     );
-    Ok(())
+    let refused: Vec<_> =
+        total.items.iter().filter_map(|item| Some((&item.link, item.outcome.as_ref().err()?))).collect();
+    if refused.len() <= REFUSED_LISTED {
+        for (link, reason) in refused {
+            out.push_str(&format!("  refused {}: {reason}\n", link.as_deref().unwrap_or("(no link)")));
+        }
+    } else {
+        for (reason, count) in &total.refusals {
+            out.push_str(&format!("  refused {count}: {reason}\n"));
+        }
+    }
+    out
 }
 
 /// A feed document from a file or an http(s) URL, with what parsing needs to know of it.

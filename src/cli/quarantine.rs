@@ -6,7 +6,8 @@ use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum QuarantineCommand {
-    /// List held articles with the term or domain that matched.
+    /// List held articles: id, outlet, title, original URL and the term or domain that
+    /// matched ("nothing held" when there are none).
     List,
     /// Publish a held article as it stands.
     Release { id: i64 },
@@ -17,8 +18,12 @@ pub(super) enum QuarantineCommand {
 pub(super) async fn run(operations: &Operations, command: QuarantineCommand) -> anyhow::Result<()> {
     match command {
         QuarantineCommand::List => {
-            for a in operations.held_articles().await? {
-                println!("{}\t{}\t{}\t{}", a.id, a.outlet_slug, a.original_url, a.reason);
+            let held = operations.held_articles().await?;
+            if held.is_empty() {
+                println!("nothing held");
+            }
+            for a in held {
+                println!("{}\t{}\t{}\t{}\t{}", a.id, a.outlet_slug, a.title, a.original_url, a.reason);
             }
         }
         QuarantineCommand::Release { id } => {

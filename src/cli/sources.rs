@@ -7,10 +7,12 @@ use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum SourceCommand {
-    /// Subscribe an outlet's feed into columns.
+    /// Subscribe an outlet's feed into columns (an internal address is refused at once).
     Add {
+        /// The outlet whose feed it is (its slug).
         #[arg(long)]
         outlet: String,
+        /// The feed's address.
         #[arg(long)]
         url: String,
         /// A column its items go to (repeatable; the first is primary).
@@ -19,44 +21,80 @@ pub(super) enum SourceCommand {
         /// Seconds between polls (default 900).
         #[arg(long)]
         interval: Option<i64>,
+        #[command(flatten)]
+        rules: RoutingRules,
     },
     /// List sources with their status.
     List,
     /// Change a source's address, interval or routing (routing options given replace
     /// the source's routing of that kind).
     Edit {
+        /// The source's id (see `source list`).
         id: i64,
+        /// The feed's new address.
         #[arg(long)]
         url: Option<String>,
+        /// Seconds between polls.
         #[arg(long)]
         interval: Option<i64>,
+        /// The columns its items go to (repeatable; the first is primary).
         #[arg(long = "column")]
         columns: Vec<String>,
-        /// A routing rule MATCH:VALUE:COLUMN, MATCH being `category` or `keyword` (repeatable).
-        #[arg(long = "route")]
-        routes: Vec<String>,
-        /// Take only items containing one of these keywords (repeatable).
-        #[arg(long)]
-        include: Vec<String>,
-        /// Leave out items containing this keyword (repeatable).
-        #[arg(long)]
-        exclude: Vec<String>,
+        #[command(flatten)]
+        rules: RoutingRules,
     },
     /// Stop polling a source.
-    Remove { id: i64 },
+    Remove {
+        /// The source's id.
+        id: i64,
+    },
     /// Poll a source now, even during backoff.
-    Poll { id: i64 },
+    Poll {
+        /// The source's id.
+        id: i64,
+    },
+}
+
+/// The routing rules and keyword filters of a source, as `add` and `edit` take them.
+#[derive(Debug, clap::Args)]
+pub(super) struct RoutingRules {
+    /// A routing rule MATCH:VALUE:COLUMN, MATCH being `category` or `keyword`: matching
+    /// items also go to COLUMN (repeatable).
+    #[arg(long = "route")]
+    routes: Vec<String>,
+    /// Take only items containing one of these keywords (repeatable).
+    #[arg(long)]
+    include: Vec<String>,
+    /// Leave out items containing this keyword (repeatable).
+    #[arg(long)]
+    exclude: Vec<String>,
+}
+
+impl RoutingRules {
+    fn routes(&self) -> anyhow::Result<Vec<RouteForm>> {
+        self.routes
+            .iter()
+            .map(|r| {
+                let malformed = || anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN");
+                let (matching, rest) = r.split_once(':').ok_or_else(malformed)?;
+                let (value, column) = rest.rsplit_once(':').ok_or_else(malformed)?;
+                Ok(RouteForm { matching: matching.into(), value: value.into(), column: column.into() })
+            })
+            .collect()
+    }
 }
 
 pub(super) async fn run(operations: &Operations, command: SourceCommand) -> anyhow::Result<()> {
     match command {
-        SourceCommand::Add { outlet, url, columns, interval } => {
+        SourceCommand::Add { outlet, url, columns, interval, rules } => {
             let form = SourceForm {
                 outlet: Some(outlet),
                 url: Some(url),
                 columns: Some(columns),
                 interval_secs: interval,
-                ..SourceForm::default()
+                routes: rules.routes()?,
+                include: rules.include,
+                exclude: rules.exclude,
             };
             let source = operations.add_source(&Actor::Cli, form).await?;
             println!("source {} added: {}", source.id, source.url);
@@ -79,25 +117,16 @@ pub(super) async fn run(operations: &Operations, command: SourceCommand) -> anyh
                 );
             }
         }
-        SourceCommand::Edit { id, url, interval, columns, routes, include, exclude } => {
-            let routes = routes
-                .iter()
-                .map(|r| {
-                    let (matching, rest) =
-                        r.split_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
-                    let (value, column) =
-                        rest.rsplit_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
-                    Ok(RouteForm { matching: matching.into(), value: value.into(), column: column.into() })
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
+        SourceCommand::Edit { id, url, interval, columns, rules } => {
+            let routes = rules.routes()?;
             let given = |list: Vec<String>| (!list.is_empty()).then_some(list);
             let edit = SourceEdit {
                 url,
                 interval_secs: interval,
                 columns: given(columns),
                 routes: (!routes.is_empty()).then_some(routes),
-                include: given(include),
-                exclude: given(exclude),
+                include: given(rules.include),
+                exclude: given(rules.exclude),
             };
             let source = operations.edit_source(&Actor::Cli, id, edit).await?;
             println!("source {} updated: {}", source.id, source.url);

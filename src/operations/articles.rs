@@ -101,7 +101,7 @@ impl Operations {
 
     /// Fills an empty database with the demo content (`None`: it had content already).
     pub async fn load_demo(&self, actor: &Actor) -> anyhow::Result<Option<DemoLoaded>> {
-        let loaded = demo::load_if_empty(&self.pipeline).await?;
+        let loaded = demo::load_if_empty(&self.pipeline, self.config.site.timezone).await?;
         if let Some(loaded) = &loaded {
             self.record(actor, "demo content loaded", format_args!("{} articles", loaded.articles));
         }

@@ -46,7 +46,7 @@ impl Operations {
 
     /// Creates an outlet; with its first ingest token, shown only now.
     pub async fn add_outlet(&self, actor: &Actor, form: OutletForm) -> Result<(Outlet, String), CatalogError> {
-        let (outlet, token) = catalog::add_outlet(&self.store, form).await?;
+        let (outlet, token) = catalog::add_outlet(&self.store, form, self.config.site.timezone).await?;
         self.record(actor, "outlet added", &outlet.slug);
         Ok((outlet, token))
     }

@@ -3,7 +3,8 @@
 use super::Operations;
 use crate::catalog::{self, CatalogError, SourceEdit, SourceForm};
 use crate::domain::source::Source;
-use crate::domain::Actor;
+use crate::domain::{Actor, FieldErrors};
+use crate::ingest::guard::Inadmissible;
 use crate::ingest::poll;
 use crate::store::sources::PollRecord;
 use crate::store::StoreError;
@@ -19,15 +20,32 @@ impl Operations {
     }
 
     pub async fn add_source(&self, actor: &Actor, form: SourceForm) -> Result<Source, CatalogError> {
+        self.fetchable(form.url.as_deref()).await?;
         let source = catalog::add_source(&self.store, form).await?;
         self.record(actor, "source added", source.id);
         Ok(source)
     }
 
     pub async fn edit_source(&self, actor: &Actor, id: i64, edit: SourceEdit) -> Result<Source, CatalogError> {
+        self.fetchable(edit.url.as_deref()).await?;
         let source = catalog::edit_source(&self.store, id, edit).await?;
         self.record(actor, "source edited", source.id);
         Ok(source)
+    }
+
+    /// Refuses a feed address the fetch guard would refuse at every poll: an internal
+    /// address, written as one or the only kind its name resolves to (unless `fetch_allow`
+    /// names its network). A name that does not resolve now is taken (the poll will say
+    /// so), as is a URL too malformed to check (the catalog says why).
+    async fn fetchable(&self, url: Option<&str>) -> Result<(), CatalogError> {
+        let Some(Ok(url)) = url.map(|u| url::Url::parse(u.trim())) else { return Ok(()) };
+        match self.fetcher.check_destination(&url).await {
+            Err(Inadmissible::Refused(refused)) => {
+                let reason = format!("{}; syndic would never fetch it (fetch_allow names networks it may)", refused.0);
+                Err(CatalogError::Invalid(FieldErrors::single("url", reason)))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Stops polling a source.

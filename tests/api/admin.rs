@@ -187,6 +187,7 @@ stories!(
     a_slug_holding_nul_names_no_outlet,
     a_homepage_host_must_be_a_host_name,
     a_column_a_live_partner_is_limited_to_cannot_be_deleted,
+    an_outlet_without_a_time_zone_takes_the_sites,
 );
 
 async fn names_of_missing_columns_are_409_naming_the_field(app: TestApp) {
@@ -343,4 +344,18 @@ async fn the_openapi_document_describes_every_api_route() {
         assert!(document["paths"][path].is_object(), "{path} is described");
     }
     assert!(document["webhooks"]["feedUpdated"].is_object());
+}
+
+/// An outlet created without a time zone reads naive times in the site's (Asia/Shanghai
+/// here), not UTC: eight hours off for a Chinese outlet on a Chinese site.
+async fn an_outlet_without_a_time_zone_takes_the_sites(app: TestApp) {
+    app.add_column("party-96", "庆祝建党96周年", None).await;
+    let token = app.add_outlet("cjrb", json!({"homepage": "http://www.cjxww.cn/"})).await;
+    let shown: Value = app.admin_get("/api/v1/outlets/cjrb").await.json().await.unwrap();
+    assert_eq!(shown["timezone"], "Asia/Shanghai");
+    let mut article = crate::helpers::example_article();
+    article["original_published_at"] = json!("2018-06-28 11:39:20");
+    assert_eq!(app.push(&token, &article).await.status(), 201);
+    let feed: Value = app.get("/feed.json").await.json().await.unwrap();
+    assert_eq!(feed["items"][0]["_syndic"]["original_published_at"], "2018-06-28T03:39:20Z", "{feed}");
 }
