@@ -38,6 +38,17 @@ pub struct Cli {
     /// Configuration file (default: syndic.toml in the working directory, if present).
     #[arg(long, global = true, env = "SYNDIC_CONFIG")]
     config: Option<PathBuf>,
+    /// Log lines as human-readable text or as one JSON object each (for log shippers).
+    #[arg(long, global = true, env = "SYNDIC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// What governs taking articles in: where fetches may go, and what the content policy
+/// holds back. Only the commands that take articles in or fetch accept them.
+#[derive(Debug, Clone, clap::Args)]
+struct IngestOptions {
     /// Internal networks outbound fetches may reach anyway (comma-separated CIDRs).
     #[arg(long, global = true, env = "SYNDIC_FETCH_ALLOW")]
     fetch_allow: Option<String>,
@@ -47,11 +58,6 @@ pub struct Cli {
     /// Link domains (and their subdomains) that hold an article in quarantine (comma-separated).
     #[arg(long, global = true, env = "SYNDIC_BLOCKED_DOMAINS")]
     blocked_domains: Option<String>,
-    /// Log lines as human-readable text or as one JSON object each (for log shippers).
-    #[arg(long, global = true, env = "SYNDIC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
-    log_format: LogFormat,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -83,8 +89,12 @@ enum DatabaseCommand {
     #[command(subcommand)]
     Outlet(OutletCommand),
     /// Manage the feeds syndic polls.
-    #[command(subcommand)]
-    Source(SourceCommand),
+    Source {
+        #[command(subcommand)]
+        command: SourceCommand,
+        #[command(flatten)]
+        ingest: IngestOptions,
+    },
     /// Review articles the content policy holds back.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
@@ -93,6 +103,7 @@ enum DatabaseCommand {
     Partner(PartnerCommand),
     /// Import every item of feed documents (files or URLs) once.
     Import {
+        /// The outlet whose documents they are (its slug).
         #[arg(long)]
         outlet: String,
         /// A column the items go to (repeatable; the first is primary).
@@ -101,6 +112,8 @@ enum DatabaseCommand {
         /// File paths or http(s) URLs, imported in order.
         #[arg(required = true)]
         documents: Vec<String>,
+        #[command(flatten)]
+        ingest: IngestOptions,
     },
     /// Write the whole sitemap set (index, pages, article shards) into a directory, for
     /// static hosting or a CDN, at the paths the site serves them.
@@ -167,11 +180,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         config_file: cli.config.clone(),
         database_url: cli.database_url.clone(),
         database_connect_timeout_secs: cli.database_connect_timeout_secs,
-        fetch_allow: cli.fetch_allow.clone(),
-        blocked_terms: cli.blocked_terms.clone(),
-        blocked_domains: cli.blocked_domains.clone(),
         ..Overrides::default()
     };
+    let ingest = match &command {
+        DatabaseCommand::Serve(args) => Some(&args.ingest),
+        DatabaseCommand::Source { ingest, .. } | DatabaseCommand::Import { ingest, .. } => Some(ingest),
+        _ => None,
+    };
+    if let Some(ingest) = ingest {
+        overrides.fetch_allow = ingest.fetch_allow.clone();
+        overrides.blocked_terms = ingest.blocked_terms.clone();
+        overrides.blocked_domains = ingest.blocked_domains.clone();
+    }
     if let DatabaseCommand::Serve(args) = &command {
         overrides.websub_hub = args.websub_hub.clone();
         overrides.indexnow_key = args.indexnow_key.clone();
@@ -189,6 +209,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let DatabaseCommand::Sitemap { base_url, .. } = &command {
         overrides.base_url = base_url.clone();
     }
+    if let DatabaseCommand::Serve(args) = &command {
+        suggest_init(cli.config.is_some() || args.demo);
+    }
     let mut config = Config::load(&overrides)?;
     if matches!(&command, DatabaseCommand::Serve(args) if args.demo) && config.admin_token.is_none() {
         config.admin_token = Some(Secret::new(token::generate("sya_")));
@@ -204,12 +227,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         DatabaseCommand::Column(command) => catalog::columns(&operations, command).await,
         DatabaseCommand::Outlet(command) => catalog::outlets(&operations, command).await,
-        DatabaseCommand::Source(command) => sources::run(&operations, command).await,
+        DatabaseCommand::Source { command, .. } => sources::run(&operations, command).await,
         DatabaseCommand::Quarantine(command) => quarantine::run(&operations, command).await,
         DatabaseCommand::Partner(command) => partners::run(&operations, command).await,
-        DatabaseCommand::Import { outlet, columns, documents } => {
+        DatabaseCommand::Import { outlet, columns, documents, .. } => {
             import::run(&operations, &outlet, &columns, &documents).await
         }
         DatabaseCommand::Sitemap { out, gzip, .. } => sitemap::export(&operations, &out, gzip).await,
+    }
+}
+
+/// A `serve` on a terminal with no configuration file to read (and no demo) is most
+/// likely a new site: say how to describe it.
+fn suggest_init(configured: bool) {
+    use std::io::IsTerminal;
+    if !configured && !std::path::Path::new("syndic.toml").exists() && std::io::stderr().is_terminal() {
+        eprintln!(
+            "no syndic.toml here: the site runs on defaults and the environment. \
+             `syndic init` writes one for your site (name, address, language, time zone, admin token)."
+        );
     }
 }

@@ -116,15 +116,26 @@ fn a_feed_file_is_imported_from_the_command_line() {
     )
     .unwrap();
     let output = cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
-    assert!(output.ends_with("2 items: 2 new, 0 updated, 0 refused, 0 held in quarantine\n"), "{output}");
+    assert!(output.ends_with("2 items: 2 new, 0 updated, 0 unchanged, 0 refused, 0 held in quarantine\n"), "{output}");
     let again = cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
     assert!(
-        again.ends_with("2 items: 0 new, 0 updated, 0 refused, 0 held in quarantine\n"),
+        again.ends_with("2 items: 0 new, 0 updated, 2 unchanged, 0 refused, 0 held in quarantine\n"),
         "re-importing changes nothing: {again}"
     );
     assert!(cli
         .fails(&["import", "--outlet", "cjrb", "--column", "nope", feed.to_str().unwrap()])
         .contains("unknown column"));
+
+    // Refusals are listed one by one while few, then counted by reason.
+    let items: String = (0..30)
+        .map(|n| format!("<item><title>外{n}</title><link>http://elsewhere.example/{n}</link></item>"))
+        .collect();
+    std::fs::write(&feed, format!("<rss version=\"2.0\"><channel><title>t</title>{items}</channel></rss>")).unwrap();
+    let refused = cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
+    let lines: Vec<&str> = refused.lines().collect();
+    assert!(lines[0].starts_with("30 items: 0 new, 0 updated, 0 unchanged, 30 refused"), "{refused}");
+    assert_eq!(lines.len(), 2, "one line per reason: {refused}");
+    assert!(lines[1].starts_with("  refused 30: ") && lines[1].contains("domains"), "{refused}");
 }
 
 #[test]
@@ -133,9 +144,27 @@ fn sources_are_managed_from_the_command_line() {
     cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
     cli.ok(&["column", "add", "--slug", "party", "--title", "党建"]);
     cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
-    let added =
-        cli.ok(&["source", "add", "--outlet", "cjrb", "--url", "http://127.0.0.1:9/rss.xml", "--column", "local"]);
+    // An address the fetch guard would refuse at every poll is refused at once.
+    let internal =
+        cli.fails(&["source", "add", "--outlet", "cjrb", "--url", "http://10.1.2.3/rss.xml", "--column", "local"]);
+    assert!(internal.contains("10.1.2.3 is an internal address"), "{internal}");
+    let added = cli.ok(&[
+        "source",
+        "add",
+        "--outlet",
+        "cjrb",
+        "--url",
+        "http://127.0.0.1:9/rss.xml",
+        "--column",
+        "local",
+        "--route",
+        "keyword:木垒:party",
+        "--include",
+        "昌吉",
+    ]);
     assert!(added.starts_with("source 1 added"), "{added}");
+    let listed = cli.ok(&["source", "list"]);
+    assert!(listed.contains("http://127.0.0.1:9/rss.xml"), "{listed}");
     cli.ok(&["source", "edit", "1", "--interval", "3600", "--route", "category:基层党建:party", "--exclude", "广告"]);
     assert!(cli.fails(&["source", "edit", "1", "--route", "tag:x:party"]).contains("routes"));
     let polled = cli.ok(&["source", "poll", "1"]);
@@ -144,6 +173,80 @@ fn sources_are_managed_from_the_command_line() {
     assert!(listed.contains("failures=1") && listed.contains("error="), "{listed}");
     cli.ok(&["source", "remove", "1"]);
     assert_eq!(cli.ok(&["source", "list"]), "");
+}
+
+#[test]
+fn held_articles_are_listed_with_their_titles() {
+    let cli = Cli::new();
+    assert_eq!(cli.ok(&["quarantine", "list"]), "nothing held\n");
+    cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
+    cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
+    let feed = cli.dir.path().join("feed.xml");
+    std::fs::write(
+        &feed,
+        "<rss version=\"2.0\"><channel><title>t</title>\
+         <item><title>赛事竞猜 bet365</title><link>http://www.cjxww.cn/a</link></item></channel></rss>",
+    )
+    .unwrap();
+    let imported = cli.ok(&[
+        "import",
+        "--outlet",
+        "cjrb",
+        "--column",
+        "local",
+        "--blocked-terms",
+        "bet365",
+        feed.to_str().unwrap(),
+    ]);
+    assert!(imported.contains("1 held in quarantine"), "{imported}");
+    let held = cli.ok(&["quarantine", "list"]);
+    assert!(held.starts_with("1\tcjrb\t赛事竞猜 bet365\thttp://www.cjxww.cn/a\t"), "{held}");
+}
+
+#[test]
+fn options_are_offered_where_they_apply_and_each_says_what_it_does() {
+    let cli = Cli::new();
+    let partner = cli.ok(&["partner", "add", "--help"]);
+    assert!(!partner.contains("--blocked-domains") && !partner.contains("--fetch-allow"), "{partner}");
+    for command in [&["serve", "--help"][..], &["import", "--help"], &["source", "poll", "--help"]] {
+        let help = cli.ok(command);
+        assert!(help.contains("--blocked-domains") && help.contains("--fetch-allow"), "{command:?}: {help}");
+    }
+    // Every option and argument has a description on the line after it.
+    let commands: &[&[&str]] = &[
+        &["init"],
+        &["serve"],
+        &["column", "add"],
+        &["column", "edit"],
+        &["outlet", "add"],
+        &["outlet", "edit"],
+        &["outlet", "revoke"],
+        &["source", "add"],
+        &["source", "edit"],
+        &["quarantine", "release"],
+        &["partner", "add"],
+        &["partner", "revoke"],
+        &["import"],
+        &["sitemap"],
+    ];
+    for command in commands {
+        let help = cli.ok(&[command, &["--help"][..]].concat());
+        let lines: Vec<&str> = help.lines().collect();
+        let mut checked = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let entry = line.trim_start();
+            let indent = line.len() - entry.len();
+            // An option or argument heads its entry; its description follows on the same
+            // line (after two spaces) or on the next.
+            if (2..=6).contains(&indent) && (entry.starts_with('-') || entry.starts_with('<')) {
+                let described = entry.split_once("  ").is_some_and(|(_, text)| !text.trim().is_empty())
+                    || lines.get(i + 1).is_some_and(|next| !next.trim().is_empty());
+                assert!(described, "{command:?}: {entry} has no description");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 2, "{command:?}: no options found in\n{help}");
+    }
 }
 
 #[test]

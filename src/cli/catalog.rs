@@ -9,10 +9,13 @@ use clap::{Args, Subcommand};
 pub(super) enum ColumnCommand {
     /// Create a column.
     Add {
+        /// Its address: lower-case letters, digits and hyphens (`/columns/SLUG`).
         #[arg(long)]
         slug: String,
+        /// Its title, shown on pages and feeds.
         #[arg(long)]
         title: String,
+        /// A line about it, shown on its page and in its feeds.
         #[arg(long)]
         description: Option<String>,
         /// Slug of the parent column.
@@ -23,11 +26,15 @@ pub(super) enum ColumnCommand {
     List,
     /// Change a column.
     Edit {
+        /// The column's slug.
         slug: String,
+        /// A new title.
         #[arg(long)]
         title: Option<String>,
+        /// A new description.
         #[arg(long, conflicts_with = "clear_description")]
         description: Option<String>,
+        /// Remove its description.
         #[arg(long)]
         clear_description: bool,
         /// Move under this column.
@@ -38,17 +45,23 @@ pub(super) enum ColumnCommand {
         root: bool,
     },
     /// Remove a column that has no articles and no sub-columns.
-    Remove { slug: String },
+    Remove {
+        /// The column's slug.
+        slug: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub(super) enum OutletCommand {
     /// Create an outlet; prints its ingest token once.
     Add {
+        /// Its address on the site: lower-case letters, digits and hyphens (`/outlets/SLUG`).
         #[arg(long)]
         slug: String,
+        /// Its name, shown as the source (来源) of its articles.
         #[arg(long)]
         name: String,
+        /// Its homepage; its registrable domain is where its articles may be, by default.
         #[arg(long)]
         homepage: String,
         #[command(flatten)]
@@ -58,30 +71,46 @@ pub(super) enum OutletCommand {
     List,
     /// Change an outlet.
     Edit {
+        /// The outlet's slug.
         slug: String,
+        /// A new name.
         #[arg(long)]
         name: Option<String>,
+        /// A new homepage.
         #[arg(long)]
         homepage: Option<String>,
         #[command(flatten)]
         terms: OutletTerms,
     },
     /// Issue an additional ingest token for an outlet; prints it once.
-    Token { slug: String },
+    Token {
+        /// The outlet's slug.
+        slug: String,
+    },
     /// List an outlet's tokens (ids and dates, never their values).
-    Tokens { slug: String },
+    Tokens {
+        /// The outlet's slug.
+        slug: String,
+    },
     /// Revoke one of an outlet's tokens (rotation: issue a new one, then revoke the old).
-    Revoke { slug: String, token_id: i64 },
+    Revoke {
+        /// The outlet's slug.
+        slug: String,
+        /// The token's id (see `outlet tokens`).
+        token_id: i64,
+    },
 }
 
 /// An outlet's optional settings, given alike when adding and when editing.
 #[derive(Debug, Args)]
 pub(super) struct OutletTerms {
+    /// The language of its articles, such as zh-CN.
     #[arg(long)]
     language: Option<String>,
     /// IANA time zone its naive timestamps are in (default: the site's, `[site] timezone`).
     #[arg(long)]
     timezone: Option<String>,
+    /// The rights line of its articles that carry none of their own.
     #[arg(long)]
     rights: Option<String>,
     /// self | original | noindex

@@ -9,6 +9,7 @@ use clap::Subcommand;
 pub(super) enum PartnerCommand {
     /// Create a partner; prints its read token once.
     Add {
+        /// Its name, as the admin knows it.
         #[arg(long)]
         name: String,
         /// A column it may read, with its sub-columns (repeatable; none: every column).
@@ -18,7 +19,10 @@ pub(super) enum PartnerCommand {
     /// List partners.
     List,
     /// Revoke a partner's token.
-    Revoke { id: i64 },
+    Revoke {
+        /// The partner's id (see `partner list`).
+        id: i64,
+    },
 }
 
 pub(super) async fn run(operations: &Operations, command: PartnerCommand) -> anyhow::Result<()> {

@@ -10,9 +10,15 @@ pub(super) enum QuarantineCommand {
     /// matched ("nothing held" when there are none).
     List,
     /// Publish a held article as it stands.
-    Release { id: i64 },
+    Release {
+        /// The article's id (see `quarantine list`).
+        id: i64,
+    },
     /// Delete a held article.
-    Reject { id: i64 },
+    Reject {
+        /// The article's id (see `quarantine list`).
+        id: i64,
+    },
 }
 
 pub(super) async fn run(operations: &Operations, command: QuarantineCommand) -> anyhow::Result<()> {

@@ -45,6 +45,8 @@ pub(super) struct ServeArgs {
     pub(super) baidu_push_url: Option<String>,
     #[command(flatten)]
     pub(super) connections: crate::config::ConnectionSettings,
+    #[command(flatten)]
+    pub(super) ingest: super::IngestOptions,
 }
 
 /// Serves until SIGTERM or Ctrl-C, then drains; `demo` loads the demo content into an
