@@ -248,3 +248,26 @@ fn suggest_init(configured: bool) {
         );
     }
 }
+
+/// Errors that name what was missing: `column 'nope' not found` where the layers below
+/// say only `column not found`, since they do not know which name the user typed.
+trait NameMissing<T> {
+    fn naming(self, what: impl FnOnce() -> String) -> anyhow::Result<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> NameMissing<T> for Result<T, E> {
+    fn naming(self, what: impl FnOnce() -> String) -> anyhow::Result<T> {
+        self.map_err(|error| {
+            let error = error.into();
+            let missing = error.chain().any(|cause| {
+                matches!(cause.downcast_ref(), Some(crate::catalog::CatalogError::NotFound(_)))
+                    || matches!(cause.downcast_ref(), Some(crate::store::StoreError::NotFound(_)))
+            });
+            if missing {
+                anyhow::anyhow!("{} not found", what())
+            } else {
+                error
+            }
+        })
+    }
+}

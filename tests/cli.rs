@@ -52,6 +52,11 @@ fn columns_are_managed_from_the_command_line() {
     cli.ok(&["column", "remove", "english"]);
     assert!(!cli.ok(&["column", "list"]).contains("english"));
 
+    // What was not found is named as the user typed it.
+    assert!(cli.fails(&["column", "edit", "nope", "--title", "x"]).contains("column 'nope' not found"));
+    assert!(cli.fails(&["outlet", "token", "nope"]).contains("outlet 'nope' not found"));
+    assert!(cli.fails(&["source", "remove", "99"]).contains("source 99 not found"));
+
     let error = cli.fails(&["column", "add", "--slug", "Bad Slug", "--title", "x"]);
     assert!(error.contains("slug"), "{error}");
 }

@@ -1,5 +1,6 @@
 //! `syndic column …` and `syndic outlet …`: the catalogue.
 
+use super::NameMissing;
 use crate::catalog::{ColumnEdit, ColumnForm, DomainsForm, OutletEdit, OutletForm};
 use crate::domain::Actor;
 use crate::operations::Operations;
@@ -163,11 +164,12 @@ pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> 
                 description: if clear_description { Some(None) } else { description.map(Some) },
                 parent: if root { Some(None) } else { parent.map(Some) },
             };
-            let column = operations.edit_column(&Actor::Cli, &slug, edit).await?;
+            let column =
+                operations.edit_column(&Actor::Cli, &slug, edit).await.naming(|| format!("column '{slug}'"))?;
             println!("column {} updated", column.slug);
         }
         ColumnCommand::Remove { slug } => {
-            operations.remove_column(&Actor::Cli, &slug).await?;
+            operations.remove_column(&Actor::Cli, &slug).await.naming(|| format!("column '{slug}'"))?;
             println!("column {slug} removed");
         }
     }
@@ -218,22 +220,27 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
                 feed_content: terms.feed_content,
                 partner_content: terms.partner_content,
             };
-            let outlet = operations.edit_outlet(&Actor::Cli, &slug, edit).await?;
+            let outlet =
+                operations.edit_outlet(&Actor::Cli, &slug, edit).await.naming(|| format!("outlet '{slug}'"))?;
             println!("outlet {} updated", outlet.slug);
         }
         OutletCommand::Tokens { slug } => {
-            for t in operations.outlet_tokens(&slug).await? {
+            for t in operations.outlet_tokens(&slug).await.naming(|| format!("outlet '{slug}'"))? {
                 let state =
                     t.revoked_at.map_or("live".to_owned(), |at| format!("revoked {}", crate::publish::rfc3339(at)));
                 println!("{}\tcreated {}\t{state}", t.id, crate::publish::rfc3339(t.created_at));
             }
         }
         OutletCommand::Revoke { slug, token_id } => {
-            operations.revoke_outlet_token(&Actor::Cli, &slug, token_id).await?;
+            operations
+                .revoke_outlet_token(&Actor::Cli, &slug, token_id)
+                .await
+                .naming(|| format!("token {token_id} of outlet '{slug}'"))?;
             println!("token {token_id} of {slug} revoked");
         }
         OutletCommand::Token { slug } => {
-            let token = operations.issue_outlet_token(&Actor::Cli, &slug).await?;
+            let token =
+                operations.issue_outlet_token(&Actor::Cli, &slug).await.naming(|| format!("outlet '{slug}'"))?;
             println!("new ingest token for {slug} (shown only now): {token}");
         }
     }

@@ -1,6 +1,7 @@
 //! `syndic import`: every entry of feed documents (files or URLs), once.
 
 use super::progress::Progress;
+use super::NameMissing;
 use crate::domain::source::Routing;
 use crate::domain::{Actor, Outlet};
 use crate::ingest::{feed, Disposition, Tally};
@@ -13,7 +14,7 @@ pub(super) async fn run(
     columns: &[String],
     documents: &[String],
 ) -> anyhow::Result<()> {
-    let outlet = operations.outlet(outlet).await.with_context(|| format!("outlet {outlet}"))?;
+    let outlet = operations.outlet(outlet).await.naming(|| format!("outlet '{outlet}'"))?;
     let tree = operations.column_tree().await?;
     let column_ids = columns
         .iter()

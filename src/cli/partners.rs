@@ -1,5 +1,6 @@
 //! `syndic partner …`: partners, who read the article API.
 
+use super::NameMissing;
 use crate::catalog::PartnerForm;
 use crate::domain::Actor;
 use crate::operations::Operations;
@@ -48,7 +49,7 @@ pub(super) async fn run(operations: &Operations, command: PartnerCommand) -> any
             }
         }
         PartnerCommand::Revoke { id } => {
-            operations.revoke_partner(&Actor::Cli, id).await?;
+            operations.revoke_partner(&Actor::Cli, id).await.naming(|| format!("partner {id}"))?;
             println!("partner {id} revoked");
         }
     }

@@ -1,5 +1,6 @@
 //! `syndic quarantine …`: reviewing what the content policy holds back.
 
+use super::NameMissing;
 use crate::domain::Actor;
 use crate::operations::Operations;
 use clap::Subcommand;
@@ -33,11 +34,11 @@ pub(super) async fn run(operations: &Operations, command: QuarantineCommand) -> 
             }
         }
         QuarantineCommand::Release { id } => {
-            operations.release_article(&Actor::Cli, id).await?;
+            operations.release_article(&Actor::Cli, id).await.naming(|| format!("held article {id}"))?;
             println!("article {id} released");
         }
         QuarantineCommand::Reject { id } => {
-            operations.reject_article(&Actor::Cli, id).await?;
+            operations.reject_article(&Actor::Cli, id).await.naming(|| format!("held article {id}"))?;
             println!("article {id} rejected");
         }
     }

@@ -1,5 +1,6 @@
 //! `syndic source …`: the feeds syndic polls.
 
+use super::NameMissing;
 use crate::catalog::{RouteForm, SourceEdit, SourceForm};
 use crate::domain::Actor;
 use crate::operations::Operations;
@@ -128,11 +129,11 @@ pub(super) async fn run(operations: &Operations, command: SourceCommand) -> anyh
                 include: given(rules.include),
                 exclude: given(rules.exclude),
             };
-            let source = operations.edit_source(&Actor::Cli, id, edit).await?;
+            let source = operations.edit_source(&Actor::Cli, id, edit).await.naming(|| format!("source {id}"))?;
             println!("source {} updated: {}", source.id, source.url);
         }
         SourceCommand::Remove { id } => {
-            operations.remove_source(&Actor::Cli, id).await?;
+            operations.remove_source(&Actor::Cli, id).await.naming(|| format!("source {id}"))?;
             println!("source {id} removed");
         }
         SourceCommand::Poll { id } => {
