@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod transfer;
+
 #[derive(Debug, Parser)]
 #[command(name = "syndic", version, about = "Content syndication and feed service")]
 pub struct Cli {
@@ -75,6 +77,12 @@ enum Command {
         #[arg(required = true)]
         documents: Vec<String>,
     },
+    /// Write a consistent copy of the SQLite database to a file, while it serves.
+    Backup(transfer::BackupArgs),
+    /// Copy a backup into the configured database, which must be empty.
+    Restore(transfer::RestoreArgs),
+    /// Copy every table of one database into another, empty one (SQLite to PostgreSQL and back).
+    Transfer(transfer::TransferArgs),
     /// Write the whole sitemap set (index, pages, article shards) into a directory, for
     /// static hosting or a CDN, at the paths the site serves them.
     Sitemap {
@@ -336,6 +344,10 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Transfer names both its databases; the configured one is not opened.
+    if let Command::Transfer(args) = &cli.command {
+        return transfer::transfer(args).await;
+    }
     let mut overrides = Overrides {
         config_file: cli.config.clone(),
         database_url: cli.database_url.clone(),
@@ -379,6 +391,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Partner(command) => partner(&store, command).await,
         Command::Import { outlet, columns, documents } => import(&store, &config, &outlet, &columns, &documents).await,
         Command::Sitemap { out, gzip, .. } => export_sitemaps(&store, &config, &out, gzip).await,
+        Command::Backup(args) => transfer::backup(&store, &args).await,
+        Command::Restore(args) => transfer::restore(&store, &args).await,
+        Command::Transfer(_) => unreachable!("transfer runs before the configured database is opened"),
     }
 }
 

@@ -8,20 +8,25 @@
 
 mod archives;
 mod articles;
+mod backup;
 mod changes;
 pub mod columns;
 mod listings;
 pub mod outbound;
 pub mod outlets;
 pub mod partners;
+mod schema;
 pub mod sources;
+mod transfer;
 
 pub use archives::ArchiveLayout;
 pub use articles::{
     ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapRow, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
 };
+pub use backup::BackupReport;
 pub use changes::{ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 pub use listings::SITEMAP_BLOCK_IDS;
+pub use transfer::{TransferProgress, TransferRefusal, TransferReport};
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -48,6 +53,16 @@ pub enum StoreError {
     /// An article must be filed in at least one column: listings and counts rely on it.
     #[error("article {0} is filed in no column")]
     Unfiled(String),
+    /// A transfer or restore that did not start, or did not commit.
+    #[error(transparent)]
+    Transfer(#[from] TransferRefusal),
+    #[error(
+        "syndic backup copies SQLite databases; back up PostgreSQL with pg_dump -Fc and restore with \
+         pg_restore (README, \"Backup and moving to PostgreSQL\")"
+    )]
+    BackupNeedsPgDump,
+    #[error("{path}: {source}")]
+    File { path: String, source: std::io::Error },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
