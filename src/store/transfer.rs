@@ -31,8 +31,9 @@ const BYTES_PER_INSERT: usize = 8 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum TransferRefusal {
     #[error(
-        "the target database already holds data ({rows} rows in {table}); \
-         transfer and restore write only into an empty database"
+        "the target database already holds data ({rows} {} in {table}); \
+         transfer and restore write only into an empty database",
+        if *.rows == 1 { "row" } else { "rows" }
     )]
     TargetNotEmpty { table: String, rows: i64 },
     #[error(
@@ -219,7 +220,9 @@ async fn matching_tables(
 /// Refuses a target holding any row beyond what its migrations put there, and clears
 /// those, which the copy brings anew.
 async fn refuse_unless_empty(target: &mut AnyConnection, tables: &[Table]) -> Result<(), StoreError> {
-    for table in tables {
+    // In insertion order, so the table named is the one that matters (columns, not
+    // the listings derived from them).
+    for table in schema::insertion_order(tables)? {
         if SEEDED_BY_MIGRATIONS.contains(&table.name.as_str()) {
             continue;
         }

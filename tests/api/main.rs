@@ -31,5 +31,6 @@ mod quarantine;
 mod rights;
 mod sitemaps;
 mod sources;
+mod transfer;
 mod websub;
 mod withdrawals;
