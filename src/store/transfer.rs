@@ -151,6 +151,12 @@ impl Store {
         }
         let high_water = schema::id_high_water(&mut source, self.backend).await?;
         schema::advance_ids(&mut destination, target.backend, &high_water).await?;
+        // Touches the clock row, unchanged: a server already on the target hears of the
+        // copy as of any change (PostgreSQL NOTIFYs on an update of the row; SQLite's
+        // followers read it).
+        sqlx::query("UPDATE change_clock SET last_micros = last_micros WHERE id = 1")
+            .execute(&mut *destination)
+            .await?;
         let mut report = TransferReport { tables: Vec::with_capacity(tables.len()) };
         for (table, source_rows) in counts {
             let target_rows = count(&mut destination, &table).await?;

@@ -244,10 +244,17 @@ async fn a_transfer_to_postgresql_and_back_serves_the_same_bytes_and_keeps_every
         assert!(!rows.is_empty(), "table {table} is empty here: give it a row, so that its copy is checked");
     }
 
-    let moved = syndic(&["transfer", "--from", &source.config.database_url, "--to", &postgres.url]).await;
+    // A server already on the empty target, with an empty feed in its cache.
+    let target = TestApp::serve(postgres, on_one_site).await;
+    assert!(!target.get_text("/rss.xml").await.contains("<item>"));
+    let moved = syndic(&["transfer", "--from", &source.config.database_url, "--to", &target.config.database_url]).await;
     let report = succeeded(&moved, "transfer to PostgreSQL");
     assert!(report.contains("every table's row count matches the source"), "{report}");
-    let target = TestApp::serve(postgres, on_one_site).await;
+    let feed = source.get_text("/rss.xml").await;
+    eventually("the target's cache follows the copy", Duration::from_secs(10), || async {
+        target.get_text("/rss.xml").await == feed
+    })
+    .await;
 
     let paths = crawl(&source).await;
     assert!(paths.iter().any(|p| p.contains("/archive/")), "archive pages were compared: {paths:?}");
