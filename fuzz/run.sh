@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs both fuzz targets (cargo-fuzz, nightly toolchain) for SECONDS each (default 600),
-# seeded from ../shared/corpus (feeds) and examples/demo.json (push bodies).
+# seeded from tests/corpus (feeds) and examples/demo.json (push bodies).
 # usage: fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-600}
-corpus=${SYNDIC_CORPUS:-../../shared/corpus}
+corpus=${SYNDIC_CORPUS:-../tests/corpus}
 
 mkdir -p corpus/feed_ingest corpus/push_json
 find "$corpus/feeds" -type f \( -name '*.xml' -o -name '*.json' -o -name '*.rss' -o -name '*.atom' \) -size -1M \

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCHEMAS=${SYNDIC_SCHEMAS:-../shared/schemas}
+SCHEMAS=${SYNDIC_SCHEMAS:-tests/schemas}
 
 ensure_tools() {
     local packages=()

@@ -1,5 +1,6 @@
-//! Managing the catalog — columns and outlets — with the same validation whether the
-//! request comes from the admin API or the command line.
+//! Managing the catalog — columns, outlets, sources and partners — with one validation
+//! whether the request comes from the admin API or the command line: `operations`
+//! calls it for both (and the demo loader to fill an empty database).
 
 pub mod fields;
 
@@ -284,7 +285,6 @@ pub async fn add_outlet(store: &Store, form: OutletForm) -> Result<(Outlet, Stri
             let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants, domains };
             let token = token::generate(token::OUTLET_TOKEN_PREFIX);
             let stored = store.insert_outlet(&outlet, &token::digest(&token)).await?;
-            tracing::info!(outlet = %stored.slug, "outlet created");
             Ok((stored, token))
         }
         _ => Err(errors.into()),
@@ -317,7 +317,6 @@ pub async fn issue_outlet_token(store: &Store, slug: &str) -> Result<String, Cat
     let outlet = store.outlet_by_slug(slug).await?;
     let token = token::generate(token::OUTLET_TOKEN_PREFIX);
     store.add_outlet_token(outlet.id, &token::digest(&token)).await?;
-    tracing::info!(outlet = %outlet.slug, "outlet token issued");
     Ok(token)
 }
 
@@ -325,7 +324,6 @@ pub async fn issue_outlet_token(store: &Store, slug: &str) -> Result<String, Cat
 pub async fn revoke_outlet_token(store: &Store, slug: &str, token_id: i64) -> Result<(), CatalogError> {
     let outlet = store.outlet_by_slug(slug).await?;
     store.revoke_outlet_token(outlet.id, token_id).await?;
-    tracing::info!(outlet = %outlet.slug, token = token_id, "outlet token revoked");
     Ok(())
 }
 
@@ -473,7 +471,6 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, Catal
     match (outlet, url, interval, routing) {
         (Some(outlet), Some(url), Some(interval), Some(routing)) if errors.is_empty() && conflicts.is_empty() => {
             let source = store.insert_source(outlet.id, &url, interval, &routing).await?;
-            tracing::info!(source = source.id, outlet = %outlet.slug, url = %source.url, "source added");
             Ok(source)
         }
         _ => Err(refusal(errors, conflicts)),
@@ -600,7 +597,6 @@ pub async fn add_partner(store: &Store, form: PartnerForm) -> Result<(Partner, S
         Some(name) if errors.is_empty() && conflicts.is_empty() => {
             let token = token::generate(token::PARTNER_TOKEN_PREFIX);
             let partner = store.insert_partner(&name, &token::digest(&token), &column_ids).await?;
-            tracing::info!(partner = partner.id, "partner created");
             Ok((partner, token))
         }
         _ => Err(refusal(errors, conflicts)),

@@ -24,6 +24,9 @@ pub const DEFAULT_RENDER_CACHE_MB: usize = 64;
 /// Request-body bytes in flight on the large-body routes unless configured otherwise
 /// (MiB): four of the largest batches at once.
 pub const DEFAULT_BODY_BUDGET_MB: usize = 256;
+/// Seconds start-up and every command wait for the database before saying why not.
+pub const DEFAULT_DATABASE_CONNECT_TIMEOUT_SECS: u64 = 5;
+const MAX_DATABASE_CONNECT_TIMEOUT_SECS: u64 = 300;
 /// The longest base URL accepted; sitemap shard sizes depend on it.
 pub const MAX_BASE_URL_LEN: usize = 200;
 /// Time a client has to send a whole request head, unless configured otherwise:
@@ -95,6 +98,8 @@ pub struct SiteConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// How long opening the database may take before start-up fails with the cause.
+    pub database_connect_timeout: Duration,
     pub listen: SocketAddr,
     /// Absolute URL the site is reached at, without a trailing slash.
     pub base_url: String,
@@ -253,6 +258,7 @@ impl Default for NotifyConfig {
 pub struct Overrides {
     pub config_file: Option<PathBuf>,
     pub database_url: Option<String>,
+    pub database_connect_timeout_secs: Option<u64>,
     pub listen: Option<String>,
     pub base_url: Option<String>,
     pub admin_token: Option<String>,
@@ -277,6 +283,7 @@ pub struct Overrides {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database_url: Option<String>,
+    database_connect_timeout_secs: Option<u64>,
     listen: Option<String>,
     base_url: Option<String>,
     admin_token: Option<String>,
@@ -331,6 +338,7 @@ impl FileConfig {
     fn over(self, lower: FileConfig) -> FileConfig {
         FileConfig {
             database_url: self.database_url.or(lower.database_url),
+            database_connect_timeout_secs: self.database_connect_timeout_secs.or(lower.database_connect_timeout_secs),
             listen: self.listen.or(lower.listen),
             base_url: self.base_url.or(lower.base_url),
             admin_token: self.admin_token.or(lower.admin_token),
@@ -372,6 +380,7 @@ impl Config {
         let demo = if overrides.demo { parse_layer("demo site settings", DEMO_SITE)? } else { FileConfig::default() };
         let merged = FileConfig {
             database_url: overrides.database_url.clone(),
+            database_connect_timeout_secs: overrides.database_connect_timeout_secs,
             listen: overrides.listen.clone(),
             base_url: overrides.base_url.clone(),
             admin_token: overrides.admin_token.clone(),
@@ -406,12 +415,10 @@ impl Config {
 
     fn from_layers(layers: FileConfig) -> Result<Config, ConfigError> {
         let listen_text = layers.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let listen: SocketAddr = listen_text
-            .parse()
-            .map_err(|_| invalid("listen", format!("'{listen_text}' is not an address such as 127.0.0.1:8080")))?;
+        let listen = listen_address(listen_text.trim())?;
         let base_url = match layers.base_url {
             Some(url) => parse_base_url(&url)?,
-            None => format!("http://{listen}"),
+            None => format!("http://{}", listen_text.trim()),
         };
         let feed_items = layers.feed_items.unwrap_or(DEFAULT_FEED_ITEMS);
         if !(1..=MAX_FEED_ITEMS).contains(&feed_items) {
@@ -428,6 +435,12 @@ impl Config {
         if body_budget_mb == 0 {
             return Err(invalid("body_budget_mb", "must be at least 1 (MiB)".into()));
         }
+        let connect_timeout_secs =
+            layers.database_connect_timeout_secs.unwrap_or(DEFAULT_DATABASE_CONNECT_TIMEOUT_SECS);
+        if !(1..=MAX_DATABASE_CONNECT_TIMEOUT_SECS).contains(&connect_timeout_secs) {
+            let reason = format!("must be between 1 and {MAX_DATABASE_CONNECT_TIMEOUT_SECS} seconds");
+            return Err(invalid("database_connect_timeout_secs", reason));
+        }
         let connections = layers.connections.limits()?;
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
@@ -436,6 +449,7 @@ impl Config {
             .map_err(|e| invalid("site.timezone", e))?;
         Ok(Config {
             database_url: layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_connect_timeout: Duration::from_secs(connect_timeout_secs),
             listen,
             base_url,
             admin_token: layers.admin_token.filter(|t| !t.trim().is_empty()).map(Secret::new),
@@ -526,6 +540,21 @@ fn parse_layer(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|source| ConfigError::Parse { path: name.to_owned(), source })
 }
 
+/// The address to listen on: `IP:PORT` (`[::1]:8080` for IPv6), or `HOST:PORT` with a
+/// name the system resolves (`localhost:8080`), taking its first address.
+fn listen_address(text: &str) -> Result<SocketAddr, ConfigError> {
+    let refused = |why: &str| invalid("listen", format!("'{text}' {why}: give an address such as 127.0.0.1:8080"));
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    let (host, port) = text.rsplit_once(':').ok_or_else(|| refused("has no port"))?;
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err(refused("is not HOST:PORT"));
+    }
+    let mut addresses = std::net::ToSocketAddrs::to_socket_addrs(text).map_err(|_| refused("does not resolve"))?;
+    addresses.next().ok_or_else(|| refused("does not resolve"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,6 +575,18 @@ mod tests {
         assert_eq!(config.site.name, "From file");
         assert_eq!(config.site.timezone, chrono_tz::Asia::Shanghai, "demo layer fills the rest");
         assert_eq!(config.base_url, "http://127.0.0.1:9100");
+    }
+
+    #[test]
+    fn listen_takes_a_host_name_and_the_base_url_keeps_it() {
+        let config =
+            Config::load(&Overrides { listen: Some("localhost:9200".into()), ..Overrides::default() }).unwrap();
+        assert!(config.listen.ip().is_loopback() && config.listen.port() == 9200, "{}", config.listen);
+        assert_eq!(config.base_url, "http://localhost:9200");
+        for wrong in ["localhost", "localhost:http", ":8080", "no-such-host.invalid:8080"] {
+            let refused = Config::load(&Overrides { listen: Some(wrong.into()), ..Overrides::default() });
+            assert!(refused.unwrap_err().to_string().contains("listen"), "{wrong}");
+        }
     }
 
     #[test]

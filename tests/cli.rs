@@ -215,3 +215,41 @@ fn the_sitemap_set_is_exported_for_static_hosting() {
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut unzipped).unwrap();
     assert_eq!(unzipped, shard, "the same document, compressed");
 }
+
+#[test]
+fn init_writes_a_configuration_serve_reads() {
+    let cli = Cli::new();
+    let error = cli.fails(&["init"]);
+    assert!(error.contains("--name is required"), "{error}");
+    let output = cli.ok(&[
+        "init",
+        "--name",
+        "昌吉\"新闻\"网",
+        "--base-url",
+        "https://news.example.cn/",
+        "--licence",
+        "新ICP备00000000号",
+    ]);
+    let token =
+        output.lines().find_map(|l| l.split("this once; it is in the file): ").nth(1)).expect("the token").to_owned();
+    assert!(token.starts_with("sya_") && token.len() == 68, "{output}");
+    let path = cli.dir.path().join("syndic.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("name = \"昌吉\\\"新闻\\\"网\""), "{written}");
+    assert!(written.contains("timezone = \"Asia/Shanghai\""), "{written}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "the admin token is in it");
+    assert!(!cli.dir.path().join("cli.db").exists(), "init opens no database");
+
+    let again = cli.fails(&["init", "--name", "x", "--base-url", "https://x.example"]);
+    assert!(again.contains("--force"), "{again}");
+    let refused =
+        cli.fails(&["init", "--force", "--name", "x", "--base-url", "https://x.example", "--timezone", "Mars/Olympus"]);
+    assert!(refused.contains("timezone"), "{refused}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written, "a refused answer changes nothing");
+
+    // The other commands read it from the working directory, as serve does.
+    cli.ok(&["sitemap", "--out", "export"]);
+    let index = std::fs::read_to_string(cli.dir.path().join("export/sitemap.xml")).unwrap();
+    assert!(index.contains("<loc>https://news.example.cn/sitemaps/pages.xml</loc>"), "{index}");
+}

@@ -1,11 +1,13 @@
-//! Conformance of feed ingestion over the shared corpus (`../shared/corpus`, see its
-//! MANIFEST.md): every file goes through `parse_document` and the stored-form
-//! functions polling uses, under a per-file timeout; every expectation on a field
-//! syndic's model holds is checked. Prints pass counts per origin; fails under 90% of
+//! Conformance of feed ingestion over the corpus (`tests/corpus`, see its MANIFEST.md):
+//! every file goes through `parse_document` and the stored-form functions polling uses,
+//! under a per-file timeout; every expectation on a field syndic's model holds is checked. Prints pass counts per origin; fails under 90% of
 //! the checked expectations, or on any failed `handmade/` expectation.
 //!
 //! Expectations that contradict another origin's on the same kind of input are listed,
 //! each with its reason, in `tests/conformance-exclusions.jsonl`.
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,12 +19,6 @@ use syndic::ingest::items::{entry_base, stored_html, stored_title};
 
 const PER_FILE_TIMEOUT: Duration = Duration::from_secs(20);
 const REQUIRED_RATE: f64 = 0.90;
-
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("SYNDIC_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-}
 
 /// Fields syndic's model holds, by their path with indices removed.
 fn checked_field(field: &str, kind: &str, origin: &str) -> bool {
@@ -318,7 +314,7 @@ fn exclusions() -> HashSet<(String, String, String)> {
 
 #[test]
 fn the_corpus_is_ingested_to_the_standard() {
-    let dir = corpus_dir();
+    let dir = corpus::dir();
     let lines = std::fs::read_to_string(dir.join("expectations.jsonl"))
         .unwrap_or_else(|e| panic!("corpus not found at {} ({e}); set SYNDIC_CORPUS", dir.display()));
     let expectations: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

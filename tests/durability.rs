@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 const ADMIN_TOKEN: &str = "durability-admin-token";
 const PUSHERS: usize = 8;
-const LOAD_BEFORE_KILL: Duration = Duration::from_millis(2500);
+/// Pushes acknowledged before the server is killed.
+const ACKNOWLEDGED_BEFORE_KILL: usize = 300;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -39,6 +40,14 @@ async fn wait_healthy(client: &reqwest::Client, base: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("syndic did not become healthy at {base}");
+}
+
+/// Request-body bytes the server holds now (`/metrics`).
+async fn held_body_bytes(client: &reqwest::Client, base: &str) -> f64 {
+    let metrics = client.get(format!("{base}/metrics")).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
+    let text = metrics.text().await.unwrap();
+    let line = text.lines().find(|l| l.starts_with("syndic_body_budget_bytes{state=\"held\"}")).expect("the gauge");
+    line.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
 /// Column `news` and outlet `wire`, created through the admin API; the outlet's token.
@@ -82,7 +91,11 @@ async fn survives_kill_9(database_url: String) {
             }
         }));
     }
-    tokio::time::sleep(LOAD_BEFORE_KILL).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acknowledged.lock().unwrap().len() < ACKNOWLEDGED_BEFORE_KILL {
+        assert!(Instant::now() < deadline, "the pushers were not acknowledged in time");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     server.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
     server.wait().unwrap();
     for pusher in pushers {
@@ -165,8 +178,13 @@ async fn sigterm_answers_requests_in_flight_then_exits() {
         let request = client.post(format!("{base}/api/v1/articles/batch")).bearer_auth(&token);
         tokio::spawn(request.json(&json!({ "articles": articles })).send())
     };
-    // The 8 MB body is on its way (or being written) when the signal arrives.
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // The 8 MB body is being read (its bytes held in the body budget) when the signal
+    // arrives.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while held_body_bytes(&client, &base).await == 0.0 {
+        assert!(Instant::now() < deadline, "the batch never reached the server");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let signalled = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(signalled.success());
     let answer = batch.await.unwrap().expect("the request in flight is answered");

@@ -1,10 +1,12 @@
-//! Assembling documents: reads what a feed or sitemap shows from the store and hands
-//! it to a publisher. The HTTP feeds and WebSub deliveries both come through here, so
+//! Assembling documents: reads what a feed, page or sitemap shows from the store and
+//! hands it to a publisher; every public document is read through here. The HTTP feeds and WebSub deliveries both come through here, so
 //! a subscriber receives exactly the document a reader would fetch; the HTTP sitemaps
 //! and the static export (`syndic sitemap`) share the sitemap assembly.
 
+mod pages;
 mod sitemaps;
 
+pub use pages::{ArticleAnswer, Listed, PageDocument};
 pub use sitemaps::{ExportError, ExportReport, SitemapExport};
 
 use crate::config::Config;

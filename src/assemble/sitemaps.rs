@@ -58,6 +58,28 @@ impl Assembler<'_> {
         Ok(entries)
     }
 
+    /// The last two days' indexable articles, newest first, in files of
+    /// `sitemap::MAX_NEWS_URLS_PER_FILE` (the Google News sitemap).
+    pub async fn news_pages(&self) -> Result<Vec<Vec<sitemap::NewsLocation>>, StoreError> {
+        /// More than this in two days is beyond any portal; the rest would wait for the next days.
+        const MAX_NEWS_URLS: i64 = 50_000;
+        let since = Utc::now() - chrono::Duration::hours(sitemap::NEWS_WINDOW_HOURS);
+        let site_language = &self.site.config.language;
+        let entries: Vec<sitemap::NewsLocation> = self
+            .store
+            .news_entries(since, MAX_NEWS_URLS)
+            .await?
+            .into_iter()
+            .map(|e| sitemap::NewsLocation {
+                loc: self.site.article_url(e.article_id),
+                language: sitemap::news_language(e.language.as_deref().unwrap_or(site_language)),
+                title: e.title,
+                published: e.reposted_at,
+            })
+            .collect();
+        Ok(entries.chunks(sitemap::MAX_NEWS_URLS_PER_FILE).map(<[_]>::to_vec).collect())
+    }
+
     /// Article shard `index` as a urlset and its latest lastmod; `None` when it lists nothing.
     pub async fn sitemap_shard(&self, index: i64) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, StoreError> {
         let Some(ids) = sitemap::shard_ids(index, self.shard_span()) else { return Ok(None) };

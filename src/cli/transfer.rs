@@ -1,12 +1,14 @@
 //! `syndic backup`, `restore` and `transfer`: a consistent copy of a serving SQLite
 //! database, and copying a whole database into an empty one (a backup into the
-//! configured database; SQLite to PostgreSQL and back). The copying is the store's
-//! (`Store::backup_into`, `Store::copy_into`); this shows progress on one line and
-//! reports what was copied.
+//! configured database; SQLite to PostgreSQL and back). The copying is the
+//! operations' (`Operations::backup`, `copy_from`); this shows progress on one line
+//! and reports what was copied.
 
-use super::{redact_url, Progress};
-use crate::store::{Store, TransferProgress};
-use anyhow::Context;
+use super::progress::Progress;
+use crate::app::redact_url;
+use crate::domain::Actor;
+use crate::operations::Operations;
+use crate::store::TransferProgress;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -26,15 +28,15 @@ pub(super) struct RestoreArgs {
 pub(super) struct TransferArgs {
     /// Database to copy from (read in one snapshot; it may keep serving).
     #[arg(long, value_name = "DATABASE_URL")]
-    from: String,
+    pub(super) from: String,
     /// Empty database to copy into; migrated first.
     #[arg(long, value_name = "DATABASE_URL")]
-    to: String,
+    pub(super) to: String,
 }
 
-pub(super) async fn backup(store: &Store, args: &BackupArgs) -> anyhow::Result<()> {
+pub(super) async fn backup(operations: &Operations, args: &BackupArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let report = store.backup_into(&args.dest).await?;
+    let report = operations.backup(&args.dest).await?;
     println!(
         "backup written to {}: {} articles, {:.1} MB, in {:.2} s",
         args.dest.display(),
@@ -45,39 +47,33 @@ pub(super) async fn backup(store: &Store, args: &BackupArgs) -> anyhow::Result<(
     Ok(())
 }
 
-/// Restores into the configured database (`store`, already migrated).
-pub(super) async fn restore(store: &Store, args: &RestoreArgs) -> anyhow::Result<()> {
+/// Restores into the configured database (opened and migrated).
+pub(super) async fn restore(operations: &Operations, args: &RestoreArgs) -> anyhow::Result<()> {
     if !args.src.is_file() {
         anyhow::bail!("no backup file at {}", args.src.display());
     }
-    let backup = Store::open_read_only(&format!("sqlite://{}", args.src.display()))
-        .await
-        .with_context(|| format!("cannot open the backup {}", args.src.display()))?;
-    copy(&backup, store).await?;
+    copy(operations, &format!("sqlite://{}", args.src.display())).await?;
     println!("restored from {}", args.src.display());
     Ok(())
 }
 
-pub(super) async fn transfer(args: &TransferArgs) -> anyhow::Result<()> {
+/// Copies into `--to`, which the command root opened and migrated as the configured database.
+pub(super) async fn transfer(operations: &Operations, args: &TransferArgs) -> anyhow::Result<()> {
     let (from, to) = (redact_url(&args.from), redact_url(&args.to));
     if args.from.trim() == args.to.trim() {
         anyhow::bail!("--from and --to name the same database ({from})");
     }
-    let source =
-        Store::open_read_only(&args.from).await.with_context(|| format!("cannot open the source database {from}"))?;
-    let target = Store::connect(&args.to).await.with_context(|| format!("cannot open the target database {to}"))?;
-    target.migrate().await.with_context(|| format!("migrating the target database {to} failed"))?;
-    copy(&source, &target).await?;
+    copy(operations, &args.from).await?;
     println!("transferred {from} to {to}");
     Ok(())
 }
 
 /// Copies with a progress line, then lists every table's verified row count.
-async fn copy(source: &Store, target: &Store) -> anyhow::Result<()> {
+async fn copy(operations: &Operations, source_url: &str) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let mut progress = Progress::on_terminal();
-    let report = source
-        .copy_into(target, |p: TransferProgress<'_>| {
+    let report = operations
+        .copy_from(&Actor::Cli, source_url, |p: TransferProgress<'_>| {
             progress.show(&format!(
                 "{} rows of {} copied; {}: {} of {}",
                 p.copied, p.rows, p.table, p.table_copied, p.table_rows

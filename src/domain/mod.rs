@@ -4,6 +4,7 @@
 //! Nothing here knows about HTTP, SQL, XML or JSON wire formats; those layers convert
 //! to and from these types at their edge.
 
+pub mod actor;
 pub mod article;
 pub mod column;
 pub mod domains;
@@ -17,6 +18,7 @@ pub mod text;
 pub mod timestamp;
 pub mod token;
 
+pub use actor::Actor;
 pub use article::{Article, ArticleDraft, ColumnRef, Enclosure, Image, OutletRef, Schedule};
 pub use column::Column;
 pub use errors::FieldErrors;

@@ -8,7 +8,8 @@ use super::body::{parse_json, read_limited, require_json};
 use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
-use crate::catalog::{self, fields, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
+use crate::catalog::{fields, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
+use crate::domain::Actor;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -73,7 +74,7 @@ fn created(location: String, body: impl Serialize) -> Response {
     responses((status = 200, description = "The columns.", body = wire::ColumnList)),
 )]
 async fn list_columns(_: Admin, State(state): State<AppState>) -> Result<Json<wire::ColumnList>, ApiError> {
-    let tree = state.store.column_tree().await?;
+    let tree = state.operations.column_tree().await?;
     let columns = tree.all().iter().map(|c| wire::column(&state.site, &tree, c)).collect();
     Ok(Json(wire::ColumnList { columns }))
 }
@@ -95,7 +96,7 @@ async fn show_column(
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Json<wire::Column>, ApiError> {
-    let tree = state.store.column_tree().await?;
+    let tree = state.operations.column_tree().await?;
     let column = tree.by_slug(&slug).ok_or(ApiError::NotFound("column"))?;
     Ok(Json(wire::column(&state.site, &tree, column)))
 }
@@ -123,8 +124,8 @@ async fn create_column(
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: ColumnForm = json_body(&headers, body).await?;
-    let column = catalog::add_column(&state.store, form).await?;
-    let tree = state.store.column_tree().await?;
+    let column = state.operations.add_column(&Actor::Admin, form).await?;
+    let tree = state.operations.column_tree().await?;
     Ok(created(format!("/api/v1/columns/{}", column.slug), wire::column(&state.site, &tree, &column)))
 }
 
@@ -153,8 +154,8 @@ async fn edit_column(
     body: Body,
 ) -> Result<Json<wire::Column>, ApiError> {
     let edit: ColumnEdit = json_body(&headers, body).await?;
-    let column = catalog::edit_column(&state.store, &slug, edit).await?;
-    let tree = state.store.column_tree().await?;
+    let column = state.operations.edit_column(&Actor::Admin, &slug, edit).await?;
+    let tree = state.operations.column_tree().await?;
     Ok(Json(wire::column(&state.site, &tree, &column)))
 }
 
@@ -179,7 +180,7 @@ async fn delete_column(
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<StatusCode, ApiError> {
-    catalog::remove_column(&state.store, &slug).await?;
+    state.operations.remove_column(&Actor::Admin, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,7 +193,7 @@ async fn delete_column(
     responses((status = 200, description = "The outlets.", body = wire::OutletList)),
 )]
 async fn list_outlets(_: Admin, State(state): State<AppState>) -> Result<Json<wire::OutletList>, ApiError> {
-    let outlets = state.store.list_outlets().await?;
+    let outlets = state.operations.outlets().await?;
     Ok(Json(wire::OutletList { outlets: outlets.iter().map(|o| wire::outlet(&state.site, o)).collect() }))
 }
 
@@ -213,7 +214,7 @@ async fn show_outlet(
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Json<wire::Outlet>, ApiError> {
-    Ok(Json(wire::outlet(&state.site, &state.store.outlet_by_slug(&slug).await?)))
+    Ok(Json(wire::outlet(&state.site, &state.operations.outlet(&slug).await?)))
 }
 
 /// Create an outlet
@@ -239,7 +240,7 @@ async fn create_outlet(
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: OutletForm = json_body(&headers, body).await?;
-    let (outlet, token) = catalog::add_outlet(&state.store, form).await?;
+    let (outlet, token) = state.operations.add_outlet(&Actor::Admin, form).await?;
     let body = wire::OutletCreated { outlet: wire::outlet(&state.site, &outlet), token: wire::IssuedToken { token } };
     Ok(created(format!("/api/v1/outlets/{}", outlet.slug), body))
 }
@@ -267,7 +268,7 @@ async fn edit_outlet(
     body: Body,
 ) -> Result<Json<wire::Outlet>, ApiError> {
     let edit: OutletEdit = json_body(&headers, body).await?;
-    Ok(Json(wire::outlet(&state.site, &catalog::edit_outlet(&state.store, &slug, edit).await?)))
+    Ok(Json(wire::outlet(&state.site, &state.operations.edit_outlet(&Actor::Admin, &slug, edit).await?)))
 }
 
 /// Issue an additional ingest token
@@ -290,7 +291,7 @@ async fn create_outlet_token(
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Response, ApiError> {
-    let token = catalog::issue_outlet_token(&state.store, &slug).await?;
+    let token = state.operations.issue_outlet_token(&Actor::Admin, &slug).await?;
     Ok((StatusCode::CREATED, Json(wire::IssuedToken { token })).into_response())
 }
 
@@ -313,8 +314,7 @@ async fn list_outlet_tokens(
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Json<wire::OutletTokenList>, ApiError> {
-    let outlet = state.store.outlet_by_slug(&slug).await?;
-    let tokens = state.store.outlet_tokens(outlet.id).await?;
+    let tokens = state.operations.outlet_tokens(&slug).await?;
     Ok(Json(wire::OutletTokenList { tokens: tokens.iter().map(wire::outlet_token).collect() }))
 }
 
@@ -342,6 +342,6 @@ async fn revoke_outlet_token(
     State(state): State<AppState>,
     Params((slug, id)): Params<(String, Number)>,
 ) -> Result<StatusCode, ApiError> {
-    catalog::revoke_outlet_token(&state.store, &slug, id.get()).await?;
+    state.operations.revoke_outlet_token(&Actor::Admin, &slug, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -41,12 +41,31 @@ impl FromRequestParts<AppState> for OutletAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let given = bearer(parts).ok_or(ApiError::Unauthorized)?;
         let digest = token::digest(given);
-        let outlet = state.store.outlet_by_token_digest(&digest).await?.ok_or(ApiError::Unauthorized)?;
+        let Some(outlet) = state.operations.outlet_by_token_digest(&digest).await? else {
+            return Err(other_kind_of_token(state, given).await?.unwrap_or(ApiError::Unauthorized));
+        };
         if let Some(limiter) = &state.rate_limiter {
             limiter.check(&digest).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
         }
         Ok(OutletAuth(outlet))
     }
+}
+
+/// The answer to a valid token of the wrong kind on an outlet's route: an admin or a
+/// partner who pushes is told what the route needs, rather than that the token is
+/// invalid.
+async fn other_kind_of_token(state: &AppState, given: &str) -> Result<Option<ApiError>, ApiError> {
+    let admin =
+        state.config.admin_token.as_ref().is_some_and(|expected| token::constant_time_eq(given, expected.expose()));
+    if admin {
+        return Ok(Some(ApiError::Forbidden("this is the admin token; pushes need an outlet's ingest token".into())));
+    }
+    if state.operations.partner_by_token_digest(&token::digest(given)).await?.is_some() {
+        return Ok(Some(ApiError::Forbidden(
+            "this is a partner's read token; pushes need an outlet's ingest token".into(),
+        )));
+    }
+    Ok(None)
 }
 
 /// Who may change an article: the admin, or the outlet it belongs to.
@@ -85,7 +104,7 @@ impl FromRequestParts<AppState> for Reader {
         if state.config.admin_token.as_ref().is_some_and(|expected| token::constant_time_eq(given, expected.expose())) {
             return Ok(Reader::Admin);
         }
-        let partner = state.store.partner_by_token_digest(&token::digest(given)).await?;
+        let partner = state.operations.partner_by_token_digest(&token::digest(given)).await?;
         partner.map(Reader::Partner).ok_or(ApiError::Unauthorized)
     }
 }

@@ -11,7 +11,7 @@ use super::params::{self, Number, Params};
 use super::representation::described::{self, ColumnSlug, Conditional, Document, OutletSlug};
 use super::representation::{Representation, ARCHIVE_MAX_AGE, FEED_MAX_AGE};
 use super::{error::ApiError, AppState};
-use crate::assemble::{Assembler, Audience};
+use crate::assemble::Audience;
 use crate::publish::jsonfeed::JsonFeed;
 use crate::publish::{FeedFormat, FeedKind};
 use axum::extract::State;
@@ -350,7 +350,7 @@ async fn respond(
     format: FeedFormat,
     archive_page: Option<i64>,
 ) -> Result<Response, ApiError> {
-    let assembler = Assembler { store: &state.store, site: &state.site, config: &state.config };
+    let assembler = state.operations.assembler();
     let document = assembler
         .feed(&kind, format, archive_page, Audience::Public)
         .await?

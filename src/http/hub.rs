@@ -125,8 +125,8 @@ async fn hub_request(State(state): State<AppState>, headers: HeaderMap, body: Bo
     }
     let bytes = read_limited(&headers, body, MAX_HUB_BODY_BYTES).await?;
     let params: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
-    let request = match websub::accept_request(&state.store, &state.site, &state.fetcher, &params).await {
-        Ok(request) => request,
+    match state.operations.request_subscription(&params).await {
+        Ok(_) => {}
         Err(HubRefusal::Store(error)) => return Err(error.into()),
         Err(refused @ HubRefusal::Invalid(_)) => return Ok(refusal(StatusCode::BAD_REQUEST, &refused.to_string())),
         Err(busy) => {
@@ -139,8 +139,7 @@ async fn hub_request(State(state): State<AppState>, headers: HeaderMap, body: Bo
             response.headers_mut().insert(header::RETRY_AFTER, websub::BUSY_RETRY_AFTER_SECS.into());
             return Ok(response);
         }
-    };
-    tracing::info!(topic = %request.topic, callback = %request.callback, subscribe = request.subscribe, "WebSub request accepted");
+    }
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

@@ -13,7 +13,7 @@ use super::AppState;
 use crate::catalog::fields::Slug;
 use crate::domain::column::ColumnTree;
 use crate::domain::source::Routing;
-use crate::domain::{ArticleDraft, FieldErrors, OriginalUrl, Outlet};
+use crate::domain::{Actor, ArticleDraft, FieldErrors, OriginalUrl, Outlet};
 use crate::ingest::feed;
 use crate::ingest::fields::ArticleUrl;
 use crate::ingest::push::{draft_from_push, PushArticle};
@@ -141,18 +141,15 @@ async fn withdraw_by_url(
 }
 
 async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option<&str>) -> Result<Response, ApiError> {
-    let outlet = match &editor {
-        Editor::Admin => None,
-        Editor::Outlet(outlet) => Some(outlet.id),
+    let actor = match &editor {
+        Editor::Admin => Actor::Admin,
+        Editor::Outlet(outlet) => Actor::outlet(outlet),
     };
-    match state.store.withdraw_article(id, url, outlet).await? {
+    match state.operations.withdraw_article(&actor, id, url).await? {
         // As if there were no such article: an outlet learns nothing of another's,
         // embargoed ones included.
         Withdrawal::NotYours => Err(ApiError::NotFound("article")),
-        Withdrawal::Withdrawn(id) => {
-            tracing::info!(article = id, "article withdrawn");
-            Ok(Json(wire::withdrawn(&state.site, id)).into_response())
-        }
+        Withdrawal::Withdrawn(id) => Ok(Json(wire::withdrawn(&state.site, id)).into_response()),
     }
 }
 
@@ -205,7 +202,7 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
             headers(("Location" = String, description = "The article's page (an article only)."))),
         (status = 202, description = "An article stored but held in quarantine by the content policy: published nowhere until an admin releases it.", body = PushResult),
         (status = 400, description = "Malformed JSON or a value of the wrong JSON type (named in `fields`), or a document that cannot be read as a feed.", body = ErrorBody),
-        (status = 403, description = "The original URL is another outlet's published article.", body = ErrorBody),
+        (status = 403, description = "The original URL is another outlet's published article; or the token is the admin's or a partner's, and pushes need an outlet's ingest token.", body = ErrorBody),
         (status = 413, description = "A body over 2 MiB (an article) or 16 MiB (a document).", body = ErrorBody),
         (status = 415, description = "A body that is neither JSON nor a feed document.", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named in `fields`: among them an original URL outside the outlet's domains, or another outlet's unpublished article, in the same words; for a document, a missing or unknown `column`.", body = ErrorBody),
@@ -238,11 +235,11 @@ async fn push_one(
     require_json(&headers)?;
     let input: PushArticle = parse_json(&bytes)?;
     drop(bytes);
-    let columns = state.store.column_tree().await?;
+    let columns = state.operations.column_tree().await?;
     let draft = draft_from_push(input, &outlet, &columns).inspect_err(|fields| {
         tracing::info!(outlet = %outlet.slug, reasons = %fields, "push rejected");
     })?;
-    let accepted = state.pipeline.accept(&outlet, &draft).await?;
+    let accepted = state.operations.push_article(&Actor::outlet(&outlet), &outlet, &draft).await?;
     let url = state.site.article_url(accepted.id);
     let result = wire::push_result(&state.site, &draft, &accepted);
     Ok(match (&accepted.held, accepted.disposition) {
@@ -316,9 +313,9 @@ async fn push_batch(
     // Each article's text, sharing the body's buffer, which goes once they are validated.
     let articles: Vec<Bytes> = articles.into_iter().map(|raw| bytes.slice_ref(raw.get().as_bytes())).collect();
     drop(bytes);
-    let columns = Arc::new(state.store.column_tree().await?);
+    let columns = Arc::new(state.operations.column_tree().await?);
     let validated = validate_all(articles, Arc::new(outlet.clone()), columns).await?;
-    let stored = state.pipeline.accept_valid(&outlet, validated).await?;
+    let stored = state.operations.push_batch(&Actor::outlet(&outlet), &outlet, validated).await?;
     let mut outcomes = Vec::with_capacity(stored.len());
     for stored in stored {
         outcomes.push(match stored {
@@ -393,7 +390,7 @@ async fn import_document(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let tree = state.store.column_tree().await?;
+    let tree = state.operations.column_tree().await?;
     let slugs: Vec<String> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .filter(|(k, _)| k == "column")
         .map(|(_, v)| v.into_owned())
@@ -415,10 +412,14 @@ async fn import_document(
         zone: outlet.timezone,
     };
     let routing = Routing { columns, ..Routing::default() };
-    let tally = state.pipeline.import_document(&outlet, &routing, bytes, &context).await.map_err(|e| match e {
-        ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
-        ingest::ImportError::Store(e) => e.into(),
-    })?;
+    let tally = state
+        .operations
+        .import_document(&Actor::outlet(&outlet), &outlet, &routing, bytes, &context)
+        .await
+        .map_err(|e| match e {
+            ingest::ImportError::Feed(e) => ApiError::BadRequest { message: e.to_string(), fields: FieldErrors::new() },
+            ingest::ImportError::Store(e) => e.into(),
+        })?;
     let status = if tally.new > 0 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(Pushed::Document(wire::import_result(&state.site, tally)))).into_response())
 }

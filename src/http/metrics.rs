@@ -29,7 +29,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let method = request.method().clone();
     let response = next.run(request).await;
     let route = route.as_ref().map_or("unmatched", |p| p.as_str());
-    state.pipeline.metrics.count_request(route, method.as_str(), response.status().as_str(), started);
+    state.operations.metrics().count_request(route, method.as_str(), response.status().as_str(), started);
     response
 }
 
@@ -61,7 +61,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 )]
 pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     let mut out = String::with_capacity(16 * 1024);
-    state.pipeline.metrics.render(&mut out);
+    state.operations.metrics().render(&mut out);
     let cache = &state.cache.counters;
     let counter = |value: &std::sync::atomic::AtomicU64| [("", value.load(Ordering::Relaxed) as f64)];
     write_single(
@@ -120,7 +120,7 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
     write_single(&mut out, "gauge", "syndic_render_cache_documents", "Documents held.", &[("", documents as f64)]);
     write_single(&mut out, "gauge", "syndic_render_cache_bytes", "Bytes held, both encodings.", &[("", bytes as f64)]);
     let queues: Vec<(String, f64)> = state
-        .store
+        .operations
         .queue_lengths()
         .await?
         .into_iter()
@@ -128,7 +128,7 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
         .collect();
     let queues: Vec<(&str, f64)> = queues.iter().map(|(labels, n)| (labels.as_str(), *n)).collect();
     write_single(&mut out, "gauge", "syndic_queue_length", "Work waiting, by queue.", &queues);
-    let (open, idle, max) = state.store.pool_usage();
+    let (open, idle, max) = state.operations.pool_usage();
     write_single(
         &mut out,
         "gauge",

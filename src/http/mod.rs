@@ -1,6 +1,7 @@
 //! The HTTP edge: routing, authentication, caching headers and error bodies. Handlers
-//! are thin: they parse the request, call ingest/catalog/store/publish, and shape the
-//! response. Only this module knows about HTTP.
+//! are thin: they parse the request, call `operations` (public documents through its
+//! `assemble::Assembler`), and shape the response. Only this module knows about HTTP;
+//! it never holds the `Store` (checked by `tests/invariants.rs`).
 
 mod admin;
 mod auth;
@@ -27,8 +28,8 @@ pub mod zero_copy;
 pub use error::ApiError;
 
 use crate::config::Config;
+use crate::operations::Operations;
 use crate::publish::Site;
-use crate::store::Store;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
@@ -47,13 +48,10 @@ impl std::ops::Deref for AppState {
 
 /// The parts of the application handlers use.
 pub struct Services {
-    pub store: Store,
+    /// Every read and write handlers make.
+    pub operations: Operations,
     pub site: Arc<Site>,
     pub config: Arc<Config>,
-    /// Every outbound fetch (polls) goes through it and its SSRF guard.
-    pub fetcher: crate::ingest::fetch::Fetcher,
-    /// Every article write goes through it and its content policy.
-    pub pipeline: crate::ingest::Pipeline,
     /// Per-token ingest rate limit, when configured.
     pub rate_limiter: Option<Arc<rate_limit::RateLimiter>>,
     /// Room for the bodies of large requests in flight.
@@ -66,32 +64,23 @@ pub struct Services {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> AppState {
-        let site = Site::new(&config.base_url, config.site.clone(), config.notify.websub_hub.as_deref());
-        let fetcher = crate::ingest::fetch::Fetcher::new(&config.base_url, config.fetch_allow.clone());
-        let pipeline = crate::ingest::Pipeline::new(store.clone(), config.policy.clone());
+    pub fn new(operations: Operations) -> AppState {
+        let (site, config) = (operations.site().clone(), operations.config().clone());
         let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
         let bodies = body::BodyBudget::new(config.body_budget_bytes);
         let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes));
-        let cache_follower = Arc::new(cache::follow::CacheFollower::new(store.clone(), cache.clone()));
+        let cache_follower = Arc::new(cache::follow::CacheFollower::new(operations.change_clock(), cache.clone()));
         let connections = Arc::new(server::Connections::new(config.connections));
         AppState(Arc::new(Services {
-            store,
-            site: Arc::new(site),
-            config: Arc::new(config),
-            fetcher,
-            pipeline,
+            operations,
+            site,
+            config,
             rate_limiter,
             bodies,
             cache,
             cache_follower,
             connections,
         }))
-    }
-
-    /// The notifier of this instance (WebSub, IndexNow, Baidu, hub pings); run it beside the server.
-    pub fn notifier(&self) -> crate::notify::Notifier {
-        crate::notify::Notifier::new(self.store.clone(), self.site.clone(), self.config.clone(), self.fetcher.clone())
     }
 }
 
@@ -136,7 +125,7 @@ struct Api;
     ),
 )]
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, ApiError> {
-    state.store.ping().await.map_err(|_| ApiError::Unavailable("database unreachable".into()))?;
+    state.operations.ping().await.map_err(|_| ApiError::Unavailable("database unreachable".into()))?;
     Ok("ok\n")
 }
 
@@ -147,10 +136,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
-    let follower = tokio::spawn(state.cache_follower.clone().run());
+    // Held in a set so that it stops with this future, however that ends.
+    let mut follower = tokio::task::JoinSet::new();
+    follower.spawn(state.cache_follower.clone().run());
     let app = cache::CacheFront::new(state.clone(), router(state.clone()));
     server::run(listener, app, state.connections.clone(), shutdown).await;
-    follower.abort();
     // Gone before the caller closes the pool it reads.
-    let _ = follower.await;
+    follower.shutdown().await;
 }

@@ -174,6 +174,9 @@ fn add_shared_answers((path, operation): (&str, &mut Operation)) {
     }
     if schemes.iter().any(|s| s == OUTLET) {
         add("429", "The token's ingest rate limit is reached.", Some(("Retry-After", "Seconds to wait.")));
+        if !schemes.iter().any(|s| s == ADMIN) {
+            add("403", "The admin token or a partner's token: the operation needs an outlet's ingest token.", None);
+        }
     }
     if json_body {
         add("400", "Malformed JSON, or a value of the wrong JSON type (named in `fields`).", None);

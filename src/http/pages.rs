@@ -6,8 +6,9 @@ use super::params::{self, Number, Params, PAGE_PARAMETER};
 use super::representation::described::{self, ColumnSlug, Conditional, Document, OutletSlug};
 use super::representation::{page_headers, Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
-use crate::publish::html::{self, Paging, ARTICLES_PER_PAGE};
-use crate::store::{FeedScope, StoreError};
+use crate::assemble::{ArticleAnswer, Listed, PageDocument};
+use crate::publish::html::{self, ARTICLES_PER_PAGE};
+use crate::store::StoreError;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -71,12 +72,8 @@ impl From<StoreError> for PageError {
 )]
 async fn home_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let result: Result<Response, PageError> = async {
-        let tree = state.store.column_tree().await?;
-        let latest = state.store.newest_articles(&FeedScope::Site, ARTICLES_PER_PAGE, 0).await?;
-        let body = html::home(&state.site, &tree, &latest);
-        let modified =
-            crate::publish::last_change(&latest, tree.all().iter().map(|c| c.updated_at).max().unwrap_or_default());
-        Ok(respond(body, 1, modified, &headers, DependsOn::any_article()))
+        let document = state.operations.assembler().home_page().await?;
+        Ok(respond(document.page, 1, document.modified, &headers, DependsOn::any_article()))
     }
     .await;
     finish(&state, result).await
@@ -105,14 +102,7 @@ async fn column_page(
 ) -> Response {
     let result: Result<Response, PageError> = async {
         let slug = params::public(slug, || PageError::NotFound)?;
-        let page_number = page_number(query.as_deref())?;
-        let tree = state.store.column_tree().await?;
-        let column = tree.by_slug(&slug).ok_or(PageError::NotFound)?;
-        let scope = FeedScope::Column(column.id);
-        let (articles, paging) = listing(&state, &scope, page_number).await?;
-        let body = html::column_page(&state.site, &tree, column, &articles, paging);
-        let modified = crate::publish::last_change(&articles, column.updated_at);
-        Ok(respond(body, page_number, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
+        listing_page(&state, Listed::Column(&slug), query.as_deref(), &headers).await
     }
     .await;
     finish(&state, result).await
@@ -140,14 +130,7 @@ async fn outlet_page(
 ) -> Response {
     let result: Result<Response, PageError> = async {
         let slug = params::public(slug, || PageError::NotFound)?;
-        let page_number = page_number(query.as_deref())?;
-        let outlet = state.store.outlet_by_slug(&slug).await?;
-        let tree = state.store.column_tree().await?;
-        let scope = FeedScope::Outlet(outlet.id);
-        let (articles, paging) = listing(&state, &scope, page_number).await?;
-        let body = html::outlet_page(&state.site, &tree, &outlet, &articles, paging);
-        let modified = crate::publish::last_change(&articles, outlet.updated_at);
-        Ok(respond(body, page_number, modified, &headers, DependsOn::listing(&scope, ids_of(&articles))))
+        listing_page(&state, Listed::Outlet(&slug), query.as_deref(), &headers).await
     }
     .await;
     finish(&state, result).await
@@ -182,13 +165,14 @@ async fn article_page(
 ) -> Response {
     let result: Result<Response, PageError> = async {
         let id = params::public(id, || PageError::NotFound)?.get();
-        let Some(article) = state.store.article(id).await? else {
-            return Err(if state.store.is_withdrawn(id).await? { PageError::Gone } else { PageError::NotFound });
-        };
-        let tree = state.store.column_tree().await?;
-        let body = html::article_page(&state.site, &tree, &article);
-        let depends_on = DependsOn { articles: vec![article.id], ..DependsOn::default() };
-        Ok(respond(body, 1, article.updated_at, &headers, depends_on))
+        match state.operations.assembler().article_page(id).await? {
+            ArticleAnswer::Page(document) => {
+                let depends_on = DependsOn { articles: document.article_ids, ..DependsOn::default() };
+                Ok(respond(document.page, 1, document.modified, &headers, depends_on))
+            }
+            ArticleAnswer::Withdrawn => Err(PageError::Gone),
+            ArticleAnswer::Missing => Err(PageError::NotFound),
+        }
     }
     .await;
     finish(&state, result).await
@@ -202,19 +186,18 @@ async fn not_found(State(state): State<AppState>, uri: axum::http::Uri) -> Respo
     finish(&state, Err(PageError::NotFound)).await
 }
 
-/// One page of a listing; pages past the last one do not exist.
-async fn listing(
+/// A column's or an outlet's page `?page=N`; pages past the last one do not exist.
+async fn listing_page(
     state: &AppState,
-    scope: &FeedScope,
-    page_number: i64,
-) -> Result<(Vec<crate::domain::Article>, Paging), PageError> {
-    let total = state.store.count_articles(scope).await?;
-    let paging = Paging::new(page_number, total);
-    if page_number > paging.pages {
-        return Err(PageError::NotFound);
-    }
-    let articles = state.store.newest_articles(scope, ARTICLES_PER_PAGE, (page_number - 1) * ARTICLES_PER_PAGE).await?;
-    Ok((articles, paging))
+    listed: Listed<'_>,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Response, PageError> {
+    let page_number = page_number(query)?;
+    let (document, scope) =
+        state.operations.assembler().listing_page(listed, page_number).await?.ok_or(PageError::NotFound)?;
+    let PageDocument { page, modified, article_ids } = document;
+    Ok(respond(page, page_number, modified, headers, DependsOn::listing(&scope, article_ids)))
 }
 
 /// `?page=N` for the pages after the first, N written as the pager writes it; anything
@@ -241,10 +224,6 @@ fn respond(
         .respond_cached(headers, depends_on)
 }
 
-fn ids_of(articles: &[crate::domain::Article]) -> Vec<i64> {
-    articles.iter().map(|a| a.id).collect()
-}
-
 /// A page that is not kept (a 404 or 410), with the headers of every page.
 fn notice(status: StatusCode, page: html::Page) -> Response {
     (status, page_headers(&page), Html(page.html)).into_response()
@@ -255,14 +234,8 @@ async fn finish(state: &AppState, result: Result<Response, PageError>) -> Respon
     match result {
         Ok(response) => response,
         Err(PageError::Api(error)) => error.into_response(),
-        Err(PageError::NotFound) => {
-            let tree = state.store.column_tree().await.unwrap_or_default();
-            notice(StatusCode::NOT_FOUND, html::not_found(&state.site, &tree))
-        }
-        Err(PageError::Gone) => {
-            let tree = state.store.column_tree().await.unwrap_or_default();
-            notice(StatusCode::GONE, html::withdrawn(&state.site, &tree))
-        }
+        Err(PageError::NotFound) => notice(StatusCode::NOT_FOUND, state.operations.assembler().not_found_page().await),
+        Err(PageError::Gone) => notice(StatusCode::GONE, state.operations.assembler().withdrawn_page().await),
     }
 }
 

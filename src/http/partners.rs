@@ -9,8 +9,8 @@ use super::auth::{Admin, Reader};
 use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
-use crate::catalog::{self, fields, PartnerForm};
-use crate::domain::FieldErrors;
+use crate::catalog::{fields, PartnerForm};
+use crate::domain::{Actor, FieldErrors};
 use crate::store::{ChangePosition, ChangeQuery, ChangedArticle};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -65,8 +65,8 @@ async fn create_partner(
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: PartnerForm = json_body(&headers, body).await?;
-    let (partner, token) = catalog::add_partner(&state.store, form).await?;
-    let tree = state.store.column_tree().await?;
+    let (partner, token) = state.operations.add_partner(&Actor::Admin, form).await?;
+    let tree = state.operations.column_tree().await?;
     let body = wire::PartnerCreated { partner: wire::partner(&partner, &tree), token };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
@@ -82,8 +82,8 @@ async fn create_partner(
     responses((status = 200, description = "The partners.", body = wire::PartnerList)),
 )]
 async fn list_partners(_: Admin, State(state): State<AppState>) -> Result<Json<wire::PartnerList>, ApiError> {
-    let tree = state.store.column_tree().await?;
-    let partners = state.store.partners().await?.iter().map(|p| wire::partner(p, &tree)).collect();
+    let tree = state.operations.column_tree().await?;
+    let partners = state.operations.partners().await?.iter().map(|p| wire::partner(p, &tree)).collect();
     Ok(Json(wire::PartnerList { partners }))
 }
 
@@ -107,8 +107,7 @@ async fn revoke_partner(
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<StatusCode, ApiError> {
-    state.store.revoke_partner(id.get()).await?;
-    tracing::info!(partner = id.get(), "partner token revoked");
+    state.operations.revoke_partner(&Actor::Admin, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,7 +172,7 @@ async fn changed_articles(
         return Err(ApiError::BadRequest { message: "invalid query parameters".into(), fields: errors });
     }
     let (Some(after), Some(limit)) = (after, limit) else { unreachable!("errors are empty") };
-    let tree = state.store.column_tree().await?;
+    let tree = state.operations.column_tree().await?;
     let allowed: Option<Vec<i64>> = match &reader {
         Reader::Partner(p) if !p.column_ids.is_empty() => {
             Some(p.column_ids.iter().flat_map(|id| tree.subtree_ids(*id)).collect())
@@ -191,11 +190,11 @@ async fn changed_articles(
         None => allowed,
     };
     let outlet_id = match param("outlet") {
-        Some(slug) => Some(state.store.outlet_by_slug(&slug).await?.id),
+        Some(slug) => Some(state.operations.outlet(&slug).await?.id),
         None => None,
     };
     let query = ChangeQuery { column_ids, outlet_id, since: since.map(|t| t.to_utc()), after, limit };
-    let mut changes = state.store.changed_articles(&query).await?;
+    let mut changes = state.operations.changed_articles(&query).await?;
     let has_more = changes.len() as i64 > limit;
     changes.truncate(limit as usize);
     let next = changes.last().map(ChangedArticle::position).or(param("cursor").map(|_| after));

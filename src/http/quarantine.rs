@@ -6,6 +6,7 @@ use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::fields;
+use crate::domain::Actor;
 use crate::publish::rfc3339;
 use crate::store::HeldArticle;
 use axum::extract::State;
@@ -90,7 +91,7 @@ fn quarantined(article: &HeldArticle) -> QuarantinedArticle {
     responses((status = 200, description = "The held articles.", body = QuarantineList)),
 )]
 async fn list(_: Admin, State(state): State<AppState>) -> Result<Json<QuarantineList>, ApiError> {
-    let held = state.store.quarantined_articles().await?;
+    let held = state.operations.held_articles().await?;
     Ok(Json(QuarantineList { articles: held.iter().map(quarantined).collect() }))
 }
 
@@ -115,8 +116,7 @@ async fn release(
     Params(id): Params<Number>,
 ) -> Result<Json<Released>, ApiError> {
     let id = id.get();
-    state.store.release_article(id).await?;
-    tracing::info!(article = id, "quarantined article released");
+    state.operations.release_article(&Actor::Admin, id).await?;
     Ok(Json(Released { id, status: ReleasedStatus::Published, url: state.site.article_url(id) }))
 }
 
@@ -137,7 +137,6 @@ async fn release(
 )]
 async fn reject(_: Admin, State(state): State<AppState>, Params(id): Params<Number>) -> Result<StatusCode, ApiError> {
     let id = id.get();
-    state.store.reject_article(id).await?;
-    tracing::info!(article = id, "quarantined article rejected");
+    state.operations.reject_article(&Actor::Admin, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -157,7 +157,7 @@ async fn sitemap_shard(state: &AppState, n: Number, headers: &HeaderMap) -> Resu
     ),
 )]
 async fn news_sitemap_page(state: &AppState, n: Number, headers: &HeaderMap) -> Result<Response, ApiError> {
-    let pages = news_pages(state).await?;
+    let pages = assembler(state).news_pages().await?;
     let entries = usize::try_from(n.get())
         .ok()
         .and_then(|page| pages.get(page))
@@ -167,7 +167,7 @@ async fn news_sitemap_page(state: &AppState, n: Number, headers: &HeaderMap) -> 
 }
 
 fn assembler(state: &AppState) -> Assembler<'_> {
-    Assembler { store: &state.store, site: &state.site, config: &state.config }
+    state.operations.assembler()
 }
 
 /// Google News sitemap
@@ -186,7 +186,7 @@ fn assembler(state: &AppState) -> Assembler<'_> {
     ),
 )]
 async fn news_sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let pages = news_pages(&state).await?;
+    let pages = assembler(&state).news_pages().await?;
     if pages.len() <= 1 {
         return Ok(news_document(&state, pages.first().map_or(&[][..], |p| p.as_slice()), &headers));
     }
@@ -205,27 +205,6 @@ async fn news_sitemap(State(state): State<AppState>, headers: HeaderMap) -> Resu
 /// The news sitemap shows a moving window: besides every change, time ages it.
 fn news_dependencies() -> DependsOn {
     DependsOn { at_most: Some(std::time::Duration::from_secs(60)), ..DependsOn::any_article() }
-}
-
-/// The last two days' indexable articles, newest first, in pages of 1,000.
-async fn news_pages(state: &AppState) -> Result<Vec<Vec<sitemap::NewsLocation>>, ApiError> {
-    /// More than this in two days is beyond any portal; the rest would wait for the next days.
-    const MAX_NEWS_URLS: i64 = 50_000;
-    let since = chrono::Utc::now() - chrono::Duration::hours(sitemap::NEWS_WINDOW_HOURS);
-    let site_language = &state.site.config.language;
-    let entries: Vec<sitemap::NewsLocation> = state
-        .store
-        .news_entries(since, MAX_NEWS_URLS)
-        .await?
-        .into_iter()
-        .map(|e| sitemap::NewsLocation {
-            loc: state.site.article_url(e.article_id),
-            language: sitemap::news_language(e.language.as_deref().unwrap_or(site_language)),
-            title: e.title,
-            published: e.reposted_at,
-        })
-        .collect();
-    Ok(entries.chunks(sitemap::MAX_NEWS_URLS_PER_FILE).map(<[_]>::to_vec).collect())
 }
 
 fn news_document(state: &AppState, entries: &[sitemap::NewsLocation], headers: &HeaderMap) -> Response {

@@ -5,10 +5,10 @@ use super::auth::Admin;
 use super::error::{ApiError, ErrorBody};
 use super::params::{Number, Params};
 use super::AppState;
-use crate::catalog::{self, SourceEdit, SourceForm};
+use crate::catalog::{SourceEdit, SourceForm};
 use crate::domain::column::ColumnTree;
 use crate::domain::source::{Route, Source as PolledSource};
-use crate::ingest::poll;
+use crate::domain::Actor;
 use crate::publish::rfc3339;
 use axum::body::Body;
 use axum::extract::State;
@@ -161,8 +161,8 @@ async fn create_source(
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: SourceForm = json_body(&headers, body).await?;
-    let source = catalog::add_source(&state.store, form).await?;
-    let tree = state.store.column_tree().await?;
+    let source = state.operations.add_source(&Actor::Admin, form).await?;
+    let tree = state.operations.column_tree().await?;
     let location = format!("/api/v1/sources/{}", source.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(source_view(&tree, &source))).into_response())
 }
@@ -182,8 +182,8 @@ async fn create_source(
     responses((status = 200, description = "The sources.", body = SourceList))
 )]
 async fn list_sources(_: Admin, State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {
-    let tree = state.store.column_tree().await?;
-    let sources = state.store.list_sources().await?;
+    let tree = state.operations.column_tree().await?;
+    let sources = state.operations.sources().await?;
     Ok(Json(SourceList { sources: sources.iter().map(|s| source_view(&tree, s)).collect() }))
 }
 
@@ -207,8 +207,8 @@ async fn show_source(
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<Json<Source>, ApiError> {
-    let source = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
-    Ok(Json(source_view(&state.store.column_tree().await?, &source)))
+    let source = state.operations.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
+    Ok(Json(source_view(&state.operations.column_tree().await?, &source)))
 }
 
 /// Change a source
@@ -239,8 +239,8 @@ async fn edit_source(
     body: Body,
 ) -> Result<Json<Source>, ApiError> {
     let edit: SourceEdit = json_body(&headers, body).await?;
-    let source = catalog::edit_source(&state.store, id.get(), edit).await?;
-    Ok(Json(source_view(&state.store.column_tree().await?, &source)))
+    let source = state.operations.edit_source(&Actor::Admin, id.get(), edit).await?;
+    Ok(Json(source_view(&state.operations.column_tree().await?, &source)))
 }
 
 /// Stop polling a source
@@ -265,7 +265,7 @@ async fn delete_source(
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<StatusCode, ApiError> {
-    state.store.delete_source(id.get()).await?;
+    state.operations.remove_source(&Actor::Admin, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -294,10 +294,9 @@ async fn poll_now(
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<Json<Source>, ApiError> {
-    let source = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
-    poll::poll_source(&state.pipeline, &state.fetcher, &source).await?;
-    let polled = state.store.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
-    Ok(Json(source_view(&state.store.column_tree().await?, &polled)))
+    let (_, polled) =
+        state.operations.poll_source(&Actor::Admin, id.get()).await?.ok_or(ApiError::NotFound("source"))?;
+    Ok(Json(source_view(&state.operations.column_tree().await?, &polled)))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::feed::{self, Context};
 use super::fetch::{self, Fetcher, Validators};
 use super::Pipeline;
 use crate::domain::source::Source;
+use crate::domain::Actor;
 use crate::store::sources::PollRecord;
 use crate::store::StoreError;
 use chrono::{Duration, Utc};
@@ -56,7 +57,7 @@ pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher, shutdown: impl 
             };
             let (pipeline, fetcher) = (pipeline.clone(), fetcher.clone());
             tokio::spawn(async move {
-                if let Err(error) = poll_source(&pipeline, &fetcher, &source).await {
+                if let Err(error) = poll_source(&pipeline, &fetcher, &source, &Actor::Scheduler).await {
                     tracing::error!(source = source.id, %error, "poll could not be recorded");
                 }
                 drop(slot);
@@ -78,8 +79,14 @@ pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher, shutdown: impl 
 const STORE_FAILED: &str = "the fetched items could not be stored (database error; see the server log)";
 
 /// Polls one source now and records the outcome on it, failures included: a poll that
-/// fails for any reason says so on the source and backs off.
-pub async fn poll_source(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, StoreError> {
+/// fails for any reason says so on the source and backs off. `actor` is who asked for
+/// it: the scheduler when the source was due, or whoever polled it now.
+pub async fn poll_source(
+    pipeline: &Pipeline,
+    fetcher: &Fetcher,
+    source: &Source,
+    actor: &Actor,
+) -> Result<PollRecord, StoreError> {
     let store = &pipeline.store;
     let failed = |status, error, retry_after| PollRecord {
         status,
@@ -105,6 +112,7 @@ pub async fn poll_source(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source
     tracing::info!(
         source = source.id,
         url = %source.url,
+        %actor,
         status = ?record.status,
         new = record.new,
         updated = record.updated,

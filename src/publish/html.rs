@@ -24,8 +24,11 @@ pub const ARTICLES_PER_PAGE: i64 = 20;
 const DESCRIPTION_CHARS: usize = 160;
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;max-width:50rem;\
-margin:0 auto;padding:0 1rem;line-height:1.7;color:#222}header{border-bottom:3px solid #b22;padding:.5rem 0}\
-header a{color:#b22;text-decoration:none;font-size:1.4rem;font-weight:bold}nav.columns a{margin-right:1rem}\
+margin:0 auto;padding:0 1rem;line-height:1.7;color:#222}header{display:flex;flex-wrap:wrap;align-items:baseline;\
+column-gap:1.5rem;border-bottom:3px solid #b22;padding:.5rem 0}header a{color:#b22;text-decoration:none}\
+header a.site{font-size:1.4rem;font-weight:bold;white-space:nowrap}nav.columns{display:flex;gap:1rem;\
+overflow-x:auto;scrollbar-width:thin;white-space:nowrap;max-width:100%}\
+time,ul.list .meta{white-space:nowrap}\
 .crumbs{color:#666;font-size:.9rem}.series{color:#b22;margin-bottom:0}h1{margin-top:.2rem}\
 .meta{color:#666;font-size:.9rem}ul.list{list-style:none;padding:0}ul.list li{padding:.4rem 0;\
 border-bottom:1px dotted #ccc}ul.list time{color:#888;font-size:.85rem;margin-left:.5rem}\
@@ -286,7 +289,7 @@ fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> Page {
             }
             body {
                 header {
-                    a href=(site.home_url()) { (config.name) }
+                    a.site href=(site.home_url()) { (config.name) }
                     nav.columns {
                         a href=(site.home_url()) { (l.home) }
                         @for column in columns.roots() { a href=(site.column_url(column.slug.as_str())) { (column.title) } }
@@ -394,8 +397,10 @@ fn labels(site: &Site) -> &'static Labels {
 }
 
 /// schema.org NewsArticle data, escaped so that no value can end the script element.
+/// A property the article lacks is left out, never `null` (which schema.org readers take
+/// as a value, and Google's validator flags).
 fn news_article_json_ld(site: &Site, article: &Article) -> String {
-    let data = json!({
+    let mut data = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
@@ -411,6 +416,9 @@ fn news_article_json_ld(site: &Site, article: &Article) -> String {
         "inLanguage": article.language,
         "copyrightNotice": article.effective_rights(),
     });
+    if let Some(properties) = data.as_object_mut() {
+        properties.retain(|_, value| !value.is_null());
+    }
     script_safe_json(&data.to_string())
 }
 

@@ -211,3 +211,44 @@ impl Store {
         Ok(sqlx::query_scalar(&sql).bind(now_micros()).fetch_all(&self.pool).await?)
     }
 }
+
+/// What a follower of the change clock may read, and nothing else of the store: the
+/// clock, the change log after a reading, and what wakes it. The render cache holds one
+/// instead of the `Store`.
+#[derive(Clone)]
+pub struct ChangeClock(Store);
+
+impl ChangeClock {
+    pub fn new(store: Store) -> ChangeClock {
+        ChangeClock(store)
+    }
+
+    /// See `Store::local_changes`.
+    pub fn local_changes(&self) -> u64 {
+        self.0.local_changes()
+    }
+
+    /// See `Store::clock_reading`.
+    pub async fn reading(&self) -> Result<super::ClockReading, StoreError> {
+        self.0.clock_reading().await
+    }
+
+    /// See `Store::changes_after`.
+    pub async fn changes_after(
+        &self,
+        watermark: i64,
+        limit: i64,
+    ) -> Result<(Vec<ChangeRecord>, Option<i64>), StoreError> {
+        self.0.changes_after(watermark, limit).await
+    }
+
+    /// See `Store::change_listener`.
+    pub async fn listener(&self) -> Result<Option<sqlx::postgres::PgListener>, StoreError> {
+        self.0.change_listener().await
+    }
+
+    /// Whether every writer shares this machine and readers poll the clock row (SQLite).
+    pub fn is_polled(&self) -> bool {
+        self.0.backend() == super::Backend::Sqlite
+    }
+}

@@ -11,12 +11,14 @@ mod articles;
 mod backup;
 mod changes;
 pub mod columns;
+mod connect;
 mod listings;
 pub mod outbound;
 pub mod outlets;
 pub mod partners;
 mod schema;
 pub mod sources;
+mod superseded;
 mod transfer;
 
 pub use archives::ArchiveLayout;
@@ -24,15 +26,14 @@ pub use articles::{
     ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapRow, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
 };
 pub use backup::BackupReport;
-pub use changes::{ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
+pub use changes::{ChangeClock, ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 pub use listings::SITEMAP_BLOCK_IDS;
 pub use transfer::{TransferProgress, TransferRefusal, TransferReport};
 
 use chrono::{DateTime, Utc};
-use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::any::AnyRow;
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
-use std::time::Duration;
+use sqlx::AnyPool;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -53,6 +54,9 @@ pub enum StoreError {
     /// An article must be filed in at least one column: listings and counts rely on it.
     #[error("article {0} is filed in no column")]
     Unfiled(String),
+    /// The database cannot be opened: why, in one line naming the file or server.
+    #[error("{0}")]
+    Unavailable(String),
     /// A transfer or restore that did not start, or did not commit.
     #[error(transparent)]
     Transfer(#[from] TransferRefusal),
@@ -106,35 +110,15 @@ pub struct ClockReading {
 pub const CHANGES_CHANNEL: &str = "syndic_changes";
 
 impl Store {
-    /// Opens the database named by `url`, creating a SQLite file if it is missing.
-    pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        sqlx::any::install_default_drivers();
-        let (backend, url) = backend_url(url)?;
-        let mut options =
-            AnyPoolOptions::new().max_connections(MAX_CONNECTIONS).acquire_timeout(Duration::from_secs(30));
-        if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    // WAL lets readers run beside the writer; FULL syncs the WAL on every
-                    // commit, so an acknowledged write survives a crash or power loss.
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA synchronous = FULL").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    Ok(())
-                })
-            });
-        }
-        let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend, url: url.into(), local_changes: Default::default() })
-    }
-
-    /// Applies pending migrations of this backend.
+    /// Applies pending migrations of this backend, after repairing a database migrated
+    /// with the first text of an edited one (`superseded`).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
-        }
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        superseded::repair(&self.pool, self.backend, migrator).await?;
+        migrator.run(&self.pool).await?;
         Ok(())
     }
 
@@ -202,24 +186,6 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
-    }
-}
-
-fn backend_url(url: &str) -> Result<(Backend, String), StoreError> {
-    if url.starts_with("sqlite:") {
-        // Create the file when it is missing, unless the URL already says otherwise.
-        let url = if url.contains("mode=") || url.contains(":memory:") {
-            url.to_owned()
-        } else if url.contains('?') {
-            format!("{url}&mode=rwc")
-        } else {
-            format!("{url}?mode=rwc")
-        };
-        Ok((Backend::Sqlite, url))
-    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok((Backend::Postgres, url.to_owned()))
-    } else {
-        Err(StoreError::UnsupportedUrl(url.to_owned()))
     }
 }
 
@@ -323,14 +289,6 @@ fn placeholders(first: usize, count: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sqlite_urls_create_missing_files_by_default() {
-        assert_eq!(backend_url("sqlite://syndic.db").unwrap().1, "sqlite://syndic.db?mode=rwc");
-        assert_eq!(backend_url("sqlite://a.db?mode=ro").unwrap().1, "sqlite://a.db?mode=ro");
-        assert_eq!(backend_url("postgres://x/y").unwrap().0, Backend::Postgres);
-        assert!(backend_url("mysql://x/y").is_err());
-    }
 
     #[test]
     fn placeholders_number_from_the_given_position() {

@@ -11,8 +11,9 @@
 //! target written in one transaction that commits only after every table's row count
 //! matches the source's: a failed transfer leaves the target as empty as it was.
 
+use super::connect::{backend_url, cause, Place};
 use super::schema::{self, quoted, Table, ValueKind};
-use super::{backend_url, Backend, Store, StoreError};
+use super::{Backend, Store, StoreError};
 use futures_util::TryStreamExt;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyConnection, ConnectOptions, Executor, Row};
@@ -80,9 +81,22 @@ enum Value {
 }
 
 impl Store {
+    /// Copies every table of the database at `source_url`, opened read-only, into this
+    /// one (see `copy_into`).
+    pub async fn copy_from(
+        &self,
+        source_url: &str,
+        progress: impl FnMut(TransferProgress<'_>),
+    ) -> Result<TransferReport, StoreError> {
+        let source = Store::open_read_only(source_url).await?;
+        let copied = source.copy_into(self, progress).await;
+        source.close().await;
+        copied
+    }
+
     /// Opens a database to copy from, without writing to it: a SQLite file is opened
     /// read-only (and must exist), so a backup file can be restored from as it is.
-    pub async fn open_read_only(url: &str) -> Result<Store, StoreError> {
+    pub(super) async fn open_read_only(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
             format!("{url}{}mode=ro", if url.contains('?') { '&' } else { '?' })
@@ -102,13 +116,15 @@ impl Store {
         }
         // A table read as a stream lasts as long as its copy: not a slow statement to warn of.
         let connect = url.parse::<AnyConnectOptions>()?.disable_statement_logging();
-        let pool = options.connect_with(connect).await?;
+        let pool = options.connect_with(connect).await.map_err(|error| {
+            StoreError::Unavailable(format!("the source database: {}", cause(&error, &Place::of(backend, &url))))
+        })?;
         Ok(Store { pool, backend, url: url.into(), local_changes: Default::default() })
     }
 
     /// Copies every table of this database into `target`, which must be migrated to
     /// the same version and hold no data; `progress` hears after each batch.
-    pub async fn copy_into(
+    async fn copy_into(
         &self,
         target: &Store,
         mut progress: impl FnMut(TransferProgress<'_>),

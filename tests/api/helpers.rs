@@ -4,8 +4,9 @@
 
 use serde_json::{json, Value};
 use std::io::Write;
+use syndic::app::{self, Duties};
 use syndic::config::{Config, Secret, SiteConfig};
-use syndic::http::{self, AppState};
+use syndic::operations::Operations;
 use syndic::store::Store;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
@@ -25,7 +26,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: Store,
     pub config: Config,
-    /// The server and the notifier running for it.
+    /// The server and the notifier running for it (`app::serve`).
     tasks: Vec<tokio::task::JoinHandle<()>>,
     /// Dropped after the server stops (fields drop after `Drop::drop`).
     database: TestDatabase,
@@ -121,6 +122,7 @@ impl TestApp {
         let base_url = format!("http://{address}");
         let mut config = Config {
             database_url: database_url.clone(),
+            database_connect_timeout: std::time::Duration::from_secs(5),
             listen: address,
             base_url: base_url.clone(),
             admin_token: Some(Secret::new(ADMIN_TOKEN)),
@@ -310,14 +312,12 @@ impl Drop for Instance {
     }
 }
 
-/// Serves the app on `listener` and runs its notifier.
+/// Serves the app on `listener` as `syndic serve` does, but for the poll scheduler:
+/// stories poll sources when they choose (`POST /api/v1/sources/{id}/poll`).
 fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
-    let state = AppState::new(store.clone(), config.clone());
-    let notifier = tokio::spawn(state.notifier().run(std::future::pending()));
-    let server = tokio::spawn(async move {
-        http::serve(listener, state, std::future::pending()).await;
-    });
-    vec![server, notifier]
+    let operations = Operations::new(store.clone(), std::sync::Arc::new(config.clone()));
+    let duties = Duties { poll_sources: false };
+    vec![tokio::spawn(app::serve(listener, operations, duties, std::future::pending()))]
 }
 
 /// Serves each document at its path (as RSS) on a loopback port, for sources to poll;
@@ -393,4 +393,14 @@ fn hex_id() -> String {
     let mut bytes = [0u8; 8];
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
+}
+
+/// Returns once the wall clock has entered a later second than when it was called: for
+/// stories that compare times written with whole seconds (RSS dates, sitemap lastmods).
+pub async fn next_second() {
+    let start = chrono::Utc::now().timestamp();
+    while chrono::Utc::now().timestamp() == start {
+        let into_second = chrono::Utc::now().timestamp_subsec_micros();
+        tokio::time::sleep(std::time::Duration::from_micros(u64::from(1_000_000 - into_second.min(999_999)))).await;
+    }
 }

@@ -31,10 +31,7 @@ const FORBIDDEN: &[&str] = &[
 ];
 
 fn handmade_dir() -> PathBuf {
-    std::env::var_os("SYNDIC_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-        .join("feeds/handmade")
+    crate::corpus::dir().join("feeds/handmade")
 }
 
 async fn every_output(app: &TestApp) -> Vec<(String, String)> {

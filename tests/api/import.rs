@@ -37,6 +37,12 @@ async fn a_whole_feed_document_is_imported_with_per_item_results(app: TestApp) {
     let no_column = import(DOCUMENT, "").await.unwrap();
     assert_eq!(no_column.status(), 422);
     assert!(no_column.json::<Value>().await.unwrap()["fields"]["column"].is_string());
-    let garbage = import("not a feed", "?column=party-96").await.unwrap();
+    let garbage =
+        import("%PDF-1.7\n%\u{e2}\u{e3}\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj", "?column=party-96")
+            .await
+            .unwrap();
     assert_eq!(garbage.status(), 400);
+    let error = garbage.json::<Value>().await.unwrap()["error"].as_str().unwrap().to_owned();
+    assert!(error.starts_with("not a feed: "), "{error}");
+    assert!(error.ends_with(r#"; it begins "%PDF-1.7\n%âã\n1 0 obj << /Type /Catalog /…""#), "{error}");
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use syndic::http::AppState;
+use syndic::operations::Operations;
 use syndic::store::Store;
 
 crate::stories!(another_instance_sees_a_push_within_a_second, two_instances_poll_each_due_source_exactly_once);
@@ -67,15 +67,16 @@ async fn feed_server() -> (String, Fetches) {
     (base, fetches)
 }
 
-/// A poll scheduler as another `syndic serve` runs it: its own pool, its own state.
-async fn scheduler(app: &TestApp) -> tokio::task::JoinHandle<()> {
+/// A poll scheduler as another `syndic serve` runs it (its own pool, its own state), and
+/// the sender that stops it.
+async fn scheduler(app: &TestApp) -> (tokio::task::JoinHandle<()>, tokio::sync::oneshot::Sender<()>) {
     let store = Store::connect(&app.config.database_url).await.unwrap();
-    let state = AppState::new(store, app.config.clone());
-    tokio::spawn(syndic::ingest::poll::run_scheduler(
-        state.pipeline.clone(),
-        state.fetcher.clone(),
-        std::future::pending(),
-    ))
+    let (pipeline, fetcher) = Operations::new(store, std::sync::Arc::new(app.config.clone())).poller();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = stopped.await;
+    };
+    (tokio::spawn(syndic::ingest::poll::run_scheduler(pipeline, fetcher, shutdown)), stop)
 }
 
 async fn two_instances_poll_each_due_source_exactly_once(app: TestApp) {
@@ -93,10 +94,11 @@ async fn two_instances_poll_each_due_source_exactly_once(app: TestApp) {
         sources["sources"].as_array().unwrap().iter().all(|s| !s["last_fetch_at"].is_null())
     };
     eventually("every source is polled", Duration::from_secs(60), all_polled).await;
-    // Time for a second poll of anything claimed twice to show.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    for scheduler in schedulers {
-        scheduler.abort();
+    // Stopped, each scheduler lets its polls in flight finish: a source claimed twice
+    // would have been fetched twice by now.
+    for (scheduler, stop) in schedulers {
+        stop.send(()).unwrap();
+        scheduler.await.unwrap();
     }
     let fetches = fetches.lock().unwrap().clone();
     assert_eq!(fetches.len(), SOURCES, "every feed was fetched");

@@ -1,6 +1,8 @@
 //! Integration tests: the real HTTP server on a random port against a real database,
 //! each story run on SQLite and on PostgreSQL (when SYNDIC_TEST_POSTGRES_URL is set).
 
+#[path = "../support/corpus.rs"]
+mod corpus;
 mod helpers;
 mod hostile;
 mod mock;
@@ -23,6 +25,7 @@ mod identity;
 mod import;
 mod instances;
 mod isolation;
+mod migrations;
 mod operations;
 mod pages;
 mod partners;

@@ -9,7 +9,15 @@ stories!(
     column_pages_have_breadcrumbs_sub_columns_and_pages,
     outlet_pages_count_only_public_articles,
     missing_pages_get_an_html_404,
+    json_ld_leaves_out_what_the_article_lacks,
 );
+
+/// The JSON-LD of an article's page.
+fn json_ld(html: &str) -> Value {
+    let start = html.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
 
 async fn the_article_page_is_laid_out_like_the_example_page(app: TestApp) {
     let token = app.with_example_catalog().await;
@@ -49,9 +57,7 @@ async fn the_article_page_is_laid_out_like_the_example_page(app: TestApp) {
     let reposted = pushed["reposted_at"].as_str().unwrap();
     assert!(html.contains(&format!("<time datetime=\"{reposted}\">")), "repost time shown");
 
-    let start = html.find("<script type=\"application/ld+json\">").unwrap() + 35;
-    let end = start + html[start..].find("</script>").unwrap();
-    let data: Value = serde_json::from_str(&html[start..end]).unwrap();
+    let data = json_ld(&html);
     assert_eq!(data["@type"], "NewsArticle");
     assert_eq!(data["isBasedOn"], "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&id=93487");
     assert_eq!(data["sourceOrganization"]["name"], "昌吉日报");
@@ -172,4 +178,21 @@ async fn missing_pages_get_an_html_404(app: TestApp) {
         assert_eq!(response.status(), 404, "{path}");
         assert!(response.text().await.unwrap().contains("页面不存在"), "{path}");
     }
+}
+
+/// schema.org readers take `null` as a value: an article without an image, author or
+/// language has no such properties at all.
+async fn json_ld_leaves_out_what_the_article_lacks(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let mut article = example_article();
+    for field in ["image", "author", "language"] {
+        article.as_object_mut().unwrap().remove(field);
+    }
+    let pushed: Value = app.push(&token, &article).await.json().await.unwrap();
+    let html = app.get(&format!("/articles/{}", pushed["id"])).await.text().await.unwrap();
+    let data = json_ld(&html);
+    let properties = data.as_object().unwrap();
+    assert!(properties.values().all(|value| !value.is_null()), "{data}");
+    assert!(!properties.contains_key("image") && !properties.contains_key("author"), "{data}");
+    assert_eq!(data["headline"], "做带领群众奔向幸福生活的“头雁”");
 }

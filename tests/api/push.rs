@@ -41,7 +41,7 @@ async fn pushing_again_updates_only_what_changed_and_never_moves_the_repost_time
     assert_eq!((&same["id"], &same["updated_at"]), (&first["id"], &first["updated_at"]));
 
     // Cross a second boundary so the new updated_at is visibly later at feed precision.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    crate::helpers::next_second().await;
     let mut changed = example_article();
     changed["title"] = json!("做带领群众奔向幸福生活的“头雁”(更新)");
     changed["original_url"] = json!("HTTP://WWW.CJXWW.CN:80/index.php?m=content&c=index&a=show&catid=407&id=93487#top");
@@ -134,6 +134,14 @@ async fn pushes_need_the_outlets_own_token(app: TestApp) {
     let anonymous = app.client.post(app.url("/api/v1/articles")).json(&example_article()).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     assert_eq!(app.push("syo_not-a-real-token", &example_article()).await.status(), 401);
+    // Valid tokens of another kind are told what pushes need.
+    let partner: Value = app.admin_post("/api/v1/partners", json!({"name": "P"})).await.json().await.unwrap();
+    for (kind, wrong) in [("admin", crate::helpers::ADMIN_TOKEN), ("partner", partner["token"].as_str().unwrap())] {
+        let refused = app.push(wrong, &example_article()).await;
+        assert_eq!(refused.status(), 403, "{kind}");
+        let error = refused.json::<Value>().await.unwrap()["error"].as_str().unwrap().to_owned();
+        assert!(error.contains(kind) && error.contains("pushes need an outlet's ingest token"), "{error}");
+    }
 
     assert_eq!(app.push(&token, &example_article()).await.status(), 201);
     let stolen = app.push(&other, &example_article()).await;

@@ -64,7 +64,7 @@ async fn robots_and_the_sitemap_index_point_to_every_indexable_page(app: TestApp
         assert!(pages.contains(&format!("<loc>{}</loc>", app.url(path))), "{path} in {pages}");
     }
     // A column page is dated by the latest change to what it lists, sub-columns' included.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // lastmods have whole seconds
+    crate::helpers::next_second().await; // lastmods have whole seconds
     let mut corrected = example_article();
     corrected["title"] = json!("更正后的标题");
     let corrected: Value = app.push(&token, &corrected).await.json().await.unwrap();
@@ -104,7 +104,7 @@ async fn sitemaps_leave_out_pages_that_are_not_canonical(app: TestApp) {
 async fn a_rejected_article_no_longer_dates_its_shard(app: TestApp) {
     let token = app.with_example_catalog().await;
     let published: Value = app.push(&token, &example_article()).await.json().await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // lastmods have whole seconds
+    crate::helpers::next_second().await; // lastmods have whole seconds
     let mut spam = example_article();
     spam["original_url"] = json!("http://www.cjxww.cn/a?id=spam");
     spam["content_html"] = json!("<p>bet365</p>");

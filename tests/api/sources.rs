@@ -158,7 +158,8 @@ async fn failing_sources_record_their_error_and_back_off(app: TestApp) {
     assert!((next - fetched).num_seconds() >= 4 * 15 * 60 - 1, "backs off beyond the interval: {twice}");
 
     let not_a_feed = poll(&app, garbage).await;
-    assert!(not_a_feed["last_error"].as_str().unwrap().contains("not a feed"), "{not_a_feed}");
+    let error = not_a_feed["last_error"].as_str().unwrap();
+    assert_eq!(error, "not a feed: neither XML nor JSON; it begins \"this is not a feed\"", "{not_a_feed}");
 
     let fine = poll(&app, good).await;
     assert_eq!(fine["items_new"].as_i64(), Some(2), "one failing source does not stop the others");

@@ -7,7 +7,7 @@ newsboat reader,
 every Atom feed against the RFC 4287 RELAX NG schema (jing), and the sitemap index and
 every sitemap against the sitemaps.org XSDs (xmllint). Prints 'N passed, M failed'.
 
-usage: check.py --binary target/debug/syndic --database-url URL --schemas ../shared/schemas
+usage: check.py --binary target/debug/syndic --database-url URL --schemas tests/schemas
 """
 
 import argparse

@@ -1,16 +1,16 @@
 //! The follower: turns committed changes into evictions. It keeps the change clock
 //! reading it last acted on; catching up reads the clock row and, when articles
-//! changed, the change log after that reading (`Store::changes_after`), so it misses
+//! changed, the change log after that reading (`ChangeClock::changes_after`), so it misses
 //! nothing whichever instance or process wrote.
 //!
 //! Writes by this process (its API, poller, scheduled embargoes and expiries) count in
-//! `Store::local_changes`; a request finding the follower behind that count catches up
+//! `ChangeClock::local_changes`; a request finding the follower behind that count catches up
 //! first, so every reader here sees every write made here. Writes by other processes
 //! (other instances, the CLI) are noticed by `run`: woken by PostgreSQL's NOTIFY at
 //! each commit, or on SQLite by reading the one clock row a few times a second.
 
 use super::{ArticleChanges, RenderCache};
-use crate::store::{ChangeRecord, ClockReading, Store, StoreError};
+use crate::store::{ChangeClock, ChangeRecord, ClockReading, StoreError};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,22 +23,22 @@ const LISTEN_FALLBACK: Duration = Duration::from_secs(5);
 const CHANGES_PER_READ: i64 = 1_000;
 
 pub struct CacheFollower {
-    store: Store,
+    clock: ChangeClock,
     cache: Arc<RenderCache>,
     /// The reading acted on last; `None` until the first catch-up.
     seen: tokio::sync::Mutex<Option<ClockReading>>,
-    /// `Store::local_changes` as of the last catch-up.
+    /// `ChangeClock::local_changes` as of the last catch-up.
     caught_up: AtomicU64,
 }
 
 impl CacheFollower {
-    pub fn new(store: Store, cache: Arc<RenderCache>) -> CacheFollower {
-        CacheFollower { store, cache, seen: tokio::sync::Mutex::new(None), caught_up: AtomicU64::new(0) }
+    pub fn new(clock: ChangeClock, cache: Arc<RenderCache>) -> CacheFollower {
+        CacheFollower { clock, cache, seen: tokio::sync::Mutex::new(None), caught_up: AtomicU64::new(0) }
     }
 
     /// Whether this process committed a write the cache has not caught up with.
     pub fn is_behind(&self) -> bool {
-        self.store.local_changes() != self.caught_up.load(Ordering::Acquire)
+        self.clock.local_changes() != self.caught_up.load(Ordering::Acquire)
     }
 
     /// Evicts what every change committed since the last catch-up touched.
@@ -59,14 +59,14 @@ impl CacheFollower {
 
     async fn catch_up_holding(&self, guard: &mut Option<ClockReading>) -> Result<(), StoreError> {
         // Counted before reading the clock: those writes have committed by then.
-        let local = self.store.local_changes();
+        let local = self.clock.local_changes();
         self.evict_changes_since(guard).await?;
         self.caught_up.fetch_max(local, Ordering::AcqRel);
         Ok(())
     }
 
     async fn evict_changes_since(&self, guard: &mut Option<ClockReading>) -> Result<(), StoreError> {
-        let now = self.store.clock_reading().await?;
+        let now = self.clock.reading().await?;
         let seen = match guard.as_mut() {
             Some(seen) if seen.catalog_version == now.catalog_version => seen,
             // The first reading, or the catalogue changed: start over from here.
@@ -77,7 +77,7 @@ impl CacheFollower {
             }
         };
         while now.last_change > seen.last_change {
-            let (changes, last) = self.store.changes_after(seen.last_change, CHANGES_PER_READ).await?;
+            let (changes, last) = self.clock.changes_after(seen.last_change, CHANGES_PER_READ).await?;
             self.cache.evict(&touched(&changes));
             // Every clock value up to the reading has committed, so a read that finds
             // nothing more (a change to a row since deleted) may skip to it.
@@ -91,7 +91,7 @@ impl CacheFollower {
 
     /// Follows changes until the process ends.
     pub async fn run(self: Arc<Self>) {
-        let mut listener = match self.store.change_listener().await {
+        let mut listener = match self.clock.listener().await {
             Ok(listener) => listener,
             Err(error) => {
                 tracing::error!(%error, "cannot LISTEN for changes; reading the clock every {LISTEN_FALLBACK:?}");
@@ -105,7 +105,7 @@ impl CacheFollower {
                     // covers notifications sent while it was away.
                     let _ = tokio::time::timeout(LISTEN_FALLBACK, listener.recv()).await;
                 }
-                None if self.store.backend() == crate::store::Backend::Sqlite => tokio::time::sleep(SQLITE_POLL).await,
+                None if self.clock.is_polled() => tokio::time::sleep(SQLITE_POLL).await,
                 None => tokio::time::sleep(LISTEN_FALLBACK).await,
             }
             if let Err(error) = self.catch_up().await {

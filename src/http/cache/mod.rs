@@ -271,7 +271,12 @@ impl CacheFront {
     fn answer(state: &AppState, request: &Request, started: Instant) -> Option<Response> {
         let (prepared, route) = state.cache.get(&cache_key(request.uri().path(), requested_page(request)))?;
         let response = prepared.respond(request.headers());
-        state.pipeline.metrics.count_request(&route, request.method().as_str(), response.status().as_str(), started);
+        state.operations.metrics().count_request(
+            &route,
+            request.method().as_str(),
+            response.status().as_str(),
+            started,
+        );
         Some(response)
     }
 }

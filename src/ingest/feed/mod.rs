@@ -47,14 +47,19 @@ pub fn parse_document(bytes: &[u8], context: &Context) -> Result<ParsedFeed, Fee
     let stripped_controls = clean.len() != decoded.text.len();
     decoded.text = clean;
     let body = decoded.text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    // What is wrong, and what the document begins with, so that an operator sees at once
+    // whether it was an HTML page, an error message or a file of another kind.
+    let not_a_feed = |problem: String| FeedError::NotAFeed(format!("{problem}; it begins {}", opening(body)));
     let mut feed = if body.starts_with('{') {
-        json_feed::read(body, context).map_err(FeedError::NotAFeed)?
+        json_feed::read(body, context).map_err(not_a_feed)?
     } else {
         let document = tree::parse(&decoded.text);
-        let root = document.root.ok_or_else(|| {
-            FeedError::NotAFeed(document.problems.first().cloned().unwrap_or_else(|| "empty document".into()))
+        let root = document.root.ok_or_else(|| match document.problems.first() {
+            Some(problem) => not_a_feed(problem.clone()),
+            None if body.trim().is_empty() => FeedError::NotAFeed("empty document".into()),
+            None => not_a_feed("neither XML nor JSON".into()),
         })?;
-        let mut feed = xml_feed::read(&root, context).map_err(FeedError::NotAFeed)?;
+        let mut feed = xml_feed::read(&root, context).map_err(not_a_feed)?;
         // Broken markup that yields no complete item is a failure, not an empty feed:
         // the outlet's feed is damaged and its source must say so.
         if document.broken && feed.entries.is_empty() {
@@ -74,4 +79,15 @@ pub fn parse_document(bytes: &[u8], context: &Context) -> Result<ParsedFeed, Fee
         feed.problems.insert(0, problem);
     }
     Ok(feed)
+}
+
+/// How many characters of a document that is not a feed its error quotes.
+const QUOTED_CHARS: usize = 40;
+
+/// The first characters of a document, quoted so that a control character or a line
+/// break cannot disguise what they are.
+fn opening(body: &str) -> String {
+    let quoted: String = body.chars().take(QUOTED_CHARS).flat_map(char::escape_debug).collect();
+    let more = if body.chars().nth(QUOTED_CHARS).is_some() { "…" } else { "" };
+    format!("\"{quoted}{more}\"")
 }

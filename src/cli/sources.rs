@@ -1,0 +1,128 @@
+//! `syndic source …`: the feeds syndic polls.
+
+use crate::catalog::{RouteForm, SourceEdit, SourceForm};
+use crate::domain::Actor;
+use crate::operations::Operations;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum SourceCommand {
+    /// Subscribe an outlet's feed into columns.
+    Add {
+        #[arg(long)]
+        outlet: String,
+        #[arg(long)]
+        url: String,
+        /// A column its items go to (repeatable; the first is primary).
+        #[arg(long = "column", required = true)]
+        columns: Vec<String>,
+        /// Seconds between polls (default 900).
+        #[arg(long)]
+        interval: Option<i64>,
+    },
+    /// List sources with their status.
+    List,
+    /// Change a source's address, interval or routing (routing options given replace
+    /// the source's routing of that kind).
+    Edit {
+        id: i64,
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        interval: Option<i64>,
+        #[arg(long = "column")]
+        columns: Vec<String>,
+        /// A routing rule MATCH:VALUE:COLUMN, MATCH being `category` or `keyword` (repeatable).
+        #[arg(long = "route")]
+        routes: Vec<String>,
+        /// Take only items containing one of these keywords (repeatable).
+        #[arg(long)]
+        include: Vec<String>,
+        /// Leave out items containing this keyword (repeatable).
+        #[arg(long)]
+        exclude: Vec<String>,
+    },
+    /// Stop polling a source.
+    Remove { id: i64 },
+    /// Poll a source now, even during backoff.
+    Poll { id: i64 },
+}
+
+pub(super) async fn run(operations: &Operations, command: SourceCommand) -> anyhow::Result<()> {
+    match command {
+        SourceCommand::Add { outlet, url, columns, interval } => {
+            let form = SourceForm {
+                outlet: Some(outlet),
+                url: Some(url),
+                columns: Some(columns),
+                interval_secs: interval,
+                ..SourceForm::default()
+            };
+            let source = operations.add_source(&Actor::Cli, form).await?;
+            println!("source {} added: {}", source.id, source.url);
+        }
+        SourceCommand::List => {
+            for s in operations.sources().await? {
+                let status = &s.status;
+                println!(
+                    "{}\t{}\t{}\tstatus={}\tnew={} updated={} refused={}\tfailures={}\tnext={}{}",
+                    s.id,
+                    s.outlet_slug,
+                    s.url,
+                    status.last_status.map_or("-".to_owned(), |c| c.to_string()),
+                    status.items_new,
+                    status.items_updated,
+                    status.items_refused,
+                    status.consecutive_failures,
+                    crate::publish::rfc3339(status.next_fetch_at),
+                    status.last_error.as_deref().map(|e| format!("\terror={e}")).unwrap_or_default(),
+                );
+            }
+        }
+        SourceCommand::Edit { id, url, interval, columns, routes, include, exclude } => {
+            let routes = routes
+                .iter()
+                .map(|r| {
+                    let (matching, rest) =
+                        r.split_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
+                    let (value, column) =
+                        rest.rsplit_once(':').ok_or_else(|| anyhow::anyhow!("--route {r}: use MATCH:VALUE:COLUMN"))?;
+                    Ok(RouteForm { matching: matching.into(), value: value.into(), column: column.into() })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let given = |list: Vec<String>| (!list.is_empty()).then_some(list);
+            let edit = SourceEdit {
+                url,
+                interval_secs: interval,
+                columns: given(columns),
+                routes: (!routes.is_empty()).then_some(routes),
+                include: given(include),
+                exclude: given(exclude),
+            };
+            let source = operations.edit_source(&Actor::Cli, id, edit).await?;
+            println!("source {} updated: {}", source.id, source.url);
+        }
+        SourceCommand::Remove { id } => {
+            operations.remove_source(&Actor::Cli, id).await?;
+            println!("source {id} removed");
+        }
+        SourceCommand::Poll { id } => {
+            let (report, _) = operations
+                .poll_source(&Actor::Cli, id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("source {id} not found"))?;
+            match report.error {
+                Some(error) => println!("source {id} failed: {error}"),
+                None => println!(
+                    "source {id} polled: status {} — {} seen, {} new, {} updated, {} refused",
+                    report.status.unwrap_or_default(),
+                    report.seen,
+                    report.new,
+                    report.updated,
+                    report.refused
+                ),
+            }
+        }
+    }
+    Ok(())
+}

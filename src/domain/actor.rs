@@ -1,0 +1,55 @@
+//! Who makes a change. Every write operation names its actor, so that what records
+//! changes (today the log, later an audit trail) knows who did each one; a new kind of
+//! user (a console account) is a new variant here, and nothing else changes shape.
+
+use super::Outlet;
+use std::fmt;
+
+/// The one who asks for a change, as far as syndic knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The holder of the admin token, through the admin API.
+    Admin,
+    /// An outlet, through one of its ingest tokens (pushes, imports, withdrawals).
+    Outlet { id: i64, slug: String },
+    /// A WebSub subscriber asking the hub to (un)subscribe its callback; it holds no token.
+    Subscriber { callback_host: String },
+    /// The poll scheduler of a `syndic serve`, polling sources when they are due.
+    Scheduler,
+    /// Whoever runs the `syndic` command on the database itself.
+    Cli,
+}
+
+impl Actor {
+    /// The outlet as the actor of its own pushes.
+    pub fn outlet(outlet: &Outlet) -> Actor {
+        Actor::Outlet { id: outlet.id, slug: outlet.slug.to_string() }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Admin => f.write_str("admin"),
+            Actor::Outlet { slug, .. } => write!(f, "outlet:{slug}"),
+            Actor::Subscriber { callback_host } => write!(f, "subscriber:{callback_host}"),
+            Actor::Scheduler => f.write_str("scheduler"),
+            Actor::Cli => f.write_str("cli"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_actor_is_written_as_its_kind_and_name() {
+        let outlet = Actor::Outlet { id: 3, slug: "cjrb".into() };
+        let subscriber = Actor::Subscriber { callback_host: "hub.example".into() };
+        assert_eq!(
+            [Actor::Admin, outlet, subscriber, Actor::Scheduler, Actor::Cli].map(|a| a.to_string()),
+            ["admin", "outlet:cjrb", "subscriber:hub.example", "scheduler", "cli"]
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! The operations `http` and `cli` call: every write and every read they need, once,
+//! whichever edge the request came through. Handlers and commands only parse, call and
+//! shape; they never hold the `Store`.
+//!
+//! Beneath, articles are stored only through `ingest::Pipeline` (the content policy),
+//! the catalogue is changed only through `catalog` (its validation), and public
+//! documents are read only through `assemble` (`Operations::assembler`). Every write
+//! names its `Actor` and is recorded (`Operations::record`): today one log event per
+//! change, the place an audit trail will hook in. This module adds no error type: each
+//! operation fails with the error of the layer that decides (`CatalogError`,
+//! `IngestError`, `ImportError`, `StoreError`).
+
+mod articles;
+mod catalog;
+mod partners;
+mod sources;
+mod transfer;
+
+use crate::assemble::Assembler;
+use crate::config::Config;
+use crate::domain::Actor;
+use crate::ingest::fetch::Fetcher;
+use crate::ingest::Pipeline;
+use crate::metrics::Metrics;
+use crate::publish::Site;
+use crate::store::{ChangeClock, Store, StoreError};
+use std::fmt::Display;
+use std::sync::Arc;
+
+/// The operations of one syndic, over its store; cheap to clone.
+#[derive(Clone)]
+pub struct Operations {
+    store: Store,
+    pipeline: Pipeline,
+    fetcher: Fetcher,
+    site: Arc<Site>,
+    config: Arc<Config>,
+}
+
+impl Operations {
+    pub fn new(store: Store, config: Arc<Config>) -> Operations {
+        let site = Arc::new(Site::new(&config.base_url, config.site.clone(), config.notify.websub_hub.as_deref()));
+        let fetcher = Fetcher::new(&config.base_url, config.fetch_allow.clone());
+        let pipeline = Pipeline::new(store.clone(), config.policy.clone());
+        Operations { store, pipeline, fetcher, site, config }
+    }
+
+    /// Every public URL's shape, from the configured base URL.
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
+    /// Reads what a public document shows: feeds, pages, sitemaps.
+    pub fn assembler(&self) -> Assembler<'_> {
+        Assembler { store: &self.store, site: &self.site, config: &self.config }
+    }
+
+    /// Where requests, ingests and polls are counted.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.pipeline.metrics
+    }
+
+    /// What the render cache follows: the change clock, and nothing else of the store.
+    pub fn change_clock(&self) -> ChangeClock {
+        ChangeClock::new(self.store.clone())
+    }
+
+    /// The pipeline and fetcher the poll scheduler runs with (`ingest::poll`).
+    pub fn poller(&self) -> (Pipeline, Fetcher) {
+        (self.pipeline.clone(), self.fetcher.clone())
+    }
+
+    /// The notifier of this instance (WebSub, IndexNow, Baidu, hub pings).
+    pub fn notifier(&self) -> crate::notify::Notifier {
+        crate::notify::Notifier::new(self.store.clone(), self.site.clone(), self.config.clone(), self.fetcher.clone())
+    }
+
+    /// Closes the database connections, once everything using them has stopped.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.store.ping().await
+    }
+
+    /// Database connections: open, idle, most allowed.
+    pub fn pool_usage(&self) -> (u32, usize, u32) {
+        self.store.pool_usage()
+    }
+
+    /// Work waiting, by queue.
+    pub async fn queue_lengths(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
+        self.store.queue_lengths().await
+    }
+
+    /// Records a change made by `actor`: `action` names what was done, `subject` to what.
+    /// The one place every change passes through after it is made.
+    fn record(&self, actor: &Actor, action: &'static str, subject: impl Display) {
+        tracing::info!(%actor, action, subject = %subject, "change made");
+    }
+}

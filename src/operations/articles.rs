@@ -1,0 +1,110 @@
+//! Articles: pushes, batches and feed documents (stored through `ingest::Pipeline`),
+//! withdrawals, the quarantine review, and the demo content.
+
+use super::Operations;
+use crate::demo::{self, DemoLoaded};
+use crate::domain::source::Routing;
+use crate::domain::{Actor, ArticleDraft, Outlet};
+use crate::ingest::fetch::{self, FetchError, Validators};
+use crate::ingest::{feed, Accepted, ImportError, IngestError, Tally};
+use crate::store::{HeldArticle, StoreError, Withdrawal};
+
+/// An article of a batch: stored (or refused on its own), or not valid in the first place.
+pub type BatchItem<E> = Result<(ArticleDraft, Result<Accepted, IngestError>), E>;
+
+impl Operations {
+    /// Stores one article of `outlet`, pushed by `actor`.
+    pub async fn push_article(
+        &self,
+        actor: &Actor,
+        outlet: &Outlet,
+        draft: &ArticleDraft,
+    ) -> Result<Accepted, IngestError> {
+        let accepted = self.pipeline.accept(outlet, draft).await?;
+        self.record(actor, "article pushed", accepted.id);
+        Ok(accepted)
+    }
+
+    /// Stores the valid articles of a batch of `outlet` in one transaction; the invalid
+    /// ones pass through in their places.
+    pub async fn push_batch<E>(
+        &self,
+        actor: &Actor,
+        outlet: &Outlet,
+        prepared: Vec<Result<ArticleDraft, E>>,
+    ) -> Result<Vec<BatchItem<E>>, StoreError> {
+        let stored = self.pipeline.accept_valid(outlet, prepared).await?;
+        self.record(actor, "batch pushed", format_args!("{} articles of {}", stored.len(), outlet.slug));
+        Ok(stored)
+    }
+
+    /// Imports every entry of a feed document as `outlet`'s, routed by `routing`.
+    pub async fn import_document(
+        &self,
+        actor: &Actor,
+        outlet: &Outlet,
+        routing: &Routing,
+        document: impl AsRef<[u8]>,
+        context: &feed::Context,
+    ) -> Result<Tally, ImportError> {
+        let tally = self.pipeline.import_document(outlet, routing, document, context).await?;
+        self.record(actor, "document imported", format_args!("{} entries of {}", tally.items.len(), outlet.slug));
+        Ok(tally)
+    }
+
+    /// A feed document at an http(s) URL, fetched through the SSRF guard, with what
+    /// parsing needs to know of it (`zone`: the outlet's time zone).
+    pub async fn fetch_document(&self, url: &str, zone: chrono_tz::Tz) -> Result<(Vec<u8>, feed::Context), FetchError> {
+        let fetched = fetch::fetch(&self.fetcher, url, &Validators::default()).await?;
+        let content_type = fetched.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let context = feed::Context { document_url: Some(fetched.url), content_type, zone };
+        Ok((fetched.body.unwrap_or_default(), context))
+    }
+
+    /// Withdraws an article by id or original URL. An outlet withdraws only its own
+    /// (another's is `Withdrawal::NotYours`); the admin and the CLI any.
+    pub async fn withdraw_article(
+        &self,
+        actor: &Actor,
+        id: Option<i64>,
+        url: Option<&str>,
+    ) -> Result<Withdrawal, StoreError> {
+        let owner = match actor {
+            Actor::Outlet { id, .. } => Some(*id),
+            _ => None,
+        };
+        let withdrawal = self.store.withdraw_article(id, url, owner).await?;
+        if let Withdrawal::Withdrawn(id) = withdrawal {
+            self.record(actor, "article withdrawn", id);
+        }
+        Ok(withdrawal)
+    }
+
+    /// Every article the content policy holds, newest first.
+    pub async fn held_articles(&self) -> Result<Vec<HeldArticle>, StoreError> {
+        self.store.quarantined_articles().await
+    }
+
+    /// Publishes a held article as it stands.
+    pub async fn release_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        self.store.release_article(id).await?;
+        self.record(actor, "quarantined article released", id);
+        Ok(())
+    }
+
+    /// Deletes a held article.
+    pub async fn reject_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        self.store.reject_article(id).await?;
+        self.record(actor, "quarantined article rejected", id);
+        Ok(())
+    }
+
+    /// Fills an empty database with the demo content (`None`: it had content already).
+    pub async fn load_demo(&self, actor: &Actor) -> anyhow::Result<Option<DemoLoaded>> {
+        let loaded = demo::load_if_empty(&self.pipeline).await?;
+        if let Some(loaded) = &loaded {
+            self.record(actor, "demo content loaded", format_args!("{} articles", loaded.articles));
+        }
+        Ok(loaded)
+    }
+}

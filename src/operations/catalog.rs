@@ -1,0 +1,78 @@
+//! The catalogue: columns, outlets and their ingest tokens, validated by `catalog`.
+
+use super::Operations;
+use crate::catalog::{self, CatalogError, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
+use crate::domain::column::ColumnTree;
+use crate::domain::{Actor, Column, Outlet};
+use crate::store::outlets::TokenInfo;
+use crate::store::StoreError;
+
+impl Operations {
+    /// Every column, as a tree.
+    pub async fn column_tree(&self) -> Result<ColumnTree, StoreError> {
+        self.store.column_tree().await
+    }
+
+    pub async fn add_column(&self, actor: &Actor, form: ColumnForm) -> Result<Column, CatalogError> {
+        let column = catalog::add_column(&self.store, form).await?;
+        self.record(actor, "column added", &column.slug);
+        Ok(column)
+    }
+
+    pub async fn edit_column(&self, actor: &Actor, slug: &str, edit: ColumnEdit) -> Result<Column, CatalogError> {
+        let column = catalog::edit_column(&self.store, slug, edit).await?;
+        self.record(actor, "column edited", &column.slug);
+        Ok(column)
+    }
+
+    pub async fn remove_column(&self, actor: &Actor, slug: &str) -> Result<(), CatalogError> {
+        catalog::remove_column(&self.store, slug).await?;
+        self.record(actor, "column removed", slug);
+        Ok(())
+    }
+
+    pub async fn outlets(&self) -> Result<Vec<Outlet>, StoreError> {
+        self.store.list_outlets().await
+    }
+
+    pub async fn outlet(&self, slug: &str) -> Result<Outlet, StoreError> {
+        self.store.outlet_by_slug(slug).await
+    }
+
+    /// The outlet whose live ingest token has this digest (`domain::token::digest`).
+    pub async fn outlet_by_token_digest(&self, digest: &str) -> Result<Option<Outlet>, StoreError> {
+        self.store.outlet_by_token_digest(digest).await
+    }
+
+    /// Creates an outlet; with its first ingest token, shown only now.
+    pub async fn add_outlet(&self, actor: &Actor, form: OutletForm) -> Result<(Outlet, String), CatalogError> {
+        let (outlet, token) = catalog::add_outlet(&self.store, form).await?;
+        self.record(actor, "outlet added", &outlet.slug);
+        Ok((outlet, token))
+    }
+
+    pub async fn edit_outlet(&self, actor: &Actor, slug: &str, edit: OutletEdit) -> Result<Outlet, CatalogError> {
+        let outlet = catalog::edit_outlet(&self.store, slug, edit).await?;
+        self.record(actor, "outlet edited", &outlet.slug);
+        Ok(outlet)
+    }
+
+    /// An outlet's tokens: ids and dates, never their values.
+    pub async fn outlet_tokens(&self, slug: &str) -> Result<Vec<TokenInfo>, StoreError> {
+        let outlet = self.store.outlet_by_slug(slug).await?;
+        self.store.outlet_tokens(outlet.id).await
+    }
+
+    /// A further ingest token for an outlet, shown only now.
+    pub async fn issue_outlet_token(&self, actor: &Actor, slug: &str) -> Result<String, CatalogError> {
+        let token = catalog::issue_outlet_token(&self.store, slug).await?;
+        self.record(actor, "outlet token issued", slug);
+        Ok(token)
+    }
+
+    pub async fn revoke_outlet_token(&self, actor: &Actor, slug: &str, token_id: i64) -> Result<(), CatalogError> {
+        catalog::revoke_outlet_token(&self.store, slug, token_id).await?;
+        self.record(actor, "outlet token revoked", format_args!("{slug} token {token_id}"));
+        Ok(())
+    }
+}

@@ -1,0 +1,78 @@
+//! The quarantine review: articles the content policy holds, released or rejected.
+
+use super::*;
+
+/// An article held back by the content policy, as the admin reviews it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldArticle {
+    pub id: i64,
+    pub outlet_slug: String,
+    pub original_url: String,
+    pub title: String,
+    pub reason: String,
+    pub hidden_removed: i64,
+    pub reposted_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Every article in quarantine, newest first.
+    pub async fn quarantined_articles(&self) -> Result<Vec<HeldArticle>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT a.id, o.slug AS outlet_slug, a.original_url, a.title, a.quarantine_reason, a.hidden_removed,
+                    a.reposted_at
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.status = '{QUARANTINED}' ORDER BY a.reposted_at DESC, a.id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HeldArticle {
+                    id: r.try_get("id")?,
+                    outlet_slug: r.try_get("outlet_slug")?,
+                    original_url: r.try_get("original_url")?,
+                    title: r.try_get("title")?,
+                    reason: r.try_get::<Option<String>, _>("quarantine_reason")?.unwrap_or_default(),
+                    hidden_removed: r.try_get("hidden_removed")?,
+                    reposted_at: time_at(r, "reposted_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Publishes a held article as it stands.
+    pub async fn release_article(&self, id: i64) -> Result<(), StoreError> {
+        let mut change = self.begin_change(1).await?;
+        let done = sqlx::query(&format!(
+            "UPDATE articles SET status = '{PUBLISHED}', quarantine_reason = NULL, updated_at = $2,
+                archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)
+             WHERE id = $1 AND status = '{QUARANTINED}'"
+        ))
+        .bind(id)
+        .bind(change.first)
+        .execute(&mut *change.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("quarantined article"));
+        }
+        change.written.push(id);
+        self.commit_change(change).await
+    }
+
+    /// Deletes a held article for good. It was never public: only its sitemap block's
+    /// date, which it counted in, is taken again from what is left.
+    pub async fn reject_article(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
+        let outlet_id: i64 = sqlx::query_scalar(&format!(
+            "DELETE FROM articles WHERE id = $1 AND status = '{QUARANTINED}' RETURNING outlet_id"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("quarantined article"))?;
+        listings::redate_sitemap_block(&mut tx, id, outlet_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

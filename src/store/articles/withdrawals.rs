@@ -1,0 +1,57 @@
+//! Withdrawing articles: they stay stored, leave every public output, and their
+//! pages answer 410.
+
+use super::*;
+
+/// What withdrawing an article found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawal {
+    Withdrawn(i64),
+    /// The article is another outlet's; nothing was changed.
+    NotYours,
+}
+
+impl Store {
+    /// Withdraws an article (by id or original URL); `outlet_id` limits it to that
+    /// outlet's articles. Withdrawing is a change: `updated_at` moves.
+    pub async fn withdraw_article(
+        &self,
+        id: Option<i64>,
+        original_url: Option<&str>,
+        outlet_id: Option<i64>,
+    ) -> Result<Withdrawal, StoreError> {
+        let row = sqlx::query("SELECT id, outlet_id FROM articles WHERE id = $1 OR original_url = $2")
+            .bind(id.unwrap_or(-1))
+            .bind(original_url.unwrap_or(""))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("article"))?;
+        let (found, owner): (i64, i64) = (row.try_get("id")?, row.try_get("outlet_id")?);
+        if outlet_id.is_some_and(|o| o != owner) {
+            return Ok(Withdrawal::NotYours);
+        }
+        self.withdraw_one(found).await?;
+        Ok(Withdrawal::Withdrawn(found))
+    }
+
+    /// Marks an article withdrawn (a change: `updated_at` moves).
+    pub(in crate::store) async fn withdraw_one(&self, id: i64) -> Result<(), StoreError> {
+        let mut change = self.begin_change(1).await?;
+        sqlx::query("UPDATE articles SET withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(change.first)
+            .execute(&mut *change.tx)
+            .await?;
+        change.written.push(id);
+        self.commit_change(change).await
+    }
+
+    /// Whether an article existed and was withdrawn (its page answers 410 Gone).
+    pub async fn is_withdrawn(&self, id: i64) -> Result<bool, StoreError> {
+        let withdrawn: Option<Option<i64>> = sqlx::query_scalar("SELECT withdrawn_at FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(withdrawn.flatten().is_some())
+    }
+}

@@ -1,0 +1,61 @@
+//! The feed corpus the tests read (`tests/corpus`, see its MANIFEST.md and the licences
+//! beside each origin's files), or the one `SYNDIC_CORPUS` names. Its one large file, a
+//! 30 MiB single-item feed, is not committed: it is written here the first time a test
+//! asks for the corpus, from the same repeated paragraph it was made of.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The huge file's place in the corpus.
+const HUGE_FILE: &str = "feeds/handmade/huge_single_item_30mb.xml";
+
+/// How long the huge item's description is at least: 30 MiB.
+const HUGE_DESCRIPTION_BYTES: usize = 30 * 1024 * 1024;
+
+/// The corpus folder, with its huge file in place.
+pub fn dir() -> PathBuf {
+    let dir = std::env::var_os("SYNDIC_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"));
+    let huge = dir.join(HUGE_FILE);
+    if !huge.exists() {
+        write_huge_file(&huge);
+    }
+    dir
+}
+
+/// Writes the huge feed beside its final name and moves it there, so that test binaries
+/// running at once never read half of it.
+fn write_huge_file(path: &Path) {
+    let partial = path.with_extension(format!("{}.partial", std::process::id()));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).expect("the corpus folder is writable"));
+    file.write_all(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n<title>超大条目测试</title>\n\
+         <link>http://www.example.cn/</link>\n<description>一个条目约30MB</description>\n<item>\n  <title>超大条目</title>\n  \
+         <link>http://www.example.cn/huge/1.html</link>\n  <pubDate>Thu, 28 Jun 2018 11:00:00 +0800</pubDate>\n  \
+         <description><![CDATA["
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut written = 0;
+    for n in 1.. {
+        let paragraph = format!(
+            "<p>第{n}段：本报讯 近日，我市召开专题会议，研究部署城市更新、民生保障、生态环境保护等重点工作。\
+             会议强调，要坚持以人民为中心，扎实推进各项任务落实，确保取得实效。</p>\n"
+        );
+        file.write_all(paragraph.as_bytes()).unwrap();
+        written += paragraph.len();
+        if written >= HUGE_DESCRIPTION_BYTES {
+            break;
+        }
+    }
+    file.write_all(
+        "]]></description>\n</item>\n<item>\n  <title>正常条目</title>\n  <link>http://www.example.cn/huge/2.html</link>\n  \
+         <pubDate>Thu, 28 Jun 2018 12:00:00 +0800</pubDate>\n  <description>正常大小的正文。</description>\n</item>\n\
+         </channel>\n</rss>\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    file.into_inner().expect("the huge file is written").sync_all().unwrap();
+    std::fs::rename(&partial, path).expect("the huge file is moved into place");
+}
