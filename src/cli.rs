@@ -1,8 +1,8 @@
 //! The `syndic` command: its arguments, and each subcommand handed to its module
 //! (`serve`, `catalog` for columns and outlets, `sources`, `quarantine`, `partners`,
-//! `import`, `sitemap`), which calls `operations` on the database directly, without
-//! the admin token. This root only parses, loads the configuration and opens the
-//! database (`app::open`).
+//! `import`, `sitemap`, `transfer` for backup, restore and transfer), which calls
+//! `operations` on the database directly, without the admin token. This root only
+//! parses, loads the configuration and opens the database (`app::open`).
 
 mod catalog;
 mod import;
@@ -13,6 +13,7 @@ mod quarantine;
 mod serve;
 mod sitemap;
 mod sources;
+mod transfer;
 
 use crate::app;
 use crate::config::{Config, Overrides, Secret};
@@ -115,6 +116,12 @@ enum DatabaseCommand {
         #[command(flatten)]
         ingest: IngestOptions,
     },
+    /// Write a consistent copy of the SQLite database to a file, while it serves.
+    Backup(transfer::BackupArgs),
+    /// Copy a backup into the configured database, which must be empty.
+    Restore(transfer::RestoreArgs),
+    /// Copy every table of one database into another, empty one (SQLite to PostgreSQL and back).
+    Transfer(transfer::TransferArgs),
     /// Write the whole sitemap set (index, pages, article shards) into a directory, for
     /// static hosting or a CDN, at the paths the site serves them.
     Sitemap {
@@ -212,6 +219,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let DatabaseCommand::Serve(args) = &command {
         suggest_init(cli.config.is_some() || args.demo);
     }
+    // Transfer copies into the database it names; that is the one it opens and migrates.
+    if let DatabaseCommand::Transfer(args) = &command {
+        overrides.database_url = Some(args.to.clone());
+    }
     let mut config = Config::load(&overrides)?;
     if matches!(&command, DatabaseCommand::Serve(args) if args.demo) && config.admin_token.is_none() {
         config.admin_token = Some(Secret::new(token::generate("sya_")));
@@ -234,6 +245,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             import::run(&operations, &outlet, &columns, &documents).await
         }
         DatabaseCommand::Sitemap { out, gzip, .. } => sitemap::export(&operations, &out, gzip).await,
+        DatabaseCommand::Backup(args) => transfer::backup(&operations, &args).await,
+        DatabaseCommand::Restore(args) => transfer::restore(&operations, &args).await,
+        DatabaseCommand::Transfer(args) => transfer::transfer(&operations, &args).await,
     }
 }
 

@@ -14,6 +14,7 @@ mod articles;
 mod catalog;
 mod partners;
 mod sources;
+mod transfer;
 
 use crate::assemble::Assembler;
 use crate::config::Config;

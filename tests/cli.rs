@@ -233,6 +233,9 @@ fn options_are_offered_where_they_apply_and_each_says_what_it_does() {
         &["partner", "revoke"],
         &["import"],
         &["sitemap"],
+        &["backup"],
+        &["restore"],
+        &["transfer"],
     ];
     for command in commands {
         let help = cli.ok(&[command, &["--help"][..]].concat());

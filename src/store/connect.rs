@@ -94,10 +94,10 @@ async fn try_write(connection: &mut AnyConnection) -> Result<(), sqlx::Error> {
 
 /// Where the database is, as the failure names it: a SQLite file's path, or a server's
 /// host and port.
-struct Place(String);
+pub(super) struct Place(String);
 
 impl Place {
-    fn of(backend: Backend, url: &str) -> Place {
+    pub(super) fn of(backend: Backend, url: &str) -> Place {
         match backend {
             Backend::Sqlite => {
                 let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
@@ -121,7 +121,7 @@ impl std::fmt::Display for Place {
 }
 
 /// One line saying why the database could not be opened.
-fn cause(error: &sqlx::Error, place: &Place) -> String {
+pub(super) fn cause(error: &sqlx::Error, place: &Place) -> String {
     match error {
         sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             format!("connection refused at {place}")

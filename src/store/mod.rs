@@ -8,6 +8,7 @@
 
 mod archives;
 mod articles;
+mod backup;
 mod changes;
 pub mod columns;
 mod connect;
@@ -15,15 +16,19 @@ mod listings;
 pub mod outbound;
 pub mod outlets;
 pub mod partners;
+mod schema;
 pub mod sources;
 mod superseded;
+mod transfer;
 
 pub use archives::ArchiveLayout;
 pub use articles::{
     ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapRow, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
 };
+pub use backup::BackupReport;
 pub use changes::{ChangeClock, ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 pub use listings::SITEMAP_BLOCK_IDS;
+pub use transfer::{TransferProgress, TransferRefusal, TransferReport};
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -52,6 +57,16 @@ pub enum StoreError {
     /// The database cannot be opened: why, in one line naming the file or server.
     #[error("{0}")]
     Unavailable(String),
+    /// A transfer or restore that did not start, or did not commit.
+    #[error(transparent)]
+    Transfer(#[from] TransferRefusal),
+    #[error(
+        "syndic backup copies SQLite databases; back up PostgreSQL with pg_dump -Fc and restore with \
+         pg_restore (README, \"Backup and moving to PostgreSQL\")"
+    )]
+    BackupNeedsPgDump,
+    #[error("{path}: {source}")]
+    File { path: String, source: std::io::Error },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

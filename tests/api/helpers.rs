@@ -28,8 +28,49 @@ pub struct TestApp {
     pub config: Config,
     /// The server and the notifier running for it (`app::serve`).
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Dropped after the server stops (fields drop after `Drop::drop`).
+    database: TestDatabase,
+}
+
+/// A database of one test's own: a SQLite file in a temporary directory, or a
+/// PostgreSQL database created for the test and dropped after it. Not migrated.
+pub struct TestDatabase {
+    pub url: String,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// A new, empty database; `None` (after saying so on stderr) when PostgreSQL is
+    /// wanted but not configured.
+    pub async fn create(backend: Backend) -> Option<TestDatabase> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("syndic.db").display());
+                Some(TestDatabase { url, _sqlite_dir: Some(dir), postgres: None })
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
+                    // Written straight to stderr so the test harness does not swallow it.
+                    let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL variant: {POSTGRES_ENV} is not set");
+                    return None;
+                };
+                let name = format!("syndic_test_{}", hex_id());
+                admin_execute(&admin_url, &format!("CREATE DATABASE {name}")).await;
+                let url = database_url_for(&admin_url, &name);
+                Some(TestDatabase { url, _sqlite_dir: None, postgres: Some((admin_url, name)) })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.postgres.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
 }
 
 /// Defines each story twice: on SQLite, and on PostgreSQL when it is configured.
@@ -70,23 +111,12 @@ impl TestApp {
 
     /// `spawn`, with the configuration adjusted first.
     pub async fn spawn_configured(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
-        let (database_url, sqlite_dir, postgres) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().unwrap();
-                let url = format!("sqlite://{}", dir.path().join("syndic.db").display());
-                (url, Some(dir), None)
-            }
-            Backend::Postgres => {
-                let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
-                    // Written straight to stderr so the test harness does not swallow it.
-                    let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL variant: {POSTGRES_ENV} is not set");
-                    return None;
-                };
-                let name = format!("syndic_test_{}", hex_id());
-                admin_execute(&admin_url, &format!("CREATE DATABASE {name}")).await;
-                (database_url_for(&admin_url, &name), None, Some((admin_url, name)))
-            }
-        };
+        Some(Self::serve(TestDatabase::create(backend).await?, adjust).await)
+    }
+
+    /// Migrates `database` and serves it, with the configuration changed by `adjust`.
+    pub async fn serve(database: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let database_url = database.url.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let base_url = format!("http://{address}");
@@ -125,7 +155,7 @@ impl TestApp {
         let tasks = start(listener, &store, &config);
         let client = reqwest::Client::builder().no_gzip().build().unwrap();
         let base_url = config.base_url.clone();
-        Some(TestApp { base_url, address, client, store, config, tasks, _sqlite_dir: sqlite_dir, postgres })
+        TestApp { base_url, address, client, store, config, tasks, database }
     }
 
     /// Stops the server and its notifier, as a crash would: nothing in flight is finished.
@@ -233,11 +263,7 @@ impl TestApp {
     }
 
     pub fn backend(&self) -> Backend {
-        if self.postgres.is_some() {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
+        self.database.backend()
     }
 
     pub async fn push(&self, token: &str, article: &Value) -> reqwest::Response {
@@ -328,6 +354,11 @@ pub fn example_article() -> Value {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
         let Some((admin_url, name)) = self.postgres.take() else { return };
         // Async work in drop: on a runtime of its own, with a connection of its own (the
         // test's runtime is blocked here, so its pool cannot be awaited). FORCE ends the

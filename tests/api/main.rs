@@ -34,5 +34,6 @@ mod quarantine;
 mod rights;
 mod sitemaps;
 mod sources;
+mod transfer;
 mod websub;
 mod withdrawals;
