@@ -204,7 +204,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         DatabaseCommand::Source(command) => sources::run(&operations, command).await,
         DatabaseCommand::Quarantine(command) => quarantine::run(&operations, command).await,
         DatabaseCommand::Partner(command) => partners::run(&operations, command).await,
-        DatabaseCommand::Import { outlet, columns, documents } => import::run(&operations, &outlet, &columns, &documents).await,
+        DatabaseCommand::Import { outlet, columns, documents } => {
+            import::run(&operations, &outlet, &columns, &documents).await
+        }
         DatabaseCommand::Sitemap { out, gzip, .. } => sitemap::export(&operations, &out, gzip).await,
     }
 }
