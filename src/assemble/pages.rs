@@ -2,7 +2,7 @@
 //! `publish::html` render them.
 
 use super::Assembler;
-use crate::domain::Article;
+use crate::domain::{Article, Withdrawer};
 use crate::publish::html::{self, Page, Paging, ARTICLES_PER_PAGE};
 use crate::publish::last_change;
 use crate::store::{FeedScope, StoreError};
@@ -17,8 +17,10 @@ pub struct PageDocument {
     pub article_ids: Vec<i64>,
 }
 
-/// Whose articles a listing page shows, by slug.
+/// Whose articles a listing page shows: the site's (the home page), or a column's or
+/// an outlet's, by slug.
 pub enum Listed<'a> {
+    Site,
     Column(&'a str),
     Outlet(&'a str),
 }
@@ -26,23 +28,15 @@ pub enum Listed<'a> {
 /// What an article's address holds.
 pub enum ArticleAnswer {
     Page(PageDocument),
-    /// Withdrawn (or expired): its page says so, and answers 410.
-    Withdrawn,
+    /// Withdrawn (or expired): its page says so and by whom, when that is known, and
+    /// answers 410.
+    Withdrawn(Option<Withdrawer>),
     Missing,
 }
 
 impl Assembler<'_> {
-    /// The column tree and the latest articles.
-    pub async fn home_page(&self) -> Result<PageDocument, StoreError> {
-        let tree = self.store.column_tree().await?;
-        let latest = self.store.newest_articles(&FeedScope::Site, ARTICLES_PER_PAGE, 0).await?;
-        let page = html::home(self.site, &tree, &latest);
-        let modified = last_change(&latest, tree.all().iter().map(|c| c.updated_at).max().unwrap_or_default());
-        Ok(PageDocument { page, modified, article_ids: ids_of(&latest) })
-    }
-
-    /// Page `page_number` of a column's (sub-columns included) or an outlet's articles,
-    /// newest first, with the scope it lists; `None` when there is no such listing or
+    /// Page `page_number` of the site's (the home page, under the column tree), a column's
+    /// (sub-columns included) or an outlet's articles, newest first, with the scope it lists; `None` when there is no such listing or
     /// no such page of it.
     pub async fn listing_page(
         &self,
@@ -51,6 +45,14 @@ impl Assembler<'_> {
     ) -> Result<Option<(PageDocument, FeedScope)>, StoreError> {
         let tree = self.store.column_tree().await?;
         let document = match listed {
+            Listed::Site => {
+                let scope = FeedScope::Site;
+                let Some((articles, paging)) = self.listing(&scope, page_number).await? else { return Ok(None) };
+                let page = html::home(self.site, &tree, &articles, paging);
+                let modified =
+                    last_change(&articles, tree.all().iter().map(|c| c.updated_at).max().unwrap_or_default());
+                (PageDocument { page, modified, article_ids: ids_of(&articles) }, scope)
+            }
             Listed::Column(slug) => {
                 let Some(column) = tree.by_slug(slug) else { return Ok(None) };
                 let scope = FeedScope::Column(column.id);
@@ -78,8 +80,8 @@ impl Assembler<'_> {
     /// An article's page; quarantined and embargoed articles are missing.
     pub async fn article_page(&self, id: i64) -> Result<ArticleAnswer, StoreError> {
         let Some(article) = self.store.article(id).await? else {
-            let withdrawn = self.store.is_withdrawn(id).await?;
-            return Ok(if withdrawn { ArticleAnswer::Withdrawn } else { ArticleAnswer::Missing });
+            let withdrawal = self.store.withdrawal(id).await?;
+            return Ok(withdrawal.map_or(ArticleAnswer::Missing, ArticleAnswer::Withdrawn));
         };
         let tree = self.store.column_tree().await?;
         let page = html::article_page(self.site, &tree, &article);
@@ -91,9 +93,10 @@ impl Assembler<'_> {
         html::not_found(self.site, &self.store.column_tree().await.unwrap_or_default())
     }
 
-    /// The page of a withdrawn article (410); rendered even when the column tree cannot be read.
-    pub async fn withdrawn_page(&self) -> Page {
-        html::withdrawn(self.site, &self.store.column_tree().await.unwrap_or_default())
+    /// The page of an article withdrawn by `by` (410); rendered even when the column tree
+    /// cannot be read.
+    pub async fn withdrawn_page(&self, by: Option<Withdrawer>) -> Page {
+        html::withdrawn(self.site, &self.store.column_tree().await.unwrap_or_default(), by)
     }
 
     /// One page of a listing; pages past the last one do not exist.

@@ -1,4 +1,4 @@
-//! Sitemaps: the index, the urlset of home and column pages, and the article shards
+//! Sitemaps: the index, the urlset of home, column and outlet pages, and the article shards
 //! (ranges of ids, see `publish::sitemap::shard_span`), streamed from a database
 //! cursor into the response buffer or, for a static export, into files.
 
@@ -32,7 +32,9 @@ pub enum ExportError {
 }
 
 impl Assembler<'_> {
-    /// The home page and every column page, each dated by the latest change it shows.
+    /// The home page, every column page and the page of every outlet with public
+    /// articles that may be indexed (`Indexing::outlet_page_indexed`), each dated by the
+    /// latest change it shows.
     pub async fn sitemap_pages(&self) -> Result<Vec<Location>, StoreError> {
         let tree = self.store.column_tree().await?;
         let listed_changes: HashMap<i64, DateTime<Utc>> = self.store.column_last_changes().await?;
@@ -44,6 +46,13 @@ impl Assembler<'_> {
             pages.push(Location { loc: self.site.column_url(column.slug.as_str()), lastmod: latest });
         }
         pages.insert(0, Location { loc: self.site.home_url(), lastmod: site_latest });
+        let outlets = self.store.outlet_pages().await?;
+        pages.extend(
+            outlets
+                .into_iter()
+                .filter(|outlet| outlet.indexing.outlet_page_indexed())
+                .map(|outlet| Location { loc: self.site.outlet_url(&outlet.slug), lastmod: Some(outlet.lastmod) }),
+        );
         Ok(pages)
     }
 

@@ -17,6 +17,7 @@ pub mod source;
 pub mod text;
 pub mod timestamp;
 pub mod token;
+pub mod withdrawal;
 
 pub use actor::Actor;
 pub use article::{Article, ArticleDraft, ColumnRef, Enclosure, Image, OutletRef, Schedule};
@@ -25,3 +26,4 @@ pub use errors::FieldErrors;
 pub use original_url::OriginalUrl;
 pub use outlet::{Carriage, Grants, Indexing, Outlet};
 pub use slug::Slug;
+pub use withdrawal::Withdrawer;

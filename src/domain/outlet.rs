@@ -42,6 +42,14 @@ impl Indexing {
     pub fn listed_in_sitemaps(self) -> bool {
         self == Indexing::SelfCanonical
     }
+
+    /// Whether the outlet's own page (the listing of our copies of its articles) may be
+    /// indexed and listed in sitemaps. The page is ours in any case (no original stands
+    /// for it, so `original` does not move its canonical), but with `noindex` the outlet
+    /// asked that our copies stay out of search engines, and the page is made of them.
+    pub fn outlet_page_indexed(self) -> bool {
+        self != Indexing::Noindex
+    }
 }
 
 /// How much of an article a channel may carry, as the outlet's agreement says.

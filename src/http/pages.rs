@@ -7,6 +7,7 @@ use super::representation::described::{self, ColumnSlug, Conditional, Document, 
 use super::representation::{page_headers, Representation, PAGE_MAX_AGE};
 use super::{error::ApiError, AppState};
 use crate::assemble::{ArticleAnswer, Listed, PageDocument};
+use crate::domain::Withdrawer;
 use crate::publish::html::{self, ARTICLES_PER_PAGE};
 use crate::store::StoreError;
 use axum::extract::{RawQuery, State};
@@ -37,8 +38,8 @@ pub fn router() -> Router<AppState> {
 /// else the API error.
 enum PageError {
     NotFound,
-    /// A withdrawn article: 410, so that crawlers drop it.
-    Gone,
+    /// A withdrawn article: 410, so that crawlers drop it, saying who withdrew it.
+    Gone(Option<Withdrawer>),
     Api(ApiError),
 }
 
@@ -59,23 +60,20 @@ impl From<StoreError> for PageError {
 
 /// Home page
 ///
-/// The column tree and the latest articles.
+/// The column tree and the latest articles, 20 a page, with links to the site's feeds.
 #[utoipa::path(
     get,
     path = "/",
     tag = "pages",
-    params(Conditional),
+    params(ListingPage, Conditional),
     responses(
         PageAnswers,
+        (status = 404, description = NO_LISTING, body = String, content_type = HTML),
         (status = 500, description = INTERNAL, body = ErrorBody),
     ),
 )]
-async fn home_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result: Result<Response, PageError> = async {
-        let document = state.operations.assembler().home_page().await?;
-        Ok(respond(document.page, 1, document.modified, &headers, DependsOn::any_article()))
-    }
-    .await;
+async fn home_page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let result = listing_page(&state, Listed::Site, query.as_deref(), &headers).await;
     finish(&state, result).await
 }
 
@@ -151,7 +149,7 @@ async fn outlet_page(
         (status = 404, description = "No such article: the site's HTML 404 page.", body = String, content_type = HTML),
         (
             status = 410,
-            description = "The article was withdrawn (or has expired): an HTML page saying so, so that crawlers drop it.",
+            description = "The article was withdrawn (or has expired): an HTML page saying so, and by whom (its outlet or this site), so that crawlers drop it.",
             body = String,
             content_type = HTML
         ),
@@ -170,7 +168,7 @@ async fn article_page(
                 let depends_on = DependsOn { articles: document.article_ids, ..DependsOn::default() };
                 Ok(respond(document.page, 1, document.modified, &headers, depends_on))
             }
-            ArticleAnswer::Withdrawn => Err(PageError::Gone),
+            ArticleAnswer::Withdrawn(by) => Err(PageError::Gone(by)),
             ArticleAnswer::Missing => Err(PageError::NotFound),
         }
     }
@@ -186,7 +184,8 @@ async fn not_found(State(state): State<AppState>, uri: axum::http::Uri) -> Respo
     finish(&state, Err(PageError::NotFound)).await
 }
 
-/// A column's or an outlet's page `?page=N`; pages past the last one do not exist.
+/// A listing's page `?page=N` (the home page's, a column's or an outlet's); pages past
+/// the last one do not exist.
 async fn listing_page(
     state: &AppState,
     listed: Listed<'_>,
@@ -235,7 +234,7 @@ async fn finish(state: &AppState, result: Result<Response, PageError>) -> Respon
         Ok(response) => response,
         Err(PageError::Api(error)) => error.into_response(),
         Err(PageError::NotFound) => notice(StatusCode::NOT_FOUND, state.operations.assembler().not_found_page().await),
-        Err(PageError::Gone) => notice(StatusCode::GONE, state.operations.assembler().withdrawn_page().await),
+        Err(PageError::Gone(by)) => notice(StatusCode::GONE, state.operations.assembler().withdrawn_page(by).await),
     }
 }
 

@@ -1,4 +1,4 @@
-//! robots.txt and sitemaps: an index, a urlset of the home and column pages, and
+//! robots.txt and sitemaps: an index, a urlset of the home, column and outlet pages, and
 //! article shards by id range. Only pages whose outlet lets our copy be indexed appear.
 
 use super::cache::DependsOn;
@@ -89,10 +89,11 @@ async fn sitemap_file(
     sitemap_shard(&state, n, &headers).await
 }
 
-/// Sitemap of the home and column pages
+/// Sitemap of the home, column and outlet pages
 ///
-/// A urlset of the home page and every column page, each dated by the latest change it
-/// shows.
+/// A urlset of the home page, every column page and the page of every outlet with public
+/// articles (but those whose agreement says `noindex`), each dated by the latest change
+/// it shows.
 #[utoipa::path(
     get,
     path = "/sitemaps/pages.xml",

@@ -4,7 +4,7 @@
 use super::Operations;
 use crate::demo::{self, DemoLoaded};
 use crate::domain::source::Routing;
-use crate::domain::{Actor, ArticleDraft, Outlet};
+use crate::domain::{Actor, ArticleDraft, Outlet, Withdrawer};
 use crate::ingest::fetch::{self, FetchError, Validators};
 use crate::ingest::{feed, Accepted, ImportError, IngestError, Tally};
 use crate::store::{HeldArticle, StoreError, Withdrawal};
@@ -62,7 +62,8 @@ impl Operations {
     }
 
     /// Withdraws an article by id or original URL. An outlet withdraws only its own
-    /// (another's is `Withdrawal::NotYours`); the admin and the CLI any.
+    /// (another's is `Withdrawal::NotYours`); the admin and the CLI any, as the site
+    /// (`Withdrawer::acting_as`: the article's page says which).
     pub async fn withdraw_article(
         &self,
         actor: &Actor,
@@ -73,7 +74,7 @@ impl Operations {
             Actor::Outlet { id, .. } => Some(*id),
             _ => None,
         };
-        let withdrawal = self.store.withdraw_article(id, url, owner).await?;
+        let withdrawal = self.store.withdraw_article(id, url, owner, Withdrawer::acting_as(actor)).await?;
         if let Withdrawal::Withdrawn(id) = withdrawal {
             self.record(actor, "article withdrawn", id);
         }

@@ -10,7 +10,7 @@
 use super::labels::{for_language, Labels};
 use super::{rfc3339, FeedFormat, FeedKind, Site};
 use crate::domain::column::ColumnTree;
-use crate::domain::{Article, Column, Indexing, Outlet};
+use crate::domain::{Article, Column, Indexing, Outlet, Withdrawer};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -109,10 +109,15 @@ impl Paging {
     }
 }
 
-pub fn home(site: &Site, columns: &ColumnTree, latest: &[Article]) -> Page {
+/// The home page: the column tree, then page `paging.page` of the latest articles.
+pub fn home(site: &Site, columns: &ColumnTree, latest: &[Article], paging: Paging) -> Page {
     let l = labels(site);
+    let title = match paging.page {
+        1 => site.config.name.clone(),
+        page => format!("{} - {}", site.config.name, l.page_number(page)),
+    };
     let head =
-        Head::listing(site.home_url(), site.config.name.clone(), site.config.description.clone(), FeedKind::Site);
+        Head::listing(page_url(&site.home_url(), paging.page), title, site.config.description.clone(), FeedKind::Site);
     let body = html! {
         section {
             h2 { (l.columns) }
@@ -121,7 +126,9 @@ pub fn home(site: &Site, columns: &ColumnTree, latest: &[Article]) -> Page {
         section {
             h2 { (l.latest) }
             (article_list(site, latest))
+            (pager(&site.home_url(), paging, l))
         }
+        (feed_links(site, &FeedKind::Site, l))
     };
     layout(site, columns, head, body)
 }
@@ -151,12 +158,16 @@ pub fn outlet_page(site: &Site, columns: &ColumnTree, outlet: &Outlet, articles:
     let l = labels(site);
     let url = page_url(&site.outlet_url(outlet.slug.as_str()), paging.page);
     let title = titled(&outlet.name, paging, l, site);
-    let head = Head::listing(
+    let mut head = Head::listing(
         url,
         title,
         format!("{}: {}", l.outlet_articles, outlet.name),
         FeedKind::Outlet(outlet.slug.to_string()),
     );
+    if !outlet.indexing.outlet_page_indexed() {
+        head.canonical = None;
+        head.noindex = true;
+    }
     let body = html! {
         p.crumbs { a href=(site.home_url()) { (l.home) } " › " (outlet.name) }
         h1 { (outlet.name) }
@@ -234,9 +245,17 @@ pub fn not_found(site: &Site, columns: &ColumnTree) -> Page {
     notice(site, columns, labels(site).not_found)
 }
 
-/// The page a withdrawn article's address shows (with 410 Gone).
-pub fn withdrawn(site: &Site, columns: &ColumnTree) -> Page {
-    notice(site, columns, labels(site).withdrawn)
+/// The page a withdrawn article's address shows (with 410 Gone): who withdrew it, when
+/// that is known.
+pub fn withdrawn(site: &Site, columns: &ColumnTree, by: Option<Withdrawer>) -> Page {
+    let l = labels(site);
+    let message = match by {
+        Some(Withdrawer::Outlet) => l.withdrawn_by_outlet,
+        Some(Withdrawer::Site) => l.withdrawn_by_site,
+        Some(Withdrawer::Expiry) => l.expired,
+        None => l.withdrawn,
+    };
+    notice(site, columns, message)
 }
 
 /// A page that only says `message`, kept out of search engines.
@@ -363,7 +382,7 @@ fn pager(base: &str, paging: Paging, l: &Labels) -> Markup {
 
 fn feed_links(site: &Site, kind: &FeedKind, l: &Labels) -> Markup {
     html! {
-        p.meta {
+        p.meta.feeds {
             (l.feeds) ":"
             @for format in FeedFormat::ALL { " " a href=(kind.feed_url(site, format)) { (format.label()) } }
         }

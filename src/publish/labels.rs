@@ -21,7 +21,12 @@ pub struct Labels {
     pub not_found: &'static str,
     pub outlet_articles: &'static str,
     pub updated: &'static str,
+    /// Withdrawn, by whom not recorded (before migration 0017).
     pub withdrawn: &'static str,
+    pub withdrawn_by_outlet: &'static str,
+    pub withdrawn_by_site: &'static str,
+    /// Withdrawn when the repost right ended.
+    pub expired: &'static str,
 }
 
 const ZH: Labels = Labels {
@@ -43,7 +48,10 @@ const ZH: Labels = Labels {
     not_found: "页面不存在",
     outlet_articles: "来自该媒体的文章",
     updated: "更新时间",
-    withdrawn: "该文章已被来源媒体撤回",
+    withdrawn: "该文章已撤回",
+    withdrawn_by_outlet: "该文章已被来源媒体撤回",
+    withdrawn_by_site: "该文章已被本站撤回",
+    expired: "该文章的转载授权已到期",
 };
 
 const EN: Labels = Labels {
@@ -65,7 +73,10 @@ const EN: Labels = Labels {
     not_found: "Page not found",
     outlet_articles: "Articles from this outlet",
     updated: "Updated",
-    withdrawn: "This article was withdrawn by its outlet",
+    withdrawn: "This article was withdrawn",
+    withdrawn_by_outlet: "This article was withdrawn by its outlet",
+    withdrawn_by_site: "This article was withdrawn by this site",
+    expired: "This article's repost right has expired",
 };
 
 /// The labels for a BCP 47 language tag.

@@ -4,7 +4,7 @@
 
 use super::articles::{article_from_row, in_columns, ARTICLE_FIELDS, PUBLIC};
 use super::{now_micros, placeholders, Store, StoreError};
-use crate::domain::{Article, Indexing};
+use crate::domain::{Article, Indexing, Withdrawer};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use std::collections::HashMap;
@@ -197,7 +197,7 @@ impl Store {
     pub async fn expire_due_articles(&self) -> Result<usize, StoreError> {
         let due = self.due_ids("expires_at", "AND withdrawn_at IS NULL").await?;
         for &id in &due {
-            self.withdraw_one(id).await?;
+            self.withdraw_one(id, Withdrawer::Expiry).await?;
         }
         Ok(due.len())
     }

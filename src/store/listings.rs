@@ -3,8 +3,9 @@
 //! position; and per column the count of public articles and the next position. They
 //! let a column's newest articles, listing pages and archive pages be read as index
 //! range scans, and their sizes as one row, at any archive size. Per outlet, the count
-//! of public articles (migration 0011) does the same for outlet pages, and per block of
-//! article ids and outlet, a count and a date (migration 0012) for the sitemap index.
+//! of public articles (migration 0011) and its page's date (0016) do the same for outlet
+//! pages, and per block of article ids and outlet, a count and a date (migration 0012)
+//! for the sitemap index.
 //!
 //! They are derived data, brought in line inside every article write's transaction
 //! (`sync_listings`, called by `Store::commit_change`) and rebuilt whole when the column
@@ -198,8 +199,8 @@ struct BlockChange {
     last_change: i64,
 }
 
-/// Moves the outlets' counts of public articles and the sitemap blocks' counts and dates
-/// by what the written articles did. An article was public before if its listings said
+/// Moves the outlets' counts of public articles and their pages' dates, and the sitemap
+/// blocks' counts and dates, by what the written articles did. An article was public before if its listings said
 /// so (every article is filed in a column).
 async fn count_changes(
     tx: &mut Tx<'_>,
@@ -214,9 +215,17 @@ async fn count_changes(
         change.listed += state.listed - i64::from(listed_before.contains(&id));
         change.last_change = change.last_change.max(state.updated_at);
     }
-    let mut outlets: BTreeMap<i64, i64> = BTreeMap::new();
+    // Per outlet: public articles gained or lost, and the latest change to one that is
+    // public or was until this change (its page's sitemap date).
+    let mut outlets: BTreeMap<i64, (i64, Option<i64>)> = BTreeMap::new();
+    for (&id, state) in states {
+        if state.listed == 1 || listed_before.contains(&id) {
+            let outlet = outlets.entry(state.outlet_id).or_default();
+            outlet.1 = outlet.1.max(Some(state.updated_at));
+        }
+    }
     for (&(block, outlet), change) in &blocks {
-        *outlets.entry(outlet).or_default() += change.listed;
+        outlets.entry(outlet).or_default().0 += change.listed;
         sqlx::query(
             "INSERT INTO sitemap_blocks (block, outlet_id, listed_count, last_change) VALUES ($1, $2, $3, $4)
              ON CONFLICT (block, outlet_id) DO UPDATE SET
@@ -231,13 +240,16 @@ async fn count_changes(
         .execute(&mut **tx)
         .await?;
     }
-    for (outlet, delta) in outlets.into_iter().filter(|&(_, delta)| delta != 0) {
+    for (outlet, (delta, last_change)) in outlets.into_iter().filter(|(_, change)| *change != (0, None)) {
         sqlx::query(
-            "INSERT INTO outlet_stats (outlet_id, listed_count) VALUES ($1, $2)
-             ON CONFLICT (outlet_id) DO UPDATE SET listed_count = outlet_stats.listed_count + excluded.listed_count",
+            "INSERT INTO outlet_stats (outlet_id, listed_count, last_change) VALUES ($1, $2, $3)
+             ON CONFLICT (outlet_id) DO UPDATE SET listed_count = outlet_stats.listed_count + excluded.listed_count,
+                last_change = CASE WHEN outlet_stats.last_change IS NULL OR excluded.last_change > outlet_stats.last_change
+                              THEN excluded.last_change ELSE outlet_stats.last_change END",
         )
         .bind(outlet)
         .bind(delta)
+        .bind(last_change)
         .execute(&mut **tx)
         .await?;
     }

@@ -1,9 +1,10 @@
 //! Queries on outlets and their ingest tokens.
 
-use super::{conflict_on_unique, now_micros, time_at, Store, StoreError};
+use super::{conflict_on_unique, now_micros, optional_time_at, time_at, Store, StoreError};
 use crate::domain::domains::OutletDomains;
 use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::{Carriage, Grants, Indexing, Slug};
+use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -17,6 +18,16 @@ pub struct TokenInfo {
     pub id: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// An outlet page as the sitemap sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutletPage {
+    pub slug: String,
+    pub indexing: Indexing,
+    /// The latest change to an article the page lists (or listed until that change), or
+    /// to the outlet itself.
+    pub lastmod: DateTime<Utc>,
 }
 
 /// The changes an outlet edit applies; `None` leaves a field as it is.
@@ -34,6 +45,28 @@ pub struct OutletChanges {
 }
 
 impl Store {
+    /// Every outlet with public articles, by slug, with its page's date: one row an
+    /// outlet of the kept counts (`outlet_stats`), whatever the archive's size.
+    pub async fn outlet_pages(&self) -> Result<Vec<OutletPage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.slug, o.indexing, o.updated_at, s.last_change FROM outlet_stats s
+             JOIN outlets o ON o.id = s.outlet_id WHERE s.listed_count > 0 ORDER BY o.slug",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let slug: String = row.try_get("slug")?;
+                let indexing: String = row.try_get("indexing")?;
+                let indexing = Indexing::parse(&indexing)
+                    .map_err(|e| StoreError::Corrupt(format!("outlet '{slug}' indexing: {e}")))?;
+                let lastmod =
+                    time_at(row, "updated_at")?.max(optional_time_at(row, "last_change")?.unwrap_or_default());
+                Ok(OutletPage { slug, indexing, lastmod })
+            })
+            .collect()
+    }
+
     /// Stores a new outlet together with the digest of its first ingest token.
     pub async fn insert_outlet(&self, outlet: &NewOutlet, token_digest: &str) -> Result<Outlet, StoreError> {
         let now = now_micros();

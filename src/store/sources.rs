@@ -65,7 +65,9 @@ impl Store {
         .await
         .map_err(|e| conflict_on_unique(e, || format!("the outlet already has a source for {url}")))?;
         replace_routing(&mut tx, id, routing).await?;
+        let feed_moved = name_outlet_feed(&mut tx, outlet_id).await?;
         tx.commit().await?;
+        self.feed_url_written(feed_moved).await?;
         self.source(id).await?.ok_or(StoreError::NotFound("source"))
     }
 
@@ -92,7 +94,9 @@ impl Store {
         if let Some(routing) = &changes.routing {
             replace_routing(&mut tx, id, routing).await?;
         }
+        let feed_moved = name_feed_of_source(&mut tx, id).await?;
         tx.commit().await?;
+        self.feed_url_written(feed_moved).await?;
         self.source(id).await?.ok_or(StoreError::NotFound("source"))
     }
 
@@ -139,6 +143,7 @@ impl Store {
             Some((etag, modified)) => (1_i64, etag.clone(), modified.clone()),
             None => (0, None, None),
         };
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE sources SET last_fetch_at = $2, last_status = $3, last_error = $4,
                 etag = CASE WHEN $5 = 1 THEN $6 ELSE etag END,
@@ -167,9 +172,11 @@ impl Store {
         .bind(record.quarantined)
         .bind(record.hidden_removed)
         .bind(serde_json::to_string(&record.warnings).unwrap_or_else(|_| "[]".into()))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        let feed_moved = record.moved_to.is_some() && name_feed_of_source(&mut tx, id).await?;
+        tx.commit().await?;
+        self.feed_url_written(feed_moved).await
     }
 
     /// Makes a source due now (a "poll now" request), even during backoff.
@@ -187,14 +194,26 @@ impl Store {
 
     pub async fn delete_source(&self, id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        let outlet_id: i64 = sqlx::query_scalar("SELECT outlet_id FROM sources WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("source"))?;
         for table in ["source_columns", "source_routes", "source_filters"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE source_id = $1")).bind(id).execute(&mut *tx).await?;
         }
-        let done = sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("source"));
-        }
+        sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        let feed_moved = name_outlet_feed(&mut tx, outlet_id).await?;
         tx.commit().await?;
+        self.feed_url_written(feed_moved).await
+    }
+
+    /// After an outlet's `feed_url` changed: feeds name it (RSS `source`, Atom `source`,
+    /// JSON Feed `_syndic.outlet`), so the caches start over, as for any catalogue change.
+    async fn feed_url_written(&self, changed: bool) -> Result<(), StoreError> {
+        if changed {
+            self.catalog_changed().await?;
+        }
         Ok(())
     }
 
@@ -324,4 +343,31 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
             next_fetch_at: time_at(row, "next_fetch_at")?,
         },
     })
+}
+
+/// The outlet's `feed_url`, the feed it is known by in ours: the URL of its first source
+/// (the oldest, when it has several: the one it was first polled from), or none when it
+/// has no source, and our feed of it stands in. True when it changed.
+async fn name_outlet_feed(tx: &mut sqlx::Transaction<'_, sqlx::Any>, outlet_id: i64) -> Result<bool, StoreError> {
+    const FIRST_SOURCE: &str = "(SELECT s.url FROM sources s WHERE s.outlet_id = outlets.id ORDER BY s.id LIMIT 1)";
+    let done = sqlx::query(&format!(
+        "UPDATE outlets SET feed_url = {FIRST_SOURCE}
+         WHERE id = $1 AND COALESCE(feed_url, '') <> COALESCE({FIRST_SOURCE}, '')"
+    ))
+    .bind(outlet_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// `name_outlet_feed` for the outlet of source `source_id`.
+async fn name_feed_of_source(tx: &mut sqlx::Transaction<'_, sqlx::Any>, source_id: i64) -> Result<bool, StoreError> {
+    let outlet_id: Option<i64> = sqlx::query_scalar("SELECT outlet_id FROM sources WHERE id = $1")
+        .bind(source_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match outlet_id {
+        Some(outlet_id) => name_outlet_feed(tx, outlet_id).await,
+        None => Ok(false),
+    }
 }

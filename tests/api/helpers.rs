@@ -262,6 +262,16 @@ impl TestApp {
         conn.close().await.ok();
     }
 
+    /// Reads one number with `sql` from the app's own database, behind its back.
+    pub async fn query_number(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.config.database_url).await.unwrap();
+        let number = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn.close().await.ok();
+        number
+    }
+
     pub fn backend(&self) -> Backend {
         self.database.backend()
     }

@@ -3,10 +3,13 @@ use crate::stories;
 use serde_json::{json, Value};
 use syndic::store::FeedScope;
 
+stories!(with in_english: an_english_site_labels_its_pager_and_feeds_in_english);
+
 stories!(
     the_article_page_is_laid_out_like_the_example_page,
     the_outlets_indexing_policy_decides_canonical_and_robots,
     column_pages_have_breadcrumbs_sub_columns_and_pages,
+    the_home_page_has_pages_and_every_listing_links_its_feeds,
     outlet_pages_count_only_public_articles,
     missing_pages_get_an_html_404,
     json_ld_leaves_out_what_the_article_lacks,
@@ -163,12 +166,15 @@ async fn outlet_pages_count_only_public_articles(app: TestApp) {
     assert!(app.get_text("/outlets/cjrb?page=2").await.contains(">第2篇</a>"), "three on the second page");
 }
 
-/// The outlet's kept count, and the count of public articles read from the articles
-/// (only `cjrb` has any).
+/// The outlet's kept count, the site's (the home page's pager), and the count of public
+/// articles read from the articles themselves (only `cjrb` has any).
 async fn assert_outlet_count(app: &TestApp, expected: i64) {
     let outlet = app.store.outlet_by_slug("cjrb").await.unwrap();
     assert_eq!(app.store.count_articles(&FeedScope::Outlet(outlet.id)).await.unwrap(), expected, "kept count");
-    assert_eq!(app.store.count_articles(&FeedScope::Site).await.unwrap(), expected, "public articles");
+    assert_eq!(app.store.count_articles(&FeedScope::Site).await.unwrap(), expected, "the site's kept count");
+    let public = "SELECT COUNT(*) FROM articles \
+                  WHERE status = 'published' AND withdrawn_at IS NULL AND embargo_until IS NULL";
+    assert_eq!(app.query_number(public).await, expected, "public articles");
 }
 
 async fn missing_pages_get_an_html_404(app: TestApp) {
@@ -195,4 +201,76 @@ async fn json_ld_leaves_out_what_the_article_lacks(app: TestApp) {
     assert!(properties.values().all(|value| !value.is_null()), "{data}");
     assert!(!properties.contains_key("image") && !properties.contains_key("author"), "{data}");
     assert_eq!(data["headline"], "做带领群众奔向幸福生活的“头雁”");
+}
+
+/// Pushes `n` articles titled 第0篇 … into `party-96`.
+async fn push_numbered(app: &TestApp, token: &str, n: usize) {
+    for i in 0..n {
+        let mut article = example_article();
+        article["original_url"] = json!(format!("http://www.cjxww.cn/a?id={i}"));
+        article["title"] = json!(format!("第{i}篇"));
+        assert!(app.push(token, &article).await.status().is_success());
+    }
+}
+
+/// The visible links to a listing's three feeds (not only `<link rel=alternate>`).
+fn visible_feed_links(app: &TestApp, feeds: &str) -> String {
+    let link = |file: &str, label: &str| format!(" <a href=\"{}\">{label}</a>", app.url(&format!("{feeds}{file}")));
+    format!("{}{}{}", link("rss.xml", "RSS"), link("atom.xml", "Atom"), link("feed.json", "JSON Feed"))
+}
+
+async fn the_home_page_has_pages_and_every_listing_links_its_feeds(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    push_numbered(&app, &token, 25).await;
+
+    let first = app.get_text("/").await;
+    assert!(
+        first.contains(">第24篇</a>") && first.contains(">第5篇</a>") && !first.contains(">第4篇</a>"),
+        "20 a page"
+    );
+    assert!(first.contains(&format!("rel=\"next\" href=\"{}\"", app.url("/?page=2"))), "a pager");
+    assert!(first.contains("第 1 页 / 2"));
+    assert!(first.contains(&format!("订阅:{}", visible_feed_links(&app, "/"))), "the site's feeds, visible");
+    assert!(first.contains(">专题栏目</a>"), "the column tree");
+
+    let second = app.get("/?page=2").await;
+    assert_eq!(second.status(), 200);
+    let second = second.text().await.unwrap();
+    assert!(second.contains(">第4篇</a>") && second.contains(">第0篇</a>") && !second.contains(">第5篇</a>"));
+    assert!(second.contains(&format!("rel=\"prev\" href=\"{}\"", app.url("/"))));
+    assert!(second.contains(&format!("<link rel=\"canonical\" href=\"{}\">", app.url("/?page=2"))));
+    assert!(second.contains("<title>Test Portal - 第 2 页</title>"));
+    assert!(app.get_text("/?page=2&utm_source=x").await.contains(">第0篇</a>"), "other parameters are ignored");
+
+    for other in ["/?page=3", "/?page=1", "/?page=02", "/?page=abc", "/?page=", "/?page=%32"] {
+        let response = app.get(other).await;
+        assert_eq!(response.status(), 404, "{other}");
+        assert!(response.text().await.unwrap().contains("页面不存在"), "{other}: the site's HTML 404");
+    }
+
+    let column = app.get_text("/columns/zhuanti").await;
+    assert!(column.contains(&format!("订阅:{}", visible_feed_links(&app, "/columns/zhuanti/"))), "{column}");
+    let outlet = app.get_text("/outlets/cjrb").await;
+    assert!(outlet.contains(&format!("订阅:{}", visible_feed_links(&app, "/outlets/cjrb/"))), "{outlet}");
+}
+
+fn in_english(config: &mut syndic::config::Config) {
+    config.site.language = "en".into();
+}
+
+async fn an_english_site_labels_its_pager_and_feeds_in_english(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    push_numbered(&app, &token, 21).await;
+    let first = app.get_text("/").await;
+    assert!(first.contains("<h2>Latest</h2>") && first.contains("Page 1 / 2"), "{first}");
+    assert!(first.contains(&format!("rel=\"next\" href=\"{}\">Older</a>", app.url("/?page=2"))));
+    assert!(first.contains(&format!("Feeds:{}", visible_feed_links(&app, "/"))));
+    let second = app.get_text("/?page=2").await;
+    assert!(second.contains("<title>Test Portal - Page 2</title>") && second.contains(">Newer</a>"));
+
+    let id = app.query_number("SELECT MAX(id) FROM articles").await;
+    assert_eq!(app.admin_delete(&format!("/api/v1/articles/{id}")).await.status(), 200);
+    let gone = app.get(&format!("/articles/{id}")).await;
+    assert_eq!(gone.status(), 410);
+    assert!(gone.text().await.unwrap().contains("This article was withdrawn by this site"));
 }

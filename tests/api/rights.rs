@@ -70,6 +70,7 @@ async fn embargoes_and_expiry_follow_the_agreement(app: TestApp) {
     let page = format!("/articles/{}", created["id"]);
     assert_eq!(app.get(&page).await.status(), 200);
     eventually("the right expires", Duration::from_secs(10), || async { app.get(&page).await.status() == 410 }).await;
+    assert!(app.get(&page).await.text().await.unwrap().contains("该文章的转载授权已到期"), "the page says it expired");
     assert!(!app.get_text("/rss.xml").await.contains("限时转载"));
     let items = partner_items(&app).await;
     assert!(items.iter().any(|i| i["id"] == created["id"] && i["withdrawn"] == json!(true)), "a tombstone: {items:?}");

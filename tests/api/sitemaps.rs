@@ -7,6 +7,7 @@ stories!(
     sitemaps_leave_out_pages_that_are_not_canonical,
     the_news_sitemap_lists_the_last_two_days_with_the_repost_time,
     a_rejected_article_no_longer_dates_its_shard,
+    outlet_pages_with_public_articles_are_in_the_sitemap_dated_by_them,
 );
 
 async fn the_news_sitemap_lists_the_last_two_days_with_the_repost_time(app: TestApp) {
@@ -117,4 +118,49 @@ async fn a_rejected_article_no_longer_dates_its_shard(app: TestApp) {
     let shard = app.url("/sitemaps/articles-0.xml");
     let dated = format!("<loc>{shard}</loc><lastmod>{}</lastmod>", published["updated_at"].as_str().unwrap());
     assert!(index.contains(&dated), "{index}");
+}
+
+/// An outlet's page is listed while the outlet has public articles, dated by the latest
+/// change to one (a withdrawal included), unless its agreement says `noindex`.
+async fn outlet_pages_with_public_articles_are_in_the_sitemap_dated_by_them(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    app.add_outlet("quiet", json!({})).await;
+    crate::helpers::next_second().await; // lastmods have whole seconds
+    let pushed: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    let outlet_page = format!("<loc>{}</loc>", app.url("/outlets/cjrb"));
+    let dated = |at: &Value| format!("{outlet_page}<lastmod>{}</lastmod>", at.as_str().unwrap());
+
+    let pages = app.get_text("/sitemaps/pages.xml").await;
+    assert!(pages.contains(&dated(&pushed["updated_at"])), "{pages}");
+    assert!(!pages.contains("/outlets/quiet"), "an outlet without articles has no page worth listing");
+
+    crate::helpers::next_second().await;
+    let mut corrected = example_article();
+    corrected["title"] = json!("更正后的标题");
+    let corrected: Value = app.push(&token, &corrected).await.json().await.unwrap();
+    let pages = app.get_text("/sitemaps/pages.xml").await;
+    assert!(pages.contains(&dated(&corrected["updated_at"])), "a correction dates it: {pages}");
+    let index = app.get_text("/sitemap.xml").await;
+    let pages_dated = format!(
+        "<loc>{}</loc><lastmod>{}</lastmod>",
+        app.url("/sitemaps/pages.xml"),
+        corrected["updated_at"].as_str().unwrap()
+    );
+    assert!(index.contains(&pages_dated), "{index}");
+
+    let withdraw = app.client.delete(app.url(&format!("/api/v1/articles/{}", pushed["id"]))).bearer_auth(&token);
+    assert!(withdraw.send().await.unwrap().status().is_success());
+    assert!(!app.get_text("/sitemaps/pages.xml").await.contains(&outlet_page), "no public article left");
+    let back: Value = app.push(&token, &example_article()).await.json().await.unwrap();
+    assert!(app.get_text("/sitemaps/pages.xml").await.contains(&dated(&back["updated_at"])));
+
+    // `original`: the page is ours (no original stands for it) and stays listed;
+    // `noindex`: out of the sitemap, and the page itself asks robots not to index it.
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": "original"})).await;
+    assert!(app.get_text("/sitemaps/pages.xml").await.contains(&outlet_page));
+    assert!(!app.get_text("/outlets/cjrb").await.contains("noindex"));
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"indexing": "noindex"})).await;
+    assert!(!app.get_text("/sitemaps/pages.xml").await.contains(&outlet_page));
+    let page = app.get_text("/outlets/cjrb").await;
+    assert!(page.contains("<meta name=\"robots\" content=\"noindex\">") && !page.contains("rel=\"canonical\""));
 }

@@ -18,6 +18,7 @@ stories!(
     routing_rules_and_filters_decide_where_items_go,
     the_scheduler_polls_due_sources_and_a_failing_one_does_not_hold_up_the_rest,
     source_forms_are_read_as_described,
+    feeds_name_the_outlets_own_polled_feed_as_its_source,
 );
 
 /// Not a story: it needs no database, only the fixture server on loopback.
@@ -288,4 +289,47 @@ async fn source_forms_are_read_as_described(app: TestApp) {
     let edited: Value =
         app.admin_patch(&format!("/api/v1/sources/{id}"), json!({"interval_secs": 3600.0})).await.json().await.unwrap();
     assert_eq!(edited["interval_secs"], 3600);
+}
+
+/// RSS `<source url>`, the Atom `source` and JSON Feed's `_syndic.outlet.feed_url` name
+/// the outlet's first source, as it is added, moved by a permanent redirect, edited and
+/// removed; without one, our feed of the outlet.
+async fn feeds_name_the_outlets_own_polled_feed_as_its_source(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    app.push(&token, &example_article()).await;
+    let ours = app.url("/outlets/cjrb/rss.xml");
+    assert_sources_name(&app, &ours).await;
+
+    let (base, _) = fixture_server().await;
+    let first = add_source(&app, &format!("{base}/old.xml")).await;
+    assert_sources_name(&app, &format!("{base}/old.xml")).await;
+    let second = add_source(&app, &format!("{base}/broken.xml")).await;
+    assert_sources_name(&app, &format!("{base}/old.xml")).await; // the first source's
+
+    poll(&app, first).await; // 301 to /gbk.xml
+    assert_sources_name(&app, &format!("{base}/gbk.xml")).await;
+
+    let edited =
+        app.admin_patch(&format!("/api/v1/sources/{first}"), json!({"url": format!("{base}/garbage.xml")})).await;
+    assert_eq!(edited.status(), 200);
+    assert_sources_name(&app, &format!("{base}/garbage.xml")).await;
+
+    assert_eq!(app.admin_delete(&format!("/api/v1/sources/{first}")).await.status(), 204);
+    assert_sources_name(&app, &format!("{base}/broken.xml")).await;
+    assert_eq!(app.admin_delete(&format!("/api/v1/sources/{second}")).await.status(), 204);
+    assert_sources_name(&app, &ours).await;
+}
+
+/// Every feed format names `feed` as the outlet's feed, and the admin API shows it.
+async fn assert_sources_name(app: &TestApp, feed: &str) {
+    let escaped = feed.replace('&', "&amp;");
+    let rss = app.get_text("/rss.xml").await;
+    assert!(rss.contains(&format!("<source url=\"{escaped}\">昌吉日报</source>")), "RSS names {feed}: {rss}");
+    let atom = app.get_text("/atom.xml").await;
+    assert!(atom.contains(&format!("<id>{escaped}</id>")), "Atom names {feed}: {atom}");
+    let json: Value = app.get("/feed.json").await.json().await.unwrap();
+    assert_eq!(json["items"][0]["_syndic"]["outlet"]["feed_url"], feed);
+    let outlet: Value = app.admin_get("/api/v1/outlets/cjrb").await.json().await.unwrap();
+    let listed = if feed.starts_with(&app.url("/outlets/")) { Value::Null } else { json!(feed) };
+    assert_eq!(outlet["feed_url"], listed, "{outlet}");
 }

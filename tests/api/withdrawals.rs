@@ -33,7 +33,7 @@ async fn a_withdrawn_article_leaves_every_output_and_its_page_is_gone(app: TestA
 
     let gone = app.get(&page).await;
     assert_eq!(gone.status(), 410);
-    assert!(gone.text().await.unwrap().contains("撤回"));
+    assert!(gone.text().await.unwrap().contains("该文章已被来源媒体撤回"), "the outlet withdrew it");
     for path in ["/feed.json", "/columns/zhuanti/rss.xml", "/sitemaps/pages.xml", "/sitemap-news.xml", "/"] {
         assert!(!app.get_text(path).await.contains(&url), "{url} still in {path}");
     }
@@ -50,6 +50,14 @@ async fn a_withdrawn_article_leaves_every_output_and_its_page_is_gone(app: TestA
     let admin =
         app.client.delete(app.url(&format!("/api/v1/articles/{id}"))).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
     assert_eq!(admin.status(), 200, "the admin may withdraw any article");
+    let gone = app.get(&page).await;
+    assert_eq!(gone.status(), 410);
+    let said = gone.text().await.unwrap();
+    assert!(said.contains("该文章已被本站撤回") && !said.contains("来源媒体"), "this site withdrew it: {said}");
+    // Withdrawn before the withdrawer was recorded: said neutrally.
+    app.execute_sql(&format!("UPDATE articles SET withdrawn_by = NULL WHERE id = {id}")).await;
+    let said = app.get(&page).await.text().await.unwrap();
+    assert!(said.contains("该文章已撤回") && !said.contains("本站"), "{said}");
     assert_eq!(
         app.client.delete(app.url("/api/v1/articles/999")).bearer_auth(ADMIN_TOKEN).send().await.unwrap().status(),
         404

@@ -27,6 +27,9 @@ import feedparser
 
 ADMIN_TOKEN = "interop-admin-token"
 PUSHED_URL = "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&id=99999"
+# The outlet's polled feed, which feeds name as the articles' source. Under .invalid it
+# never resolves: the scheduler's poll of it fails at once, without leaving the machine.
+SOURCE_URL = "http://feeds.cjxww.invalid/rss.xml?channel=1&lang=zh"
 
 passed = 0
 failed = 0
@@ -100,6 +103,13 @@ def push_article(base, token):
     status, headers, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
     check("push answers 201", status == 201, f"{status} {body[:200]!r}")
     return json.loads(body)
+
+
+def add_source(base):
+    """The outlet's own feed, polled: feeds name it as the source of its articles."""
+    source = {"outlet": "cjrb", "url": SOURCE_URL, "columns": ["party-96"]}
+    status, _, body = http(base + "/api/v1/sources", "POST", json.dumps(source).encode(), ADMIN_TOKEN)
+    check("source added", status == 201, body[:200])
 
 
 def feed_paths(base):
@@ -176,6 +186,8 @@ def check_json_feed(url, body, pushed):
         if mine:
             check(f"{url} external_url is the original", mine[0].get("external_url") == PUSHED_URL, mine[0])
             check(f"{url} date_published is the repost time", mine[0]["date_published"] == pushed["reposted_at"], mine[0])
+            outlet = mine[0].get("_syndic", {}).get("outlet", {})
+            check(f"{url} outlet feed_url is its polled feed", outlet.get("feed_url") == SOURCE_URL, outlet)
 
 
 def check_pushed_entry(url, name, parsed, pushed):
@@ -193,11 +205,15 @@ def check_pushed_entry(url, name, parsed, pushed):
     check(f"{url} content without script", "正文" in content and "<script" not in content.lower(), content[:200])
     if name == "rss.xml":
         check(f"{url} source is the outlet", entry.get("source", {}).get("title") == "昌吉日报", entry.get("source"))
+        check(f"{url} source url is its polled feed", entry.get("source", {}).get("href") == SOURCE_URL,
+              entry.get("source"))
         check(f"{url} original link", entry.get("syndic_originallink") == PUSHED_URL, entry.get("syndic_originallink"))
     if name == "atom.xml":
         via = [l.href for l in entry.get("links", []) if l.get("rel") == "via"]
         check(f"{url} rel=via original", via == [PUSHED_URL], via)
         check(f"{url} source is the outlet", entry.get("source", {}).get("title") == "昌吉日报", entry.get("source"))
+        check(f"{url} source id is its polled feed", entry.get("source", {}).get("id") == SOURCE_URL,
+              entry.get("source"))
 
 
 def check_archives(base, token, workdir):
@@ -309,6 +325,7 @@ def main():
         process, base, tokens = start_server(args.binary, database_url, free_port())
         try:
             pushed = push_article(base, tokens["cjrb"])
+            add_source(base)
             atom_files = check_feeds(base, pushed, workdir)
             feed_urls = [f"{base}{p}/{n}" for p in feed_paths(base) for n in ("rss.xml", "atom.xml")]
             check_newsboat(base, feed_urls, workdir)

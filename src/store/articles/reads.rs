@@ -60,14 +60,15 @@ impl Store {
     }
 
     /// How many articles of a scope are public: one row of the kept counts for a column
-    /// or an outlet.
+    /// or an outlet, the outlets' kept counts summed for the site (one row an outlet).
     pub async fn count_articles(&self, scope: &FeedScope) -> Result<i64, StoreError> {
         let (sql, id) = match scope {
             FeedScope::Column(id) => ("SELECT listed_count FROM column_stats WHERE column_id = $1", id),
             FeedScope::Outlet(id) => ("SELECT listed_count FROM outlet_stats WHERE outlet_id = $1", id),
             FeedScope::Site => {
-                let sql = format!("SELECT COUNT(*) FROM articles a WHERE {PUBLIC}");
-                return Ok(sqlx::query_scalar(&sql).fetch_one(&self.pool).await?);
+                // SUM over BIGINT is NUMERIC on PostgreSQL: cast back.
+                let sql = "SELECT CAST(COALESCE(SUM(listed_count), 0) AS BIGINT) FROM outlet_stats";
+                return Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?);
             }
         };
         let count: Option<i64> = sqlx::query_scalar(sql).bind(id).fetch_optional(&self.pool).await?;

@@ -187,7 +187,7 @@ async fn update_article(
             content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
             enclosures = $13, original_published_at = $14, original_updated_at = $15,
             updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
-            withdrawn_at = NULL, expires_at = $22,
+            withdrawn_at = NULL, withdrawn_by = NULL, expires_at = $22,
             embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
             archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
          WHERE id = $1",

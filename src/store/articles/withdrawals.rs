@@ -1,7 +1,8 @@
 //! Withdrawing articles: they stay stored, leave every public output, and their
-//! pages answer 410.
+//! pages answer 410 saying who withdrew them.
 
 use super::*;
+use crate::domain::Withdrawer;
 
 /// What withdrawing an article found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,13 +13,14 @@ pub enum Withdrawal {
 }
 
 impl Store {
-    /// Withdraws an article (by id or original URL); `outlet_id` limits it to that
-    /// outlet's articles. Withdrawing is a change: `updated_at` moves.
+    /// Withdraws an article (by id or original URL) as `by`; `outlet_id` limits it to
+    /// that outlet's articles. Withdrawing is a change: `updated_at` moves.
     pub async fn withdraw_article(
         &self,
         id: Option<i64>,
         original_url: Option<&str>,
         outlet_id: Option<i64>,
+        by: Withdrawer,
     ) -> Result<Withdrawal, StoreError> {
         let row = sqlx::query("SELECT id, outlet_id FROM articles WHERE id = $1 OR original_url = $2")
             .bind(id.unwrap_or(-1))
@@ -30,28 +32,39 @@ impl Store {
         if outlet_id.is_some_and(|o| o != owner) {
             return Ok(Withdrawal::NotYours);
         }
-        self.withdraw_one(found).await?;
+        self.withdraw_one(found, by).await?;
         Ok(Withdrawal::Withdrawn(found))
     }
 
-    /// Marks an article withdrawn (a change: `updated_at` moves).
-    pub(in crate::store) async fn withdraw_one(&self, id: i64) -> Result<(), StoreError> {
+    /// Marks an article withdrawn by `by` (a change: `updated_at` moves). One already
+    /// withdrawn keeps when and by whom it first was.
+    pub(in crate::store) async fn withdraw_one(&self, id: i64, by: Withdrawer) -> Result<(), StoreError> {
         let mut change = self.begin_change(1).await?;
-        sqlx::query("UPDATE articles SET withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(change.first)
-            .execute(&mut *change.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE articles SET withdrawn_by = CASE WHEN withdrawn_at IS NULL THEN $3 ELSE withdrawn_by END,
+                withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(change.first)
+        .bind(by.as_str())
+        .execute(&mut *change.tx)
+        .await?;
         change.written.push(id);
         self.commit_change(change).await
     }
 
-    /// Whether an article existed and was withdrawn (its page answers 410 Gone).
-    pub async fn is_withdrawn(&self, id: i64) -> Result<bool, StoreError> {
-        let withdrawn: Option<Option<i64>> = sqlx::query_scalar("SELECT withdrawn_at FROM articles WHERE id = $1")
+    /// Whether an article existed and was withdrawn (its page answers 410 Gone), and by
+    /// whom when that is known: `Some(None)` for articles withdrawn before it was recorded.
+    pub async fn withdrawal(&self, id: i64) -> Result<Option<Option<Withdrawer>>, StoreError> {
+        let row = sqlx::query("SELECT withdrawn_at, withdrawn_by FROM articles WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(withdrawn.flatten().is_some())
+        let Some(row) = row else { return Ok(None) };
+        if row.try_get::<Option<i64>, _>("withdrawn_at")?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(row.try_get::<Option<String>, _>("withdrawn_by")?.as_deref().and_then(Withdrawer::parse)))
     }
 }
