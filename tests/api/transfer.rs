@@ -97,7 +97,10 @@ struct Filled {
 async fn filled_source() -> Filled {
     let app = TestApp::spawn_configured(Backend::Sqlite, on_one_site).await.unwrap();
     let pipeline = syndic::ingest::Pipeline::new(app.store.clone(), app.config.policy.clone());
-    let demo = syndic::demo::load_if_empty(&pipeline).await.unwrap().expect("an empty database takes the demo");
+    let demo = syndic::demo::load_if_empty(&pipeline, app.config.site.timezone)
+        .await
+        .unwrap()
+        .expect("an empty database takes the demo");
     let token = demo.tokens.iter().find(|(slug, _)| slug == "cjrb").unwrap().1.clone();
     let mut ids = Vec::with_capacity(BULK_ARTICLES);
     for first in (0..BULK_ARTICLES).step_by(BATCH) {
