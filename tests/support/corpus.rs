@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The huge file's place in the corpus.
 const HUGE_FILE: &str = "feeds/handmade/huge_single_item_30mb.xml";
@@ -12,22 +13,28 @@ const HUGE_FILE: &str = "feeds/handmade/huge_single_item_30mb.xml";
 /// How long the huge item's description is at least: 30 MiB.
 const HUGE_DESCRIPTION_BYTES: usize = 30 * 1024 * 1024;
 
+/// Written once per test binary, whichever of its tests asks first.
+static HUGE_WRITTEN: OnceLock<()> = OnceLock::new();
+
 /// The corpus folder, with its huge file in place.
 pub fn dir() -> PathBuf {
     let dir = std::env::var_os("SYNDIC_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"));
-    let huge = dir.join(HUGE_FILE);
-    if !huge.exists() {
-        write_huge_file(&huge);
-    }
+    HUGE_WRITTEN.get_or_init(|| {
+        let huge = dir.join(HUGE_FILE);
+        if !huge.exists() {
+            write_huge_file(&dir, &huge);
+        }
+    });
     dir
 }
 
-/// Writes the huge feed beside its final name and moves it there, so that test binaries
-/// running at once never read half of it.
-fn write_huge_file(path: &Path) {
-    let partial = path.with_extension(format!("{}.partial", std::process::id()));
+/// Writes the huge feed in the corpus's top folder, outside every folder a test lists,
+/// and moves it into place, so that no test (in this binary or another running at once)
+/// ever reads half of it.
+fn write_huge_file(dir: &Path, path: &Path) {
+    let partial = dir.join(format!(".huge_single_item.{}.partial", std::process::id()));
     let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).expect("the corpus folder is writable"));
     file.write_all(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n<title>超大条目测试</title>\n\
