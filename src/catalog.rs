@@ -3,6 +3,9 @@
 //! calls it for both (and the demo loader to fill an empty database).
 
 pub mod fields;
+mod users;
+
+pub use users::{add_user, edit_user, issue_user_token, UserEdit, UserForm};
 
 use crate::domain::column::ColumnTree;
 use crate::domain::column::{Column, NewColumn};
@@ -351,6 +354,20 @@ fn parent_id(tree: &ColumnTree, parent: Option<&str>, conflicts: &mut FieldError
 /// Why a form is refused: its malformed fields, with what the catalog refuses among them
 /// (`Invalid`); or, when nothing in it is malformed, what the catalog refuses alone
 /// (`Conflicting`).
+/// The ids of the columns a scope names (a partner's or a user's), each once; a slug no
+/// column has is a conflict naming `columns`.
+fn column_scope(tree: &ColumnTree, slugs: &[String], conflicts: &mut FieldErrors) -> Vec<i64> {
+    let mut column_ids = Vec::new();
+    for slug in slugs {
+        match tree.by_slug(slug.trim()) {
+            Some(column) if !column_ids.contains(&column.id) => column_ids.push(column.id),
+            Some(_) => {}
+            None => conflicts.add("columns", format!("unknown column '{}'", slug.trim())),
+        }
+    }
+    column_ids
+}
+
 fn refusal(mut malformed: FieldErrors, conflicts: FieldErrors) -> CatalogError {
     if malformed.is_empty() {
         return CatalogError::Conflicting(conflicts);
@@ -594,14 +611,7 @@ pub async fn add_partner(store: &Store, form: PartnerForm) -> Result<(Partner, S
     let tree = store.column_tree().await?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let name = errors.check("name", required_text(form.name.as_deref(), MAX_NAME_CHARS));
-    let mut column_ids = Vec::new();
-    for slug in form.columns.unwrap_or_default() {
-        match tree.by_slug(slug.trim()) {
-            Some(column) if !column_ids.contains(&column.id) => column_ids.push(column.id),
-            Some(_) => {}
-            None => conflicts.add("columns", format!("unknown column '{}'", slug.trim())),
-        }
-    }
+    let column_ids = column_scope(&tree, &form.columns.unwrap_or_default(), &mut conflicts);
     match name {
         Some(name) if errors.is_empty() && conflicts.is_empty() => {
             let token = token::generate(token::PARTNER_TOKEN_PREFIX);

@@ -1,5 +1,5 @@
 //! The `syndic` command: its arguments, and each subcommand handed to its module
-//! (`serve`, `catalog` for columns and outlets, `sources`, `quarantine`, `partners`,
+//! (`serve`, `catalog` for columns and outlets, `sources`, `quarantine`, `partners`, `users`,
 //! `import`, `sitemap`, `transfer` for backup, restore and transfer), which calls
 //! `operations` on the database directly, without the admin token. This root only
 //! parses, loads the configuration and opens the database (`app::open`).
@@ -14,6 +14,7 @@ mod serve;
 mod sitemap;
 mod sources;
 mod transfer;
+mod users;
 
 use crate::app;
 use crate::config::{Config, Overrides, Secret};
@@ -26,6 +27,7 @@ use serve::ServeArgs;
 use sources::SourceCommand;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use users::UserCommand;
 
 #[derive(Debug, Parser)]
 #[command(name = "syndic", version, about = "Content syndication and feed service")]
@@ -102,6 +104,9 @@ enum DatabaseCommand {
     /// Manage partners, who read the article API.
     #[command(subcommand)]
     Partner(PartnerCommand),
+    /// Manage users (the people who run the portal), their roles and personal API tokens.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Import every item of feed documents (files or URLs) once.
     Import {
         /// The outlet whose documents they are (its slug).
@@ -241,6 +246,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         DatabaseCommand::Source { command, .. } => sources::run(&operations, command).await,
         DatabaseCommand::Quarantine(command) => quarantine::run(&operations, command).await,
         DatabaseCommand::Partner(command) => partners::run(&operations, command).await,
+        DatabaseCommand::User(command) => users::run(&operations, command).await,
         DatabaseCommand::Import { outlet, columns, documents, .. } => {
             import::run(&operations, &outlet, &columns, &documents).await
         }

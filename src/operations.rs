@@ -15,6 +15,7 @@ mod catalog;
 mod partners;
 mod sources;
 mod transfer;
+mod users;
 
 use crate::assemble::Assembler;
 use crate::config::Config;

@@ -7,9 +7,10 @@
 
 use super::{MAX_DESCRIPTION_CHARS, MAX_KEYWORD_CHARS, MAX_NAME_CHARS};
 use crate::domain::domains::MAX_DOMAINS;
+use crate::domain::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::domain::slug::MAX_SLUG_LEN;
 use crate::domain::source::RouteMatch;
-use crate::domain::{Carriage, Indexing as IndexingPolicy};
+use crate::domain::{Carriage, Indexing as IndexingPolicy, Role as UserRole};
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
@@ -283,3 +284,23 @@ trait SchemaRef: ToSchema {
 }
 
 impl<T: ToSchema> SchemaRef for T {}
+
+field_schema!(
+    /// What a user may do.
+    Role => one_of_strings(
+        "`admin`: everything the admin token may; `editor`: articles, quarantine and sources of \
+         the user's columns; `viewer`: reads only.",
+        [UserRole::Admin, UserRole::Editor, UserRole::Viewer].map(UserRole::as_str),
+    )
+);
+
+field_schema!(
+    /// A user's password, as typed.
+    Password => string()
+        .min_length(Some(MIN_PASSWORD_CHARS))
+        .max_length(Some(MAX_PASSWORD_CHARS))
+        .description(Some(format!(
+            "{MIN_PASSWORD_CHARS}–{MAX_PASSWORD_CHARS} characters, kept only as an argon2id hash; never returned."
+        )))
+        .into()
+);

@@ -1,6 +1,5 @@
 //! Who makes a change. Every write operation names its actor, so that what records
-//! changes (today the log, later an audit trail) knows who did each one; a new kind of
-//! user (a console account) is a new variant here, and nothing else changes shape.
+//! changes (today the log, later an audit trail) knows who did each one.
 
 use super::Outlet;
 use std::fmt;
@@ -8,8 +7,10 @@ use std::fmt;
 /// The one who asks for a change, as far as syndic knows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    /// The holder of the admin token, through the admin API.
+    /// The holder of the shared admin token, through the admin API (written `admin-token`).
     Admin,
+    /// A user, through their personal API token (later, their console session).
+    User { username: String },
     /// An outlet, through one of its ingest tokens (pushes, imports, withdrawals).
     Outlet { id: i64, slug: String },
     /// A WebSub subscriber asking the hub to (un)subscribe its callback; it holds no token.
@@ -30,7 +31,8 @@ impl Actor {
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Actor::Admin => f.write_str("admin"),
+            Actor::Admin => f.write_str("admin-token"),
+            Actor::User { username } => write!(f, "user:{username}"),
             Actor::Outlet { slug, .. } => write!(f, "outlet:{slug}"),
             Actor::Subscriber { callback_host } => write!(f, "subscriber:{callback_host}"),
             Actor::Scheduler => f.write_str("scheduler"),
@@ -47,9 +49,10 @@ mod tests {
     fn an_actor_is_written_as_its_kind_and_name() {
         let outlet = Actor::Outlet { id: 3, slug: "cjrb".into() };
         let subscriber = Actor::Subscriber { callback_host: "hub.example".into() };
+        let user = Actor::User { username: "wangfang".into() };
         assert_eq!(
-            [Actor::Admin, outlet, subscriber, Actor::Scheduler, Actor::Cli].map(|a| a.to_string()),
-            ["admin", "outlet:cjrb", "subscriber:hub.example", "scheduler", "cli"]
+            [Actor::Admin, user, outlet, subscriber, Actor::Scheduler, Actor::Cli].map(|a| a.to_string()),
+            ["admin-token", "user:wangfang", "outlet:cjrb", "subscriber:hub.example", "scheduler", "cli"]
         );
     }
 }

@@ -9,6 +9,9 @@ pub const OUTLET_TOKEN_PREFIX: &str = "syo_";
 /// Prefix of partner read tokens.
 pub const PARTNER_TOKEN_PREFIX: &str = "syp_";
 
+/// Prefix of users' personal API tokens.
+pub const USER_TOKEN_PREFIX: &str = "syu_";
+
 /// Generates a new random token with the given prefix.
 pub fn generate(prefix: &str) -> String {
     let mut bytes = [0u8; 32];

@@ -9,7 +9,7 @@ use super::Actor;
 pub enum Withdrawer {
     /// The outlet, with one of its ingest tokens.
     Outlet,
-    /// This site: the admin, or whoever runs the `syndic` command.
+    /// This site: the admin token, a user, or whoever runs the `syndic` command.
     Site,
     /// Nobody: the repost right ended (the article's `expires_at`).
     Expiry,
@@ -20,7 +20,9 @@ impl Withdrawer {
     pub fn acting_as(actor: &Actor) -> Withdrawer {
         match actor {
             Actor::Outlet { .. } => Withdrawer::Outlet,
-            Actor::Admin | Actor::Cli | Actor::Scheduler | Actor::Subscriber { .. } => Withdrawer::Site,
+            Actor::Admin | Actor::User { .. } | Actor::Cli | Actor::Scheduler | Actor::Subscriber { .. } => {
+                Withdrawer::Site
+            }
         }
     }
 

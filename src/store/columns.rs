@@ -106,10 +106,15 @@ impl Store {
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        if children > 0 || articles > 0 || sources > 0 || partners > 0 {
+        // Likewise a user limited to it (disabled ones too: they may be enabled again).
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_columns WHERE column_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if children > 0 || articles > 0 || sources > 0 || partners > 0 || users > 0 {
             return Err(StoreError::Conflict(format!(
                 "column has {children} sub-column(s), {articles} article(s) and {sources} source(s) routed to it, \
-                 and {partners} partner(s) limited to it; move, remove or revoke them first"
+                 and {partners} partner(s) and {users} user(s) limited to it; move, remove, revoke or edit them first"
             )));
         }
         sqlx::query("DELETE FROM partner_columns WHERE column_id = $1").bind(id).execute(&mut *tx).await?;

@@ -20,6 +20,7 @@ mod schema;
 pub mod sources;
 mod superseded;
 mod transfer;
+pub mod users;
 
 pub use archives::ArchiveLayout;
 pub use articles::{

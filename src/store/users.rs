@@ -1,0 +1,185 @@
+//! Users: accounts with a role, an optional column scope, an argon2id password hash and
+//! a personal API token kept as its SHA-256 digest. Neither secret is ever read back.
+
+use super::{conflict_on_unique, now_micros, optional_time_at, time_at, Store, StoreError};
+use crate::domain::user::{NewUser, Role, User};
+use crate::domain::Slug;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// Changes to a user: `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct UserChanges {
+    pub real_name: Option<String>,
+    pub role: Option<Role>,
+    pub column_ids: Option<Vec<i64>>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+const USER_FIELDS: &str = "id, username, real_name, role, disabled_at, created_at, updated_at";
+
+impl Store {
+    pub async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
+        let now = now_micros();
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, real_name, role, password_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(user.username.as_str())
+        .bind(&user.real_name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict_on_unique(e, || format!("a user named '{}' already exists", user.username)))?;
+        set_columns(&mut tx, id, &user.column_ids).await?;
+        tx.commit().await?;
+        self.user_by_id(id).await?.ok_or(StoreError::NotFound("user"))
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows =
+            sqlx::query(&format!("SELECT {USER_FIELDS} FROM users ORDER BY username")).fetch_all(&self.pool).await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for row in rows {
+            users.push(self.user_from_row(&row).await?);
+        }
+        Ok(users)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE username = $1"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.user_from_row(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The enabled user holding a personal token with this digest.
+    pub async fn user_by_token_digest(&self, digest: &str) -> Result<Option<User>, StoreError> {
+        let row =
+            sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE token_digest = $1 AND disabled_at IS NULL"))
+                .bind(digest)
+                .fetch_optional(&self.pool)
+                .await?;
+        match row {
+            Some(row) => Ok(Some(self.user_from_row(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn update_user(&self, id: i64, changes: &UserChanges) -> Result<User, StoreError> {
+        let now = now_micros();
+        let mut tx = self.begin_write().await?;
+        let found =
+            sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *tx).await?;
+        if found.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        if let Some(real_name) = &changes.real_name {
+            sqlx::query("UPDATE users SET real_name = $2 WHERE id = $1")
+                .bind(id)
+                .bind(real_name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(role) = changes.role {
+            sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+                .bind(id)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(column_ids) = &changes.column_ids {
+            set_columns(&mut tx, id, column_ids).await?;
+        }
+        if let Some(disabled) = changes.disabled {
+            // Disabling keeps the first time; enabling clears it.
+            sqlx::query(
+                "UPDATE users SET disabled_at = CASE WHEN $2 = 1 THEN COALESCE(disabled_at, $3) ELSE NULL END
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(i64::from(disabled))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(hash) = &changes.password_hash {
+            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                .bind(id)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.user_by_id(id).await?.ok_or(StoreError::NotFound("user"))
+    }
+
+    /// Replaces a user's personal token (the one before stops working).
+    pub async fn set_user_token_digest(&self, id: i64, digest: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET token_digest = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(digest)
+            .bind(now_micros())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
+
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.user_from_row(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn user_from_row(&self, row: &AnyRow) -> Result<User, StoreError> {
+        let id: i64 = row.try_get("id")?;
+        let column_ids = sqlx::query_scalar("SELECT column_id FROM user_columns WHERE user_id = $1 ORDER BY column_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let username: String = row.try_get("username")?;
+        let role: String = row.try_get("role")?;
+        Ok(User {
+            id,
+            username: Slug::parse(&username).map_err(|e| StoreError::Corrupt(format!("username '{username}': {e}")))?,
+            real_name: row.try_get("real_name")?,
+            role: Role::parse(&role).map_err(|e| StoreError::Corrupt(format!("role of '{username}': {e}")))?,
+            column_ids,
+            disabled_at: optional_time_at(row, "disabled_at")?,
+            created_at: time_at(row, "created_at")?,
+            updated_at: time_at(row, "updated_at")?,
+        })
+    }
+}
+
+async fn set_columns(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    column_ids: &[i64],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM user_columns WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    for column_id in column_ids {
+        sqlx::query("INSERT INTO user_columns (user_id, column_id) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(column_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
