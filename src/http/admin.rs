@@ -3,13 +3,12 @@
 
 mod wire;
 
-use super::auth::Admin;
+use super::auth::{Admin, Staff};
 use super::body::{parse_json, read_limited, require_json};
 use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::{fields, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
-use crate::domain::Actor;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -59,7 +58,7 @@ pub(super) async fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: Bo
 }
 
 /// 201 with the new resource's address and its JSON.
-fn created(location: String, body: impl Serialize) -> Response {
+pub(super) fn created(location: String, body: impl Serialize) -> Response {
     (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response()
 }
 
@@ -73,7 +72,7 @@ fn created(location: String, body: impl Serialize) -> Response {
     security(("admin" = [])),
     responses((status = 200, description = "The columns.", body = wire::ColumnList)),
 )]
-async fn list_columns(_: Admin, State(state): State<AppState>) -> Result<Json<wire::ColumnList>, ApiError> {
+async fn list_columns(_: Staff, State(state): State<AppState>) -> Result<Json<wire::ColumnList>, ApiError> {
     let tree = state.operations.column_tree().await?;
     let columns = tree.all().iter().map(|c| wire::column(&state.site, &tree, c)).collect();
     Ok(Json(wire::ColumnList { columns }))
@@ -92,7 +91,7 @@ async fn list_columns(_: Admin, State(state): State<AppState>) -> Result<Json<wi
     ),
 )]
 async fn show_column(
-    _: Admin,
+    _: Staff,
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Json<wire::Column>, ApiError> {
@@ -118,13 +117,13 @@ async fn show_column(
     ),
 )]
 async fn create_column(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: ColumnForm = json_body(&headers, body).await?;
-    let column = state.operations.add_column(&Actor::Admin, form).await?;
+    let column = state.operations.add_column(&actor, form).await?;
     let tree = state.operations.column_tree().await?;
     Ok(created(format!("/api/v1/columns/{}", column.slug), wire::column(&state.site, &tree, &column)))
 }
@@ -147,14 +146,14 @@ async fn create_column(
     ),
 )]
 async fn edit_column(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<wire::Column>, ApiError> {
     let edit: ColumnEdit = json_body(&headers, body).await?;
-    let column = state.operations.edit_column(&Actor::Admin, &slug, edit).await?;
+    let column = state.operations.edit_column(&actor, &slug, edit).await?;
     let tree = state.operations.column_tree().await?;
     Ok(Json(wire::column(&state.site, &tree, &column)))
 }
@@ -176,11 +175,11 @@ async fn edit_column(
     ),
 )]
 async fn delete_column(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.operations.remove_column(&Actor::Admin, &slug).await?;
+    state.operations.remove_column(&actor, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,7 +191,7 @@ async fn delete_column(
     security(("admin" = [])),
     responses((status = 200, description = "The outlets.", body = wire::OutletList)),
 )]
-async fn list_outlets(_: Admin, State(state): State<AppState>) -> Result<Json<wire::OutletList>, ApiError> {
+async fn list_outlets(_: Staff, State(state): State<AppState>) -> Result<Json<wire::OutletList>, ApiError> {
     let outlets = state.operations.outlets().await?;
     Ok(Json(wire::OutletList { outlets: outlets.iter().map(|o| wire::outlet(&state.site, o)).collect() }))
 }
@@ -210,7 +209,7 @@ async fn list_outlets(_: Admin, State(state): State<AppState>) -> Result<Json<wi
     ),
 )]
 async fn show_outlet(
-    _: Admin,
+    _: Staff,
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Json<wire::Outlet>, ApiError> {
@@ -234,13 +233,13 @@ async fn show_outlet(
     ),
 )]
 async fn create_outlet(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: OutletForm = json_body(&headers, body).await?;
-    let (outlet, token) = state.operations.add_outlet(&Actor::Admin, form).await?;
+    let (outlet, token) = state.operations.add_outlet(&actor, form).await?;
     let body = wire::OutletCreated { outlet: wire::outlet(&state.site, &outlet), token: wire::IssuedToken { token } };
     Ok(created(format!("/api/v1/outlets/{}", outlet.slug), body))
 }
@@ -261,14 +260,14 @@ async fn create_outlet(
     ),
 )]
 async fn edit_outlet(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<wire::Outlet>, ApiError> {
     let edit: OutletEdit = json_body(&headers, body).await?;
-    Ok(Json(wire::outlet(&state.site, &state.operations.edit_outlet(&Actor::Admin, &slug, edit).await?)))
+    Ok(Json(wire::outlet(&state.site, &state.operations.edit_outlet(&actor, &slug, edit).await?)))
 }
 
 /// Issue an additional ingest token
@@ -287,11 +286,11 @@ async fn edit_outlet(
     ),
 )]
 async fn create_outlet_token(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Response, ApiError> {
-    let token = state.operations.issue_outlet_token(&Actor::Admin, &slug).await?;
+    let token = state.operations.issue_outlet_token(&actor, &slug).await?;
     Ok((StatusCode::CREATED, Json(wire::IssuedToken { token })).into_response())
 }
 
@@ -338,10 +337,10 @@ async fn list_outlet_tokens(
     ),
 )]
 async fn revoke_outlet_token(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params((slug, id)): Params<(String, Number)>,
 ) -> Result<StatusCode, ApiError> {
-    state.operations.revoke_outlet_token(&Actor::Admin, &slug, id.get()).await?;
+    state.operations.revoke_outlet_token(&actor, &slug, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

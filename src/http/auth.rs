@@ -1,14 +1,20 @@
-//! Bearer-token authentication: the admin token from configuration, and outlets'
-//! ingest tokens, looked up by digest.
+//! Bearer-token authentication: the admin token from configuration, users' personal
+//! tokens, and outlets' ingest tokens, looked up by digest. What a user's role allows is
+//! decided here for every admin route, before its handler runs: a route that needs the
+//! admin accepts an admin user's token as the admin token, and refuses other roles (403).
 
 use super::{error::ApiError, AppState};
-use crate::domain::{token, Outlet};
+use crate::domain::{token, Actor, Outlet, Role, User};
 use crate::store::partners::Partner;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 
-/// Proof that the request carries the admin token.
-pub struct Admin;
+/// Proof that the request carries the admin token or an enabled admin user's token; the
+/// actor its changes are recorded as.
+pub struct Admin(pub Actor);
+
+/// Whoever may read the admin API: the admin token or any enabled user (a viewer too).
+pub struct Staff;
 
 /// The outlet whose ingest token the request carries.
 pub struct OutletAuth(pub Outlet);
@@ -23,15 +29,50 @@ impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(expected) = &state.config.admin_token else {
-            return Err(ApiError::Forbidden(
-                "the admin API is disabled: set SYNDIC_ADMIN_TOKEN (or admin_token in syndic.toml)".into(),
-            ));
-        };
-        match bearer(parts) {
-            Some(given) if token::constant_time_eq(given, expected.expose()) => Ok(Admin),
-            _ => Err(ApiError::Unauthorized),
+        match staff_member(parts, state).await? {
+            Member::AdminToken => Ok(Admin(Actor::Admin)),
+            Member::User(user) if user.role == Role::Admin => {
+                Ok(Admin(Actor::User { username: user.username.to_string() }))
+            }
+            Member::User(user) => Err(ApiError::Forbidden(format!(
+                "the role '{}' of user '{}' may not do this; it needs an admin",
+                user.role.as_str(),
+                user.username
+            ))),
         }
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        staff_member(parts, state).await.map(|_| Staff)
+    }
+}
+
+/// Who holds a token of the admin API.
+enum Member {
+    AdminToken,
+    User(User),
+}
+
+/// The admin token, or an enabled user's personal token (a disabled user's is refused
+/// at once, since the lookup asks for enabled users only); anything else is 401.
+async fn staff_member(parts: &Parts, state: &AppState) -> Result<Member, ApiError> {
+    let given = bearer(parts);
+    if let Some(given) = given.filter(|given| given.starts_with(token::USER_TOKEN_PREFIX)) {
+        let user = state.operations.user_by_token_digest(&token::digest(given)).await?;
+        return user.map(Member::User).ok_or(ApiError::Unauthorized);
+    }
+    let Some(expected) = &state.config.admin_token else {
+        return Err(ApiError::Forbidden(
+            "the admin API is disabled: set SYNDIC_ADMIN_TOKEN (or admin_token in syndic.toml)".into(),
+        ));
+    };
+    match given {
+        Some(given) if token::constant_time_eq(given, expected.expose()) => Ok(Member::AdminToken),
+        _ => Err(ApiError::Unauthorized),
     }
 }
 

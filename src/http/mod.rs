@@ -22,6 +22,7 @@ mod representation;
 mod server;
 mod sitemaps;
 mod sources;
+mod users;
 #[cfg(target_os = "linux")]
 pub mod zero_copy;
 
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::router())
         .merge(hub::router(state.config.notify.indexnow_key.as_deref()))
         .merge(partners::router())
+        .merge(users::router())
         .merge(feeds::router())
         .merge(sitemaps::router())
         .merge(pages::router())

@@ -38,6 +38,7 @@ pub const PARTNER: &str = "partner";
         (name = "sources", description = "Admin: outlets' feeds that syndic polls."),
         (name = "quarantine", description = "Admin: articles held by the content policy."),
         (name = "partners", description = "Admin: partners and their tokens."),
+        (name = "users", description = "Admin: users, their roles and column scopes."),
         (name = "ingest", description = "Outlets: push, import and withdraw articles."),
         (name = "partner-api", description = "Partners: the incremental article feed."),
         (name = "websub", description = "The WebSub hub for syndic's feeds."),
@@ -59,7 +60,11 @@ impl Modify for TokenSchemes {
     fn modify(&self, document: &mut utoipa::openapi::OpenApi) {
         let components = document.components.get_or_insert_with(Default::default);
         for (name, what) in [
-            (ADMIN, "The admin token (`SYNDIC_ADMIN_TOKEN`)."),
+            (
+                ADMIN,
+                "The admin token (`SYNDIC_ADMIN_TOKEN`), or a user's personal token (`syu_…`): an admin's \
+                 is taken as the admin token; an editor's or viewer's only to read the column and outlet lists.",
+            ),
             (OUTLET, "An outlet's ingest token (`syo_…`)."),
             (PARTNER, "A partner's token (`syp_…`)."),
         ] {
@@ -80,6 +85,7 @@ pub fn document() -> &'static str {
             super::sources::Api::openapi(),
             super::quarantine::Api::openapi(),
             super::partners::Api::openapi(),
+            super::users::Api::openapi(),
             super::ingest::Api::openapi(),
             super::hub::Api::openapi(),
             super::feeds::Api::openapi(),
@@ -170,7 +176,7 @@ fn add_shared_answers((path, operation): (&str, &mut Operation)) {
         add("401", "No valid bearer token of a kind the operation takes.", Some(("WWW-Authenticate", "`Bearer`")));
     }
     if schemes.iter().any(|s| s == ADMIN) {
-        add("403", "The admin API is off: no admin token is configured.", None);
+        add("403", "The admin API is off (no admin token is configured), or the user's role may not do this.", None);
     }
     if schemes.iter().any(|s| s == OUTLET) {
         add("429", "The token's ingest rate limit is reached.", Some(("Retry-After", "Seconds to wait.")));

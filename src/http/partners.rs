@@ -10,7 +10,7 @@ use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::{fields, PartnerForm};
-use crate::domain::{Actor, FieldErrors};
+use crate::domain::FieldErrors;
 use crate::store::{ChangePosition, ChangeQuery, ChangedArticle};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -59,13 +59,13 @@ pub fn router() -> Router<AppState> {
     ),
 )]
 async fn create_partner(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: PartnerForm = json_body(&headers, body).await?;
-    let (partner, token) = state.operations.add_partner(&Actor::Admin, form).await?;
+    let (partner, token) = state.operations.add_partner(&actor, form).await?;
     let tree = state.operations.column_tree().await?;
     let body = wire::PartnerCreated { partner: wire::partner(&partner, &tree), token };
     Ok((StatusCode::CREATED, Json(body)).into_response())
@@ -103,11 +103,11 @@ async fn list_partners(_: Admin, State(state): State<AppState>) -> Result<Json<w
     ),
 )]
 async fn revoke_partner(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<StatusCode, ApiError> {
-    state.operations.revoke_partner(&Actor::Admin, id.get()).await?;
+    state.operations.revoke_partner(&actor, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

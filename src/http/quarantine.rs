@@ -6,7 +6,6 @@ use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::fields;
-use crate::domain::Actor;
 use crate::publish::rfc3339;
 use crate::store::HeldArticle;
 use axum::extract::State;
@@ -111,12 +110,12 @@ async fn list(_: Admin, State(state): State<AppState>) -> Result<Json<Quarantine
     ),
 )]
 async fn release(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<Json<Released>, ApiError> {
     let id = id.get();
-    state.operations.release_article(&Actor::Admin, id).await?;
+    state.operations.release_article(&actor, id).await?;
     Ok(Json(Released { id, status: ReleasedStatus::Published, url: state.site.article_url(id) }))
 }
 
@@ -135,8 +134,12 @@ async fn release(
             body = ErrorBody),
     ),
 )]
-async fn reject(_: Admin, State(state): State<AppState>, Params(id): Params<Number>) -> Result<StatusCode, ApiError> {
+async fn reject(
+    Admin(actor): Admin,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<StatusCode, ApiError> {
     let id = id.get();
-    state.operations.reject_article(&Actor::Admin, id).await?;
+    state.operations.reject_article(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

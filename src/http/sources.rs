@@ -8,7 +8,6 @@ use super::AppState;
 use crate::catalog::{SourceEdit, SourceForm};
 use crate::domain::column::ColumnTree;
 use crate::domain::source::{Route, Source as PolledSource};
-use crate::domain::Actor;
 use crate::publish::rfc3339;
 use axum::body::Body;
 use axum::extract::State;
@@ -155,13 +154,13 @@ fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
     )
 )]
 async fn create_source(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: SourceForm = json_body(&headers, body).await?;
-    let source = state.operations.add_source(&Actor::Admin, form).await?;
+    let source = state.operations.add_source(&actor, form).await?;
     let tree = state.operations.column_tree().await?;
     let location = format!("/api/v1/sources/{}", source.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(source_view(&tree, &source))).into_response())
@@ -232,14 +231,14 @@ async fn show_source(
     )
 )]
 async fn edit_source(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Source>, ApiError> {
     let edit: SourceEdit = json_body(&headers, body).await?;
-    let source = state.operations.edit_source(&Actor::Admin, id.get(), edit).await?;
+    let source = state.operations.edit_source(&actor, id.get(), edit).await?;
     Ok(Json(source_view(&state.operations.column_tree().await?, &source)))
 }
 
@@ -261,11 +260,11 @@ async fn edit_source(
     )
 )]
 async fn delete_source(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<StatusCode, ApiError> {
-    state.operations.remove_source(&Actor::Admin, id.get()).await?;
+    state.operations.remove_source(&actor, id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -290,12 +289,11 @@ async fn delete_source(
     )
 )]
 async fn poll_now(
-    _: Admin,
+    Admin(actor): Admin,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<Json<Source>, ApiError> {
-    let (_, polled) =
-        state.operations.poll_source(&Actor::Admin, id.get()).await?.ok_or(ApiError::NotFound("source"))?;
+    let (_, polled) = state.operations.poll_source(&actor, id.get()).await?.ok_or(ApiError::NotFound("source"))?;
     Ok(Json(source_view(&state.operations.column_tree().await?, &polled)))
 }
 

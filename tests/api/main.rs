@@ -35,5 +35,6 @@ mod rights;
 mod sitemaps;
 mod sources;
 mod transfer;
+mod users;
 mod websub;
 mod withdrawals;

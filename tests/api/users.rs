@@ -1,0 +1,187 @@
+//! Users: accounts managed by the admin API and the command line, their personal tokens
+//! acting on the admin API with their role, and every boundary of a role tried as a
+//! failing request.
+
+use crate::helpers::TestApp;
+use crate::stories;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+stories!(users_are_managed_through_the_admin_api, user_tokens_act_with_their_role_and_stop_when_disabled);
+
+const PASSWORD: &str = "长江日报 correct horse";
+
+/// Runs `syndic ARGS` on the app's database, with `stdin` as its standard input.
+async fn user_command(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syndic"));
+    command.args(args).env("SYNDIC_DATABASE_URL", &app.config.database_url).env("RUST_LOG", "warn");
+    let stdin = stdin.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn printed(output: &Output) -> String {
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "the command failed:\n{stdout}\n{stderr}");
+    assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD), "the password was echoed");
+    stdout.into_owned()
+}
+
+/// Adds a user on the command line and issues their token, which is printed once.
+async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&str]) -> String {
+    let mut args = vec!["user", "add", username, "--name", "王芳", "--role", role, "--password-stdin"];
+    for column in columns {
+        args.extend(["--column", column]);
+    }
+    let added = printed(&user_command(app, &args, &format!("{PASSWORD}\n")).await);
+    assert!(added.contains(&format!("user {username} created")), "{added}");
+    let issued = printed(&user_command(app, &["user", "token", username], "").await);
+    let token = issued.split_whitespace().find(|word| word.starts_with("syu_")).expect("a syu_ token").to_owned();
+    assert_eq!(token.len(), 4 + 64);
+    let listed = printed(&user_command(app, &["user", "list"], "").await);
+    assert!(listed.contains(username) && !listed.contains(&token), "{listed}");
+    token
+}
+
+async fn as_user(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> u16 {
+    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+async fn users_are_managed_through_the_admin_api(app: TestApp) {
+    app.add_column("zhuanti", "专题", None).await;
+    let form =
+        json!({"username": "wangfang", "name": "王芳", "role": "editor", "columns": ["zhuanti"], "password": PASSWORD});
+    let response = app.admin_post("/api/v1/users", form.clone()).await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["location"], "/api/v1/users/wangfang");
+    let created = response.text().await.unwrap();
+    assert!(!created.contains(PASSWORD) && !created.contains("argon2"), "{created}");
+    let created: Value = serde_json::from_str(&created).unwrap();
+    assert_eq!(
+        (&created["username"], &created["name"], &created["role"], &created["columns"], &created["disabled"]),
+        (&json!("wangfang"), &json!("王芳"), &json!("editor"), &json!(["zhuanti"]), &json!(false))
+    );
+    let stored = app
+        .query_number("SELECT COUNT(*) FROM users WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'")
+        .await;
+    assert_eq!(stored, 1, "the password is kept as an argon2id hash at OWASP's parameters");
+
+    let taken = app.admin_post("/api/v1/users", form.clone()).await;
+    assert_eq!(taken.status(), 409);
+    assert!(taken.json::<Value>().await.unwrap()["fields"]["username"].is_string());
+    let unknown_column = app
+        .admin_post(
+            "/api/v1/users",
+            json!({"username": "li", "name": "李", "role": "viewer",
+        "columns": ["nope"], "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(unknown_column.status(), 409);
+    assert!(unknown_column.json::<Value>().await.unwrap()["fields"]["columns"].as_str().unwrap().contains("nope"));
+    let malformed = app
+        .admin_post(
+            "/api/v1/users",
+            json!({"username": "Li Ming", "name": " ", "role": "boss",
+        "password": "short"}),
+        )
+        .await;
+    assert_eq!(malformed.status(), 422);
+    let fields = malformed.json::<Value>().await.unwrap()["fields"].clone();
+    for field in ["username", "name", "role", "password"] {
+        assert!(fields[field].is_string(), "{field} is named: {fields}");
+    }
+
+    let edited =
+        app.admin_patch("/api/v1/users/wangfang", json!({"role": "viewer", "columns": null, "name": "王芳芳"})).await;
+    assert_eq!(edited.status(), 200);
+    let edited: Value = edited.json().await.unwrap();
+    assert_eq!(
+        (&edited["role"], &edited["columns"], &edited["name"]),
+        (&json!("viewer"), &json!([]), &json!("王芳芳"))
+    );
+    assert_eq!(app.admin_patch("/api/v1/users/nobody", json!({"disabled": true})).await.status(), 404);
+    let listed = app.admin_get("/api/v1/users").await.text().await.unwrap();
+    let listed_users: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed_users["users"].as_array().unwrap().len(), 1);
+    assert!(!listed.contains("argon2") && !listed.contains("token"), "{listed}");
+}
+
+async fn user_tokens_act_with_their_role_and_stop_when_disabled(app: TestApp) {
+    app.add_column("zhuanti", "专题", None).await;
+    app.add_column("local", "本地", None).await;
+    let admin = user_with_token(&app, "zhaolei", "admin", &[]).await;
+    let editor = user_with_token(&app, "wangfang", "editor", &["zhuanti"]).await;
+    let viewer = user_with_token(&app, "liming", "viewer", &[]).await;
+    use reqwest::Method;
+
+    // An admin user does what the admin token does, users included.
+    assert_eq!(
+        as_user(&app, &admin, Method::POST, "/api/v1/columns", Some(json!({"slug": "sport", "title": "体育"}))).await,
+        201
+    );
+    let user = json!({"username": "sunli", "name": "孙丽", "role": "viewer", "password": PASSWORD});
+    assert_eq!(as_user(&app, &admin, Method::POST, "/api/v1/users", Some(user)).await, 201);
+
+    // An editor manages neither users nor outlets, nor changes a column outside its scope.
+    let another = json!({"username": "zhoujie", "name": "周杰", "role": "admin", "password": PASSWORD});
+    assert_eq!(as_user(&app, &editor, Method::POST, "/api/v1/users", Some(another.clone())).await, 403);
+    assert_eq!(
+        as_user(&app, &editor, Method::PATCH, "/api/v1/users/wangfang", Some(json!({"role": "admin"}))).await,
+        403
+    );
+    assert_eq!(as_user(&app, &editor, Method::GET, "/api/v1/users", None).await, 403);
+    let outlet = json!({"slug": "cjrb", "name": "昌吉日报", "homepage": "http://www.cjxww.cn/"});
+    assert_eq!(as_user(&app, &editor, Method::POST, "/api/v1/outlets", Some(outlet.clone())).await, 403);
+    assert_eq!(as_user(&app, &editor, Method::PATCH, "/api/v1/columns/local", Some(json!({"title": "改"}))).await, 403);
+    assert_eq!(as_user(&app, &editor, Method::DELETE, "/api/v1/columns/local", None).await, 403);
+    assert_eq!(as_user(&app, &editor, Method::GET, "/api/v1/columns", None).await, 200);
+
+    // A viewer reads and changes nothing.
+    assert_eq!(as_user(&app, &viewer, Method::GET, "/api/v1/columns", None).await, 200);
+    assert_eq!(as_user(&app, &viewer, Method::GET, "/api/v1/outlets", None).await, 200);
+    assert_eq!(
+        as_user(&app, &viewer, Method::POST, "/api/v1/columns", Some(json!({"slug": "v", "title": "V"}))).await,
+        403
+    );
+    assert_eq!(
+        as_user(&app, &viewer, Method::PATCH, "/api/v1/columns/zhuanti", Some(json!({"title": "改"}))).await,
+        403
+    );
+    assert_eq!(as_user(&app, &viewer, Method::POST, "/api/v1/outlets", Some(outlet)).await, 403);
+    assert_eq!(as_user(&app, &viewer, Method::POST, "/api/v1/partners", Some(json!({"name": "P"}))).await, 403);
+    assert_eq!(as_user(&app, &viewer, Method::POST, "/api/v1/users", Some(another)).await, 403);
+    let titles = app.admin_get("/api/v1/columns").await.text().await.unwrap();
+    assert!(!titles.contains("改") && !titles.contains("\"v\""), "nothing refused was changed: {titles}");
+
+    // Disabled, a token is refused from the next request on; a new token replaces the old.
+    assert_eq!(app.admin_patch("/api/v1/users/liming", json!({"disabled": true})).await.status(), 200);
+    assert_eq!(as_user(&app, &viewer, Method::GET, "/api/v1/columns", None).await, 401);
+    printed(&user_command(&app, &["user", "disable", "zhaolei"], "").await);
+    assert_eq!(as_user(&app, &admin, Method::GET, "/api/v1/users", None).await, 401);
+    printed(&user_command(&app, &["user", "edit", "zhaolei", "--enable"], "").await);
+    assert_eq!(as_user(&app, &admin, Method::GET, "/api/v1/users", None).await, 200);
+    let renewed = printed(&user_command(&app, &["user", "token", "zhaolei"], "").await);
+    assert!(!renewed.contains(&admin));
+    assert_eq!(as_user(&app, &admin, Method::GET, "/api/v1/users", None).await, 401, "the old token stops working");
+
+    // The command line refuses a short password read from stdin, and a taken username.
+    let short = user_command(&app, &["user", "password", "wangfang"], "short\n").await;
+    assert!(!short.status.success() && String::from_utf8_lossy(&short.stderr).contains("password"));
+    let taken = user_command(
+        &app,
+        &["user", "add", "wangfang", "--name", "X", "--role", "viewer", "--password-stdin"],
+        PASSWORD,
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+}
