@@ -50,6 +50,7 @@ pub struct UserEdit {
     pub columns: Option<Option<Vec<String>>>,
     /// `true` refuses the user's token (and later its logins) at once; `false` enables it again.
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
     pub disabled: Option<bool>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = fields::Password)]
