@@ -55,10 +55,7 @@ impl Store {
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
-        match row {
-            Some(row) => Ok(Some(self.user_from_row(&row).await?)),
-            None => Ok(None),
-        }
+        self.user_from_found(row).await
     }
 
     /// The enabled user holding a personal token with this digest.
@@ -68,10 +65,7 @@ impl Store {
                 .bind(digest)
                 .fetch_optional(&self.pool)
                 .await?;
-        match row {
-            Some(row) => Ok(Some(self.user_from_row(&row).await?)),
-            None => Ok(None),
-        }
+        self.user_from_found(row).await
     }
 
     pub async fn update_user(&self, id: i64, changes: &UserChanges) -> Result<User, StoreError> {
@@ -141,6 +135,10 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
+        self.user_from_found(row).await
+    }
+
+    async fn user_from_found(&self, row: Option<AnyRow>) -> Result<Option<User>, StoreError> {
         match row {
             Some(row) => Ok(Some(self.user_from_row(&row).await?)),
             None => Ok(None),
