@@ -128,6 +128,9 @@ async fn filled_source() -> Filled {
     let partner = app.admin_post("/api/v1/partners", json!({"name": "邻市新闻网", "columns": ["zhuanti"]})).await;
     assert_eq!(partner.status(), 201);
     let partner_token = partner.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let user = json!({"username": "wangfang", "name": "王芳", "role": "editor", "columns": ["zhuanti"],
+                      "password": "a long passphrase"});
+    assert_eq!(app.admin_post("/api/v1/users", user).await.status(), 201);
     let source = app
         .admin_post(
             "/api/v1/sources",
