@@ -1,6 +1,7 @@
 //! Users: the people who run the portal, each with a role and an optional column scope.
 //! What a role may do is decided here, once, for every edge that asks.
 
+use super::column::ColumnTree;
 use super::Slug;
 use chrono::{DateTime, Utc};
 
@@ -56,6 +57,23 @@ impl User {
     pub fn is_disabled(&self) -> bool {
         self.disabled_at.is_some()
     }
+
+    /// Whether the user sees what is filed under these columns: every column when it has
+    /// no scope, else what lies wholly within its columns and their sub-columns.
+    pub fn sees(&self, tree: &ColumnTree, column_ids: &[i64]) -> bool {
+        self.column_ids.is_empty()
+            || column_ids.iter().all(|id| self.column_ids.iter().any(|scope| tree.subtree_ids(*scope).contains(id)))
+    }
+
+    /// Whether the user may change (release, reject, withdraw) what is filed under these
+    /// columns: an admin anything, an editor what it sees, a viewer nothing.
+    pub fn may_change(&self, tree: &ColumnTree, column_ids: &[i64]) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Editor => self.sees(tree, column_ids),
+            Role::Viewer => false,
+        }
+    }
 }
 
 /// A user to create, validated.
@@ -71,6 +89,42 @@ pub struct NewUser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Column;
+
+    fn column(id: i64, slug: &str, parent_id: Option<i64>) -> Column {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let slug = Slug::parse(slug).unwrap();
+        Column { id, slug, title: "t".into(), description: None, parent_id, created_at: at, updated_at: at }
+    }
+
+    fn user(role: Role, column_ids: Vec<i64>) -> User {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let username = Slug::parse("wangfang").unwrap();
+        User {
+            id: 1,
+            username,
+            real_name: "王芳".into(),
+            role,
+            column_ids,
+            disabled_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn an_editor_changes_only_what_lies_wholly_within_its_columns() {
+        let tree =
+            ColumnTree::new(vec![column(1, "zhuanti", None), column(2, "party-96", Some(1)), column(3, "local", None)]);
+        let editor = user(Role::Editor, vec![1]);
+        assert!(editor.may_change(&tree, &[1]) && editor.may_change(&tree, &[2]));
+        assert!(!editor.may_change(&tree, &[3]));
+        assert!(!editor.may_change(&tree, &[2, 3]), "filed in a column outside its scope too");
+        assert!(user(Role::Editor, vec![]).may_change(&tree, &[3]));
+        assert!(user(Role::Admin, vec![1]).may_change(&tree, &[3]));
+        let viewer = user(Role::Viewer, vec![]);
+        assert!(viewer.sees(&tree, &[3]) && !viewer.may_change(&tree, &[3]));
+    }
 
     #[test]
     fn roles_read_back_as_written_and_refuse_others() {

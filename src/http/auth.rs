@@ -4,6 +4,7 @@
 //! admin accepts an admin user's token as the admin token, and refuses other roles (403).
 
 use super::{error::ApiError, AppState};
+use crate::domain::column::ColumnTree;
 use crate::domain::{token, Actor, Outlet, Role, User};
 use crate::store::partners::Partner;
 use axum::extract::FromRequestParts;
@@ -14,7 +15,41 @@ use axum::http::{header, request::Parts};
 pub struct Admin(pub Actor);
 
 /// Whoever may read the admin API: the admin token or any enabled user (a viewer too).
-pub struct Staff;
+pub enum Staff {
+    AdminToken,
+    User(User),
+}
+
+impl Staff {
+    /// Who its changes are recorded as.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Staff::AdminToken => Actor::Admin,
+            Staff::User(user) => Actor::User { username: user.username.to_string() },
+        }
+    }
+
+    /// Whether it sees what is filed under these columns (`User::sees`).
+    pub fn sees(&self, tree: &ColumnTree, column_ids: &[i64]) -> bool {
+        match self {
+            Staff::AdminToken => true,
+            Staff::User(user) => user.sees(tree, column_ids),
+        }
+    }
+
+    /// Refuses (403) a change to what is filed under these columns that its role or
+    /// column scope does not allow (`User::may_change`).
+    pub fn may_change(&self, tree: &ColumnTree, column_ids: &[i64]) -> Result<(), ApiError> {
+        match self {
+            Staff::User(user) if !user.may_change(tree, column_ids) => Err(ApiError::Forbidden(format!(
+                "user '{}' ({}) may not change this: it is outside the user's columns or role",
+                user.username,
+                user.role.as_str()
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
 
 /// The outlet whose ingest token the request carries.
 pub struct OutletAuth(pub Outlet);
@@ -30,11 +65,11 @@ impl FromRequestParts<AppState> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match staff_member(parts, state).await? {
-            Member::AdminToken => Ok(Admin(Actor::Admin)),
-            Member::User(user) if user.role == Role::Admin => {
+            Staff::AdminToken => Ok(Admin(Actor::Admin)),
+            Staff::User(user) if user.role == Role::Admin => {
                 Ok(Admin(Actor::User { username: user.username.to_string() }))
             }
-            Member::User(user) => Err(ApiError::Forbidden(format!(
+            Staff::User(user) => Err(ApiError::Forbidden(format!(
                 "the role '{}' of user '{}' may not do this; it needs an admin",
                 user.role.as_str(),
                 user.username
@@ -47,23 +82,17 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        staff_member(parts, state).await.map(|_| Staff)
+        staff_member(parts, state).await
     }
-}
-
-/// Who holds a token of the admin API.
-enum Member {
-    AdminToken,
-    User(User),
 }
 
 /// The admin token, or an enabled user's personal token (a disabled user's is refused
 /// at once, since the lookup asks for enabled users only); anything else is 401.
-async fn staff_member(parts: &Parts, state: &AppState) -> Result<Member, ApiError> {
+async fn staff_member(parts: &Parts, state: &AppState) -> Result<Staff, ApiError> {
     let given = bearer(parts);
     if let Some(given) = given.filter(|given| given.starts_with(token::USER_TOKEN_PREFIX)) {
         let user = state.operations.user_by_token_digest(&token::digest(given)).await?;
-        return user.map(Member::User).ok_or(ApiError::Unauthorized);
+        return user.map(Staff::User).ok_or(ApiError::Unauthorized);
     }
     let Some(expected) = &state.config.admin_token else {
         return Err(ApiError::Forbidden(
@@ -71,7 +100,7 @@ async fn staff_member(parts: &Parts, state: &AppState) -> Result<Member, ApiErro
         ));
     };
     match given {
-        Some(given) if token::constant_time_eq(given, expected.expose()) => Ok(Member::AdminToken),
+        Some(given) if token::constant_time_eq(given, expected.expose()) => Ok(Staff::AdminToken),
         _ => Err(ApiError::Unauthorized),
     }
 }

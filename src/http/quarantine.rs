@@ -1,7 +1,8 @@
-//! The quarantine: articles the content policy holds back, for an admin to release
-//! (publish as they stand) or reject (delete).
+//! The quarantine: articles the content policy holds back, for an admin (or an editor,
+//! within its columns) to release (publish as they stand) or reject (delete). Users see
+//! only the held articles filed wholly within their columns.
 
-use super::auth::Admin;
+use super::auth::Staff;
 use super::error::ErrorBody;
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
@@ -81,7 +82,7 @@ fn quarantined(article: &HeldArticle) -> QuarantinedArticle {
 /// List quarantined articles
 ///
 /// Articles the content policy holds back (published nowhere), with the matched term or
-/// domain.
+/// domain. A user with a column scope sees those filed wholly within its columns.
 #[utoipa::path(
     get,
     path = "/api/v1/quarantine",
@@ -89,14 +90,27 @@ fn quarantined(article: &HeldArticle) -> QuarantinedArticle {
     security(("admin" = [])),
     responses((status = 200, description = "The held articles.", body = QuarantineList)),
 )]
-async fn list(_: Admin, State(state): State<AppState>) -> Result<Json<QuarantineList>, ApiError> {
-    let held = state.operations.held_articles().await?;
-    Ok(Json(QuarantineList { articles: held.iter().map(quarantined).collect() }))
+async fn list(staff: Staff, State(state): State<AppState>) -> Result<Json<QuarantineList>, ApiError> {
+    let tree = state.operations.column_tree().await?;
+    let mut articles = Vec::new();
+    for held in state.operations.held_articles().await? {
+        if staff.sees(&tree, &state.operations.article_column_ids(held.id).await?) {
+            articles.push(quarantined(&held));
+        }
+    }
+    Ok(Json(QuarantineList { articles }))
+}
+
+/// Refuses (403) a user whose role or columns do not allow changing this article.
+async fn may_change(staff: &Staff, state: &AppState, id: i64) -> Result<(), ApiError> {
+    let tree = state.operations.column_tree().await?;
+    staff.may_change(&tree, &state.operations.article_column_ids(id).await?)
 }
 
 /// Release a quarantined article
 ///
-/// Publishes the held article as it stands.
+/// Publishes the held article as it stands. An editor may release those filed wholly
+/// within its columns; a viewer none (403).
 #[utoipa::path(
     post,
     path = "/api/v1/quarantine/{id}/release",
@@ -110,18 +124,20 @@ async fn list(_: Admin, State(state): State<AppState>) -> Result<Json<Quarantine
     ),
 )]
 async fn release(
-    Admin(actor): Admin,
+    staff: Staff,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<Json<Released>, ApiError> {
     let id = id.get();
-    state.operations.release_article(&actor, id).await?;
+    may_change(&staff, &state, id).await?;
+    state.operations.release_article(&staff.actor(), id).await?;
     Ok(Json(Released { id, status: ReleasedStatus::Published, url: state.site.article_url(id) }))
 }
 
 /// Reject a quarantined article
 ///
-/// Deletes the held article.
+/// Deletes the held article. An editor may reject those filed wholly within its
+/// columns; a viewer none (403).
 #[utoipa::path(
     post,
     path = "/api/v1/quarantine/{id}/reject",
@@ -135,11 +151,12 @@ async fn release(
     ),
 )]
 async fn reject(
-    Admin(actor): Admin,
+    staff: Staff,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<StatusCode, ApiError> {
     let id = id.get();
-    state.operations.reject_article(&actor, id).await?;
+    may_change(&staff, &state, id).await?;
+    state.operations.reject_article(&staff.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -86,6 +86,11 @@ impl Operations {
         self.store.quarantined_articles().await
     }
 
+    /// The columns an article is filed under (none: no such article), for a user's scope.
+    pub async fn article_column_ids(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        self.store.article_column_ids(id).await
+    }
+
     /// Publishes a held article as it stands.
     pub async fn release_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
         self.store.release_article(id).await?;

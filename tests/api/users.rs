@@ -2,13 +2,17 @@
 //! acting on the admin API with their role, and every boundary of a role tried as a
 //! failing request.
 
-use crate::helpers::TestApp;
+use crate::helpers::{numbered_article, TestApp};
 use crate::stories;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::{Output, Stdio};
 
-stories!(users_are_managed_through_the_admin_api, user_tokens_act_with_their_role_and_stop_when_disabled);
+stories!(
+    users_are_managed_through_the_admin_api,
+    user_tokens_act_with_their_role_and_stop_when_disabled,
+    an_editor_reviews_the_quarantine_of_its_columns_only,
+);
 
 const PASSWORD: &str = "长江日报 correct horse";
 
@@ -184,4 +188,48 @@ async fn user_tokens_act_with_their_role_and_stop_when_disabled(app: TestApp) {
     )
     .await;
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+}
+
+/// Pushes spam into `column`; the id of the held article.
+async fn held_in(app: &TestApp, token: &str, n: usize, column: &str) -> i64 {
+    let mut spam = numbered_article(n, column);
+    spam["content_html"] = json!("<p>bet365 最新优惠</p>");
+    let response = app.push(token, &spam).await;
+    assert_eq!(response.status(), 202);
+    response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn held_ids(app: &TestApp, token: &str) -> Vec<i64> {
+    let response = app.client.get(app.url("/api/v1/quarantine")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let listed: Value = response.json().await.unwrap();
+    listed["articles"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()
+}
+
+async fn an_editor_reviews_the_quarantine_of_its_columns_only(app: TestApp) {
+    use reqwest::Method;
+    let outlet = app.with_example_catalog().await;
+    app.add_column("local", "本地", None).await;
+    let (in_scope, outside) = (held_in(&app, &outlet, 1, "party-96").await, held_in(&app, &outlet, 2, "local").await);
+    let editor = user_with_token(&app, "wangfang", "editor", &["zhuanti"]).await;
+    let viewer = user_with_token(&app, "liming", "viewer", &[]).await;
+
+    assert_eq!(held_ids(&app, &editor).await, [in_scope], "an editor sees the held articles of its columns");
+    let mut everything = held_ids(&app, &viewer).await;
+    everything.sort();
+    assert_eq!(everything, [in_scope, outside]);
+
+    let release = |id: i64| format!("/api/v1/quarantine/{id}/release");
+    let reject = |id: i64| format!("/api/v1/quarantine/{id}/reject");
+    assert_eq!(as_user(&app, &editor, Method::POST, &release(outside), None).await, 403);
+    assert_eq!(as_user(&app, &editor, Method::POST, &reject(outside), None).await, 403);
+    assert_eq!(as_user(&app, &viewer, Method::POST, &release(in_scope), None).await, 403);
+    assert_eq!(as_user(&app, &viewer, Method::POST, &reject(in_scope), None).await, 403);
+    let mut still_held = held_ids(&app, crate::helpers::ADMIN_TOKEN).await;
+    still_held.sort();
+    assert_eq!(still_held, [in_scope, outside], "nothing refused was changed");
+
+    assert_eq!(as_user(&app, &editor, Method::POST, &release(in_scope), None).await, 200);
+    assert_eq!(app.get(&format!("/articles/{in_scope}")).await.status(), 200);
+    assert_eq!(held_ids(&app, crate::helpers::ADMIN_TOKEN).await, [outside]);
 }

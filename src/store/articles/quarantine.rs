@@ -41,6 +41,14 @@ impl Store {
     }
 
     /// Publishes a held article as it stands.
+    /// The columns an article is filed under (none: no such article).
+    pub async fn article_column_ids(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT column_id FROM article_columns WHERE article_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     pub async fn release_article(&self, id: i64) -> Result<(), StoreError> {
         let mut change = self.begin_change(1).await?;
         let done = sqlx::query(&format!(
