@@ -64,7 +64,8 @@ pub(super) fn created(location: String, body: impl Serialize) -> Response {
 
 /// List columns
 ///
-/// Every column of the tree.
+/// Every column of the tree; for a user limited to some columns, those and their
+/// sub-columns.
 #[utoipa::path(
     get,
     path = "/api/v1/columns",
@@ -72,9 +73,10 @@ pub(super) fn created(location: String, body: impl Serialize) -> Response {
     security(("admin" = [])),
     responses((status = 200, description = "The columns.", body = wire::ColumnList)),
 )]
-async fn list_columns(_: Staff, State(state): State<AppState>) -> Result<Json<wire::ColumnList>, ApiError> {
+async fn list_columns(staff: Staff, State(state): State<AppState>) -> Result<Json<wire::ColumnList>, ApiError> {
     let tree = state.operations.column_tree().await?;
-    let columns = tree.all().iter().map(|c| wire::column(&state.site, &tree, c)).collect();
+    let seen = tree.all().iter().filter(|c| staff.sees(&tree, &[c.id]));
+    let columns = seen.map(|c| wire::column(&state.site, &tree, c)).collect();
     Ok(Json(wire::ColumnList { columns }))
 }
 
@@ -87,16 +89,16 @@ async fn list_columns(_: Staff, State(state): State<AppState>) -> Result<Json<wi
     params(("slug" = fields::Slug, Path, description = "The column's slug.")),
     responses(
         (status = 200, description = "The column.", body = wire::Column),
-        (status = 404, description = "No column has this slug.", body = ErrorBody),
+        (status = 404, description = "No column has this slug (or none the user's column scope covers).", body = ErrorBody),
     ),
 )]
 async fn show_column(
-    _: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     Params(slug): Params<String>,
 ) -> Result<Json<wire::Column>, ApiError> {
     let tree = state.operations.column_tree().await?;
-    let column = tree.by_slug(&slug).ok_or(ApiError::NotFound("column"))?;
+    let column = tree.by_slug(&slug).filter(|c| staff.sees(&tree, &[c.id])).ok_or(ApiError::NotFound("column"))?;
     Ok(Json(wire::column(&state.site, &tree, column)))
 }
 

@@ -12,6 +12,7 @@ stories!(
     users_are_managed_through_the_admin_api,
     user_tokens_act_with_their_role_and_stop_when_disabled,
     an_editor_reviews_the_quarantine_of_its_columns_only,
+    a_user_limited_to_columns_sees_only_those,
 );
 
 const PASSWORD: &str = "长江日报 correct horse";
@@ -232,4 +233,19 @@ async fn an_editor_reviews_the_quarantine_of_its_columns_only(app: TestApp) {
     assert_eq!(as_user(&app, &editor, Method::POST, &release(in_scope), None).await, 200);
     assert_eq!(app.get(&format!("/articles/{in_scope}")).await.status(), 200);
     assert_eq!(held_ids(&app, crate::helpers::ADMIN_TOKEN).await, [outside]);
+}
+
+/// A user limited to some columns lists those and their sub-columns, and finds no other.
+async fn a_user_limited_to_columns_sees_only_those(app: TestApp) {
+    app.with_example_catalog().await;
+    app.add_column("local", "本地新闻", None).await;
+    let token = user_with_token(&app, "wangfang", "viewer", &["zhuanti"]).await;
+    let listed: Value =
+        app.client.get(app.url("/api/v1/columns")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let slugs: Vec<&str> = listed["columns"].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["zhuanti", "party-96"], "its column and the sub-column under it");
+    assert_eq!(as_user(&app, &token, reqwest::Method::GET, "/api/v1/columns/party-96", None).await, 200);
+    assert_eq!(as_user(&app, &token, reqwest::Method::GET, "/api/v1/columns/local", None).await, 404);
+    let everything: Value = app.admin_get("/api/v1/columns").await.json().await.unwrap();
+    assert_eq!(everything["columns"].as_array().unwrap().len(), 3, "the admin token sees every column");
 }
