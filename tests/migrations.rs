@@ -26,8 +26,7 @@ fn migration_files() -> BTreeMap<String, String> {
         for entry in std::fs::read_dir(root.join(backend)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "sql") {
-                let checksum: String =
-                    Sha384::digest(std::fs::read(&path).unwrap()).iter().map(|b| format!("{b:02x}")).collect();
+                let checksum = hex::encode(Sha384::digest(std::fs::read(&path).unwrap()));
                 files.insert(format!("{backend}/{}", path.file_name().unwrap().to_string_lossy()), checksum);
             }
         }

@@ -45,7 +45,7 @@ pub(super) async fn repair(pool: &AnyPool, backend: Backend, migrator: &Migrator
             .bind(edited.version)
             .fetch_optional(pool)
             .await?;
-        if recorded.is_some_and(|checksum| hex(&checksum) == edited.first_checksum) {
+        if recorded.is_some_and(|checksum| hex::encode(checksum) == edited.first_checksum) {
             let migration = migrator
                 .iter()
                 .find(|m| m.version == edited.version)
@@ -85,10 +85,6 @@ fn backfill(sql: &str, table: &str) -> Vec<String> {
         sql.lines().filter(|line| !line.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
     let insert = format!("INSERT INTO {table} ");
     without_comments.split(';').map(str::trim).filter(|s| s.starts_with(&insert)).map(str::to_owned).collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
