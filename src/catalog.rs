@@ -5,7 +5,7 @@
 pub mod fields;
 mod users;
 
-pub use users::{add_user, edit_user, issue_user_token, UserEdit, UserForm};
+pub use users::{add_user, edit_user, issue_user_token, set_user_language, UserEdit, UserForm};
 
 use crate::domain::column::ColumnTree;
 use crate::domain::column::{Column, NewColumn};

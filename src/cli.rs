@@ -82,7 +82,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum DatabaseCommand {
     /// Run the web service (feeds, pages, sitemaps, APIs).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage columns.
@@ -216,6 +216,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.render_cache_mb = args.render_cache_mb;
         overrides.body_budget_mb = args.body_budget_mb;
         overrides.connections = args.connections.clone();
+        overrides.console = args.console.clone();
         overrides.demo = args.demo;
     }
     if let DatabaseCommand::Sitemap { base_url, .. } = &command {

@@ -3,6 +3,7 @@
 //! Secrets are kept in `Secret`, which never prints its value.
 
 use crate::domain::policy::ContentPolicy;
+use crate::domain::session::SessionLimits;
 use crate::domain::text::xml_safe;
 use crate::ingest::guard::FetchAllow;
 use chrono_tz::Tz;
@@ -121,6 +122,8 @@ pub struct Config {
     pub body_budget_bytes: usize,
     /// How long the server waits for slow clients, and how many it holds.
     pub connections: ConnectionLimits,
+    /// How long console sessions last.
+    pub sessions: SessionLimits,
 }
 
 /// How long the HTTP server waits for each part of a client's exchange, and how many
@@ -220,6 +223,45 @@ impl ConnectionSettings {
     }
 }
 
+/// The longest a console session may be configured to last: 30 days.
+const MAX_SESSION_SECS: u64 = 30 * 24 * 3600;
+
+/// `[console]` in syndic.toml; the same keys, upper-cased with `SYNDIC_`, in the
+/// environment, and as `serve` flags. Every key is optional.
+#[derive(Debug, Default, Clone, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// Seconds a console session may stay unused before it ends (default 1800).
+    #[arg(long, env = "SYNDIC_SESSION_IDLE_SECS")]
+    pub session_idle_secs: Option<u64>,
+    /// Seconds after signing in that a console session ends however busy (default 43200).
+    #[arg(long, env = "SYNDIC_SESSION_LIFETIME_SECS")]
+    pub session_lifetime_secs: Option<u64>,
+}
+
+impl ConsoleSettings {
+    /// Keys set in `self` win over those in `lower`.
+    fn over(self, lower: ConsoleSettings) -> ConsoleSettings {
+        ConsoleSettings {
+            session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
+            session_lifetime_secs: self.session_lifetime_secs.or(lower.session_lifetime_secs),
+        }
+    }
+
+    fn limits(self) -> Result<SessionLimits, ConfigError> {
+        let defaults = SessionLimits::default();
+        let secs = |key: &'static str, secs: Option<u64>, default: Duration| match secs {
+            None => Ok(default),
+            Some(secs @ 1..=MAX_SESSION_SECS) => Ok(Duration::from_secs(secs)),
+            Some(_) => Err(invalid(key, format!("must be between 1 and {MAX_SESSION_SECS} seconds"))),
+        };
+        Ok(SessionLimits {
+            idle_timeout: secs("console.session_idle_secs", self.session_idle_secs, defaults.idle_timeout)?,
+            lifetime: secs("console.session_lifetime_secs", self.session_lifetime_secs, defaults.lifetime)?,
+        })
+    }
+}
+
 /// Where syndic announces changes, and how it retries.
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
@@ -275,6 +317,7 @@ pub struct Overrides {
     pub indexnow_endpoints: Option<String>,
     pub baidu_push_url: Option<String>,
     pub connections: ConnectionSettings,
+    pub console: ConsoleSettings,
     pub demo: bool,
 }
 
@@ -301,6 +344,8 @@ struct FileConfig {
     notify: FileNotify,
     #[serde(default)]
     connections: ConnectionSettings,
+    #[serde(default)]
+    console: ConsoleSettings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -369,6 +414,7 @@ impl FileConfig {
                 licence: self.site.licence.or(lower.site.licence),
             },
             connections: self.connections.over(lower.connections),
+            console: self.console.over(lower.console),
         }
     }
 }
@@ -400,6 +446,7 @@ impl Config {
                 ..FileNotify::default()
             },
             connections: overrides.connections.clone(),
+            console: overrides.console.clone(),
             ..FileConfig::default()
         }
         .over(file)
@@ -442,6 +489,7 @@ impl Config {
             return Err(invalid("database_connect_timeout_secs", reason));
         }
         let connections = layers.connections.limits()?;
+        let sessions = layers.console.limits()?;
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
             .map_err(|e| invalid("site.language", e))?;
@@ -462,6 +510,7 @@ impl Config {
             body_budget_bytes: body_budget_mb.saturating_mul(1 << 20),
             // These appear in every document: what XML forbids is dropped, as from articles.
             connections,
+            sessions,
             site: SiteConfig {
                 name: xml_safe(&site.name.unwrap_or_else(|| "syndic".to_owned())),
                 description: xml_safe(
@@ -620,6 +669,22 @@ mod tests {
         let refused = load(ConnectionSettings { send_timeout_secs: Some(0), ..Default::default() }).unwrap_err();
         assert!(refused.to_string().starts_with("connections.send_timeout_secs:"), "{refused}");
         assert!(load(ConnectionSettings { max_connections: Some(0), ..Default::default() }).is_err());
+    }
+
+    #[test]
+    fn session_limits_come_from_the_file_and_flags_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syndic.toml");
+        std::fs::write(&path, "[console]\nsession_idle_secs = 600\nsession_lifetime_secs = 7200\n").unwrap();
+        let load = |console: ConsoleSettings| {
+            Config::load(&Overrides { config_file: Some(path.clone()), console, ..Overrides::default() })
+        };
+        let limits = load(ConsoleSettings { session_idle_secs: Some(900), ..Default::default() }).unwrap().sessions;
+        assert_eq!(limits.idle_timeout, Duration::from_secs(900), "the flag wins");
+        assert_eq!(limits.lifetime, Duration::from_secs(7200));
+        assert_eq!(Config::load(&Overrides::default()).unwrap().sessions, SessionLimits::default());
+        let refused = load(ConsoleSettings { session_lifetime_secs: Some(0), ..Default::default() }).unwrap_err();
+        assert!(refused.to_string().starts_with("console.session_lifetime_secs:"), "{refused}");
     }
 
     #[test]

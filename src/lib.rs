@@ -12,6 +12,7 @@ pub mod assemble;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod http;

@@ -13,9 +13,12 @@
 mod articles;
 mod catalog;
 mod partners;
+mod sessions;
 mod sources;
 mod transfer;
 mod users;
+
+pub use sessions::{LoginAttempt, LoginOutcome, Session, SessionEntry};
 
 use crate::assemble::Assembler;
 use crate::config::Config;

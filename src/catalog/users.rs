@@ -4,6 +4,7 @@
 
 use super::{column_scope, fields, not_null, present, refusal, CatalogError, MAX_NAME_CHARS};
 use crate::domain::password::Password;
+use crate::domain::session::ConsoleLanguage;
 use crate::domain::text::required_text;
 use crate::domain::user::{NewUser, Role, User};
 use crate::domain::{token, FieldErrors, Slug};
@@ -109,6 +110,15 @@ pub async fn issue_user_token(store: &Store, username: &str) -> Result<(User, St
     let token = token::generate(token::USER_TOKEN_PREFIX);
     store.set_user_token_digest(user.id, &token::digest(&token)).await?;
     Ok((user, token))
+}
+
+/// Sets the console language a user reads in (`None`: the site's).
+pub async fn set_user_language(
+    store: &Store,
+    user: &User,
+    language: Option<ConsoleLanguage>,
+) -> Result<User, CatalogError> {
+    Ok(store.update_user(user.id, &UserChanges { language: Some(language), ..UserChanges::default() }).await?)
 }
 
 /// Hashes off the async threads: argon2id at OWASP's parameters takes tens of milliseconds.

@@ -46,6 +46,8 @@ pub(super) struct ServeArgs {
     #[command(flatten)]
     pub(super) connections: crate::config::ConnectionSettings,
     #[command(flatten)]
+    pub(super) console: crate::config::ConsoleSettings,
+    #[command(flatten)]
     pub(super) ingest: super::IngestOptions,
 }
 

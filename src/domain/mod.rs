@@ -13,6 +13,7 @@ pub mod original_url;
 pub mod outlet;
 pub mod password;
 pub mod policy;
+pub mod session;
 pub mod slug;
 pub mod source;
 pub mod text;

@@ -5,6 +5,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
+use std::sync::LazyLock;
 
 /// Shortest password accepted (OWASP ASVS 2.1.1 without multi-factor login).
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -54,6 +55,17 @@ impl Password {
     }
 }
 
+/// Whether a password typed at login matches the stored hash. For an account that does
+/// not exist (`stored` is `None`) a hash of a random secret is verified instead, and the
+/// answer is no: either way one argon2id verification is run, so how long a login takes
+/// does not tell which usernames exist (OWASP, Authentication: "account enumeration").
+pub fn verify_login(typed: &str, stored: Option<&str>) -> bool {
+    static NOBODY: LazyLock<String> = LazyLock::new(|| Password(super::session::new_secret()).hash());
+    let matches = PasswordHash::new(stored.unwrap_or(&NOBODY))
+        .is_ok_and(|hash| hasher().verify_password(typed.as_bytes(), &hash).is_ok());
+    matches && stored.is_some()
+}
+
 fn hasher() -> Argon2<'static> {
     let params = Params::new(MEMORY_KIB, PASSES, LANES, None).expect("OWASP parameters are valid");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -73,6 +85,15 @@ mod tests {
         assert!(!Password::parse("correct horse battery!").unwrap().matches(&stored));
         assert_ne!(stored, password.hash(), "each hash has its own salt");
         assert!(!password.matches("not a phc string"));
+    }
+
+    #[test]
+    fn a_login_matches_only_the_stored_password_and_never_without_an_account() {
+        let stored = Password::parse("correct horse battery").unwrap().hash();
+        assert!(verify_login("correct horse battery", Some(&stored)));
+        assert!(!verify_login("correct horse battery!", Some(&stored)));
+        assert!(!verify_login("correct horse battery", None));
+        assert!(!verify_login("", None));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! What a role may do is decided here, once, for every edge that asks.
 
 use super::column::ColumnTree;
+use super::session::ConsoleLanguage;
 use super::Slug;
 use chrono::{DateTime, Utc};
 
@@ -49,6 +50,8 @@ pub struct User {
     /// The columns (with their sub-columns) the user sees and changes; empty: every column.
     pub column_ids: Vec<i64>,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// The console language the user chose; `None`: the site's.
+    pub language: Option<ConsoleLanguage>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -107,6 +110,7 @@ mod tests {
             role,
             column_ids,
             disabled_at: None,
+            language: None,
             created_at: at,
             updated_at: at,
         }

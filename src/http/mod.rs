@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod body;
 pub mod cache;
+mod console;
 mod error;
 mod feeds;
 mod hub;
@@ -88,6 +89,7 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .merge(console::router(&state))
         .merge(admin::router())
         .merge(sources::router())
         .merge(quarantine::router())

@@ -17,6 +17,7 @@ pub mod outbound;
 pub mod outlets;
 pub mod partners;
 mod schema;
+pub mod sessions;
 pub mod sources;
 mod superseded;
 mod transfer;

@@ -2,6 +2,7 @@
 //! a personal API token kept as its SHA-256 digest. Neither secret is ever read back.
 
 use super::{conflict_on_unique, now_micros, optional_time_at, time_at, Store, StoreError};
+use crate::domain::session::ConsoleLanguage;
 use crate::domain::user::{NewUser, Role, User};
 use crate::domain::Slug;
 use sqlx::any::AnyRow;
@@ -14,10 +15,13 @@ pub struct UserChanges {
     pub role: Option<Role>,
     pub column_ids: Option<Vec<i64>>,
     pub disabled: Option<bool>,
+    /// A new password hash; it ends every console session of the user.
     pub password_hash: Option<String>,
+    /// The console language: `Some(None)` returns to the site's.
+    pub language: Option<Option<ConsoleLanguage>>,
 }
 
-const USER_FIELDS: &str = "id, username, real_name, role, disabled_at, created_at, updated_at";
+const USER_FIELDS: &str = "id, username, real_name, role, disabled_at, language, created_at, updated_at";
 
 impl Store {
     pub async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
@@ -111,6 +115,15 @@ impl Store {
                 .bind(hash)
                 .execute(&mut *tx)
                 .await?;
+            // Whoever knew the old password may hold a session: none survives the change.
+            sqlx::query("DELETE FROM console_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        if let Some(language) = changes.language {
+            sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+                .bind(id)
+                .bind(language.map(ConsoleLanguage::as_str))
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         self.user_by_id(id).await?.ok_or(StoreError::NotFound("user"))
@@ -130,7 +143,7 @@ impl Store {
         Ok(())
     }
 
-    async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+    pub(super) async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
         let row = sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -153,6 +166,11 @@ impl Store {
             .await?;
         let username: String = row.try_get("username")?;
         let role: String = row.try_get("role")?;
+        let language: Option<String> = row.try_get("language")?;
+        let language = language
+            .map(|l| ConsoleLanguage::parse(&l))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("language of '{username}': {e}")))?;
         Ok(User {
             id,
             username: Slug::parse(&username).map_err(|e| StoreError::Corrupt(format!("username '{username}': {e}")))?,
@@ -160,6 +178,7 @@ impl Store {
             role: Role::parse(&role).map_err(|e| StoreError::Corrupt(format!("role of '{username}': {e}")))?,
             column_ids,
             disabled_at: optional_time_at(row, "disabled_at")?,
+            language,
             created_at: time_at(row, "created_at")?,
             updated_at: time_at(row, "updated_at")?,
         })

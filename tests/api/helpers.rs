@@ -134,6 +134,7 @@ impl TestApp {
             render_cache_bytes: syndic::config::DEFAULT_RENDER_CACHE_MB << 20,
             body_budget_bytes: syndic::config::DEFAULT_BODY_BUDGET_MB << 20,
             connections: syndic::config::ConnectionLimits::default(),
+            sessions: syndic::domain::session::SessionLimits::default(),
             notify: syndic::config::NotifyConfig {
                 retry_base: std::time::Duration::from_millis(100),
                 max_attempts: 3,

@@ -14,6 +14,7 @@ mod archives;
 mod batch;
 mod cache;
 mod connections;
+mod console_sessions;
 mod content_policy;
 mod described;
 mod documents;

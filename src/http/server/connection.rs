@@ -121,7 +121,13 @@ enum End {
 }
 
 /// Serves one accepted connection until it ends, then counts how it ended.
-pub(super) async fn serve(stream: TcpStream, app: CacheFront, registered: Registered, accepted: Instant) {
+pub(super) async fn serve(
+    stream: TcpStream,
+    peer: std::net::SocketAddr,
+    app: CacheFront,
+    registered: Registered,
+    accepted: Instant,
+) {
     let limits = registered.connections.limits;
     #[cfg(unix)]
     let socket = std::os::fd::AsRawFd::as_raw_fd(&stream);
@@ -129,7 +135,7 @@ pub(super) async fn serve(stream: TcpStream, app: CacheFront, registered: Regist
     let stream = crate::http::zero_copy::Connection::new(stream);
     let shared = registered.shared.clone();
     let io = TokioIo::new(Watched { inner: stream, shared: shared.clone() });
-    let dispatch = Dispatch { app, shared, body: BodyLimits::new(&limits) };
+    let dispatch = Dispatch { app, shared, peer, body: BodyLimits::new(&limits) };
     let mut watchdog = Watchdog::new(registered, accepted);
     // The watchdog keeps every timer (see the module's documentation).
     let connection =
@@ -386,6 +392,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
 struct Dispatch {
     app: CacheFront,
     shared: Arc<Shared>,
+    /// The client's address, which handlers read as axum's `ConnectInfo` (login throttling).
+    peer: std::net::SocketAddr,
     body: BodyLimits,
 }
 
@@ -396,13 +404,14 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Dispatch {
 
     fn call(&self, request: hyper::Request<Incoming>) -> Responding {
         self.shared.requests.fetch_add(1, Relaxed);
-        let request = request.map(|body| {
+        let mut request = request.map(|body| {
             if body.is_end_stream() {
                 Body::new(body)
             } else {
                 Body::new(TimedBody::new(body, self.body, self.shared.clone()))
             }
         });
+        request.extensions_mut().insert(axum::extract::ConnectInfo(self.peer));
         // The application is cloned for each request, as axum's own server does.
         let answer = tower::ServiceExt::oneshot(self.app.clone(), request);
         Responding { answer, shared: Some(self.shared.clone()) }

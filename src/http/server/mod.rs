@@ -73,7 +73,7 @@ pub async fn run(
             accepted = listener.accept() => accepted,
         };
         match accepted {
-            Ok((stream, _)) => connections.admit(stream, &app),
+            Ok((stream, peer)) => connections.admit(stream, peer, &app),
             Err(error) if client_gave_up(&error) => {}
             Err(error) => {
                 tracing::warn!(%error, "cannot accept connections; closing idle ones");
@@ -156,7 +156,7 @@ impl Connections {
     }
 
     /// Serves `stream`, making room for it at the cap; refuses it when nothing can give way.
-    fn admit(self: &Arc<Self>, stream: TcpStream, app: &CacheFront) {
+    fn admit(self: &Arc<Self>, stream: TcpStream, peer: std::net::SocketAddr, app: &CacheFront) {
         let accepted = Instant::now();
         let registered = {
             let mut table = self.lock();
@@ -182,7 +182,7 @@ impl Connections {
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
-        tokio::spawn(connection::serve(stream, app.clone(), registered, accepted));
+        tokio::spawn(connection::serve(stream, peer, app.clone(), registered, accepted));
     }
 
     /// Asks a batch of the connections that have waited longest for a request head to
