@@ -49,7 +49,8 @@ pub struct UserEdit {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Vec<fields::Slug>>)]
     pub columns: Option<Option<Vec<String>>>,
-    /// `true` refuses the user's token (and later its logins) at once; `false` enables it again.
+    /// `true` refuses the user's token and logins and ends its console sessions at once;
+    /// `false` enables it again.
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = bool)]
     pub disabled: Option<bool>,

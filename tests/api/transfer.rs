@@ -131,6 +131,17 @@ async fn filled_source() -> Filled {
     let user = json!({"username": "wangfang", "name": "王芳", "role": "editor", "columns": ["zhuanti"],
                       "password": "a long passphrase"});
     assert_eq!(app.admin_post("/api/v1/users", user).await.status(), 201);
+    // A failed login and a console session, so that both are copied.
+    for (password, status) in [("not the passphrase", 401), ("a long passphrase", 303)] {
+        let form = app.get("/admin/login").await;
+        let cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let page = form.text().await.unwrap();
+        let token = page.split("name=\"login_token\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+        let fields = [("username", "wangfang"), ("password", password), ("login_token", token)];
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let login = client.post(app.url("/admin/login")).header("cookie", cookie).form(&fields).send().await.unwrap();
+        assert_eq!(login.status(), status);
+    }
     let source = app
         .admin_post(
             "/api/v1/sources",
