@@ -9,6 +9,8 @@ pub struct Labels {
     /// The `lang` attribute of the page.
     pub lang: &'static str,
     pub console: &'static str,
+    /// The keyboard user's link past the header and navigation.
+    pub skip_to_content: &'static str,
     pub sign_in: &'static str,
     pub username: &'static str,
     pub password: &'static str,
@@ -58,6 +60,7 @@ pub struct Labels {
 const ZH: Labels = Labels {
     lang: "zh-CN",
     console: "管理后台",
+    skip_to_content: "跳到正文",
     sign_in: "登录",
     username: "用户名",
     password: "密码",
@@ -105,6 +108,7 @@ const ZH: Labels = Labels {
 const EN: Labels = Labels {
     lang: "en",
     console: "Console",
+    skip_to_content: "Skip to content",
     sign_in: "Sign in",
     username: "Username",
     password: "Password",

@@ -146,7 +146,7 @@ pub fn role_label(labels: &Labels, role: Role) -> &'static str {
 pub fn frame(viewer: &Viewer<'_>, current: Option<Section>, title: &str, content: Markup) -> Page {
     let labels = viewer.labels;
     let body = html! {
-        a.skip href="#content" { (title) }
+        a.skip href="#content" { (labels.skip_to_content) }
         header.bar {
             a.site href=(Section::Dashboard.path()) { (viewer.site_name) " · " (labels.console) }
             span.who {

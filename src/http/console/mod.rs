@@ -79,7 +79,7 @@ fn site_labels(state: &AppState) -> &'static Labels {
 fn safe_next(next: Option<&str>) -> Option<&str> {
     next.filter(|next| {
         next.starts_with("/admin/")
-            && !next.contains(['\\', '\r', '\n', '\t'])
+            && !next.contains('\\')
             && !next.chars().any(char::is_control)
             && !next.starts_with("/admin/login")
     })
