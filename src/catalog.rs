@@ -368,6 +368,21 @@ fn column_scope(tree: &ColumnTree, slugs: &[String], conflicts: &mut FieldErrors
     column_ids
 }
 
+/// The columns an article is to be filed under (`PUT /api/v1/articles/{id}/columns`):
+/// at least one, each slug an existing column's, each once, the first the primary.
+/// Anything else is refused naming `columns` (422).
+pub fn filing(tree: &ColumnTree, slugs: &[String]) -> Result<Vec<i64>, FieldErrors> {
+    let mut unknown = FieldErrors::new();
+    let column_ids = column_scope(tree, slugs, &mut unknown);
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    if column_ids.is_empty() {
+        return Err(FieldErrors::single("columns", "must name at least one column"));
+    }
+    Ok(column_ids)
+}
+
 fn refusal(mut malformed: FieldErrors, conflicts: FieldErrors) -> CatalogError {
     if malformed.is_empty() {
         return CatalogError::Conflicting(conflicts);

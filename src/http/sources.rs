@@ -103,7 +103,7 @@ pub struct SourceList {
 }
 
 /// `Source` of a stored source, naming its columns by slug.
-fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
+pub(super) fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
     let status = &source.status;
     let slug = |id: &i64| tree.get(*id).map(|c| c.slug.to_string());
     let routing = &source.routing;
