@@ -39,7 +39,7 @@ fn printed(output: &Output) -> String {
 }
 
 /// Adds a user on the command line and issues their token, which is printed once.
-async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&str]) -> String {
+pub(crate) async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&str]) -> String {
     let mut args = vec!["user", "add", username, "--name", "王芳", "--role", role, "--password-stdin"];
     for column in columns {
         args.extend(["--column", column]);
@@ -54,7 +54,13 @@ async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&
     token
 }
 
-async fn as_user(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> u16 {
+pub(crate) async fn as_user(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> u16 {
     let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);
