@@ -16,6 +16,7 @@ mod batch;
 mod cache;
 mod connections;
 mod content_policy;
+mod dashboard;
 mod described;
 mod documents;
 mod domains;
