@@ -430,6 +430,26 @@ pub struct SourceForm {
     pub exclude: Vec<String>,
 }
 
+impl SourceForm {
+    /// The slugs of every column it would file items under (its own and its rules').
+    pub fn named_columns(&self) -> Vec<&str> {
+        let own = self.columns.iter().flatten().map(String::as_str);
+        own.chain(self.routes.iter().map(|r| r.column.as_str())).collect()
+    }
+}
+
+impl SourceEdit {
+    /// The slugs of the columns its new routing names; `None` when it keeps the routing's
+    /// columns and rules.
+    pub fn named_columns(&self) -> Option<Vec<&str>> {
+        if self.columns.is_none() && self.routes.is_none() {
+            return None;
+        }
+        let own = self.columns.iter().flatten().map(String::as_str);
+        Some(own.chain(self.routes.iter().flatten().map(|r| r.column.as_str())).collect())
+    }
+}
+
 /// Changes to a source: an absent (or `null`) field stays as it is. The routing fields
 /// (`columns`, `routes`, `include`, `exclude`), when any is given, are validated together
 /// with the current values of the others and replace the source's routing. A changed URL
