@@ -65,8 +65,10 @@ impl Modify for TokenSchemes {
             (
                 ADMIN,
                 "The admin token (`SYNDIC_ADMIN_TOKEN`), or a user's personal token (`syu_…`): an admin's \
-                 is taken as the admin token; an editor's or viewer's to read the column and outlet lists and the \
-                 quarantine, and an editor's to release or reject held articles of its columns.",
+                 is taken as the admin token; an editor's or viewer's to read the columns, outlets, sources, \
+                 articles, quarantine and dashboard (a user with a column scope sees what lies within its \
+                 columns), and an editor's to release, reject, withdraw, reinstate and move the articles, and to \
+                 manage the sources, of its columns.",
             ),
             (OUTLET, "An outlet's ingest token (`syo_…`)."),
             (PARTNER, "A partner's token (`syp_…`)."),

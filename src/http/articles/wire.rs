@@ -5,7 +5,7 @@
 
 use crate::catalog::fields;
 use crate::domain::Withdrawer;
-use crate::http::partners::wire::{ArticleColumn, ArticleEnclosure, ArticleImage, ArticleOutlet};
+use crate::http::partners::wire::{self as shared, ArticleColumn, ArticleEnclosure, ArticleImage, ArticleOutlet};
 use crate::publish::{rfc3339, Site};
 use crate::store::StaffArticle as Stored;
 use serde::{Deserialize, Serialize};
@@ -150,23 +150,10 @@ pub fn article(site: &Site, stored: &Stored) -> StaffArticle {
         language: article.language.clone(),
         tags: article.tags.clone(),
         rights: article.effective_rights().map(str::to_owned),
-        image: article.image.as_ref().map(|i| ArticleImage { url: i.url.clone(), caption: i.caption.clone() }),
-        enclosures: article
-            .enclosures
-            .iter()
-            .map(|e| ArticleEnclosure { url: e.url.clone(), mime_type: e.mime_type.clone(), length: e.length })
-            .collect(),
-        outlet: ArticleOutlet {
-            slug: article.outlet.slug.to_string(),
-            name: article.outlet.name.clone(),
-            homepage: article.outlet.homepage.clone(),
-            rights: article.outlet.rights.clone(),
-        },
-        columns: article
-            .columns
-            .iter()
-            .map(|c| ArticleColumn { slug: c.slug.to_string(), title: c.title.clone() })
-            .collect(),
+        image: shared::image(article),
+        enclosures: shared::enclosures(article),
+        outlet: shared::outlet(article),
+        columns: shared::columns(article),
         original_published_at: rfc3339(article.original_published_at),
         original_updated_at: article.original_updated_at.map(rfc3339),
         reposted_at: rfc3339(article.reposted_at),
