@@ -368,6 +368,21 @@ fn column_scope(tree: &ColumnTree, slugs: &[String], conflicts: &mut FieldErrors
     column_ids
 }
 
+/// The columns an article is to be filed under (`PUT /api/v1/articles/{id}/columns`):
+/// at least one, each slug an existing column's, each once, the first the primary.
+/// Anything else is refused naming `columns` (422).
+pub fn filing(tree: &ColumnTree, slugs: &[String]) -> Result<Vec<i64>, FieldErrors> {
+    let mut unknown = FieldErrors::new();
+    let column_ids = column_scope(tree, slugs, &mut unknown);
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    if column_ids.is_empty() {
+        return Err(FieldErrors::single("columns", "must name at least one column"));
+    }
+    Ok(column_ids)
+}
+
 fn refusal(mut malformed: FieldErrors, conflicts: FieldErrors) -> CatalogError {
     if malformed.is_empty() {
         return CatalogError::Conflicting(conflicts);
@@ -413,6 +428,26 @@ pub struct SourceForm {
     #[serde(default)]
     #[schema(value_type = Vec<fields::Keyword>)]
     pub exclude: Vec<String>,
+}
+
+impl SourceForm {
+    /// The slugs of every column it would file items under (its own and its rules').
+    pub fn named_columns(&self) -> Vec<&str> {
+        let own = self.columns.iter().flatten().map(String::as_str);
+        own.chain(self.routes.iter().map(|r| r.column.as_str())).collect()
+    }
+}
+
+impl SourceEdit {
+    /// The slugs of the columns its new routing names; `None` when it keeps the routing's
+    /// columns and rules.
+    pub fn named_columns(&self) -> Option<Vec<&str>> {
+        if self.columns.is_none() && self.routes.is_none() {
+            return None;
+        }
+        let own = self.columns.iter().flatten().map(String::as_str);
+        Some(own.chain(self.routes.iter().flatten().map(|r| r.column.as_str())).collect())
+    }
 }
 
 /// Changes to a source: an absent (or `null`) field stays as it is. The routing fields

@@ -12,6 +12,7 @@
 
 mod articles;
 mod catalog;
+pub mod dashboard;
 mod partners;
 mod sessions;
 mod sources;

@@ -10,7 +10,7 @@ use crate::domain::domains::MAX_DOMAINS;
 use crate::domain::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::domain::slug::MAX_SLUG_LEN;
 use crate::domain::source::RouteMatch;
-use crate::domain::{Carriage, Indexing as IndexingPolicy, Role as UserRole};
+use crate::domain::{ArticleStatus, Carriage, Indexing as IndexingPolicy, Role as UserRole};
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
@@ -303,4 +303,14 @@ field_schema!(
             "{MIN_PASSWORD_CHARS}–{MAX_PASSWORD_CHARS} characters, kept only as an argon2id hash; never returned."
         )))
         .into()
+);
+
+field_schema!(
+    /// Where an article stands, as staff see it.
+    ArticleStatusName => one_of_strings(
+        "`published`: public; `withdrawn`: withdrawn by its outlet or this site; `expired`: withdrawn when its \
+         repost right ran out; `quarantined`: held by the content policy; `embargoed`: not public until its embargo \
+         ends.",
+        ArticleStatus::ALL.map(ArticleStatus::as_str),
+    )
 );

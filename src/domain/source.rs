@@ -19,6 +19,7 @@ pub struct Source {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub status: SourceStatus,
+    pub created_at: DateTime<Utc>,
 }
 
 /// What the last polls of a source did, as operators see it.
@@ -41,6 +42,8 @@ pub struct SourceStatus {
     pub warnings: Vec<String>,
     pub consecutive_failures: i64,
     pub next_fetch_at: DateTime<Utc>,
+    /// When a poll last found a new item; `None` while none has.
+    pub last_new_at: Option<DateTime<Utc>>,
 }
 
 /// How a rule recognises the items it routes.
@@ -86,6 +89,11 @@ pub struct Routing {
 }
 
 impl Routing {
+    /// Every column it may file an item under: its own, and those of its rules.
+    pub fn target_ids(&self) -> Vec<i64> {
+        self.columns.iter().copied().chain(self.routes.iter().map(|route| route.column_id)).collect()
+    }
+
     /// The columns an item goes to, or `None` when the filters leave it out.
     pub fn columns_for(&self, categories: &[String], text: &str) -> Option<Vec<i64>> {
         let text = text.to_lowercase();

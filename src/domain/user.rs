@@ -68,6 +68,11 @@ impl User {
             || column_ids.iter().all(|id| self.column_ids.iter().any(|scope| tree.subtree_ids(*scope).contains(id)))
     }
 
+    /// Every column the user sees (its columns with their sub-columns); `None`: every one.
+    pub fn scope_ids(&self, tree: &ColumnTree) -> Option<Vec<i64>> {
+        (!self.column_ids.is_empty()).then(|| self.column_ids.iter().flat_map(|id| tree.subtree_ids(*id)).collect())
+    }
+
     /// Whether the user may change (release, reject, withdraw) what is filed under these
     /// columns: an admin anything, an editor what it sees, a viewer nothing.
     pub fn may_change(&self, tree: &ColumnTree, column_ids: &[i64]) -> bool {
@@ -124,6 +129,8 @@ mod tests {
         assert!(editor.may_change(&tree, &[1]) && editor.may_change(&tree, &[2]));
         assert!(!editor.may_change(&tree, &[3]));
         assert!(!editor.may_change(&tree, &[2, 3]), "filed in a column outside its scope too");
+        assert_eq!(editor.scope_ids(&tree), Some(vec![1, 2]));
+        assert_eq!(user(Role::Editor, vec![]).scope_ids(&tree), None);
         assert!(user(Role::Editor, vec![]).may_change(&tree, &[3]));
         assert!(user(Role::Admin, vec![1]).may_change(&tree, &[3]));
         let viewer = user(Role::Viewer, vec![]);

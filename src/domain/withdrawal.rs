@@ -26,6 +26,22 @@ impl Withdrawer {
         }
     }
 
+    /// Whether the site's staff may reinstate what this withdrew: their own (the site's)
+    /// withdrawals and expiries, never an outlet's own withdrawal, which is the outlet's
+    /// to undo (by pushing the article again). Unknown (`None`, before it was recorded)
+    /// counts as the outlet's: the safer reading.
+    pub fn reinstatable_by_site(withdrawer: Option<Withdrawer>) -> Result<(), &'static str> {
+        match withdrawer {
+            Some(Withdrawer::Site | Withdrawer::Expiry) => Ok(()),
+            Some(Withdrawer::Outlet) => {
+                Err("the outlet withdrew this article itself; only the outlet can reinstate it, by pushing it again")
+            }
+            None => {
+                Err("who withdrew this article is not known; only its outlet can reinstate it, by pushing it again")
+            }
+        }
+    }
+
     /// The stored form (`articles.withdrawn_by`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,6 +67,14 @@ mod tests {
         assert_eq!(Withdrawer::acting_as(&Actor::Outlet { id: 1, slug: "cjrb".into() }), Withdrawer::Outlet);
         assert_eq!(Withdrawer::acting_as(&Actor::Admin), Withdrawer::Site);
         assert_eq!(Withdrawer::acting_as(&Actor::Cli), Withdrawer::Site);
+    }
+
+    #[test]
+    fn staff_reinstate_the_sites_withdrawals_and_expiries_only() {
+        assert!(Withdrawer::reinstatable_by_site(Some(Withdrawer::Site)).is_ok());
+        assert!(Withdrawer::reinstatable_by_site(Some(Withdrawer::Expiry)).is_ok());
+        assert!(Withdrawer::reinstatable_by_site(Some(Withdrawer::Outlet)).unwrap_err().contains("only the outlet"));
+        assert!(Withdrawer::reinstatable_by_site(None).is_err());
     }
 
     #[test]

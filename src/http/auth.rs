@@ -29,6 +29,14 @@ impl Staff {
         }
     }
 
+    /// The columns it sees, sub-columns included (`User::scope_ids`); `None`: every one.
+    pub fn within(&self, tree: &ColumnTree) -> Option<Vec<i64>> {
+        match self {
+            Staff::AdminToken => None,
+            Staff::User(user) => user.scope_ids(tree),
+        }
+    }
+
     /// Whether it sees what is filed under these columns (`User::sees`).
     pub fn sees(&self, tree: &ColumnTree, column_ids: &[i64]) -> bool {
         match self {
@@ -138,9 +146,10 @@ async fn other_kind_of_token(state: &AppState, given: &str) -> Result<Option<Api
     Ok(None)
 }
 
-/// Who may change an article: the admin, or the outlet it belongs to.
+/// Who may withdraw an article: staff (the admin token, an admin user, an editor within
+/// its columns: `Staff::may_change`, checked by the handler), or the outlet it belongs to.
 pub enum Editor {
-    Admin,
+    Staff(Staff),
     Outlet(Box<Outlet>),
 }
 
@@ -150,8 +159,11 @@ impl FromRequestParts<AppState> for Editor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let admin = state.config.admin_token.as_ref();
         match bearer(parts) {
-            Some(given) if admin.is_some_and(|expected| token::constant_time_eq(given, expected.expose())) => {
-                Ok(Editor::Admin)
+            Some(given)
+                if given.starts_with(token::USER_TOKEN_PREFIX)
+                    || admin.is_some_and(|expected| token::constant_time_eq(given, expected.expose())) =>
+            {
+                staff_member(parts, state).await.map(Editor::Staff)
             }
             _ => OutletAuth::from_request_parts(parts, state)
                 .await
@@ -160,7 +172,8 @@ impl FromRequestParts<AppState> for Editor {
     }
 }
 
-/// Who may read the article API: the admin, or a partner (limited to its columns).
+/// Who may read the article API: the admin (the admin token or an admin user's), or a
+/// partner (limited to its columns).
 pub enum Reader {
     Admin,
     Partner(Partner),
@@ -171,8 +184,10 @@ impl FromRequestParts<AppState> for Reader {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let given = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        if state.config.admin_token.as_ref().is_some_and(|expected| token::constant_time_eq(given, expected.expose())) {
-            return Ok(Reader::Admin);
+        let admin_token =
+            state.config.admin_token.as_ref().is_some_and(|expected| token::constant_time_eq(given, expected.expose()));
+        if admin_token || given.starts_with(token::USER_TOKEN_PREFIX) {
+            return Admin::from_request_parts(parts, state).await.map(|_| Reader::Admin);
         }
         let partner = state.operations.partner_by_token_digest(&token::digest(given)).await?;
         partner.map(Reader::Partner).ok_or(ApiError::Unauthorized)

@@ -4,8 +4,8 @@
 
 mod wire;
 
-use super::auth::Editor;
 use super::auth::OutletAuth;
+use super::auth::{Editor, Staff};
 use super::body::{parse_json, require_json};
 use super::error::{ApiError, ErrorBody};
 use super::params::{Number, Params};
@@ -84,7 +84,9 @@ pub fn router() -> Router<AppState> {
 /// again reinstates it. Withdrawing again answers 200 again.
 ///
 /// **Token:** an outlet ingest token (only that outlet's own articles; rate-limited like
-/// push) or the admin token (any article). Partner tokens are refused with 401.
+/// push), the admin token or an admin user's (any article), or an editor's (articles
+/// filed wholly within its columns; a viewer's is refused, 403). Partner tokens are
+/// refused with 401.
 #[utoipa::path(
     delete,
     path = "/api/v1/articles/{id}",
@@ -110,7 +112,9 @@ async fn withdraw_by_id(
 /// The same as by id, for the article whose normalised original URL this is.
 ///
 /// **Token:** an outlet ingest token (only that outlet's own articles; rate-limited like
-/// push) or the admin token (any article). Partner tokens are refused with 401.
+/// push), the admin token or an admin user's (any article), or an editor's (articles
+/// filed wholly within its columns; a viewer's is refused, 403). Partner tokens are
+/// refused with 401.
 #[utoipa::path(
     delete,
     path = "/api/v1/articles",
@@ -142,7 +146,16 @@ async fn withdraw_by_url(
 
 async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option<&str>) -> Result<Response, ApiError> {
     let actor = match &editor {
-        Editor::Admin => Actor::Admin,
+        Editor::Staff(staff) => {
+            if let Staff::User(_) = staff {
+                let id = match (id, url) {
+                    (Some(id), _) => id,
+                    (None, url) => state.operations.article_id(url.unwrap_or_default()).await?,
+                };
+                super::articles::may_change(staff, state, id).await?;
+            }
+            staff.actor()
+        }
         Editor::Outlet(outlet) => Actor::outlet(outlet),
     };
     match state.operations.withdraw_article(&actor, id, url).await? {

@@ -4,10 +4,12 @@
 //! it never holds the `Store` (checked by `tests/invariants.rs`).
 
 mod admin;
+mod articles;
 mod auth;
 mod body;
 pub mod cache;
 mod console;
+mod dashboard;
 mod error;
 mod feeds;
 mod hub;
@@ -93,6 +95,8 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(sources::router())
         .merge(quarantine::router())
+        .merge(articles::router())
+        .merge(dashboard::router())
         .merge(ingest::router())
         .merge(hub::router(state.config.notify.indexnow_key.as_deref()))
         .merge(partners::router())

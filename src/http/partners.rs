@@ -2,7 +2,7 @@
 //! change feed partners walk to stay in step: every article's latest version in the
 //! order changes committed, behind an opaque cursor, withdrawals as tombstones.
 
-mod wire;
+pub(super) mod wire;
 
 use super::admin::json_body;
 use super::auth::{Admin, Reader};
@@ -152,22 +152,15 @@ async fn changed_articles(
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
     let mut errors = FieldErrors::new();
     let after = match param("cursor") {
-        Some(cursor) => errors.check("cursor", decode_cursor(&cursor)),
+        Some(cursor) => {
+            errors.check("cursor", decode_cursor(&cursor).map(|(updated_at, id)| ChangePosition { updated_at, id }))
+        }
         None => Some(ChangePosition::default()),
     };
     let since = param("updated_since").and_then(|t| {
         errors.check("updated_since", chrono::DateTime::parse_from_rfc3339(&t).map_err(|e| format!("'{t}': {e}")))
     });
-    let limit = match param("limit") {
-        Some(raw) => errors.check(
-            "limit",
-            raw.parse::<i64>()
-                .ok()
-                .filter(|n| (1..=MAX_PAGE).contains(n))
-                .ok_or(format!("must be a whole number from 1 to {MAX_PAGE}")),
-        ),
-        None => Some(DEFAULT_PAGE),
-    };
+    let limit = page_limit(param("limit"), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadRequest { message: "invalid query parameters".into(), fields: errors });
     }
@@ -200,13 +193,22 @@ async fn changed_articles(
     let next = changes.last().map(ChangedArticle::position).or(param("cursor").map(|_| after));
     Ok(Json(wire::ArticlePage {
         items: changes.iter().map(|c| wire::change(&state.site, c)).collect(),
-        next_cursor: next.map(encode_cursor),
+        next_cursor: next.map(|position| encode_cursor(position.updated_at, position.id)),
         has_more,
     }))
 }
 
-/// A position in the change order, as `next_cursor` gives it: the position's two
-/// numbers (`updated_at` in microseconds, then the article id), each 8 bytes big-endian,
+/// The `limit` of a page (the change feed's, the staff listing's): from 1 to
+/// `MAX_PAGE`, `DEFAULT_PAGE` when absent.
+pub(super) fn page_limit(raw: Option<String>, errors: &mut FieldErrors) -> Option<i64> {
+    let Some(raw) = raw else { return Some(DEFAULT_PAGE) };
+    let limit = raw.parse::<i64>().ok().filter(|n| (1..=MAX_PAGE).contains(n));
+    errors.check("limit", limit.ok_or(format!("must be a whole number from 1 to {MAX_PAGE}")))
+}
+
+/// A position in the change order (or the staff listing's), as `next_cursor` gives it:
+/// the position's two numbers (`updated_at`, or `reposted_at`, in microseconds, then the
+/// article id), each 8 bytes big-endian,
 /// in unpadded base64url. Every 22-character string that decodes to 16 bytes is one, so
 /// the description can say exactly which strings are cursors.
 pub struct Cursor;
@@ -243,31 +245,33 @@ impl PartialSchema for PageSize {
 
 impl ToSchema for PageSize {}
 
-fn encode_cursor(position: ChangePosition) -> String {
+/// The cursor of a position: a time in microseconds and an article id.
+pub(super) fn encode_cursor(micros: i64, id: i64) -> String {
     let mut bytes = [0; 16];
-    bytes[..8].copy_from_slice(&position.updated_at.to_be_bytes());
-    bytes[8..].copy_from_slice(&position.id.to_be_bytes());
+    bytes[..8].copy_from_slice(&micros.to_be_bytes());
+    bytes[8..].copy_from_slice(&id.to_be_bytes());
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn decode_cursor(cursor: &str) -> Result<ChangePosition, String> {
+/// The position a cursor names: a time in microseconds and an article id.
+pub(super) fn decode_cursor(cursor: &str) -> Result<(i64, i64), String> {
     let invalid = || "is not a cursor this API returned".to_owned();
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     if let Some(position) = decode_text_cursor(&bytes) {
         return Ok(position);
     }
     let bytes: [u8; 16] = bytes.try_into().map_err(|_| invalid())?;
-    let [updated_at, id] = [&bytes[..8], &bytes[8..]].map(|half| i64::from_be_bytes(half.try_into().expect("8 bytes")));
-    Ok(ChangePosition { updated_at, id })
+    let [micros, id] = [&bytes[..8], &bytes[8..]].map(|half| i64::from_be_bytes(half.try_into().expect("8 bytes")));
+    Ok((micros, id))
 }
 
 /// The cursors of earlier versions (`v1.{updated_at}.{id}` in base64url), which partners
 /// may have kept, still read as the positions they name.
-fn decode_text_cursor(bytes: &[u8]) -> Option<ChangePosition> {
+fn decode_text_cursor(bytes: &[u8]) -> Option<(i64, i64)> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut parts = text.split('.');
     match (parts.next(), parts.next().map(str::parse), parts.next().map(str::parse), parts.next()) {
-        (Some("v1"), Some(Ok(updated_at)), Some(Ok(id)), None) => Some(ChangePosition { updated_at, id }),
+        (Some("v1"), Some(Ok(updated_at)), Some(Ok(id)), None) => Some((updated_at, id)),
         _ => None,
     }
 }
@@ -278,12 +282,8 @@ mod tests {
 
     #[test]
     fn a_cursor_names_the_position_it_was_made_from() {
-        for position in [
-            ChangePosition { updated_at: 1_719_000_000_123_456, id: 42 },
-            ChangePosition { updated_at: 0, id: 0 },
-            ChangePosition { updated_at: i64::MAX, id: i64::MIN },
-        ] {
-            let cursor = encode_cursor(position);
+        for position in [(1_719_000_000_123_456, 42), (0, 0), (i64::MAX, i64::MIN)] {
+            let cursor = encode_cursor(position.0, position.1);
             assert_eq!(cursor.len(), 22);
             assert_eq!(decode_cursor(&cursor), Ok(position));
         }
@@ -292,7 +292,7 @@ mod tests {
     #[test]
     fn cursors_of_earlier_versions_still_read() {
         let old = URL_SAFE_NO_PAD.encode("v1.1719000000123456.42");
-        assert_eq!(decode_cursor(&old), Ok(ChangePosition { updated_at: 1_719_000_000_123_456, id: 42 }));
+        assert_eq!(decode_cursor(&old), Ok((1_719_000_000_123_456, 42)));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The sources admin API: subscribe outlets' feeds, see each source's status, poll now.
+//! Editors manage the sources that file only into their columns (every column of its
+//! routing, rules included, within theirs); users see those; viewers change none.
 
 use super::admin::json_body;
-use super::auth::Admin;
+use super::auth::Staff;
 use super::error::{ApiError, ErrorBody};
 use super::params::{Number, Params};
 use super::AppState;
@@ -103,7 +105,7 @@ pub struct SourceList {
 }
 
 /// `Source` of a stored source, naming its columns by slug.
-fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
+pub(super) fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
     let status = &source.status;
     let slug = |id: &i64| tree.get(*id).map(|c| c.slug.to_string());
     let routing = &source.routing;
@@ -134,11 +136,26 @@ fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
     }
 }
 
+/// The ids of the columns these slugs name; unknown ones are left to the catalogue to
+/// refuse by name.
+fn known_ids(tree: &ColumnTree, slugs: &[&str]) -> Vec<i64> {
+    slugs.iter().filter_map(|slug| tree.by_slug(slug.trim())).map(|c| c.id).collect()
+}
+
+/// Refuses (403) a user whose role or columns do not allow changing this source (one
+/// that does not exist is left to the operation: 404).
+async fn may_change(staff: &Staff, state: &AppState, id: i64) -> Result<(), ApiError> {
+    let Some(source) = state.operations.source(id).await? else { return Ok(()) };
+    let tree = state.operations.column_tree().await?;
+    staff.may_change(&tree, &source.routing.target_ids())
+}
+
 /// Subscribe an outlet's feed
 ///
 /// Adds a source: an outlet's feed routed into columns, polled every `interval_secs`.
 ///
-/// **Token:** the admin token only.
+/// **Token:** the admin token or an admin user's; an editor's for sources filing only into its
+/// columns (others 403); a viewer's is refused (403).
 #[utoipa::path(
     post,
     path = "/api/v1/sources",
@@ -154,14 +171,15 @@ fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
     )
 )]
 async fn create_source(
-    Admin(actor): Admin,
+    staff: Staff,
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let form: SourceForm = json_body(&headers, body).await?;
-    let source = state.operations.add_source(&actor, form).await?;
     let tree = state.operations.column_tree().await?;
+    staff.may_change(&tree, &known_ids(&tree, &form.named_columns()))?;
+    let source = state.operations.add_source(&staff.actor(), form).await?;
     let location = format!("/api/v1/sources/{}", source.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(source_view(&tree, &source))).into_response())
 }
@@ -171,7 +189,8 @@ async fn create_source(
 /// Every polled source with its status (last fetch, HTTP status, item counts, refusals,
 /// failures, next fetch).
 ///
-/// **Token:** the admin token only.
+/// **Token:** the admin token or any user's; a user with a column scope sees the sources
+/// filing only into its columns.
 #[utoipa::path(
     get,
     path = "/api/v1/sources",
@@ -180,15 +199,17 @@ async fn create_source(
     security(("admin" = [])),
     responses((status = 200, description = "The sources.", body = SourceList))
 )]
-async fn list_sources(_: Admin, State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {
+async fn list_sources(staff: Staff, State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {
     let tree = state.operations.column_tree().await?;
     let sources = state.operations.sources().await?;
-    Ok(Json(SourceList { sources: sources.iter().map(|s| source_view(&tree, s)).collect() }))
+    let seen = sources.iter().filter(|s| staff.sees(&tree, &s.routing.target_ids()));
+    Ok(Json(SourceList { sources: seen.map(|s| source_view(&tree, s)).collect() }))
 }
 
 /// Show a source
 ///
-/// **Token:** the admin token only.
+/// **Token:** the admin token or any user's; a user with a column scope sees the sources
+/// filing only into its columns.
 #[utoipa::path(
     get,
     path = "/api/v1/sources/{id}",
@@ -202,19 +223,22 @@ async fn list_sources(_: Admin, State(state): State<AppState>) -> Result<Json<So
     )
 )]
 async fn show_source(
-    _: Admin,
+    staff: Staff,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<Json<Source>, ApiError> {
-    let source = state.operations.source(id.get()).await?.ok_or(ApiError::NotFound("source"))?;
-    Ok(Json(source_view(&state.operations.column_tree().await?, &source)))
+    let tree = state.operations.column_tree().await?;
+    let source = state.operations.source(id.get()).await?;
+    let source = source.filter(|s| staff.sees(&tree, &s.routing.target_ids())).ok_or(ApiError::NotFound("source"))?;
+    Ok(Json(source_view(&tree, &source)))
 }
 
 /// Change a source
 ///
 /// Changes a source's URL, interval or routing.
 ///
-/// **Token:** the admin token only.
+/// **Token:** the admin token or an admin user's; an editor's for sources filing only into its
+/// columns (others 403); a viewer's is refused (403).
 #[utoipa::path(
     patch,
     path = "/api/v1/sources/{id}",
@@ -231,14 +255,19 @@ async fn show_source(
     )
 )]
 async fn edit_source(
-    Admin(actor): Admin,
+    staff: Staff,
     State(state): State<AppState>,
     Params(id): Params<Number>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Source>, ApiError> {
+    may_change(&staff, &state, id.get()).await?;
     let edit: SourceEdit = json_body(&headers, body).await?;
-    let source = state.operations.edit_source(&actor, id.get(), edit).await?;
+    if let Some(named) = edit.named_columns() {
+        let tree = state.operations.column_tree().await?;
+        staff.may_change(&tree, &known_ids(&tree, &named))?;
+    }
+    let source = state.operations.edit_source(&staff.actor(), id.get(), edit).await?;
     Ok(Json(source_view(&state.operations.column_tree().await?, &source)))
 }
 
@@ -246,7 +275,8 @@ async fn edit_source(
 ///
 /// Deletes the source; articles already taken from it stay.
 ///
-/// **Token:** the admin token only.
+/// **Token:** the admin token or an admin user's; an editor's for sources filing only into its
+/// columns (others 403); a viewer's is refused (403).
 #[utoipa::path(
     delete,
     path = "/api/v1/sources/{id}",
@@ -260,11 +290,12 @@ async fn edit_source(
     )
 )]
 async fn delete_source(
-    Admin(actor): Admin,
+    staff: Staff,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<StatusCode, ApiError> {
-    state.operations.remove_source(&actor, id.get()).await?;
+    may_change(&staff, &state, id.get()).await?;
+    state.operations.remove_source(&staff.actor(), id.get()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -275,7 +306,8 @@ async fn delete_source(
 /// recorded in the status (`last_error`, `consecutive_failures`, `next_fetch_at`). No
 /// request body is read.
 ///
-/// **Token:** the admin token only.
+/// **Token:** the admin token or an admin user's; an editor's for sources filing only into its
+/// columns (others 403); a viewer's is refused (403).
 #[utoipa::path(
     post,
     path = "/api/v1/sources/{id}/poll",
@@ -289,11 +321,13 @@ async fn delete_source(
     )
 )]
 async fn poll_now(
-    Admin(actor): Admin,
+    staff: Staff,
     State(state): State<AppState>,
     Params(id): Params<Number>,
 ) -> Result<Json<Source>, ApiError> {
-    let (_, polled) = state.operations.poll_source(&actor, id.get()).await?.ok_or(ApiError::NotFound("source"))?;
+    may_change(&staff, &state, id.get()).await?;
+    let polled = state.operations.poll_source(&staff.actor(), id.get()).await?;
+    let (_, polled) = polled.ok_or(ApiError::NotFound("source"))?;
     Ok(Json(source_view(&state.operations.column_tree().await?, &polled)))
 }
 

@@ -4,10 +4,11 @@
 use super::Operations;
 use crate::demo::{self, DemoLoaded};
 use crate::domain::source::Routing;
+use crate::domain::ArticleStatus;
 use crate::domain::{Actor, ArticleDraft, Outlet, Withdrawer};
 use crate::ingest::fetch::{self, FetchError, Validators};
 use crate::ingest::{feed, Accepted, ImportError, IngestError, Tally};
-use crate::store::{HeldArticle, StoreError, Withdrawal};
+use crate::store::{HeldArticle, StaffArticle, StaffQuery, StoreError, Withdrawal};
 
 /// An article of a batch: stored (or refused on its own), or not valid in the first place.
 pub type BatchItem<E> = Result<(ArticleDraft, Result<Accepted, IngestError>), E>;
@@ -79,6 +80,49 @@ impl Operations {
             self.record(actor, "article withdrawn", id);
         }
         Ok(withdrawal)
+    }
+
+    /// Articles whatever their standing, for staff: a page of `query`, with one more
+    /// when another page follows.
+    pub async fn staff_articles(&self, query: &StaffQuery) -> Result<Vec<StaffArticle>, StoreError> {
+        self.store.staff_articles(query).await
+    }
+
+    /// One article with every field and where it stands, whatever that is.
+    pub async fn staff_article(&self, id: i64) -> Result<Option<StaffArticle>, StoreError> {
+        self.store.staff_article(id).await
+    }
+
+    /// Makes an article the site withdrew (or whose repost right ended) public again,
+    /// through the same change path as a withdrawal. An outlet's own withdrawal is the
+    /// outlet's to undo (`Withdrawer::reinstatable_by_site`): a conflict, as is an
+    /// article that is not withdrawn.
+    pub async fn reinstate_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let found = self.store.staff_article(id).await?.ok_or(StoreError::NotFound("article"))?;
+        if !matches!(found.status, ArticleStatus::Withdrawn | ArticleStatus::Expired) {
+            return Err(StoreError::Conflict(format!(
+                "article {id} is not withdrawn (it is {})",
+                found.status.as_str()
+            )));
+        }
+        Withdrawer::reinstatable_by_site(found.withdrawn_by).map_err(|reason| StoreError::Conflict(reason.into()))?;
+        if !self.store.reinstate_article(id, &[Withdrawer::Site, Withdrawer::Expiry]).await? {
+            return Err(StoreError::Conflict(format!("article {id} changed meanwhile; look at it again")));
+        }
+        self.record(actor, "article reinstated", id);
+        Ok(())
+    }
+
+    /// Files an article under other columns (ids, primary first, at least one).
+    pub async fn move_article(&self, actor: &Actor, id: i64, column_ids: &[i64]) -> Result<(), StoreError> {
+        self.store.refile_article(id, column_ids).await?;
+        self.record(actor, "article moved", format_args!("{id} to columns {column_ids:?}"));
+        Ok(())
+    }
+
+    /// The id of the article with this normalised original URL.
+    pub async fn article_id(&self, original_url: &str) -> Result<i64, StoreError> {
+        self.store.article_id(original_url).await
     }
 
     /// Every article the content policy holds, newest first.

@@ -1,19 +1,23 @@
 //! Queries on articles, one file per job: the idempotent upsert every ingest path ends
 //! in (`upsert`), the newest-first listings and single reads the publishers read
-//! (`reads`), sitemap queries (`sitemaps`), withdrawals (`withdrawals`), the quarantine
-//! review (`quarantine`), and reading a stored row back (`rows`). The conditions they
+//! (`reads`), sitemap queries (`sitemaps`), withdrawals and reinstatements
+//! (`withdrawals`), the quarantine review (`quarantine`), staff's listing of every
+//! article whatever its standing (`staff`), filing under other columns (`filing`), and reading a stored row back (`rows`). The conditions they
 //! share (`PUBLIC` above all) are defined here, once.
 
+mod filing;
 mod quarantine;
 mod reads;
 mod rows;
 mod sitemaps;
+mod staff;
 mod upsert;
 mod withdrawals;
 
 pub use quarantine::HeldArticle;
 pub(super) use rows::article_from_row;
 pub use sitemaps::{NewsEntry, SitemapRow, SitemapShard};
+pub use staff::{ListPosition, StaffArticle, StaffQuery};
 pub use upsert::{ArticleStamp, Upsert, UpsertOutcome};
 pub use withdrawals::Withdrawal;
 

@@ -12,6 +12,7 @@ mod backup;
 mod changes;
 pub mod columns;
 mod connect;
+pub mod dashboard;
 mod listings;
 pub mod outbound;
 pub mod outlets;
@@ -25,7 +26,8 @@ pub mod users;
 
 pub use archives::ArchiveLayout;
 pub use articles::{
-    ArticleStamp, FeedScope, HeldArticle, NewsEntry, SitemapRow, SitemapShard, Upsert, UpsertOutcome, Withdrawal,
+    ArticleStamp, FeedScope, HeldArticle, ListPosition, NewsEntry, SitemapRow, SitemapShard, StaffArticle, StaffQuery,
+    Upsert, UpsertOutcome, Withdrawal,
 };
 pub use backup::BackupReport;
 pub use changes::{ChangeClock, ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 const SOURCE_FIELDS: &str = "s.id, s.outlet_id, o.slug AS outlet_slug, s.url, s.interval_secs, s.etag, \
     s.last_modified, s.last_fetch_at, s.last_status, s.last_error, s.items_seen, s.items_new, s.items_updated, \
     s.items_refused, s.refusals, s.items_quarantined, s.hidden_spam_removed, s.consecutive_failures, s.next_fetch_at, \
-    s.warnings";
+    s.warnings, s.last_new_at, s.created_at";
 
 /// What one poll found, to be recorded on the source.
 #[derive(Debug, Clone, Default)]
@@ -151,7 +151,8 @@ impl Store {
                 items_seen = $8, items_new = $9, items_updated = $10, items_refused = $11,
                 consecutive_failures = CASE WHEN $12 = 1 THEN consecutive_failures + 1 ELSE 0 END,
                 next_fetch_at = $13, updated_at = $2, refusals = $14, url = COALESCE($15, url),
-                items_quarantined = $16, hidden_spam_removed = $17, warnings = $18
+                items_quarantined = $16, hidden_spam_removed = $17, warnings = $18,
+                last_new_at = CASE WHEN $9 > 0 THEN $2 ELSE last_new_at END
              WHERE id = $1",
         )
         .bind(id)
@@ -341,7 +342,9 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
             warnings: serde_json::from_str(&row.try_get::<String, _>("warnings")?).unwrap_or_default(),
             consecutive_failures: row.try_get("consecutive_failures")?,
             next_fetch_at: time_at(row, "next_fetch_at")?,
+            last_new_at: optional_time_at(row, "last_new_at")?,
         },
+        created_at: time_at(row, "created_at")?,
     })
 }
 

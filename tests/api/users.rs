@@ -13,6 +13,7 @@ stories!(
     user_tokens_act_with_their_role_and_stop_when_disabled,
     an_editor_reviews_the_quarantine_of_its_columns_only,
     a_user_limited_to_columns_sees_only_those,
+    an_editor_manages_the_sources_of_its_columns_only,
 );
 
 const PASSWORD: &str = "长江日报 correct horse";
@@ -39,7 +40,7 @@ fn printed(output: &Output) -> String {
 }
 
 /// Adds a user on the command line and issues their token, which is printed once.
-async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&str]) -> String {
+pub(crate) async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&str]) -> String {
     let mut args = vec!["user", "add", username, "--name", "王芳", "--role", role, "--password-stdin"];
     for column in columns {
         args.extend(["--column", column]);
@@ -54,7 +55,13 @@ async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&
     token
 }
 
-async fn as_user(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> u16 {
+pub(crate) async fn as_user(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> u16 {
     let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);
@@ -248,4 +255,53 @@ async fn a_user_limited_to_columns_sees_only_those(app: TestApp) {
     assert_eq!(as_user(&app, &token, reqwest::Method::GET, "/api/v1/columns/local", None).await, 404);
     let everything: Value = app.admin_get("/api/v1/columns").await.json().await.unwrap();
     assert_eq!(everything["columns"].as_array().unwrap().len(), 3, "the admin token sees every column");
+}
+
+/// An editor adds, edits, polls and removes sources filing only into its columns; any
+/// other source, or one routed outside its columns, is refused (403) and left as it was.
+async fn an_editor_manages_the_sources_of_its_columns_only(app: TestApp) {
+    use reqwest::Method;
+    app.with_example_catalog().await;
+    app.add_column("local", "本地新闻", None).await;
+    let base = crate::helpers::serve_feeds(vec![("/a.xml", "<rss version=\"2.0\"><channel/></rss>".into())]).await;
+    let editor = user_with_token(&app, "wangfang", "editor", &["zhuanti"]).await;
+    let viewer = user_with_token(&app, "liming", "viewer", &[]).await;
+    let form =
+        |path: &str, columns: Value| json!({"outlet": "cjrb", "url": format!("{base}{path}"), "columns": columns});
+    let outside: Value =
+        app.admin_post("/api/v1/sources", form("/local.xml", json!(["local"]))).await.json().await.unwrap();
+    let outside = outside["id"].as_i64().unwrap();
+
+    let post =
+        |token: &str, body: Value| app.client.post(app.url("/api/v1/sources")).bearer_auth(token).json(&body).send();
+    assert_eq!(post(&editor, form("/x.xml", json!(["local"]))).await.unwrap().status(), 403);
+    let mut routed_out = form("/y.xml", json!(["party-96"]));
+    routed_out["routes"] = json!([{"match": "keyword", "value": "天气", "column": "local"}]);
+    assert_eq!(post(&editor, routed_out).await.unwrap().status(), 403, "a rule filing outside its columns");
+    assert_eq!(post(&viewer, form("/z.xml", json!(["party-96"]))).await.unwrap().status(), 403);
+    let created = post(&editor, form("/a.xml", json!(["party-96"]))).await.unwrap();
+    assert_eq!(created.status(), 201);
+    let inside = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    let listed = app.client.get(app.url("/api/v1/sources")).bearer_auth(&editor).send().await.unwrap();
+    let listed: Value = listed.json().await.unwrap();
+    let ids: Vec<i64> = listed["sources"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [inside], "an editor sees the sources of its columns");
+    let source = |id: i64| format!("/api/v1/sources/{id}");
+    let poll = |id: i64| format!("/api/v1/sources/{id}/poll");
+    assert_eq!(as_user(&app, &editor, Method::GET, &source(outside), None).await, 404);
+    assert_eq!(as_user(&app, &editor, Method::PATCH, &source(outside), Some(json!({"interval_secs": 600}))).await, 403);
+    assert_eq!(as_user(&app, &editor, Method::POST, &poll(outside), None).await, 403);
+    assert_eq!(as_user(&app, &editor, Method::DELETE, &source(outside), None).await, 403);
+    let move_out = Some(json!({"columns": ["local"]}));
+    assert_eq!(as_user(&app, &editor, Method::PATCH, &source(inside), move_out).await, 403);
+    assert_eq!(as_user(&app, &viewer, Method::POST, &poll(inside), None).await, 403);
+    let untouched: Value = app.admin_get(&source(outside)).await.json().await.unwrap();
+    assert_eq!((untouched["interval_secs"].as_i64(), untouched["last_fetch_at"].is_null()), (Some(900), true));
+    assert_eq!(app.admin_get(&source(inside)).await.json::<Value>().await.unwrap()["columns"], json!(["party-96"]));
+
+    assert_eq!(as_user(&app, &editor, Method::PATCH, &source(inside), Some(json!({"interval_secs": 600}))).await, 200);
+    assert_eq!(as_user(&app, &editor, Method::POST, &poll(inside), None).await, 200);
+    assert_eq!(as_user(&app, &editor, Method::DELETE, &source(inside), None).await, 204);
+    assert_eq!(app.admin_get(&source(outside)).await.status(), 200);
 }

@@ -212,29 +212,43 @@ fn partner_article(site: &Site, article: &Article) -> PartnerArticle {
         language: article.language.clone(),
         tags: article.tags.clone(),
         rights: article.effective_rights().map(str::to_owned),
-        image: article.image.as_ref().map(|i| ArticleImage { url: i.url.clone(), caption: i.caption.clone() }),
-        enclosures: article
-            .enclosures
-            .iter()
-            .map(|e| ArticleEnclosure { url: e.url.clone(), mime_type: e.mime_type.clone(), length: e.length })
-            .collect(),
-        outlet: ArticleOutlet {
-            slug: article.outlet.slug.to_string(),
-            name: article.outlet.name.clone(),
-            homepage: article.outlet.homepage.clone(),
-            rights: article.outlet.rights.clone(),
-        },
-        columns: article
-            .columns
-            .iter()
-            .map(|c| ArticleColumn { slug: c.slug.to_string(), title: c.title.clone() })
-            .collect(),
+        image: image(article),
+        enclosures: enclosures(article),
+        outlet: outlet(article),
+        columns: columns(article),
         original_published_at: rfc3339(article.original_published_at),
         original_updated_at: article.original_updated_at.map(rfc3339),
         reposted_at: rfc3339(article.reposted_at),
         updated_at: rfc3339_micros(article.updated_at),
         withdrawn: false,
     }
+}
+
+/// An article's image, as both article APIs show it.
+pub fn image(article: &Article) -> Option<ArticleImage> {
+    article.image.as_ref().map(|i| ArticleImage { url: i.url.clone(), caption: i.caption.clone() })
+}
+
+pub fn enclosures(article: &Article) -> Vec<ArticleEnclosure> {
+    let enclosure = |e: &crate::domain::Enclosure| ArticleEnclosure {
+        url: e.url.clone(),
+        mime_type: e.mime_type.clone(),
+        length: e.length,
+    };
+    article.enclosures.iter().map(enclosure).collect()
+}
+
+pub fn outlet(article: &Article) -> ArticleOutlet {
+    ArticleOutlet {
+        slug: article.outlet.slug.to_string(),
+        name: article.outlet.name.clone(),
+        homepage: article.outlet.homepage.clone(),
+        rights: article.outlet.rights.clone(),
+    }
+}
+
+pub fn columns(article: &Article) -> Vec<ArticleColumn> {
+    article.columns.iter().map(|c| ArticleColumn { slug: c.slug.to_string(), title: c.title.clone() }).collect()
 }
 
 /// `updated_at` to the microsecond: it is the version partners compare.

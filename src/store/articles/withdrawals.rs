@@ -36,6 +36,15 @@ impl Store {
         Ok(Withdrawal::Withdrawn(found))
     }
 
+    /// The id of the article with this (normalised) original URL.
+    pub async fn article_id(&self, original_url: &str) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar("SELECT id FROM articles WHERE original_url = $1")
+            .bind(original_url)
+            .fetch_optional(&self.pool)
+            .await?;
+        id.ok_or(StoreError::NotFound("article"))
+    }
+
     /// Marks an article withdrawn by `by` (a change: `updated_at` moves). One already
     /// withdrawn keeps when and by whom it first was.
     pub(in crate::store) async fn withdraw_one(&self, id: i64, by: Withdrawer) -> Result<(), StoreError> {
@@ -52,6 +61,34 @@ impl Store {
         .await?;
         change.written.push(id);
         self.commit_change(change).await
+    }
+
+    /// Makes a withdrawn article public again (unless held or under embargo), if it was
+    /// withdrawn by one of `by`: a change like the withdrawal (`updated_at` moves, its
+    /// listings follow), which every feed, page, sitemap, cache and the notifier see.
+    /// An end of its repost right that has passed is forgotten, so that it does not
+    /// expire again at once. `Ok(false)`: it was not withdrawn by one of `by` (any more).
+    pub async fn reinstate_article(&self, id: i64, by: &[Withdrawer]) -> Result<bool, StoreError> {
+        if by.is_empty() {
+            return Ok(false);
+        }
+        let mut change = self.begin_change(1).await?;
+        let sql = format!(
+            "UPDATE articles SET withdrawn_at = NULL, withdrawn_by = NULL, updated_at = $2,
+                expires_at = CASE WHEN expires_at <= $2 THEN NULL ELSE expires_at END
+             WHERE id = $1 AND withdrawn_at IS NOT NULL AND withdrawn_by IN ({})",
+            placeholders(3, by.len())
+        );
+        let mut query = sqlx::query(&sql).bind(id).bind(change.first);
+        for withdrawer in by {
+            query = query.bind(withdrawer.as_str());
+        }
+        if query.execute(&mut *change.tx).await?.rows_affected() == 0 {
+            return Ok(false);
+        }
+        change.written.push(id);
+        self.commit_change(change).await?;
+        Ok(true)
     }
 
     /// Whether an article existed and was withdrawn (its page answers 410 Gone), and by

@@ -1,0 +1,226 @@
+//! Articles as staff work on them: the listing of every article whatever its standing
+//! (filters, newest first, cursor paging) and one article with every attribution field
+//! (`/api/v1/admin/articles`), reinstating a withdrawn article and filing one under other
+//! columns (`/api/v1/articles/{id}/…`). A user sees only articles filed wholly within
+//! its columns and, as an editor, changes only those (`Staff::may_change`; for a move,
+//! the columns it goes to as well).
+
+mod wire;
+
+use super::admin::json_body;
+use super::auth::Staff;
+use super::error::ErrorBody;
+use super::params::{Number, Params};
+use super::partners::{decode_cursor, encode_cursor, page_limit, Cursor, PageSize};
+use super::{error::ApiError, AppState};
+use crate::catalog::{self, fields};
+use crate::domain::{ArticleStatus, FieldErrors};
+use crate::store::{ListPosition, StaffQuery};
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+
+/// This area's operations, for the OpenAPI description (`http::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, show, reinstate, move_to_columns))]
+pub(super) struct Api;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/articles", get(list))
+        .route("/api/v1/admin/articles/{id}", get(show))
+        .route("/api/v1/articles/{id}/reinstate", post(reinstate))
+        .route("/api/v1/articles/{id}/columns", put(move_to_columns))
+}
+
+/// List articles (staff)
+///
+/// Every article whatever its standing, newest repost first, a page at a time: follow
+/// `next_cursor` while it is not null. Filters combine. A user with a column scope sees
+/// the articles filed wholly within its columns.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/articles",
+    tag = "articles",
+    security(("admin" = [])),
+    params(
+        ("column" = Option<fields::Slug>, Query, description = "Only articles filed in this column or its sub-columns."),
+        ("outlet" = Option<fields::Slug>, Query, description = "Only this outlet's articles."),
+        ("status" = Option<fields::ArticleStatusName>, Query, description = "Only articles standing so."),
+        ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: reposted at or after this time."),
+        ("until" = Option<String>, Query, format = DateTime, description = "RFC 3339: reposted before this time."),
+        ("q" = Option<String>, Query, description = "Text the title contains (case-insensitive for letters with case)."),
+        ("cursor" = Option<Cursor>, Query, description = "A `next_cursor` of an earlier answer: the page after it."),
+        ("limit" = Option<PageSize>, Query, description = "Most articles in the answer."),
+    ),
+    responses(
+        (status = 200, description = "A page of articles.", body = wire::StaffArticleList),
+        (status = 400, description = "A `status`, `since`, `until`, `cursor` or `limit` that is not one (each named \
+            in `fields`).", body = ErrorBody),
+        (status = 404, description = "No column (the user sees) or outlet has the slug given.", body = ErrorBody),
+    ),
+)]
+async fn list(
+    staff: Staff,
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<wire::StaffArticleList>, ApiError> {
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
+    let mut errors = FieldErrors::new();
+    let time = |name: &str, errors: &mut FieldErrors| {
+        let raw = param(name)?;
+        let parsed = chrono::DateTime::parse_from_rfc3339(&raw).map_err(|e| format!("'{raw}': {e}"));
+        errors.check(name, parsed).map(|t| t.to_utc())
+    };
+    let (since, until) = (time("since", &mut errors), time("until", &mut errors));
+    let status = param("status").and_then(|s| errors.check("status", ArticleStatus::parse(&s)));
+    let after = param("cursor").and_then(|c| errors.check("cursor", decode_cursor(&c)));
+    let limit = page_limit(param("limit"), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::BadRequest { message: "invalid query parameters".into(), fields: errors });
+    }
+    let tree = state.operations.column_tree().await?;
+    let column_ids = match param("column") {
+        Some(slug) => {
+            let column =
+                tree.by_slug(&slug).filter(|c| staff.sees(&tree, &[c.id])).ok_or(ApiError::NotFound("column"))?;
+            Some(tree.subtree_ids(column.id))
+        }
+        None => None,
+    };
+    let outlet_id = match param("outlet") {
+        Some(slug) => Some(state.operations.outlet(&slug).await?.id),
+        None => None,
+    };
+    let limit = limit.unwrap_or(super::partners::DEFAULT_PAGE);
+    let query = StaffQuery {
+        within: staff.within(&tree),
+        column_ids,
+        outlet_id,
+        status,
+        since,
+        until,
+        title: param("q").filter(|q| !q.is_empty()),
+        after: after.map(|(reposted_at, id)| ListPosition { reposted_at, id }),
+        limit,
+    };
+    let mut articles = state.operations.staff_articles(&query).await?;
+    let more = articles.len() as i64 > limit;
+    articles.truncate(limit as usize);
+    let next_cursor = more.then(|| articles.last().map(|a| a.position())).flatten();
+    Ok(Json(wire::StaffArticleList {
+        articles: articles.iter().map(|a| wire::summary(&state.site, a)).collect(),
+        next_cursor: next_cursor.map(|p| encode_cursor(p.reposted_at, p.id)),
+    }))
+}
+
+/// Show an article (staff)
+///
+/// One article with every attribution field and where it stands (withdrawn, by whom,
+/// held, embargoed), whatever that is.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/articles/{id}",
+    tag = "articles",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    responses(
+        (status = 200, description = "The article.", body = wire::StaffArticle),
+        (status = 404, description = "No article (the user sees) has this id.", body = ErrorBody),
+    ),
+)]
+async fn show(
+    staff: Staff,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<Json<wire::StaffArticle>, ApiError> {
+    let tree = state.operations.column_tree().await?;
+    let found = state.operations.staff_article(id.get()).await?;
+    let column_ids = |a: &crate::store::StaffArticle| a.article.columns.iter().map(|c| c.id).collect::<Vec<_>>();
+    let found = found.filter(|a| staff.sees(&tree, &column_ids(a))).ok_or(ApiError::NotFound("article"))?;
+    Ok(Json(wire::article(&state.site, &found)))
+}
+
+/// Refuses (403) a user whose role or columns do not allow changing this article.
+pub(super) async fn may_change(staff: &Staff, state: &AppState, id: i64) -> Result<(), ApiError> {
+    let tree = state.operations.column_tree().await?;
+    staff.may_change(&tree, &state.operations.article_column_ids(id).await?)
+}
+
+/// The article as it stands after a change.
+async fn changed(state: &AppState, id: i64) -> Result<Json<wire::StaffArticle>, ApiError> {
+    let found = state.operations.staff_article(id).await?.ok_or(ApiError::NotFound("article"))?;
+    Ok(Json(wire::article(&state.site, &found)))
+}
+
+/// Reinstate a withdrawn article
+///
+/// Makes an article this site withdrew, or whose repost right ran out, public again in
+/// every feed, page and sitemap (partners get its live version, subscribers and search
+/// engines hear of it). An article its outlet withdrew itself is the outlet's to
+/// reinstate, by pushing it again (409). No request body is read. An editor may
+/// reinstate articles filed wholly within its columns; a viewer none (403).
+#[utoipa::path(
+    post,
+    path = "/api/v1/articles/{id}/reinstate",
+    tag = "articles",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    responses(
+        (status = 200, description = "Reinstated: the article as it stands now.", body = wire::StaffArticle),
+        (status = 404, description = "No article has this id.", body = ErrorBody),
+        (status = 409, description = "The article is not withdrawn, or its outlet withdrew it (the message says \
+            which).", body = ErrorBody),
+    ),
+)]
+async fn reinstate(
+    staff: Staff,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<Json<wire::StaffArticle>, ApiError> {
+    let id = id.get();
+    may_change(&staff, &state, id).await?;
+    state.operations.reinstate_article(&staff.actor(), id).await?;
+    changed(&state, id).await
+}
+
+/// Move an article to other columns
+///
+/// Files the article under these columns instead of its own (the first is its primary
+/// column): it appears in their feeds, pages and archives, and leaves those of the
+/// columns it left. An editor may move articles filed wholly within its columns to
+/// columns within them; a viewer none (403).
+#[utoipa::path(
+    put,
+    path = "/api/v1/articles/{id}/columns",
+    tag = "articles",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    request_body(content = wire::Filing, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Moved: the article as it stands now.", body = wire::StaffArticle),
+        (status = 404, description = "No article has this id.", body = ErrorBody),
+        (status = 422, description = "`columns` empty or naming a column that does not exist (named in `fields`).",
+            body = ErrorBody),
+    ),
+)]
+async fn move_to_columns(
+    staff: Staff,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<wire::StaffArticle>, ApiError> {
+    let id = id.get();
+    may_change(&staff, &state, id).await?;
+    let filing: wire::Filing = json_body(&headers, body).await?;
+    let tree = state.operations.column_tree().await?;
+    let column_ids = catalog::filing(&tree, &filing.columns)?;
+    staff.may_change(&tree, &column_ids)?;
+    state.operations.move_article(&staff.actor(), id, &column_ids).await?;
+    changed(&state, id).await
+}

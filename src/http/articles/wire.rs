@@ -1,0 +1,172 @@
+//! The staff article API's shapes: a listing row, a page, one article with every
+//! attribution field and where it stands, and the columns to file one under. Each made
+//! from the stored types by one small function; the parts an article shares with the
+//! partner API (outlet, columns, image, enclosures) are that API's types.
+
+use crate::catalog::fields;
+use crate::domain::Withdrawer;
+use crate::http::partners::wire::{self as shared, ArticleColumn, ArticleEnclosure, ArticleImage, ArticleOutlet};
+use crate::publish::{rfc3339, Site};
+use crate::store::StaffArticle as Stored;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A page of the staff listing, newest repost first.
+#[derive(Serialize, ToSchema)]
+pub struct StaffArticleList {
+    pub articles: Vec<StaffArticleRow>,
+    /// Ask with it as `cursor` for the next page; null on the last page.
+    #[schema(value_type = Option<crate::http::partners::Cursor>, required = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// An article in the staff listing.
+#[derive(Serialize, ToSchema)]
+pub struct StaffArticleRow {
+    pub id: i64,
+    /// Its page on the portal (answers 410 while it is withdrawn, 404 while it is not public yet).
+    #[schema(format = "uri")]
+    pub url: String,
+    pub title: String,
+    #[schema(value_type = fields::Slug)]
+    pub outlet: String,
+    /// Its columns' slugs, primary first.
+    #[schema(value_type = Vec<fields::Slug>)]
+    pub columns: Vec<String>,
+    #[schema(value_type = fields::ArticleStatusName)]
+    pub status: &'static str,
+    pub original_url: String,
+    #[schema(format = DateTime)]
+    pub original_published_at: String,
+    #[schema(format = DateTime)]
+    pub reposted_at: String,
+}
+
+/// One article with every attribution field, as staff see it, and where it stands.
+#[derive(Serialize, ToSchema)]
+pub struct StaffArticle {
+    pub id: i64,
+    /// Its page on the portal.
+    #[schema(format = "uri")]
+    pub url: String,
+    pub original_url: String,
+    pub title: String,
+    #[schema(required = true)]
+    pub subtitle: Option<String>,
+    #[schema(required = true)]
+    pub author: Option<String>,
+    /// HTML.
+    #[schema(required = true)]
+    pub summary: Option<String>,
+    /// Sanitised HTML body.
+    #[schema(required = true)]
+    pub content_html: Option<String>,
+    #[schema(required = true)]
+    pub language: Option<String>,
+    pub tags: Vec<String>,
+    /// The article's rights line, else its outlet's.
+    #[schema(required = true)]
+    pub rights: Option<String>,
+    #[schema(required = true)]
+    pub image: Option<ArticleImage>,
+    pub enclosures: Vec<ArticleEnclosure>,
+    pub outlet: ArticleOutlet,
+    /// Its columns, primary first.
+    pub columns: Vec<ArticleColumn>,
+    #[schema(format = DateTime)]
+    pub original_published_at: String,
+    #[schema(format = DateTime, required = true)]
+    pub original_updated_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub reposted_at: String,
+    /// When it last changed.
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+    #[schema(value_type = fields::ArticleStatusName)]
+    pub status: &'static str,
+    /// When it was withdrawn; null while it is not.
+    #[schema(format = DateTime, required = true)]
+    pub withdrawn_at: Option<String>,
+    /// Who withdrew it: `outlet`, `site` or `expiry`; null while it is not withdrawn, or
+    /// when that was not recorded.
+    #[schema(required = true)]
+    pub withdrawn_by: Option<WithdrawnBy>,
+    /// Not public before this time.
+    #[schema(format = DateTime, required = true)]
+    pub embargo_until: Option<String>,
+    /// Withdrawn automatically at this time (the end of its repost right).
+    #[schema(format = DateTime, required = true)]
+    pub expires_at: Option<String>,
+    /// Why the content policy holds it; null unless it is held.
+    #[schema(required = true)]
+    pub quarantine_reason: Option<String>,
+}
+
+/// Who withdrew an article.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WithdrawnBy {
+    Outlet,
+    Site,
+    Expiry,
+}
+
+/// The columns to file an article under.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"columns": ["party-96"]}))]
+pub struct Filing {
+    /// Existing columns' slugs, primary first; at least one.
+    #[schema(value_type = Vec<fields::Slug>, min_items = 1)]
+    pub columns: Vec<String>,
+}
+
+pub fn summary(site: &Site, stored: &Stored) -> StaffArticleRow {
+    let article = &stored.article;
+    StaffArticleRow {
+        id: article.id,
+        url: site.article_url(article.id),
+        title: article.title.clone(),
+        outlet: article.outlet.slug.to_string(),
+        columns: article.columns.iter().map(|c| c.slug.to_string()).collect(),
+        status: stored.status.as_str(),
+        original_url: article.original_url.clone(),
+        original_published_at: rfc3339(article.original_published_at),
+        reposted_at: rfc3339(article.reposted_at),
+    }
+}
+
+pub fn article(site: &Site, stored: &Stored) -> StaffArticle {
+    let article = &stored.article;
+    StaffArticle {
+        id: article.id,
+        url: site.article_url(article.id),
+        original_url: article.original_url.clone(),
+        title: article.title.clone(),
+        subtitle: article.subtitle.clone(),
+        author: article.author.clone(),
+        summary: article.summary.clone(),
+        content_html: article.content_html.clone(),
+        language: article.language.clone(),
+        tags: article.tags.clone(),
+        rights: article.effective_rights().map(str::to_owned),
+        image: shared::image(article),
+        enclosures: shared::enclosures(article),
+        outlet: shared::outlet(article),
+        columns: shared::columns(article),
+        original_published_at: rfc3339(article.original_published_at),
+        original_updated_at: article.original_updated_at.map(rfc3339),
+        reposted_at: rfc3339(article.reposted_at),
+        updated_at: rfc3339(article.updated_at),
+        status: stored.status.as_str(),
+        withdrawn_at: stored.withdrawn_at.map(rfc3339),
+        withdrawn_by: stored.withdrawn_by.map(|by| match by {
+            Withdrawer::Outlet => WithdrawnBy::Outlet,
+            Withdrawer::Site => WithdrawnBy::Site,
+            Withdrawer::Expiry => WithdrawnBy::Expiry,
+        }),
+        embargo_until: stored.embargo_until.map(rfc3339),
+        expires_at: stored.expires_at.map(rfc3339),
+        quarantine_reason: stored.quarantine_reason.clone(),
+    }
+}

@@ -1,0 +1,188 @@
+//! Articles as staff see them: every article whatever its standing (published,
+//! withdrawn, expired, held, under embargo), filtered, newest first, a page at a time,
+//! with the fields that say where it stands. Nothing read here reaches a public output.
+
+use super::*;
+use crate::domain::{ArticleStatus, Withdrawer};
+
+/// An article's standing as SQL, in the words of `ArticleStatus`: withdrawal decides
+/// first, then the quarantine, then an embargo; what is left is `PUBLIC`.
+const STATUS: &str = "CASE WHEN a.withdrawn_at IS NOT NULL AND a.withdrawn_by = 'expiry' THEN 'expired'
+    WHEN a.withdrawn_at IS NOT NULL THEN 'withdrawn'
+    WHEN a.status = 'quarantined' THEN 'quarantined'
+    WHEN a.embargo_until IS NOT NULL THEN 'embargoed'
+    ELSE 'published' END";
+
+/// A place in the newest-first order: just after the article `(reposted_at, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPosition {
+    pub reposted_at: i64,
+    pub id: i64,
+}
+
+/// Which articles a staff listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct StaffQuery {
+    /// Only articles filed wholly within these columns (a user's scope, sub-columns
+    /// included); `None`: every article.
+    pub within: Option<Vec<i64>>,
+    /// Only articles filed in one of these columns (a column and its sub-columns).
+    pub column_ids: Option<Vec<i64>>,
+    pub outlet_id: Option<i64>,
+    pub status: Option<ArticleStatus>,
+    /// Reposted at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Reposted before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// Text the title contains, case-insensitively.
+    pub title: Option<String>,
+    pub after: Option<ListPosition>,
+    pub limit: i64,
+}
+
+/// An article with where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffArticle {
+    pub article: Article,
+    pub status: ArticleStatus,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Who withdrew it, when that is known.
+    pub withdrawn_by: Option<Withdrawer>,
+    pub embargo_until: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Why the content policy holds it.
+    pub quarantine_reason: Option<String>,
+}
+
+impl StaffArticle {
+    pub fn position(&self) -> ListPosition {
+        ListPosition { reposted_at: to_micros(self.article.reposted_at), id: self.article.id }
+    }
+}
+
+/// A value bound to a listing's query.
+enum Bound {
+    Number(i64),
+    Text(String),
+}
+
+impl Store {
+    /// Articles matching `query`, newest first by repost time; `limit + 1` are read so
+    /// that the caller can tell whether another page follows.
+    pub async fn staff_articles(&self, query: &StaffQuery) -> Result<Vec<StaffArticle>, StoreError> {
+        let mut filters = Vec::new();
+        let mut binds = vec![Bound::Number(query.limit + 1)];
+        let next = |binds: &mut Vec<Bound>, value: Bound| {
+            binds.push(value);
+            format!("${}", binds.len())
+        };
+        if let Some(within) = &query.within {
+            let list = within.iter().map(|id| next(&mut binds, Bound::Number(*id))).collect::<Vec<_>>();
+            let outside =
+                if list.is_empty() { String::new() } else { format!("AND x.column_id NOT IN ({})", list.join(", ")) };
+            filters.push(format!("NOT EXISTS (SELECT 1 FROM article_columns x WHERE x.article_id = a.id {outside})"));
+        }
+        if let Some(columns) = &query.column_ids {
+            filters.push(in_columns(columns, binds.len() + 1));
+            binds.extend(columns.iter().map(|id| Bound::Number(*id)));
+        }
+        if let Some(outlet) = query.outlet_id {
+            filters.push(format!("a.outlet_id = {}", next(&mut binds, Bound::Number(outlet))));
+        }
+        if let Some(status) = query.status {
+            filters.push(format!("({STATUS}) = {}", next(&mut binds, Bound::Text(status.as_str().into()))));
+        }
+        if let Some(since) = query.since {
+            filters.push(format!("a.reposted_at >= {}", next(&mut binds, Bound::Number(to_micros(since)))));
+        }
+        if let Some(until) = query.until {
+            filters.push(format!("a.reposted_at < {}", next(&mut binds, Bound::Number(to_micros(until)))));
+        }
+        if let Some(title) = &query.title {
+            // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of every
+            // letter. Scripts without case (Chinese) match as written on both.
+            let like = match self.backend {
+                crate::store::Backend::Sqlite => "LIKE",
+                crate::store::Backend::Postgres => "ILIKE",
+            };
+            let pattern = format!("%{}%", escape_like(title));
+            filters.push(format!("a.title {like} {} ESCAPE '!'", next(&mut binds, Bound::Text(pattern))));
+        }
+        if let Some(after) = query.after {
+            let (at, id) =
+                (next(&mut binds, Bound::Number(after.reposted_at)), next(&mut binds, Bound::Number(after.id)));
+            filters.push(format!("(a.reposted_at < {at} OR (a.reposted_at = {at} AND a.id < {id}))"));
+        }
+        self.staff_articles_where(&filters, binds).await
+    }
+
+    /// One article as staff see it, whatever its standing.
+    pub async fn staff_article(&self, id: i64) -> Result<Option<StaffArticle>, StoreError> {
+        let found = self.staff_articles_where(&["a.id = $2".into()], vec![Bound::Number(1), Bound::Number(id)]).await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// Articles matching every filter, newest first; `binds` starts with the limit ($1).
+    async fn staff_articles_where(
+        &self,
+        filters: &[String],
+        binds: Vec<Bound>,
+    ) -> Result<Vec<StaffArticle>, StoreError> {
+        let filter = if filters.is_empty() { "1 = 1".to_owned() } else { filters.join(" AND ") };
+        let sql = format!(
+            "SELECT {ARTICLE_FIELDS}, {STATUS} AS standing, a.withdrawn_at, a.withdrawn_by, a.embargo_until,
+                a.expires_at, a.quarantine_reason
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1"
+        );
+        let mut sql_query = sqlx::query(&sql);
+        for bound in binds {
+            sql_query = match bound {
+                Bound::Number(n) => sql_query.bind(n),
+                Bound::Text(t) => sql_query.bind(t),
+            };
+        }
+        let rows = sql_query.fetch_all(&self.pool).await?;
+        let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+        self.attach_columns(&mut articles).await?;
+        rows.iter()
+            .zip(articles)
+            .map(|(row, article)| {
+                let standing: String = row.try_get("standing")?;
+                Ok(StaffArticle {
+                    article,
+                    status: ArticleStatus::parse(&standing).map_err(StoreError::Corrupt)?,
+                    withdrawn_at: optional_time_at(row, "withdrawn_at")?,
+                    withdrawn_by: row
+                        .try_get::<Option<String>, _>("withdrawn_by")?
+                        .as_deref()
+                        .and_then(Withdrawer::parse),
+                    embargo_until: optional_time_at(row, "embargo_until")?,
+                    expires_at: optional_time_at(row, "expires_at")?,
+                    quarantine_reason: row.try_get("quarantine_reason")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// `text` as a LIKE pattern matching itself, with `!` as the escape character.
+fn escape_like(text: &str) -> String {
+    text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
+        if matches!(c, '!' | '%' | '_') {
+            out.push('!');
+        }
+        out.push(c);
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_in_a_title_filter_match_only_themselves() {
+        assert_eq!(escape_like("100%_头雁!"), "100!%!_头雁!!");
+    }
+}
