@@ -9,6 +9,7 @@ pub mod article;
 pub mod column;
 pub mod domains;
 pub mod errors;
+pub mod networks;
 pub mod original_url;
 pub mod outlet;
 pub mod password;

@@ -8,6 +8,7 @@ mod articles;
 mod auth;
 mod body;
 pub mod cache;
+mod client_address;
 mod console;
 mod dashboard;
 mod error;
