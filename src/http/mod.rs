@@ -4,6 +4,7 @@
 //! it never holds the `Store` (checked by `tests/invariants.rs`).
 
 mod admin;
+mod audit;
 mod auth;
 mod body;
 pub mod cache;
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hub::router(state.config.notify.indexnow_key.as_deref()))
         .merge(partners::router())
         .merge(users::router())
+        .merge(audit::router())
         .merge(feeds::router())
         .merge(sitemaps::router())
         .merge(pages::router())

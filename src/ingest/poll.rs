@@ -6,10 +6,11 @@
 use super::feed::{self, Context};
 use super::fetch::{self, Fetcher, Validators};
 use super::Pipeline;
+use crate::domain::audit::Action;
 use crate::domain::source::Source;
 use crate::domain::Actor;
 use crate::store::sources::PollRecord;
-use crate::store::StoreError;
+use crate::store::{Audit, StoreError};
 use chrono::{Duration, Utc};
 use rand::Rng;
 use reqwest::header::{self, HeaderMap};
@@ -80,7 +81,8 @@ const STORE_FAILED: &str = "the fetched items could not be stored (database erro
 
 /// Polls one source now and records the outcome on it, failures included: a poll that
 /// fails for any reason says so on the source and backs off. `actor` is who asked for
-/// it: the scheduler when the source was due, or whoever polled it now.
+/// it: the scheduler when the source was due, or whoever polled it now (recorded in the
+/// audit log).
 pub async fn poll_source(
     pipeline: &Pipeline,
     fetcher: &Fetcher,
@@ -102,7 +104,9 @@ pub async fn poll_source(
         }
         Err(Failure::Remote { status, error, retry_after }) => failed(status, error, retry_after),
     };
-    store.record_poll(source.id, &record).await?;
+    // A poll someone asked for is in the audit log; the scheduler's, many a day, are not.
+    let audit = (*actor != Actor::Scheduler).then(|| Audit::new(actor, Action::SourcePoll));
+    store.record_poll(source.id, &record, audit).await?;
     let outcome = match (&record.error, record.status) {
         (Some(_), _) => "error",
         (None, Some(304)) => "not_modified",
