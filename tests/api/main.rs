@@ -11,6 +11,7 @@ mod admin;
 mod aliases;
 mod announce;
 mod archives;
+mod audit;
 mod batch;
 mod cache;
 mod connections;

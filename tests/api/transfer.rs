@@ -97,7 +97,7 @@ struct Filled {
 async fn filled_source() -> Filled {
     let app = TestApp::spawn_configured(Backend::Sqlite, on_one_site).await.unwrap();
     let pipeline = syndic::ingest::Pipeline::new(app.store.clone(), app.config.policy.clone());
-    let demo = syndic::demo::load_if_empty(&pipeline, app.config.site.timezone)
+    let demo = syndic::demo::load_if_empty(&pipeline, app.config.site.timezone, &syndic::domain::Actor::Cli)
         .await
         .unwrap()
         .expect("an empty database takes the demo");
