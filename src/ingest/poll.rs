@@ -6,7 +6,6 @@
 use super::feed::{self, Context};
 use super::fetch::{self, Fetcher, Validators};
 use super::Pipeline;
-use crate::domain::audit::Action;
 use crate::domain::source::Source;
 use crate::domain::Actor;
 use crate::store::sources::PollRecord;
@@ -58,7 +57,7 @@ pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher, shutdown: impl 
             };
             let (pipeline, fetcher) = (pipeline.clone(), fetcher.clone());
             tokio::spawn(async move {
-                if let Err(error) = poll_source(&pipeline, &fetcher, &source, &Actor::Scheduler).await {
+                if let Err(error) = poll_source(&pipeline, &fetcher, &source, &Actor::Scheduler, None).await {
                     tracing::error!(source = source.id, %error, "poll could not be recorded");
                 }
                 drop(slot);
@@ -81,13 +80,15 @@ const STORE_FAILED: &str = "the fetched items could not be stored (database erro
 
 /// Polls one source now and records the outcome on it, failures included: a poll that
 /// fails for any reason says so on the source and backs off. `actor` is who asked for
-/// it: the scheduler when the source was due, or whoever polled it now (recorded in the
-/// audit log).
+/// it: the scheduler when the source was due, or whoever polled it now, whose poll is
+/// recorded in the audit log with what it found (`audit`; the scheduler's, many a day,
+/// are not).
 pub async fn poll_source(
     pipeline: &Pipeline,
     fetcher: &Fetcher,
     source: &Source,
     actor: &Actor,
+    audit: Option<Audit<'_>>,
 ) -> Result<PollRecord, StoreError> {
     let store = &pipeline.store;
     let failed = |status, error, retry_after| PollRecord {
@@ -104,8 +105,6 @@ pub async fn poll_source(
         }
         Err(Failure::Remote { status, error, retry_after }) => failed(status, error, retry_after),
     };
-    // A poll someone asked for is in the audit log; the scheduler's, many a day, are not.
-    let audit = (*actor != Actor::Scheduler).then(|| Audit::new(actor, Action::SourcePoll));
     store.record_poll(source.id, &record, audit).await?;
     let outcome = match (&record.error, record.status) {
         (Some(_), _) => "error",

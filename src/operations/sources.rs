@@ -54,7 +54,8 @@ impl Operations {
     /// it stands after it (`None`: no such source).
     pub async fn poll_source(&self, actor: &Actor, id: i64) -> Result<Option<(PollRecord, Source)>, StoreError> {
         let Some(source) = self.store.source(id).await? else { return Ok(None) };
-        let record = poll::poll_source(&self.pipeline, &self.fetcher, &source, actor).await?;
+        let audit = Audit::new(actor, Action::SourcePoll);
+        let record = poll::poll_source(&self.pipeline, &self.fetcher, &source, actor, Some(audit)).await?;
         Ok(self.store.source(id).await?.map(|polled| (record, polled)))
     }
 }
