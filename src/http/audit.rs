@@ -72,11 +72,13 @@ async fn audit_log(
 /// The query string as an `AuditQuery`; every parameter that is not one is named.
 fn parse_query(raw: &str) -> Result<AuditQuery, ApiError> {
     let params: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
-    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
+    // Filters are matched exactly, as given; the other parameters are read trimmed.
+    let exact = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let param = |name: &str| exact(name).map(|v| v.trim().to_owned());
     let mut errors = FieldErrors::new();
     let mut query = AuditQuery {
-        actor: param("actor").and_then(|a| errors.check("actor", filter(a))),
-        target: param("target").and_then(|t| errors.check("target", filter(t))),
+        actor: exact("actor").and_then(|a| errors.check("actor", filter(a))),
+        target: exact("target").and_then(|t| errors.check("target", filter(t))),
         action: param("action").and_then(|a| errors.check("action", Action::parse(&a))),
         since: param("since").and_then(|t| {
             let parsed =
