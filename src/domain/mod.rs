@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod article;
+pub mod audit;
 pub mod column;
 pub mod domains;
 pub mod errors;

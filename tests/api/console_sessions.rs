@@ -459,6 +459,14 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_address(app: TestApp) {
     let account = colleague.get("/admin/account").await;
     assert!(account.body.contains("203.0.113.8"), "the session names the client, not the proxy");
     assert!(!account.body.contains("198.51.100.200"), "a hop the client wrote proves nothing");
+    // The console's logins reach the audit log, with the client's own address.
+    let log: serde_json::Value = app.admin_get("/api/v1/audit?action=login").await.json().await.unwrap();
+    assert_eq!(log["items"][0]["actor"], "user:wangfang");
+    assert_eq!(log["items"][0]["after"], json!({"address": "203.0.113.8"}));
+    let failed = app.admin_get("/api/v1/audit?action=login.failed&actor=visitor%3A203.0.113.7&limit=500").await;
+    let failed: serde_json::Value = failed.json().await.unwrap();
+    assert_eq!(failed["items"].as_array().unwrap().len(), 20, "each failure, none of the throttled attempts");
+    assert_eq!(failed["items"][0]["after"], json!({"username": "nobody-19", "address": "203.0.113.7"}));
 }
 
 async fn without_trusted_proxies_a_forwarded_address_is_ignored(app: TestApp) {
