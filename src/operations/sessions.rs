@@ -153,8 +153,7 @@ impl Operations {
         language: Option<ConsoleLanguage>,
     ) -> Result<User, CatalogError> {
         let actor = actor(&session.user);
-        Ok(catalog::set_user_language(&self.store, &session.user, language, Audit::new(&actor, Action::UserEdit))
-            .await?)
+        catalog::set_user_language(&self.store, &session.user, language, Audit::new(&actor, Action::UserEdit)).await
     }
 
     /// Changes the session user's own password, given the current one. Every session of
