@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Browser test: an editor runs the portal from the console in a real Chromium.
+
+Starts `syndic serve --demo` on a fresh database with one admin user, then drives
+Debian's chromium through playwright (no browser download: the system binary) as a person
+would: signs in, creates a column, adds an outlet and copies its ingest token from the
+page, pushes an article with that token, finds the article in the console, withdraws it,
+sees it gone from the public feed, finds every step in the audit log, signs out. On the
+way, every console page is checked at phone width (no horizontal scroll), for a label on
+every input and for `lang`; the keyboard alone signs in. With --screenshots DIR it saves
+the dashboard, the article list and the quarantine at desktop and phone widths.
+Prints 'N passed, M failed'.
+
+usage: console.py --binary target/debug/syndic [--database-url URL] [--screenshots DIR]
+"""
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+from playwright.sync_api import sync_playwright
+
+ADMIN_TOKEN = "browser-admin-token"
+USERNAME = "zhaolei"
+PASSWORD = "长江日报 correct horse"
+CHROMIUM = os.environ.get("SYNDIC_CHROMIUM", "/usr/bin/chromium")
+TITLE = "浏览器测试:社区食堂开进老街区"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 860}
+# Pages every admin sees; each must fit a phone and label its inputs.
+PAGES = ["/admin/", "/admin/articles", "/admin/quarantine", "/admin/columns", "/admin/outlets",
+         "/admin/sources", "/admin/partners", "/admin/users", "/admin/audit", "/admin/account"]
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(url, method="GET", body=None, token=None):
+    request = urllib.request.Request(url, method=method, data=body)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def eventually(what, condition, seconds=10):
+    """Waits until `condition()` holds (a change reaching a cached feed), or fails."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    check(what, False, f"not within {seconds} s")
+    return False
+
+
+def start_server(binary, database_url, port):
+    env = dict(os.environ, SYNDIC_ADMIN_TOKEN=ADMIN_TOKEN, RUST_LOG="warn", SYNDIC_BLOCKED_TERMS="bet365")
+    user = subprocess.run(
+        [binary, "--database-url", database_url, "user", "add", USERNAME, "--name", "赵磊", "--role", "admin",
+         "--password-stdin"],
+        input=PASSWORD + "\n", capture_output=True, text=True, env=env,
+    )
+    if user.returncode != 0:
+        sys.exit(f"could not add the user: {user.stderr}")
+    process = subprocess.Popen(
+        [binary, "--database-url", database_url, "serve", "--demo", "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    tokens = {}
+    deadline = time.time() + 60
+    for line in process.stdout:
+        match = re.search(r"ingest token of outlet (\S+): (\S+)", line)
+        if match:
+            tokens[match.group(1)] = match.group(2)
+        if "robots.txt" in line or time.time() > deadline:
+            break
+    base = f"http://127.0.0.1:{port}"
+    while time.time() < deadline:
+        try:
+            if http(base + "/healthz")[0] == 200:
+                return process, base, tokens
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("syndic did not start")
+
+
+def submit(page, action):
+    """Submits the form posting to `action` with its own submit button, as a click."""
+    page.locator(f'form[action="{action}"] button[type="submit"], '
+                 f'form[action="{action}"] input[type="submit"]').first.click()
+    page.wait_for_load_state()
+
+
+def sign_in_with_the_keyboard(page, base):
+    page.goto(base + "/admin/")
+    check("no session: the console sends to the login", "/admin/login" in page.url, page.url)
+    check("the login page sets lang", page.locator("html").get_attribute("lang") in ("zh-CN", "zh", "en"))
+    page.keyboard.press("Tab") if not page.evaluate("document.activeElement.name === 'username'") else None
+    focused = page.evaluate("document.activeElement.name")
+    check("the username field has the focus", focused == "username", focused)
+    page.keyboard.type(USERNAME)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    check("signed in: into the console", page.url.rstrip("/").endswith("/admin"), page.url)
+    check("the console names the user", "赵磊" in page.content())
+
+
+def check_layout(page, base, path):
+    page.goto(base + path)
+    status_ok = page.locator("main").count() > 0
+    check(f"{path} renders", status_ok, page.url)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    check(f"{path} fits a 375 px phone", overflow <= 0, f"{overflow} px wider")
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(e => e.type !== 'hidden' && e.type !== 'submit' && e.type !== 'button')
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                     && !e.getAttribute('aria-labelledby'))
+        .map(e => e.name || e.id || e.outerHTML.slice(0, 60))""")
+    check(f"{path} labels every input", not unlabelled, unlabelled)
+    check(f"{path} sets lang", bool(page.locator("html").get_attribute("lang")))
+
+
+def create_column(page, base):
+    page.goto(base + "/admin/columns")
+    form = page.locator('form[action="/admin/columns"]')
+    form.locator('[name="slug"]').fill("minsheng")
+    form.locator('[name="title"]').fill("民生")
+    submit(page, "/admin/columns")
+    status, body = http(base + "/api/v1/columns/minsheng", token=ADMIN_TOKEN)
+    check("the column form created the column", status == 200, f"{status} {body[:200]!r}")
+
+
+def add_outlet(page, base):
+    page.goto(base + "/admin/outlets")
+    form = page.locator('form[action="/admin/outlets"]')
+    form.locator('[name="slug"]').fill("laojie")
+    form.locator('[name="name"]').fill("老街日报")
+    form.locator('[name="homepage"]').fill("https://www.laojie.example/")
+    submit(page, "/admin/outlets")
+    shown = [v for v in page.locator("input[readonly], textarea[readonly]").evaluate_all(
+        "els => els.map(e => e.value)") if v.startswith("syo_")]
+    check("the new outlet's ingest token is shown once", len(shown) == 1, shown)
+    page.reload()
+    check("the token is not shown again", "syo_" not in page.content())
+    return shown[0] if shown else ""
+
+
+def push_with(base, token):
+    article = {
+        "original_url": "https://www.laojie.example/news/2026/12/05/canteen.html",
+        "title": TITLE, "author": "李明", "original_published_at": "2026-12-05 08:00",
+        "content_html": "<p>社区食堂开进老街区,居民在家门口吃上热乎饭。</p>", "columns": ["minsheng"],
+    }
+    status, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+    check("the copied token pushes an article", status == 201, f"{status} {body[:200]!r}")
+    return json.loads(body).get("id") if status == 201 else None
+
+
+def in_feed(base):
+    return TITLE in http(base + "/rss.xml")[1].decode()
+
+
+def withdraw_in_the_console(page, base, article_id):
+    page.goto(base + "/admin/articles?q=" + urllib.request.quote("社区食堂"))
+    link = page.locator(f'a[href="/admin/articles/{article_id}"]')
+    check("the console finds the article by its title", link.count() >= 1, page.url)
+    if not link.count():
+        return
+    link.first.click()
+    page.wait_for_load_state()
+    check("the article page shows its attribution", all(t in page.content() for t in ("老街日报", "李明")))
+    eventually("the article is in the public feed", lambda: in_feed(base))
+    submit(page, f"/admin/articles/{article_id}/withdraw")
+    eventually("withdrawn: gone from the public feed", lambda: not in_feed(base))
+    status, _ = http(f"{base}/articles/{article_id}")
+    check("withdrawn: its page answers 410", status == 410, status)
+
+
+def audit_shows_it_all(page, base, article_id):
+    page.goto(base + "/admin/audit")
+    text = page.locator("main").inner_text()
+    for action, target in [("login", "user:zhaolei"), ("column.add", "column:minsheng"),
+                           ("outlet.add", "outlet:laojie"), ("article.withdraw", f"article:{article_id}")]:
+        check(f"the audit log shows {action} {target}", action in text and target in text)
+    check("the audit log names the user", "user:zhaolei" in text)
+    check("no token in the audit log", "syo_" not in page.content())
+
+
+def sign_out(page, base):
+    page.goto(base + "/admin/")
+    submit(page, "/admin/logout")
+    check("signed out: at the login page", "/admin/login" in page.url, page.url)
+    page.goto(base + "/admin/articles")
+    check("signed out: the console asks to sign in again", "/admin/login" in page.url, page.url)
+
+
+def hold_one(base, token):
+    article = {
+        "original_url": "https://www.laojie.example/ads/1.html", "title": "老街商户优惠活动",
+        "content_html": "<p>bet365 限时优惠</p>", "columns": ["minsheng"],
+    }
+    http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+
+
+def screenshots(browser, base, folder):
+    os.makedirs(folder, exist_ok=True)
+    for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        page = context.new_page()
+        page.goto(base + "/admin/login")
+        page.fill('[name="username"]', USERNAME)
+        page.fill('[name="password"]', PASSWORD)
+        submit(page, "/admin/login")
+        for name, path in (("dashboard", "/admin/"), ("articles", "/admin/articles"),
+                           ("quarantine", "/admin/quarantine")):
+            page.goto(base + path)
+            page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
+        context.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--database-url")
+    parser.add_argument("--screenshots")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        database_url = args.database_url or f"sqlite://{workdir}/console.db"
+        process, base, _ = start_server(args.binary, database_url, free_port())
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                page = browser.new_context(viewport=DESKTOP).new_page()
+                sign_in_with_the_keyboard(page, base)
+                create_column(page, base)
+                token = add_outlet(page, base)
+                article_id = push_with(base, token) if token else None
+                if article_id:
+                    withdraw_in_the_console(page, base, article_id)
+                    audit_shows_it_all(page, base, article_id)
+                    hold_one(base, token)
+                page.set_viewport_size(PHONE)
+                for path in PAGES:
+                    check_layout(page, base, path)
+                page.set_viewport_size(DESKTOP)
+                sign_out(page, base)
+                if args.screenshots:
+                    screenshots(browser, base, args.screenshots)
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    backend = database_url.split(":")[0]
+    print(f"console in a browser ({backend}): {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
