@@ -116,5 +116,5 @@ fn health_badge(health: Health, viewer: &Viewer<'_>) -> Markup {
         Health::Silent => l.health_silent,
         Health::Healthy => l.health_healthy,
     };
-    html! { span.badge class=(health.as_str()) { (name) } }
+    html! { span class=(format!("badge {}", health.as_str())) { (name) } }
 }

@@ -178,7 +178,10 @@ mod tests {
 
     #[test]
     fn each_language_fills_its_own_templates() {
-        assert_eq!(Labels::fill(for_language(ConsoleLanguage::Zh).login_throttled, 15), "登录失败次数过多，请约 15 分钟后再试。");
+        assert_eq!(
+            Labels::fill(for_language(ConsoleLanguage::Zh).login_throttled, 15),
+            "登录失败次数过多，请约 15 分钟后再试。"
+        );
         assert_eq!(Labels::fill(for_language(ConsoleLanguage::En).login_throttled, 15).matches("15").count(), 1);
     }
 }

@@ -50,7 +50,7 @@ pub fn status_name(status: ArticleStatus, labels: &NewsroomLabels) -> &'static s
 
 /// An article's standing, as a badge.
 pub fn status(status: ArticleStatus, labels: &NewsroomLabels) -> Markup {
-    html! { span.badge class=(status.as_str()) { (status_name(status, labels)) } }
+    html! { span class=(format!("badge {}", status.as_str())) { (status_name(status, labels)) } }
 }
 
 /// Who withdrew an article, in words.

@@ -10,10 +10,10 @@ use super::super::partners::{decode_cursor, encode_cursor};
 use super::super::{ApiError, AppState};
 use super::{page, refusal, see_other, Console, CsrfForm, NoFields};
 use crate::catalog;
+use crate::console::Refusal;
 use crate::console::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
 use crate::domain::column::ColumnTree;
 use crate::domain::{ArticleStatus, Withdrawer};
-use crate::console::Refusal;
 use crate::store::{ListPosition, StaffArticle, StaffQuery, StoreError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -124,10 +124,10 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
         since: since.unwrap_or_default(),
         until: until.unwrap_or_default(),
         title: Some(f.q.trim().to_owned()).filter(|q| !q.is_empty()),
-        after: cursor.as_deref().and_then(|c| decode_cursor(c).ok()).map(|(reposted_at, id)| ListPosition {
-            reposted_at,
-            id,
-        }),
+        after: cursor
+            .as_deref()
+            .and_then(|c| decode_cursor(c).ok())
+            .map(|(reposted_at, id)| ListPosition { reposted_at, id }),
         limit: ARTICLES_PER_PAGE,
     };
     let mut articles = match state.operations.staff_articles(&query).await {
@@ -141,7 +141,9 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
         onward.push(cursor.clone().unwrap_or_default());
         f.href(Some(&encode_cursor(p.reposted_at, p.id)), &onward)
     });
-    let previous = trail.split_last().map(|(back, before)| f.href(Some(back).filter(|b| !b.is_empty()).map(String::as_str), before));
+    let previous = trail
+        .split_last()
+        .map(|(back, before)| f.href(Some(back).filter(|b| !b.is_empty()).map(String::as_str), before));
     view.articles = &articles;
     view.next = next;
     view.previous = previous;

@@ -1,8 +1,8 @@
 //! The console's home, the dashboard: `Operations::dashboard` limited to what the user
 //! sees, as the dashboard API limits it.
 
-use super::articles::{failure, staff};
 use super::super::AppState;
+use super::articles::{failure, staff};
 use super::{page, Console};
 use crate::console::dashboard_page;
 use axum::extract::State;

@@ -14,9 +14,7 @@ pub use session::{Console, CsrfForm};
 use super::representation::page_headers;
 use super::AppState;
 use crate::catalog::CatalogError;
-use crate::console::{
-    self, account_page, labels, login_page, refusal_page, AccountView, Labels, LoginView, Refusal,
-};
+use crate::console::{self, account_page, labels, login_page, refusal_page, AccountView, Labels, LoginView, Refusal};
 use crate::domain::session::{new_secret, ConsoleLanguage};
 use crate::operations::{LoginAttempt, LoginOutcome};
 use crate::publish::html::Page;

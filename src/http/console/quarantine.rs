@@ -2,8 +2,8 @@
 //! render, and release and reject (for an admin, or an editor within its columns),
 //! through the operations the quarantine API calls.
 
-use super::articles::{failure, may_change, staff};
 use super::super::AppState;
+use super::articles::{failure, may_change, staff};
 use super::{page, refusal, see_other, Console, CsrfForm, NoFields};
 use crate::console::{held_page, quarantine_page, Refusal, Section};
 use crate::domain::ArticleStatus;
@@ -60,9 +60,10 @@ async fn show(State(state): State<AppState>, console: Console, Path(id): Path<i6
         (Err(error), _) | (_, Err(error)) => return failure(error),
     };
     let staff = staff(&console);
-    let column_ids = |found: &crate::store::StaffArticle| found.article.columns.iter().map(|c| c.id).collect::<Vec<_>>();
-    let Some(found) = found
-        .filter(|found| found.status == ArticleStatus::Quarantined && staff.sees(&tree, &column_ids(found)))
+    let column_ids =
+        |found: &crate::store::StaffArticle| found.article.columns.iter().map(|c| c.id).collect::<Vec<_>>();
+    let Some(found) =
+        found.filter(|found| found.status == ArticleStatus::Quarantined && staff.sees(&tree, &column_ids(found)))
     else {
         return refusal(&state, console.labels, Refusal::NotFound);
     };
