@@ -67,8 +67,8 @@ pub fn dashboard_page(viewer: &Viewer<'_>, figures: &Dashboard, zone: Tz) -> Pag
             } @else {
                 table.stack {
                     thead { tr {
-                        th scope="col" { (l.outlet) } th scope="col" { (l.articles_measured) }
-                        th scope="col" { (l.median) } th scope="col" { (l.p90) }
+                        th scope="col" { (l.outlet) } th.number scope="col" { (l.articles_measured) }
+                        th.number scope="col" { (l.median) } th.number scope="col" { (l.p90) }
                     } }
                     tbody {
                         @for (outlet, lag) in &figures.lags {
