@@ -1,6 +1,10 @@
 //! The console's fixed strings in Chinese and English: the site's language picks, a
 //! user's own choice (`users.language`) overrides.
 
+mod newsroom;
+
+pub use newsroom::NewsroomLabels;
+
 use crate::domain::session::ConsoleLanguage;
 
 /// Every fixed string the console shows.
@@ -30,9 +34,8 @@ pub struct Labels {
     pub users: &'static str,
     pub audit: &'static str,
     pub account: &'static str,
-    /// `{}`: the user's real name.
-    pub welcome: &'static str,
-    pub welcome_text: &'static str,
+    /// The dashboard's, the articles', the quarantine's and the audit log's.
+    pub newsroom: NewsroomLabels,
     pub role_admin: &'static str,
     pub role_editor: &'static str,
     pub role_viewer: &'static str,
@@ -53,6 +56,7 @@ pub struct Labels {
     pub this_session: &'static str,
     pub forbidden: &'static str,
     pub forbidden_text: &'static str,
+    pub not_allowed_text: &'static str,
     pub not_found: &'static str,
     pub not_found_text: &'static str,
 }
@@ -79,8 +83,7 @@ const ZH: Labels = Labels {
     users: "用户",
     audit: "操作记录",
     account: "我的账户",
-    welcome: "{}，您好",
-    welcome_text: "请从导航中选择要处理的内容。",
+    newsroom: newsroom::ZH,
     role_admin: "管理员",
     role_editor: "编辑",
     role_viewer: "只读",
@@ -101,6 +104,7 @@ const ZH: Labels = Labels {
     this_session: "当前会话",
     forbidden: "请求被拒绝",
     forbidden_text: "表单已过期或来源不明，未做任何更改。请返回页面后重试。",
+    not_allowed_text: "您的角色或负责的栏目不允许这项操作，未做任何更改。",
     not_found: "页面不存在",
     not_found_text: "后台没有这个页面。",
 };
@@ -127,8 +131,7 @@ const EN: Labels = Labels {
     users: "Users",
     audit: "Audit log",
     account: "My account",
-    welcome: "Welcome, {}",
-    welcome_text: "Choose what to work on from the sections.",
+    newsroom: newsroom::EN,
     role_admin: "admin",
     role_editor: "editor",
     role_viewer: "viewer",
@@ -149,6 +152,7 @@ const EN: Labels = Labels {
     this_session: "this session",
     forbidden: "Request refused",
     forbidden_text: "The form had expired or came from elsewhere; nothing was changed. Go back and try again.",
+    not_allowed_text: "Your role or your columns do not allow this; nothing was changed.",
     not_found: "Page not found",
     not_found_text: "The console has no such page.",
 };
@@ -174,7 +178,10 @@ mod tests {
 
     #[test]
     fn each_language_fills_its_own_templates() {
-        assert_eq!(Labels::fill(for_language(ConsoleLanguage::Zh).welcome, "王芳"), "王芳，您好");
+        assert_eq!(
+            Labels::fill(for_language(ConsoleLanguage::Zh).login_throttled, 15),
+            "登录失败次数过多，请约 15 分钟后再试。"
+        );
         assert_eq!(Labels::fill(for_language(ConsoleLanguage::En).login_throttled, 15).matches("15").count(), 1);
     }
 }

@@ -8,11 +8,18 @@
 //! `STYLESHEET_PATH` with a long cache (its address changes with its content), and a
 //! Content-Security-Policy that allows exactly that.
 
+mod articles;
+mod dashboard;
 pub mod labels;
 mod pages;
+mod parts;
+mod quarantine;
 
+pub use articles::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
+pub use dashboard::dashboard_page;
 pub use labels::Labels;
-pub use pages::{account_page, home_page, login_page, refusal_page, AccountView, LoginView, Refusal};
+pub use pages::{account_page, login_page, refusal_page, AccountView, LoginView, Refusal};
+pub use quarantine::{held_page, held_path, quarantine_page};
 
 use crate::domain::session::ConsoleLanguage;
 use crate::domain::{Role, User};

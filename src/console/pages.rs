@@ -1,13 +1,13 @@
-//! The console's own pages: login, the home (a welcome until the dashboard fills it),
-//! the user's account (language, password, sessions) and the refusals (403, 404).
+//! The console's own pages: login, the user's account (language, password, sessions)
+//! and the refusals (403, 404).
 
+use super::parts::time;
 use super::{document, frame, Labels, Section, Viewer};
 use crate::domain::session::ConsoleLanguage;
 use crate::operations::SessionEntry;
 use crate::publish::html::Page;
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use maud::{html, Markup};
+use maud::html;
 
 /// What the login page shows.
 pub struct LoginView<'a> {
@@ -50,15 +50,6 @@ pub fn login_page(view: &LoginView<'_>) -> Page {
         }
     };
     document(labels, &format!("{} · {}", labels.sign_in, view.site_name), body)
-}
-
-/// The console's home: a welcome, until the dashboard takes its place.
-pub fn home_page(viewer: &Viewer<'_>) -> Page {
-    let labels = viewer.labels;
-    let content = html! {
-        div.card { p { (labels.welcome_text) } }
-    };
-    frame(viewer, Some(Section::Dashboard), &Labels::fill(labels.welcome, &viewer.user.real_name), content)
 }
 
 /// What the account page shows besides the viewer.
@@ -138,16 +129,13 @@ pub fn account_page(viewer: &Viewer<'_>, view: &AccountView<'_>) -> Page {
     frame(viewer, Some(Section::Account), labels.account, content)
 }
 
-fn time(at: DateTime<Utc>, zone: Tz) -> Markup {
-    let local = at.with_timezone(&zone);
-    html! { time datetime=(at.to_rfc3339()) { (local.format("%Y-%m-%d %H:%M")) } }
-}
-
 /// Why a console request was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// A state-changing request without its session's CSRF token, or from another origin.
     Forbidden,
+    /// A change the user's role or columns do not allow.
+    NotAllowed,
     NotFound,
 }
 
@@ -155,6 +143,7 @@ pub enum Refusal {
 pub fn refusal_page(labels: &'static Labels, site_name: &str, refusal: Refusal) -> Page {
     let (title, text) = match refusal {
         Refusal::Forbidden => (labels.forbidden, labels.forbidden_text),
+        Refusal::NotAllowed => (labels.forbidden, labels.not_allowed_text),
         Refusal::NotFound => (labels.not_found, labels.not_found_text),
     };
     let body = html! {

@@ -215,22 +215,7 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Pag
             @if article.updated_at > article.reposted_at {
                 p.meta.updated { (l.updated) ": " (time(site, article.updated_at)) }
             }
-            @if let Some(image) = &article.image {
-                figure {
-                    img src=(image.url) alt=(image.caption.as_deref().unwrap_or(&article.title));
-                    @if let Some(caption) = &image.caption { figcaption { (caption) } }
-                }
-            }
-            div.content {
-                @match (&article.content_html, &article.summary) {
-                    (Some(content), _) => (PreEscaped(content)),
-                    (None, Some(summary)) => (PreEscaped(summary)),
-                    (None, None) => {},
-                }
-            }
-            @for enclosure in &article.enclosures {
-                p { a href=(enclosure.url) type=(enclosure.mime_type) rel="nofollow noopener" { (enclosure.url) } }
-            }
+            (article_body(article))
             p.original {
                 (l.original_link) ": "
                 a href=(article.original_url) rel="nofollow noopener" { (article.original_url) }
@@ -239,6 +224,29 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Pag
         }
     };
     layout(site, columns, head, body)
+}
+
+/// An article's image, content (its sanitised HTML, else its summary) and enclosures,
+/// as its page shows them; the console shows staff the same.
+pub fn article_body(article: &Article) -> Markup {
+    html! {
+        @if let Some(image) = &article.image {
+            figure {
+                img src=(image.url) alt=(image.caption.as_deref().unwrap_or(&article.title));
+                @if let Some(caption) = &image.caption { figcaption { (caption) } }
+            }
+        }
+        div.content {
+            @match (&article.content_html, &article.summary) {
+                (Some(content), _) => (PreEscaped(content)),
+                (None, Some(summary)) => (PreEscaped(summary)),
+                (None, None) => {},
+            }
+        }
+        @for enclosure in &article.enclosures {
+            p { a href=(enclosure.url) type=(enclosure.mime_type) rel="nofollow noopener" { (enclosure.url) } }
+        }
+    }
 }
 
 pub fn not_found(site: &Site, columns: &ColumnTree) -> Page {

@@ -1,6 +1,7 @@
 //! Integration tests: the real HTTP server on a random port against a real database,
 //! each story run on SQLite and on PostgreSQL (when SYNDIC_TEST_POSTGRES_URL is set).
 
+mod browser;
 #[path = "../support/corpus.rs"]
 mod corpus;
 mod helpers;
@@ -16,6 +17,7 @@ mod audit;
 mod batch;
 mod cache;
 mod connections;
+mod console_articles;
 mod console_sessions;
 mod content_policy;
 mod dashboard;

@@ -4,6 +4,9 @@
 //! add their routes to `router` behind the same guard and take `Console` or
 //! `CsrfForm<T>` (see `session`).
 
+mod articles;
+mod dashboard;
+mod quarantine;
 mod session;
 
 pub use session::{Console, CsrfForm};
@@ -12,9 +15,7 @@ use super::client_address::ClientAddress;
 use super::representation::page_headers;
 use super::AppState;
 use crate::catalog::CatalogError;
-use crate::console::{
-    self, account_page, home_page, labels, login_page, refusal_page, AccountView, Labels, LoginView, Refusal,
-};
+use crate::console::{self, account_page, labels, login_page, refusal_page, AccountView, Labels, LoginView, Refusal};
 use crate::domain::session::{new_secret, ConsoleLanguage};
 use crate::operations::{LoginAttempt, LoginOutcome};
 use crate::publish::html::Page;
@@ -31,7 +32,9 @@ const STYLESHEET_MAX_AGE: u32 = 365 * 24 * 3600;
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let guarded = Router::new()
-        .route("/admin/", get(home))
+        .merge(dashboard::router())
+        .merge(articles::router())
+        .merge(quarantine::router())
         .route("/admin/logout", post(logout))
         .route("/admin/account", get(account))
         .route("/admin/account/language", post(set_language))
@@ -63,7 +66,7 @@ fn page(status: StatusCode, page: Page) -> Response {
 /// The page of a refusal (403: nothing was changed; 404).
 fn refusal(state: &AppState, labels: &'static Labels, refusal: Refusal) -> Response {
     let status = match refusal {
-        Refusal::Forbidden => StatusCode::FORBIDDEN,
+        Refusal::Forbidden | Refusal::NotAllowed => StatusCode::FORBIDDEN,
         Refusal::NotFound => StatusCode::NOT_FOUND,
     };
     page(status, refusal_page(labels, &state.config.site.name, refusal))
@@ -193,11 +196,6 @@ async fn logout(State(state): State<AppState>, CsrfForm(console, NoFields {}): C
     let mut response = see_other("/admin/login");
     response.headers_mut().append(header::SET_COOKIE, Cookies::new(&state.config.base_url).clear_session());
     response
-}
-
-/// The console home.
-async fn home(console: Console) -> Response {
-    page(StatusCode::OK, home_page(&console.viewer()))
 }
 
 async fn not_found(State(state): State<AppState>, console: Console) -> Response {

@@ -1,0 +1,320 @@
+//! The articles: the filtered, paged list of every article the user sees, and one
+//! article as published with every attribution field and the forms that change it
+//! (withdraw, reinstate, move), shown only to a user who may make them.
+//!
+//! An article's content is shown as its public page shows it (`publish::html::
+//! article_body`: the sanitised HTML stored at ingest, never anything else), so the page
+//! of one article allows what that page allows: images and media from outlets' sites,
+//! and the typographic `style` attributes sanitised content keeps. Still no script.
+
+use super::parts::{maybe_time, outcome, status, status_name, time, withdrawer};
+use super::{frame, Section, Viewer};
+use crate::domain::{Article, ArticleStatus, Column, Outlet};
+use crate::publish::html::{article_body, Page};
+use crate::store::StaffArticle;
+use chrono_tz::Tz;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+/// What a page showing an article's content may load: the console's own policy, plus
+/// the outlets' images and media and sanitised content's `style` attributes.
+const ARTICLE_POLICY: &str = "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; \
+     img-src 'self' http: https:; media-src http: https:; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; object-src 'none'";
+
+/// The list's filters as typed into its form (and carried in its links).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ArticleFilters {
+    /// A column's slug.
+    pub column: String,
+    /// An outlet's slug.
+    pub outlet: String,
+    /// An `ArticleStatus` name.
+    pub status: String,
+    /// Reposted on or after this day (`YYYY-MM-DD`, the site's zone).
+    pub from: String,
+    /// Reposted on or before this day.
+    pub to: String,
+    /// Text the title contains.
+    pub q: String,
+}
+
+impl ArticleFilters {
+    /// The list's address with these filters, at the page after `cursor`; `trail`: the
+    /// cursors of the pages before it, so that "previous" needs nothing stored.
+    pub fn href(&self, cursor: Option<&str>, trail: &[String]) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        let fields = [
+            ("column", &self.column),
+            ("outlet", &self.outlet),
+            ("status", &self.status),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+        ];
+        for (name, value) in fields.into_iter().filter(|(_, value)| !value.is_empty()) {
+            query.append_pair(name, value);
+        }
+        if let Some(cursor) = cursor {
+            query.append_pair("cursor", cursor);
+        }
+        if !trail.is_empty() {
+            query.append_pair("trail", &trail.join("."));
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            Section::Articles.path().to_owned()
+        } else {
+            format!("{}?{query}", Section::Articles.path())
+        }
+    }
+}
+
+/// What the list shows.
+pub struct ArticleListView<'a> {
+    pub filters: &'a ArticleFilters,
+    /// Refusals of the filters, by field (`from`, `to`).
+    pub errors: &'a [(&'static str, String)],
+    /// The columns the user sees, in tree order, and every outlet, for the filters.
+    pub columns: &'a [Column],
+    pub outlets: &'a [Outlet],
+    pub articles: &'a [StaffArticle],
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub zone: Tz,
+}
+
+/// The list of articles with its filter form.
+pub fn article_list_page(viewer: &Viewer<'_>, view: &ArticleListView<'_>) -> Page {
+    let labels = viewer.labels;
+    let l = &labels.newsroom;
+    let f = view.filters;
+    let error_for = |field: &str| view.errors.iter().find(|(name, _)| *name == field).map(|(_, e)| e.as_str());
+    // A field's label, its control (given whether it is invalid and what describes it),
+    // and its error beneath.
+    let field = |id: &'static str, label: &str, control: &dyn Fn(Option<&'static str>, Option<String>) -> Markup| {
+        let error = error_for(id);
+        let described = error.map(|_| format!("{id}-error"));
+        html! {
+            div.field {
+                label for=(id) { (label) }
+                (control(error.map(|_| "true"), described.clone()))
+                @if let (Some(error), Some(described)) = (error, described) { p.field-error id=(described) { (error) } }
+            }
+        }
+    };
+    let date = |id: &'static str, value: &str| {
+        let value = value.to_owned();
+        move |invalid: Option<&'static str>, described: Option<String>| {
+            html! { input id=(id) type="date" name=(id) value=(value) aria-invalid=[invalid] aria-describedby=[described]; }
+        }
+    };
+    let content = html! {
+        form.filters method="get" action=(Section::Articles.path()) role="search" aria-label=(l.filters) {
+            (field("q", l.title_contains, &|_, _| html! { input #q type="search" name="q" value=(f.q); }))
+            (field("column", l.column, &|invalid, described| html! {
+                select #column name="column" aria-invalid=[invalid] aria-describedby=[described] {
+                    option value="" { (l.any) }
+                    @for column in view.columns {
+                        option value=(column.slug) selected[f.column == column.slug.as_str()] { (column.title) }
+                    }
+                }
+            }))
+            (field("outlet", l.outlet, &|invalid, described| html! {
+                select #outlet name="outlet" aria-invalid=[invalid] aria-describedby=[described] {
+                    option value="" { (l.any) }
+                    @for outlet in view.outlets {
+                        option value=(outlet.slug) selected[f.outlet == outlet.slug.as_str()] { (outlet.name) }
+                    }
+                }
+            }))
+            (field("status", l.status, &|invalid, described| html! {
+                select #status name="status" aria-invalid=[invalid] aria-describedby=[described] {
+                    option value="" { (l.any) }
+                    @for choice in ArticleStatus::ALL {
+                        option value=(choice.as_str()) selected[f.status == choice.as_str()] { (status_name(choice, l)) }
+                    }
+                }
+            }))
+            (field("from", l.from_date, &date("from", &f.from)))
+            (field("to", l.to_date, &date("to", &f.to)))
+            div.actions {
+                button type="submit" { (l.apply) }
+                a href=(Section::Articles.path()) { (l.clear) }
+            }
+        }
+        @if view.articles.is_empty() {
+            p.card.muted { (l.no_articles) }
+        } @else {
+            table.stack.articles {
+                thead { tr {
+                    th scope="col" { (l.title) } th scope="col" { (l.outlet) } th scope="col" { (labels.columns) }
+                    th scope="col" { (l.status) } th scope="col" { (l.reposted_at) }
+                } }
+                tbody {
+                    @for found in view.articles {
+                        @let article = &found.article;
+                        tr {
+                            td.title data-label=(l.title) { a href=(article_path(article.id)) { (article.title) } }
+                            td data-label=(l.outlet) { (article.outlet.name) }
+                            td data-label=(labels.columns) { (column_titles(article)) }
+                            td data-label=(l.status) { (status(found.status, l)) }
+                            td data-label=(l.reposted_at) { (time(article.reposted_at, view.zone)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if view.previous.is_some() || view.next.is_some() {
+            nav.pager aria-label=(l.pages) {
+                @if let Some(previous) = &view.previous { a rel="prev" href=(previous) { "← " (l.previous_page) } }
+                @if let Some(next) = &view.next { a rel="next" href=(next) { (l.next_page) " →" } }
+            }
+        }
+    };
+    frame(viewer, Some(Section::Articles), labels.articles, content)
+}
+
+/// An article's page in the console.
+pub fn article_path(id: i64) -> String {
+    format!("{}/{id}", Section::Articles.path())
+}
+
+fn column_titles(article: &Article) -> String {
+    article.columns.iter().map(|c| c.title.as_str()).collect::<Vec<_>>().join(" · ")
+}
+
+/// What one article's page shows besides the article.
+pub struct ArticleView<'a> {
+    pub found: &'a StaffArticle,
+    /// Its page on the portal.
+    pub public_url: &'a str,
+    pub zone: Tz,
+    /// Whether the user may change it: the forms are shown only then.
+    pub may_change: bool,
+    /// The columns it may be filed under by this user, in tree order, each ticked when
+    /// the article is filed there.
+    pub column_choices: &'a [(Column, bool)],
+    pub notice: Option<&'a str>,
+    pub error: Option<&'a str>,
+    /// Why the columns were refused.
+    pub column_error: Option<&'a str>,
+}
+
+/// One article as published, with its attribution and, for who may, its forms.
+pub fn article_page(viewer: &Viewer<'_>, view: &ArticleView<'_>) -> Page {
+    let labels = viewer.labels;
+    let l = &labels.newsroom;
+    let found = view.found;
+    let article = &found.article;
+    let action = |verb: &str| format!("{}/{verb}", article_path(article.id));
+    let content = html! {
+        p.back { a href=(Section::Articles.path()) { "← " (l.all_articles) } }
+        (outcome(view.notice, view.error))
+        div.split {
+            div.main-column {
+                (preview(viewer, article, l.as_published))
+            }
+            aside.side-column {
+                (attribution(viewer, found, view.public_url, view.zone))
+                @if view.may_change {
+                    @if matches!(found.status, ArticleStatus::Published | ArticleStatus::Embargoed) {
+                        section.card aria-labelledby="withdraw-heading" {
+                            h2 #withdraw-heading { (l.withdraw) }
+                            p.hint { (l.withdraw_hint) }
+                            form method="post" action=(action("withdraw")) {
+                                (viewer.csrf_field())
+                                button.danger type="submit" { (l.withdraw_button) }
+                            }
+                        }
+                    }
+                    @if matches!(found.status, ArticleStatus::Withdrawn | ArticleStatus::Expired) {
+                        section.card aria-labelledby="reinstate-heading" {
+                            h2 #reinstate-heading { (l.reinstate) }
+                            p.hint { (l.reinstate_hint) }
+                            form method="post" action=(action("reinstate")) {
+                                (viewer.csrf_field())
+                                button type="submit" { (l.reinstate_button) }
+                            }
+                        }
+                    }
+                    section.card aria-labelledby="move-heading" {
+                        h2 #move-heading { (l.move_columns) }
+                        form method="post" action=(action("move")) {
+                            (viewer.csrf_field())
+                            fieldset aria-describedby="move-hint" {
+                                legend { (l.move_columns) }
+                                @for (column, ticked) in view.column_choices {
+                                    @let id = format!("column-{}", column.id);
+                                    div.check {
+                                        input id=(id) type="checkbox" name="column" value=(column.slug) checked[*ticked];
+                                        label for=(id) { (column.title) }
+                                    }
+                                }
+                            }
+                            p.hint #move-hint { (l.move_hint) }
+                            @if let Some(error) = view.column_error { p.field-error role="alert" { (error) } }
+                            button type="submit" { (l.move_button) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    with_article_policy(frame(viewer, Some(Section::Articles), &article.title, content))
+}
+
+/// The article as its public page renders it: subtitle, title, and body.
+pub(super) fn preview(viewer: &Viewer<'_>, article: &Article, caption: &str) -> Markup {
+    html! {
+        section.card.preview aria-label=(caption) {
+            p.caption { (caption) }
+            article lang=[article.language.as_deref()] {
+                @if let Some(subtitle) = &article.subtitle { p.series { (subtitle) } }
+                p.headline { (article.title) }
+                @if let Some(author) = &article.author { p.hint { (viewer.labels.newsroom.author) ": " (author) } }
+                (article_body(article))
+            }
+        }
+    }
+}
+
+/// A console page showing an article's content, with the policy that lets it render.
+pub(super) fn with_article_policy(mut page: Page) -> Page {
+    page.content_security_policy = ARTICLE_POLICY.to_owned();
+    page
+}
+
+/// Every attribution field and where the article stands.
+fn attribution(viewer: &Viewer<'_>, found: &StaffArticle, public_url: &str, zone: Tz) -> Markup {
+    let labels = viewer.labels;
+    let l = &labels.newsroom;
+    let article = &found.article;
+    html! {
+        section.card aria-labelledby="attribution-heading" {
+            h2 #attribution-heading { (l.attribution) }
+            dl.fields {
+                dt { (l.status) } dd { (status(found.status, l)) }
+                dt { (l.original_link) }
+                dd.url { a href=(article.original_url) rel="nofollow noopener noreferrer" { (article.original_url) } }
+                dt { (l.outlet) } dd { (article.outlet.name) " (" (article.outlet.slug) ")" }
+                dt { (l.author) } dd { (article.author.as_deref().unwrap_or("–")) }
+                dt { (l.rights) } dd { (article.effective_rights().unwrap_or("–")) }
+                dt { (l.original_published) } dd { (time(article.original_published_at, zone)) }
+                dt { (l.original_updated) } dd { (maybe_time(article.original_updated_at, zone, "–")) }
+                dt { (l.reposted_at) } dd { (time(article.reposted_at, zone)) }
+                dt { (l.updated) } dd { (time(article.updated_at, zone)) }
+                dt { (labels.columns) } dd { (column_titles(article)) }
+                @if let Some(at) = found.withdrawn_at {
+                    dt { (l.withdrawn_at) } dd { (time(at, zone)) }
+                    dt { (l.withdrawn_by) } dd { (withdrawer(found.withdrawn_by, l)) }
+                }
+                @if let Some(until) = found.embargo_until { dt { (l.embargo_until) } dd { (time(until, zone)) } }
+                @if let Some(ends) = found.expires_at { dt { (l.expires_at) } dd { (time(ends, zone)) } }
+                @if let Some(reason) = &found.quarantine_reason { dt { (l.held_because) } dd { (reason) } }
+                dt { (l.public_page) } dd.url { a href=(public_url) { (public_url) } }
+            }
+        }
+    }
+}

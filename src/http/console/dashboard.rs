@@ -1,0 +1,28 @@
+//! The console's home, the dashboard: `Operations::dashboard` limited to what the user
+//! sees, as the dashboard API limits it.
+
+use super::super::AppState;
+use super::articles::{failure, staff};
+use super::{page, Console};
+use crate::console::dashboard_page;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/", get(dashboard))
+}
+
+async fn dashboard(State(state): State<AppState>, console: Console) -> Response {
+    let tree = match state.operations.column_tree().await {
+        Ok(tree) => tree,
+        Err(error) => return failure(error),
+    };
+    let within = staff(&console).within(&tree);
+    match state.operations.dashboard(within.as_deref()).await {
+        Ok(figures) => page(StatusCode::OK, dashboard_page(&console.viewer(), &figures, state.config.site.timezone)),
+        Err(error) => failure(error),
+    }
+}
