@@ -26,7 +26,7 @@ import time
 import urllib.error
 import urllib.request
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
 ADMIN_TOKEN = "browser-admin-token"
 USERNAME = "zhaolei"
@@ -82,6 +82,16 @@ def eventually(what, condition, seconds=10):
     return False
 
 
+def step(name, action, *args):
+    """Runs one step of the story; a step the page cannot do (no such form, a timeout) is
+    a failure of that step, and the story goes on where it can."""
+    try:
+        return action(*args)
+    except PlaywrightError as error:
+        check(name, False, str(error).splitlines()[0])
+        return None
+
+
 def start_server(binary, database_url, port):
     env = dict(os.environ, SYNDIC_ADMIN_TOKEN=ADMIN_TOKEN, RUST_LOG="warn", SYNDIC_BLOCKED_TERMS="bet365")
     user = subprocess.run(
@@ -116,9 +126,9 @@ def start_server(binary, database_url, port):
 
 def submit(page, action):
     """Submits the form posting to `action` with its own submit button, as a click."""
-    page.locator(f'form[action="{action}"] button[type="submit"], '
-                 f'form[action="{action}"] input[type="submit"]').first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'form[action="{action}"] button[type="submit"], '
+                     f'form[action="{action}"] input[type="submit"]').first.click()
 
 
 def sign_in_with_the_keyboard(page, base):
@@ -131,16 +141,15 @@ def sign_in_with_the_keyboard(page, base):
     page.keyboard.type(USERNAME)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     check("signed in: into the console", page.url.rstrip("/").endswith("/admin"), page.url)
     check("the console names the user", "赵磊" in page.content())
 
 
 def check_layout(page, base, path):
-    page.goto(base + path)
-    status_ok = page.locator("main").count() > 0
-    check(f"{path} renders", status_ok, page.url)
+    response = page.goto(base + path)
+    check(f"{path} answers 200", response.status == 200, f"{response.status} at {page.url}")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     check(f"{path} fits a 375 px phone", overflow <= 0, f"{overflow} px wider")
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
@@ -198,8 +207,8 @@ def withdraw_in_the_console(page, base, article_id):
     check("the console finds the article by its title", link.count() >= 1, page.url)
     if not link.count():
         return
-    link.first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        link.first.click()
     check("the article page shows its attribution", all(t in page.content() for t in ("老街日报", "李明")))
     eventually("the article is in the public feed", lambda: in_feed(base))
     submit(page, f"/admin/articles/{article_id}/withdraw")
@@ -263,19 +272,20 @@ def main():
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
                 page = browser.new_context(viewport=DESKTOP).new_page()
-                sign_in_with_the_keyboard(page, base)
-                create_column(page, base)
-                token = add_outlet(page, base)
+                page.set_default_timeout(10_000)
+                step("sign in", sign_in_with_the_keyboard, page, base)
+                step("create a column", create_column, page, base)
+                token = step("add an outlet", add_outlet, page, base)
                 article_id = push_with(base, token) if token else None
                 if article_id:
-                    withdraw_in_the_console(page, base, article_id)
-                    audit_shows_it_all(page, base, article_id)
+                    step("withdraw in the console", withdraw_in_the_console, page, base, article_id)
+                    step("read the audit log", audit_shows_it_all, page, base, article_id)
                     hold_one(base, token)
                 page.set_viewport_size(PHONE)
                 for path in PAGES:
-                    check_layout(page, base, path)
+                    step(f"open {path}", check_layout, page, base, path)
                 page.set_viewport_size(DESKTOP)
-                sign_out(page, base)
+                step("sign out", sign_out, page, base)
                 if args.screenshots:
                     screenshots(browser, base, args.screenshots)
                 browser.close()
