@@ -16,11 +16,18 @@ use chrono_tz::Tz;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-/// What a page showing an article's content may load: the console's own policy, plus
-/// the outlets' images and media and sanitised content's `style` attributes.
+/// What a page showing a published article's content may load: the console's own
+/// policy, plus the outlets' images and media (as the public page shows them) and
+/// sanitised content's `style` attributes.
 const ARTICLE_POLICY: &str = "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; \
      img-src 'self' http: https:; media-src http: https:; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'; object-src 'none'";
+
+/// What a page showing a held article may load: nothing from elsewhere. The content
+/// policy flagged it, so its images may be the spam itself or a tracker telling the
+/// sender when, and from where, an editor looks; they show as their alternative text.
+const HELD_ARTICLE_POLICY: &str = "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; \
+     img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 /// The list's filters as typed into its form (and carried in its links).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -280,9 +287,15 @@ pub(super) fn preview(viewer: &Viewer<'_>, article: &Article, caption: &str) -> 
     }
 }
 
-/// A console page showing an article's content, with the policy that lets it render.
+/// A console page showing a published article's content, with the policy that lets it render.
 pub(super) fn with_article_policy(mut page: Page) -> Page {
     page.content_security_policy = ARTICLE_POLICY.to_owned();
+    page
+}
+
+/// A console page showing a held article's content, loading nothing from elsewhere.
+pub(super) fn with_held_article_policy(mut page: Page) -> Page {
+    page.content_security_policy = HELD_ARTICLE_POLICY.to_owned();
     page
 }
 

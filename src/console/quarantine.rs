@@ -2,7 +2,7 @@
 //! one of them as it would render once published, with release and reject for a user
 //! who may decide.
 
-use super::articles::{preview, with_article_policy};
+use super::articles::{preview, with_held_article_policy};
 use super::parts::{outcome, time};
 use super::{frame, Section, Viewer};
 use crate::publish::html::Page;
@@ -83,5 +83,5 @@ pub fn held_page(viewer: &Viewer<'_>, found: &StaffArticle, may_decide: bool, er
             }
         }
     };
-    with_article_policy(frame(viewer, Some(Section::Quarantine), &article.title, content))
+    with_held_article_policy(frame(viewer, Some(Section::Quarantine), &article.title, content))
 }

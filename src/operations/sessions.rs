@@ -168,11 +168,23 @@ impl Operations {
         address: &str,
         user_agent: &str,
     ) -> Result<String, CatalogError> {
-        let stored = self.store.user_for_login(session.user.username.as_str()).await?.map(|(_, hash)| hash);
+        // A wrong current password is a failed login: counted towards the account's and
+        // the address's locks, and audited, so that a session left open is no oracle.
+        let now = Utc::now();
+        let account = account_key(session.user.username.as_str());
+        if let Some(until) = self.locked_until(&account, address, now).await? {
+            let minutes = (until - now).num_minutes() + 1;
+            let reason = format!("too many wrong passwords: try again in {minutes} minutes");
+            return Err(CatalogError::Invalid(FieldErrors::single("current_password", &reason)));
+        }
+        let stored = self.store.user_for_login(&account).await?.map(|(_, hash)| hash);
         let matches = tokio::task::spawn_blocking(move || verify_login(&current, stored.as_deref()))
             .await
             .expect("verifying a password does not panic");
         if !matches {
+            let keys = [(FailureKind::Account, account.as_str()), (FailureKind::Address, address)];
+            self.store.record_login_failure(&keys, now, now - window()).await?;
+            self.audit_failed_login(&account, address).await?;
             return Err(CatalogError::Invalid(FieldErrors::single("current_password", "is not your current password")));
         }
         let edit = UserEdit { password: Some(new), ..UserEdit::default() };

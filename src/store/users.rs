@@ -123,6 +123,10 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            if disabled {
+                // Ended, not suspended: enabling the user again revives no old session.
+                sqlx::query("DELETE FROM console_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            }
         }
         if let Some(hash) = &changes.password_hash {
             sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")

@@ -19,6 +19,7 @@ stories!(
     a_session_id_from_before_the_login_is_never_the_session,
     console_forms_need_the_session_csrf_token,
     disabling_a_user_or_changing_its_password_ends_its_sessions,
+    a_wrong_current_password_counts_as_a_failed_login,
     another_instance_accepts_the_same_session,
     without_trusted_proxies_a_forwarded_address_is_ignored,
 );
@@ -95,7 +96,13 @@ async fn a_user_signs_in_and_works_in_the_console_frame(app: TestApp) {
     assert_eq!(browser.get("/admin/no-such-page").await.status, 404);
 
     // Only a console path is followed after signing in.
-    for elsewhere in ["%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example%2F", "%2Fadmin%2F%5C%5Cevil.example"] {
+    for elsewhere in [
+        "%2F%2Fevil.example%2F",
+        "https%3A%2F%2Fevil.example%2F",
+        "%2Fadmin%2F%5C%5Cevil.example",
+        "%2Fadmin%2F..%2F..%2F%2Fevil.example",
+        "%2Fadmin%2F..%2Fapi%2Fv1%2Fdashboard",
+    ] {
         let other = Browser::new(&app);
         let answer = other.sign_in_to(elsewhere, "lisi", PASSWORD).await;
         assert_eq!((answer.status, answer.location()), (303, "/admin/"), "next={elsewhere}");
@@ -249,6 +256,7 @@ async fn disabling_a_user_or_changing_its_password_ends_its_sessions(app: TestAp
     assert_eq!(app.admin_patch("/api/v1/users/wangfang", json!({"disabled": true})).await.status(), 200);
     assert_eq!(first.get("/admin/").await.status, 303, "disabled: its session dies at once");
     assert_eq!(app.admin_patch("/api/v1/users/wangfang", json!({"disabled": false})).await.status(), 200);
+    assert_eq!(first.get("/admin/").await.status, 303, "enabled again: the ended session stays ended");
 
     // A password set by an admin ends every session of the user.
     assert_eq!(first.sign_in("wangfang", PASSWORD).await.status, 303);
@@ -333,14 +341,9 @@ fn behind_a_local_proxy(config: &mut syndic::config::Config) {
 
 /// A client as the reverse proxy on 127.0.0.1 forwards it.
 fn forwarded_for(browser: &Browser, client: &str) -> Browser {
-    let mut headers = HeaderMap::new();
+    let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-forwarded-for", format!("198.51.100.200, {client}").parse().unwrap());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Browser { client, base: browser.base.clone(), jar: Mutex::default() }
+    browser.with_headers(headers)
 }
 
 async fn behind_a_trusted_proxy_each_client_has_its_own_address(app: TestApp) {
@@ -375,4 +378,29 @@ async fn without_trusted_proxies_a_forwarded_address_is_ignored(app: TestApp) {
     }
     let another = forwarded_for(&direct, "192.0.2.1");
     assert_eq!(another.sign_in("wangfang", PASSWORD).await.status, 429, "every failure counted for the peer");
+}
+
+async fn a_wrong_current_password_counts_as_a_failed_login(app: TestApp) {
+    add_user(&app, "wangfang", "王芳", "editor").await;
+    let browser = Browser::new(&app);
+    assert_eq!(browser.sign_in("wangfang", PASSWORD).await.status, 303);
+    let csrf = browser.csrf().await;
+    let change = |current: &'static str| {
+        let csrf = csrf.clone();
+        let browser = &browser;
+        async move {
+            let fields =
+                [("csrf", csrf.as_str()), ("current_password", current), ("new_password", "a new long passphrase")];
+            browser.post("/admin/account/password", &fields).await
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(change("a guess at it").await.status, 422);
+    }
+    let locked = change(PASSWORD).await;
+    assert_eq!(locked.status, 422, "the right password too, while the account is locked");
+    assert!(locked.body.contains("current_password-error"), "{}", locked.body);
+    assert_eq!(Browser::new(&app).sign_in("wangfang", PASSWORD).await.status, 429, "the login is locked as well");
+    let failed: serde_json::Value = app.admin_get("/api/v1/audit?action=login.failed").await.json().await.unwrap();
+    assert_eq!(failed["items"].as_array().unwrap().len(), 5, "each wrong guess audited");
 }

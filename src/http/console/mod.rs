@@ -83,6 +83,10 @@ fn safe_next(next: Option<&str>) -> Option<&str> {
     next.filter(|next| {
         next.starts_with("/admin/")
             && !next.contains('\\')
+            && !next.split(['/', '?', '#']).any(|segment| segment == ".." || segment == ".")
+            && !next.contains("//")
+            && !next.to_ascii_lowercase().contains("%2e")
+            && !next.to_ascii_lowercase().contains("%2f")
             && !next.chars().any(char::is_control)
             && !next.starts_with("/admin/login")
     })
