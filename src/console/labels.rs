@@ -59,6 +59,8 @@ pub struct Labels {
     pub not_allowed_text: &'static str,
     pub not_found: &'static str,
     pub not_found_text: &'static str,
+    pub unreadable: &'static str,
+    pub unreadable_text: &'static str,
 }
 
 const ZH: Labels = Labels {
@@ -107,6 +109,8 @@ const ZH: Labels = Labels {
     not_allowed_text: "您的角色或负责的栏目不允许这项操作，未做任何更改。",
     not_found: "页面不存在",
     not_found_text: "后台没有这个页面。",
+    unreadable: "无法处理的请求",
+    unreadable_text: "这个请求的地址或表单内容无法读取（格式不对或过长），未做任何更改。请返回页面后重试。",
 };
 
 const EN: Labels = Labels {
@@ -155,6 +159,8 @@ const EN: Labels = Labels {
     not_allowed_text: "Your role or your columns do not allow this; nothing was changed.",
     not_found: "Page not found",
     not_found_text: "The console has no such page.",
+    unreadable: "Request not understood",
+    unreadable_text: "This request's address or form could not be read (malformed or too long); nothing was changed. Go back and try again.",
 };
 
 /// The labels for a language.

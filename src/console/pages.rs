@@ -137,6 +137,8 @@ pub enum Refusal {
     /// A change the user's role or columns do not allow.
     NotAllowed,
     NotFound,
+    /// A request whose address or form could not be read: malformed, duplicated or too large.
+    Unreadable,
 }
 
 /// The page of a refusal, with a way back into the console.
@@ -145,6 +147,7 @@ pub fn refusal_page(labels: &'static Labels, site_name: &str, refusal: Refusal) 
         Refusal::Forbidden => (labels.forbidden, labels.forbidden_text),
         Refusal::NotAllowed => (labels.forbidden, labels.not_allowed_text),
         Refusal::NotFound => (labels.not_found, labels.not_found_text),
+        Refusal::Unreadable => (labels.unreadable, labels.unreadable_text),
     };
     let body = html! {
         main.login #content {

@@ -4,7 +4,7 @@
 //! changed password ending sessions at once, logout ending them server-side, and two
 //! instances on one database accepting the same session.
 
-use crate::browser::{add_user, Browser, PASSWORD};
+use crate::browser::{add_user, check_page, Browser, PASSWORD};
 use crate::helpers::TestApp;
 use crate::mock::eventually;
 use crate::stories;
@@ -20,6 +20,7 @@ stories!(
     console_forms_need_the_session_csrf_token,
     disabling_a_user_or_changing_its_password_ends_its_sessions,
     a_wrong_current_password_counts_as_a_failed_login,
+    a_request_the_console_cannot_read_gets_a_console_page,
     another_instance_accepts_the_same_session,
     without_trusted_proxies_a_forwarded_address_is_ignored,
 );
@@ -403,4 +404,24 @@ async fn a_wrong_current_password_counts_as_a_failed_login(app: TestApp) {
     assert_eq!(Browser::new(&app).sign_in("wangfang", PASSWORD).await.status, 429, "the login is locked as well");
     let failed: serde_json::Value = app.admin_get("/api/v1/audit?action=login.failed").await.json().await.unwrap();
     assert_eq!(failed["items"].as_array().unwrap().len(), 5, "each wrong guess audited");
+}
+
+async fn a_request_the_console_cannot_read_gets_a_console_page(app: TestApp) {
+    add_user(&app, "wangfang", "王芳", "admin").await;
+    let browser = Browser::new(&app);
+    assert_eq!(browser.sign_in("wangfang", PASSWORD).await.status, 303);
+    let long_form = "x".repeat(2 << 20);
+    let unreadable = [
+        browser.get("/admin/articles/abc").await,
+        browser.get("/admin/articles?status=a&status=b").await,
+        browser.get("/admin/login?next=%2Fadmin%2Fx&next=%2Fadmin%2Fy").await,
+        browser.post("/admin/login", &[("username", "a"), ("username", "b")]).await,
+        browser.post("/admin/login", &[("username", long_form.as_str())]).await,
+    ];
+    for answer in unreadable {
+        assert!(answer.status.to_string().starts_with('4'), "{}", answer.status);
+        assert!(answer.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{}", answer.body);
+        assert!(answer.body.contains("<html lang=\"zh-CN\""), "{}", answer.body);
+        check_page(&answer.body);
+    }
 }

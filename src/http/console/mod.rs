@@ -19,8 +19,9 @@ use crate::console::{self, account_page, labels, login_page, refusal_page, Accou
 use crate::domain::session::{new_secret, ConsoleLanguage};
 use crate::operations::{LoginAttempt, LoginOutcome};
 use crate::publish::html::Page;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -46,6 +47,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/login", get(login_form).post(login))
         .route(console::STYLESHEET_ROUTE, get(stylesheet))
         .merge(guarded)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), readable_refusals))
         .layer(axum::middleware::map_response(session::no_store))
         .layer(DefaultBodyLimit::max(session::MAX_FORM_BYTES))
 }
@@ -68,8 +70,29 @@ fn refusal(state: &AppState, labels: &'static Labels, refusal: Refusal) -> Respo
     let status = match refusal {
         Refusal::Forbidden | Refusal::NotAllowed => StatusCode::FORBIDDEN,
         Refusal::NotFound => StatusCode::NOT_FOUND,
+        Refusal::Unreadable => StatusCode::BAD_REQUEST,
     };
     page(status, refusal_page(labels, &state.config.site.name, refusal))
+}
+
+/// A request the extractors could not read (a path id that is no number, a duplicated
+/// query field, a malformed or oversized form, another content type) is answered by
+/// axum in plain text; a person in the console gets the console's page instead, with
+/// the same status.
+async fn readable_refusals(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/plain"));
+    if !(response.status().is_client_error() && plain) {
+        return response;
+    }
+    let status = response.status();
+    let mut answer = refusal(&state, site_labels(&state), Refusal::Unreadable);
+    *answer.status_mut() = status;
+    answer
 }
 
 /// The labels of the site's language, for whoever is not signed in.
