@@ -8,9 +8,12 @@
 //! `STYLESHEET_PATH` with a long cache (its address changes with its content), and a
 //! Content-Security-Policy that allows exactly that.
 
+pub mod catalog;
+pub mod form;
 pub mod labels;
 mod pages;
 
+pub use catalog::CatalogLabels;
 pub use labels::Labels;
 pub use pages::{account_page, home_page, login_page, refusal_page, AccountView, LoginView, Refusal};
 
@@ -100,9 +103,9 @@ impl Section {
         }
     }
 
-    /// Whether the section is shown to this role (users are the admin's alone).
+    /// Whether the section is shown to this role (users and partners are the admin's alone).
     fn shown_to(self, role: Role) -> bool {
-        self != Section::Users || role == Role::Admin
+        !matches!(self, Section::Users | Section::Partners) || role == Role::Admin
     }
 }
 

@@ -148,6 +148,8 @@ fn time(at: DateTime<Utc>, zone: Tz) -> Markup {
 pub enum Refusal {
     /// A state-changing request without its session's CSRF token, or from another origin.
     Forbidden,
+    /// What the user's role or column scope does not allow.
+    NotAllowed,
     NotFound,
 }
 
@@ -155,6 +157,7 @@ pub enum Refusal {
 pub fn refusal_page(labels: &'static Labels, site_name: &str, refusal: Refusal) -> Page {
     let (title, text) = match refusal {
         Refusal::Forbidden => (labels.forbidden, labels.forbidden_text),
+        Refusal::NotAllowed => (labels.forbidden, super::CatalogLabels::of(labels).not_allowed),
         Refusal::NotFound => (labels.not_found, labels.not_found_text),
     };
     let body = html! {

@@ -4,6 +4,7 @@
 //! add their routes to `router` behind the same guard and take `Console` or
 //! `CsrfForm<T>` (see `session`).
 
+mod catalog;
 mod session;
 
 pub use session::{Console, CsrfForm};
@@ -36,6 +37,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/account", get(account))
         .route("/admin/account/language", post(set_language))
         .route("/admin/account/password", post(change_password))
+        .merge(catalog::router())
         .route("/admin/{*rest}", get(not_found).post(not_found))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), session::guard));
     Router::new()
@@ -63,7 +65,7 @@ fn page(status: StatusCode, page: Page) -> Response {
 /// The page of a refusal (403: nothing was changed; 404).
 fn refusal(state: &AppState, labels: &'static Labels, refusal: Refusal) -> Response {
     let status = match refusal {
-        Refusal::Forbidden => StatusCode::FORBIDDEN,
+        Refusal::Forbidden | Refusal::NotAllowed => StatusCode::FORBIDDEN,
         Refusal::NotFound => StatusCode::NOT_FOUND,
     };
     page(status, refusal_page(labels, &state.config.site.name, refusal))
