@@ -4,13 +4,12 @@
 //! changed password ending sessions at once, logout ending them server-side, and two
 //! instances on one database accepting the same session.
 
+use crate::browser::Browser;
 use crate::helpers::TestApp;
 use crate::mock::eventually;
 use crate::stories;
-use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::header::SET_COOKIE;
 use serde_json::json;
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 stories!(
@@ -35,102 +34,6 @@ fn short_idle_timeout(config: &mut syndic::config::Config) {
 
 fn short_lifetime(config: &mut syndic::config::Config) {
     config.sessions.lifetime = Duration::from_secs(LIFETIME_SECS);
-}
-
-/// An answer, read whole.
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers.get(LOCATION).map_or("", |l| l.to_str().unwrap())
-    }
-
-    /// The value of the hidden field `name` in the page's first form that has one.
-    fn hidden(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start =
-            self.body.find(&marker).unwrap_or_else(|| panic!("no {name} field in {}", self.body)) + marker.len();
-        self.body[start..].split('"').next().unwrap().to_owned()
-    }
-}
-
-/// A browser: one client that follows no redirects, with its own cookie jar.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    jar: Mutex<BTreeMap<String, String>>,
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Browser {
-        Browser::at(&app.url(""))
-    }
-
-    fn at(base: &str) -> Browser {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { client, base: base.to_owned(), jar: Mutex::default() }
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.jar.lock().unwrap().get(name).cloned()
-    }
-
-    fn set_cookie(&self, name: &str, value: &str) {
-        self.jar.lock().unwrap().insert(name.to_owned(), value.to_owned());
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        let cookies: Vec<String> = self.jar.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let request = if cookies.is_empty() { request } else { request.header("cookie", cookies.join("; ")) };
-        let response = request.send().await.unwrap();
-        for set in response.headers().get_all(SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
-            if set.contains("Max-Age=0") {
-                self.jar.lock().unwrap().remove(name);
-            } else {
-                self.set_cookie(name, value);
-            }
-        }
-        let (status, headers) = (response.status().as_u16(), response.headers().clone());
-        Answer { status, headers, body: response.text().await.unwrap() }
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        self.send(self.client.get(format!("{}{path}", self.base))).await
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        self.send(self.client.post(format!("{}{path}", self.base)).form(fields)).await
-    }
-
-    /// Opens the login page and signs in with it (following `next` when given).
-    async fn sign_in_to(&self, next: &str, username: &str, password: &str) -> Answer {
-        let form = self.get(&format!("/admin/login?next={next}")).await;
-        assert_eq!(form.status, 200);
-        let token = form.hidden("login_token");
-        let mut fields = vec![("username", username), ("password", password), ("login_token", &token)];
-        let next_field = form.body.contains("name=\"next\"").then(|| form.hidden("next"));
-        if let Some(next) = &next_field {
-            fields.push(("next", next));
-        }
-        self.post("/admin/login", &fields).await
-    }
-
-    async fn sign_in(&self, username: &str, password: &str) -> Answer {
-        self.sign_in_to("", username, password).await
-    }
-
-    /// The session's CSRF token, as a console page's forms carry it.
-    async fn csrf(&self) -> String {
-        let page = self.get("/admin/account").await;
-        assert_eq!(page.status, 200, "signed in");
-        page.hidden("csrf")
-    }
 }
 
 async fn add_user(app: &TestApp, username: &str, name: &str, role: &str) {

@@ -3,6 +3,7 @@
 
 #[path = "../support/corpus.rs"]
 mod corpus;
+mod browser;
 mod helpers;
 mod hostile;
 mod mock;
@@ -15,6 +16,7 @@ mod articles;
 mod batch;
 mod cache;
 mod connections;
+mod console_catalog;
 mod console_sessions;
 mod content_policy;
 mod dashboard;
