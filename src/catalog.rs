@@ -21,7 +21,7 @@ use crate::store::columns::ColumnChanges;
 use crate::store::outlets::OutletChanges;
 use crate::store::partners::Partner;
 use crate::store::sources::SourceChanges;
-use crate::store::{Store, StoreError};
+use crate::store::{Audit, Store, StoreError};
 use serde::{Deserialize, Deserializer};
 
 /// Longest column title or outlet name, in characters.
@@ -209,7 +209,7 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
-pub async fn add_column(store: &Store, form: ColumnForm) -> Result<Column, CatalogError> {
+pub async fn add_column(store: &Store, form: ColumnForm, audit: Audit<'_>) -> Result<Column, CatalogError> {
     let tree = store.column_tree().await?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let slug = errors.check("slug", Slug::parse(form.slug.as_deref().unwrap_or("")));
@@ -218,13 +218,18 @@ pub async fn add_column(store: &Store, form: ColumnForm) -> Result<Column, Catal
     let parent_id = parent_id(&tree, form.parent.as_deref(), &mut conflicts);
     match (slug, title, description, parent_id) {
         (Some(slug), Some(title), Some(description), Some(parent_id)) if errors.is_empty() => {
-            Ok(store.insert_column(&NewColumn { slug, title, description, parent_id }).await?)
+            Ok(store.insert_column(&NewColumn { slug, title, description, parent_id }, audit).await?)
         }
         _ => Err(refusal(errors, conflicts)),
     }
 }
 
-pub async fn edit_column(store: &Store, slug: &str, edit: ColumnEdit) -> Result<Column, CatalogError> {
+pub async fn edit_column(
+    store: &Store,
+    slug: &str,
+    edit: ColumnEdit,
+    audit: Audit<'_>,
+) -> Result<Column, CatalogError> {
     let tree = store.column_tree().await?;
     let column = tree.by_slug(slug).ok_or(CatalogError::NotFound("column"))?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
@@ -247,13 +252,13 @@ pub async fn edit_column(store: &Store, slug: &str, edit: ColumnEdit) -> Result<
     if !(errors.is_empty() && conflicts.is_empty()) {
         return Err(refusal(errors, conflicts));
     }
-    Ok(store.update_column(column.id, &changes).await?)
+    Ok(store.update_column(column.id, &changes, audit).await?)
 }
 
-pub async fn remove_column(store: &Store, slug: &str) -> Result<(), CatalogError> {
+pub async fn remove_column(store: &Store, slug: &str, audit: Audit<'_>) -> Result<(), CatalogError> {
     let tree = store.column_tree().await?;
     let column = tree.by_slug(slug).ok_or(CatalogError::NotFound("column"))?;
-    Ok(store.delete_column(column.id).await?)
+    Ok(store.delete_column(column.id, audit).await?)
 }
 
 /// Creates an outlet and returns it with its first ingest token, which is shown only now.
@@ -263,6 +268,7 @@ pub async fn add_outlet(
     store: &Store,
     form: OutletForm,
     default_zone: chrono_tz::Tz,
+    audit: Audit<'_>,
 ) -> Result<(Outlet, String), CatalogError> {
     let mut errors = FieldErrors::new();
     let slug = errors.check("slug", Slug::parse(form.slug.as_deref().unwrap_or("")));
@@ -296,14 +302,19 @@ pub async fn add_outlet(
             let grants = Grants { feeds, partners };
             let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants, domains };
             let token = token::generate(token::OUTLET_TOKEN_PREFIX);
-            let stored = store.insert_outlet(&outlet, &token::digest(&token)).await?;
+            let stored = store.insert_outlet(&outlet, &token::digest(&token), audit).await?;
             Ok((stored, token))
         }
         _ => Err(errors.into()),
     }
 }
 
-pub async fn edit_outlet(store: &Store, slug: &str, edit: OutletEdit) -> Result<Outlet, CatalogError> {
+pub async fn edit_outlet(
+    store: &Store,
+    slug: &str,
+    edit: OutletEdit,
+    audit: Audit<'_>,
+) -> Result<Outlet, CatalogError> {
     let outlet = store.outlet_by_slug(slug).await?;
     let mut errors = FieldErrors::new();
     let changes = OutletChanges {
@@ -320,22 +331,27 @@ pub async fn edit_outlet(store: &Store, slug: &str, edit: OutletEdit) -> Result<
         }),
     };
     errors.into_result()?;
-    Ok(store.update_outlet(outlet.id, &changes).await?)
+    Ok(store.update_outlet(outlet.id, &changes, audit).await?)
 }
 
 /// Issues an additional ingest token for an outlet and returns it (shown only now).
 /// Rotation is issuing a new token, then revoking the old one.
-pub async fn issue_outlet_token(store: &Store, slug: &str) -> Result<String, CatalogError> {
+pub async fn issue_outlet_token(store: &Store, slug: &str, audit: Audit<'_>) -> Result<String, CatalogError> {
     let outlet = store.outlet_by_slug(slug).await?;
     let token = token::generate(token::OUTLET_TOKEN_PREFIX);
-    store.add_outlet_token(outlet.id, &token::digest(&token)).await?;
+    store.add_outlet_token(&outlet, &token::digest(&token), audit).await?;
     Ok(token)
 }
 
 /// Revokes one of an outlet's tokens.
-pub async fn revoke_outlet_token(store: &Store, slug: &str, token_id: i64) -> Result<(), CatalogError> {
+pub async fn revoke_outlet_token(
+    store: &Store,
+    slug: &str,
+    token_id: i64,
+    audit: Audit<'_>,
+) -> Result<(), CatalogError> {
     let outlet = store.outlet_by_slug(slug).await?;
-    store.revoke_outlet_token(outlet.id, token_id).await?;
+    store.revoke_outlet_token(&outlet, token_id, audit).await?;
     Ok(())
 }
 
@@ -508,7 +524,7 @@ impl From<RouteObject> for RouteForm {
 pub const MAX_KEYWORD_CHARS: usize = 200;
 
 /// Subscribes an outlet's feed into columns.
-pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, CatalogError> {
+pub async fn add_source(store: &Store, form: SourceForm, audit: Audit<'_>) -> Result<Source, CatalogError> {
     let tree = store.column_tree().await?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let outlet = match form.outlet.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -531,7 +547,7 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, Catal
     let routing = routing(&tree, &columns, &form.routes, &form.include, &form.exclude, &mut errors, &mut conflicts);
     match (outlet, url, interval, routing) {
         (Some(outlet), Some(url), Some(interval), Some(routing)) if errors.is_empty() && conflicts.is_empty() => {
-            let source = store.insert_source(outlet.id, &url, interval, &routing).await?;
+            let source = store.insert_source(outlet.id, &url, interval, &routing, audit).await?;
             Ok(source)
         }
         _ => Err(refusal(errors, conflicts)),
@@ -539,7 +555,7 @@ pub async fn add_source(store: &Store, form: SourceForm) -> Result<Source, Catal
 }
 
 /// Changes a source's address, interval or routing.
-pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit) -> Result<Source, CatalogError> {
+pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit, audit: Audit<'_>) -> Result<Source, CatalogError> {
     let tree = store.column_tree().await?;
     let current = store.source(id).await?.ok_or(CatalogError::NotFound("source"))?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
@@ -573,7 +589,7 @@ pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit) -> Result<Sou
     if !(errors.is_empty() && conflicts.is_empty()) {
         return Err(refusal(errors, conflicts));
     }
-    Ok(store.update_source(id, &changes).await?)
+    Ok(store.update_source(id, &changes, audit).await?)
 }
 
 fn interval(secs: i64) -> Result<i64, String> {
@@ -642,7 +658,11 @@ pub struct PartnerForm {
 }
 
 /// Creates a partner and returns it with its read token, which is shown only now.
-pub async fn add_partner(store: &Store, form: PartnerForm) -> Result<(Partner, String), CatalogError> {
+pub async fn add_partner(
+    store: &Store,
+    form: PartnerForm,
+    audit: Audit<'_>,
+) -> Result<(Partner, String), CatalogError> {
     let tree = store.column_tree().await?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let name = errors.check("name", required_text(form.name.as_deref(), MAX_NAME_CHARS));
@@ -650,7 +670,7 @@ pub async fn add_partner(store: &Store, form: PartnerForm) -> Result<(Partner, S
     match name {
         Some(name) if errors.is_empty() && conflicts.is_empty() => {
             let token = token::generate(token::PARTNER_TOKEN_PREFIX);
-            let partner = store.insert_partner(&name, &token::digest(&token), &column_ids).await?;
+            let partner = store.insert_partner(&name, &token::digest(&token), &column_ids, audit).await?;
             Ok((partner, token))
         }
         _ => Err(refusal(errors, conflicts)),

@@ -1,9 +1,10 @@
 //! The `syndic` command: its arguments, and each subcommand handed to its module
 //! (`serve`, `catalog` for columns and outlets, `sources`, `quarantine`, `partners`, `users`,
-//! `import`, `sitemap`, `transfer` for backup, restore and transfer), which calls
+//! `audit`, `import`, `sitemap`, `transfer` for backup, restore and transfer), which calls
 //! `operations` on the database directly, without the admin token. This root only
 //! parses, loads the configuration and opens the database (`app::open`).
 
+mod audit;
 mod catalog;
 mod import;
 mod init;
@@ -107,6 +108,8 @@ enum DatabaseCommand {
     /// Manage users (the people who run the portal), their roles and personal API tokens.
     #[command(subcommand)]
     User(UserCommand),
+    /// Read the audit log: every change people made, and logins, newest first.
+    Audit(audit::AuditArgs),
     /// Import every item of feed documents (files or URLs) once.
     Import {
         /// The outlet whose documents they are (its slug).
@@ -248,6 +251,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         DatabaseCommand::Quarantine(command) => quarantine::run(&operations, command).await,
         DatabaseCommand::Partner(command) => partners::run(&operations, command).await,
         DatabaseCommand::User(command) => users::run(&operations, command).await,
+        DatabaseCommand::Audit(args) => audit::run(&operations, args).await,
         DatabaseCommand::Import { outlet, columns, documents, .. } => {
             import::run(&operations, &outlet, &columns, &documents).await
         }

@@ -2,6 +2,7 @@
 //! settings (with `--demo`) < `syndic.toml` < environment < command-line flags.
 //! Secrets are kept in `Secret`, which never prints its value.
 
+use crate::domain::networks::Networks;
 use crate::domain::policy::ContentPolicy;
 use crate::domain::session::SessionLimits;
 use crate::domain::text::xml_safe;
@@ -124,6 +125,8 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// How long console sessions last.
     pub sessions: SessionLimits,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`Networks::client_behind`).
+    pub trusted_proxies: Networks,
 }
 
 /// How long the HTTP server waits for each part of a client's exchange, and how many
@@ -237,6 +240,10 @@ pub struct ConsoleSettings {
     /// Seconds after signing in that a console session ends however busy (default 43200).
     #[arg(long, env = "SYNDIC_SESSION_LIFETIME_SECS")]
     pub session_lifetime_secs: Option<u64>,
+    /// Comma-separated CIDRs of the reverse proxies in front of syndic, whose
+    /// `X-Forwarded-For` names the client that login throttling counts (default none).
+    #[arg(long, env = "SYNDIC_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
 }
 
 impl ConsoleSettings {
@@ -245,7 +252,13 @@ impl ConsoleSettings {
         ConsoleSettings {
             session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
             session_lifetime_secs: self.session_lifetime_secs.or(lower.session_lifetime_secs),
+            trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
         }
+    }
+
+    fn trusted_proxies(&self) -> Result<Networks, ConfigError> {
+        Networks::parse(self.trusted_proxies.as_deref().unwrap_or(""))
+            .map_err(|e| invalid("console.trusted_proxies", e))
     }
 
     fn limits(self) -> Result<SessionLimits, ConfigError> {
@@ -489,6 +502,7 @@ impl Config {
             return Err(invalid("database_connect_timeout_secs", reason));
         }
         let connections = layers.connections.limits()?;
+        let trusted_proxies = layers.console.trusted_proxies()?;
         let sessions = layers.console.limits()?;
         let site = layers.site;
         let language = crate::domain::text::language_tag(site.language.as_deref().unwrap_or("en"))
@@ -511,6 +525,7 @@ impl Config {
             // These appear in every document: what XML forbids is dropped, as from articles.
             connections,
             sessions,
+            trusted_proxies,
             site: SiteConfig {
                 name: xml_safe(&site.name.unwrap_or_else(|| "syndic".to_owned())),
                 description: xml_safe(

@@ -3,7 +3,10 @@
 //! same catalog and ingest paths as real input.
 
 use crate::catalog::{self, ColumnForm, OutletForm};
+use crate::domain::audit::Action;
+use crate::domain::Actor;
 use crate::ingest::{push::draft_from_push, push::PushArticle, Pipeline};
+use crate::store::Audit;
 use crate::store::FeedScope;
 use anyhow::{anyhow, Context};
 use serde::Deserialize;
@@ -32,8 +35,13 @@ pub struct DemoLoaded {
 }
 
 /// Fills an empty database with the demo content; leaves a database that already has
-/// columns, outlets or articles alone and returns `None`.
-pub async fn load_if_empty(pipeline: &Pipeline, site_zone: chrono_tz::Tz) -> anyhow::Result<Option<DemoLoaded>> {
+/// columns, outlets or articles alone and returns `None`. Its columns and outlets are
+/// recorded in the audit log as `actor`'s; its articles, pushed, are not.
+pub async fn load_if_empty(
+    pipeline: &Pipeline,
+    site_zone: chrono_tz::Tz,
+    actor: &Actor,
+) -> anyhow::Result<Option<DemoLoaded>> {
     let store = &pipeline.store;
     let has_content = !store.column_tree().await?.all().is_empty()
         || !store.list_outlets().await?.is_empty()
@@ -43,11 +51,12 @@ pub async fn load_if_empty(pipeline: &Pipeline, site_zone: chrono_tz::Tz) -> any
     }
     let content: DemoContent = serde_json::from_str(DEMO_CONTENT).context("examples/demo.json is malformed")?;
     for column in content.columns {
-        catalog::add_column(store, column).await?;
+        catalog::add_column(store, column, Audit::new(actor, Action::ColumnAdd)).await?;
     }
     let mut tokens = Vec::new();
     for outlet in content.outlets {
-        let (outlet, token) = catalog::add_outlet(store, outlet, site_zone).await?;
+        let (outlet, token) =
+            catalog::add_outlet(store, outlet, site_zone, Audit::new(actor, Action::OutletAdd)).await?;
         tokens.push((outlet.slug.to_string(), token));
     }
     let columns = store.column_tree().await?;

@@ -5,12 +5,18 @@
 //! Beneath, articles are stored only through `ingest::Pipeline` (the content policy),
 //! the catalogue is changed only through `catalog` (its validation), and public
 //! documents are read only through `assemble` (`Operations::assembler`). Every write
-//! names its `Actor` and is recorded (`Operations::record`): today one log event per
-//! change, the place an audit trail will hook in. This module adds no error type: each
+//! names its `Actor`. A change a person makes (catalogue, users, tokens, sources,
+//! partners, the quarantine, withdrawals) is recorded in the audit log in its own
+//! transaction: the operation hands the write an `Audit` (`store::audit`), and the write
+//! records its entry just before it commits. What the audit log leaves out (pushes,
+//! imports and polls by outlets and the scheduler, which the change log records; WebSub
+//! requests; the demo's articles; whole-database copies) is logged by
+//! `Operations::record`. This module adds no error type: each
 //! operation fails with the error of the layer that decides (`CatalogError`,
 //! `IngestError`, `ImportError`, `StoreError`).
 
 mod articles;
+mod audit;
 mod catalog;
 pub mod dashboard;
 mod partners;
@@ -104,8 +110,8 @@ impl Operations {
         self.store.queue_lengths().await
     }
 
-    /// Records a change made by `actor`: `action` names what was done, `subject` to what.
-    /// The one place every change passes through after it is made.
+    /// Logs a change the audit log leaves out, made by `actor`: `action` names what was
+    /// done, `subject` to what.
     fn record(&self, actor: &Actor, action: &'static str, subject: impl Display) {
         tracing::info!(%actor, action, subject = %subject, "change made");
     }

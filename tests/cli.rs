@@ -231,6 +231,7 @@ fn options_are_offered_where_they_apply_and_each_says_what_it_does() {
         &["quarantine", "release"],
         &["partner", "add"],
         &["partner", "revoke"],
+        &["audit"],
         &["import"],
         &["sitemap"],
         &["backup"],
@@ -363,4 +364,45 @@ fn init_writes_a_configuration_serve_reads() {
     cli.ok(&["sitemap", "--out", "export"]);
     let index = std::fs::read_to_string(cli.dir.path().join("export/sitemap.xml")).unwrap();
     assert!(index.contains("<loc>https://news.example.cn/sitemaps/pages.xml</loc>"), "{index}");
+}
+
+#[test]
+fn the_audit_log_is_read_from_the_command_line_and_its_changes_are_the_clis() {
+    let cli = Cli::new();
+    cli.ok(&["column", "add", "--slug", "zhuanti", "--title", "专题"]);
+    cli.ok(&["column", "edit", "zhuanti", "--title", "专题栏目"]);
+    assert!(cli.fails(&["column", "add", "--slug", "zhuanti", "--title", "again"]).contains("already exists"));
+    let added =
+        cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
+    let token = added.split_whitespace().find(|w| w.starts_with("syo_")).expect("a token").to_owned();
+
+    // Tab-separated, newest first: id, at, actor, action, target, before, after.
+    let listed = cli.ok(&["audit"]);
+    let lines: Vec<Vec<&str>> = listed.lines().map(|l| l.split('\t').collect()).collect();
+    let summary: Vec<(&str, &str, &str)> = lines.iter().map(|f| (f[2], f[3], f[4])).collect();
+    assert_eq!(
+        summary,
+        [
+            ("cli", "outlet.add", "outlet:cjrb"),
+            ("cli", "column.edit", "column:zhuanti"),
+            ("cli", "column.add", "column:zhuanti")
+        ],
+        "the refused add left no entry:\n{listed}"
+    );
+    assert!(lines.iter().all(|f| f.len() == 7), "{listed}");
+    assert_eq!((lines[1][5], lines[1][6]), (r#"{"title":"专题"}"#, r#"{"title":"专题栏目"}"#));
+    assert_eq!(lines[2][5], "-", "an addition has no before");
+    assert!(!listed.contains(&token), "the token is never recorded");
+
+    // Filters, a limit and JSON lines.
+    let edits = cli.ok(&["audit", "--target", "column:zhuanti", "--action", "column.edit", "--json"]);
+    let entries: Vec<serde_json::Value> = edits.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(entries.len(), 1, "{edits}");
+    assert_eq!(entries[0]["after"], serde_json::json!({"title": "专题栏目"}));
+    assert_eq!(entries[0]["actor"], "cli");
+    assert_eq!(cli.ok(&["audit", "--limit", "1"]).lines().count(), 1);
+    assert_eq!(cli.ok(&["audit", "--actor", "admin-token"]), "");
+    assert_eq!(cli.ok(&["audit", "--since", "2999-01-01T00:00:00Z"]), "");
+    assert!(cli.fails(&["audit", "--since", "yesterday"]).contains("--since"));
+    assert!(cli.fails(&["audit", "--action", "column.delete"]).contains("column.delete"));
 }

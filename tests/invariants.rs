@@ -204,6 +204,67 @@ fn only_the_layers_beneath_the_edges_hold_the_store() {
     assert!(found.is_empty(), "these name the Store but are no layer that may: {found:?}");
 }
 
+/// Each function of `code` whose parameters include `actor: &Actor` (a write
+/// operation), by name, with its body.
+fn write_operations(code: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for at in occurrences(code, "fn") {
+        let rest = &code[at + 2..];
+        let (Some(open), Some(body)) = (rest.find('('), rest.find('{')) else { continue };
+        if open > body || !rest[open..body].contains("actor: &Actor") {
+            continue;
+        }
+        let name = rest[..open].trim().to_owned();
+        let mut depth = 0;
+        let end = rest[body..]
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '{' => 1,
+                    '}' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map_or(rest.len(), |(i, _)| body + i + 1);
+        found.push((name, rest[body..end].to_owned()));
+    }
+    found
+}
+
+/// The write operations of `code` that neither hand their write an `Audit` nor say,
+/// by logging it (`Operations::record`), that the audit log leaves them out.
+fn unrecorded_operations(code: &str) -> Vec<String> {
+    write_operations(code)
+        .into_iter()
+        .filter(|(_, body)| !body.contains("Audit::new(") && !body.contains("self.record("))
+        .map(|(name, _)| name)
+        .collect()
+}
+
+#[test]
+fn every_change_an_edge_makes_is_recorded_in_its_own_transaction() {
+    let files = source_files();
+    let operations: Vec<&SourceFile> = files.iter().filter(|f| f.path.starts_with("operations/")).collect();
+    let writes: usize = operations.iter().map(|f| write_operations(&f.code).len()).sum();
+    assert!(writes >= 20, "the write operations were found ({writes})");
+    let found: Vec<String> = operations
+        .iter()
+        .flat_map(|f| unrecorded_operations(&f.code).into_iter().map(move |name| format!("{}: {name}", f.path)))
+        .collect();
+    assert!(found.is_empty(), "every write operation hands its write an Audit, or logs what it leaves out: {found:?}");
+}
+
+#[test]
+fn an_operation_that_records_nothing_is_caught() {
+    let code = "impl Operations { pub async fn add(&self, actor: &Actor, form: Form) -> R { \
+                if x { y } catalog::add(&self.store, form).await } \
+                pub async fn edit(&self, actor: &Actor) -> R { catalog::edit(Audit::new(actor, A)).await } \
+                pub async fn read(&self, id: i64) -> R { self.store.read(id).await } }";
+    assert_eq!(write_operations(code).len(), 2);
+    assert_eq!(unrecorded_operations(code), ["add"]);
+}
+
 #[test]
 fn articles_are_written_only_through_the_pipeline() {
     let found = offenders(

@@ -9,7 +9,7 @@ use crate::domain::text::required_text;
 use crate::domain::user::{NewUser, Role, User};
 use crate::domain::{token, FieldErrors, Slug};
 use crate::store::users::UserChanges;
-use crate::store::Store;
+use crate::store::{Audit, Store};
 use serde::Deserialize;
 
 /// A new user. Unknown fields are refused (400).
@@ -63,7 +63,7 @@ pub struct UserEdit {
     pub language: Option<Option<String>>,
 }
 
-pub async fn add_user(store: &Store, form: UserForm) -> Result<User, CatalogError> {
+pub async fn add_user(store: &Store, form: UserForm, audit: Audit<'_>) -> Result<User, CatalogError> {
     let tree = store.column_tree().await?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let username = errors.check("username", Slug::parse(form.username.as_deref().unwrap_or("")));
@@ -79,13 +79,13 @@ pub async fn add_user(store: &Store, form: UserForm) -> Result<User, CatalogErro
     match (username, real_name, role, password) {
         (Some(username), Some(real_name), Some(role), Some(password)) if errors.is_empty() && conflicts.is_empty() => {
             let password_hash = hash(password).await;
-            Ok(store.insert_user(&NewUser { username, real_name, role, column_ids, password_hash }).await?)
+            Ok(store.insert_user(&NewUser { username, real_name, role, column_ids, password_hash }, audit).await?)
         }
         _ => Err(refusal(errors, conflicts)),
     }
 }
 
-pub async fn edit_user(store: &Store, username: &str, edit: UserEdit) -> Result<User, CatalogError> {
+pub async fn edit_user(store: &Store, username: &str, edit: UserEdit, audit: Audit<'_>) -> Result<User, CatalogError> {
     let user = store.user_by_username(username).await?.ok_or(CatalogError::NotFound("user"))?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let mut changes = UserChanges { disabled: edit.disabled, ..UserChanges::default() };
@@ -110,14 +110,14 @@ pub async fn edit_user(store: &Store, username: &str, edit: UserEdit) -> Result<
     if let Some(password) = password {
         changes.password_hash = Some(hash(password).await);
     }
-    Ok(store.update_user(user.id, &changes).await?)
+    Ok(store.update_user(user.id, &changes, audit).await?)
 }
 
 /// Issues a user's personal API token, replacing the one before; shown only now.
-pub async fn issue_user_token(store: &Store, username: &str) -> Result<(User, String), CatalogError> {
+pub async fn issue_user_token(store: &Store, username: &str, audit: Audit<'_>) -> Result<(User, String), CatalogError> {
     let user = store.user_by_username(username).await?.ok_or(CatalogError::NotFound("user"))?;
     let token = token::generate(token::USER_TOKEN_PREFIX);
-    store.set_user_token_digest(user.id, &token::digest(&token)).await?;
+    store.set_user_token_digest(&user, &token::digest(&token), audit).await?;
     Ok((user, token))
 }
 
@@ -126,8 +126,9 @@ pub async fn set_user_language(
     store: &Store,
     user: &User,
     language: Option<ConsoleLanguage>,
+    audit: Audit<'_>,
 ) -> Result<User, CatalogError> {
-    Ok(store.update_user(user.id, &UserChanges { language: Some(language), ..UserChanges::default() }).await?)
+    Ok(store.update_user(user.id, &UserChanges { language: Some(language), ..UserChanges::default() }, audit).await?)
 }
 
 /// Hashes off the async threads: argon2id at OWASP's parameters takes tens of milliseconds.

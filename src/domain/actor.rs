@@ -1,5 +1,5 @@
 //! Who makes a change. Every write operation names its actor, so that what records
-//! changes (today the log, later an audit trail) knows who did each one.
+//! changes (the audit log, or the server log for what it leaves out) knows who did each one.
 
 use super::Outlet;
 use std::fmt;
@@ -19,6 +19,8 @@ pub enum Actor {
     Scheduler,
     /// Whoever runs the `syndic` command on the database itself.
     Cli,
+    /// Someone not (yet) known, by the address they came from: a failed login.
+    Visitor { address: String },
 }
 
 impl Actor {
@@ -37,6 +39,7 @@ impl fmt::Display for Actor {
             Actor::Subscriber { callback_host } => write!(f, "subscriber:{callback_host}"),
             Actor::Scheduler => f.write_str("scheduler"),
             Actor::Cli => f.write_str("cli"),
+            Actor::Visitor { address } => write!(f, "visitor:{address}"),
         }
     }
 }
@@ -50,9 +53,18 @@ mod tests {
         let outlet = Actor::Outlet { id: 3, slug: "cjrb".into() };
         let subscriber = Actor::Subscriber { callback_host: "hub.example".into() };
         let user = Actor::User { username: "wangfang".into() };
+        let visitor = Actor::Visitor { address: "203.0.113.9".into() };
         assert_eq!(
-            [Actor::Admin, user, outlet, subscriber, Actor::Scheduler, Actor::Cli].map(|a| a.to_string()),
-            ["admin-token", "user:wangfang", "outlet:cjrb", "subscriber:hub.example", "scheduler", "cli"]
+            [Actor::Admin, user, outlet, subscriber, Actor::Scheduler, Actor::Cli, visitor].map(|a| a.to_string()),
+            [
+                "admin-token",
+                "user:wangfang",
+                "outlet:cjrb",
+                "subscriber:hub.example",
+                "scheduler",
+                "cli",
+                "visitor:203.0.113.9"
+            ]
         );
     }
 }

@@ -6,9 +6,11 @@
 
 pub mod actor;
 pub mod article;
+pub mod audit;
 pub mod column;
 pub mod domains;
 pub mod errors;
+pub mod networks;
 pub mod original_url;
 pub mod outlet;
 pub mod password;

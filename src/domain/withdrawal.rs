@@ -20,9 +20,12 @@ impl Withdrawer {
     pub fn acting_as(actor: &Actor) -> Withdrawer {
         match actor {
             Actor::Outlet { .. } => Withdrawer::Outlet,
-            Actor::Admin | Actor::User { .. } | Actor::Cli | Actor::Scheduler | Actor::Subscriber { .. } => {
-                Withdrawer::Site
-            }
+            Actor::Admin
+            | Actor::User { .. }
+            | Actor::Cli
+            | Actor::Scheduler
+            | Actor::Subscriber { .. }
+            | Actor::Visitor { .. } => Withdrawer::Site,
         }
     }
 

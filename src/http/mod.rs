@@ -5,9 +5,11 @@
 
 mod admin;
 mod articles;
+mod audit;
 mod auth;
 mod body;
 pub mod cache;
+mod client_address;
 mod console;
 mod dashboard;
 mod error;
@@ -101,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hub::router(state.config.notify.indexnow_key.as_deref()))
         .merge(partners::router())
         .merge(users::router())
+        .merge(audit::router())
         .merge(feeds::router())
         .merge(sitemaps::router())
         .merge(pages::router())

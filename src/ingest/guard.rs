@@ -9,6 +9,7 @@
 //! `check_destination` asks the same questions of an address given to be used later
 //! (a WebSub callback), so that what the guard would refuse is refused when it is given.
 
+use crate::domain::networks::{canonical, Networks};
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
@@ -22,16 +23,7 @@ pub struct FetchAllow(pub Vec<IpNet>);
 impl FetchAllow {
     /// Parses a comma-separated list of CIDRs (a bare address is a /32 or /128).
     pub fn parse(list: &str) -> Result<FetchAllow, String> {
-        list.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|item| {
-                item.parse::<IpNet>()
-                    .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
-                    .map_err(|_| format!("'{item}' is not a network such as 127.0.0.0/8"))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(FetchAllow)
+        Networks::parse(list).map(|networks| FetchAllow(networks.0))
     }
 
     /// Whether syndic may connect to `ip`.
@@ -49,16 +41,6 @@ pub fn is_internal(ip: IpAddr) -> bool {
 }
 
 /// IPv4-mapped and IPv4-compatible IPv6 addresses are judged as the IPv4 they carry.
-fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => ip,
-        },
-        v4 => v4,
-    }
-}
-
 fn internal_v4(ip: Ipv4Addr) -> bool {
     let [a, b, ..] = ip.octets();
     ip.is_unspecified()

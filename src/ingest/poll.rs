@@ -9,7 +9,7 @@ use super::Pipeline;
 use crate::domain::source::Source;
 use crate::domain::Actor;
 use crate::store::sources::PollRecord;
-use crate::store::StoreError;
+use crate::store::{Audit, StoreError};
 use chrono::{Duration, Utc};
 use rand::Rng;
 use reqwest::header::{self, HeaderMap};
@@ -57,7 +57,7 @@ pub async fn run_scheduler(pipeline: Pipeline, fetcher: Fetcher, shutdown: impl 
             };
             let (pipeline, fetcher) = (pipeline.clone(), fetcher.clone());
             tokio::spawn(async move {
-                if let Err(error) = poll_source(&pipeline, &fetcher, &source, &Actor::Scheduler).await {
+                if let Err(error) = poll_source(&pipeline, &fetcher, &source, &Actor::Scheduler, None).await {
                     tracing::error!(source = source.id, %error, "poll could not be recorded");
                 }
                 drop(slot);
@@ -80,12 +80,15 @@ const STORE_FAILED: &str = "the fetched items could not be stored (database erro
 
 /// Polls one source now and records the outcome on it, failures included: a poll that
 /// fails for any reason says so on the source and backs off. `actor` is who asked for
-/// it: the scheduler when the source was due, or whoever polled it now.
+/// it: the scheduler when the source was due, or whoever polled it now, whose poll is
+/// recorded in the audit log with what it found (`audit`; the scheduler's, many a day,
+/// are not).
 pub async fn poll_source(
     pipeline: &Pipeline,
     fetcher: &Fetcher,
     source: &Source,
     actor: &Actor,
+    audit: Option<Audit<'_>>,
 ) -> Result<PollRecord, StoreError> {
     let store = &pipeline.store;
     let failed = |status, error, retry_after| PollRecord {
@@ -102,7 +105,7 @@ pub async fn poll_source(
         }
         Err(Failure::Remote { status, error, retry_after }) => failed(status, error, retry_after),
     };
-    store.record_poll(source.id, &record).await?;
+    store.record_poll(source.id, &record, audit).await?;
     let outcome = match (&record.error, record.status) {
         (Some(_), _) => "error",
         (None, Some(304)) => "not_modified",

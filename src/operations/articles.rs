@@ -3,12 +3,13 @@
 
 use super::Operations;
 use crate::demo::{self, DemoLoaded};
+use crate::domain::audit::Action;
 use crate::domain::source::Routing;
 use crate::domain::ArticleStatus;
 use crate::domain::{Actor, ArticleDraft, Outlet, Withdrawer};
 use crate::ingest::fetch::{self, FetchError, Validators};
 use crate::ingest::{feed, Accepted, ImportError, IngestError, Tally};
-use crate::store::{HeldArticle, StaffArticle, StaffQuery, StoreError, Withdrawal};
+use crate::store::{Audit, HeldArticle, StaffArticle, StaffQuery, StoreError, Withdrawal};
 
 /// An article of a batch: stored (or refused on its own), or not valid in the first place.
 pub type BatchItem<E> = Result<(ArticleDraft, Result<Accepted, IngestError>), E>;
@@ -75,11 +76,8 @@ impl Operations {
             Actor::Outlet { id, .. } => Some(*id),
             _ => None,
         };
-        let withdrawal = self.store.withdraw_article(id, url, owner, Withdrawer::acting_as(actor)).await?;
-        if let Withdrawal::Withdrawn(id) = withdrawal {
-            self.record(actor, "article withdrawn", id);
-        }
-        Ok(withdrawal)
+        let audit = Audit::new(actor, Action::ArticleWithdraw);
+        self.store.withdraw_article(id, url, owner, Withdrawer::acting_as(actor), audit).await
     }
 
     /// Articles whatever their standing, for staff: a page of `query`, with one more
@@ -106,18 +104,16 @@ impl Operations {
             )));
         }
         Withdrawer::reinstatable_by_site(found.withdrawn_by).map_err(|reason| StoreError::Conflict(reason.into()))?;
-        if !self.store.reinstate_article(id, &[Withdrawer::Site, Withdrawer::Expiry]).await? {
+        let audit = Audit::new(actor, Action::ArticleReinstate);
+        if !self.store.reinstate_article(id, &[Withdrawer::Site, Withdrawer::Expiry], audit).await? {
             return Err(StoreError::Conflict(format!("article {id} changed meanwhile; look at it again")));
         }
-        self.record(actor, "article reinstated", id);
         Ok(())
     }
 
     /// Files an article under other columns (ids, primary first, at least one).
     pub async fn move_article(&self, actor: &Actor, id: i64, column_ids: &[i64]) -> Result<(), StoreError> {
-        self.store.refile_article(id, column_ids).await?;
-        self.record(actor, "article moved", format_args!("{id} to columns {column_ids:?}"));
-        Ok(())
+        self.store.refile_article(id, column_ids, Audit::new(actor, Action::ArticleMove)).await
     }
 
     /// The id of the article with this normalised original URL.
@@ -137,21 +133,17 @@ impl Operations {
 
     /// Publishes a held article as it stands.
     pub async fn release_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        self.store.release_article(id).await?;
-        self.record(actor, "quarantined article released", id);
-        Ok(())
+        self.store.release_article(id, Audit::new(actor, Action::QuarantineRelease)).await
     }
 
     /// Deletes a held article.
     pub async fn reject_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        self.store.reject_article(id).await?;
-        self.record(actor, "quarantined article rejected", id);
-        Ok(())
+        self.store.reject_article(id, Audit::new(actor, Action::QuarantineReject)).await
     }
 
     /// Fills an empty database with the demo content (`None`: it had content already).
     pub async fn load_demo(&self, actor: &Actor) -> anyhow::Result<Option<DemoLoaded>> {
-        let loaded = demo::load_if_empty(&self.pipeline, self.config.site.timezone).await?;
+        let loaded = demo::load_if_empty(&self.pipeline, self.config.site.timezone, actor).await?;
         if let Some(loaded) = &loaded {
             self.record(actor, "demo content loaded", format_args!("{} articles", loaded.articles));
         }

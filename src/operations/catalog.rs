@@ -2,10 +2,11 @@
 
 use super::Operations;
 use crate::catalog::{self, CatalogError, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
+use crate::domain::audit::Action;
 use crate::domain::column::ColumnTree;
 use crate::domain::{Actor, Column, Outlet};
 use crate::store::outlets::TokenInfo;
-use crate::store::StoreError;
+use crate::store::{Audit, StoreError};
 
 impl Operations {
     /// Every column, as a tree.
@@ -14,21 +15,15 @@ impl Operations {
     }
 
     pub async fn add_column(&self, actor: &Actor, form: ColumnForm) -> Result<Column, CatalogError> {
-        let column = catalog::add_column(&self.store, form).await?;
-        self.record(actor, "column added", &column.slug);
-        Ok(column)
+        catalog::add_column(&self.store, form, Audit::new(actor, Action::ColumnAdd)).await
     }
 
     pub async fn edit_column(&self, actor: &Actor, slug: &str, edit: ColumnEdit) -> Result<Column, CatalogError> {
-        let column = catalog::edit_column(&self.store, slug, edit).await?;
-        self.record(actor, "column edited", &column.slug);
-        Ok(column)
+        catalog::edit_column(&self.store, slug, edit, Audit::new(actor, Action::ColumnEdit)).await
     }
 
     pub async fn remove_column(&self, actor: &Actor, slug: &str) -> Result<(), CatalogError> {
-        catalog::remove_column(&self.store, slug).await?;
-        self.record(actor, "column removed", slug);
-        Ok(())
+        catalog::remove_column(&self.store, slug, Audit::new(actor, Action::ColumnRemove)).await
     }
 
     pub async fn outlets(&self) -> Result<Vec<Outlet>, StoreError> {
@@ -46,15 +41,12 @@ impl Operations {
 
     /// Creates an outlet; with its first ingest token, shown only now.
     pub async fn add_outlet(&self, actor: &Actor, form: OutletForm) -> Result<(Outlet, String), CatalogError> {
-        let (outlet, token) = catalog::add_outlet(&self.store, form, self.config.site.timezone).await?;
-        self.record(actor, "outlet added", &outlet.slug);
-        Ok((outlet, token))
+        let audit = Audit::new(actor, Action::OutletAdd);
+        catalog::add_outlet(&self.store, form, self.config.site.timezone, audit).await
     }
 
     pub async fn edit_outlet(&self, actor: &Actor, slug: &str, edit: OutletEdit) -> Result<Outlet, CatalogError> {
-        let outlet = catalog::edit_outlet(&self.store, slug, edit).await?;
-        self.record(actor, "outlet edited", &outlet.slug);
-        Ok(outlet)
+        catalog::edit_outlet(&self.store, slug, edit, Audit::new(actor, Action::OutletEdit)).await
     }
 
     /// An outlet's tokens: ids and dates, never their values.
@@ -65,14 +57,10 @@ impl Operations {
 
     /// A further ingest token for an outlet, shown only now.
     pub async fn issue_outlet_token(&self, actor: &Actor, slug: &str) -> Result<String, CatalogError> {
-        let token = catalog::issue_outlet_token(&self.store, slug).await?;
-        self.record(actor, "outlet token issued", slug);
-        Ok(token)
+        catalog::issue_outlet_token(&self.store, slug, Audit::new(actor, Action::OutletTokenIssue)).await
     }
 
     pub async fn revoke_outlet_token(&self, actor: &Actor, slug: &str, token_id: i64) -> Result<(), CatalogError> {
-        catalog::revoke_outlet_token(&self.store, slug, token_id).await?;
-        self.record(actor, "outlet token revoked", format_args!("{slug} token {token_id}"));
-        Ok(())
+        catalog::revoke_outlet_token(&self.store, slug, token_id, Audit::new(actor, Action::OutletTokenRevoke)).await
     }
 }

@@ -3,11 +3,12 @@
 
 use super::Operations;
 use crate::catalog::{self, CatalogError, PartnerForm};
+use crate::domain::audit::Action;
 use crate::domain::Actor;
 use crate::notify::websub::{self, HubRefusal};
 use crate::store::outbound::NewWebsubRequest;
 use crate::store::partners::Partner;
-use crate::store::{ChangeQuery, ChangedArticle, StoreError};
+use crate::store::{Audit, ChangeQuery, ChangedArticle, StoreError};
 
 impl Operations {
     pub async fn partners(&self) -> Result<Vec<Partner>, StoreError> {
@@ -21,15 +22,11 @@ impl Operations {
 
     /// Creates a partner; with its read token, shown only now.
     pub async fn add_partner(&self, actor: &Actor, form: PartnerForm) -> Result<(Partner, String), CatalogError> {
-        let (partner, token) = catalog::add_partner(&self.store, form).await?;
-        self.record(actor, "partner added", partner.id);
-        Ok((partner, token))
+        catalog::add_partner(&self.store, form, Audit::new(actor, Action::PartnerAdd)).await
     }
 
     pub async fn revoke_partner(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        self.store.revoke_partner(id).await?;
-        self.record(actor, "partner revoked", id);
-        Ok(())
+        self.store.revoke_partner(id, Audit::new(actor, Action::PartnerRevoke)).await
     }
 
     /// A page of the change feed: articles in the order their changes committed.

@@ -2,17 +2,20 @@
 //! carries, signing out, and what a signed-in user changes of their own account. The
 //! rules (expiry, throttling windows) are `domain::session`'s; this applies them.
 //!
-//! Logins and failed logins are recorded through `Operations::record_login`, the one
-//! place the audit trail hooks in.
+//! Logins, failed logins and a user's changes to their own account are in the audit
+//! log; sign-outs and throttled attempts (refused before a password is checked) only
+//! in the service log.
 
 use super::Operations;
 use crate::catalog::{self, CatalogError, UserEdit};
+use crate::domain::audit::Action;
 use crate::domain::password::verify_login;
 use crate::domain::session::{
     self, account_key, locked_until, ConsoleLanguage, Standing, ACCOUNT_FAILURES, ADDRESS_FAILURES, FAILURE_WINDOW,
 };
 use crate::domain::{token, Actor, FieldErrors, User};
 use crate::store::sessions::{FailureKind, StoredSession};
+use crate::store::Audit;
 use crate::store::StoreError;
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -72,7 +75,9 @@ impl Operations {
         }
         let account = account_key(&attempt.username);
         if let Some(until) = self.locked_until(&account, &attempt.address, now).await? {
-            self.record_login(&account, "login throttled", &attempt.address);
+            // Not in the audit log: refused before any password is checked, these cost
+            // a stranger nothing and would flood it.
+            self.record(&Actor::Visitor { address: attempt.address.clone() }, "login throttled", &account);
             let secs = (until - now).num_seconds().max(1);
             return Ok(LoginOutcome::Throttled { retry_after_secs: u64::try_from(secs).unwrap_or(1) });
         }
@@ -85,13 +90,13 @@ impl Operations {
         let Some(user) = user else {
             let keys = [(FailureKind::Account, account.as_str()), (FailureKind::Address, attempt.address.as_str())];
             self.store.record_login_failure(&keys, now, now - window()).await?;
-            self.record_login(&account, "login failed", &attempt.address);
+            self.audit_failed_login(&account, &attempt.address).await?;
             return Ok(LoginOutcome::Refused);
         };
         self.store.clear_login_failures(FailureKind::Account, &account).await?;
         let user_agent: String = attempt.user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
         let session_id = self.begin_session(&user, &attempt.address, &user_agent, now).await?;
-        self.record_login(user.username.as_str(), "login", &attempt.address);
+        self.audit_login(user.username.as_str(), &attempt.address).await?;
         Ok(LoginOutcome::SignedIn { session_id, user })
     }
 
@@ -147,9 +152,8 @@ impl Operations {
         session: &Session,
         language: Option<ConsoleLanguage>,
     ) -> Result<User, CatalogError> {
-        let user = catalog::set_user_language(&self.store, &session.user, language).await?;
-        self.record(&actor(&user), "user language set", &user.username);
-        Ok(user)
+        let actor = actor(&session.user);
+        catalog::set_user_language(&self.store, &session.user, language, Audit::new(&actor, Action::UserEdit)).await
     }
 
     /// Changes the session user's own password, given the current one. Every session of
@@ -172,8 +176,9 @@ impl Operations {
             return Err(CatalogError::Invalid(FieldErrors::single("current_password", "is not your current password")));
         }
         let edit = UserEdit { password: Some(new), ..UserEdit::default() };
-        let user = catalog::edit_user(&self.store, session.user.username.as_str(), edit).await?;
-        self.record(&actor(&user), "user password set", &user.username);
+        let actor = actor(&session.user);
+        let audit = Audit::new(&actor, Action::UserPassword);
+        let user = catalog::edit_user(&self.store, session.user.username.as_str(), edit, audit).await?;
         let user_agent: String = user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
         Ok(self.begin_session(&user, address, &user_agent, Utc::now()).await?)
     }
@@ -217,12 +222,6 @@ impl Operations {
         };
         self.store.insert_session(&stored).await?;
         Ok(session_id)
-    }
-
-    /// Records a login, a failed or throttled one, under the account name tried (which
-    /// may name no user) and the address it came from.
-    fn record_login(&self, account: &str, action: &'static str, address: &str) {
-        self.record(&Actor::User { username: account.to_owned() }, action, address);
     }
 }
 

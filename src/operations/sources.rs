@@ -2,12 +2,13 @@
 
 use super::Operations;
 use crate::catalog::{self, CatalogError, SourceEdit, SourceForm};
+use crate::domain::audit::Action;
 use crate::domain::source::Source;
 use crate::domain::{Actor, FieldErrors};
 use crate::ingest::guard::Inadmissible;
 use crate::ingest::poll;
 use crate::store::sources::PollRecord;
-use crate::store::StoreError;
+use crate::store::{Audit, StoreError};
 
 impl Operations {
     /// Every source with its status.
@@ -21,16 +22,12 @@ impl Operations {
 
     pub async fn add_source(&self, actor: &Actor, form: SourceForm) -> Result<Source, CatalogError> {
         self.fetchable(form.url.as_deref()).await?;
-        let source = catalog::add_source(&self.store, form).await?;
-        self.record(actor, "source added", source.id);
-        Ok(source)
+        catalog::add_source(&self.store, form, Audit::new(actor, Action::SourceAdd)).await
     }
 
     pub async fn edit_source(&self, actor: &Actor, id: i64, edit: SourceEdit) -> Result<Source, CatalogError> {
         self.fetchable(edit.url.as_deref()).await?;
-        let source = catalog::edit_source(&self.store, id, edit).await?;
-        self.record(actor, "source edited", source.id);
-        Ok(source)
+        catalog::edit_source(&self.store, id, edit, Audit::new(actor, Action::SourceEdit)).await
     }
 
     /// Refuses a feed address the fetch guard would refuse at every poll: an internal
@@ -50,16 +47,15 @@ impl Operations {
 
     /// Stops polling a source.
     pub async fn remove_source(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        self.store.delete_source(id).await?;
-        self.record(actor, "source removed", id);
-        Ok(())
+        self.store.delete_source(id, Audit::new(actor, Action::SourceRemove)).await
     }
 
     /// Polls a source now, even during backoff: the poll's record, and the source as
     /// it stands after it (`None`: no such source).
     pub async fn poll_source(&self, actor: &Actor, id: i64) -> Result<Option<(PollRecord, Source)>, StoreError> {
         let Some(source) = self.store.source(id).await? else { return Ok(None) };
-        let record = poll::poll_source(&self.pipeline, &self.fetcher, &source, actor).await?;
+        let audit = Audit::new(actor, Action::SourcePoll);
+        let record = poll::poll_source(&self.pipeline, &self.fetcher, &source, actor, Some(audit)).await?;
         Ok(self.store.source(id).await?.map(|polled| (record, polled)))
     }
 }

@@ -2,8 +2,9 @@
 
 use super::Operations;
 use crate::catalog::{self, CatalogError, UserEdit, UserForm};
+use crate::domain::audit::Action;
 use crate::domain::{Actor, User};
-use crate::store::StoreError;
+use crate::store::{Audit, StoreError};
 
 impl Operations {
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
@@ -20,26 +21,24 @@ impl Operations {
     }
 
     pub async fn add_user(&self, actor: &Actor, form: UserForm) -> Result<User, CatalogError> {
-        let user = catalog::add_user(&self.store, form).await?;
-        self.record(actor, "user added", &user.username);
-        Ok(user)
+        catalog::add_user(&self.store, form, Audit::new(actor, Action::UserAdd)).await
     }
 
     pub async fn edit_user(&self, actor: &Actor, username: &str, edit: UserEdit) -> Result<User, CatalogError> {
+        // Named by what matters most in it; its fields say all it changed.
         let action = match (edit.disabled, edit.password.is_some()) {
-            (Some(true), _) => "user disabled",
-            (_, true) => "user password set",
-            _ => "user edited",
+            (Some(true), _) => Action::UserDisable,
+            (Some(false), _) => Action::UserEnable,
+            (None, true) => Action::UserPassword,
+            (None, false) => Action::UserEdit,
         };
-        let user = catalog::edit_user(&self.store, username, edit).await?;
-        self.record(actor, action, &user.username);
-        Ok(user)
+        catalog::edit_user(&self.store, username, edit, Audit::new(actor, action)).await
     }
 
     /// Issues a user's personal API token (the one before stops working); shown only now.
     pub async fn issue_user_token(&self, actor: &Actor, username: &str) -> Result<String, CatalogError> {
-        let (user, token) = catalog::issue_user_token(&self.store, username).await?;
-        self.record(actor, "user token issued", &user.username);
+        let (_, token) =
+            catalog::issue_user_token(&self.store, username, Audit::new(actor, Action::UserTokenIssue)).await?;
         Ok(token)
     }
 }

@@ -197,7 +197,7 @@ impl Store {
     pub async fn expire_due_articles(&self) -> Result<usize, StoreError> {
         let due = self.due_ids("expires_at", "AND withdrawn_at IS NULL").await?;
         for &id in &due {
-            self.withdraw_one(id, Withdrawer::Expiry).await?;
+            self.withdraw_one(id, Withdrawer::Expiry, None).await?;
         }
         Ok(due.len())
     }

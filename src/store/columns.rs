@@ -1,6 +1,8 @@
 //! Queries on the column tree.
 
+use super::audit::{self, fields, fields::Slugs, Audit};
 use super::{conflict_on_unique, listings, now_micros, time_at, Store, StoreError};
+use crate::domain::audit::Target;
 use crate::domain::column::{Column, ColumnTree, NewColumn};
 use crate::domain::Slug;
 use sqlx::any::AnyRow;
@@ -17,7 +19,7 @@ pub struct ColumnChanges {
 }
 
 impl Store {
-    pub async fn insert_column(&self, column: &NewColumn) -> Result<Column, StoreError> {
+    pub async fn insert_column(&self, column: &NewColumn, audit: Audit<'_>) -> Result<Column, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
@@ -34,7 +36,8 @@ impl Store {
         .map_err(|e| conflict_on_unique(e, || format!("column '{}' already exists", column.slug)))?;
         let stored = column_from_row(&row)?;
         listings::add_column(&mut tx, stored.id, stored.parent_id).await?;
-        tx.commit().await?;
+        let after = fields::column(&stored, &Slugs::read(&mut tx).await?);
+        audit::commit(tx, audit.entry(Target::Column(stored.slug.as_str())).after(after)).await?;
         self.catalog_changed().await?;
         Ok(stored)
     }
@@ -49,10 +52,14 @@ impl Store {
 
     /// Edits a column; moving it under another parent re-lists every article (the
     /// column's archives are laid out afresh).
-    pub async fn update_column(&self, id: i64, changes: &ColumnChanges) -> Result<Column, StoreError> {
+    pub async fn update_column(
+        &self,
+        id: i64,
+        changes: &ColumnChanges,
+        audit: Audit<'_>,
+    ) -> Result<Column, StoreError> {
         let mut tx = self.begin_write().await?;
-        let parent_before: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT parent_id FROM columns WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+        let before = column_by_id(&mut tx, id).await?;
         let row = sqlx::query(&format!(
             "UPDATE columns SET
                 title = COALESCE($2, title),
@@ -71,17 +78,21 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("column"))?;
-        if changes.parent_id.is_some_and(|parent| Some(parent) != parent_before) {
+        let after = column_from_row(&row)?;
+        if after.parent_id != before.parent_id {
             listings::rebuild(&mut tx).await?;
         }
-        tx.commit().await?;
+        let slugs = Slugs::read(&mut tx).await?;
+        let entry = audit.entry(Target::Column(after.slug.as_str()));
+        audit::commit(tx, entry.changed(fields::column(&before, &slugs), fields::column(&after, &slugs))).await?;
         self.catalog_changed().await?;
-        column_from_row(&row)
+        Ok(after)
     }
 
     /// Deletes a column that has no sub-columns, articles, sources or partners.
-    pub async fn delete_column(&self, id: i64) -> Result<(), StoreError> {
+    pub async fn delete_column(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        let column = column_by_id(&mut tx, id).await?;
         let children: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM columns WHERE parent_id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
@@ -117,14 +128,22 @@ impl Store {
                  and {partners} partner(s) and {users} user(s) limited to it; move, remove, revoke or edit them first"
             )));
         }
+        let before = fields::column(&column, &Slugs::read(&mut tx).await?);
         sqlx::query("DELETE FROM partner_columns WHERE column_id = $1").bind(id).execute(&mut *tx).await?;
-        let deleted = sqlx::query("DELETE FROM columns WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        if deleted.rows_affected() == 0 {
-            return Err(StoreError::NotFound("column"));
-        }
-        tx.commit().await?;
+        sqlx::query("DELETE FROM columns WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        audit::commit(tx, audit.entry(Target::Column(column.slug.as_str())).before(before)).await?;
         self.catalog_changed().await
     }
+}
+
+/// A column as it stands in the transaction.
+async fn column_by_id(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Column, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMN_FIELDS} FROM columns WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("column"))?;
+    column_from_row(&row)
 }
 
 fn column_from_row(row: &AnyRow) -> Result<Column, StoreError> {

@@ -8,6 +8,7 @@
 
 mod archives;
 mod articles;
+pub mod audit;
 mod backup;
 mod changes;
 pub mod columns;
@@ -29,6 +30,7 @@ pub use articles::{
     ArticleStamp, FeedScope, HeldArticle, ListPosition, NewsEntry, SitemapRow, SitemapShard, StaffArticle, StaffQuery,
     Upsert, UpsertOutcome, Withdrawal,
 };
+pub use audit::{Audit, AuditPage, AuditQuery, AuditRecord};
 pub use backup::BackupReport;
 pub use changes::{ChangeClock, ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 pub use listings::SITEMAP_BLOCK_IDS;
@@ -200,6 +202,9 @@ pub(crate) struct Change {
     first: i64,
     /// Articles written, whose column listings are brought in line at commit.
     written: Vec<i64>,
+    /// The audit entry of the change, written just before it commits (none for what
+    /// outlets send and the scheduler polls: the change log records those).
+    audit: Option<audit::Entry>,
 }
 
 impl Store {
@@ -219,7 +224,7 @@ impl Store {
             }
         };
         let last: i64 = sqlx::query_scalar(sql).bind(now_micros()).bind(values).fetch_one(&mut *tx).await?;
-        Ok(Change { tx, first: last - values + 1, written: Vec::new() })
+        Ok(Change { tx, first: last - values + 1, written: Vec::new(), audit: None })
     }
 
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
@@ -232,11 +237,14 @@ impl Store {
         })
     }
 
-    /// Brings the written articles' column listings in line, commits, and tells this
-    /// process's readers (`local_changes`).
+    /// Brings the written articles' column listings in line, writes the change's audit
+    /// entry, commits, and tells this process's readers (`local_changes`).
     async fn commit_change(&self, mut change: Change) -> Result<(), StoreError> {
         listings::sync_listings(&mut change.tx, &change.written).await?;
-        change.tx.commit().await?;
+        match change.audit {
+            Some(entry) => audit::commit(change.tx, entry).await?,
+            None => change.tx.commit().await?,
+        }
         self.local_changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())
     }

@@ -1,6 +1,8 @@
 //! Queries on outlets and their ingest tokens.
 
+use super::audit::{self, fields, Audit};
 use super::{conflict_on_unique, now_micros, optional_time_at, time_at, Store, StoreError};
+use crate::domain::audit::Target;
 use crate::domain::domains::OutletDomains;
 use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::{Carriage, Grants, Indexing, Slug};
@@ -68,7 +70,12 @@ impl Store {
     }
 
     /// Stores a new outlet together with the digest of its first ingest token.
-    pub async fn insert_outlet(&self, outlet: &NewOutlet, token_digest: &str) -> Result<Outlet, StoreError> {
+    pub async fn insert_outlet(
+        &self,
+        outlet: &NewOutlet,
+        token_digest: &str,
+        audit: Audit<'_>,
+    ) -> Result<Outlet, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
@@ -91,18 +98,25 @@ impl Store {
         .await
         .map_err(|e| conflict_on_unique(e, || format!("outlet '{}' already exists", outlet.slug)))?;
         let stored = outlet_from_row(&row)?;
-        insert_token(&mut tx, stored.id, token_digest).await?;
-        tx.commit().await?;
+        let token_id = insert_token(&mut tx, stored.id, token_digest).await?;
+        let entry = audit.entry(Target::Outlet(stored.slug.as_str())).after(fields::outlet(&stored));
+        audit::commit(tx, entry.noting("token_id", token_id)).await?;
         self.catalog_changed().await?;
         Ok(stored)
     }
 
-    /// Adds another ingest token to an outlet (rotation keeps the old one until revoked).
-    pub async fn add_outlet_token(&self, outlet_id: i64, token_digest: &str) -> Result<(), StoreError> {
+    /// Adds another ingest token to an outlet (rotation keeps the old one until revoked);
+    /// its id.
+    pub async fn add_outlet_token(
+        &self,
+        outlet: &Outlet,
+        token_digest: &str,
+        audit: Audit<'_>,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        insert_token(&mut tx, outlet_id, token_digest).await?;
-        tx.commit().await?;
-        Ok(())
+        let token_id = insert_token(&mut tx, outlet.id, token_digest).await?;
+        audit::commit(tx, audit.entry(Target::Outlet(outlet.slug.as_str())).noting("token_id", token_id)).await?;
+        Ok(token_id)
     }
 
     /// An outlet's tokens, newest first (digests stay in the database).
@@ -124,19 +138,25 @@ impl Store {
     }
 
     /// Revokes one of an outlet's tokens; it stops working at once.
-    pub async fn revoke_outlet_token(&self, outlet_id: i64, token_id: i64) -> Result<(), StoreError> {
+    pub async fn revoke_outlet_token(
+        &self,
+        outlet: &Outlet,
+        token_id: i64,
+        audit: Audit<'_>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE outlet_tokens SET revoked_at = $3 WHERE id = $1 AND outlet_id = $2 AND revoked_at IS NULL",
         )
         .bind(token_id)
-        .bind(outlet_id)
+        .bind(outlet.id)
         .bind(now_micros())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("live token"));
         }
-        Ok(())
+        audit::commit(tx, audit.entry(Target::Outlet(outlet.slug.as_str())).noting("token_id", token_id)).await
     }
 
     pub async fn list_outlets(&self) -> Result<Vec<Outlet>, StoreError> {
@@ -172,7 +192,19 @@ impl Store {
         row.as_ref().map(outlet_from_row).transpose()
     }
 
-    pub async fn update_outlet(&self, id: i64, changes: &OutletChanges) -> Result<Outlet, StoreError> {
+    pub async fn update_outlet(
+        &self,
+        id: i64,
+        changes: &OutletChanges,
+        audit: Audit<'_>,
+    ) -> Result<Outlet, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let before = sqlx::query(&format!("SELECT {OUTLET_FIELDS} FROM outlets WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("outlet"))?;
+        let before = outlet_from_row(&before)?;
         let row = sqlx::query(&format!(
             "UPDATE outlets SET
                 name = COALESCE($2, name),
@@ -201,26 +233,31 @@ impl Store {
         .bind(changes.partner_content.map(Carriage::as_str))
         .bind(i64::from(changes.domains.is_some()))
         .bind(changes.domains.as_ref().and_then(OutletDomains::to_stored))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("outlet"))?;
+        let after = outlet_from_row(&row)?;
+        let entry = audit.entry(Target::Outlet(after.slug.as_str()));
+        audit::commit(tx, entry.changed(fields::outlet(&before), fields::outlet(&after))).await?;
         self.catalog_changed().await?;
-        outlet_from_row(&row)
+        Ok(after)
     }
 }
 
+/// Stores a token's digest; the token's id.
 async fn insert_token(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     outlet_id: i64,
     token_digest: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO outlet_tokens (outlet_id, token_digest, created_at) VALUES ($1, $2, $3)")
-        .bind(outlet_id)
-        .bind(token_digest)
-        .bind(now_micros())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outlet_tokens (outlet_id, token_digest, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(outlet_id)
+    .bind(token_digest)
+    .bind(now_micros())
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {

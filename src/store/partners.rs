@@ -1,9 +1,11 @@
 //! Partners: portals that read the article API, each with a token (kept as a digest)
 //! and an optional allowlist of columns.
 
+use super::audit::{self, fields, fields::Slugs, Audit};
 use super::{now_micros, optional_time_at, time_at, Store, StoreError};
+use crate::domain::audit::Target;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partner {
@@ -21,6 +23,7 @@ impl Store {
         name: &str,
         token_digest: &str,
         column_ids: &[i64],
+        audit: Audit<'_>,
     ) -> Result<Partner, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
@@ -39,15 +42,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
-        self.partner(id).await?.ok_or(StoreError::NotFound("partner"))
+        let partner = partner(&mut tx, id).await?.ok_or(StoreError::NotFound("partner"))?;
+        let after = fields::partner(&partner, &Slugs::read(&mut tx).await?);
+        audit::commit(tx, audit.entry(Target::Partner(id)).after(after)).await?;
+        Ok(partner)
     }
 
     pub async fn partners(&self) -> Result<Vec<Partner>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM partners ORDER BY id").fetch_all(&self.pool).await?;
+        let mut conn = self.pool.acquire().await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM partners ORDER BY id").fetch_all(&mut *conn).await?;
         let mut partners = Vec::with_capacity(ids.len());
         for id in ids {
-            partners.extend(self.partner(id).await?);
+            partners.extend(partner(&mut conn, id).await?);
         }
         Ok(partners)
     }
@@ -60,43 +66,46 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         match id {
-            Some(id) => self.partner(id).await,
+            Some(id) => partner(&mut *self.pool.acquire().await?, id).await,
             None => Ok(None),
         }
     }
 
     /// Revokes a partner's token; revoking twice is not an error.
-    pub async fn revoke_partner(&self, id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE partners SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+    pub async fn revoke_partner(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let before = partner(&mut tx, id).await?.ok_or(StoreError::NotFound("partner"))?;
+        sqlx::query("UPDATE partners SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
             .bind(id)
             .bind(now_micros())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("partner"));
-        }
-        Ok(())
+        let after = partner(&mut tx, id).await?.ok_or(StoreError::NotFound("partner"))?;
+        let slugs = Slugs::read(&mut tx).await?;
+        let entry = audit.entry(Target::Partner(id));
+        audit::commit(tx, entry.changed(fields::partner(&before, &slugs), fields::partner(&after, &slugs))).await
     }
+}
 
-    async fn partner(&self, id: i64) -> Result<Option<Partner>, StoreError> {
-        let Some(row) = sqlx::query("SELECT id, name, created_at, revoked_at FROM partners WHERE id = $1")
+/// A partner with its columns, as the connection sees it.
+async fn partner(conn: &mut AnyConnection, id: i64) -> Result<Option<Partner>, StoreError> {
+    let Some(row) = sqlx::query("SELECT id, name, created_at, revoked_at FROM partners WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let column_ids =
+        sqlx::query_scalar("SELECT column_id FROM partner_columns WHERE partner_id = $1 ORDER BY column_id")
             .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let column_ids =
-            sqlx::query_scalar("SELECT column_id FROM partner_columns WHERE partner_id = $1 ORDER BY column_id")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(Some(Partner {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            column_ids,
-            created_at: time_at(&row, "created_at")?,
-            revoked_at: optional_time_at(&row, "revoked_at")?,
-        }))
-    }
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Some(Partner {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        column_ids,
+        created_at: time_at(&row, "created_at")?,
+        revoked_at: optional_time_at(&row, "revoked_at")?,
+    }))
 }

@@ -71,7 +71,7 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let session = session_from_row(&row)?;
-        Ok(self.user_by_id(session.user_id).await?.map(|user| (session, user)))
+        Ok(self.user_with_id(session.user_id).await?.map(|user| (session, user)))
     }
 
     /// A user's sessions, newest first.
@@ -117,7 +117,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let (id, hash): (i64, String) = (row.try_get("id")?, row.try_get("password_hash")?);
-        Ok(self.user_by_id(id).await?.map(|user| (user, hash)))
+        Ok(self.user_with_id(id).await?.map(|user| (user, hash)))
     }
 
     /// Records one failed login under each of these keys, forgetting failures older

@@ -1,12 +1,14 @@
 //! Queries on polled sources and their status.
 
+use super::audit::{self, fields, fields::Slugs, Audit};
 use super::{
     conflict_on_unique, from_micros, now_micros, optional_time_at, time_at, to_micros, Backend, Store, StoreError,
 };
+use crate::domain::audit::Target;
 use crate::domain::source::{Route, RouteMatch, Routing, Source, SourceStatus};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
 const SOURCE_FIELDS: &str = "s.id, s.outlet_id, o.slug AS outlet_slug, s.url, s.interval_secs, s.etag, \
@@ -50,6 +52,7 @@ impl Store {
         url: &str,
         interval_secs: i64,
         routing: &Routing,
+        audit: Audit<'_>,
     ) -> Result<Source, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
@@ -66,13 +69,21 @@ impl Store {
         .map_err(|e| conflict_on_unique(e, || format!("the outlet already has a source for {url}")))?;
         replace_routing(&mut tx, id, routing).await?;
         let feed_moved = name_outlet_feed(&mut tx, outlet_id).await?;
-        tx.commit().await?;
+        let source = source_by_id(&mut tx, id).await?;
+        let after = fields::source(&source, &Slugs::read(&mut tx).await?);
+        audit::commit(tx, audit.entry(Target::Source(id)).after(after)).await?;
         self.feed_url_written(feed_moved).await?;
-        self.source(id).await?.ok_or(StoreError::NotFound("source"))
+        Ok(source)
     }
 
-    pub async fn update_source(&self, id: i64, changes: &SourceChanges) -> Result<Source, StoreError> {
+    pub async fn update_source(
+        &self,
+        id: i64,
+        changes: &SourceChanges,
+        audit: Audit<'_>,
+    ) -> Result<Source, StoreError> {
         let mut tx = self.begin_write().await?;
+        let before = source_by_id(&mut tx, id).await?;
         let done = sqlx::query(
             // A new address or routing must see the whole feed again: the validators go.
             "UPDATE sources SET url = COALESCE($2, url), interval_secs = COALESCE($3, interval_secs), updated_at = $4,
@@ -95,18 +106,21 @@ impl Store {
             replace_routing(&mut tx, id, routing).await?;
         }
         let feed_moved = name_feed_of_source(&mut tx, id).await?;
-        tx.commit().await?;
+        let after = source_by_id(&mut tx, id).await?;
+        let slugs = Slugs::read(&mut tx).await?;
+        let entry = audit.entry(Target::Source(id));
+        audit::commit(tx, entry.changed(fields::source(&before, &slugs), fields::source(&after, &slugs))).await?;
         self.feed_url_written(feed_moved).await?;
-        self.source(id).await?.ok_or(StoreError::NotFound("source"))
+        Ok(after)
     }
 
     pub async fn source(&self, id: i64) -> Result<Option<Source>, StoreError> {
-        let mut sources = self.sources_where("s.id = $1", Some(id)).await?;
+        let mut sources = sources_where(&mut *self.pool.acquire().await?, "s.id = $1", Some(id)).await?;
         Ok(sources.pop())
     }
 
     pub async fn list_sources(&self) -> Result<Vec<Source>, StoreError> {
-        self.sources_where("1 = 1", None).await
+        sources_where(&mut *self.pool.acquire().await?, "1 = 1", None).await
     }
 
     /// Sources due for a poll now, soonest first; each is leased for `lease_secs` (its
@@ -137,7 +151,9 @@ impl Store {
         Ok(claimed)
     }
 
-    pub async fn record_poll(&self, id: i64, record: &PollRecord) -> Result<(), StoreError> {
+    /// Records a poll on its source; one someone asked for (`audit`) in the audit log too,
+    /// with what it found.
+    pub async fn record_poll(&self, id: i64, record: &PollRecord, audit: Option<Audit<'_>>) -> Result<(), StoreError> {
         let failed = record.error.is_some();
         let (update_validators, etag, last_modified) = match &record.validators {
             Some((etag, modified)) => (1_i64, etag.clone(), modified.clone()),
@@ -176,7 +192,17 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let feed_moved = record.moved_to.is_some() && name_feed_of_source(&mut tx, id).await?;
-        tx.commit().await?;
+        match audit {
+            Some(audit) => {
+                let found = serde_json::json!({
+                    "status": record.status, "error": record.error, "new": record.new, "updated": record.updated,
+                    "refused": record.refused, "quarantined": record.quarantined,
+                });
+                let found = found.as_object().cloned().unwrap_or_default();
+                audit::commit(tx, audit.entry(Target::Source(id)).after(found)).await?
+            }
+            None => tx.commit().await?,
+        }
         self.feed_url_written(feed_moved).await
     }
 
@@ -193,19 +219,16 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_source(&self, id: i64) -> Result<(), StoreError> {
+    pub async fn delete_source(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let outlet_id: i64 = sqlx::query_scalar("SELECT outlet_id FROM sources WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("source"))?;
+        let source = source_by_id(&mut tx, id).await?;
+        let before = fields::source(&source, &Slugs::read(&mut tx).await?);
         for table in ["source_columns", "source_routes", "source_filters"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE source_id = $1")).bind(id).execute(&mut *tx).await?;
         }
         sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        let feed_moved = name_outlet_feed(&mut tx, outlet_id).await?;
-        tx.commit().await?;
+        let feed_moved = name_outlet_feed(&mut tx, source.outlet_id).await?;
+        audit::commit(tx, audit.entry(Target::Source(id)).before(before)).await?;
         self.feed_url_written(feed_moved).await
     }
 
@@ -227,58 +250,62 @@ impl Store {
                 .await?;
         Ok(micros.map(from_micros))
     }
+}
 
-    async fn sources_where(&self, filter: &str, id: Option<i64>) -> Result<Vec<Source>, StoreError> {
-        let sql = format!(
-            "SELECT {SOURCE_FIELDS} FROM sources s JOIN outlets o ON o.id = s.outlet_id WHERE {filter} ORDER BY s.id"
-        );
-        let mut query = sqlx::query(&sql);
-        if let Some(id) = id {
-            query = query.bind(id);
-        }
-        let rows = query.fetch_all(&self.pool).await?;
-        let mut routing = self.routings().await?;
-        rows.iter()
-            .map(|row| {
-                let mut source = source_from_row(row)?;
-                source.routing = routing.remove(&source.id).unwrap_or_default();
-                Ok(source)
-            })
-            .collect()
+async fn sources_where(conn: &mut AnyConnection, filter: &str, id: Option<i64>) -> Result<Vec<Source>, StoreError> {
+    let sql = format!(
+        "SELECT {SOURCE_FIELDS} FROM sources s JOIN outlets o ON o.id = s.outlet_id WHERE {filter} ORDER BY s.id"
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(id) = id {
+        query = query.bind(id);
     }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut routing = routings(conn).await?;
+    rows.iter()
+        .map(|row| {
+            let mut source = source_from_row(row)?;
+            source.routing = routing.remove(&source.id).unwrap_or_default();
+            Ok(source)
+        })
+        .collect()
+}
 
-    /// Every source's routing, by source id.
-    async fn routings(&self) -> Result<HashMap<i64, Routing>, StoreError> {
-        let mut by_source: HashMap<i64, Routing> = HashMap::new();
-        for row in sqlx::query("SELECT source_id, column_id FROM source_columns ORDER BY source_id, position")
-            .fetch_all(&self.pool)
-            .await?
-        {
-            by_source.entry(row.try_get("source_id")?).or_default().columns.push(row.try_get("column_id")?);
-        }
-        for row in sqlx::query("SELECT source_id, match_kind, value, column_id FROM source_routes ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?
-        {
-            let kind: String = row.try_get("match_kind")?;
-            by_source.entry(row.try_get("source_id")?).or_default().routes.push(Route {
-                matching: RouteMatch::parse(&kind).map_err(StoreError::Corrupt)?,
-                value: row.try_get("value")?,
-                column_id: row.try_get("column_id")?,
-            });
-        }
-        for row in
-            sqlx::query("SELECT source_id, kind, keyword FROM source_filters ORDER BY id").fetch_all(&self.pool).await?
-        {
-            let routing = by_source.entry(row.try_get("source_id")?).or_default();
-            let keyword: String = row.try_get("keyword")?;
-            match row.try_get::<String, _>("kind")?.as_str() {
-                "include" => routing.include.push(keyword),
-                _ => routing.exclude.push(keyword),
-            }
-        }
-        Ok(by_source)
+/// Every source's routing, by source id.
+async fn routings(conn: &mut AnyConnection) -> Result<HashMap<i64, Routing>, StoreError> {
+    let mut by_source: HashMap<i64, Routing> = HashMap::new();
+    for row in sqlx::query("SELECT source_id, column_id FROM source_columns ORDER BY source_id, position")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        by_source.entry(row.try_get("source_id")?).or_default().columns.push(row.try_get("column_id")?);
     }
+    for row in sqlx::query("SELECT source_id, match_kind, value, column_id FROM source_routes ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let kind: String = row.try_get("match_kind")?;
+        by_source.entry(row.try_get("source_id")?).or_default().routes.push(Route {
+            matching: RouteMatch::parse(&kind).map_err(StoreError::Corrupt)?,
+            value: row.try_get("value")?,
+            column_id: row.try_get("column_id")?,
+        });
+    }
+    for row in
+        sqlx::query("SELECT source_id, kind, keyword FROM source_filters ORDER BY id").fetch_all(&mut *conn).await?
+    {
+        let routing = by_source.entry(row.try_get("source_id")?).or_default();
+        let keyword: String = row.try_get("keyword")?;
+        match row.try_get::<String, _>("kind")?.as_str() {
+            "include" => routing.include.push(keyword),
+            _ => routing.exclude.push(keyword),
+        }
+    }
+    Ok(by_source)
+}
+/// A source as it stands in the transaction.
+async fn source_by_id(conn: &mut AnyConnection, id: i64) -> Result<Source, StoreError> {
+    sources_where(conn, "s.id = $1", Some(id)).await?.pop().ok_or(StoreError::NotFound("source"))
 }
 
 async fn replace_routing(

@@ -247,8 +247,11 @@ async fn matching_tables(
 /// those, which the copy brings anew.
 async fn refuse_unless_empty(target: &mut AnyConnection, tables: &[Table]) -> Result<(), StoreError> {
     // In insertion order, so the table named is the one that matters (columns, not
-    // the listings derived from them).
-    for table in schema::insertion_order(tables)? {
+    // the listings derived from them), and the audit log, which records changes to
+    // the others, after them all.
+    let mut ordered = schema::insertion_order(tables)?;
+    ordered.sort_by_key(|table| table.name == "audit_log");
+    for table in ordered {
         if SEEDED_BY_MIGRATIONS.contains(&table.name.as_str()) {
             continue;
         }

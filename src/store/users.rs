@@ -1,12 +1,14 @@
 //! Users: accounts with a role, an optional column scope, an argon2id password hash and
 //! a personal API token kept as its SHA-256 digest. Neither secret is ever read back.
 
+use super::audit::{self, fields, fields::Slugs, Audit};
 use super::{conflict_on_unique, now_micros, optional_time_at, time_at, Store, StoreError};
+use crate::domain::audit::Target;
 use crate::domain::session::ConsoleLanguage;
 use crate::domain::user::{NewUser, Role, User};
 use crate::domain::Slug;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// Changes to a user: `None` leaves a field as it is.
 #[derive(Debug, Default)]
@@ -24,7 +26,7 @@ pub struct UserChanges {
 const USER_FIELDS: &str = "id, username, real_name, role, disabled_at, language, created_at, updated_at";
 
 impl Store {
-    pub async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
+    pub async fn insert_user(&self, user: &NewUser, audit: Audit<'_>) -> Result<User, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
@@ -40,46 +42,59 @@ impl Store {
         .await
         .map_err(|e| conflict_on_unique(e, || format!("a user named '{}' already exists", user.username)))?;
         set_columns(&mut tx, id, &user.column_ids).await?;
-        tx.commit().await?;
-        self.user_by_id(id).await?.ok_or(StoreError::NotFound("user"))
+        let stored = user_by_id(&mut tx, id).await?;
+        let after = fields::user(&stored, &Slugs::read(&mut tx).await?);
+        audit::commit(tx, audit.entry(Target::User(stored.username.as_str())).after(after)).await?;
+        Ok(stored)
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let rows =
-            sqlx::query(&format!("SELECT {USER_FIELDS} FROM users ORDER BY username")).fetch_all(&self.pool).await?;
+            sqlx::query(&format!("SELECT {USER_FIELDS} FROM users ORDER BY username")).fetch_all(&mut *conn).await?;
         let mut users = Vec::with_capacity(rows.len());
         for row in rows {
-            users.push(self.user_from_row(&row).await?);
+            users.push(user_from_row(&mut conn, &row).await?);
         }
         Ok(users)
     }
 
+    /// The user with this id, enabled or not.
+    pub(super) async fn user_with_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        user_from_found(&mut conn, row).await
+    }
+
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let row = sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE username = $1"))
             .bind(username)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *conn)
             .await?;
-        self.user_from_found(row).await
+        user_from_found(&mut conn, row).await
     }
 
     /// The enabled user holding a personal token with this digest.
     pub async fn user_by_token_digest(&self, digest: &str) -> Result<Option<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
         let row =
             sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE token_digest = $1 AND disabled_at IS NULL"))
                 .bind(digest)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *conn)
                 .await?;
-        self.user_from_found(row).await
+        user_from_found(&mut conn, row).await
     }
 
-    pub async fn update_user(&self, id: i64, changes: &UserChanges) -> Result<User, StoreError> {
+    /// Changes a user; a new password is recorded as changed, never as what it is.
+    pub async fn update_user(&self, id: i64, changes: &UserChanges, audit: Audit<'_>) -> Result<User, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
-        let found =
-            sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *tx).await?;
-        if found.rows_affected() == 0 {
-            return Err(StoreError::NotFound("user"));
-        }
+        let before = user_by_id(&mut tx, id).await?;
+        sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *tx).await?;
         if let Some(real_name) = &changes.real_name {
             sqlx::query("UPDATE users SET real_name = $2 WHERE id = $1")
                 .bind(id)
@@ -125,64 +140,74 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
-        self.user_by_id(id).await?.ok_or(StoreError::NotFound("user"))
+        let after = user_by_id(&mut tx, id).await?;
+        let slugs = Slugs::read(&mut tx).await?;
+        let mut entry = audit.entry(Target::User(after.username.as_str()));
+        entry = entry.changed(fields::user(&before, &slugs), fields::user(&after, &slugs));
+        if changes.password_hash.is_some() {
+            entry = entry.noting("password", "changed");
+        }
+        audit::commit(tx, entry).await?;
+        Ok(after)
     }
 
     /// Replaces a user's personal token (the one before stops working).
-    pub async fn set_user_token_digest(&self, id: i64, digest: &str) -> Result<(), StoreError> {
+    pub async fn set_user_token_digest(&self, user: &User, digest: &str, audit: Audit<'_>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET token_digest = $2, updated_at = $3 WHERE id = $1")
-            .bind(id)
+            .bind(user.id)
             .bind(digest)
             .bind(now_micros())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("user"));
         }
-        Ok(())
+        audit::commit(tx, audit.entry(Target::User(user.username.as_str())).noting("token", "issued")).await
     }
+}
 
-    pub(super) async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        self.user_from_found(row).await
-    }
+/// A user as the connection sees it.
+async fn user_by_id(conn: &mut AnyConnection, id: i64) -> Result<User, StoreError> {
+    let row = sqlx::query(&format!("SELECT {USER_FIELDS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    user_from_found(conn, row).await?.ok_or(StoreError::NotFound("user"))
+}
 
-    async fn user_from_found(&self, row: Option<AnyRow>) -> Result<Option<User>, StoreError> {
-        match row {
-            Some(row) => Ok(Some(self.user_from_row(&row).await?)),
-            None => Ok(None),
-        }
+async fn user_from_found(conn: &mut AnyConnection, row: Option<AnyRow>) -> Result<Option<User>, StoreError> {
+    match row {
+        Some(row) => Ok(Some(user_from_row(conn, &row).await?)),
+        None => Ok(None),
     }
+}
 
-    async fn user_from_row(&self, row: &AnyRow) -> Result<User, StoreError> {
-        let id: i64 = row.try_get("id")?;
-        let column_ids = sqlx::query_scalar("SELECT column_id FROM user_columns WHERE user_id = $1 ORDER BY column_id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-        let username: String = row.try_get("username")?;
-        let role: String = row.try_get("role")?;
-        let language: Option<String> = row.try_get("language")?;
-        let language = language
-            .map(|l| ConsoleLanguage::parse(&l))
-            .transpose()
-            .map_err(|e| StoreError::Corrupt(format!("language of '{username}': {e}")))?;
-        Ok(User {
-            id,
-            username: Slug::parse(&username).map_err(|e| StoreError::Corrupt(format!("username '{username}': {e}")))?,
-            real_name: row.try_get("real_name")?,
-            role: Role::parse(&role).map_err(|e| StoreError::Corrupt(format!("role of '{username}': {e}")))?,
-            column_ids,
-            disabled_at: optional_time_at(row, "disabled_at")?,
-            language,
-            created_at: time_at(row, "created_at")?,
-            updated_at: time_at(row, "updated_at")?,
-        })
-    }
+/// A user from its row, with its column scope.
+async fn user_from_row(conn: &mut AnyConnection, row: &AnyRow) -> Result<User, StoreError> {
+    let id: i64 = row.try_get("id")?;
+    let column_ids = sqlx::query_scalar("SELECT column_id FROM user_columns WHERE user_id = $1 ORDER BY column_id")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let username: String = row.try_get("username")?;
+    let role: String = row.try_get("role")?;
+    let language: Option<String> = row.try_get("language")?;
+    let language = language
+        .map(|l| ConsoleLanguage::parse(&l))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("language of '{username}': {e}")))?;
+    Ok(User {
+        id,
+        username: Slug::parse(&username).map_err(|e| StoreError::Corrupt(format!("username '{username}': {e}")))?,
+        real_name: row.try_get("real_name")?,
+        role: Role::parse(&role).map_err(|e| StoreError::Corrupt(format!("role of '{username}': {e}")))?,
+        column_ids,
+        disabled_at: optional_time_at(row, "disabled_at")?,
+        language,
+        created_at: time_at(row, "created_at")?,
+        updated_at: time_at(row, "updated_at")?,
+    })
 }
 
 async fn set_columns(

@@ -20,9 +20,11 @@ stories!(
     console_forms_need_the_session_csrf_token,
     disabling_a_user_or_changing_its_password_ends_its_sessions,
     another_instance_accepts_the_same_session,
+    without_trusted_proxies_a_forwarded_address_is_ignored,
 );
 stories!(with short_idle_timeout: an_unused_session_ends_after_the_idle_timeout);
 stories!(with short_lifetime: a_busy_session_ends_at_its_lifetime);
+stories!(with behind_a_local_proxy: behind_a_trusted_proxy_each_client_has_its_own_address);
 
 const PASSWORD: &str = "长江日报 correct horse";
 const IDLE_SECS: u64 = 2;
@@ -329,4 +331,54 @@ async fn a_busy_session_ends_at_its_lifetime(app: TestApp) {
     })
     .await;
     assert!(signed_in.elapsed() >= Duration::from_secs(LIFETIME_SECS), "not before its lifetime");
+}
+
+fn behind_a_local_proxy(config: &mut syndic::config::Config) {
+    config.trusted_proxies = syndic::domain::networks::Networks::parse("127.0.0.1, ::1").unwrap();
+}
+
+/// A client as the reverse proxy on 127.0.0.1 forwards it.
+fn forwarded_for(browser: &Browser, client: &str) -> Browser {
+    let mut headers = HeaderMap::new();
+    headers.insert("x-forwarded-for", format!("198.51.100.200, {client}").parse().unwrap());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    Browser { client, base: browser.base.clone(), jar: Mutex::default() }
+}
+
+async fn behind_a_trusted_proxy_each_client_has_its_own_address(app: TestApp) {
+    add_user(&app, "wangfang", "王芳", "editor").await;
+    let direct = Browser::new(&app);
+    let attacker = forwarded_for(&direct, "203.0.113.7");
+    for n in 0..20 {
+        assert_eq!(attacker.sign_in(&format!("nobody-{n}"), "not the password").await.status, 401, "failure {n}");
+    }
+    assert_eq!(attacker.sign_in("wangfang", PASSWORD).await.status, 429, "this client is locked out");
+    let colleague = forwarded_for(&direct, "203.0.113.8");
+    assert_eq!(colleague.sign_in("wangfang", PASSWORD).await.status, 303, "another client behind the proxy is not");
+    let account = colleague.get("/admin/account").await;
+    assert!(account.body.contains("203.0.113.8"), "the session names the client, not the proxy");
+    assert!(!account.body.contains("198.51.100.200"), "a hop the client wrote proves nothing");
+    // The console's logins reach the audit log, with the client's own address.
+    let log: serde_json::Value = app.admin_get("/api/v1/audit?action=login").await.json().await.unwrap();
+    assert_eq!(log["items"][0]["actor"], "user:wangfang");
+    assert_eq!(log["items"][0]["after"], json!({"address": "203.0.113.8"}));
+    let failed = app.admin_get("/api/v1/audit?action=login.failed&actor=visitor%3A203.0.113.7&limit=500").await;
+    let failed: serde_json::Value = failed.json().await.unwrap();
+    assert_eq!(failed["items"].as_array().unwrap().len(), 20, "each failure, none of the throttled attempts");
+    assert_eq!(failed["items"][0]["after"], json!({"username": "nobody-19", "address": "203.0.113.7"}));
+}
+
+async fn without_trusted_proxies_a_forwarded_address_is_ignored(app: TestApp) {
+    add_user(&app, "wangfang", "王芳", "editor").await;
+    let direct = Browser::new(&app);
+    for n in 0..20 {
+        let client = forwarded_for(&direct, &format!("203.0.113.{n}"));
+        assert_eq!(client.sign_in(&format!("nobody-{n}"), "not the password").await.status, 401, "failure {n}");
+    }
+    let another = forwarded_for(&direct, "192.0.2.1");
+    assert_eq!(another.sign_in("wangfang", PASSWORD).await.status, 429, "every failure counted for the peer");
 }

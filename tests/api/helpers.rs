@@ -135,6 +135,7 @@ impl TestApp {
             body_budget_bytes: syndic::config::DEFAULT_BODY_BUDGET_MB << 20,
             connections: syndic::config::ConnectionLimits::default(),
             sessions: syndic::domain::session::SessionLimits::default(),
+            trusted_proxies: Default::default(),
             notify: syndic::config::NotifyConfig {
                 retry_base: std::time::Duration::from_millis(100),
                 max_attempts: 3,

@@ -97,7 +97,7 @@ struct Filled {
 async fn filled_source() -> Filled {
     let app = TestApp::spawn_configured(Backend::Sqlite, on_one_site).await.unwrap();
     let pipeline = syndic::ingest::Pipeline::new(app.store.clone(), app.config.policy.clone());
-    let demo = syndic::demo::load_if_empty(&pipeline, app.config.site.timezone)
+    let demo = syndic::demo::load_if_empty(&pipeline, app.config.site.timezone, &syndic::domain::Actor::Cli)
         .await
         .unwrap()
         .expect("an empty database takes the demo");
@@ -399,13 +399,13 @@ async fn restore_and_transfer_refuse_a_target_that_holds_data() {
 async fn a_table_the_target_lacks_stops_the_transfer_before_anything_is_copied() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     app.with_example_catalog().await;
-    app.execute_sql("CREATE TABLE audit_log (id INTEGER PRIMARY KEY, what TEXT NOT NULL)").await;
+    app.execute_sql("CREATE TABLE review_notes (id INTEGER PRIMARY KEY, what TEXT NOT NULL)").await;
     let target = TestDatabase::create(Backend::Sqlite).await.unwrap();
     let error = refused(
         &syndic(&["transfer", "--from", &app.config.database_url, "--to", &target.url]).await,
         "a transfer that would leave a table behind",
     );
-    assert!(error.contains("table audit_log exists only in the source database"), "{error}");
+    assert!(error.contains("table review_notes exists only in the source database"), "{error}");
     let untouched = sqlite_contents(&target.url).await;
     assert!(untouched["outlets"].is_empty() && untouched["columns"].is_empty(), "nothing was copied");
 }

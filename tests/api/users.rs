@@ -16,10 +16,10 @@ stories!(
     an_editor_manages_the_sources_of_its_columns_only,
 );
 
-const PASSWORD: &str = "长江日报 correct horse";
+pub const PASSWORD: &str = "长江日报 correct horse";
 
 /// Runs `syndic ARGS` on the app's database, with `stdin` as its standard input.
-async fn user_command(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+pub async fn user_command(app: &TestApp, args: &[&str], stdin: &str) -> Output {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syndic"));
     command.args(args).env("SYNDIC_DATABASE_URL", &app.config.database_url).env("RUST_LOG", "warn");
     let stdin = stdin.to_owned();
@@ -32,7 +32,7 @@ async fn user_command(app: &TestApp, args: &[&str], stdin: &str) -> Output {
     .unwrap()
 }
 
-fn printed(output: &Output) -> String {
+pub fn printed(output: &Output) -> String {
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "the command failed:\n{stdout}\n{stderr}");
     assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD), "the password was echoed");
@@ -40,7 +40,7 @@ fn printed(output: &Output) -> String {
 }
 
 /// Adds a user on the command line and issues their token, which is printed once.
-pub(crate) async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&str]) -> String {
+pub async fn user_with_token(app: &TestApp, username: &str, role: &str, columns: &[&str]) -> String {
     let mut args = vec!["user", "add", username, "--name", "王芳", "--role", role, "--password-stdin"];
     for column in columns {
         args.extend(["--column", column]);

@@ -9,6 +9,7 @@ mod session;
 
 pub use session::{Console, CsrfForm};
 
+use super::client_address::ClientAddress;
 use super::representation::page_headers;
 use super::AppState;
 use crate::catalog::CatalogError;
@@ -18,14 +19,13 @@ use crate::console::{
 use crate::domain::session::{new_secret, ConsoleLanguage};
 use crate::operations::{LoginAttempt, LoginOutcome};
 use crate::publish::html::Page;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use session::{from_elsewhere, user_agent, Cookies};
-use std::net::SocketAddr;
 
 /// How long browsers keep the stylesheet: a year (its address changes with it).
 const STYLESHEET_MAX_AGE: u32 = 365 * 24 * 3600;
@@ -138,7 +138,7 @@ struct LoginForm {
 /// with `Retry-After`.
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -155,7 +155,7 @@ async fn login(
     let attempt = LoginAttempt {
         username: form.username.clone(),
         password: form.password,
-        address: peer.ip().to_string(),
+        address: client.to_string(),
         user_agent: user_agent(&headers),
     };
     let outcome = match state.operations.login(attempt, cookies.session_id(&headers)).await {
@@ -280,7 +280,7 @@ struct PasswordForm {
 /// ends, and this browser continues in a new one.
 async fn change_password(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     CsrfForm(console, form): CsrfForm<PasswordForm>,
 ) -> Response {
@@ -290,7 +290,7 @@ async fn change_password(
             &console.session,
             form.current_password,
             form.new_password,
-            &peer.ip().to_string(),
+            &client.to_string(),
             &user_agent(&headers),
         )
         .await;

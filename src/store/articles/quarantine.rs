@@ -1,6 +1,8 @@
 //! The quarantine review: articles the content policy holds, released or rejected.
 
 use super::*;
+use crate::domain::audit::Target;
+use crate::store::audit::{self, Audit, Fields};
 
 /// An article held back by the content policy, as the admin reviews it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +42,6 @@ impl Store {
             .collect()
     }
 
-    /// Publishes a held article as it stands.
     /// The columns an article is filed under (none: no such article).
     pub async fn article_column_ids(&self, id: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar("SELECT column_id FROM article_columns WHERE article_id = $1 ORDER BY position")
@@ -49,8 +50,10 @@ impl Store {
             .await?)
     }
 
-    pub async fn release_article(&self, id: i64) -> Result<(), StoreError> {
+    /// Publishes a held article as it stands.
+    pub async fn release_article(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
         let mut change = self.begin_change(1).await?;
+        let before = held_fields(&mut change.tx, id).await?;
         let done = sqlx::query(&format!(
             "UPDATE articles SET status = '{PUBLISHED}', quarantine_reason = NULL, updated_at = $2,
                 archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)
@@ -64,13 +67,18 @@ impl Store {
             return Err(StoreError::NotFound("quarantined article"));
         }
         change.written.push(id);
+        let after =
+            Fields::from_iter([("status".to_owned(), json!(PUBLISHED)), ("quarantine_reason".to_owned(), json!(null))]);
+        let before = before.into_iter().filter(|(key, _)| after.contains_key(key)).collect();
+        change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
         self.commit_change(change).await
     }
 
     /// Deletes a held article for good. It was never public: only its sitemap block's
     /// date, which it counted in, is taken again from what is left.
-    pub async fn reject_article(&self, id: i64) -> Result<(), StoreError> {
+    pub async fn reject_article(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        let before = held_fields(&mut tx, id).await?;
         sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
         let outlet_id: i64 = sqlx::query_scalar(&format!(
             "DELETE FROM articles WHERE id = $1 AND status = '{QUARANTINED}' RETURNING outlet_id"
@@ -80,7 +88,24 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound("quarantined article"))?;
         listings::redate_sitemap_block(&mut tx, id, outlet_id).await?;
-        tx.commit().await?;
-        Ok(())
+        audit::commit(tx, audit.entry(Target::Article(id)).before(before)).await
     }
+}
+
+/// A held article as the audit log shows it (no article held with this id: not found).
+async fn held_fields(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Fields, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT a.title, a.original_url, a.quarantine_reason, o.slug AS outlet
+         FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = $1 AND a.status = '{QUARANTINED}'"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound("quarantined article"))?;
+    let mut fields = Fields::new();
+    fields.insert("status".into(), json!(QUARANTINED));
+    for key in ["title", "original_url", "outlet", "quarantine_reason"] {
+        fields.insert(key.into(), json!(row.try_get::<Option<String>, _>(key)?));
+    }
+    Ok(fields)
 }

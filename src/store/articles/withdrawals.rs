@@ -2,7 +2,9 @@
 //! pages answer 410 saying who withdrew them.
 
 use super::*;
+use crate::domain::audit::Target;
 use crate::domain::Withdrawer;
+use crate::store::audit::{Audit, Fields};
 
 /// What withdrawing an article found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,7 @@ impl Store {
         original_url: Option<&str>,
         outlet_id: Option<i64>,
         by: Withdrawer,
+        audit: Audit<'_>,
     ) -> Result<Withdrawal, StoreError> {
         let row = sqlx::query("SELECT id, outlet_id FROM articles WHERE id = $1 OR original_url = $2")
             .bind(id.unwrap_or(-1))
@@ -32,7 +35,7 @@ impl Store {
         if outlet_id.is_some_and(|o| o != owner) {
             return Ok(Withdrawal::NotYours);
         }
-        self.withdraw_one(found, by).await?;
+        self.withdraw_one(found, by, Some(audit)).await?;
         Ok(Withdrawal::Withdrawn(found))
     }
 
@@ -45,10 +48,17 @@ impl Store {
         id.ok_or(StoreError::NotFound("article"))
     }
 
-    /// Marks an article withdrawn by `by` (a change: `updated_at` moves). One already
-    /// withdrawn keeps when and by whom it first was.
-    pub(in crate::store) async fn withdraw_one(&self, id: i64, by: Withdrawer) -> Result<(), StoreError> {
+    /// Marks an article withdrawn by `by` (a change: `updated_at` moves), recorded in the
+    /// audit log when someone asked (`audit`; expiry is not). One already withdrawn keeps
+    /// when and by whom it first was.
+    pub(in crate::store) async fn withdraw_one(
+        &self,
+        id: i64,
+        by: Withdrawer,
+        audit: Option<Audit<'_>>,
+    ) -> Result<(), StoreError> {
         let mut change = self.begin_change(1).await?;
+        let before = withdrawal_fields(&mut change.tx, id).await?;
         sqlx::query(
             "UPDATE articles SET withdrawn_by = CASE WHEN withdrawn_at IS NULL THEN $3 ELSE withdrawn_by END,
                 withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2
@@ -60,6 +70,10 @@ impl Store {
         .execute(&mut *change.tx)
         .await?;
         change.written.push(id);
+        if let Some(audit) = audit {
+            let after = withdrawal_fields(&mut change.tx, id).await?;
+            change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
+        }
         self.commit_change(change).await
     }
 
@@ -68,11 +82,12 @@ impl Store {
     /// listings follow), which every feed, page, sitemap, cache and the notifier see.
     /// An end of its repost right that has passed is forgotten, so that it does not
     /// expire again at once. `Ok(false)`: it was not withdrawn by one of `by` (any more).
-    pub async fn reinstate_article(&self, id: i64, by: &[Withdrawer]) -> Result<bool, StoreError> {
+    pub async fn reinstate_article(&self, id: i64, by: &[Withdrawer], audit: Audit<'_>) -> Result<bool, StoreError> {
         if by.is_empty() {
             return Ok(false);
         }
         let mut change = self.begin_change(1).await?;
+        let before = withdrawal_fields(&mut change.tx, id).await?;
         let sql = format!(
             "UPDATE articles SET withdrawn_at = NULL, withdrawn_by = NULL, updated_at = $2,
                 expires_at = CASE WHEN expires_at <= $2 THEN NULL ELSE expires_at END
@@ -87,6 +102,8 @@ impl Store {
             return Ok(false);
         }
         change.written.push(id);
+        let after = withdrawal_fields(&mut change.tx, id).await?;
+        change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
         self.commit_change(change).await?;
         Ok(true)
     }
@@ -104,4 +121,16 @@ impl Store {
         }
         Ok(Some(row.try_get::<Option<String>, _>("withdrawn_by")?.as_deref().and_then(Withdrawer::parse)))
     }
+}
+
+/// An article's withdrawal as the audit log shows it.
+async fn withdrawal_fields(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Fields, StoreError> {
+    let row = sqlx::query("SELECT withdrawn_at, withdrawn_by FROM articles WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("article"))?;
+    let withdrawn = row.try_get::<Option<i64>, _>("withdrawn_at")?.is_some();
+    let by: Option<String> = row.try_get("withdrawn_by")?;
+    Ok(Fields::from_iter([("withdrawn".to_owned(), json!(withdrawn)), ("withdrawn_by".to_owned(), json!(by))]))
 }
