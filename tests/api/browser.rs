@@ -48,6 +48,17 @@ impl Browser {
         Browser { client, base: base.to_owned(), jar: Mutex::default() }
     }
 
+    /// Another browser (its own cookie jar) at the same address, sending these headers
+    /// with every request.
+    pub fn with_headers(&self, headers: HeaderMap) -> Browser {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        Browser { client, base: self.base.clone(), jar: Mutex::default() }
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.jar.lock().unwrap().get(name).cloned()
     }

@@ -15,6 +15,7 @@ stories!(
     sources_are_routed_polled_and_removed_in_the_console,
     partners_and_users_are_managed_in_the_console,
     each_role_sees_and_changes_only_what_the_api_allows,
+    console_changes_are_audited_as_the_signed_in_user,
 );
 
 const PASSWORD: &str = "长江日报 correct horse";
@@ -445,4 +446,39 @@ async fn each_role_sees_and_changes_only_what_the_api_allows(app: TestApp) {
     assert_eq!(wrong.status, 403);
     assert_eq!(app.admin_get("/api/v1/columns/forged").await.status(), 404);
     assert_eq!(lisi(&app).await["disabled"], false);
+}
+
+async fn console_changes_are_audited_as_the_signed_in_user(app: TestApp) {
+    let admin = signed_in(&app, "wangfang", "admin", &[]).await;
+    assert_eq!(submit(&admin, "/admin/columns", &[("slug", "zhuanti"), ("title", "专题栏目")]).await.status, 303);
+    let outlet = [("slug", "cjrb"), ("name", "昌吉日报"), ("homepage", "http://www.cjxww.cn/")];
+    let token = shown_token(&submit(&admin, "/admin/outlets", &outlet).await);
+    add_user(&app, "lisi", "viewer", &[]).await;
+    let edit = [("name", "李四"), ("role", "editor"), ("columns", "zhuanti"), ("language", "zh")];
+    assert_eq!(submit(&admin, "/admin/users/lisi", &edit).await.status, 303);
+    assert_eq!(submit(&admin, "/admin/users/lisi/password", &[("password", "another long passphrase")]).await.status, 303);
+    let refused = submit(&admin, "/admin/columns", &[("slug", "Bad Slug"), ("title", "x")]).await;
+    assert_eq!(refused.status, 422);
+
+    let log = api(&app, "/api/v1/audit?actor=user:wangfang&limit=500").await;
+    let entries: Vec<(String, String)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap().to_owned(), e["target"].as_str().unwrap().to_owned()))
+        .collect();
+    for expected in [
+        ("column.add", "column:zhuanti"),
+        ("outlet.add", "outlet:cjrb"),
+        ("user.edit", "user:lisi"),
+        ("user.password", "user:lisi"),
+    ] {
+        assert!(entries.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} in {entries:?}");
+    }
+    assert!(!entries.iter().any(|(_, target)| target == "column:bad slug" || target.contains("Bad")), "a refused form: no entry");
+    let edited = log["items"].as_array().unwrap().iter().find(|e| e["action"] == "user.edit").unwrap();
+    assert_eq!((&edited["before"]["role"], &edited["after"]["role"]), (&json!("viewer"), &json!("editor")));
+    assert_eq!(edited["after"]["language"], "zh");
+    let text = log.to_string();
+    assert!(!text.contains(&token) && !text.contains("another long passphrase"), "never a secret: {text}");
 }
