@@ -36,20 +36,20 @@ pub fn outlets_page(viewer: &Viewer<'_>, view: &OutletsView<'_>) -> Page {
                 p.hint { (labels.none_yet) }
             } @else {
                 div.table-wrap {
-                    table {
+                    table.stack {
                         thead { tr { th { (labels.name) } th { (labels.slug) } th { (labels.homepage) } th { (labels.timezone) } th { (labels.created) } } }
                         tbody {
                             @for outlet in view.outlets {
                                 tr {
-                                    td {
+                                    td data-label=(labels.name) {
                                         @if view.may_change {
                                             a href=(format!("/admin/outlets/{}", outlet.slug)) { (outlet.name) }
                                         } @else { (outlet.name) }
                                     }
-                                    td { code { (outlet.slug) } }
-                                    td.url { (outlet.homepage) }
-                                    td { (outlet.timezone.name()) }
-                                    td { (time(outlet.created_at, view.timezone)) }
+                                    td data-label=(labels.slug) { code { (outlet.slug) } }
+                                    td.url data-label=(labels.homepage) { (outlet.homepage) }
+                                    td data-label=(labels.timezone) { (outlet.timezone.name()) }
+                                    td data-label=(labels.created) { (time(outlet.created_at, view.timezone)) }
                                 }
                             }
                         }

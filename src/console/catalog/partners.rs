@@ -34,15 +34,15 @@ pub fn partners_page(viewer: &Viewer<'_>, view: &PartnersView<'_>) -> Page {
             @if view.partners.is_empty() {
                 p.hint { (labels.none_yet) }
             } @else {
-                div.table-wrap { table {
+                div.table-wrap { table.stack {
                     thead { tr { th { (labels.name) } th { (labels.columns_label) } th { (labels.created) } th { (labels.revoked) } } }
                     tbody {
                         @for partner in view.partners {
                             tr {
-                                td { (partner.name) " " span.muted { "#" (partner.id) } }
-                                td { (scope_line(view.tree, &partner.column_ids, labels.every_column)) }
-                                td { (time(partner.created_at, view.timezone)) }
-                                td {
+                                td data-label=(labels.name) { (partner.name) " " span.muted { "#" (partner.id) } }
+                                td data-label=(labels.columns_label) { (scope_line(view.tree, &partner.column_ids, labels.every_column)) }
+                                td data-label=(labels.created) { (time(partner.created_at, view.timezone)) }
+                                td data-label=(labels.revoked) {
                                     @if let Some(at) = partner.revoked_at {
                                         (time(at, view.timezone))
                                     } @else {

@@ -40,7 +40,7 @@ pub fn sources_page(viewer: &Viewer<'_>, view: &SourcesView<'_>) -> Page {
                 p.hint { (labels.none_yet) }
             } @else {
                 div.table-wrap {
-                    table {
+                    table.stack {
                         thead { tr {
                             th { (labels.source) } th { (labels.columns_label) } th { (labels.last_fetch) }
                             th { (labels.last_poll) } th { (labels.failures) } th { (labels.next_fetch) }
@@ -49,21 +49,21 @@ pub fn sources_page(viewer: &Viewer<'_>, view: &SourcesView<'_>) -> Page {
                             @for source in view.sources {
                                 @let status = &source.status;
                                 tr class=[(status.consecutive_failures > 0).then_some("failing")] {
-                                    td {
+                                    td.source data-label=(labels.source) {
                                         a href=(format!("/admin/sources/{}", source.id)) { (source.outlet_slug) " #" (source.id) }
                                         br; span.url { (source.url) }
                                     }
-                                    td { (slugs(view.tree, &source.routing.columns)) }
-                                    td { @if let Some(at) = status.last_fetch_at { (time(at, view.timezone)) } @else { "—" } }
-                                    td {
+                                    td data-label=(labels.columns_label) { (slugs(view.tree, &source.routing.columns)) }
+                                    td data-label=(labels.last_fetch) { @if let Some(at) = status.last_fetch_at { (time(at, view.timezone)) } @else { "—" } }
+                                    td data-label=(labels.last_poll) {
                                         @if let Some(error) = &status.last_error {
                                             span.bad { (error) }
                                         } @else {
                                             (poll_counts(labels, source))
                                         }
                                     }
-                                    td { (status.consecutive_failures) }
-                                    td { (time(status.next_fetch_at, view.timezone)) }
+                                    td data-label=(labels.failures) { (status.consecutive_failures) }
+                                    td data-label=(labels.next_fetch) { (time(status.next_fetch_at, view.timezone)) }
                                 }
                             }
                         }

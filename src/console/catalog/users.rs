@@ -33,16 +33,16 @@ pub fn users_page(viewer: &Viewer<'_>, view: &UsersView<'_>) -> Page {
         (notice(view.notice))
         section.card aria-labelledby="list-heading" {
             h2 #list-heading { (viewer.labels.users) }
-            div.table-wrap { table {
+            div.table-wrap { table.stack {
                 thead { tr { th { (viewer.labels.username) } th { (labels.real_name) } th { (labels.role) } th { (labels.columns_label) } th { (labels.state) } } }
                 tbody {
                     @for user in view.users {
                         tr {
-                            td { a href=(format!("/admin/users/{}", user.username)) { (user.username) } }
-                            td { (user.real_name) }
-                            td { (role_label(viewer.labels, user.role)) }
-                            td { (scope_line(view.tree, &user.column_ids, labels.every_column)) }
-                            td { @if let Some(at) = user.disabled_at { span.bad { (labels.disabled) } " " (time(at, view.timezone)) } @else { (labels.enabled) } }
+                            td data-label=(viewer.labels.username) { a href=(format!("/admin/users/{}", user.username)) { (user.username) } }
+                            td data-label=(labels.real_name) { (user.real_name) }
+                            td data-label=(labels.role) { (role_label(viewer.labels, user.role)) }
+                            td data-label=(labels.columns_label) { (scope_line(view.tree, &user.column_ids, labels.every_column)) }
+                            td data-label=(labels.state) { @if let Some(at) = user.disabled_at { span.bad { (labels.disabled) } " " (time(at, view.timezone)) } @else { (labels.enabled) } }
                         }
                     }
                 }
