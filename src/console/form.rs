@@ -114,10 +114,11 @@ impl Form<'_> {
     }
 
     fn described_by(&self, name: &str, hint: Option<&str>) -> Option<String> {
-        let ids: Vec<String> = [hint.map(|_| format!("{name}-hint")), self.error(name).map(|_| format!("{name}-error"))]
-            .into_iter()
-            .flatten()
-            .collect();
+        let ids: Vec<String> =
+            [hint.map(|_| format!("{name}-hint")), self.error(name).map(|_| format!("{name}-error"))]
+                .into_iter()
+                .flatten()
+                .collect();
         (!ids.is_empty()).then(|| ids.join(" "))
     }
 
@@ -162,7 +163,13 @@ impl Form<'_> {
 
     /// A group of labelled checkboxes named `name`, one per option (value, text,
     /// indentation level).
-    pub fn checkboxes(&self, name: &str, legend: &str, options: &[(String, String, usize)], hint: Option<&str>) -> Markup {
+    pub fn checkboxes(
+        &self,
+        name: &str,
+        legend: &str,
+        options: &[(String, String, usize)],
+        hint: Option<&str>,
+    ) -> Markup {
         html! {
             fieldset.checks aria-describedby=[self.described_by(name, hint)] {
                 legend { (legend) }

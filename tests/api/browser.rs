@@ -117,7 +117,6 @@ impl Browser {
     }
 }
 
-
 /// What a page's tags say: parse errors, the `lang` of `html`, ids (repeated ones
 /// too), the ids labels name, and the ids of the inputs a person fills in.
 #[derive(Default)]
@@ -157,7 +156,9 @@ impl TokenSink for Reader {
                     _ => false,
                 };
                 if filled {
-                    outline.inputs.push(attr("id").unwrap_or_else(|| format!("<{name} name={:?}> without an id", attr("name"))));
+                    outline
+                        .inputs
+                        .push(attr("id").unwrap_or_else(|| format!("<{name} name={:?}> without an id", attr("name"))));
                 }
             }
             _ => {}

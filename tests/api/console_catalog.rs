@@ -70,7 +70,9 @@ fn assert_refused_beside(answer: &Answer, status: u16, field: &str) {
     let described = answer.body.split("aria-describedby=\"").skip(1).filter_map(|rest| rest.split('"').next());
     let error_id = format!("{field}-error");
     assert!(
-        described.into_iter().any(|ids| ids.split(' ').any(|id| id == error_id)) || field == "routes" || field == "columns",
+        described.into_iter().any(|ids| ids.split(' ').any(|id| id == error_id))
+            || field == "routes"
+            || field == "columns",
         "the input of {field} described by its reason: {}",
         answer.body
     );
@@ -82,11 +84,19 @@ async fn an_admin_builds_the_column_tree_in_the_console(app: TestApp) {
     let empty = page(&admin, "/admin/columns").await;
     assert!(empty.body.contains("action=\"/admin/columns\""), "the add form");
 
-    let added = submit(&admin, "/admin/columns", &[("slug", "zhuanti"), ("title", "专题栏目"), ("description", "专题"), ("parent", "")]).await;
+    let added = submit(
+        &admin,
+        "/admin/columns",
+        &[("slug", "zhuanti"), ("title", "专题栏目"), ("description", "专题"), ("parent", "")],
+    )
+    .await;
     assert_eq!((added.status, added.location()), (303, "/admin/columns?done=added"));
     let child = [("slug", "party-96"), ("title", "庆祝建党96周年"), ("description", ""), ("parent", "zhuanti")];
     assert_eq!(submit(&admin, "/admin/columns", &child).await.status, 303);
-    assert_eq!(submit(&admin, "/admin/columns", &[("slug", "local"), ("title", "本地"), ("parent", "")]).await.status, 303);
+    assert_eq!(
+        submit(&admin, "/admin/columns", &[("slug", "local"), ("title", "本地"), ("parent", "")]).await.status,
+        303
+    );
     let columns = api(&app, "/api/v1/columns/party-96").await;
     assert_eq!((columns["title"].as_str(), columns["parent"].as_str()), (Some("庆祝建党96周年"), Some("zhuanti")));
 
@@ -145,7 +155,8 @@ async fn an_outlet_added_in_the_console_shows_its_token_once(app: TestApp) {
         ("partner_content", "none"),
         ("domains", "cjxww.cn, cjrb.cn"),
     ];
-    let refused = submit(&admin, "/admin/outlets", &[&outlet[..2], &[("homepage", "ftp://x")], &outlet[3..]].concat()).await;
+    let refused =
+        submit(&admin, "/admin/outlets", &[&outlet[..2], &[("homepage", "ftp://x")], &outlet[3..]].concat()).await;
     assert_refused_beside(&refused, 422, "homepage");
     assert!(!refused.body.contains("id=\"secret\""));
     assert_eq!(app.admin_get("/api/v1/outlets/cjrb").await.status(), 404, "nothing stored");
@@ -159,8 +170,20 @@ async fn an_outlet_added_in_the_console_shows_its_token_once(app: TestApp) {
     assert!(token.starts_with("syo_"), "{token}");
     let stored = api(&app, "/api/v1/outlets/cjrb").await;
     assert_eq!(
-        (&stored["indexing"], &stored["feed_content"], &stored["partner_content"], &stored["domains"], &stored["timezone"]),
-        (&json!("original"), &json!("summary"), &json!("none"), &json!(["cjxww.cn", "cjrb.cn"]), &json!("Asia/Shanghai"))
+        (
+            &stored["indexing"],
+            &stored["feed_content"],
+            &stored["partner_content"],
+            &stored["domains"],
+            &stored["timezone"]
+        ),
+        (
+            &json!("original"),
+            &json!("summary"),
+            &json!("none"),
+            &json!(["cjxww.cn", "cjrb.cn"]),
+            &json!("Asia/Shanghai")
+        )
     );
     assert_eq!(app.push(&token, &example_article()).await.status(), 201, "the token shown pushes");
     for later in ["/admin/outlets", "/admin/outlets/cjrb"] {
@@ -272,7 +295,10 @@ async fn sources_are_routed_polled_and_removed_in_the_console(app: TestApp) {
     let mut edit = source(&url, "1200");
     edit.retain(|(k, _)| *k != "outlet");
     edit[4].1 = String::new();
-    assert_eq!(post(&format!("/admin/sources/{id}"), edit.clone()).await.location(), format!("/admin/sources/{id}?done=saved"));
+    assert_eq!(
+        post(&format!("/admin/sources/{id}"), edit.clone()).await.location(),
+        format!("/admin/sources/{id}?done=saved")
+    );
     let changed = api(&app, &format!("/api/v1/sources/{id}")).await;
     assert_eq!((&changed["interval_secs"], &changed["routes"]), (&json!(1200), &json!([])));
     edit[1].1 = "no-such-column".into();
@@ -319,7 +345,10 @@ async fn partners_and_users_are_managed_in_the_console(app: TestApp) {
     assert_eq!(read(token.clone()).await, 200);
     assert!(!page(&admin, "/admin/partners").await.body.contains(&token));
     let id = partners[0]["id"].as_i64().unwrap();
-    assert_eq!(submit(&admin, &format!("/admin/partners/{id}/revoke"), &[]).await.location(), "/admin/partners?done=revoked");
+    assert_eq!(
+        submit(&admin, &format!("/admin/partners/{id}/revoke"), &[]).await.location(),
+        "/admin/partners?done=revoked"
+    );
     assert_eq!(read(token).await, 401);
 
     // A user: added, edited (role, columns, language), a password set, a token, disabled.
@@ -327,11 +356,13 @@ async fn partners_and_users_are_managed_in_the_console(app: TestApp) {
     let short = [("username", "lisi"), ("name", "李四"), ("role", "editor"), ("password", "short")];
     assert_refused_beside(&submit(&admin, "/admin/users", &short).await, 422, "password");
     assert_eq!(api(&app, "/api/v1/users").await["users"].as_array().unwrap().len(), 1, "nothing stored");
-    let new_user = [("username", "lisi"), ("name", "李四"), ("role", "viewer"), ("columns", "zhuanti"), ("password", PASSWORD)];
+    let new_user =
+        [("username", "lisi"), ("name", "李四"), ("role", "viewer"), ("columns", "zhuanti"), ("password", PASSWORD)];
     let added = submit(&admin, "/admin/users", &new_user).await;
     assert_eq!(added.location(), "/admin/users/lisi?done=added");
     page(&admin, "/admin/users/lisi?done=added").await;
-    let edit = [("name", "李四四"), ("role", "editor"), ("columns", "party-96"), ("columns", "zhuanti"), ("language", "en")];
+    let edit =
+        [("name", "李四四"), ("role", "editor"), ("columns", "party-96"), ("columns", "zhuanti"), ("language", "en")];
     assert_eq!(submit(&admin, "/admin/users/lisi", &edit).await.location(), "/admin/users/lisi?done=saved");
     let mut edited = lisi(&app).await;
     edited["columns"].as_array_mut().unwrap().sort_by_key(|c| c.as_str().unwrap().to_owned());
@@ -371,8 +402,10 @@ async fn partners_and_users_are_managed_in_the_console(app: TestApp) {
 async fn each_role_sees_and_changes_only_what_the_api_allows(app: TestApp) {
     app.with_example_catalog().await;
     app.add_column("local", "本地", None).await;
-    let source = |columns: &[&str]| json!({"outlet": "cjrb", "url": "http://feeds.example.com/rss.xml", "columns": columns});
-    let inside = app.admin_post("/api/v1/sources", source(&["party-96"])).await.json::<Value>().await.unwrap()["id"].clone();
+    let source =
+        |columns: &[&str]| json!({"outlet": "cjrb", "url": "http://feeds.example.com/rss.xml", "columns": columns});
+    let inside =
+        app.admin_post("/api/v1/sources", source(&["party-96"])).await.json::<Value>().await.unwrap()["id"].clone();
     let mut outside = source(&["local"]);
     outside["url"] = json!("http://feeds.example.com/local.xml");
     let outside = app.admin_post("/api/v1/sources", outside).await.json::<Value>().await.unwrap()["id"].clone();
@@ -386,12 +419,19 @@ async fn each_role_sees_and_changes_only_what_the_api_allows(app: TestApp) {
     let inside_page = format!("/admin/sources/{inside}");
     for path in ["/admin/columns", "/admin/outlets", "/admin/sources", inside_page.as_str()] {
         let shown = page(&viewer, path).await;
-        assert!(!shown.body.contains("<form method=\"post\" action=\"/admin/columns")
-            && !shown.body.contains("action=\"/admin/outlets\"")
-            && !shown.body.contains("action=\"/admin/sources")
-            && !shown.body.contains("/poll\""), "no change form for a viewer on {path}: {}", shown.body);
+        assert!(
+            !shown.body.contains("<form method=\"post\" action=\"/admin/columns")
+                && !shown.body.contains("action=\"/admin/outlets\"")
+                && !shown.body.contains("action=\"/admin/sources")
+                && !shown.body.contains("/poll\""),
+            "no change form for a viewer on {path}: {}",
+            shown.body
+        );
     }
-    assert!(!page(&viewer, "/admin/columns").await.body.contains("href=\"/admin/partners\""), "partners are the admin's");
+    assert!(
+        !page(&viewer, "/admin/columns").await.body.contains("href=\"/admin/partners\""),
+        "partners are the admin's"
+    );
     let remove_inside = format!("/admin/sources/{inside}/remove");
     let tries: [(&str, Vec<(&str, &str)>); 6] = [
         ("/admin/columns", vec![("slug", "viewers"), ("title", "不行")]),
@@ -422,17 +462,32 @@ async fn each_role_sees_and_changes_only_what_the_api_allows(app: TestApp) {
     assert_eq!(api(&app, "/api/v1/outlets/cjrb/tokens").await["tokens"].as_array().unwrap().len(), 1);
 
     let sources = page(&editor, "/admin/sources").await;
-    assert!(sources.body.contains(&format!("/admin/sources/{inside}\"")) && !sources.body.contains(&format!("/admin/sources/{outside}\"")));
+    assert!(
+        sources.body.contains(&format!("/admin/sources/{inside}\""))
+            && !sources.body.contains(&format!("/admin/sources/{outside}\""))
+    );
     assert!(!sources.body.contains("value=\"local\""), "only its columns offered");
     assert_eq!(editor.get(&format!("/admin/sources/{outside}")).await.status, 404, "not seen");
     assert_eq!(submit(&editor, &format!("/admin/sources/{outside}/remove"), &[]).await.status, 403);
-    let into_local = [("outlet", "cjrb"), ("url", "http://feeds.example.com/e.xml"), ("column", "party-96"), ("also", "local")];
+    let into_local =
+        [("outlet", "cjrb"), ("url", "http://feeds.example.com/e.xml"), ("column", "party-96"), ("also", "local")];
     assert_eq!(submit(&editor, "/admin/sources", &into_local).await.status, 403);
-    let rule_to_local = [("outlet", "cjrb"), ("url", "http://feeds.example.com/e.xml"), ("column", "party-96"),
-        ("route_match", "keyword"), ("route_value", "木垒"), ("route_column", "local")];
+    let rule_to_local = [
+        ("outlet", "cjrb"),
+        ("url", "http://feeds.example.com/e.xml"),
+        ("column", "party-96"),
+        ("route_match", "keyword"),
+        ("route_value", "木垒"),
+        ("route_column", "local"),
+    ];
     assert_eq!(submit(&editor, "/admin/sources", &rule_to_local).await.status, 403, "a rule outside its columns");
     assert_eq!(count("/api/v1/sources", "sources").await, 2, "nothing added");
-    let within = [("outlet", "cjrb"), ("url", "http://feeds.example.com/e.xml"), ("column", "party-96"), ("interval_secs", "900")];
+    let within = [
+        ("outlet", "cjrb"),
+        ("url", "http://feeds.example.com/e.xml"),
+        ("column", "party-96"),
+        ("interval_secs", "900"),
+    ];
     assert_eq!(submit(&editor, "/admin/sources", &within).await.status, 303);
     let edit_inside = [("url", "http://feeds.example.com/rss.xml"), ("column", "zhuanti"), ("interval_secs", "900")];
     assert_eq!(submit(&editor, &format!("/admin/sources/{inside}"), &edit_inside).await.status, 303);
@@ -456,7 +511,10 @@ async fn console_changes_are_audited_as_the_signed_in_user(app: TestApp) {
     add_user(&app, "lisi", "viewer", &[]).await;
     let edit = [("name", "李四"), ("role", "editor"), ("columns", "zhuanti"), ("language", "zh")];
     assert_eq!(submit(&admin, "/admin/users/lisi", &edit).await.status, 303);
-    assert_eq!(submit(&admin, "/admin/users/lisi/password", &[("password", "another long passphrase")]).await.status, 303);
+    assert_eq!(
+        submit(&admin, "/admin/users/lisi/password", &[("password", "another long passphrase")]).await.status,
+        303
+    );
     let refused = submit(&admin, "/admin/columns", &[("slug", "Bad Slug"), ("title", "x")]).await;
     assert_eq!(refused.status, 422);
 
@@ -475,7 +533,10 @@ async fn console_changes_are_audited_as_the_signed_in_user(app: TestApp) {
     ] {
         assert!(entries.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} in {entries:?}");
     }
-    assert!(!entries.iter().any(|(_, target)| target == "column:bad slug" || target.contains("Bad")), "a refused form: no entry");
+    assert!(
+        !entries.iter().any(|(_, target)| target == "column:bad slug" || target.contains("Bad")),
+        "a refused form: no entry"
+    );
     let edited = log["items"].as_array().unwrap().iter().find(|e| e["action"] == "user.edit").unwrap();
     assert_eq!((&edited["before"]["role"], &edited["after"]["role"]), (&json!("viewer"), &json!("editor")));
     assert_eq!(edited["after"]["language"], "zh");

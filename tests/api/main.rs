@@ -1,9 +1,9 @@
 //! Integration tests: the real HTTP server on a random port against a real database,
 //! each story run on SQLite and on PostgreSQL (when SYNDIC_TEST_POSTGRES_URL is set).
 
+mod browser;
 #[path = "../support/corpus.rs"]
 mod corpus;
-mod browser;
 mod helpers;
 mod hostile;
 mod mock;

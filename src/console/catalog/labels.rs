@@ -141,7 +141,8 @@ const ZH: CatalogLabels = CatalogLabels {
     indexing: "搜索引擎收录",
     feed_content: "订阅输出内容",
     partner_content: "合作方内容",
-    grants_hint: "收录：self 收录本站页面，original 指向原文，noindex 不收录。内容：full 全文，summary 摘要，none 不提供。",
+    grants_hint:
+        "收录：self 收录本站页面，original 指向原文，noindex 不收录。内容：full 全文，summary 摘要，none 不提供。",
     domains: "原文域名",
     domains_hint: "以空格或逗号分隔，如 cjxww.cn；any 表示不限；留空为主页所在域名。",
     created: "创建时间",

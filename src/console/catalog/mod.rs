@@ -25,7 +25,7 @@ use maud::{html, Markup};
 
 /// The columns in tree order (each after its parent, siblings by title), with depths;
 /// `keep` picks those shown.
-pub fn tree_order<'a>(tree: &'a ColumnTree, keep: impl Fn(&Column) -> bool) -> Vec<(&'a Column, usize)> {
+pub fn tree_order(tree: &ColumnTree, keep: impl Fn(&Column) -> bool) -> Vec<(&Column, usize)> {
     fn walk<'a>(tree: &'a ColumnTree, column: &'a Column, depth: usize, out: &mut Vec<(&'a Column, usize)>) {
         out.push((column, depth));
         let mut children: Vec<&Column> = tree.children(column.id).collect();

@@ -106,7 +106,10 @@ fn poll_counts(labels: &CatalogLabels, source: &Source) -> Markup {
 fn source_fields(labels: &CatalogLabels, form: &Form<'_>, columns: &[(&Column, usize)]) -> Markup {
     let values = form.values;
     let rule_count = values.all("route_value").len() + BLANK_RULES;
-    let matches = [("category".to_owned(), labels.match_category.to_owned()), ("keyword".to_owned(), labels.match_keyword.to_owned())];
+    let matches = [
+        ("category".to_owned(), labels.match_category.to_owned()),
+        ("keyword".to_owned(), labels.match_keyword.to_owned()),
+    ];
     let route_columns = column_options(columns, None);
     let rows = rule_rows(values, rule_count);
     html! {
@@ -157,7 +160,11 @@ fn rule_rows(values: &Values, count: usize) -> Vec<(String, String, String)> {
         .enumerate()
         .filter(|(_, value)| !value.trim().is_empty())
         .map(|(i, value)| {
-            (matches.get(i).cloned().unwrap_or_default(), value.trim().to_owned(), columns.get(i).cloned().unwrap_or_default())
+            (
+                matches.get(i).cloned().unwrap_or_default(),
+                value.trim().to_owned(),
+                columns.get(i).cloned().unwrap_or_default(),
+            )
         })
         .collect();
     while rows.len() < count {

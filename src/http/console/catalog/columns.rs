@@ -1,7 +1,7 @@
 //! `/admin/columns`: the tree for everyone (as far as their columns reach); adding,
 //! changing and removing columns for admins, as on `/api/v1/columns`.
 
-use super::{actor, admin_only, failed, not_found, page, see_other, Done, Posted, Refused};
+use super::{actor, failed, not_found, page, see_other, unless_admin, Done, Posted, Refused};
 use crate::catalog::{ColumnEdit, ColumnForm};
 use crate::console::catalog::{column_page, columns_page, ColumnView, ColumnsView};
 use crate::console::form::{Errors, Form, Values};
@@ -52,7 +52,7 @@ async fn list_answer(
 
 async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let form = ColumnForm {
@@ -93,12 +93,13 @@ async fn column_answer(
         own.set("parent", parent.unwrap_or_default());
         own
     };
-    let view = ColumnView { tree: &tree, column, form: Form { values: values.unwrap_or(&own), errors }, removal_refused };
+    let view =
+        ColumnView { tree: &tree, column, form: Form { values: values.unwrap_or(&own), errors }, removal_refused };
     page(status, column_page(&console.viewer(), &view))
 }
 
 async fn show(State(state): State<AppState>, console: Console, Params(slug): Params<String>) -> Response {
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     column_answer(&state, &console, &slug, StatusCode::OK, None, &[], None).await
@@ -106,7 +107,7 @@ async fn show(State(state): State<AppState>, console: Console, Params(slug): Par
 
 async fn edit(State(state): State<AppState>, Params(slug): Params<String>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let edit = ColumnEdit {
@@ -127,7 +128,7 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
 
 async fn remove(State(state): State<AppState>, Params(slug): Params<String>, posted: Posted) -> Response {
     let (console, _) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     match state.operations.remove_column(&actor(&console), &slug).await {

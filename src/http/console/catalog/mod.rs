@@ -64,13 +64,10 @@ fn not_allowed(state: &AppState, console: &Console) -> Response {
     refusal(state, console.labels, Refusal::NotAllowed)
 }
 
-/// Refuses (403) anyone but an admin, as the admin API's `Admin` does.
-fn admin_only(state: &AppState, console: &Console) -> Result<(), Response> {
-    if console.session.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(not_allowed(state, console))
-    }
+/// The refusal (403) of anyone but an admin, as the admin API's `Admin` refuses them;
+/// `None` for an admin.
+fn unless_admin(state: &AppState, console: &Console) -> Option<Response> {
+    (console.session.user.role != Role::Admin).then(|| not_allowed(state, console))
 }
 
 /// What became of a refused form: the reasons to show beside its fields with the status

@@ -2,7 +2,7 @@
 //! ingest tokens for admins, as on `/api/v1/outlets`. A new token is shown in the
 //! answer to the form that made it.
 
-use super::{actor, admin_only, failed, not_found, page, see_other, Done, Posted, Refused};
+use super::{actor, failed, not_found, page, see_other, unless_admin, Done, Posted, Refused};
 use crate::catalog::{DomainsForm, OutletEdit, OutletForm};
 use crate::console::catalog::{outlet_page, outlets_page, OutletView, OutletsView};
 use crate::console::form::{Errors, Form, Values};
@@ -68,8 +68,11 @@ async fn list(State(state): State<AppState>, console: Console, Query(done): Quer
 /// nothing for the homepage's.
 fn domains(values: &Values) -> Option<DomainsForm> {
     let written = values.get("domains");
-    let names: Vec<String> =
-        written.split(|c: char| c == ',' || c == '，' || c.is_whitespace()).filter(|n| !n.is_empty()).map(str::to_owned).collect();
+    let names: Vec<String> = written
+        .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect();
     match names.as_slice() {
         [] => None,
         [word] if word == "any" => Some(DomainsForm::Keyword(word.clone())),
@@ -79,7 +82,7 @@ fn domains(values: &Values) -> Option<DomainsForm> {
 
 async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let form = OutletForm {
@@ -100,7 +103,9 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
             list_answer(&state, &console, StatusCode::CREATED, None, (&fresh, &[]), Some((&outlet, &token))).await
         }
         Err(error) => match Refused::of(&state, &console, error) {
-            Refused::Fields(status, errors) => list_answer(&state, &console, status, None, (&values, &errors), None).await,
+            Refused::Fields(status, errors) => {
+                list_answer(&state, &console, status, None, (&values, &errors), None).await
+            }
             Refused::Answer(answer) => answer,
         },
     }
@@ -164,7 +169,7 @@ async fn show(
     Params(slug): Params<String>,
     Query(done): Query<Done>,
 ) -> Response {
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     outlet_answer(&state, &console, &slug, StatusCode::OK, (None, &[]), done.notice(&console), None).await
@@ -172,7 +177,7 @@ async fn show(
 
 async fn edit(State(state): State<AppState>, Params(slug): Params<String>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let edit = OutletEdit {
@@ -199,7 +204,7 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
 
 async fn issue_token(State(state): State<AppState>, Params(slug): Params<String>, posted: Posted) -> Response {
     let (console, _) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     match state.operations.issue_outlet_token(&actor(&console), &slug).await {
@@ -219,7 +224,7 @@ async fn revoke_token(
     posted: Posted,
 ) -> Response {
     let (console, _) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     match state.operations.revoke_outlet_token(&actor(&console), &slug, id.get()).await {

@@ -1,7 +1,7 @@
 //! `/admin/partners` (admins, as `/api/v1/partners`): the list, adding a partner (its
 //! read token shown in the answer), revoking one.
 
-use super::{actor, admin_only, failed, page, see_other, Done, Posted, Refused};
+use super::{actor, failed, page, see_other, unless_admin, Done, Posted, Refused};
 use crate::catalog::PartnerForm;
 use crate::console::catalog::{partners_page, tree_order, PartnersView};
 use crate::console::form::{Errors, Form, Values};
@@ -16,9 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/partners", get(list).post(add))
-        .route("/admin/partners/{id}/revoke", post(revoke))
+    Router::new().route("/admin/partners", get(list).post(add)).route("/admin/partners/{id}/revoke", post(revoke))
 }
 
 async fn list_answer(
@@ -47,7 +45,7 @@ async fn list_answer(
 }
 
 async fn list(State(state): State<AppState>, console: Console, Query(done): Query<Done>) -> Response {
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     list_answer(&state, &console, StatusCode::OK, done.notice(&console), (&Values::default(), &[]), None).await
@@ -55,7 +53,7 @@ async fn list(State(state): State<AppState>, console: Console, Query(done): Quer
 
 async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let form = PartnerForm { name: Some(values.get("name").to_owned()), columns: Some(values.all("columns")) };
@@ -65,7 +63,9 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
             list_answer(&state, &console, StatusCode::CREATED, None, (&fresh, &[]), Some((&partner, &token))).await
         }
         Err(error) => match Refused::of(&state, &console, error) {
-            Refused::Fields(status, errors) => list_answer(&state, &console, status, None, (&values, &errors), None).await,
+            Refused::Fields(status, errors) => {
+                list_answer(&state, &console, status, None, (&values, &errors), None).await
+            }
             Refused::Answer(answer) => answer,
         },
     }
@@ -73,7 +73,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
 
 async fn revoke(State(state): State<AppState>, Params(id): Params<Number>, posted: Posted) -> Response {
     let (console, _) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     match state.operations.revoke_partner(&actor(&console), id.get()).await {

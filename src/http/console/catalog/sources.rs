@@ -39,11 +39,14 @@ async fn list_answer(
     values: &Values,
     errors: &Errors,
 ) -> Response {
-    let (tree, sources, outlets) =
-        match (state.operations.column_tree().await, state.operations.sources().await, state.operations.outlets().await) {
-            (Ok(tree), Ok(sources), Ok(outlets)) => (tree, sources, outlets),
-            (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => return failed(error),
-        };
+    let (tree, sources, outlets) = match (
+        state.operations.column_tree().await,
+        state.operations.sources().await,
+        state.operations.outlets().await,
+    ) {
+        (Ok(tree), Ok(sources), Ok(outlets)) => (tree, sources, outlets),
+        (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => return failed(error),
+    };
     let user = &console.session.user;
     let mut seen: Vec<_> = sources.into_iter().filter(|s| user.sees(&tree, &s.routing.target_ids())).collect();
     // Failing sources first, then the longest silent.

@@ -2,7 +2,7 @@
 //! page to change them, set their password, disable or enable them, and issue their
 //! personal token (shown in the answer).
 
-use super::{actor, admin_only, failed, not_found, page, see_other, Done, Posted, Refused};
+use super::{actor, failed, not_found, page, see_other, unless_admin, Done, Posted, Refused};
 use crate::catalog::{UserEdit, UserForm};
 use crate::console::catalog::{tree_order, user_page, users_page, UserView, UsersView};
 use crate::console::form::{Errors, Form, Values};
@@ -51,7 +51,7 @@ async fn list_answer(
 }
 
 async fn list(State(state): State<AppState>, console: Console, Query(done): Query<Done>) -> Response {
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     list_answer(&state, &console, StatusCode::OK, done.notice(&console), &Values::default(), &[]).await
@@ -59,7 +59,7 @@ async fn list(State(state): State<AppState>, console: Console, Query(done): Quer
 
 async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let form = UserForm {
@@ -103,7 +103,13 @@ struct Shown<'a> {
     issued: Option<&'a str>,
 }
 
-async fn user_answer(state: &AppState, console: &Console, username: &str, status: StatusCode, shown: Shown<'_>) -> Response {
+async fn user_answer(
+    state: &AppState,
+    console: &Console,
+    username: &str,
+    status: StatusCode,
+    shown: Shown<'_>,
+) -> Response {
     let tree = match state.operations.column_tree().await {
         Ok(tree) => tree,
         Err(error) => return failed(error),
@@ -134,7 +140,7 @@ async fn show(
     Params(username): Params<String>,
     Query(done): Query<Done>,
 ) -> Response {
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let shown = Shown { notice: done.notice(&console), ..Shown::default() };
@@ -143,7 +149,14 @@ async fn show(
 
 /// Applies `edit` to the user and redirects with `done`, or shows the refusals: beside
 /// the edit form's fields, or the password's.
-async fn change(state: &AppState, console: &Console, username: &str, edit: UserEdit, done: &str, values: &Values) -> Response {
+async fn change(
+    state: &AppState,
+    console: &Console,
+    username: &str,
+    edit: UserEdit,
+    done: &str,
+    values: &Values,
+) -> Response {
     let password = edit.password.is_some();
     match state.operations.edit_user(&actor(console), username, edit).await {
         Ok(user) => see_other(&format!("/admin/users/{}?done={done}", user.username)),
@@ -163,7 +176,7 @@ async fn change(state: &AppState, console: &Console, username: &str, edit: UserE
 
 async fn edit(State(state): State<AppState>, Params(username): Params<String>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let edit = UserEdit {
@@ -178,7 +191,7 @@ async fn edit(State(state): State<AppState>, Params(username): Params<String>, p
 
 async fn set_password(State(state): State<AppState>, Params(username): Params<String>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     // A password is taken as typed, surrounding spaces included.
@@ -197,7 +210,7 @@ async fn enable(State(state): State<AppState>, Params(username): Params<String>,
 
 async fn set_disabled(state: AppState, username: String, posted: Posted, disabled: bool) -> Response {
     let (console, values) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     let edit = UserEdit { disabled: Some(disabled), ..UserEdit::default() };
@@ -207,7 +220,7 @@ async fn set_disabled(state: AppState, username: String, posted: Posted, disable
 
 async fn issue_token(State(state): State<AppState>, Params(username): Params<String>, posted: Posted) -> Response {
     let (console, _) = posted.into_parts();
-    if let Err(refused) = admin_only(&state, &console) {
+    if let Some(refused) = unless_admin(&state, &console) {
         return refused;
     }
     match state.operations.issue_user_token(&actor(&console), &username).await {
