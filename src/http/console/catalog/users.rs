@@ -67,7 +67,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         name: Some(values.get("name").to_owned()),
         role: Some(values.get("role").to_owned()),
         columns: Some(values.all("columns")),
-        password: Some(values.get("password").to_owned()),
+        password: Some(values.raw("password")),
     };
     match state.operations.add_user(&actor(&console), form).await {
         Ok(user) => see_other(&format!("/admin/users/{}?done=added", user.username)),
