@@ -8,6 +8,7 @@
 use super::{MAX_DESCRIPTION_CHARS, MAX_KEYWORD_CHARS, MAX_NAME_CHARS};
 use crate::domain::domains::MAX_DOMAINS;
 use crate::domain::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::domain::session::ConsoleLanguage;
 use crate::domain::slug::MAX_SLUG_LEN;
 use crate::domain::source::RouteMatch;
 use crate::domain::{ArticleStatus, Carriage, Indexing as IndexingPolicy, Role as UserRole};
@@ -291,6 +292,14 @@ field_schema!(
         "`admin`: everything the admin token may; `editor`: articles, quarantine and sources of \
          the user's columns; `viewer`: reads only.",
         [UserRole::Admin, UserRole::Editor, UserRole::Viewer].map(UserRole::as_str),
+    )
+);
+
+field_schema!(
+    /// The language a user reads the console in.
+    ConsoleLanguageName => one_of_strings(
+        "`zh`: Chinese; `en`: English.",
+        [ConsoleLanguage::Zh, ConsoleLanguage::En].map(ConsoleLanguage::as_str),
     )
 );
 

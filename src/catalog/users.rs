@@ -57,6 +57,10 @@ pub struct UserEdit {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = fields::Password)]
     pub password: Option<String>,
+    /// The console language the user reads in; `null` (or empty): the site's.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<fields::ConsoleLanguageName>)]
+    pub language: Option<Option<String>>,
 }
 
 pub async fn add_user(store: &Store, form: UserForm, audit: Audit<'_>) -> Result<User, CatalogError> {
@@ -94,6 +98,10 @@ pub async fn edit_user(store: &Store, username: &str, edit: UserEdit, audit: Aud
     if let Some(columns) = edit.columns {
         let tree = store.column_tree().await?;
         changes.column_ids = Some(column_scope(&tree, &columns.unwrap_or_default(), &mut conflicts));
+    }
+    if let Some(language) = edit.language {
+        let chosen = language.as_deref().map(str::trim).filter(|l| !l.is_empty());
+        changes.language = errors.check("language", chosen.map(ConsoleLanguage::parse).transpose());
     }
     let password = edit.password.and_then(|password| errors.check("password", Password::parse(&password)));
     if !(errors.is_empty() && conflicts.is_empty()) {

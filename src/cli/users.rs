@@ -99,7 +99,7 @@ pub(super) async fn run(operations: &Operations, command: UserCommand) -> anyhow
         }
         UserCommand::Edit { username, name, role, columns, all_columns, enable } => {
             let columns = (all_columns || !columns.is_empty()).then_some(Some(columns));
-            let edit = UserEdit { name, role, columns, disabled: enable.then_some(false), password: None };
+            let edit = UserEdit { name, role, columns, disabled: enable.then_some(false), ..UserEdit::default() };
             let user = edit_user(operations, &username, edit).await?;
             println!("user {} changed", user.username);
         }

@@ -9,13 +9,16 @@
 //! Content-Security-Policy that allows exactly that.
 
 mod articles;
+pub mod catalog;
 mod dashboard;
+pub mod form;
 pub mod labels;
 mod pages;
 mod parts;
 mod quarantine;
 
 pub use articles::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
+pub use catalog::CatalogLabels;
 pub use dashboard::dashboard_page;
 pub use labels::Labels;
 pub use pages::{account_page, login_page, refusal_page, AccountView, LoginView, Refusal};
@@ -107,9 +110,9 @@ impl Section {
         }
     }
 
-    /// Whether the section is shown to this role (users are the admin's alone).
+    /// Whether the section is shown to this role (users and partners are the admin's alone).
     fn shown_to(self, role: Role) -> bool {
-        self != Section::Users || role == Role::Admin
+        !matches!(self, Section::Users | Section::Partners) || role == Role::Admin
     }
 }
 

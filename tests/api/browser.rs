@@ -164,8 +164,8 @@ impl TokenSink for Collector {
 const VOID: [&str; 8] = ["meta", "link", "input", "br", "img", "hr", "source", "wbr"];
 
 /// Checks a console page as HTML5 reads it: no parse error, every element closed in
-/// order, `lang` on `<html>`, and every form control named by a `<label for>` (or an
-/// `aria-label`). Panics naming what is wrong.
+/// order, `lang` on `<html>`, no id twice, and every form control named by a
+/// `<label for>` (or an `aria-label`). Panics naming what is wrong.
 pub fn check_page(body: &str) {
     let tokenizer =
         Tokenizer::new(Collector(RefCell::default()), TokenizerOpts { exact_errors: true, ..Default::default() });
@@ -187,6 +187,15 @@ pub fn check_page(body: &str) {
     let attr = |attrs: &BTreeMap<String, String>, name: &str| attrs.get(name).cloned();
     let html = seen.tags.iter().find(|(_, name, _, _)| name == "html").expect("an <html> element");
     assert!(attr(&html.2, "lang").is_some_and(|lang| !lang.is_empty()), "<html lang>");
+    let mut ids: Vec<String> = seen
+        .tags
+        .iter()
+        .filter(|(kind, ..)| *kind == TagKind::StartTag)
+        .filter_map(|(_, _, a, _)| attr(a, "id"))
+        .collect();
+    ids.sort();
+    let repeated: Vec<&String> = ids.windows(2).filter(|pair| pair[0] == pair[1]).map(|pair| &pair[0]).collect();
+    assert!(repeated.is_empty(), "ids {repeated:?} repeated in {body}");
     let labelled: Vec<String> =
         seen.tags.iter().filter(|(_, name, _, _)| name == "label").filter_map(|(_, _, a, _)| attr(a, "for")).collect();
     for (kind, name, attrs, _) in &seen.tags {

@@ -5,6 +5,7 @@
 //! `CsrfForm<T>` (see `session`).
 
 mod articles;
+mod catalog;
 mod dashboard;
 mod quarantine;
 mod session;
@@ -40,6 +41,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/account", get(account))
         .route("/admin/account/language", post(set_language))
         .route("/admin/account/password", post(change_password))
+        .merge(catalog::router())
         .route("/admin/{*rest}", get(not_found).post(not_found))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), session::guard));
     Router::new()

@@ -3,6 +3,7 @@
 
 use crate::catalog::fields;
 use crate::domain::column::ColumnTree;
+use crate::domain::session::ConsoleLanguage;
 use crate::domain::User as UserEntry;
 use crate::publish::rfc3339;
 use serde::Serialize;
@@ -22,6 +23,9 @@ pub struct User {
     pub columns: Vec<String>,
     /// Whether the user is disabled (its token refused).
     pub disabled: bool,
+    /// The console language the user chose; null: the site's.
+    #[schema(value_type = Option<fields::ConsoleLanguageName>, required = true)]
+    pub language: Option<&'static str>,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -41,6 +45,7 @@ pub fn user(tree: &ColumnTree, user: &UserEntry) -> User {
         role: user.role.as_str(),
         columns: user.column_ids.iter().filter_map(|id| tree.get(*id)).map(|c| c.slug.to_string()).collect(),
         disabled: user.is_disabled(),
+        language: user.language.map(ConsoleLanguage::as_str),
         created_at: rfc3339(user.created_at),
         updated_at: rfc3339(user.updated_at),
     }
