@@ -9,15 +9,19 @@
 //! Content-Security-Policy that allows exactly that.
 
 mod articles;
+mod audit;
 mod dashboard;
 pub mod labels;
 mod pages;
+mod paging;
 mod parts;
 mod quarantine;
 
 pub use articles::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
+pub use audit::{audit_page, AuditFilters, AuditView};
 pub use dashboard::dashboard_page;
 pub use labels::Labels;
+pub use paging::{PageLinks, Paging};
 pub use pages::{account_page, login_page, refusal_page, AccountView, LoginView, Refusal};
 pub use quarantine::{held_page, held_path, quarantine_page};
 
@@ -107,9 +111,9 @@ impl Section {
         }
     }
 
-    /// Whether the section is shown to this role (users are the admin's alone).
+    /// Whether the section is shown to this role (users and the audit log are the admin's alone).
     fn shown_to(self, role: Role) -> bool {
-        self != Section::Users || role == Role::Admin
+        !matches!(self, Section::Users | Section::Audit) || role == Role::Admin
     }
 }
 

@@ -47,7 +47,16 @@ impl Browser {
     }
 
     pub fn at(base: &str) -> Browser {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser::with_headers(base, HeaderMap::new())
+    }
+
+    /// A browser at `base` that sends `headers` with every request (as a proxy adds them).
+    pub fn with_headers(base: &str, headers: HeaderMap) -> Browser {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap();
         Browser { client, base: base.to_owned(), jar: Mutex::default() }
     }
 

@@ -333,14 +333,9 @@ fn behind_a_local_proxy(config: &mut syndic::config::Config) {
 
 /// A client as the reverse proxy on 127.0.0.1 forwards it.
 fn forwarded_for(browser: &Browser, client: &str) -> Browser {
-    let mut headers = HeaderMap::new();
+    let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-forwarded-for", format!("198.51.100.200, {client}").parse().unwrap());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Browser { client, base: browser.base.clone(), jar: Mutex::default() }
+    Browser::with_headers(&browser.base, headers)
 }
 
 async fn behind_a_trusted_proxy_each_client_has_its_own_address(app: TestApp) {

@@ -5,6 +5,7 @@
 //! `CsrfForm<T>` (see `session`).
 
 mod articles;
+mod audit;
 mod dashboard;
 mod quarantine;
 mod session;
@@ -35,6 +36,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(articles::router())
         .merge(quarantine::router())
+        .merge(audit::router())
         .route("/admin/logout", post(logout))
         .route("/admin/account", get(account))
         .route("/admin/account/language", post(set_language))
