@@ -31,6 +31,18 @@ impl AuditFilters {
     pub fn fields(&self) -> [(&'static str, &str); 4] {
         [("actor", &self.actor), ("action", &self.action), ("target", &self.target), ("since", &self.since)]
     }
+
+    /// The filters as a refused form shows them again: without the control characters
+    /// that may be why they were refused (no HTML document may hold them).
+    pub fn printable(&self) -> AuditFilters {
+        let printable = |text: &str| text.chars().filter(|c| !c.is_control()).collect();
+        AuditFilters {
+            actor: printable(&self.actor),
+            action: printable(&self.action),
+            target: printable(&self.target),
+            since: printable(&self.since),
+        }
+    }
 }
 
 /// What the log's page shows.
@@ -51,10 +63,11 @@ pub fn audit_page(viewer: &Viewer<'_>, view: &AuditView<'_>) -> Page {
     let error_for = |field: &str| view.errors.iter().find(|(name, _)| *name == field).map(|(_, e)| e.as_str());
     let invalid = |field: &str| error_for(field).map(|_| "true");
     let described = |field: &str, hint: Option<&str>| {
-        let ids: Vec<String> = [hint.map(|_| format!("{field}-hint")), error_for(field).map(|_| format!("{field}-error"))]
-            .into_iter()
-            .flatten()
-            .collect();
+        let ids: Vec<String> =
+            [hint.map(|_| format!("{field}-hint")), error_for(field).map(|_| format!("{field}-error"))]
+                .into_iter()
+                .flatten()
+                .collect();
         (!ids.is_empty()).then(|| ids.join(" "))
     };
     let error = |field: &str| {

@@ -21,8 +21,8 @@ pub use articles::{article_list_page, article_page, article_path, ArticleFilters
 pub use audit::{audit_page, AuditFilters, AuditView};
 pub use dashboard::dashboard_page;
 pub use labels::Labels;
-pub use paging::{PageLinks, Paging};
 pub use pages::{account_page, login_page, refusal_page, AccountView, LoginView, Refusal};
+pub use paging::{PageLinks, Paging};
 pub use quarantine::{held_page, held_path, quarantine_page};
 
 use crate::domain::session::ConsoleLanguage;

@@ -46,9 +46,10 @@ impl Paging {
             onward.push(self.cursor.clone().unwrap_or_default());
             list_href(path, filters, Some(&next), &onward)
         });
-        let previous = self.trail.split_last().map(|(back, before)| {
-            list_href(path, filters, Some(back.as_str()).filter(|b| !b.is_empty()), before)
-        });
+        let previous = self
+            .trail
+            .split_last()
+            .map(|(back, before)| list_href(path, filters, Some(back.as_str()).filter(|b| !b.is_empty()), before));
         PageLinks { previous, next }
     }
 }
