@@ -7,6 +7,7 @@
 //! of one article allows what that page allows: images and media from outlets' sites,
 //! and the typographic `style` attributes sanitised content keeps. Still no script.
 
+use super::paging::{pager, PageLinks};
 use super::parts::{maybe_time, outcome, status, status_name, time, withdrawer};
 use super::{frame, Section, Viewer};
 use crate::domain::{Article, ArticleStatus, Column, Outlet};
@@ -48,33 +49,16 @@ pub struct ArticleFilters {
 }
 
 impl ArticleFilters {
-    /// The list's address with these filters, at the page after `cursor`; `trail`: the
-    /// cursors of the pages before it, so that "previous" needs nothing stored.
-    pub fn href(&self, cursor: Option<&str>, trail: &[String]) -> String {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        let fields = [
+    /// The filters as the list's address carries them.
+    pub fn fields(&self) -> [(&'static str, &str); 6] {
+        [
             ("column", &self.column),
             ("outlet", &self.outlet),
             ("status", &self.status),
             ("from", &self.from),
             ("to", &self.to),
             ("q", &self.q),
-        ];
-        for (name, value) in fields.into_iter().filter(|(_, value)| !value.is_empty()) {
-            query.append_pair(name, value);
-        }
-        if let Some(cursor) = cursor {
-            query.append_pair("cursor", cursor);
-        }
-        if !trail.is_empty() {
-            query.append_pair("trail", &trail.join("."));
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            Section::Articles.path().to_owned()
-        } else {
-            format!("{}?{query}", Section::Articles.path())
-        }
+        ]
     }
 }
 
@@ -87,8 +71,7 @@ pub struct ArticleListView<'a> {
     pub columns: &'a [Column],
     pub outlets: &'a [Outlet],
     pub articles: &'a [StaffArticle],
-    pub previous: Option<String>,
-    pub next: Option<String>,
+    pub links: PageLinks,
     pub zone: Tz,
 }
 
@@ -173,12 +156,7 @@ pub fn article_list_page(viewer: &Viewer<'_>, view: &ArticleListView<'_>) -> Pag
                 }
             }
         }
-        @if view.previous.is_some() || view.next.is_some() {
-            nav.pager aria-label=(l.pages) {
-                @if let Some(previous) = &view.previous { a rel="prev" href=(previous) { "← " (l.previous_page) } }
-                @if let Some(next) = &view.next { a rel="next" href=(next) { (l.next_page) " →" } }
-            }
-        }
+        (pager(&view.links, l))
     };
     frame(viewer, Some(Section::Articles), labels.articles, content)
 }

@@ -9,19 +9,23 @@
 //! Content-Security-Policy that allows exactly that.
 
 mod articles;
+mod audit;
 pub mod catalog;
 mod dashboard;
 pub mod form;
 pub mod labels;
 mod pages;
+mod paging;
 mod parts;
 mod quarantine;
 
 pub use articles::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
+pub use audit::{audit_page, AuditFilters, AuditView};
 pub use catalog::CatalogLabels;
 pub use dashboard::dashboard_page;
 pub use labels::Labels;
 pub use pages::{account_page, login_page, refusal_page, AccountView, LoginView, Refusal};
+pub use paging::{PageLinks, Paging};
 pub use quarantine::{held_page, held_path, quarantine_page};
 
 use crate::domain::session::ConsoleLanguage;
@@ -110,9 +114,9 @@ impl Section {
         }
     }
 
-    /// Whether the section is shown to this role (users and partners are the admin's alone).
+    /// Whether the section is shown to this role (users, partners and the audit log are the admin's alone).
     fn shown_to(self, role: Role) -> bool {
-        !matches!(self, Section::Users | Section::Partners) || role == Role::Admin
+        !matches!(self, Section::Users | Section::Partners | Section::Audit) || role == Role::Admin
     }
 }
 

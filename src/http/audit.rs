@@ -101,7 +101,7 @@ fn parse_query(raw: &str) -> Result<AuditQuery, ApiError> {
 }
 
 /// An `actor` or `target` filter: matched exactly, so it must be text an entry can hold.
-fn filter(value: String) -> Result<String, String> {
+pub(super) fn filter(value: String) -> Result<String, String> {
     if value.is_empty() {
         Err("must not be empty".into())
     } else if value.chars().count() > MAX_FILTER_CHARS {
@@ -115,11 +115,11 @@ fn filter(value: String) -> Result<String, String> {
 
 /// The id of the last entry of a page, as `next_cursor` gives it: 8 bytes big-endian
 /// in unpadded base64url (11 characters, `wire::AuditCursor`).
-fn encode_cursor(id: i64) -> String {
+pub(super) fn encode_cursor(id: i64) -> String {
     URL_SAFE_NO_PAD.encode(id.to_be_bytes())
 }
 
-fn decode_cursor(cursor: &str) -> Result<i64, String> {
+pub(super) fn decode_cursor(cursor: &str) -> Result<i64, String> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|b| <[u8; 8]>::try_from(b).ok());
     bytes.map(i64::from_be_bytes).ok_or_else(|| "is not a cursor this API returned".to_owned())
 }

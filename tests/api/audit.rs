@@ -22,7 +22,7 @@ stories!(
 );
 
 /// Every entry matching `query`, newest first (one page: fewer than 500 here).
-async fn entries(app: &TestApp, query: &str) -> Vec<Value> {
+pub async fn entries(app: &TestApp, query: &str) -> Vec<Value> {
     let response = app.admin_get(&format!("/api/v1/audit?limit=500&{query}")).await;
     assert_eq!(response.status(), 200, "{query}");
     let page: Value = response.json().await.unwrap();
@@ -31,12 +31,12 @@ async fn entries(app: &TestApp, query: &str) -> Vec<Value> {
 }
 
 /// (actor, action, target) of each entry, oldest first.
-fn summary(entries: &[Value]) -> Vec<(String, String, String)> {
+pub fn summary(entries: &[Value]) -> Vec<(String, String, String)> {
     let text = |v: &Value| v.as_str().unwrap().to_owned();
     entries.iter().rev().map(|e| (text(&e["actor"]), text(&e["action"]), text(&e["target"]))).collect()
 }
 
-fn row(actor: &str, action: &str, target: &str) -> (String, String, String) {
+pub fn row(actor: &str, action: &str, target: &str) -> (String, String, String) {
     (actor.to_owned(), action.to_owned(), target.to_owned())
 }
 

@@ -47,19 +47,17 @@ impl Browser {
     }
 
     pub fn at(base: &str) -> Browser {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { client, base: base.to_owned(), jar: Mutex::default() }
+        Browser::with_headers(base, HeaderMap::new())
     }
 
-    /// Another browser (its own cookie jar) at the same address, sending these headers
-    /// with every request.
-    pub fn with_headers(&self, headers: HeaderMap) -> Browser {
+    /// A browser at `base` that sends `headers` with every request (as a proxy adds them).
+    pub fn with_headers(base: &str, headers: HeaderMap) -> Browser {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .build()
             .unwrap();
-        Browser { client, base: self.base.clone(), jar: Mutex::default() }
+        Browser { client, base: base.to_owned(), jar: Mutex::default() }
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {

@@ -23,11 +23,11 @@ stories!(
 const WAIT: Duration = Duration::from_secs(10);
 
 /// The articles of the stories: one public in each column, one held in each.
-struct Newsroom {
-    party: i64,
-    local: i64,
-    held_party: i64,
-    held_local: i64,
+pub struct Newsroom {
+    pub party: i64,
+    pub local: i64,
+    pub held_party: i64,
+    pub held_local: i64,
 }
 
 async fn pushed(app: &TestApp, token: &str, n: usize, title: &str, column: &str, content: &str) -> i64 {
@@ -40,7 +40,7 @@ async fn pushed(app: &TestApp, token: &str, n: usize, title: &str, column: &str,
 }
 
 /// 专题栏目 › 庆祝建党96周年 and 本地新闻, with 昌吉日报's articles in them.
-async fn newsroom(app: &TestApp) -> Newsroom {
+pub async fn newsroom(app: &TestApp) -> Newsroom {
     let token = app.with_example_catalog().await;
     app.add_column("local", "本地新闻", None).await;
     Newsroom {
@@ -52,7 +52,7 @@ async fn newsroom(app: &TestApp) -> Newsroom {
 }
 
 /// The page at `path`, which must answer 200 and pass `check_page`.
-async fn page(browser: &Browser, path: &str) -> String {
+pub async fn page(browser: &Browser, path: &str) -> String {
     let answer = browser.get(path).await;
     assert_eq!(answer.status, 200, "{path}: {}", answer.body);
     check_page(&answer.body);
@@ -65,7 +65,7 @@ fn rows(body: &str) -> usize {
 }
 
 /// The address of the link `rel` on a page, as a browser would follow it.
-fn link(body: &str, rel: &str) -> Option<String> {
+pub fn link(body: &str, rel: &str) -> Option<String> {
     let marker = format!("rel=\"{rel}\" href=\"");
     let start = body.find(&marker)? + marker.len();
     Some(body[start..].split('"').next().unwrap().replace("&amp;", "&"))

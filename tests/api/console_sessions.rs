@@ -344,7 +344,7 @@ fn behind_a_local_proxy(config: &mut syndic::config::Config) {
 fn forwarded_for(browser: &Browser, client: &str) -> Browser {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-forwarded-for", format!("198.51.100.200, {client}").parse().unwrap());
-    browser.with_headers(headers)
+    Browser::with_headers(&browser.base, headers)
 }
 
 async fn behind_a_trusted_proxy_each_client_has_its_own_address(app: TestApp) {

@@ -18,6 +18,7 @@ mod batch;
 mod cache;
 mod connections;
 mod console_articles;
+mod console_audit;
 mod console_catalog;
 mod console_sessions;
 mod content_policy;

@@ -102,6 +102,21 @@ pub struct NewsroomLabels {
     pub done_released: &'static str,
     pub done_rejected: &'static str,
     pub back_to_quarantine: &'static str,
+    // The audit log.
+    pub at: &'static str,
+    pub actor: &'static str,
+    pub action: &'static str,
+    pub target: &'static str,
+    pub since_date: &'static str,
+    pub actor_hint: &'static str,
+    pub target_hint: &'static str,
+    pub changes: &'static str,
+    pub field: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
+    pub no_entries: &'static str,
+    /// `{}`: the longest filter, in characters.
+    pub not_a_filter: &'static str,
 }
 
 pub const ZH: NewsroomLabels = NewsroomLabels {
@@ -198,6 +213,19 @@ pub const ZH: NewsroomLabels = NewsroomLabels {
     done_released: "已放行并发布。",
     done_rejected: "已拒绝并删除。",
     back_to_quarantine: "返回待审列表",
+    at: "时间",
+    actor: "操作者",
+    action: "操作",
+    target: "对象",
+    since_date: "起始日期",
+    actor_hint: "如 user:wangfang、admin-token、cli",
+    target_hint: "如 column:zhuanti、article:42",
+    changes: "变更内容",
+    field: "字段",
+    before: "变更前",
+    after: "变更后",
+    no_entries: "没有符合条件的记录。",
+    not_a_filter: "至多 {} 个字符，且不能含控制字符。",
 };
 
 pub const EN: NewsroomLabels = NewsroomLabels {
@@ -296,4 +324,17 @@ pub const EN: NewsroomLabels = NewsroomLabels {
     done_released: "Released and published.",
     done_rejected: "Rejected and deleted.",
     back_to_quarantine: "Back to the quarantine",
+    at: "When",
+    actor: "Who",
+    action: "Action",
+    target: "Target",
+    since_date: "Since",
+    actor_hint: "such as user:wangfang, admin-token, cli",
+    target_hint: "such as column:zhuanti, article:42",
+    changes: "Changes",
+    field: "Field",
+    before: "Before",
+    after: "After",
+    no_entries: "No entries match.",
+    not_a_filter: "At most {} characters, and no control characters.",
 };

@@ -10,8 +10,8 @@ use super::super::partners::{decode_cursor, encode_cursor};
 use super::super::{ApiError, AppState};
 use super::{page, refusal, see_other, Console, CsrfForm, NoFields};
 use crate::catalog;
-use crate::console::Refusal;
 use crate::console::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
+use crate::console::{PageLinks, Paging, Refusal, Section};
 use crate::domain::column::ColumnTree;
 use crate::domain::{ArticleStatus, Withdrawer};
 use crate::store::{ListPosition, StaffArticle, StaffQuery, StoreError};
@@ -103,19 +103,14 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
         columns: &columns,
         outlets: &outlets,
         articles: &[],
-        previous: None,
-        next: None,
+        links: PageLinks::default(),
         zone,
     };
     if !errors.is_empty() {
         view.errors = &errors;
         return page(StatusCode::UNPROCESSABLE_ENTITY, article_list_page(&console.viewer(), &view));
     }
-    let cursor = query.cursor.filter(|c| decode_cursor(c).is_ok());
-    let trail: Vec<String> = match (&cursor, &query.trail) {
-        (Some(_), Some(trail)) => trail.split('.').map(str::to_owned).collect(),
-        _ => Vec::new(),
-    };
+    let paging = Paging::new(query.cursor, query.trail.as_deref(), |c| decode_cursor(c).is_ok());
     let query = StaffQuery {
         within: staff.within(&tree),
         column_ids: column_ids.unwrap_or_default(),
@@ -124,8 +119,8 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
         since: since.unwrap_or_default(),
         until: until.unwrap_or_default(),
         title: Some(f.q.trim().to_owned()).filter(|q| !q.is_empty()),
-        after: cursor
-            .as_deref()
+        after: paging
+            .cursor()
             .and_then(|c| decode_cursor(c).ok())
             .map(|(reposted_at, id)| ListPosition { reposted_at, id }),
         limit: ARTICLES_PER_PAGE,
@@ -136,22 +131,15 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
     };
     let more = articles.len() as i64 > ARTICLES_PER_PAGE;
     articles.truncate(ARTICLES_PER_PAGE as usize);
-    let next = more.then(|| articles.last().map(StaffArticle::position)).flatten().map(|p| {
-        let mut onward = trail.clone();
-        onward.push(cursor.clone().unwrap_or_default());
-        f.href(Some(&encode_cursor(p.reposted_at, p.id)), &onward)
-    });
-    let previous = trail
-        .split_last()
-        .map(|(back, before)| f.href(Some(back).filter(|b| !b.is_empty()).map(String::as_str), before));
+    let next = more.then(|| articles.last().map(StaffArticle::position)).flatten();
+    let next = next.map(|p| encode_cursor(p.reposted_at, p.id));
+    view.links = paging.links(Section::Articles.path(), &f.fields(), next);
     view.articles = &articles;
-    view.next = next;
-    view.previous = previous;
     page(StatusCode::OK, article_list_page(&console.viewer(), &view))
 }
 
 /// A filter's value: `None` when not given, `Err` when given but not found by `find`.
-fn choice<T>(given: &str, find: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, ()> {
+pub(super) fn choice<T>(given: &str, find: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, ()> {
     let given = given.trim();
     if given.is_empty() {
         return Ok(None);
@@ -160,7 +148,7 @@ fn choice<T>(given: &str, find: impl FnOnce(&str) -> Option<T>) -> Result<Option
 }
 
 /// When day `YYYY-MM-DD` began in `zone`.
-fn day_start(day: &str, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+pub(super) fn day_start(day: &str, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
     let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
     let midnight = date.and_time(NaiveTime::MIN);
     // A day that starts in a gap (a DST change at midnight) starts an hour later.

@@ -5,6 +5,7 @@
 //! `CsrfForm<T>` (see `session`).
 
 mod articles;
+mod audit;
 mod catalog;
 mod dashboard;
 mod quarantine;
@@ -37,6 +38,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(articles::router())
         .merge(quarantine::router())
+        .merge(audit::router())
         .route("/admin/logout", post(logout))
         .route("/admin/account", get(account))
         .route("/admin/account/language", post(set_language))

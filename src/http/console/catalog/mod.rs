@@ -66,7 +66,7 @@ fn not_allowed(state: &AppState, console: &Console) -> Response {
 
 /// The refusal (403) of anyone but an admin, as the admin API's `Admin` refuses them;
 /// `None` for an admin.
-fn unless_admin(state: &AppState, console: &Console) -> Option<Response> {
+pub(in crate::http::console) fn unless_admin(state: &AppState, console: &Console) -> Option<Response> {
     (console.session.user.role != Role::Admin).then(|| not_allowed(state, console))
 }
 
