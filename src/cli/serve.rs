@@ -91,6 +91,7 @@ fn print_urls(site: &Site) {
     }
     println!("  column RSS      {}", FeedKind::Column("zhuanti".into()).feed_url(site, FeedFormat::Rss));
     println!("  sitemap         {}", site.sitemap_index_url());
+    println!("  console         {}/admin/  (sign in as a user: syndic user add NAME --name 真实姓名 --role admin --password-stdin)", site.base_url);
     println!("  robots.txt      {}/robots.txt", site.base_url);
 }
 

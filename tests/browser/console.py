@@ -238,9 +238,11 @@ def sign_out(page, base):
 def hold_one(base, token):
     article = {
         "original_url": "https://www.laojie.example/ads/1.html", "title": "老街商户优惠活动",
+        "original_published_at": "2026-12-05 09:00",
         "content_html": "<p>bet365 限时优惠</p>", "columns": ["minsheng"],
     }
-    http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+    status, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+    check("an article with a blocked term is held", status == 202, f"{status} {body[:300]!r}")
 
 
 def screenshots(browser, base, folder):
@@ -255,7 +257,8 @@ def screenshots(browser, base, folder):
         for name, path in (("dashboard", "/admin/"), ("articles", "/admin/articles"),
                            ("quarantine", "/admin/quarantine")):
             page.goto(base + path)
-            page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
+            # A phone shows its first screen; the desktop the whole page.
+            page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=width == "desktop")
         context.close()
 
 
