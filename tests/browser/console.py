@@ -17,16 +17,17 @@ usage: console.py --binary target/debug/syndic [--database-url URL] [--screensho
 import argparse
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 
 from playwright.sync_api import Error as PlaywrightError, sync_playwright
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from syndic_harness import Tally, free_port, http  # noqa: E402
+from syndic_harness import start_server as harness_start  # noqa: E402
 
 ADMIN_TOKEN = "browser-admin-token"
 USERNAME = "zhaolei"
@@ -39,36 +40,8 @@ DESKTOP = {"width": 1280, "height": 860}
 PAGES = ["/admin/", "/admin/articles", "/admin/quarantine", "/admin/columns", "/admin/outlets",
          "/admin/sources", "/admin/partners", "/admin/users", "/admin/audit", "/admin/account"]
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(url, method="GET", body=None, token=None):
-    request = urllib.request.Request(url, method=method, data=body)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+tally = Tally()
+check = tally.check
 
 
 def eventually(what, condition, seconds=10):
@@ -93,35 +66,16 @@ def step(name, action, *args):
 
 
 def start_server(binary, database_url, port):
-    env = dict(os.environ, SYNDIC_ADMIN_TOKEN=ADMIN_TOKEN, RUST_LOG="warn", SYNDIC_BLOCKED_TERMS="bet365")
+    """The demo site, with one admin user and a blocked term to hold an article by."""
+    env = {"SYNDIC_ADMIN_TOKEN": ADMIN_TOKEN, "SYNDIC_BLOCKED_TERMS": "bet365"}
     user = subprocess.run(
         [binary, "--database-url", database_url, "user", "add", USERNAME, "--name", "赵磊", "--role", "admin",
          "--password-stdin"],
-        input=PASSWORD + "\n", capture_output=True, text=True, env=env,
+        input=PASSWORD + "\n", capture_output=True, text=True, env=dict(os.environ, **env),
     )
     if user.returncode != 0:
         sys.exit(f"could not add the user: {user.stderr}")
-    process = subprocess.Popen(
-        [binary, "--database-url", database_url, "serve", "--demo", "--listen", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )
-    tokens = {}
-    deadline = time.time() + 60
-    for line in process.stdout:
-        match = re.search(r"ingest token of outlet (\S+): (\S+)", line)
-        if match:
-            tokens[match.group(1)] = match.group(2)
-        if "robots.txt" in line or time.time() > deadline:
-            break
-    base = f"http://127.0.0.1:{port}"
-    while time.time() < deadline:
-        try:
-            if http(base + "/healthz")[0] == 200:
-                return process, base, tokens
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    sys.exit("syndic did not start")
+    return harness_start(binary, database_url, port, env)
 
 
 def submit(page, action):
@@ -167,7 +121,7 @@ def create_column(page, base):
     form.locator('[name="slug"]').fill("minsheng")
     form.locator('[name="title"]').fill("民生")
     submit(page, "/admin/columns")
-    status, body = http(base + "/api/v1/columns/minsheng", token=ADMIN_TOKEN)
+    status, _, body = http(base + "/api/v1/columns/minsheng", token=ADMIN_TOKEN)
     check("the column form created the column", status == 200, f"{status} {body[:200]!r}")
 
 
@@ -192,17 +146,17 @@ def push_with(base, token):
         "title": TITLE, "author": "李明", "original_published_at": "2026-12-05 08:00",
         "content_html": "<p>社区食堂开进老街区,居民在家门口吃上热乎饭。</p>", "columns": ["minsheng"],
     }
-    status, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+    status, _, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
     check("the copied token pushes an article", status == 201, f"{status} {body[:200]!r}")
     return json.loads(body).get("id") if status == 201 else None
 
 
 def in_feed(base):
-    return TITLE in http(base + "/rss.xml")[1].decode()
+    return TITLE in http(base + "/rss.xml")[2].decode()
 
 
 def withdraw_in_the_console(page, base, article_id):
-    page.goto(base + "/admin/articles?q=" + urllib.request.quote("社区食堂"))
+    page.goto(base + "/admin/articles?q=" + urllib.parse.quote("社区食堂"))
     link = page.locator(f'a[href="/admin/articles/{article_id}"]')
     check("the console finds the article by its title", link.count() >= 1, page.url)
     if not link.count():
@@ -213,7 +167,7 @@ def withdraw_in_the_console(page, base, article_id):
     eventually("the article is in the public feed", lambda: in_feed(base))
     submit(page, f"/admin/articles/{article_id}/withdraw")
     eventually("withdrawn: gone from the public feed", lambda: not in_feed(base))
-    status, _ = http(f"{base}/articles/{article_id}")
+    status = http(f"{base}/articles/{article_id}")[0]
     check("withdrawn: its page answers 410", status == 410, status)
 
 
@@ -241,7 +195,7 @@ def hold_one(base, token):
         "original_published_at": "2026-12-05 09:00",
         "content_html": "<p>bet365 限时优惠</p>", "columns": ["minsheng"],
     }
-    status, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
+    status, _, body = http(base + "/api/v1/articles", "POST", json.dumps(article).encode(), token)
     check("an article with a blocked term is held", status == 202, f"{status} {body[:300]!r}")
 
 
@@ -296,8 +250,7 @@ def main():
             process.terminate()
             process.wait(timeout=30)
     backend = database_url.split(":")[0]
-    print(f"console in a browser ({backend}): {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    tally.finish(f"console in a browser ({backend})")
 
 
 if __name__ == "__main__":

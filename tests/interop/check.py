@@ -15,15 +15,15 @@ import calendar
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 import feedparser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from syndic_harness import Tally, free_port, http, start_server  # noqa: E402
 
 ADMIN_TOKEN = "interop-admin-token"
 PUSHED_URL = "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&id=99999"
@@ -31,61 +31,8 @@ PUSHED_URL = "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&i
 # never resolves: the scheduler's poll of it fails at once, without leaving the machine.
 SOURCE_URL = "http://feeds.cjxww.invalid/rss.xml?channel=1&lang=zh"
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(url, method="GET", body=None, token=None):
-    request = urllib.request.Request(url, method=method, data=body)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
-
-
-def start_server(binary, database_url, port):
-    env = dict(os.environ, SYNDIC_ADMIN_TOKEN=ADMIN_TOKEN, RUST_LOG="warn")
-    process = subprocess.Popen(
-        [binary, "serve", "--demo", "--database-url", database_url, "--listen", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )
-    tokens = {}
-    deadline = time.time() + 60
-    for line in process.stdout:
-        match = re.search(r"ingest token of outlet (\S+): (\S+)", line)
-        if match:
-            tokens[match.group(1)] = match.group(2)
-        if "robots.txt" in line or time.time() > deadline:
-            break
-    base = f"http://127.0.0.1:{port}"
-    while time.time() < deadline:
-        try:
-            if http(base + "/healthz")[0] == 200:
-                return process, base, tokens
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    sys.exit("syndic did not start")
+tally = Tally()
+check = tally.check
 
 
 def push_article(base, token):
@@ -322,7 +269,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         database_url = args.database_url or f"sqlite://{workdir}/interop.db"
-        process, base, tokens = start_server(args.binary, database_url, free_port())
+        process, base, tokens = start_server(args.binary, database_url, free_port(), {"SYNDIC_ADMIN_TOKEN": ADMIN_TOKEN})
         try:
             pushed = push_article(base, tokens["cjrb"])
             add_source(base)
@@ -336,8 +283,7 @@ def main():
             process.terminate()
             process.wait(timeout=30)
     backend = database_url.split(":")[0]
-    print(f"interop ({backend}): {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    tally.finish(f"interop ({backend})")
 
 
 if __name__ == "__main__":
