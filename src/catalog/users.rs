@@ -57,7 +57,7 @@ pub struct UserEdit {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = fields::Password)]
     pub password: Option<String>,
-    /// The console language the user reads in; `null` (or empty): the site's.
+    /// The console language the user reads in; `null`: the site's.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<fields::ConsoleLanguageName>)]
     pub language: Option<Option<String>>,
@@ -100,8 +100,7 @@ pub async fn edit_user(store: &Store, username: &str, edit: UserEdit, audit: Aud
         changes.column_ids = Some(column_scope(&tree, &columns.unwrap_or_default(), &mut conflicts));
     }
     if let Some(language) = edit.language {
-        let chosen = language.as_deref().map(str::trim).filter(|l| !l.is_empty());
-        changes.language = errors.check("language", chosen.map(ConsoleLanguage::parse).transpose());
+        changes.language = errors.check("language", language.as_deref().map(ConsoleLanguage::parse).transpose());
     }
     let password = edit.password.and_then(|password| errors.check("password", Password::parse(&password)));
     if !(errors.is_empty() && conflicts.is_empty()) {

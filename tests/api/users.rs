@@ -122,6 +122,15 @@ async fn users_are_managed_through_the_admin_api(app: TestApp) {
         (&json!("viewer"), &json!([]), &json!("王芳芳"))
     );
     assert_eq!(app.admin_patch("/api/v1/users/nobody", json!({"disabled": true})).await.status(), 404);
+    for language in ["", "fr"] {
+        let refused = app.admin_patch("/api/v1/users/wangfang", json!({"language": language})).await;
+        assert_eq!(refused.status(), 422, "language {language:?}");
+        assert!(refused.json::<Value>().await.unwrap()["fields"]["language"].is_string());
+    }
+    let chosen = app.admin_patch("/api/v1/users/wangfang", json!({"language": "en"})).await;
+    assert_eq!(chosen.json::<Value>().await.unwrap()["language"], "en");
+    let site_s = app.admin_patch("/api/v1/users/wangfang", json!({"language": null})).await;
+    assert!(site_s.json::<Value>().await.unwrap()["language"].is_null(), "null: the site's language");
     let listed = app.admin_get("/api/v1/users").await.text().await.unwrap();
     let listed_users: Value = serde_json::from_str(&listed).unwrap();
     assert_eq!(listed_users["users"].as_array().unwrap().len(), 1);

@@ -115,22 +115,35 @@ async fn column_tree(state: &AppState) -> Result<ColumnTree, Response> {
     state.operations.column_tree().await.map_err(failed)
 }
 
+/// The posted routing, checked before any operation: every column it names must be one
+/// the user may file into (else 403), its interval a whole number (else the form again,
+/// 422). The interval is handed back apart, read.
+async fn checked_routing(
+    state: &AppState,
+    console: &Console,
+    values: &Values,
+) -> Result<(Routing, Option<i64>), Refused> {
+    let tree = column_tree(state).await.map_err(Refused::Answer)?;
+    let mut routing = Routing::of(values);
+    if !routing.allowed_for(&console.session.user, &tree) {
+        return Err(Refused::Answer(not_allowed(state, console)));
+    }
+    match std::mem::replace(&mut routing.interval_secs, Ok(None)) {
+        Ok(interval) => Ok((routing, interval)),
+        Err(reason) => {
+            Err(Refused::Fields(StatusCode::UNPROCESSABLE_ENTITY, vec![("interval_secs".to_owned(), reason)]))
+        }
+    }
+}
+
 async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     let (console, values) = posted.into_parts();
-    let tree = match column_tree(&state).await {
-        Ok(tree) => tree,
-        Err(answer) => return answer,
-    };
-    let routing = Routing::of(&values);
-    if !routing.allowed_for(&console.session.user, &tree) {
-        return not_allowed(&state, &console);
-    }
-    let interval_secs = match routing.interval_secs {
-        Ok(interval) => interval,
-        Err(reason) => {
-            let errors = [("interval_secs".to_owned(), reason)];
-            return list_answer(&state, &console, StatusCode::UNPROCESSABLE_ENTITY, None, &values, &errors).await;
+    let (routing, interval_secs) = match checked_routing(&state, &console, &values).await {
+        Ok(checked) => checked,
+        Err(Refused::Fields(status, errors)) => {
+            return list_answer(&state, &console, status, None, &values, &errors).await;
         }
+        Err(Refused::Answer(answer)) => return answer,
     };
     let form = SourceForm {
         outlet: values.optional("outlet"),
@@ -211,21 +224,12 @@ async fn edit(State(state): State<AppState>, Params(id): Params<Number>, posted:
     if let Err(refused) = may_change(&state, &console, id.get()).await {
         return refused;
     }
-    let tree = match column_tree(&state).await {
-        Ok(tree) => tree,
-        Err(answer) => return answer,
-    };
-    let routing = Routing::of(&values);
-    if !routing.allowed_for(&console.session.user, &tree) {
-        return not_allowed(&state, &console);
-    }
-    let interval_secs = match routing.interval_secs {
-        Ok(interval) => interval,
-        Err(reason) => {
-            let errors = [("interval_secs".to_owned(), reason)];
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let (routing, interval_secs) = match checked_routing(&state, &console, &values).await {
+        Ok(checked) => checked,
+        Err(Refused::Fields(status, errors)) => {
             return source_answer(&state, &console, id.get(), status, None, (Some(&values), &errors)).await;
         }
+        Err(Refused::Answer(answer)) => return answer,
     };
     let edit = SourceEdit {
         url: Some(values.get("url").to_owned()),
