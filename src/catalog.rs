@@ -109,6 +109,7 @@ pub struct ColumnEdit {
     /// Takes articles from licensed outlets only, as do the columns under it. Articles
     /// already filed stay.
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
     pub licensed_only: Option<bool>,
 }
 
@@ -211,6 +212,7 @@ pub struct OutletEdit {
     #[schema(value_type = Option<fields::Domains>)]
     pub domains: Option<Option<DomainsForm>>,
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
     pub licensed: Option<bool>,
     /// `null` (or blank) clears it.
     #[serde(default, deserialize_with = "present")]
@@ -219,6 +221,7 @@ pub struct OutletEdit {
     /// `false` refuses everything it sends or its feeds carry from now on; what is
     /// published stays.
     #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
     pub allow_repost: Option<bool>,
     /// `null` (or blank) clears them.
     #[serde(default, deserialize_with = "present")]
