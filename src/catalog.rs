@@ -3,8 +3,10 @@
 //! calls it for both (and the demo loader to fill an empty database).
 
 pub mod fields;
+mod licences;
 mod users;
 
+pub use licences::{license_from_list, LicenceReport};
 pub use users::{add_user, edit_user, issue_user_token, set_user_language, UserEdit, UserForm};
 
 use crate::domain::column::ColumnTree;
@@ -12,6 +14,7 @@ use crate::domain::column::{Column, NewColumn};
 use crate::domain::domains::OutletDomains;
 use crate::domain::errors::FieldErrors;
 use crate::domain::outlet::{NewOutlet, Outlet};
+use crate::domain::reposting::Reposting;
 use crate::domain::source::{
     Route, RouteMatch, Routing, Source, DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS,
 };
@@ -81,6 +84,9 @@ pub struct ColumnForm {
     /// Slug of an existing column to place it under (409 naming `parent` if there is
     /// none); absent, `null` or empty: a root column.
     pub parent: Option<String>,
+    /// Takes articles from licensed outlets (稿源单位) only, as do the columns under it;
+    /// absent or `null`: false.
+    pub licensed_only: Option<bool>,
 }
 
 /// Changes to a column: an absent field stays as it is. The slug cannot be changed.
@@ -100,6 +106,11 @@ pub struct ColumnEdit {
     /// naming `parent`).
     #[serde(default, deserialize_with = "present")]
     pub parent: Option<Option<String>>,
+    /// Takes articles from licensed outlets only, as do the columns under it. Articles
+    /// already filed stay.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
+    pub licensed_only: Option<bool>,
 }
 
 /// A new outlet. Unknown fields are refused (400).
@@ -134,6 +145,18 @@ pub struct OutletForm {
     /// Absent: the registrable domain of its homepage (`www.cjxww.cn` → `cjxww.cn`).
     #[schema(value_type = Option<fields::Domains>)]
     pub domains: Option<DomainsForm>,
+    /// On the national source list (稿源单位): may file into `licensed_only` columns.
+    /// Absent or `null`: false.
+    pub licensed: Option<bool>,
+    /// What the licence was checked against, such as the list's edition.
+    #[schema(value_type = Option<fields::Name>)]
+    pub licence_ref: Option<String>,
+    /// Whether it lets the portal repost its articles; `false` refuses everything it
+    /// sends or its feeds carry. Absent or `null`: true.
+    pub allow_repost: Option<bool>,
+    /// Plain text shown under each of its articles (版权归原作者所有，如有侵权请联系删除).
+    #[schema(value_type = Option<fields::LongText>)]
+    pub repost_terms: Option<String>,
 }
 
 /// Where an outlet's original URLs may be: domain names, or `"any"`.
@@ -188,6 +211,22 @@ pub struct OutletEdit {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<fields::Domains>)]
     pub domains: Option<Option<DomainsForm>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
+    pub licensed: Option<bool>,
+    /// `null` (or blank) clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<fields::Name>)]
+    pub licence_ref: Option<Option<String>>,
+    /// `false` refuses everything it sends or its feeds carry from now on; what is
+    /// published stays.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
+    pub allow_repost: Option<bool>,
+    /// `null` (or blank) clears them.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<fields::LongText>)]
+    pub repost_terms: Option<Option<String>>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
@@ -218,7 +257,8 @@ pub async fn add_column(store: &Store, form: ColumnForm, audit: Audit<'_>) -> Re
     let parent_id = parent_id(&tree, form.parent.as_deref(), &mut conflicts);
     match (slug, title, description, parent_id) {
         (Some(slug), Some(title), Some(description), Some(parent_id)) if errors.is_empty() => {
-            Ok(store.insert_column(&NewColumn { slug, title, description, parent_id }, audit).await?)
+            let licensed_only = form.licensed_only.unwrap_or(false);
+            Ok(store.insert_column(&NewColumn { slug, title, description, parent_id, licensed_only }, audit).await?)
         }
         _ => Err(refusal(errors, conflicts)),
     }
@@ -233,7 +273,7 @@ pub async fn edit_column(
     let tree = store.column_tree().await?;
     let column = tree.by_slug(slug).ok_or(CatalogError::NotFound("column"))?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
-    let mut changes = ColumnChanges::default();
+    let mut changes = ColumnChanges { licensed_only: edit.licensed_only, ..ColumnChanges::default() };
     if let Some(title) = edit.title {
         changes.title = errors.check("title", required_text(Some(&title), MAX_NAME_CHARS));
     }
@@ -287,7 +327,15 @@ pub async fn add_outlet(
     let grants = errors.check("feed_content", feeds).zip(errors.check("partner_content", partners));
     let domains =
         errors.check("domains", form.domains.as_ref().map_or(Ok(OutletDomains::OfHomepage), DomainsForm::parse));
-    match (slug, name, homepage, language, timezone, rights, indexing, grants, domains) {
+    let licence_ref = errors.check("licence_ref", optional_text(form.licence_ref.as_deref(), MAX_NAME_CHARS));
+    let terms = errors.check("repost_terms", optional_text(form.repost_terms.as_deref(), MAX_DESCRIPTION_CHARS));
+    let reposting = licence_ref.zip(terms).map(|(licence_ref, terms)| Reposting {
+        licensed: form.licensed.unwrap_or(false),
+        licence_ref,
+        allow_repost: form.allow_repost.unwrap_or(true),
+        terms,
+    });
+    match (slug, name, homepage, language, timezone, rights, indexing, grants, domains, reposting) {
         (
             Some(slug),
             Some(name),
@@ -298,9 +346,11 @@ pub async fn add_outlet(
             Some(indexing),
             Some((feeds, partners)),
             Some(domains),
+            Some(reposting),
         ) if errors.is_empty() => {
             let grants = Grants { feeds, partners };
-            let outlet = NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants, domains };
+            let outlet =
+                NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants, domains, reposting };
             let token = token::generate(token::OUTLET_TOKEN_PREFIX);
             let stored = store.insert_outlet(&outlet, &token::digest(&token), audit).await?;
             Ok((stored, token))
@@ -329,6 +379,14 @@ pub async fn edit_outlet(
         domains: edit.domains.and_then(|d| {
             errors.check("domains", d.as_ref().map_or(Ok(OutletDomains::OfHomepage), DomainsForm::parse))
         }),
+        licensed: edit.licensed,
+        licence_ref: edit
+            .licence_ref
+            .and_then(|r| errors.check("licence_ref", optional_text(r.as_deref(), MAX_NAME_CHARS))),
+        allow_repost: edit.allow_repost,
+        repost_terms: edit
+            .repost_terms
+            .and_then(|t| errors.check("repost_terms", optional_text(t.as_deref(), MAX_DESCRIPTION_CHARS))),
     };
     errors.into_result()?;
     Ok(store.update_outlet(outlet.id, &changes, audit).await?)
@@ -426,7 +484,9 @@ pub struct SourceForm {
     #[schema(value_type = fields::WebUrl, required = true)]
     pub url: Option<String>,
     /// The columns every item is reposted under, primary first (at least one; duplicates
-    /// are ignored).
+    /// are ignored). A column that takes licensed sources only is accepted here even for
+    /// an unlicensed outlet (its licence may change): the items the source would file
+    /// there are refused at each poll, with that reason.
     #[schema(value_type = Vec<fields::Slug>, required = true, min_items = 1)]
     pub columns: Option<Vec<String>>,
     /// Seconds between polls; absent or `null`: 900.

@@ -406,3 +406,36 @@ fn the_audit_log_is_read_from_the_command_line_and_its_changes_are_the_clis() {
     assert!(cli.fails(&["audit", "--since", "yesterday"]).contains("--since"));
     assert!(cli.fails(&["audit", "--action", "column.delete"]).contains("column.delete"));
 }
+
+#[test]
+fn outlets_are_licensed_from_the_source_list_and_those_left_off_it_unlicensed() {
+    let cli = Cli::new();
+    cli.ok(&["migrate"]);
+    cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
+    cli.ok(&["outlet", "add", "--slug", "xjdaily", "--name", "新疆日报", "--homepage", "https://www.xjdaily.com/"]);
+    cli.ok(&["outlet", "add", "--slug", "nwwire", "--name", "Northwest Wire", "--homepage", "https://nw.example.org/"]);
+    cli.ok(&["outlet", "edit", "nwwire", "--licensed", "--licence-ref", "2016"]);
+    cli.ok(&["column", "add", "--slug", "news", "--title", "要闻", "--licensed-only"]);
+
+    let list = cli.dir.path().join("list.txt");
+    std::fs::write(&list, "# 稿源单位名单\n\n昌吉日报\r\n  www.xjdaily.com  \n人民日报\n").unwrap();
+    let report = cli.ok(&["outlet", "licensed", "--from", list.to_str().unwrap()]);
+    assert!(report.contains("matched\t昌吉日报\tcjrb\n"), "{report}");
+    assert!(report.contains("matched\twww.xjdaily.com\txjdaily\n"), "by a domain: {report}");
+    assert!(report.contains("not matched\t人民日报\n"), "{report}");
+    assert!(report.contains("no longer on the list (un-licensed)\tnwwire\n"), "{report}");
+    assert!(report.ends_with("2 matched, 1 not matched, 1 un-licensed\n"), "{report}");
+
+    let edits = cli.ok(&["audit", "--action", "outlet.edit", "--json"]);
+    let entries: Vec<serde_json::Value> = edits.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let change = |slug: &str| {
+        let entry = entries.iter().find(|e| e["target"] == format!("outlet:{slug}")).expect(slug);
+        (entry["before"]["licensed"].clone(), entry["after"]["licensed"].clone())
+    };
+    assert_eq!(change("cjrb"), (serde_json::json!(false), serde_json::json!(true)));
+    assert_eq!(change("xjdaily"), (serde_json::json!(false), serde_json::json!(true)));
+    assert_eq!(entries.iter().filter(|e| e["target"] == "outlet:nwwire").count(), 2, "licensed, then un-licensed");
+
+    std::fs::write(&list, [0xff, 0xfe, 0x00].as_slice()).unwrap();
+    assert!(cli.fails(&["outlet", "licensed", "--from", list.to_str().unwrap()]).contains("UTF-8"));
+}

@@ -4,6 +4,7 @@ use super::NameMissing;
 use crate::catalog::{ColumnEdit, ColumnForm, DomainsForm, OutletEdit, OutletForm};
 use crate::domain::Actor;
 use crate::operations::Operations;
+use anyhow::Context;
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
@@ -22,6 +23,9 @@ pub(super) enum ColumnCommand {
         /// Slug of the parent column.
         #[arg(long)]
         parent: Option<String>,
+        /// Take articles from licensed outlets (稿源单位) only, here and in the columns under it.
+        #[arg(long)]
+        licensed_only: bool,
     },
     /// List columns as a tree.
     List,
@@ -44,6 +48,12 @@ pub(super) enum ColumnCommand {
         /// Make it a top-level column.
         #[arg(long)]
         root: bool,
+        /// Take articles from licensed outlets only (articles already filed stay).
+        #[arg(long, conflicts_with = "open_to_all")]
+        licensed_only: bool,
+        /// Take articles from every outlet again.
+        #[arg(long)]
+        open_to_all: bool,
     },
     /// Remove a column that has no articles and no sub-columns.
     Remove {
@@ -93,6 +103,14 @@ pub(super) enum OutletCommand {
         /// The outlet's slug.
         slug: String,
     },
+    /// Mark outlets licensed from the national source list (稿源单位名单): one outlet name
+    /// or domain a line (UTF-8; blank lines and # comments ignored). Licensed outlets the
+    /// list leaves out are un-licensed; their articles stay where they are.
+    Licensed {
+        /// The list's file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Revoke one of an outlet's tokens (rotation: issue a new one, then revoke the old).
     Revoke {
         /// The outlet's slug.
@@ -127,6 +145,25 @@ pub(super) struct OutletTerms {
     /// homepage's registrable domain); `any` lifts the restriction.
     #[arg(long = "domain", value_name = "DOMAIN")]
     domains: Vec<String>,
+    /// On the national source list (稿源单位): may file into licensed-only columns.
+    #[arg(long, conflicts_with = "not_licensed")]
+    licensed: bool,
+    /// Not on the national source list.
+    #[arg(long)]
+    not_licensed: bool,
+    /// What the licence was checked against, such as the list's edition.
+    #[arg(long)]
+    licence_ref: Option<String>,
+    /// Refuse everything the outlet sends or its feeds carry (it withdrew its permission
+    /// to repost); what is published stays.
+    #[arg(long, conflicts_with = "allow_repost")]
+    no_repost: bool,
+    /// Take its articles again.
+    #[arg(long)]
+    allow_repost: bool,
+    /// Plain text shown under each of its articles (版权归原作者所有…).
+    #[arg(long)]
+    repost_terms: Option<String>,
 }
 
 impl OutletTerms {
@@ -138,12 +175,28 @@ impl OutletTerms {
             names => Some(DomainsForm::Names(names.to_vec())),
         }
     }
+
+    /// `--licensed`, `--not-licensed` or neither.
+    fn licensed(&self) -> Option<bool> {
+        (self.licensed || self.not_licensed).then_some(self.licensed)
+    }
+
+    /// `--allow-repost`, `--no-repost` or neither.
+    fn allow_repost(&self) -> Option<bool> {
+        (self.allow_repost || self.no_repost).then_some(self.allow_repost)
+    }
 }
 
 pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> anyhow::Result<()> {
     match command {
-        ColumnCommand::Add { slug, title, description, parent } => {
-            let form = ColumnForm { slug: Some(slug), title: Some(title), description, parent };
+        ColumnCommand::Add { slug, title, description, parent, licensed_only } => {
+            let form = ColumnForm {
+                slug: Some(slug),
+                title: Some(title),
+                description,
+                parent,
+                licensed_only: Some(licensed_only),
+            };
             let column = operations.add_column(&Actor::Cli, form).await?;
             println!("column {} created", column.slug);
         }
@@ -158,8 +211,18 @@ pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> 
                 stack.extend(children);
             }
         }
-        ColumnCommand::Edit { slug, title, description, clear_description, parent, root } => {
+        ColumnCommand::Edit {
+            slug,
+            title,
+            description,
+            clear_description,
+            parent,
+            root,
+            licensed_only,
+            open_to_all,
+        } => {
             let edit = ColumnEdit {
+                licensed_only: (licensed_only || open_to_all).then_some(licensed_only),
                 title,
                 description: if clear_description { Some(None) } else { description.map(Some) },
                 parent: if root { Some(None) } else { parent.map(Some) },
@@ -181,6 +244,10 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
         OutletCommand::Add { slug, name, homepage, terms } => {
             let form = OutletForm {
                 domains: terms.domains(),
+                licensed: terms.licensed(),
+                allow_repost: terms.allow_repost(),
+                licence_ref: terms.licence_ref,
+                repost_terms: terms.repost_terms,
                 slug: Some(slug),
                 name: Some(name),
                 homepage: Some(homepage),
@@ -211,6 +278,10 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
         OutletCommand::Edit { slug, name, homepage, terms } => {
             let edit = OutletEdit {
                 domains: terms.domains().map(Some),
+                licensed: terms.licensed(),
+                allow_repost: terms.allow_repost(),
+                licence_ref: terms.licence_ref.map(Some),
+                repost_terms: terms.repost_terms.map(Some),
                 name,
                 homepage,
                 language: terms.language.map(Some),
@@ -223,6 +294,26 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
             let outlet =
                 operations.edit_outlet(&Actor::Cli, &slug, edit).await.naming(|| format!("outlet '{slug}'"))?;
             println!("outlet {} updated", outlet.slug);
+        }
+        OutletCommand::Licensed { from } => {
+            let list = std::fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
+            let list = String::from_utf8(list).with_context(|| format!("{} is not UTF-8", from.display()))?;
+            let report = operations.license_from_list(&Actor::Cli, &list).await?;
+            for (entry, slugs) in &report.matched {
+                println!("matched\t{entry}\t{}", slugs.join(","));
+            }
+            for entry in &report.not_matched {
+                println!("not matched\t{entry}");
+            }
+            for slug in &report.unlicensed {
+                println!("no longer on the list (un-licensed)\t{slug}");
+            }
+            println!(
+                "{} matched, {} not matched, {} un-licensed",
+                report.matched.len(),
+                report.not_matched.len(),
+                report.unlicensed.len()
+            );
         }
         OutletCommand::Tokens { slug } => {
             for t in operations.outlet_tokens(&slug).await.naming(|| format!("outlet '{slug}'"))? {

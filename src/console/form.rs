@@ -136,6 +136,20 @@ impl Form<'_> {
         }
     }
 
+    /// A labelled checkbox named (and identified) `name`, ticked when the value is `on`
+    /// (what a browser sends for a ticked box).
+    pub fn checkbox(&self, name: &str, label: &str, hint: Option<&str>) -> Markup {
+        html! {
+            div.check {
+                input id=(name) type="checkbox" name=(name) value="on" checked[self.values.has(name, "on")]
+                    aria-describedby=[self.described_by(name, hint)];
+                label for=(name) { (label) }
+            }
+            @if let Some(hint) = hint { p.hint id=(format!("{name}-hint")) { (hint) } }
+            (self.reason(name))
+        }
+    }
+
     /// A labelled text area; `hint` says how to write it.
     pub fn textarea(&self, name: &str, label: &str, hint: Option<&str>) -> Markup {
         html! {

@@ -133,6 +133,8 @@ pub struct OutletRef {
     pub indexing: Indexing,
     pub grants: Grants,
     pub feed_url: Option<String>,
+    /// Its reposting terms, shown (as plain text) under each of its articles.
+    pub repost_terms: Option<String>,
 }
 
 /// A column an article is reposted under.

@@ -12,6 +12,9 @@ pub struct Column {
     pub title: String,
     pub description: Option<String>,
     pub parent_id: Option<i64>,
+    /// Takes articles from licensed outlets only, as do the columns under it
+    /// (`reposting`).
+    pub licensed_only: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -23,6 +26,7 @@ pub struct NewColumn {
     pub title: String,
     pub description: Option<String>,
     pub parent_id: Option<i64>,
+    pub licensed_only: bool,
 }
 
 /// All columns, with the tree walks the publishers and validators need.
@@ -85,6 +89,12 @@ impl ColumnTree {
         path
     }
 
+    /// The column that makes `id` licensed-only: itself or the nearest column above
+    /// it marked `licensed_only`; `None` when neither it nor any above it is.
+    pub fn licensed_only_by(&self, id: i64) -> Option<&Column> {
+        self.path_to(id).into_iter().rev().find(|c| c.licensed_only)
+    }
+
     /// Whether making `parent` the parent of `id` would close a loop.
     pub fn would_cycle(&self, id: i64, parent: i64) -> bool {
         self.subtree_ids(id).contains(&parent)
@@ -102,6 +112,7 @@ mod tests {
             title: slug.to_uppercase(),
             description: None,
             parent_id: parent,
+            licensed_only: false,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

@@ -15,6 +15,7 @@ pub mod original_url;
 pub mod outlet;
 pub mod password;
 pub mod policy;
+pub mod reposting;
 pub mod session;
 pub mod slug;
 pub mod source;

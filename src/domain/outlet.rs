@@ -1,6 +1,7 @@
 //! Outlets: the originating publishers whose articles the portal reposts.
 
 use super::domains::OutletDomains;
+use super::reposting::Reposting;
 use super::Slug;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -126,6 +127,8 @@ pub struct Outlet {
     pub domains: OutletDomains,
     /// The outlet's own feed, when syndic polls one; RSS `<source url>` points there.
     pub feed_url: Option<String>,
+    /// Licence and permission to repost (`reposting`).
+    pub reposting: Reposting,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -142,6 +145,7 @@ pub struct NewOutlet {
     pub indexing: Indexing,
     pub grants: Grants,
     pub domains: OutletDomains,
+    pub reposting: Reposting,
 }
 
 impl Outlet {

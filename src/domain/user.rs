@@ -102,7 +102,16 @@ mod tests {
     fn column(id: i64, slug: &str, parent_id: Option<i64>) -> Column {
         let at = chrono::DateTime::UNIX_EPOCH;
         let slug = Slug::parse(slug).unwrap();
-        Column { id, slug, title: "t".into(), description: None, parent_id, created_at: at, updated_at: at }
+        Column {
+            id,
+            slug,
+            title: "t".into(),
+            description: None,
+            parent_id,
+            licensed_only: false,
+            created_at: at,
+            updated_at: at,
+        }
     }
 
     fn user(role: Role, column_ids: Vec<i64>) -> User {

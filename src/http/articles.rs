@@ -204,7 +204,8 @@ async fn reinstate(
     responses(
         (status = 200, description = "Moved: the article as it stands now.", body = wire::StaffArticle),
         (status = 404, description = "No article has this id.", body = ErrorBody),
-        (status = 422, description = "`columns` empty or naming a column that does not exist (named in `fields`).",
+        (status = 422, description = "`columns` empty, naming a column that does not exist, or a column that takes \
+            licensed sources only (or one under it) for an article of an unlicensed outlet (named in `fields`).",
             body = ErrorBody),
     ),
 )]

@@ -2,6 +2,7 @@
 //! (and, for bad input, each field); internal details are logged, never returned.
 
 use crate::catalog::CatalogError;
+use crate::domain::reposting::Refusal;
 use crate::domain::FieldErrors;
 use crate::ingest::IngestError;
 use crate::store::StoreError;
@@ -177,6 +178,10 @@ impl From<IngestError> for ApiError {
             }
             IngestError::NotYours(reason) => ApiError::Invalid(FieldErrors::single("original_url", reason)),
             IngestError::Unstorable => ApiError::Invalid(FieldErrors::single("article", error.to_string())),
+            IngestError::Refused(refusal @ Refusal::NotAllowed) => ApiError::Forbidden(refusal.to_string()),
+            IngestError::Refused(refusal @ Refusal::Unlicensed(_)) => {
+                ApiError::Invalid(FieldErrors::single("columns", refusal.to_string()))
+            }
             IngestError::Store(e) => e.into(),
         }
     }

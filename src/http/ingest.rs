@@ -12,6 +12,7 @@ use super::params::{Number, Params};
 use super::AppState;
 use crate::catalog::fields::Slug;
 use crate::domain::column::ColumnTree;
+use crate::domain::reposting::Refusal;
 use crate::domain::source::Routing;
 use crate::domain::{Actor, ArticleDraft, FieldErrors, OriginalUrl, Outlet};
 use crate::ingest::feed;
@@ -215,10 +216,10 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
             headers(("Location" = String, description = "The article's page (an article only)."))),
         (status = 202, description = "An article stored but held in quarantine by the content policy: published nowhere until an admin releases it.", body = PushResult),
         (status = 400, description = "Malformed JSON or a value of the wrong JSON type (named in `fields`), or a document that cannot be read as a feed.", body = ErrorBody),
-        (status = 403, description = "The original URL is another outlet's published article; or the token is the admin's or a partner's, and pushes need an outlet's ingest token.", body = ErrorBody),
+        (status = 403, description = "The original URL is another outlet's published article; or the outlet does not allow reposting (`allow_repost` false); or the token is the admin's or a partner's, and pushes need an outlet's ingest token.", body = ErrorBody),
         (status = 413, description = "A body over 2 MiB (an article) or 16 MiB (a document).", body = ErrorBody),
         (status = 415, description = "A body that is neither JSON nor a feed document.", body = ErrorBody),
-        (status = 422, description = "Invalid fields, each named in `fields`: among them an original URL outside the outlet's domains, or another outlet's unpublished article, in the same words; for a document, a missing or unknown `column`.", body = ErrorBody),
+        (status = 422, description = "Invalid fields, each named in `fields`: among them an original URL outside the outlet's domains, or another outlet's unpublished article, in the same words; a column that takes licensed sources only (or one under it), for an unlicensed outlet (`columns`); for a document, a missing or unknown `column`.", body = ErrorBody),
         (status = 503, description = "Too many large request bodies are being read at once (`body_budget_mb`): the request waited 10 s for room; nothing of it was kept.", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
     )
@@ -348,6 +349,14 @@ async fn push_batch(
                 original_url: draft.original_url.as_str().to_owned(),
                 reason: ingest::IngestError::Unstorable.to_string(),
             },
+            Ok((draft, Err(ingest::IngestError::Refused(refusal @ Refusal::NotAllowed)))) => BatchOutcome::Refused {
+                status: wire::Refused::Refused,
+                original_url: draft.original_url.as_str().to_owned(),
+                reason: refusal.to_string(),
+            },
+            Ok((_, Err(ingest::IngestError::Refused(refusal @ Refusal::Unlicensed(_))))) => BatchOutcome::Invalid(
+                InvalidArticle::new("invalid input".into(), FieldErrors::single("columns", refusal.to_string()).iter()),
+            ),
             Ok((_, Err(ingest::IngestError::Store(e)))) => return Err(e.into()),
         });
     }

@@ -14,6 +14,7 @@ pub mod push;
 pub mod sanitize;
 
 use crate::domain::policy::ContentPolicy;
+use crate::domain::reposting::Refusal;
 use crate::domain::source::Routing;
 use crate::domain::{ArticleDraft, Outlet};
 use crate::metrics::Metrics;
@@ -36,6 +37,10 @@ pub enum IngestError {
     /// neighbours in the batch or document are stored all the same.
     #[error("the database could not store this article")]
     Unstorable,
+    /// The outlet's reposting rules refuse it: it withdrew its permission to repost, or
+    /// a column it is to be filed under takes licensed sources only (`domain::reposting`).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -90,27 +95,48 @@ impl Pipeline {
     }
 
     /// `accept` for many articles of one outlet, written in one transaction: all or,
-    /// if the database fails, none. Results in the order of `drafts`.
+    /// if the database fails, none. Results in the order of `drafts`. What the outlet's
+    /// reposting rules refuse is refused here, for every way articles come in.
     pub async fn accept_all(
         &self,
         outlet: &Outlet,
         drafts: &[ArticleDraft],
     ) -> Result<Vec<Result<Accepted, IngestError>>, StoreError> {
         debug_assert!(drafts.iter().all(ArticleDraft::is_xml_safe), "drafts are made XML-safe when they are made");
+        let tree = self.store.column_tree().await?;
+        let admitted: Vec<Result<(), Refusal>> =
+            drafts.iter().map(|draft| outlet.reposting.admits(&tree, &draft.column_ids)).collect();
         let held: Vec<Option<String>> = drafts.iter().map(|draft| self.policy.violation(draft)).collect();
-        let items: Vec<Upsert<'_>> =
-            drafts.iter().zip(&held).map(|(draft, held)| Upsert { draft, quarantine: held.as_deref() }).collect();
-        let outcomes = self.upsert_isolating_refusals(outlet, &items).await?;
-        let results: Vec<_> = outcomes
-            .into_iter()
-            .zip(drafts)
-            .zip(held)
-            .map(|((outcome, draft), held)| outcome.and_then(|outcome| accepted(outlet, draft, outcome, held)))
+        let items: Vec<Upsert<'_>> = drafts
+            .iter()
+            .zip(&held)
+            .zip(&admitted)
+            .filter(|(_, admitted)| admitted.is_ok())
+            .map(|((draft, held), _)| Upsert { draft, quarantine: held.as_deref() })
             .collect();
-        for result in &results {
+        let mut outcomes = match items.is_empty() {
+            true => Vec::new(),
+            false => self.upsert_isolating_refusals(outlet, &items).await?,
+        }
+        .into_iter();
+        let results: Vec<_> = drafts
+            .iter()
+            .zip(held)
+            .zip(admitted)
+            .map(|((draft, held), admitted)| {
+                admitted?;
+                let outcome = outcomes.next().expect("one outcome per admitted draft");
+                outcome.and_then(|outcome| accepted(outlet, draft, outcome, held))
+            })
+            .collect();
+        for (result, draft) in results.iter().zip(drafts) {
             let outcome = match result {
                 Ok(accepted) if accepted.held.is_some() => "quarantined",
                 Ok(accepted) => accepted.disposition.as_str(),
+                Err(IngestError::Refused(refusal)) => {
+                    tracing::info!(outlet = %outlet.slug, url = %draft.original_url, %refusal, "article refused by the reposting rules");
+                    "refused"
+                }
                 Err(_) => "refused",
             };
             self.metrics.articles_ingested.inc(&[outcome]);
@@ -282,6 +308,7 @@ impl Pipeline {
                         Err(IngestError::OwnedByOtherOutlet) => Err("belongs to another outlet".to_owned()),
                         Err(error @ IngestError::NotYours(_)) => Err(error.to_string()),
                         Err(IngestError::Unstorable) => Err(IngestError::Unstorable.to_string()),
+                        Err(IngestError::Refused(refusal)) => Err(refusal.to_string()),
                         Err(IngestError::Store(e)) => return Err(e),
                     }
                 }

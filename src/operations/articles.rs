@@ -2,11 +2,12 @@
 //! withdrawals, the quarantine review, and the demo content.
 
 use super::Operations;
+use crate::catalog::CatalogError;
 use crate::demo::{self, DemoLoaded};
 use crate::domain::audit::Action;
 use crate::domain::source::Routing;
 use crate::domain::ArticleStatus;
-use crate::domain::{Actor, ArticleDraft, Outlet, Withdrawer};
+use crate::domain::{Actor, ArticleDraft, FieldErrors, Outlet, Withdrawer};
 use crate::ingest::fetch::{self, FetchError, Validators};
 use crate::ingest::{feed, Accepted, ImportError, IngestError, Tally};
 use crate::store::{Audit, HeldArticle, StaffArticle, StaffQuery, StoreError, Withdrawal};
@@ -111,9 +112,16 @@ impl Operations {
         Ok(())
     }
 
-    /// Files an article under other columns (ids, primary first, at least one).
-    pub async fn move_article(&self, actor: &Actor, id: i64, column_ids: &[i64]) -> Result<(), StoreError> {
-        self.store.refile_article(id, column_ids, Audit::new(actor, Action::ArticleMove)).await
+    /// Files an article under other columns (ids, primary first, at least one); a
+    /// column its outlet may not file into (`domain::reposting`) is refused naming
+    /// `columns`.
+    pub async fn move_article(&self, actor: &Actor, id: i64, column_ids: &[i64]) -> Result<(), CatalogError> {
+        let found = self.store.staff_article(id).await?.ok_or(CatalogError::NotFound("article"))?;
+        let outlet = self.store.outlet_by_slug(found.article.outlet.slug.as_str()).await?;
+        let tree = self.store.column_tree().await?;
+        let filed = outlet.reposting.may_file(&tree, column_ids);
+        filed.map_err(|refusal| FieldErrors::single("columns", refusal.to_string()))?;
+        Ok(self.store.refile_article(id, column_ids, Audit::new(actor, Action::ArticleMove)).await?)
     }
 
     /// The id of the article with this normalised original URL.

@@ -1,7 +1,7 @@
 //! The catalogue: columns, outlets and their ingest tokens, validated by `catalog`.
 
 use super::Operations;
-use crate::catalog::{self, CatalogError, ColumnEdit, ColumnForm, OutletEdit, OutletForm};
+use crate::catalog::{self, CatalogError, ColumnEdit, ColumnForm, LicenceReport, OutletEdit, OutletForm};
 use crate::domain::audit::Action;
 use crate::domain::column::ColumnTree;
 use crate::domain::{Actor, Column, Outlet};
@@ -47,6 +47,12 @@ impl Operations {
 
     pub async fn edit_outlet(&self, actor: &Actor, slug: &str, edit: OutletEdit) -> Result<Outlet, CatalogError> {
         catalog::edit_outlet(&self.store, slug, edit, Audit::new(actor, Action::OutletEdit)).await
+    }
+
+    /// Licenses the outlets a source list names (one name or domain a line) and
+    /// un-licenses the licensed ones it leaves out; each change an audited outlet edit.
+    pub async fn license_from_list(&self, actor: &Actor, list: &str) -> Result<LicenceReport, CatalogError> {
+        catalog::license_from_list(&self.store, list, Audit::new(actor, Action::OutletEdit)).await
     }
 
     /// An outlet's tokens: ids and dates, never their values.

@@ -221,6 +221,7 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Pag
                 a href=(article.original_url) rel="nofollow noopener" { (article.original_url) }
             }
             @if let Some(rights) = article.effective_rights() { p.meta { (l.rights) ": " (rights) } }
+            @if let Some(terms) = &outlet.repost_terms { p.meta.terms { (terms) } }
         }
     };
     layout(site, columns, head, body)

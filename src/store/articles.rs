@@ -45,7 +45,7 @@ pub(super) const ARTICLE_FIELDS: &str = "a.id, a.original_url, a.title, a.subtit
     a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
     o.id AS outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.homepage AS outlet_homepage, \
     o.rights AS outlet_rights, o.indexing AS outlet_indexing, o.feed_url AS outlet_feed_url, \
-    o.feed_content, o.partner_content";
+    o.feed_content, o.partner_content, o.repost_terms AS outlet_repost_terms";
 
 /// Which articles a listing covers.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,7 @@ use crate::domain::Slug;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const COLUMN_FIELDS: &str = "id, slug, title, description, parent_id, created_at, updated_at";
+const COLUMN_FIELDS: &str = "id, slug, title, description, parent_id, licensed_only, created_at, updated_at";
 
 /// The changes a column edit applies; `None` leaves a field as it is.
 #[derive(Debug, Default, Clone)]
@@ -16,6 +16,7 @@ pub struct ColumnChanges {
     pub title: Option<String>,
     pub description: Option<Option<String>>,
     pub parent_id: Option<Option<i64>>,
+    pub licensed_only: Option<bool>,
 }
 
 impl Store {
@@ -23,14 +24,15 @@ impl Store {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMN_FIELDS}"
+            "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at, licensed_only)
+             VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING {COLUMN_FIELDS}"
         ))
         .bind(column.slug.as_str())
         .bind(&column.title)
         .bind(column.description.as_deref())
         .bind(column.parent_id)
         .bind(now)
+        .bind(i64::from(column.licensed_only))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("column '{}' already exists", column.slug)))?;
@@ -65,7 +67,8 @@ impl Store {
                 title = COALESCE($2, title),
                 description = CASE WHEN $3 = 1 THEN $4 ELSE description END,
                 parent_id = CASE WHEN $5 = 1 THEN $6 ELSE parent_id END,
-                updated_at = $7
+                updated_at = $7,
+                licensed_only = COALESCE($8, licensed_only)
              WHERE id = $1 RETURNING {COLUMN_FIELDS}"
         ))
         .bind(id)
@@ -75,6 +78,7 @@ impl Store {
         .bind(i64::from(changes.parent_id.is_some()))
         .bind(changes.parent_id.flatten())
         .bind(now_micros())
+        .bind(changes.licensed_only.map(i64::from))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("column"))?;
@@ -154,6 +158,7 @@ fn column_from_row(row: &AnyRow) -> Result<Column, StoreError> {
         title: row.try_get("title")?,
         description: row.try_get("description")?,
         parent_id: row.try_get("parent_id")?,
+        licensed_only: row.try_get::<i64, _>("licensed_only")? != 0,
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })

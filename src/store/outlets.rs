@@ -5,6 +5,7 @@ use super::{conflict_on_unique, now_micros, optional_time_at, time_at, Store, St
 use crate::domain::audit::Target;
 use crate::domain::domains::OutletDomains;
 use crate::domain::outlet::{NewOutlet, Outlet};
+use crate::domain::reposting::Reposting;
 use crate::domain::{Carriage, Grants, Indexing, Slug};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -12,7 +13,7 @@ use sqlx::Row;
 
 const OUTLET_FIELDS: &str =
     "id, slug, name, homepage, language, timezone, rights, indexing, feed_content, partner_content, feed_url, \
-    created_at, updated_at, domains";
+    created_at, updated_at, domains, licensed, licence_ref, allow_repost, repost_terms";
 
 /// An ingest token as operators see it: never its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,10 @@ pub struct OutletChanges {
     pub feed_content: Option<Carriage>,
     pub partner_content: Option<Carriage>,
     pub domains: Option<OutletDomains>,
+    pub licensed: Option<bool>,
+    pub licence_ref: Option<Option<String>>,
+    pub allow_repost: Option<bool>,
+    pub repost_terms: Option<Option<String>>,
 }
 
 impl Store {
@@ -80,8 +85,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at,
-                feed_content, partner_content, domains)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING {OUTLET_FIELDS}"
+                feed_content, partner_content, domains, licensed, licence_ref, allow_repost, repost_terms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING {OUTLET_FIELDS}"
         ))
         .bind(outlet.slug.as_str())
         .bind(&outlet.name)
@@ -94,6 +99,10 @@ impl Store {
         .bind(outlet.grants.feeds.as_str())
         .bind(outlet.grants.partners.as_str())
         .bind(outlet.domains.to_stored())
+        .bind(i64::from(outlet.reposting.licensed))
+        .bind(outlet.reposting.licence_ref.as_deref())
+        .bind(i64::from(outlet.reposting.allow_repost))
+        .bind(outlet.reposting.terms.as_deref())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("outlet '{}' already exists", outlet.slug)))?;
@@ -216,7 +225,11 @@ impl Store {
                 updated_at = $10,
                 feed_content = COALESCE($11, feed_content),
                 partner_content = COALESCE($12, partner_content),
-                domains = CASE WHEN $13 = 1 THEN $14 ELSE domains END
+                domains = CASE WHEN $13 = 1 THEN $14 ELSE domains END,
+                licensed = COALESCE($15, licensed),
+                licence_ref = CASE WHEN $16 = 1 THEN $17 ELSE licence_ref END,
+                allow_repost = COALESCE($18, allow_repost),
+                repost_terms = CASE WHEN $19 = 1 THEN $20 ELSE repost_terms END
              WHERE id = $1 RETURNING {OUTLET_FIELDS}"
         ))
         .bind(id)
@@ -233,6 +246,12 @@ impl Store {
         .bind(changes.partner_content.map(Carriage::as_str))
         .bind(i64::from(changes.domains.is_some()))
         .bind(changes.domains.as_ref().and_then(OutletDomains::to_stored))
+        .bind(changes.licensed.map(i64::from))
+        .bind(i64::from(changes.licence_ref.is_some()))
+        .bind(changes.licence_ref.clone().flatten())
+        .bind(changes.allow_repost.map(i64::from))
+        .bind(i64::from(changes.repost_terms.is_some()))
+        .bind(changes.repost_terms.clone().flatten())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("outlet"))?;
@@ -277,6 +296,12 @@ fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {
         grants: grants_at(row).map_err(|e| corrupt("grants", e))?,
         feed_url: row.try_get("feed_url")?,
         domains: OutletDomains::from_stored(row.try_get::<Option<String>, _>("domains")?.as_deref()),
+        reposting: Reposting {
+            licensed: row.try_get::<i64, _>("licensed")? != 0,
+            licence_ref: row.try_get("licence_ref")?,
+            allow_repost: row.try_get::<i64, _>("allow_repost")? != 0,
+            terms: row.try_get("repost_terms")?,
+        },
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })

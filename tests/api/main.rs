@@ -33,6 +33,7 @@ mod identity;
 mod import;
 mod instances;
 mod isolation;
+mod licensed;
 mod migrations;
 mod operations;
 mod pages;

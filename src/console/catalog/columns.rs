@@ -39,6 +39,7 @@ pub fn columns_page(viewer: &Viewer<'_>, view: &ColumnsView<'_>) -> Page {
                                 span { (column.title) }
                             }
                             " " code { (column.slug) }
+                            @if column.licensed_only { " " span.badge.licensed { (labels.licensed_only) } }
                             @if let Some(description) = &column.description {
                                 span.muted { " — " (description) }
                             }
@@ -57,6 +58,7 @@ pub fn columns_page(viewer: &Viewer<'_>, view: &ColumnsView<'_>) -> Page {
                     (view.form.input("title", labels.title, Kind::Text, true, None))
                     (view.form.textarea("description", labels.description, None))
                     (view.form.select("parent", labels.parent, &column_options(&tree_order(view.tree, |_| true), Some(("", labels.top_level)))))
+                    (view.form.checkbox("licensed_only", labels.licensed_only, Some(labels.licensed_only_hint)))
                     button type="submit" { (labels.add_column) }
                 }
             }
@@ -89,6 +91,7 @@ pub fn column_page(viewer: &Viewer<'_>, view: &ColumnView<'_>) -> Page {
                 (view.form.input("title", labels.title, Kind::Text, true, None))
                 (view.form.textarea("description", labels.description, None))
                 (view.form.select("parent", labels.parent, &column_options(&parents, Some(("", labels.top_level)))))
+                (view.form.checkbox("licensed_only", labels.licensed_only, Some(labels.licensed_only_hint)))
                 button type="submit" { (labels.save) }
             }
         }

@@ -46,7 +46,11 @@ pub fn outlets_page(viewer: &Viewer<'_>, view: &OutletsView<'_>) -> Page {
                                             a href=(format!("/admin/outlets/{}", outlet.slug)) { (outlet.name) }
                                         } @else { (outlet.name) }
                                     }
-                                    td data-label=(labels.slug) { code { (outlet.slug) } }
+                                    td data-label=(labels.slug) {
+                                        code { (outlet.slug) }
+                                        @if outlet.reposting.licensed { " " span.badge.licensed { (labels.licensed) } }
+                                        @if !outlet.reposting.allow_repost { " " span.badge.no-repost { (labels.no_repost) } }
+                                    }
                                     td.url data-label=(labels.homepage) { (outlet.homepage) }
                                     td data-label=(labels.timezone) { (outlet.timezone.name()) }
                                     td data-label=(labels.created) { (time(outlet.created_at, view.timezone)) }
@@ -90,6 +94,10 @@ fn outlet_fields(labels: &CatalogLabels, form: &Form<'_>) -> Markup {
         }
         p.hint { (labels.grants_hint) }
         (form.input("domains", labels.domains, Kind::Text, false, Some(labels.domains_hint)))
+        (form.checkbox("licensed", labels.licensed, Some(labels.licensed_hint)))
+        (form.input("licence_ref", labels.licence_ref, Kind::Text, false, None))
+        (form.checkbox("no_repost", labels.no_repost, Some(labels.no_repost_hint)))
+        (form.textarea("repost_terms", labels.repost_terms, Some(labels.repost_terms_hint)))
     }
 }
 

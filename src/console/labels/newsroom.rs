@@ -52,6 +52,8 @@ pub struct NewsroomLabels {
     pub no_articles: &'static str,
     pub not_a_date: &'static str,
     pub unknown_choice: &'static str,
+    /// A move into a column for licensed sources only, of an unlicensed outlet's article.
+    pub licensed_only_column: &'static str,
     pub published: &'static str,
     pub withdrawn: &'static str,
     pub expired: &'static str,
@@ -164,6 +166,7 @@ pub const ZH: NewsroomLabels = NewsroomLabels {
     no_articles: "没有符合条件的文章。",
     not_a_date: "日期格式应为 年-月-日（如 2026-01-31）。",
     unknown_choice: "没有这一项（可能已被删除），请重新选择。",
+    licensed_only_column: "所选栏目只收稿源单位的稿件，而这篇稿件的来源不在稿源单位名单上。",
     published: "已发布",
     withdrawn: "已撤回",
     expired: "已过期",
@@ -273,6 +276,8 @@ pub const EN: NewsroomLabels = NewsroomLabels {
     no_articles: "No articles match.",
     not_a_date: "Give a date as year-month-day (2026-01-31).",
     unknown_choice: "There is no such choice (it may have been removed); choose again.",
+    licensed_only_column:
+        "A chosen column takes articles from licensed sources only, and this article's outlet is not licensed.",
     published: "published",
     withdrawn: "withdrawn",
     expired: "expired",

@@ -20,6 +20,13 @@ pub struct Column {
     /// Slug of the parent column; null for a root column.
     #[schema(value_type = Option<fields::Slug>)]
     pub parent: Option<String>,
+    /// Takes articles from licensed outlets only (set here or on a column above it:
+    /// `licensed_only_by` names which).
+    pub licensed_only: bool,
+    /// The column that makes it licensed-only: itself, or the nearest above it marked
+    /// `licensed_only`; null when neither is.
+    #[schema(value_type = Option<fields::Slug>)]
+    pub licensed_only_by: Option<String>,
     /// The column's HTML page.
     #[schema(format = "uri")]
     pub url: String,
@@ -70,6 +77,14 @@ pub struct Outlet {
     /// The outlet's own feed when syndic polls one (RSS `<source url>` points there).
     pub feed_url: Option<String>,
     pub domains: OutletDomains,
+    /// On the national source list (稿源单位): may file into licensed-only columns.
+    pub licensed: bool,
+    /// What the licence was checked against, such as the list's edition.
+    pub licence_ref: Option<String>,
+    /// Whether it lets the portal repost its articles; when false, all it sends is refused.
+    pub allow_repost: bool,
+    /// Plain text shown under each of its articles.
+    pub repost_terms: Option<String>,
     /// The outlet's HTML page on the portal.
     #[schema(format = "uri")]
     pub url: String,
@@ -147,6 +162,8 @@ pub fn column(site: &Site, tree: &ColumnTree, column: &ColumnEntry) -> Column {
         title: column.title.clone(),
         description: column.description.clone(),
         parent: column.parent_id.and_then(|id| tree.get(id)).map(|p| p.slug.to_string()),
+        licensed_only: column.licensed_only,
+        licensed_only_by: tree.licensed_only_by(column.id).map(|c| c.slug.to_string()),
         url: kind.page_url(site),
         feeds: feed_urls(site, &kind),
         created_at: rfc3339(column.created_at),
@@ -171,6 +188,10 @@ pub fn outlet(site: &Site, outlet: &OutletEntry) -> Outlet {
             .domains
             .effective(&outlet.homepage)
             .map_or(OutletDomains::Any(Anywhere::Any), OutletDomains::Listed),
+        licensed: outlet.reposting.licensed,
+        licence_ref: outlet.reposting.licence_ref.clone(),
+        allow_repost: outlet.reposting.allow_repost,
+        repost_terms: outlet.reposting.terms.clone(),
         url: kind.page_url(site),
         feeds: feed_urls(site, &kind),
         created_at: rfc3339(outlet.created_at),

@@ -9,7 +9,7 @@ use super::super::auth::Staff;
 use super::super::partners::{decode_cursor, encode_cursor};
 use super::super::{ApiError, AppState};
 use super::{page, refusal, see_other, Console, CsrfForm, NoFields};
-use crate::catalog;
+use crate::catalog::{self, CatalogError};
 use crate::console::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
 use crate::console::{PageLinks, Paging, Refusal, Section};
 use crate::domain::column::ColumnTree;
@@ -311,7 +311,12 @@ async fn move_to_columns(
     }
     match state.operations.move_article(&staff(&console).actor(), id, &column_ids).await {
         Ok(()) => see_other(&format!("{}?done=moved", article_path(id))),
-        Err(StoreError::NotFound(_)) => refusal(&state, console.labels, Refusal::NotFound),
-        Err(error) => failure(error),
+        Err(CatalogError::NotFound(_)) => refusal(&state, console.labels, Refusal::NotFound),
+        Err(CatalogError::Invalid(_)) => {
+            let reason = console.labels.newsroom.licensed_only_column;
+            let outcome = Outcome { column_error: Some(reason), ..Outcome::default() };
+            answer(&state, &console, id, StatusCode::UNPROCESSABLE_ENTITY, outcome).await
+        }
+        Err(error) => ApiError::from(error).into_response(),
     }
 }

@@ -33,6 +33,7 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
             indexing: Indexing::parse(&indexing).map_err(StoreError::Corrupt)?,
             grants: grants_at(row).map_err(StoreError::Corrupt)?,
             feed_url: row.try_get("outlet_feed_url")?,
+            repost_terms: row.try_get("outlet_repost_terms")?,
         },
         original_url: row.try_get("original_url")?,
         title: row.try_get("title")?,

@@ -48,6 +48,7 @@ pub(in crate::store) fn column(column: &Column, slugs: &Slugs) -> Fields {
         "title": column.title,
         "description": column.description,
         "parent": column.parent_id.map(|id| slugs.of(id)),
+        "licensed_only": column.licensed_only,
     }))
 }
 
@@ -68,6 +69,10 @@ pub(in crate::store) fn outlet(outlet: &Outlet) -> Fields {
         "feed_content": outlet.grants.feeds.as_str(),
         "partner_content": outlet.grants.partners.as_str(),
         "domains": domains,
+        "licensed": outlet.reposting.licensed,
+        "licence_ref": outlet.reposting.licence_ref,
+        "allow_repost": outlet.reposting.allow_repost,
+        "repost_terms": outlet.reposting.terms,
     }))
 }
 

@@ -60,6 +60,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         title: Some(values.get("title").to_owned()),
         description: values.optional("description"),
         parent: values.optional("parent"),
+        licensed_only: Some(values.has("licensed_only", "on")),
     };
     match state.operations.add_column(&actor(&console), form).await {
         Ok(_) => see_other("/admin/columns?done=added"),
@@ -91,6 +92,9 @@ async fn column_answer(
         own.set("description", column.description.clone().unwrap_or_default());
         let parent = column.parent_id.and_then(|id| tree.get(id)).map(|p| p.slug.to_string());
         own.set("parent", parent.unwrap_or_default());
+        if column.licensed_only {
+            own.set("licensed_only", "on");
+        }
         own
     };
     let view =
@@ -114,6 +118,7 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
         title: Some(values.get("title").to_owned()),
         description: Some(values.optional("description")),
         parent: Some(values.optional("parent")),
+        licensed_only: Some(values.has("licensed_only", "on")),
     };
     match state.operations.edit_column(&actor(&console), &slug, edit).await {
         Ok(_) => see_other("/admin/columns?done=saved"),

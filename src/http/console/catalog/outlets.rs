@@ -96,6 +96,10 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         feed_content: values.optional("feed_content"),
         partner_content: values.optional("partner_content"),
         domains: domains(&values),
+        licensed: Some(values.has("licensed", "on")),
+        licence_ref: values.optional("licence_ref"),
+        allow_repost: Some(!values.has("no_repost", "on")),
+        repost_terms: values.optional("repost_terms"),
     };
     match state.operations.add_outlet(&actor(&console), form).await {
         Ok((outlet, token)) => {
@@ -128,6 +132,14 @@ fn outlet_values(outlet: &Outlet) -> Values {
         OutletDomains::Any => "any".to_owned(),
     };
     values.set("domains", domains);
+    let reposting = &outlet.reposting;
+    for (name, ticked) in [("licensed", reposting.licensed), ("no_repost", !reposting.allow_repost)] {
+        if ticked {
+            values.set(name, "on");
+        }
+    }
+    values.set("licence_ref", reposting.licence_ref.clone().unwrap_or_default());
+    values.set("repost_terms", reposting.terms.clone().unwrap_or_default());
     values
 }
 
@@ -190,6 +202,10 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
         feed_content: Some(values.get("feed_content").to_owned()),
         partner_content: Some(values.get("partner_content").to_owned()),
         domains: Some(domains(&values)),
+        licensed: Some(values.has("licensed", "on")),
+        licence_ref: Some(values.optional("licence_ref")),
+        allow_repost: Some(!values.has("no_repost", "on")),
+        repost_terms: Some(values.optional("repost_terms")),
     };
     match state.operations.edit_outlet(&actor(&console), &slug, edit).await {
         Ok(outlet) => see_other(&format!("/admin/outlets/{}?done=saved", outlet.slug)),
