@@ -149,7 +149,7 @@ pub struct OutletForm {
     /// Absent or `null`: false.
     pub licensed: Option<bool>,
     /// What the licence was checked against, such as the list's edition.
-    #[schema(value_type = Option<fields::Name>)]
+    #[schema(value_type = Option<fields::LongText>)]
     pub licence_ref: Option<String>,
     /// Whether it lets the portal repost its articles; `false` refuses everything it
     /// sends or its feeds carry. Absent or `null`: true.
@@ -216,7 +216,7 @@ pub struct OutletEdit {
     pub licensed: Option<bool>,
     /// `null` (or blank) clears it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<fields::Name>)]
+    #[schema(value_type = Option<fields::LongText>)]
     pub licence_ref: Option<Option<String>>,
     /// `false` refuses everything it sends or its feeds carry from now on; what is
     /// published stays.
@@ -327,7 +327,7 @@ pub async fn add_outlet(
     let grants = errors.check("feed_content", feeds).zip(errors.check("partner_content", partners));
     let domains =
         errors.check("domains", form.domains.as_ref().map_or(Ok(OutletDomains::OfHomepage), DomainsForm::parse));
-    let licence_ref = errors.check("licence_ref", optional_text(form.licence_ref.as_deref(), MAX_NAME_CHARS));
+    let licence_ref = errors.check("licence_ref", optional_text(form.licence_ref.as_deref(), MAX_DESCRIPTION_CHARS));
     let terms = errors.check("repost_terms", optional_text(form.repost_terms.as_deref(), MAX_DESCRIPTION_CHARS));
     let reposting = licence_ref.zip(terms).map(|(licence_ref, terms)| Reposting {
         licensed: form.licensed.unwrap_or(false),
@@ -382,7 +382,7 @@ pub async fn edit_outlet(
         licensed: edit.licensed,
         licence_ref: edit
             .licence_ref
-            .and_then(|r| errors.check("licence_ref", optional_text(r.as_deref(), MAX_NAME_CHARS))),
+            .and_then(|r| errors.check("licence_ref", optional_text(r.as_deref(), MAX_DESCRIPTION_CHARS))),
         allow_repost: edit.allow_repost,
         repost_terms: edit
             .repost_terms

@@ -101,21 +101,27 @@ impl ColumnTree {
     }
 }
 
+/// A column for the domain's unit tests: `slug` upper-cased as its title.
+#[cfg(test)]
+pub(crate) fn test_column(id: i64, slug: &str, parent: Option<i64>, licensed_only: bool) -> Column {
+    Column {
+        id,
+        slug: Slug::parse(slug).unwrap(),
+        title: slug.to_uppercase(),
+        description: None,
+        parent_id: parent,
+        licensed_only,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn column(id: i64, slug: &str, parent: Option<i64>) -> Column {
-        Column {
-            id,
-            slug: Slug::parse(slug).unwrap(),
-            title: slug.to_uppercase(),
-            description: None,
-            parent_id: parent,
-            licensed_only: false,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        }
+        test_column(id, slug, parent, false)
     }
 
     fn tree() -> ColumnTree {

@@ -68,22 +68,9 @@ impl Reposting {
 mod tests {
     use super::*;
     use crate::domain::column::Column;
-    use crate::domain::Slug;
-    use chrono::Utc;
 
     fn column(id: i64, slug: &str, parent_id: Option<i64>, licensed_only: bool) -> Column {
-        let at = Utc::now();
-        let slug = Slug::parse(slug).unwrap();
-        Column {
-            id,
-            slug,
-            title: "t".into(),
-            description: None,
-            parent_id,
-            licensed_only,
-            created_at: at,
-            updated_at: at,
-        }
+        crate::domain::column::test_column(id, slug, parent_id, licensed_only)
     }
 
     fn tree() -> ColumnTree {

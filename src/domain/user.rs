@@ -100,18 +100,7 @@ mod tests {
     use crate::domain::Column;
 
     fn column(id: i64, slug: &str, parent_id: Option<i64>) -> Column {
-        let at = chrono::DateTime::UNIX_EPOCH;
-        let slug = Slug::parse(slug).unwrap();
-        Column {
-            id,
-            slug,
-            title: "t".into(),
-            description: None,
-            parent_id,
-            licensed_only: false,
-            created_at: at,
-            updated_at: at,
-        }
+        crate::domain::column::test_column(id, slug, parent_id, false)
     }
 
     fn user(role: Role, column_ids: Vec<i64>) -> User {
