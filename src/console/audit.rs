@@ -31,18 +31,6 @@ impl AuditFilters {
     pub fn fields(&self) -> [(&'static str, &str); 4] {
         [("actor", &self.actor), ("action", &self.action), ("target", &self.target), ("since", &self.since)]
     }
-
-    /// The filters as a refused form shows them again: without the control characters
-    /// that may be why they were refused (no HTML document may hold them).
-    pub fn printable(&self) -> AuditFilters {
-        let printable = |text: &str| text.chars().filter(|c| !c.is_control()).collect();
-        AuditFilters {
-            actor: printable(&self.actor),
-            action: printable(&self.action),
-            target: printable(&self.target),
-            since: printable(&self.since),
-        }
-    }
 }
 
 /// What the log's page shows.

@@ -157,6 +157,8 @@ async fn the_article_list_filters_and_pages_by_cursor(app: TestApp) {
     assert_eq!(rows(&found), 1, "title contains 头雁");
     assert!(found.contains(&format!("/admin/articles/{}\"", n.party)));
     assert!(found.contains("value=\"头雁\""), "the filter stays in its field");
+    let garbled = page(&admin, "/admin/articles?q=%01%E5%A4%B4%7F%EF%BF%BE%E9%9B%81").await;
+    assert!(garbled.contains("value=\"头雁\""), "echoed without what no HTML may hold: {garbled}");
     assert_eq!(rows(&page(&admin, "/admin/articles?column=local").await), 2);
     assert_eq!(rows(&page(&admin, "/admin/articles?column=zhuanti&status=quarantined").await), 1);
     assert_eq!(rows(&page(&admin, "/admin/articles?outlet=xjrb").await), 50, "a page");

@@ -58,8 +58,6 @@ async fn list(State(state): State<AppState>, console: Console, RawQuery(raw): Ra
     .collect();
     let mut view = AuditView { filters: &filters, errors: &[], entries: &[], links: PageLinks::default(), zone };
     if !errors.is_empty() {
-        let printable = filters.printable();
-        view.filters = &printable;
         view.errors = &errors;
         return page(StatusCode::UNPROCESSABLE_ENTITY, audit_page(&console.viewer(), &view));
     }

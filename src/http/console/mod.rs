@@ -19,6 +19,7 @@ use super::AppState;
 use crate::catalog::CatalogError;
 use crate::console::{self, account_page, labels, login_page, refusal_page, AccountView, Labels, LoginView, Refusal};
 use crate::domain::session::{new_secret, ConsoleLanguage};
+use crate::domain::text::make_xml_safe;
 use crate::operations::{LoginAttempt, LoginOutcome};
 use crate::publish::html::Page;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
@@ -62,11 +63,15 @@ fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-/// A console page with its security headers.
+/// A console page with its security headers. Whatever it echoes (a filter typed into
+/// the address, a refused form's values), it holds no character an HTML or XML reader
+/// refuses: they are dropped here, once, for every console page.
 fn page(status: StatusCode, page: Page) -> Response {
     let mut headers = page_headers(&page);
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    (status, headers, page.html).into_response()
+    let mut html = page.html;
+    make_xml_safe(&mut html);
+    (status, headers, html).into_response()
 }
 
 /// The page of a refusal (403: nothing was changed; 404).
