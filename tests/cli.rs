@@ -409,6 +409,7 @@ fn the_audit_log_is_read_from_the_command_line_and_its_changes_are_the_clis() {
 
 #[test]
 fn outlets_are_licensed_from_the_source_list_and_those_left_off_it_unlicensed() {
+    use serde_json::json;
     let cli = Cli::new();
     cli.ok(&["migrate"]);
     cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
@@ -435,6 +436,29 @@ fn outlets_are_licensed_from_the_source_list_and_those_left_off_it_unlicensed() 
     assert_eq!(change("cjrb"), (serde_json::json!(false), serde_json::json!(true)));
     assert_eq!(change("xjdaily"), (serde_json::json!(false), serde_json::json!(true)));
     assert_eq!(entries.iter().filter(|e| e["target"] == "outlet:nwwire").count(), 2, "licensed, then un-licensed");
+    let listed: Vec<_> =
+        entries.iter().filter(|e| e["target"] == "outlet:cjrb" || e["target"] == "outlet:xjdaily").collect();
+    assert_eq!(listed.len(), 2, "{edits}");
+    assert!(listed.iter().all(|e| e["after"].get("licence_ref").is_none()), "no --ref, no licence_ref: {edits}");
+
+    // With --ref, every outlet on the list records the edition it was checked against,
+    // those already licensed included; an outlet off the list keeps its own.
+    let list_path = list.to_str().unwrap();
+    let report = cli.ok(&["outlet", "licensed", "--from", list_path, "--ref", " 2024年版 "]);
+    assert!(report.ends_with("2 matched, 1 not matched, 0 un-licensed\n"), "{report}");
+    let newest = |slug: &str| -> serde_json::Value {
+        let edits = cli.ok(&["audit", "--target", &format!("outlet:{slug}"), "--limit", "1", "--json"]);
+        serde_json::from_str(edits.trim()).unwrap()
+    };
+    let cjrb = newest("cjrb");
+    assert_eq!((&cjrb["before"]["licence_ref"], &cjrb["after"]["licence_ref"]), (&json!(null), &json!("2024年版")));
+    assert_eq!(newest("xjdaily")["after"], json!({"licence_ref": "2024年版"}));
+    assert_eq!(newest("nwwire")["after"], json!({"licensed": false}), "off the list: untouched");
+    let again = cli.ok(&["outlet", "licensed", "--from", list_path, "--ref", "2024年版"]);
+    let edits_now = cli.ok(&["audit", "--action", "outlet.edit"]).lines().count();
+    assert_eq!(edits_now, entries.len() + 2, "the same edition again changes nothing: {again}");
+    let refused = cli.fails(&["outlet", "licensed", "--from", list_path, "--ref", &"版".repeat(2001)]);
+    assert!(refused.contains("licence_ref"), "{refused}");
 
     std::fs::write(&list, [0xff, 0xfe, 0x00].as_slice()).unwrap();
     assert!(cli.fails(&["outlet", "licensed", "--from", list.to_str().unwrap()]).contains("UTF-8"));

@@ -1,8 +1,9 @@
 //! Marking outlets licensed from the national source list (稿源单位名单), which is
 //! published as names and updated from time to time: one name or domain a line.
 
-use super::CatalogError;
-use crate::domain::Outlet;
+use super::{CatalogError, MAX_DESCRIPTION_CHARS};
+use crate::domain::text::optional_text;
+use crate::domain::{FieldErrors, Outlet};
 use crate::store::outlets::OutletChanges;
 use crate::store::{Audit, Store};
 
@@ -35,8 +36,17 @@ fn names(entry: &str, outlet: &Outlet) -> bool {
 }
 
 /// Licenses the outlets `list` names and un-licenses the licensed ones it does not;
-/// each outlet that changes is one audited edit (`audit`, before and after).
-pub async fn license_from_list(store: &Store, list: &str, audit: Audit<'_>) -> Result<LicenceReport, CatalogError> {
+/// with `licence_ref` (the list's edition, say), every outlet on the list records it as
+/// what its licence was checked against. Each outlet that changes is one audited edit
+/// (`audit`, before and after).
+pub async fn license_from_list(
+    store: &Store,
+    list: &str,
+    licence_ref: Option<&str>,
+    audit: Audit<'_>,
+) -> Result<LicenceReport, CatalogError> {
+    let licence_ref = optional_text(licence_ref, MAX_DESCRIPTION_CHARS)
+        .map_err(|reason| CatalogError::Invalid(FieldErrors::single("licence_ref", reason)))?;
     let outlets = store.list_outlets().await?;
     let mut report = LicenceReport::default();
     let mut on_list = vec![false; outlets.len()];
@@ -56,8 +66,13 @@ pub async fn license_from_list(store: &Store, list: &str, audit: Audit<'_>) -> R
         }
     }
     for (outlet, listed) in outlets.iter().zip(on_list) {
-        if outlet.reposting.licensed != listed {
-            let changes = OutletChanges { licensed: Some(listed), ..OutletChanges::default() };
+        let new_ref = licence_ref.as_ref().filter(|r| listed && outlet.reposting.licence_ref.as_ref() != Some(*r));
+        if outlet.reposting.licensed != listed || new_ref.is_some() {
+            let changes = OutletChanges {
+                licensed: Some(listed),
+                licence_ref: new_ref.map(|r| Some(r.clone())),
+                ..OutletChanges::default()
+            };
             store.update_outlet(outlet.id, &changes, audit).await?;
             if !listed {
                 report.unlicensed.push(outlet.slug.to_string());

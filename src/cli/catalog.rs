@@ -110,6 +110,10 @@ pub(super) enum OutletCommand {
         /// The list's file.
         #[arg(long)]
         from: std::path::PathBuf,
+        /// What the list is, such as its edition ("2024年版"): recorded as the licence_ref
+        /// of every outlet on it (without it, licence_refs are left as they are).
+        #[arg(long = "ref", value_name = "TEXT")]
+        licence_ref: Option<String>,
     },
     /// Revoke one of an outlet's tokens (rotation: issue a new one, then revoke the old).
     Revoke {
@@ -295,10 +299,10 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
                 operations.edit_outlet(&Actor::Cli, &slug, edit).await.naming(|| format!("outlet '{slug}'"))?;
             println!("outlet {} updated", outlet.slug);
         }
-        OutletCommand::Licensed { from } => {
+        OutletCommand::Licensed { from, licence_ref } => {
             let list = std::fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
             let list = String::from_utf8(list).with_context(|| format!("{} is not UTF-8", from.display()))?;
-            let report = operations.license_from_list(&Actor::Cli, &list).await?;
+            let report = operations.license_from_list(&Actor::Cli, &list, licence_ref.as_deref()).await?;
             for (entry, slugs) in &report.matched {
                 println!("matched\t{entry}\t{}", slugs.join(","));
             }

@@ -49,10 +49,16 @@ impl Operations {
         catalog::edit_outlet(&self.store, slug, edit, Audit::new(actor, Action::OutletEdit)).await
     }
 
-    /// Licenses the outlets a source list names (one name or domain a line) and
-    /// un-licenses the licensed ones it leaves out; each change an audited outlet edit.
-    pub async fn license_from_list(&self, actor: &Actor, list: &str) -> Result<LicenceReport, CatalogError> {
-        catalog::license_from_list(&self.store, list, Audit::new(actor, Action::OutletEdit)).await
+    /// Licenses the outlets a source list names (one name or domain a line), recording
+    /// `licence_ref` on each when given, and un-licenses the licensed ones it leaves out;
+    /// each change an audited outlet edit.
+    pub async fn license_from_list(
+        &self,
+        actor: &Actor,
+        list: &str,
+        licence_ref: Option<&str>,
+    ) -> Result<LicenceReport, CatalogError> {
+        catalog::license_from_list(&self.store, list, licence_ref, Audit::new(actor, Action::OutletEdit)).await
     }
 
     /// An outlet's tokens: ids and dates, never their values.
