@@ -220,6 +220,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.body_budget_mb = args.body_budget_mb;
         overrides.connections = args.connections.clone();
         overrides.console = args.console.clone();
+        overrides.attribution = args.attribution.clone();
         overrides.demo = args.demo;
     }
     if let DatabaseCommand::Sitemap { base_url, .. } = &command {

@@ -7,6 +7,7 @@ use crate::domain::policy::ContentPolicy;
 use crate::domain::session::SessionLimits;
 use crate::domain::text::xml_safe;
 use crate::ingest::guard::FetchAllow;
+use crate::publish::attribution::Template;
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::fmt;
@@ -127,6 +128,9 @@ pub struct Config {
     pub sessions: SessionLimits,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`Networks::client_behind`).
     pub trusted_proxies: Networks,
+    /// The attribution block's template (the site language's default unless configured);
+    /// `None`: the block is turned off.
+    pub attribution: Option<Template>,
 }
 
 /// How long the HTTP server waits for each part of a client's exchange, and how many
@@ -275,6 +279,36 @@ impl ConsoleSettings {
     }
 }
 
+/// `[attribution]` in syndic.toml; `SYNDIC_ATTRIBUTION_ENABLED` and
+/// `SYNDIC_ATTRIBUTION_TEMPLATE` in the environment, and as `serve` flags. Every key is
+/// optional.
+#[derive(Debug, Default, Clone, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionSettings {
+    /// Whether feed items and partner articles end with the attribution block (default true).
+    #[arg(long = "attribution-enabled", env = "SYNDIC_ATTRIBUTION_ENABLED", value_name = "true|false")]
+    pub enabled: Option<bool>,
+    /// The attribution block's template: {outlet}, {author}, {link}, {published}, {editor} (default: the site language's).
+    #[arg(long = "attribution-template", env = "SYNDIC_ATTRIBUTION_TEMPLATE")]
+    pub template: Option<String>,
+}
+
+impl AttributionSettings {
+    /// Keys set in `self` win over those in `lower`.
+    fn over(self, lower: AttributionSettings) -> AttributionSettings {
+        AttributionSettings { enabled: self.enabled.or(lower.enabled), template: self.template.or(lower.template) }
+    }
+
+    /// The template, checked even when the block is off, so that a mistake shows at once.
+    fn template(self, language: &str) -> Result<Option<Template>, ConfigError> {
+        let template = match self.template {
+            Some(text) => Template::parse(&text).map_err(|reason| invalid("attribution.template", reason))?,
+            None => Template::default_for(language),
+        };
+        Ok(self.enabled.unwrap_or(true).then_some(template))
+    }
+}
+
 /// Where syndic announces changes, and how it retries.
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
@@ -331,6 +365,7 @@ pub struct Overrides {
     pub baidu_push_url: Option<String>,
     pub connections: ConnectionSettings,
     pub console: ConsoleSettings,
+    pub attribution: AttributionSettings,
     pub demo: bool,
 }
 
@@ -359,6 +394,8 @@ struct FileConfig {
     connections: ConnectionSettings,
     #[serde(default)]
     console: ConsoleSettings,
+    #[serde(default)]
+    attribution: AttributionSettings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -428,6 +465,7 @@ impl FileConfig {
             },
             connections: self.connections.over(lower.connections),
             console: self.console.over(lower.console),
+            attribution: self.attribution.over(lower.attribution),
         }
     }
 }
@@ -460,6 +498,7 @@ impl Config {
             },
             connections: overrides.connections.clone(),
             console: overrides.console.clone(),
+            attribution: overrides.attribution.clone(),
             ..FileConfig::default()
         }
         .over(file)
@@ -509,6 +548,7 @@ impl Config {
             .map_err(|e| invalid("site.language", e))?;
         let timezone = crate::domain::text::time_zone(site.timezone.as_deref().unwrap_or("UTC"))
             .map_err(|e| invalid("site.timezone", e))?;
+        let attribution = layers.attribution.template(&language)?;
         Ok(Config {
             database_url: layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             database_connect_timeout: Duration::from_secs(connect_timeout_secs),
@@ -526,6 +566,7 @@ impl Config {
             connections,
             sessions,
             trusted_proxies,
+            attribution,
             site: SiteConfig {
                 name: xml_safe(&site.name.unwrap_or_else(|| "syndic".to_owned())),
                 description: xml_safe(
@@ -700,6 +741,27 @@ mod tests {
         assert_eq!(Config::load(&Overrides::default()).unwrap().sessions, SessionLimits::default());
         let refused = load(ConsoleSettings { session_lifetime_secs: Some(0), ..Default::default() }).unwrap_err();
         assert!(refused.to_string().starts_with("console.session_lifetime_secs:"), "{refused}");
+    }
+
+    #[test]
+    fn the_attribution_block_is_on_in_the_site_language_unless_configured_and_its_template_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syndic.toml");
+        let load = |file: &str, attribution: AttributionSettings| {
+            std::fs::write(&path, file).unwrap();
+            Config::load(&Overrides { config_file: Some(path.clone()), attribution, ..Overrides::default() })
+        };
+        let zh = load("[site]\nlanguage = \"zh-CN\"\n", AttributionSettings::default()).unwrap();
+        assert_eq!(zh.attribution, Some(Template::default_for("zh")));
+        assert_eq!(Config::load(&Overrides::default()).unwrap().attribution, Some(Template::default_for("en")));
+        let custom = load("[attribution]\ntemplate = \"转自{outlet}\"\n", AttributionSettings::default()).unwrap();
+        assert_eq!(custom.attribution, Some(Template::parse("转自{outlet}").unwrap()));
+        let off = AttributionSettings { enabled: Some(false), ..Default::default() };
+        assert_eq!(load("[attribution]\nenabled = true\n", off).unwrap().attribution, None, "the flag wins");
+        let refused = load("[attribution]\nenabled = false\ntemplate = \"来源:{source}\"\n", Default::default());
+        let refused = refused.unwrap_err().to_string();
+        assert!(refused.starts_with("attribution.template: unknown placeholder {source}"), "{refused}");
+        assert!(load("[attribution]\nenable = true\n", Default::default()).is_err(), "unknown key");
     }
 
     #[test]

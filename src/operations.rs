@@ -50,7 +50,12 @@ pub struct Operations {
 
 impl Operations {
     pub fn new(store: Store, config: Arc<Config>) -> Operations {
-        let site = Arc::new(Site::new(&config.base_url, config.site.clone(), config.notify.websub_hub.as_deref()));
+        let site = Arc::new(Site::new(
+            &config.base_url,
+            config.site.clone(),
+            config.notify.websub_hub.as_deref(),
+            config.attribution.clone(),
+        ));
         let fetcher = Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = Pipeline::new(store.clone(), config.policy.clone());
         Operations { store, pipeline, fetcher, site, config }

@@ -48,6 +48,8 @@ pub(super) struct ServeArgs {
     #[command(flatten)]
     pub(super) console: crate::config::ConsoleSettings,
     #[command(flatten)]
+    pub(super) attribution: crate::config::AttributionSettings,
+    #[command(flatten)]
     pub(super) ingest: super::IngestOptions,
 }
 

@@ -3,6 +3,7 @@
 //! fields stripped of markup, and characters that XML 1.0 cannot carry removed, so
 //! every output built from stored text stays well-formed.
 
+use super::attribution::without_attribution_blocks;
 use super::hidden::{self, without_hidden_elements};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -42,14 +43,15 @@ const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite", "poster"];
 
 /// Cleans an HTML fragment: allowlisted elements and attributes only, no scripts or
 /// event handlers, nothing hidden from readers, only http(s)/mailto URLs, relative
-/// URLs resolved against `base`.
+/// URLs resolved against `base`, and no syndic attribution block (this site adds its
+/// own when it publishes: `ingest::attribution`).
 pub fn html(fragment: &str, base: &url::Url) -> String {
     html_counting_hidden(fragment, base).0
 }
 
 /// `html`, also saying how many hidden elements were removed.
 pub fn html_counting_hidden(fragment: &str, base: &url::Url) -> (String, u32) {
-    let (visible, hidden) = without_hidden_elements(&xml_safe(fragment));
+    let (visible, hidden) = without_hidden_elements(&without_attribution_blocks(&xml_safe(fragment)));
     BASE.set(Some(base.clone()));
     let mut clean = html_cleaner().clean(&visible).to_string();
     BASE.set(None);

@@ -1,5 +1,6 @@
 //! Atom 1.0 (RFC 4287): `link rel="via"` to the original, `atom:source` for the outlet,
-//! `rights`, and `syndic:` elements for the original times (see the README).
+//! `rights`, and `syndic:` elements for the original times (see the README). `summary`
+//! and `content` end with the attribution block.
 
 use super::{Feed, FeedFormat, Site, GENERATOR, HISTORY_NS, MEDIA_NS, SYNDIC_NS};
 use crate::domain::Article;
@@ -89,9 +90,11 @@ fn entry(site: &Site, article: &Article) -> Entry {
         links,
         rights: article.effective_rights().map(|r| Text::plain(r.to_owned())),
         source: Some(source(site, article)),
-        summary: article.summary.clone().map(Text::html),
-        content: article.content_html.clone().map(|html| Content {
-            value: Some(html),
+        summary: site
+            .attributed_summary(article.summary.as_deref(), article.content_html.is_some(), article)
+            .map(Text::html),
+        content: article.content_html.as_deref().map(|html| Content {
+            value: Some(site.attributed(html, article)),
             content_type: Some("html".to_owned()),
             ..Content::default()
         }),

@@ -482,7 +482,7 @@ mod tests {
             copyright: None,
             licence: None,
         };
-        let site = Site::new("http://portal.example", config, None);
+        let site = Site::new("http://portal.example", config, None, None);
         let page = not_found(&site, &ColumnTree::default());
         assert_eq!(inline(&page.html, "<style>", "</style>"), STYLE);
         assert!(page.content_security_policy.contains(&sha256_source(STYLE)));

@@ -67,7 +67,7 @@ pub struct JsonFeedItem {
     external_url: String,
     title: String,
     /// The article's HTML, sanitised; its summary where the outlet grants only summaries
-    /// or the article has no body.
+    /// or the article has no body; then the attribution block, unless the site turned it off.
     content_html: String,
     /// Plain text, at most 500 characters and an ellipsis.
     summary: String,
@@ -200,14 +200,16 @@ fn item(site: &Site, article: &Article) -> JsonFeedItem {
     let page = site.article_url(article.id);
     let mut tags: Vec<String> = article.columns.iter().map(|c| c.title.clone()).collect();
     tags.extend(article.tags.iter().cloned());
-    // JSON Feed requires content; the summary stands in when there is no body.
+    // JSON Feed requires content; the summary stands in when there is no body, the
+    // attribution block alone when there is neither.
     let content = article.content_html.as_deref().or(article.summary.as_deref()).unwrap_or("");
+    let content = site.attributed(content, article);
     JsonFeedItem {
         id: page.clone(),
         url: page,
         external_url: article.original_url.clone(),
         title: article.title.clone(),
-        content_html: content.to_owned(),
+        content_html: content,
         summary: super::summary_text(article, 500),
         image: article.image.as_ref().map(|image| image.url.clone()),
         date_published: rfc3339(article.reposted_at),

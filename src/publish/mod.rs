@@ -3,6 +3,7 @@
 //! the data it is given and never touches the database or HTTP.
 
 pub mod atom;
+pub mod attribution;
 pub mod html;
 pub mod jsonfeed;
 pub mod labels;
@@ -31,13 +32,42 @@ pub struct Site {
     pub config: SiteConfig,
     /// The WebSub hub every feed names: an external one when configured, else ours.
     pub hub_url: String,
+    /// The template of the attribution block feed items and partner articles end with;
+    /// `None`: no block.
+    pub attribution: Option<attribution::Template>,
 }
 
 impl Site {
-    pub fn new(base_url: &str, config: SiteConfig, external_hub: Option<&str>) -> Site {
+    pub fn new(
+        base_url: &str,
+        config: SiteConfig,
+        external_hub: Option<&str>,
+        attribution: Option<attribution::Template>,
+    ) -> Site {
         let base_url = base_url.trim_end_matches('/').to_owned();
         let hub_url = external_hub.map_or_else(|| format!("{base_url}/websub"), str::to_owned);
-        Site { base_url, config, hub_url }
+        Site { base_url, config, hub_url, attribution }
+    }
+
+    /// The attribution block of `article`, when the site shows one.
+    pub fn attribution_block(&self, article: &Article) -> Option<String> {
+        attribution::block(self.attribution.as_ref()?, self, article)
+    }
+
+    /// `html` (an item's HTML body or summary) followed by the article's attribution block.
+    pub fn attributed(&self, html: &str, article: &Article) -> String {
+        attribution::appended(html, self.attribution_block(article).as_deref())
+    }
+
+    /// An item's HTML summary followed by the attribution block; the block alone when the
+    /// item carries neither a summary nor a body, so that a reader still sees where it
+    /// comes from.
+    pub fn attributed_summary(&self, summary: Option<&str>, has_body: bool, article: &Article) -> Option<String> {
+        match summary {
+            Some(summary) => Some(self.attributed(summary, article)),
+            None if has_body => None,
+            None => self.attribution_block(article),
+        }
     }
 
     pub fn home_url(&self) -> String {

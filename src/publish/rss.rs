@@ -1,6 +1,7 @@
 //! RSS 2.0, with `content:encoded`, `dc:`, `dcterms:modified`, `atom:link rel="self"`,
 //! Media RSS for images and extra enclosures, and `syndic:` for what no standard
-//! element holds (see the README's mapping table).
+//! element holds (see the README's mapping table). `description` and `content:encoded`
+//! both end with the attribution block: readers show one or the other.
 
 use super::{Feed, FeedFormat, Site, DCTERMS_NS, GENERATOR, HISTORY_NS, MEDIA_NS, SYNDIC_NS};
 use crate::domain::Article;
@@ -80,8 +81,8 @@ fn item(site: &Site, article: &Article) -> Item {
     Item {
         title: Some(article.title.clone()),
         link: Some(page.clone()),
-        description: article.summary.clone().or_else(|| Some(super::summary_text(article, 500))),
-        content: article.content_html.clone(),
+        description: Some(site.attributed(&description(article), article)),
+        content: article.content_html.as_deref().map(|html| site.attributed(html, article)),
         categories,
         guid: Some(Guid { value: page, permalink: true }),
         pub_date: Some(article.reposted_at.to_rfc2822()),
@@ -99,6 +100,15 @@ fn item(site: &Site, article: &Article) -> Item {
         }),
         extensions: extensions(article),
         ..Item::default()
+    }
+}
+
+/// The item's description, which RSS readers take as HTML: its summary, else the start
+/// of its text, escaped.
+fn description(article: &Article) -> String {
+    match &article.summary {
+        Some(summary) => summary.clone(),
+        None => quick_xml::escape::escape(super::summary_text(article, 500).as_str()).into_owned(),
     }
 }
 

@@ -136,6 +136,8 @@ impl TestApp {
             connections: syndic::config::ConnectionLimits::default(),
             sessions: syndic::domain::session::SessionLimits::default(),
             trusted_proxies: Default::default(),
+            // On, in the site's language, as `Config::load` makes it by default.
+            attribution: Some(syndic::publish::attribution::Template::default_for("zh-CN")),
             notify: syndic::config::NotifyConfig {
                 retry_base: std::time::Duration::from_millis(100),
                 max_attempts: 3,

@@ -13,6 +13,7 @@ mod aliases;
 mod announce;
 mod archives;
 mod articles;
+mod attribution;
 mod audit;
 mod batch;
 mod cache;

@@ -77,10 +77,12 @@ pub struct PartnerArticle {
     pub title: String,
     pub subtitle: Option<String>,
     pub author: Option<String>,
-    /// HTML.
+    /// HTML, ending with the attribution block (unless the site turned it off); the
+    /// block alone when the article has neither summary nor a body given here.
     pub summary: Option<String>,
-    /// Sanitised HTML body; null when the outlet's `partner_content` is `summary` (or the
-    /// article has no body).
+    /// Sanitised HTML body, ending with the attribution block (unless the site turned it
+    /// off); null when the outlet's `partner_content` is `summary` (or the article has no
+    /// body).
     pub content_html: Option<String>,
     pub content: Content,
     pub language: Option<String>,
@@ -199,6 +201,7 @@ pub fn change(site: &Site, change: &ChangedArticle) -> ChangeItem {
 
 fn partner_article(site: &Site, article: &Article) -> PartnerArticle {
     let full = article.outlet.grants.partners == Carriage::Full;
+    let content_html = article.content_html.as_deref().filter(|_| full);
     PartnerArticle {
         id: article.id,
         url: site.article_url(article.id),
@@ -206,8 +209,8 @@ fn partner_article(site: &Site, article: &Article) -> PartnerArticle {
         title: article.title.clone(),
         subtitle: article.subtitle.clone(),
         author: article.author.clone(),
-        summary: article.summary.clone(),
-        content_html: if full { article.content_html.clone() } else { None },
+        summary: site.attributed_summary(article.summary.as_deref(), content_html.is_some(), article),
+        content_html: content_html.map(|html| site.attributed(html, article)),
         content: if full { Content::Full } else { Content::Summary },
         language: article.language.clone(),
         tags: article.tags.clone(),

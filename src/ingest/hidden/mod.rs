@@ -14,7 +14,7 @@
 //! This module only removes: it never adds, rewrites or reveals anything.
 
 mod cascade;
-mod dom;
+pub(super) mod dom;
 mod stylesheet;
 mod values;
 mod verdict;
@@ -62,7 +62,7 @@ pub fn without_hidden_elements(fragment: &str) -> (String, u32) {
 }
 
 /// Parses a fragment as the allowlist does: as the content of a `<div>`.
-fn parse(fragment: &str) -> Dom {
+pub(super) fn parse(fragment: &str) -> Dom {
     let context = QualName::new(None, ns!(html), local_name!("div"));
     html5ever::parse_fragment(Dom::default(), Default::default(), context, Vec::new(), false).one(fragment)
 }
