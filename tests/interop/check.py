@@ -30,6 +30,9 @@ PUSHED_URL = "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&i
 # The outlet's polled feed, which feeds name as the articles' source. Under .invalid it
 # never resolves: the scheduler's poll of it fails at once, without leaving the machine.
 SOURCE_URL = "http://feeds.cjxww.invalid/rss.xml?channel=1&lang=zh"
+# The attribution block every item ends with (the demo site is in Chinese, Asia/Shanghai).
+ATTRIBUTION = ('<p class="syndic-attribution">来源:昌吉日报 作者:测试记者 原文链接:<a href="{0}">{0}</a> '
+               '原文发布时间:2018-07-01 09:30</p>').format(PUSHED_URL.replace("&", "&amp;"))
 
 tally = Tally()
 check = tally.check
@@ -135,6 +138,8 @@ def check_json_feed(url, body, pushed):
             check(f"{url} date_published is the repost time", mine[0]["date_published"] == pushed["reposted_at"], mine[0])
             outlet = mine[0].get("_syndic", {}).get("outlet", {})
             check(f"{url} outlet feed_url is its polled feed", outlet.get("feed_url") == SOURCE_URL, outlet)
+            check(f"{url} content ends with the attribution block", mine[0]["content_html"].endswith(ATTRIBUTION),
+                  mine[0]["content_html"][-400:])
 
 
 def check_pushed_entry(url, name, parsed, pushed):
@@ -150,6 +155,10 @@ def check_pushed_entry(url, name, parsed, pushed):
     check(f"{url} author", entry.get("author") == "测试记者", entry.get("author"))
     content = " ".join(c.value for c in entry.get("content", []))
     check(f"{url} content without script", "正文" in content and "<script" not in content.lower(), content[:200])
+    # What feedparser's sanitiser leaves of it, as readers built on it show it.
+    for place, html in [("content", content), ("summary", entry.get("summary", ""))]:
+        check(f"{url} {place} keeps the attribution block", "来源:昌吉日报 作者:测试记者 原文链接:" in html
+              and f'href="{PUSHED_URL.replace("&", "&amp;")}"' in html and "syndic-attribution" in html, html[-400:])
     if name == "rss.xml":
         check(f"{url} source is the outlet", entry.get("source", {}).get("title") == "昌吉日报", entry.get("source"))
         check(f"{url} source url is its polled feed", entry.get("source", {}).get("href") == SOURCE_URL,
@@ -214,6 +223,10 @@ def check_newsboat(base, feed_urls, workdir):
         check(f"newsboat read {url}", bool(loaded.get(url)), loaded.get(url))
     items = db.execute("SELECT COUNT(DISTINCT guid) FROM rss_item").fetchone()[0]
     check("newsboat holds every article (12 demo + 1 pushed)", items == 13, items)
+    contents = [c for (c,) in db.execute("SELECT content FROM rss_item WHERE url LIKE ?", (f"{base}/articles/%",))]
+    attributed = [c for c in contents if "syndic-attribution" in c and "原文链接:" in c]
+    check("newsboat shows every item with its attribution block", contents and len(attributed) == len(contents),
+          f"{len(attributed)} of {len(contents)}")
     db.close()
 
 
