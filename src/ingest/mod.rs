@@ -3,6 +3,7 @@
 //!
 //! This layer must never let unsanitised HTML or an unnormalised URL reach the store.
 
+pub mod edit;
 pub mod feed;
 pub mod fetch;
 pub mod fields;
