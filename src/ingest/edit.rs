@@ -50,8 +50,9 @@ pub struct ArticleEdit {
 }
 
 /// The correction `edit` asks for, its relative links resolved against `base` (the
-/// article's original URL), with its columns' slugs as given; every bad field named.
-pub fn correction(edit: ArticleEdit, base: &url::Url) -> Result<(Correction, Option<Vec<String>>), FieldErrors> {
+/// article's original URL); every bad field named. Its `columns` are the catalogue's
+/// to check (`catalog::filing`), and left out.
+pub fn correction(edit: ArticleEdit, base: &url::Url) -> Result<Correction, FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut hidden = 0;
     let correction = Correction {
@@ -69,7 +70,7 @@ pub fn correction(edit: ArticleEdit, base: &url::Url) -> Result<(Correction, Opt
         tracing::info!(removed = hidden, "hidden elements removed from an editor's correction");
     }
     errors.into_result()?;
-    Ok((xml_safe(correction), edit.columns))
+    Ok(xml_safe(correction))
 }
 
 /// Drops every character XML forbids, as `ArticleDraft::make_xml_safe` does for an
@@ -101,7 +102,7 @@ mod tests {
 
     #[test]
     fn every_field_is_sanitised_as_a_pushed_one_is() {
-        let (correction, columns) = correction(
+        let correction = correction(
             edit(concat!(
                 r#"{"title": "<b>头雁</b>\u0001", "subtitle": " ", "content_html": "<p onclick=\"x()\">正文"#,
                 r#"<script>alert(1)</script><a href=\"javascript:x()\">链</a>"#,
@@ -117,7 +118,7 @@ mod tests {
             assert!(!content.contains(gone), "{gone} in {content}");
         }
         assert!(content.contains("http://www.cjxww.cn/a.jpg"), "{content}");
-        assert_eq!((correction.summary, correction.image, columns), (None, None, None));
+        assert_eq!((correction.summary, correction.image), (None, None));
     }
 
     #[test]
@@ -134,7 +135,7 @@ mod tests {
         assert!(serde_json::from_str::<ArticleEdit>(r#"{"title": null}"#).is_err());
         assert!(serde_json::from_str::<ArticleEdit>(r#"{"author": "x"}"#).is_err());
         let cleared = edit(r#"{"image": null, "summary": null}"#);
-        let (correction, _) = correction(cleared, &base()).unwrap();
+        let correction = correction(cleared, &base()).unwrap();
         assert_eq!((correction.image, correction.summary), (Some(None), Some(None)));
     }
 }

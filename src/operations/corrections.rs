@@ -24,15 +24,13 @@ impl Operations {
     /// Validates an edit of article `id` (its links resolved against the article's
     /// original URL), every bad field named; a caller checks who may file it under the
     /// columns it names before it makes the edit.
-    pub async fn prepare_edit(&self, id: i64, input: ArticleEdit) -> Result<Edit, CatalogError> {
+    pub async fn prepare_edit(&self, id: i64, mut input: ArticleEdit) -> Result<Edit, CatalogError> {
         let found = self.found(id).await?;
         let base = url::Url::parse(&found.article.original_url)
             .map_err(|e| StoreError::Corrupt(format!("article {id}'s original URL: {e}")))?;
         let tree = self.store.column_tree().await?;
-        let (correction, slugs) = match edit::correction(input, &base) {
-            Ok((correction, slugs)) => (Ok(correction), slugs),
-            Err(errors) => (Err(errors), None),
-        };
+        let slugs = input.columns.take();
+        let correction = edit::correction(input, &base);
         let mut errors = correction.as_ref().err().cloned().unwrap_or_default();
         let column_ids = slugs.map(|slugs| catalog::filing(&tree, &slugs)).transpose().unwrap_or_else(|refused| {
             refused.iter().for_each(|(field, reason)| errors.add(field.clone(), reason.clone()));
