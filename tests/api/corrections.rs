@@ -206,11 +206,17 @@ async fn strict_columns_allow_only_punctuation_changes_to_titles_and_pass_it_dow
     let escaping = patch(&app, id, json!({"title": EDITED, "columns": ["local"]})).await;
     assert_eq!(escaping.status(), 422);
 
-    let freed = app.admin_patch("/api/v1/columns/zhuanti", json!({"strict_titles": false})).await;
-    assert_eq!(freed.status(), 200);
+    // An admin frees the column in the console's column form (the box left unticked).
+    let admin = signed_in(&app, "zhaolei", "admin", &[]).await;
+    let form = admin.get("/admin/columns/zhuanti").await;
+    assert!(form.body.contains("name=\"strict_titles\" value=\"on\" checked"), "ticked while strict");
+    let csrf = admin.csrf().await;
+    let saved = admin.post("/admin/columns/zhuanti", &[("csrf", csrf.as_str()), ("title", "专题栏目")]).await;
+    assert_eq!(saved.status, 303);
     assert_eq!(patch(&app, id, json!({"title": EDITED})).await.status(), 200);
     let audit = entries(&app, "target=column:zhuanti").await;
     assert_eq!(audit[0]["after"], json!({"strict_titles": false}));
+    assert_eq!(audit[0]["actor"], "user:zhaolei");
 }
 
 async fn an_outlet_correction_after_an_edit_is_flagged_not_applied_until_an_editor_resolves_it(app: TestApp) {
