@@ -87,6 +87,10 @@ pub struct ColumnForm {
     /// Takes articles from licensed outlets (稿源单位) only, as do the columns under it;
     /// absent or `null`: false.
     pub licensed_only: Option<bool>,
+    /// Refuses an editor's title that says other than the outlet's original title
+    /// (only punctuation and spacing may change), here and in the columns under it;
+    /// absent or `null`: false.
+    pub strict_titles: Option<bool>,
 }
 
 /// Changes to a column: an absent field stays as it is. The slug cannot be changed.
@@ -111,6 +115,11 @@ pub struct ColumnEdit {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = bool)]
     pub licensed_only: Option<bool>,
+    /// Refuses an editor's title that says other than the original title, here and in
+    /// the columns under it. Titles already edited stay.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
+    pub strict_titles: Option<bool>,
 }
 
 /// A new outlet. Unknown fields are refused (400).
@@ -230,7 +239,7 @@ pub struct OutletEdit {
 }
 
 /// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -240,7 +249,7 @@ where
 
 /// A field that may be left out (`None`) but, having no value to clear, not given as
 /// `null`: otherwise `{"title": null}` would be taken for "leave the title as it is".
-fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub(crate) fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -257,8 +266,10 @@ pub async fn add_column(store: &Store, form: ColumnForm, audit: Audit<'_>) -> Re
     let parent_id = parent_id(&tree, form.parent.as_deref(), &mut conflicts);
     match (slug, title, description, parent_id) {
         (Some(slug), Some(title), Some(description), Some(parent_id)) if errors.is_empty() => {
-            let licensed_only = form.licensed_only.unwrap_or(false);
-            Ok(store.insert_column(&NewColumn { slug, title, description, parent_id, licensed_only }, audit).await?)
+            let (licensed_only, strict_titles) =
+                (form.licensed_only.unwrap_or(false), form.strict_titles.unwrap_or(false));
+            let column = NewColumn { slug, title, description, parent_id, licensed_only, strict_titles };
+            Ok(store.insert_column(&column, audit).await?)
         }
         _ => Err(refusal(errors, conflicts)),
     }
@@ -273,7 +284,11 @@ pub async fn edit_column(
     let tree = store.column_tree().await?;
     let column = tree.by_slug(slug).ok_or(CatalogError::NotFound("column"))?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
-    let mut changes = ColumnChanges { licensed_only: edit.licensed_only, ..ColumnChanges::default() };
+    let mut changes = ColumnChanges {
+        licensed_only: edit.licensed_only,
+        strict_titles: edit.strict_titles,
+        ..ColumnChanges::default()
+    };
     if let Some(title) = edit.title {
         changes.title = errors.check("title", required_text(Some(&title), MAX_NAME_CHARS));
     }

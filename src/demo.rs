@@ -1,10 +1,11 @@
 //! Demo content for `syndic serve --demo`: outlets, a column tree and a dozen articles
-//! (one of them the example page's), compiled into the binary and loaded through the
-//! same catalog and ingest paths as real input.
+//! (one of them the example page's, with an editor's shorter title), compiled into the
+//! binary and loaded through the same catalog, ingest and correction paths as real input.
 
 use crate::catalog::{self, ColumnForm, OutletForm};
 use crate::domain::audit::Action;
 use crate::domain::Actor;
+use crate::ingest::edit::ArticleEdit;
 use crate::ingest::{push::draft_from_push, push::PushArticle, Pipeline};
 use crate::store::Audit;
 use crate::store::FeedScope;
@@ -24,14 +25,20 @@ struct DemoContent {
 #[derive(Deserialize)]
 struct DemoArticle {
     outlet: String,
+    /// An editor's correction of it, made once it is stored.
+    #[serde(default)]
+    edit: Option<ArticleEdit>,
     #[serde(flatten)]
     article: PushArticle,
 }
 
-/// What loading the demo created: each outlet's slug and ingest token.
+/// What loading the demo created: each outlet's slug and ingest token; and the editors'
+/// corrections of its articles (by id), for `Operations::load_demo` to make as any
+/// editor's edit is made.
 pub struct DemoLoaded {
     pub tokens: Vec<(String, String)>,
     pub articles: usize,
+    pub edits: Vec<(i64, ArticleEdit)>,
 }
 
 /// Fills an empty database with the demo content; leaves a database that already has
@@ -60,13 +67,14 @@ pub async fn load_if_empty(
         tokens.push((outlet.slug.to_string(), token));
     }
     let columns = store.column_tree().await?;
-    let mut articles = 0;
+    let (mut articles, mut edits) = (0, Vec::new());
     for item in content.articles {
         let outlet = store.outlet_by_slug(&item.outlet).await?;
         let draft = draft_from_push(item.article, &outlet, &columns)
             .map_err(|errors| anyhow!("demo article of {} is invalid: {errors}", item.outlet))?;
-        pipeline.accept(&outlet, &draft).await?;
+        let accepted = pipeline.accept(&outlet, &draft).await?;
+        edits.extend(item.edit.map(|edit| (accepted.id, edit)));
         articles += 1;
     }
-    Ok(Some(DemoLoaded { tokens, articles }))
+    Ok(Some(DemoLoaded { tokens, articles, edits }))
 }

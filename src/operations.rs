@@ -18,6 +18,7 @@
 mod articles;
 mod audit;
 mod catalog;
+mod corrections;
 pub mod dashboard;
 mod partners;
 mod sessions;
@@ -25,6 +26,7 @@ mod sources;
 mod transfer;
 mod users;
 
+pub use corrections::Edit;
 pub use sessions::{LoginAttempt, LoginOutcome, Session, SessionEntry};
 
 use crate::assemble::Assembler;

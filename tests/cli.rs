@@ -408,6 +408,20 @@ fn the_audit_log_is_read_from_the_command_line_and_its_changes_are_the_clis() {
 }
 
 #[test]
+fn columns_keep_titles_strict_when_told_and_free_them_again() {
+    let cli = Cli::new();
+    cli.ok(&["migrate"]);
+    cli.ok(&["column", "add", "--slug", "news", "--title", "要闻", "--strict-titles"]);
+    cli.ok(&["column", "edit", "news", "--free-titles"]);
+    cli.ok(&["column", "edit", "news", "--strict-titles"]);
+    assert!(cli.fails(&["column", "edit", "news", "--strict-titles", "--free-titles"]).contains("cannot be used"));
+    let log = cli.ok(&["audit", "--target", "column:news", "--json"]);
+    let entries: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let strict: Vec<_> = entries.iter().rev().map(|e| e["after"]["strict_titles"].clone()).collect();
+    assert_eq!(strict, [serde_json::json!(true), serde_json::json!(false), serde_json::json!(true)]);
+}
+
+#[test]
 fn outlets_are_licensed_from_the_source_list_and_those_left_off_it_unlicensed() {
     use serde_json::json;
     let cli = Cli::new();

@@ -315,6 +315,14 @@ field_schema!(
 );
 
 field_schema!(
+    /// Whose version of an article shows after its outlet corrected an editor's edit.
+    TakeName => one_of_strings(
+        "`outlet`: the outlet's corrected version (the edits are dropped); `edit`: the editor's, over it.",
+        ["outlet", "edit"],
+    )
+);
+
+field_schema!(
     /// Where an article stands, as staff see it.
     ArticleStatusName => one_of_strings(
         "`published`: public; `withdrawn`: withdrawn by its outlet or this site; `expired`: withdrawn when its \

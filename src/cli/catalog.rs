@@ -26,6 +26,10 @@ pub(super) enum ColumnCommand {
         /// Take articles from licensed outlets (稿源单位) only, here and in the columns under it.
         #[arg(long)]
         licensed_only: bool,
+        /// Refuse editors' titles that say other than the original title (only punctuation
+        /// and spacing may change), here and in the columns under it.
+        #[arg(long)]
+        strict_titles: bool,
     },
     /// List columns as a tree.
     List,
@@ -54,6 +58,13 @@ pub(super) enum ColumnCommand {
         /// Take articles from every outlet again.
         #[arg(long)]
         open_to_all: bool,
+        /// Refuse editors' titles that say other than the original title (titles already
+        /// edited stay).
+        #[arg(long, conflicts_with = "free_titles")]
+        strict_titles: bool,
+        /// Let editors retitle articles again.
+        #[arg(long)]
+        free_titles: bool,
     },
     /// Remove a column that has no articles and no sub-columns.
     Remove {
@@ -193,13 +204,14 @@ impl OutletTerms {
 
 pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> anyhow::Result<()> {
     match command {
-        ColumnCommand::Add { slug, title, description, parent, licensed_only } => {
+        ColumnCommand::Add { slug, title, description, parent, licensed_only, strict_titles } => {
             let form = ColumnForm {
                 slug: Some(slug),
                 title: Some(title),
                 description,
                 parent,
                 licensed_only: Some(licensed_only),
+                strict_titles: Some(strict_titles),
             };
             let column = operations.add_column(&Actor::Cli, form).await?;
             println!("column {} created", column.slug);
@@ -224,9 +236,12 @@ pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> 
             root,
             licensed_only,
             open_to_all,
+            strict_titles,
+            free_titles,
         } => {
             let edit = ColumnEdit {
                 licensed_only: (licensed_only || open_to_all).then_some(licensed_only),
+                strict_titles: (strict_titles || free_titles).then_some(strict_titles),
                 title,
                 description: if clear_description { Some(None) } else { description.map(Some) },
                 parent: if root { Some(None) } else { parent.map(Some) },

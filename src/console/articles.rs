@@ -1,12 +1,15 @@
 //! The articles: the filtered, paged list of every article the user sees, and one
 //! article as published with every attribution field and the forms that change it
-//! (withdraw, reinstate, move), shown only to a user who may make them.
+//! (withdraw, reinstate, move, edit, and an outlet's correction after an edit:
+//! `corrections`), shown only to a user who may make them.
 //!
 //! An article's content is shown as its public page shows it (`publish::html::
 //! article_body`: the sanitised HTML stored at ingest, never anything else), so the page
 //! of one article allows what that page allows: images and media from outlets' sites,
 //! and the typographic `style` attributes sanitised content keeps. Still no script.
 
+use super::corrections::{corrected_badge, correction_card, edit_card, edit_rows};
+use super::form::Form;
 use super::paging::{pager, PageLinks};
 use super::parts::{maybe_time, outcome, status, status_name, time, withdrawer};
 use super::{frame, Section, Viewer};
@@ -46,11 +49,13 @@ pub struct ArticleFilters {
     pub to: String,
     /// Text the title contains.
     pub q: String,
+    /// `on`: only articles their outlet corrected after an edit, still to be resolved.
+    pub corrected: String,
 }
 
 impl ArticleFilters {
     /// The filters as the list's address carries them.
-    pub fn fields(&self) -> [(&'static str, &str); 6] {
+    pub fn fields(&self) -> [(&'static str, &str); 7] {
         [
             ("column", &self.column),
             ("outlet", &self.outlet),
@@ -58,6 +63,7 @@ impl ArticleFilters {
             ("from", &self.from),
             ("to", &self.to),
             ("q", &self.q),
+            ("corrected", &self.corrected),
         ]
     }
 }
@@ -129,6 +135,10 @@ pub fn article_list_page(viewer: &Viewer<'_>, view: &ArticleListView<'_>) -> Pag
             }))
             (field("from", l.from_date, &date("from", &f.from)))
             (field("to", l.to_date, &date("to", &f.to)))
+            div.check {
+                input #corrected type="checkbox" name="corrected" value="on" checked[f.corrected == "on"];
+                label for="corrected" { (labels.corrections.outlet_corrected_only) }
+            }
             div.actions {
                 button type="submit" { (l.apply) }
                 a href=(Section::Articles.path()) { (l.clear) }
@@ -146,7 +156,10 @@ pub fn article_list_page(viewer: &Viewer<'_>, view: &ArticleListView<'_>) -> Pag
                     @for found in view.articles {
                         @let article = &found.article;
                         tr {
-                            td.title data-label=(l.title) { a href=(article_path(article.id)) { (article.title) } }
+                            td.title data-label=(l.title) {
+                                a href=(article_path(article.id)) { (article.title) }
+                                (corrected_badge(viewer, found))
+                            }
                             td data-label=(l.outlet) { (article.outlet.name) }
                             td data-label=(labels.columns) { (column_titles(article)) }
                             td data-label=(l.status) { (status(found.status, l)) }
@@ -185,6 +198,8 @@ pub struct ArticleView<'a> {
     pub error: Option<&'a str>,
     /// Why the columns were refused.
     pub column_error: Option<&'a str>,
+    /// The edit form: the article's values, or as posted when refused.
+    pub edit_form: Form<'a>,
 }
 
 /// One article as published, with its attribution and, for who may, its forms.
@@ -200,10 +215,12 @@ pub fn article_page(viewer: &Viewer<'_>, view: &ArticleView<'_>) -> Page {
         div.split {
             div.main-column {
                 (preview(viewer, article, l.as_published))
+                @if view.may_change { (edit_card(viewer, found, &view.edit_form, &action("edit"))) }
             }
             aside.side-column {
                 (attribution(viewer, found, view.public_url, view.zone))
                 @if view.may_change {
+                    (correction_card(viewer, found, &action("outlet-correction")))
                     @if matches!(found.status, ArticleStatus::Published | ArticleStatus::Embargoed) {
                         section.card aria-labelledby="withdraw-heading" {
                             h2 #withdraw-heading { (l.withdraw) }
@@ -286,7 +303,8 @@ fn attribution(viewer: &Viewer<'_>, found: &StaffArticle, public_url: &str, zone
         section.card aria-labelledby="attribution-heading" {
             h2 #attribution-heading { (l.attribution) }
             dl.fields {
-                dt { (l.status) } dd { (status(found.status, l)) }
+                dt { (l.status) } dd { (status(found.status, l)) (corrected_badge(viewer, found)) }
+                (edit_rows(viewer, found))
                 dt { (l.original_link) }
                 dd.url { a href=(article.original_url) rel="nofollow noopener noreferrer" { (article.original_url) } }
                 dt { (l.outlet) } dd { (article.outlet.name) " (" (article.outlet.slug) ")" }

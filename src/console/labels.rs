@@ -1,8 +1,10 @@
 //! The console's fixed strings in Chinese and English: the site's language picks, a
 //! user's own choice (`users.language`) overrides.
 
+mod corrections;
 mod newsroom;
 
+pub use corrections::CorrectionLabels;
 pub use newsroom::NewsroomLabels;
 
 use crate::domain::session::ConsoleLanguage;
@@ -36,6 +38,8 @@ pub struct Labels {
     pub account: &'static str,
     /// The dashboard's, the articles', the quarantine's and the audit log's.
     pub newsroom: NewsroomLabels,
+    /// An article's corrections: the edit form, the original title, an outlet's correction.
+    pub corrections: CorrectionLabels,
     pub role_admin: &'static str,
     pub role_editor: &'static str,
     pub role_viewer: &'static str,
@@ -86,6 +90,7 @@ const ZH: Labels = Labels {
     audit: "操作记录",
     account: "我的账户",
     newsroom: newsroom::ZH,
+    corrections: corrections::ZH,
     role_admin: "管理员",
     role_editor: "编辑",
     role_viewer: "只读",
@@ -136,6 +141,7 @@ const EN: Labels = Labels {
     audit: "Audit log",
     account: "My account",
     newsroom: newsroom::EN,
+    corrections: corrections::EN,
     role_admin: "admin",
     role_editor: "editor",
     role_viewer: "viewer",

@@ -11,6 +11,7 @@
 mod articles;
 mod audit;
 pub mod catalog;
+pub mod corrections;
 mod dashboard;
 pub mod form;
 pub mod labels;

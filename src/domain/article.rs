@@ -151,7 +151,12 @@ pub struct Article {
     pub id: i64,
     pub outlet: OutletRef,
     pub original_url: String,
+    /// The title shown: an editor's, where one corrected it, else the outlet's. So for
+    /// subtitle, summary, content and image (`correction`).
     pub title: String,
+    /// The outlet's own title (原标题) when it differs from the title shown; `None`
+    /// when it is the title shown.
+    pub original_title: Option<String>,
     pub subtitle: Option<String>,
     pub author: Option<String>,
     pub summary: Option<String>,
@@ -177,5 +182,10 @@ impl Article {
     /// The article's own rights line, else its outlet's default.
     pub fn effective_rights(&self) -> Option<&str> {
         self.rights.as_deref().or(self.outlet.rights.as_deref())
+    }
+
+    /// The outlet's own title, whether or not an editor changed the one shown.
+    pub fn outlet_title(&self) -> &str {
+        self.original_title.as_deref().unwrap_or(&self.title)
     }
 }

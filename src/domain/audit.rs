@@ -42,13 +42,18 @@ pub enum Action {
     ArticleReinstate,
     /// An article filed under other columns.
     ArticleMove,
+    /// An editor's correction of an article's title, subtitle, summary, content or image.
+    ArticleEdit,
+    /// An editor's decision on an outlet's correction of an edited article: its version
+    /// or the edit.
+    ArticleCorrectionResolve,
     Login,
     LoginFailed,
 }
 
 impl Action {
     /// Every action, in the order the README lists them.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::ColumnAdd,
         Action::ColumnEdit,
         Action::ColumnRemove,
@@ -73,6 +78,8 @@ impl Action {
         Action::ArticleWithdraw,
         Action::ArticleReinstate,
         Action::ArticleMove,
+        Action::ArticleEdit,
+        Action::ArticleCorrectionResolve,
         Action::Login,
         Action::LoginFailed,
     ];
@@ -103,6 +110,8 @@ impl Action {
             Action::ArticleWithdraw => "article.withdraw",
             Action::ArticleReinstate => "article.reinstate",
             Action::ArticleMove => "article.move",
+            Action::ArticleEdit => "article.edit",
+            Action::ArticleCorrectionResolve => "article.correction.resolve",
             Action::Login => "login",
             Action::LoginFailed => "login.failed",
         }

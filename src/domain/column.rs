@@ -15,6 +15,9 @@ pub struct Column {
     /// Takes articles from licensed outlets only, as do the columns under it
     /// (`reposting`).
     pub licensed_only: bool,
+    /// Refuses an editor's title that says other than the original title, as do the
+    /// columns under it (`correction`).
+    pub strict_titles: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -27,6 +30,7 @@ pub struct NewColumn {
     pub description: Option<String>,
     pub parent_id: Option<i64>,
     pub licensed_only: bool,
+    pub strict_titles: bool,
 }
 
 /// All columns, with the tree walks the publishers and validators need.
@@ -95,6 +99,12 @@ impl ColumnTree {
         self.path_to(id).into_iter().rev().find(|c| c.licensed_only)
     }
 
+    /// The column that keeps `id`'s titles strict: itself or the nearest column above
+    /// it marked `strict_titles`; `None` when neither it nor any above it is.
+    pub fn strict_titles_by(&self, id: i64) -> Option<&Column> {
+        self.path_to(id).into_iter().rev().find(|c| c.strict_titles)
+    }
+
     /// Whether making `parent` the parent of `id` would close a loop.
     pub fn would_cycle(&self, id: i64, parent: i64) -> bool {
         self.subtree_ids(id).contains(&parent)
@@ -111,6 +121,7 @@ pub(crate) fn test_column(id: i64, slug: &str, parent: Option<i64>, licensed_onl
         description: None,
         parent_id: parent,
         licensed_only,
+        strict_titles: false,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }

@@ -8,6 +8,7 @@ pub mod actor;
 pub mod article;
 pub mod audit;
 pub mod column;
+pub mod correction;
 pub mod domains;
 pub mod errors;
 pub mod networks;

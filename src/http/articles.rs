@@ -1,30 +1,35 @@
 //! Articles as staff work on them: the listing of every article whatever its standing
 //! (filters, newest first, cursor paging) and one article with every attribution field
-//! (`/api/v1/admin/articles`), reinstating a withdrawn article and filing one under other
-//! columns (`/api/v1/articles/{id}/…`). A user sees only articles filed wholly within
-//! its columns and, as an editor, changes only those (`Staff::may_change`; for a move,
-//! the columns it goes to as well).
+//! (`/api/v1/admin/articles`), reinstating a withdrawn article, filing one under other
+//! columns, an editor's correction (`PATCH /api/v1/articles/{id}`) and the decision on
+//! an outlet's later correction of it (`/api/v1/articles/{id}/…`). A user sees only
+//! articles filed wholly within its columns and, as an editor, changes only those
+//! (`Staff::may_change`; for a move, the columns it goes to as well).
 
 mod wire;
 
 use super::admin::json_body;
 use super::auth::Staff;
+use super::body::{parse_json, require_json};
 use super::error::ErrorBody;
+use super::ingest::MAX_PUSH_BODY_BYTES;
 use super::params::{Number, Params};
 use super::partners::{decode_cursor, encode_cursor, page_limit, Cursor, PageSize};
 use super::{error::ApiError, AppState};
 use crate::catalog::{self, fields};
+use crate::domain::correction::Take;
 use crate::domain::{ArticleStatus, FieldErrors};
+use crate::ingest::edit::ArticleEdit;
 use crate::store::{ListPosition, StaffQuery};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, show, reinstate, move_to_columns))]
+#[openapi(paths(list, show, reinstate, move_to_columns, edit, resolve_outlet_correction))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
@@ -33,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/articles/{id}", get(show))
         .route("/api/v1/articles/{id}/reinstate", post(reinstate))
         .route("/api/v1/articles/{id}/columns", put(move_to_columns))
+        .route("/api/v1/articles/{id}", patch(edit))
+        .route("/api/v1/articles/{id}/outlet-correction", post(resolve_outlet_correction))
 }
 
 /// List articles (staff)
@@ -51,14 +58,17 @@ pub fn router() -> Router<AppState> {
         ("status" = Option<fields::ArticleStatusName>, Query, description = "Only articles standing so."),
         ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: reposted at or after this time."),
         ("until" = Option<String>, Query, format = DateTime, description = "RFC 3339: reposted before this time."),
-        ("q" = Option<String>, Query, description = "Text the title contains (case-insensitive for letters with case)."),
+        ("q" = Option<String>, Query, description = "Text the title shown or the outlet's own title contains \
+            (case-insensitive for letters with case)."),
+        ("outlet_corrected" = Option<bool>, Query, description = "`true`: only articles their outlet corrected \
+            after an editor's edit, still to be resolved."),
         ("cursor" = Option<Cursor>, Query, description = "A `next_cursor` of an earlier answer: the page after it."),
         ("limit" = Option<PageSize>, Query, description = "Most articles in the answer."),
     ),
     responses(
         (status = 200, description = "A page of articles.", body = wire::StaffArticleList),
-        (status = 400, description = "A `status`, `since`, `until`, `cursor` or `limit` that is not one (each named \
-            in `fields`).", body = ErrorBody),
+        (status = 400, description = "A `status`, `since`, `until`, `outlet_corrected`, `cursor` or `limit` that is \
+            not one (each named in `fields`).", body = ErrorBody),
         (status = 404, description = "No column (the user sees) or outlet has the slug given.", body = ErrorBody),
     ),
 )]
@@ -80,6 +90,14 @@ async fn list(
     let status = param("status").and_then(|s| errors.check("status", ArticleStatus::parse(&s)));
     let after = param("cursor").and_then(|c| errors.check("cursor", decode_cursor(&c)));
     let limit = page_limit(param("limit"), &mut errors);
+    let outlet_corrected = match param("outlet_corrected").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            errors.add("outlet_corrected", format!("'{other}' is neither 'true' nor 'false'"));
+            false
+        }
+    };
     if !errors.is_empty() {
         return Err(ApiError::BadRequest { message: "invalid query parameters".into(), fields: errors });
     }
@@ -105,6 +123,7 @@ async fn list(
         since,
         until,
         title: param("q").filter(|q| !q.is_empty()),
+        outlet_corrected,
         after: after.map(|(reposted_at, id)| ListPosition { reposted_at, id }),
         limit,
     };
@@ -223,5 +242,95 @@ async fn move_to_columns(
     let column_ids = catalog::filing(&tree, &filing.columns)?;
     staff.may_change(&tree, &column_ids)?;
     state.operations.move_article(&staff.actor(), id, &column_ids).await?;
+    changed(&state, id).await
+}
+
+/// Correct an article
+///
+/// An editor's correction of what the outlet sent: any of `title`, `subtitle`,
+/// `summary`, `content_html`, `image` (validated and sanitised as a push is) and
+/// `columns` (a move, as `PUT /api/v1/articles/{id}/columns`). The outlet's version
+/// stays stored: its title is the original title (原标题), shown beside an edited one on
+/// the page, in feeds and in the partner API; a field set back to the outlet's value is
+/// no longer edited. A later push or poll updates the outlet's version without
+/// overwriting the edit, and flags the article (`outlet_corrected_at`). Each change is
+/// recorded in the audit log with the fields before and after. An editor may correct
+/// articles filed wholly within its columns (and move them only within them); a viewer
+/// none (403).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/articles/{id}",
+    tag = "articles",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    request_body(content = crate::ingest::edit::ArticleEdit, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Corrected: the article as it stands now.", body = wire::StaffArticle),
+        (status = 400, description = "Not JSON, an unknown field, `title` or `columns` given as `null`, or a value \
+            of the wrong type.", body = ErrorBody),
+        (status = 404, description = "No article has this id.", body = ErrorBody),
+        (status = 413, description = "The body is larger than a push may be.", body = ErrorBody),
+        (status = 422, description = "Fields that are not valid (each named in `fields`): a blank or too long \
+            `title`, a too long line or HTML field, an `image` without an http(s) URL, `columns` empty or naming a \
+            column that does not exist or that takes licensed sources only for an unlicensed outlet's article, or a \
+            `title` that says other than the original title under a column with `strict_titles`.", body = ErrorBody),
+    ),
+)]
+async fn edit(
+    staff: Staff,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<wire::StaffArticle>, ApiError> {
+    let id = id.get();
+    may_change(&staff, &state, id).await?;
+    let (bytes, _room) = state.bodies.read(&headers, body, MAX_PUSH_BODY_BYTES).await?;
+    require_json(&headers)?;
+    let input: ArticleEdit = parse_json(&bytes)?;
+    drop(bytes);
+    let edit = state.operations.prepare_edit(id, input).await?;
+    if let Some(column_ids) = &edit.column_ids {
+        staff.may_change(&state.operations.column_tree().await?, column_ids)?;
+    }
+    state.operations.edit_article(&staff.actor(), id, edit).await?;
+    changed(&state, id).await
+}
+
+/// Resolve an outlet's correction of an edited article
+///
+/// After an editor's edit, a later push or poll that changes the outlet's version is
+/// stored without overwriting the edit, and the article is flagged
+/// (`outlet_corrected_at`). `{"take": "outlet"}` shows the outlet's corrected version
+/// (the edits are dropped); `{"take": "edit"}` keeps showing the edits over it. Either
+/// clears the flag, and is recorded in the audit log. An editor may resolve articles
+/// filed wholly within its columns; a viewer none (403).
+#[utoipa::path(
+    post,
+    path = "/api/v1/articles/{id}/outlet-correction",
+    tag = "articles",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    request_body(content = wire::Resolution, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Resolved: the article as it stands now.", body = wire::StaffArticle),
+        (status = 404, description = "No article has this id.", body = ErrorBody),
+        (status = 409, description = "Its outlet has not corrected it since an edit (nothing to resolve).",
+            body = ErrorBody),
+        (status = 422, description = "`take` is neither `outlet` nor `edit`.", body = ErrorBody),
+    ),
+)]
+async fn resolve_outlet_correction(
+    staff: Staff,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<wire::StaffArticle>, ApiError> {
+    let id = id.get();
+    may_change(&staff, &state, id).await?;
+    let resolution: wire::Resolution = json_body(&headers, body).await?;
+    let take = Take::parse(&resolution.take).map_err(|reason| FieldErrors::single("take", reason))?;
+    state.operations.resolve_outlet_correction(&staff.actor(), id, take).await?;
     changed(&state, id).await
 }

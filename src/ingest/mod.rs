@@ -4,6 +4,7 @@
 //! This layer must never let unsanitised HTML or an unnormalised URL reach the store.
 
 mod attribution;
+pub mod edit;
 pub mod feed;
 pub mod fetch;
 pub mod fields;

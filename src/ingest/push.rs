@@ -257,7 +257,7 @@ fn schedule(
     Some(schedule)
 }
 
-fn title(value: Option<&str>) -> Result<String, String> {
+pub(super) fn title(value: Option<&str>) -> Result<String, String> {
     let text = sanitize::plain_text(value.unwrap_or(""));
     if text.is_empty() {
         return Err("is required".into());
@@ -266,11 +266,11 @@ fn title(value: Option<&str>) -> Result<String, String> {
 }
 
 /// A one-line plain-text field: markup stripped, empty becomes absent.
-fn plain_line(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
+pub(super) fn plain_line(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
     optional_text(value.map(sanitize::plain_text).as_deref(), max)
 }
 
-fn html_field(
+pub(super) fn html_field(
     value: Option<&str>,
     max_chars: usize,
     base: &url::Url,
@@ -287,7 +287,7 @@ fn html_field(
     }
 }
 
-fn content(value: Option<&str>, base: &url::Url, hidden: &mut u32) -> Result<Option<String>, String> {
+pub(super) fn content(value: Option<&str>, base: &url::Url, hidden: &mut u32) -> Result<Option<String>, String> {
     match value {
         Some(v) if v.len() > MAX_CONTENT_BYTES => Err(format!("must be at most {MAX_CONTENT_BYTES} bytes")),
         _ => html_field(value, usize::MAX, base, hidden),
@@ -329,7 +329,7 @@ fn tags(raw: Vec<String>) -> Result<Vec<String>, String> {
     Ok(tags)
 }
 
-fn image(raw: PushImage) -> Result<Image, String> {
+pub(super) fn image(raw: PushImage) -> Result<Image, String> {
     Ok(Image {
         url: http_url(&raw.url).map_err(|e| format!("url {e}"))?,
         caption: plain_line(raw.caption.as_deref(), MAX_LINE_CHARS).map_err(|e| format!("caption {e}"))?,

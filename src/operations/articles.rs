@@ -149,10 +149,15 @@ impl Operations {
         self.store.reject_article(id, Audit::new(actor, Action::QuarantineReject)).await
     }
 
-    /// Fills an empty database with the demo content (`None`: it had content already).
+    /// Fills an empty database with the demo content (`None`: it had content already),
+    /// its editors' corrections made as `actor`'s edits.
     pub async fn load_demo(&self, actor: &Actor) -> anyhow::Result<Option<DemoLoaded>> {
-        let loaded = demo::load_if_empty(&self.pipeline, self.config.site.timezone, actor).await?;
-        if let Some(loaded) = &loaded {
+        let mut loaded = demo::load_if_empty(&self.pipeline, self.config.site.timezone, actor).await?;
+        if let Some(loaded) = &mut loaded {
+            for (id, input) in std::mem::take(&mut loaded.edits) {
+                let edit = self.prepare_edit(id, input).await?;
+                self.edit_article(actor, id, edit).await?;
+            }
             self.record(actor, "demo content loaded", format_args!("{} articles", loaded.articles));
         }
         Ok(loaded)

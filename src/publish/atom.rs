@@ -133,6 +133,9 @@ fn extensions(article: &Article) -> ExtensionMap {
     if let Some(subtitle) = &article.subtitle {
         add("subtitle", subtitle.clone());
     }
+    if let Some(original) = &article.original_title {
+        add("originalTitle", original.clone());
+    }
     let mut map = ExtensionMap::new();
     map.insert("syndic".to_owned(), syndic);
     if let Some(image) = &article.image {

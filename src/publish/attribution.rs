@@ -1,6 +1,6 @@
 //! The attribution block: one paragraph appended to the HTML of every feed item and
 //! partner API article, so that a reader sees where a repost comes from (来源, 作者,
-//! 原文链接, 原文发布时间, 责任编辑) in whatever reader shows it, not only in extension
+//! 原文链接, 原文发布时间, 责任编辑, and 原标题 where an editor changed the title) in whatever reader shows it, not only in extension
 //! elements no reader displays.
 //!
 //! It is made at render time from stored fields and never stored, so rendering again
@@ -24,10 +24,11 @@ use quick_xml::escape::escape;
 pub const CLASS: &str = "syndic-attribution";
 
 /// The template for sites in Chinese (`zh*`), unless one is configured.
-pub const DEFAULT_ZH: &str = "来源:{outlet} 作者:{author} 原文链接:{link} 原文发布时间:{published} 责任编辑:{editor}";
+pub const DEFAULT_ZH: &str =
+    "来源:{outlet} 作者:{author} 原标题:{original_title} 原文链接:{link} 原文发布时间:{published} 责任编辑:{editor}";
 /// The template for sites in any other language, unless one is configured.
 pub const DEFAULT_EN: &str =
-    "Source: {outlet} Author: {author} Original: {link} Originally published: {published} Editor: {editor}";
+    "Source: {outlet} Author: {author} Original title: {original_title} Original: {link} Originally published: {published} Editor: {editor}";
 
 /// What a placeholder stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,15 +43,18 @@ pub enum Placeholder {
     Published,
     /// The responsible editor's real name (责任编辑).
     Editor,
+    /// The outlet's own title (原标题), only where an editor changed the title shown.
+    OriginalTitle,
 }
 
 impl Placeholder {
-    const ALL: [(&'static str, Placeholder); 5] = [
+    const ALL: [(&'static str, Placeholder); 6] = [
         ("outlet", Placeholder::Outlet),
         ("author", Placeholder::Author),
         ("link", Placeholder::Link),
         ("published", Placeholder::Published),
         ("editor", Placeholder::Editor),
+        ("original_title", Placeholder::OriginalTitle),
     ];
 
     fn named(name: &str) -> Option<Placeholder> {
@@ -187,6 +191,7 @@ pub fn block(template: &Template, site: &Site, article: &Article) -> Option<Stri
         Placeholder::Outlet => text(Some(&article.outlet.name)),
         Placeholder::Author => text(article.author.as_deref()),
         Placeholder::Editor => text(article.responsible_editor.as_deref()),
+        Placeholder::OriginalTitle => text(article.original_title.as_deref()),
         Placeholder::Link => link(&article.original_url),
         Placeholder::Published => Some(
             article.original_published_at.with_timezone(&site.config.timezone).format("%Y-%m-%d %H:%M").to_string(),
@@ -317,6 +322,7 @@ mod tests {
             reposted_at: at,
             updated_at: at,
             columns: Vec::new(),
+            original_title: None,
             responsible_editor: editor.map(str::to_owned),
         }
     }
@@ -335,6 +341,9 @@ mod tests {
         let block = super::block(&Template::default_for("en"), &en, &article(None, Some(" "))).unwrap();
         assert!(block.contains("Originally published: 2018-06-28 03:39</p>"), "in the site's zone: {block}");
         assert!(!block.contains("Author") && !block.contains("Editor"), "blank is no value: {block}");
+        let edited = Article { original_title: Some("做带领群众奔向幸福生活的\"头雁\"".into()), ..article(None, None) };
+        let block = super::block(&Template::default_for("zh-CN"), &zh, &edited).unwrap();
+        assert!(block.contains(" 原标题:做带领群众奔向幸福生活的&quot;头雁&quot; 原文链接:"), "{block}");
         let nothing = Template::parse("作者:{author}").unwrap();
         assert_eq!(super::block(&nothing, &en, &article(None, None)), None);
     }

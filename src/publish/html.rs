@@ -204,6 +204,7 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Pag
         article lang=[article.language.as_deref()] {
             @if let Some(subtitle) = &article.subtitle { p.series { (subtitle) } }
             h1 { (article.title) }
+            @if let Some(original) = &article.original_title { p.meta.original-title { (l.original_title) ": " (original) } }
             p.meta {
                 (l.reposted) ": " (time(site, article.reposted_at))
                 " " (l.source) ": " a href=(outlet.homepage) rel="nofollow noopener" { (outlet.name) }
@@ -432,6 +433,7 @@ fn news_article_json_ld(site: &Site, article: &Article) -> String {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
+        "alternativeHeadline": article.original_title,
         "url": site.article_url(article.id),
         "mainEntityOfPage": site.article_url(article.id),
         "datePublished": rfc3339(article.reposted_at),

@@ -123,6 +123,10 @@ pub struct JsonFeedAttribution {
     reposted_at: String,
     #[schema(required = true)]
     subtitle: Option<String>,
+    /// The outlet's own title (原标题) when an editor changed the one shown as `title`;
+    /// null otherwise.
+    #[schema(required = true)]
+    original_title: Option<String>,
     /// The article's rights line, else its outlet's.
     #[schema(required = true)]
     rights: Option<String>,
@@ -234,6 +238,7 @@ fn attribution(site: &Site, article: &Article) -> JsonFeedAttribution {
         original_updated_at: article.original_updated_at.map(rfc3339),
         reposted_at: rfc3339(article.reposted_at),
         subtitle: article.subtitle.clone(),
+        original_title: article.original_title.clone(),
         rights: article.effective_rights().map(str::to_owned),
         outlet: JsonFeedOutlet {
             slug: article.outlet.slug.to_string(),

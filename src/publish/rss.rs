@@ -128,6 +128,9 @@ fn extensions(article: &Article) -> ExtensionMap {
     if let Some(subtitle) = &article.subtitle {
         syndic.push(element("syndic:subtitle", subtitle, &[]));
     }
+    if let Some(original) = &article.original_title {
+        syndic.push(element("syndic:originalTitle", original, &[]));
+    }
     let mut map = ExtensionMap::new();
     insert_all(&mut map, "syndic", syndic);
     insert_all(&mut map, "media", media_elements(article));

@@ -2,9 +2,12 @@
 //! in (`upsert`), the newest-first listings and single reads the publishers read
 //! (`reads`), sitemap queries (`sitemaps`), withdrawals and reinstatements
 //! (`withdrawals`), the quarantine review (`quarantine`), staff's listing of every
-//! article whatever its standing (`staff`), filing under other columns (`filing`), and reading a stored row back (`rows`). The conditions they
-//! share (`PUBLIC` above all) are defined here, once.
+//! article whatever its standing (`staff`), filing under other columns (`filing`),
+//! editors' corrections (`corrections`), and reading a stored row back (`rows`). The
+//! conditions they share (`PUBLIC` above all) and the shown version of an edited
+//! article (`ARTICLE_FIELDS`) are defined here, once.
 
+mod corrections;
 mod filing;
 mod quarantine;
 mod reads;
@@ -17,7 +20,7 @@ mod withdrawals;
 pub use quarantine::HeldArticle;
 pub(super) use rows::article_from_row;
 pub use sitemaps::{NewsEntry, SitemapRow, SitemapShard};
-pub use staff::{ListPosition, StaffArticle, StaffQuery};
+pub use staff::{EditState, ListPosition, StaffArticle, StaffQuery};
 pub use upsert::{ArticleStamp, Upsert, UpsertOutcome};
 pub use withdrawals::Withdrawal;
 
@@ -40,12 +43,42 @@ const QUARANTINED: &str = "quarantined";
 /// The condition every public read applies: published, not withdrawn, not under embargo.
 pub(super) const PUBLIC: &str = "a.status = 'published' AND a.withdrawn_at IS NULL AND a.embargo_until IS NULL";
 
-pub(super) const ARTICLE_FIELDS: &str = "a.id, a.original_url, a.title, a.subtitle, a.author, a.summary, \
-    a.content_html, a.language, a.tags, a.rights, a.image_url, a.image_caption, a.enclosures, \
-    a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
+/// An article's shown value of an editable optional field `$f`: the editor's where it
+/// is edited (`edited_$f`: NULL not edited, '' edited to nothing), else the outlet's
+/// (migration 0024).
+macro_rules! shown {
+    ($f:literal) => {
+        concat!("CASE WHEN a.edited_", $f, " IS NULL THEN a.", $f, " ELSE NULLIF(a.edited_", $f, ", '') END")
+    };
+}
+
+/// The title shown: the editor's, else the outlet's.
+macro_rules! shown_title {
+    () => {
+        "COALESCE(a.edited_title, a.title)"
+    };
+}
+pub(super) use shown_title;
+
+/// Every field of an article as readers see it (`shown`: an editor's corrections over
+/// the outlet's version), its outlet's title as `outlet_title`, and its outlet.
+pub(super) const ARTICLE_FIELDS: &str = concat!(
+    "a.id, a.original_url, ",
+    shown_title!(),
+    " AS title, a.title AS outlet_title, ",
+    shown!("subtitle"),
+    " AS subtitle, a.author, ",
+    shown!("summary"),
+    " AS summary, ",
+    shown!("content_html"),
+    " AS content_html, a.language, a.tags, a.rights, ",
+    shown!("image_url"),
+    " AS image_url, CASE WHEN a.edited_image_url IS NULL THEN a.image_caption ELSE a.edited_image_caption END \
+    AS image_caption, a.enclosures, a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
     o.id AS outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.homepage AS outlet_homepage, \
     o.rights AS outlet_rights, o.indexing AS outlet_indexing, o.feed_url AS outlet_feed_url, \
-    o.feed_content, o.partner_content, o.repost_terms AS outlet_repost_terms";
+    o.feed_content, o.partner_content, o.repost_terms AS outlet_repost_terms"
+);
 
 /// Which articles a listing covers.
 #[derive(Debug, Clone, PartialEq)]

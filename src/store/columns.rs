@@ -8,7 +8,8 @@ use crate::domain::Slug;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const COLUMN_FIELDS: &str = "id, slug, title, description, parent_id, licensed_only, created_at, updated_at";
+const COLUMN_FIELDS: &str =
+    "id, slug, title, description, parent_id, licensed_only, strict_titles, created_at, updated_at";
 
 /// The changes a column edit applies; `None` leaves a field as it is.
 #[derive(Debug, Default, Clone)]
@@ -17,6 +18,7 @@ pub struct ColumnChanges {
     pub description: Option<Option<String>>,
     pub parent_id: Option<Option<i64>>,
     pub licensed_only: Option<bool>,
+    pub strict_titles: Option<bool>,
 }
 
 impl Store {
@@ -24,8 +26,8 @@ impl Store {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at, licensed_only)
-             VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING {COLUMN_FIELDS}"
+            "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at, licensed_only, strict_titles)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING {COLUMN_FIELDS}"
         ))
         .bind(column.slug.as_str())
         .bind(&column.title)
@@ -33,6 +35,7 @@ impl Store {
         .bind(column.parent_id)
         .bind(now)
         .bind(i64::from(column.licensed_only))
+        .bind(i64::from(column.strict_titles))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("column '{}' already exists", column.slug)))?;
@@ -68,7 +71,8 @@ impl Store {
                 description = CASE WHEN $3 = 1 THEN $4 ELSE description END,
                 parent_id = CASE WHEN $5 = 1 THEN $6 ELSE parent_id END,
                 updated_at = $7,
-                licensed_only = COALESCE($8, licensed_only)
+                licensed_only = COALESCE($8, licensed_only),
+                strict_titles = COALESCE($9, strict_titles)
              WHERE id = $1 RETURNING {COLUMN_FIELDS}"
         ))
         .bind(id)
@@ -79,6 +83,7 @@ impl Store {
         .bind(changes.parent_id.flatten())
         .bind(now_micros())
         .bind(changes.licensed_only.map(i64::from))
+        .bind(changes.strict_titles.map(i64::from))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("column"))?;
@@ -159,6 +164,7 @@ fn column_from_row(row: &AnyRow) -> Result<Column, StoreError> {
         description: row.try_get("description")?,
         parent_id: row.try_get("parent_id")?,
         licensed_only: row.try_get::<i64, _>("licensed_only")? != 0,
+        strict_titles: row.try_get::<i64, _>("strict_titles")? != 0,
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })

@@ -23,6 +23,7 @@ mod console_audit;
 mod console_catalog;
 mod console_sessions;
 mod content_policy;
+mod corrections;
 mod dashboard;
 mod described;
 mod documents;

@@ -40,6 +40,7 @@ pub fn columns_page(viewer: &Viewer<'_>, view: &ColumnsView<'_>) -> Page {
                             }
                             " " code { (column.slug) }
                             @if column.licensed_only { " " span.badge.licensed { (labels.licensed_only) } }
+                            @if column.strict_titles { " " span.badge.strict { (labels.strict_titles) } }
                             @if let Some(description) = &column.description {
                                 span.muted { " — " (description) }
                             }
@@ -59,6 +60,7 @@ pub fn columns_page(viewer: &Viewer<'_>, view: &ColumnsView<'_>) -> Page {
                     (view.form.textarea("description", labels.description, None))
                     (view.form.select("parent", labels.parent, &column_options(&tree_order(view.tree, |_| true), Some(("", labels.top_level)))))
                     (view.form.checkbox("licensed_only", labels.licensed_only, Some(labels.licensed_only_hint)))
+                    (view.form.checkbox("strict_titles", labels.strict_titles, Some(labels.strict_titles_hint)))
                     button type="submit" { (labels.add_column) }
                 }
             }
@@ -92,6 +94,7 @@ pub fn column_page(viewer: &Viewer<'_>, view: &ColumnView<'_>) -> Page {
                 (view.form.textarea("description", labels.description, None))
                 (view.form.select("parent", labels.parent, &column_options(&parents, Some(("", labels.top_level)))))
                 (view.form.checkbox("licensed_only", labels.licensed_only, Some(labels.licensed_only_hint)))
+                    (view.form.checkbox("strict_titles", labels.strict_titles, Some(labels.strict_titles_hint)))
                 button type="submit" { (labels.save) }
             }
         }

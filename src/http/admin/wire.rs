@@ -27,6 +27,13 @@ pub struct Column {
     /// `licensed_only`; null when neither is.
     #[schema(value_type = Option<fields::Slug>)]
     pub licensed_only_by: Option<String>,
+    /// Refuses an editor's title that says other than the original title (set here or on
+    /// a column above it: `strict_titles_by` names which).
+    pub strict_titles: bool,
+    /// The column that keeps its titles strict: itself, or the nearest above it marked
+    /// `strict_titles`; null when neither is.
+    #[schema(value_type = Option<fields::Slug>)]
+    pub strict_titles_by: Option<String>,
     /// The column's HTML page.
     #[schema(format = "uri")]
     pub url: String,
@@ -164,6 +171,8 @@ pub fn column(site: &Site, tree: &ColumnTree, column: &ColumnEntry) -> Column {
         parent: column.parent_id.and_then(|id| tree.get(id)).map(|p| p.slug.to_string()),
         licensed_only: column.licensed_only,
         licensed_only_by: tree.licensed_only_by(column.id).map(|c| c.slug.to_string()),
+        strict_titles: column.strict_titles,
+        strict_titles_by: tree.strict_titles_by(column.id).map(|c| c.slug.to_string()),
         url: kind.page_url(site),
         feeds: feed_urls(site, &kind),
         created_at: rfc3339(column.created_at),

@@ -40,6 +40,10 @@ pub struct StaffArticleRow {
     pub original_published_at: String,
     #[schema(format = DateTime)]
     pub reposted_at: String,
+    /// When its outlet sent a changed version after an editor's edit, not yet resolved
+    /// (`POST /api/v1/articles/{id}/outlet-correction`); null when it did not.
+    #[schema(format = DateTime, required = true)]
+    pub outlet_corrected_at: Option<String>,
 }
 
 /// One article with every attribution field, as staff see it, and where it stands.
@@ -50,7 +54,10 @@ pub struct StaffArticle {
     #[schema(format = "uri")]
     pub url: String,
     pub original_url: String,
+    /// The title shown: an editor's correction, where one was made, else the outlet's.
     pub title: String,
+    /// The outlet's own title (原标题), whether or not an editor changed `title`.
+    pub original_title: String,
     #[schema(required = true)]
     pub subtitle: Option<String>,
     #[schema(required = true)]
@@ -100,6 +107,55 @@ pub struct StaffArticle {
     /// Why the content policy holds it; null unless it is held.
     #[schema(required = true)]
     pub quarantine_reason: Option<String>,
+    /// The fields shown as an editor corrected them (the outlet's version of each is
+    /// kept); empty when none is.
+    pub edited_fields: Vec<EditedField>,
+    /// When it was last edited; null while nothing is edited.
+    #[schema(format = DateTime, required = true)]
+    pub edited_at: Option<String>,
+    /// Who last edited it (as the audit log names actors); null while nothing is edited.
+    #[schema(required = true)]
+    pub edited_by: Option<String>,
+    /// When its outlet sent a changed version after the edit: the edit goes on showing
+    /// until an editor decides (`POST /api/v1/articles/{id}/outlet-correction`). Null
+    /// when there is nothing to decide.
+    #[schema(format = DateTime, required = true)]
+    pub outlet_corrected_at: Option<String>,
+}
+
+/// A field an editor may correct.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EditedField {
+    Title,
+    Subtitle,
+    Summary,
+    ContentHtml,
+    Image,
+}
+
+impl EditedField {
+    fn named(name: &str) -> Option<EditedField> {
+        Some(match name {
+            "title" => EditedField::Title,
+            "subtitle" => EditedField::Subtitle,
+            "summary" => EditedField::Summary,
+            "content_html" => EditedField::ContentHtml,
+            "image" => EditedField::Image,
+            _ => return None,
+        })
+    }
+}
+
+/// Which version shows after an outlet corrected an edited article.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"take": "outlet"}))]
+pub struct Resolution {
+    /// `outlet`: show the outlet's corrected version (the edits are dropped); `edit`:
+    /// keep showing the edits over it.
+    #[schema(value_type = fields::TakeName)]
+    pub take: String,
 }
 
 /// Who withdrew an article.
@@ -133,6 +189,7 @@ pub fn summary(site: &Site, stored: &Stored) -> StaffArticleRow {
         original_url: article.original_url.clone(),
         original_published_at: rfc3339(article.original_published_at),
         reposted_at: rfc3339(article.reposted_at),
+        outlet_corrected_at: stored.edit.outlet_corrected_at.map(rfc3339),
     }
 }
 
@@ -143,6 +200,7 @@ pub fn article(site: &Site, stored: &Stored) -> StaffArticle {
         url: site.article_url(article.id),
         original_url: article.original_url.clone(),
         title: article.title.clone(),
+        original_title: article.outlet_title().to_owned(),
         subtitle: article.subtitle.clone(),
         author: article.author.clone(),
         summary: article.summary.clone(),
@@ -168,5 +226,9 @@ pub fn article(site: &Site, stored: &Stored) -> StaffArticle {
         embargo_until: stored.embargo_until.map(rfc3339),
         expires_at: stored.expires_at.map(rfc3339),
         quarantine_reason: stored.quarantine_reason.clone(),
+        edited_fields: stored.edit.fields.iter().filter_map(|name| EditedField::named(name)).collect(),
+        edited_at: stored.edit.at.map(rfc3339),
+        edited_by: stored.edit.by.clone(),
+        outlet_corrected_at: stored.edit.outlet_corrected_at.map(rfc3339),
     }
 }

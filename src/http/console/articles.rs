@@ -1,5 +1,5 @@
 //! The console's articles: the filtered, paged list, one article, and the forms that
-//! withdraw, reinstate and move it. Who sees and changes what is decided exactly as the
+//! withdraw, reinstate and move it (its edit form's are in `corrections`). Who sees and changes what is decided exactly as the
 //! staff API decides it (`Staff` over the signed-in user: a scoped user sees what is
 //! filed wholly within its columns, 404 otherwise; an editor changes only that, a viewer
 //! nothing, 403), and every change goes through the operation the API calls, recorded
@@ -10,6 +10,8 @@ use super::super::partners::{decode_cursor, encode_cursor};
 use super::super::{ApiError, AppState};
 use super::{page, refusal, see_other, Console, CsrfForm, NoFields};
 use crate::catalog::{self, CatalogError};
+use crate::console::corrections::edit_values;
+use crate::console::form::{Errors, Form, Values};
 use crate::console::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
 use crate::console::{PageLinks, Paging, Refusal, Section};
 use crate::domain::column::ColumnTree;
@@ -119,6 +121,7 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
         since: since.unwrap_or_default(),
         until: until.unwrap_or_default(),
         title: Some(f.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        outlet_corrected: f.corrected == "on",
         after: paging
             .cursor()
             .and_then(|c| decode_cursor(c).ok())
@@ -169,11 +172,14 @@ async fn show(
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> Response {
-    let l = &console.labels.newsroom;
+    let (l, c) = (&console.labels.newsroom, &console.labels.corrections);
     let notice = match done.done.as_deref() {
         Some("withdrawn") => Some(l.done_withdrawn),
         Some("reinstated") => Some(l.done_reinstated),
         Some("moved") => Some(l.done_moved),
+        Some("edited") => Some(c.done_edited),
+        Some("took-outlet") => Some(c.done_took_outlet),
+        Some("kept-edit") => Some(c.done_kept_edit),
         _ => None,
     };
     answer(&state, &console, id, StatusCode::OK, Outcome { notice, ..Outcome::default() }).await
@@ -181,14 +187,22 @@ async fn show(
 
 /// What the article's page says about a change.
 #[derive(Default)]
-struct Outcome<'a> {
-    notice: Option<&'a str>,
-    error: Option<&'a str>,
-    column_error: Option<&'a str>,
+pub(super) struct Outcome<'a> {
+    pub notice: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub column_error: Option<&'a str>,
+    /// The edit form as posted, and its refusals by field; `None`: the article's values.
+    pub edit: Option<(&'a Values, &'a Errors)>,
 }
 
 /// The article's page, answered with `status`; 404 when the user does not see it.
-async fn answer(state: &AppState, console: &Console, id: i64, status: StatusCode, outcome: Outcome<'_>) -> Response {
+pub(super) async fn answer(
+    state: &AppState,
+    console: &Console,
+    id: i64,
+    status: StatusCode,
+    outcome: Outcome<'_>,
+) -> Response {
     let (tree, found) = match (state.operations.column_tree().await, state.operations.staff_article(id).await) {
         (Ok(tree), Ok(found)) => (tree, found),
         (Err(error), _) | (_, Err(error)) => return failure(error),
@@ -199,6 +213,8 @@ async fn answer(state: &AppState, console: &Console, id: i64, status: StatusCode
     };
     let column_choices = choices(&tree, &staff, &found);
     let public_url = state.site.article_url(id);
+    let own = edit_values(&found.article);
+    let (values, errors) = outcome.edit.unwrap_or((&own, &[]));
     let view = ArticleView {
         found: &found,
         public_url: &public_url,
@@ -208,6 +224,7 @@ async fn answer(state: &AppState, console: &Console, id: i64, status: StatusCode
         notice: outcome.notice,
         error: outcome.error,
         column_error: outcome.column_error,
+        edit_form: Form { values, errors },
     };
     page(status, article_page(&console.viewer(), &view))
 }

@@ -7,6 +7,7 @@
 mod articles;
 mod audit;
 mod catalog;
+mod corrections;
 mod dashboard;
 mod quarantine;
 mod session;
@@ -38,6 +39,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let guarded = Router::new()
         .merge(dashboard::router())
         .merge(articles::router())
+        .merge(corrections::router())
         .merge(quarantine::router())
         .merge(audit::router())
         .route("/admin/logout", post(logout))

@@ -74,7 +74,10 @@ pub struct PartnerArticle {
     #[schema(format = "uri")]
     pub url: String,
     pub original_url: String,
+    /// The title shown: an editor's correction, where one was made, else the outlet's.
     pub title: String,
+    /// The outlet's own title (原标题), whether or not an editor changed `title`.
+    pub original_title: String,
     pub subtitle: Option<String>,
     pub author: Option<String>,
     /// HTML, ending with the attribution block (unless the site turned it off); the
@@ -207,6 +210,7 @@ fn partner_article(site: &Site, article: &Article) -> PartnerArticle {
         url: site.article_url(article.id),
         original_url: article.original_url.clone(),
         title: article.title.clone(),
+        original_title: article.outlet_title().to_owned(),
         subtitle: article.subtitle.clone(),
         author: article.author.clone(),
         summary: site.attributed_summary(article.summary.as_deref(), content_html.is_some(), article),

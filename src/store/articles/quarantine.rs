@@ -20,10 +20,11 @@ impl Store {
     /// Every article in quarantine, newest first.
     pub async fn quarantined_articles(&self) -> Result<Vec<HeldArticle>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT a.id, o.slug AS outlet_slug, a.original_url, a.title, a.quarantine_reason, a.hidden_removed,
+            "SELECT a.id, o.slug AS outlet_slug, a.original_url, {} AS title, a.quarantine_reason, a.hidden_removed,
                     a.reposted_at
              FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.status = '{QUARANTINED}' ORDER BY a.reposted_at DESC, a.id DESC"
+             WHERE a.status = '{QUARANTINED}' ORDER BY a.reposted_at DESC, a.id DESC",
+            shown_title!()
         ))
         .fetch_all(&self.pool)
         .await?;

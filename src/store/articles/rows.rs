@@ -22,6 +22,8 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
     let outlet_slug: String = row.try_get("outlet_slug")?;
     let indexing: String = row.try_get("outlet_indexing")?;
     let image_url: Option<String> = row.try_get("image_url")?;
+    let title: String = row.try_get("title")?;
+    let outlet_title: String = row.try_get("outlet_title")?;
     Ok(Article {
         id: row.try_get("id")?,
         outlet: OutletRef {
@@ -36,7 +38,8 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
             repost_terms: row.try_get("outlet_repost_terms")?,
         },
         original_url: row.try_get("original_url")?,
-        title: row.try_get("title")?,
+        original_title: (outlet_title != title).then_some(outlet_title),
+        title,
         subtitle: row.try_get("subtitle")?,
         author: row.try_get("author")?,
         summary: row.try_get("summary")?,

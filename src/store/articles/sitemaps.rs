@@ -135,9 +135,10 @@ impl Store {
     /// Indexable articles reposted since `since`, newest first, at most `limit`.
     pub async fn news_entries(&self, since: DateTime<Utc>, limit: i64) -> Result<Vec<NewsEntry>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT a.id, a.title, a.language, a.reposted_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
+            "SELECT a.id, {} AS title, a.language, a.reposted_at FROM articles a JOIN outlets o ON o.id = a.outlet_id
              WHERE a.reposted_at >= $1 AND o.indexing = $2 AND {PUBLIC}
-             ORDER BY a.reposted_at DESC, a.id DESC LIMIT $3"
+             ORDER BY a.reposted_at DESC, a.id DESC LIMIT $3",
+            shown_title!()
         ))
         .bind(to_micros(since))
         .bind(Indexing::SelfCanonical.as_str())

@@ -34,8 +34,10 @@ pub struct StaffQuery {
     pub since: Option<DateTime<Utc>>,
     /// Reposted before this time.
     pub until: Option<DateTime<Utc>>,
-    /// Text the title contains, case-insensitively.
+    /// Text the title shown or the outlet's own title contains, case-insensitively.
     pub title: Option<String>,
+    /// Only articles whose outlet corrected them after an editor's edit, not yet resolved.
+    pub outlet_corrected: bool,
     pub after: Option<ListPosition>,
     pub limit: i64,
 }
@@ -52,7 +54,32 @@ pub struct StaffArticle {
     pub expires_at: Option<DateTime<Utc>>,
     /// Why the content policy holds it.
     pub quarantine_reason: Option<String>,
+    /// What editors corrected of it.
+    pub edit: EditState,
 }
+
+/// What editors corrected of an article, and whether its outlet changed it since.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EditState {
+    /// The fields shown as an editor set them (`title`, `subtitle`, `summary`,
+    /// `content_html`, `image`); empty when none is.
+    pub fields: Vec<&'static str>,
+    /// When, and by whom, it was last edited; `None` while nothing is edited.
+    pub at: Option<DateTime<Utc>>,
+    pub by: Option<String>,
+    /// When its outlet sent a changed version after the edit, while no editor has yet
+    /// decided which one shows.
+    pub outlet_corrected_at: Option<DateTime<Utc>>,
+}
+
+/// The editable fields, by the name of their `edited_` column and as APIs name them.
+const EDITABLE: [(&str, &str); 5] = [
+    ("edited_title", "title"),
+    ("edited_subtitle", "subtitle"),
+    ("edited_summary", "summary"),
+    ("edited_content_html", "content_html"),
+    ("edited_image_url", "image"),
+];
 
 impl StaffArticle {
     pub fn position(&self) -> ListPosition {
@@ -106,7 +133,13 @@ impl Store {
                 crate::store::Backend::Postgres => "ILIKE",
             };
             let pattern = format!("%{}%", escape_like(title));
-            filters.push(format!("a.title {like} {} ESCAPE '!'", next(&mut binds, Bound::Text(pattern))));
+            let pattern = next(&mut binds, Bound::Text(pattern));
+            // The title shown or the outlet's own: an editor finds an article by either.
+            let (shown, own) = (shown_title!(), "a.title");
+            filters.push(format!("({shown} {like} {pattern} ESCAPE '!' OR {own} {like} {pattern} ESCAPE '!')"));
+        }
+        if query.outlet_corrected {
+            filters.push("a.outlet_corrected_at IS NOT NULL".into());
         }
         if let Some(after) = query.after {
             let (at, id) =
@@ -129,11 +162,18 @@ impl Store {
         binds: Vec<Bound>,
     ) -> Result<Vec<StaffArticle>, StoreError> {
         let filter = if filters.is_empty() { "1 = 1".to_owned() } else { filters.join(" AND ") };
+        let edited: Vec<String> = EDITABLE
+            .iter()
+            .map(|(column, _)| {
+                format!("CAST(CASE WHEN a.{column} IS NULL THEN 0 ELSE 1 END AS BIGINT) AS {column}_set")
+            })
+            .collect();
         let sql = format!(
             "SELECT {ARTICLE_FIELDS}, {STATUS} AS standing, a.withdrawn_at, a.withdrawn_by, a.embargo_until,
-                a.expires_at, a.quarantine_reason
+                a.expires_at, a.quarantine_reason, a.edited_at, a.edited_by, a.outlet_corrected_at, {}
              FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1"
+             WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1",
+            edited.join(", ")
         );
         let mut sql_query = sqlx::query(&sql);
         for bound in binds {
@@ -160,10 +200,26 @@ impl Store {
                     embargo_until: optional_time_at(row, "embargo_until")?,
                     expires_at: optional_time_at(row, "expires_at")?,
                     quarantine_reason: row.try_get("quarantine_reason")?,
+                    edit: edit_state(row)?,
                 })
             })
             .collect()
     }
+}
+
+fn edit_state(row: &AnyRow) -> Result<EditState, StoreError> {
+    let mut fields = Vec::new();
+    for (column, name) in EDITABLE {
+        if row.try_get::<i64, _>(format!("{column}_set").as_str())? == 1 {
+            fields.push(name);
+        }
+    }
+    Ok(EditState {
+        fields,
+        at: optional_time_at(row, "edited_at")?,
+        by: row.try_get("edited_by")?,
+        outlet_corrected_at: optional_time_at(row, "outlet_corrected_at")?,
+    })
 }
 
 /// `text` as a LIKE pattern matching itself, with `!` as the escape character.

@@ -175,6 +175,10 @@ async fn insert_memberships(
     Ok(())
 }
 
+/// Updates the outlet's version of an article. An editor's corrections are kept apart
+/// (`edited_*`, migration 0024) and go on showing; when the outlet's version changed
+/// (its fingerprint differs) under an edit, the article is flagged as corrected by its
+/// outlet since, for an editor to decide which version shows.
 async fn update_article(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     stamp: ArticleStamp,
@@ -189,7 +193,9 @@ async fn update_article(
             updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
             withdrawn_at = NULL, withdrawn_by = NULL, expires_at = $22,
             embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
-            archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END)
+            archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END),
+            outlet_corrected_at = CASE WHEN edited_at IS NOT NULL AND fingerprint <> $17 THEN $16
+                ELSE outlet_corrected_at END
          WHERE id = $1",
     )
     .bind(stamp.id);

@@ -49,6 +49,7 @@ pub(in crate::store) fn column(column: &Column, slugs: &Slugs) -> Fields {
         "description": column.description,
         "parent": column.parent_id.map(|id| slugs.of(id)),
         "licensed_only": column.licensed_only,
+        "strict_titles": column.strict_titles,
     }))
 }
 

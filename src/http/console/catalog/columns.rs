@@ -61,6 +61,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         description: values.optional("description"),
         parent: values.optional("parent"),
         licensed_only: Some(values.has("licensed_only", "on")),
+        strict_titles: Some(values.has("strict_titles", "on")),
     };
     match state.operations.add_column(&actor(&console), form).await {
         Ok(_) => see_other("/admin/columns?done=added"),
@@ -95,6 +96,9 @@ async fn column_answer(
         if column.licensed_only {
             own.set("licensed_only", "on");
         }
+        if column.strict_titles {
+            own.set("strict_titles", "on");
+        }
         own
     };
     let view =
@@ -119,6 +123,7 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
         description: Some(values.optional("description")),
         parent: Some(values.optional("parent")),
         licensed_only: Some(values.has("licensed_only", "on")),
+        strict_titles: Some(values.has("strict_titles", "on")),
     };
     match state.operations.edit_column(&actor(&console), &slug, edit).await {
         Ok(_) => see_other("/admin/columns?done=saved"),
