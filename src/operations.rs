@@ -20,6 +20,7 @@ mod audit;
 mod catalog;
 pub mod dashboard;
 mod partners;
+mod review;
 mod sessions;
 mod sources;
 mod transfer;

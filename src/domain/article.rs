@@ -169,6 +169,8 @@ pub struct Article {
     pub updated_at: DateTime<Utc>,
     /// Primary column first.
     pub columns: Vec<ColumnRef>,
+    /// The real name of its responsible editor (责任编辑), if one is recorded.
+    pub responsible_editor: Option<String>,
 }
 
 impl Article {

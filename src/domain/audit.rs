@@ -42,13 +42,17 @@ pub enum Action {
     ArticleReinstate,
     /// An article filed under other columns.
     ArticleMove,
+    /// An article held for review published by an editor (its responsible editor).
+    ArticleApprove,
+    /// An article held for review refused by an editor, with a reason.
+    ArticleReject,
     Login,
     LoginFailed,
 }
 
 impl Action {
     /// Every action, in the order the README lists them.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::ColumnAdd,
         Action::ColumnEdit,
         Action::ColumnRemove,
@@ -73,6 +77,8 @@ impl Action {
         Action::ArticleWithdraw,
         Action::ArticleReinstate,
         Action::ArticleMove,
+        Action::ArticleApprove,
+        Action::ArticleReject,
         Action::Login,
         Action::LoginFailed,
     ];
@@ -103,6 +109,8 @@ impl Action {
             Action::ArticleWithdraw => "article.withdraw",
             Action::ArticleReinstate => "article.reinstate",
             Action::ArticleMove => "article.move",
+            Action::ArticleApprove => "article.approve",
+            Action::ArticleReject => "article.reject",
             Action::Login => "login",
             Action::LoginFailed => "login.failed",
         }

@@ -130,6 +130,9 @@ fn extensions(article: &Article) -> ExtensionMap {
     if let Some(subtitle) = &article.subtitle {
         add("subtitle", subtitle.clone());
     }
+    if let Some(editor) = &article.responsible_editor {
+        add("editor", editor.clone());
+    }
     let mut map = ExtensionMap::new();
     map.insert("syndic".to_owned(), syndic);
     if let Some(image) = &article.image {

@@ -118,6 +118,9 @@ fn extensions(article: &Article) -> ExtensionMap {
     if let Some(subtitle) = &article.subtitle {
         syndic.push(element("syndic:subtitle", subtitle, &[]));
     }
+    if let Some(editor) = &article.responsible_editor {
+        syndic.push(element("syndic:editor", editor, &[]));
+    }
     let mut map = ExtensionMap::new();
     insert_all(&mut map, "syndic", syndic);
     insert_all(&mut map, "media", media_elements(article));

@@ -27,7 +27,7 @@ pub mod users;
 
 pub use archives::ArchiveLayout;
 pub use articles::{
-    ArticleStamp, FeedScope, HeldArticle, ListPosition, NewsEntry, SitemapRow, SitemapShard, StaffArticle, StaffQuery,
+    ArticleStamp, EditorRef, FeedScope, HeldArticle, ListPosition, PendingArticle, ReviewPosition, NewsEntry, SitemapRow, SitemapShard, StaffArticle, StaffQuery,
     Upsert, UpsertOutcome, Withdrawal,
 };
 pub use audit::{Audit, AuditPage, AuditQuery, AuditRecord};

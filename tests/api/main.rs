@@ -40,6 +40,7 @@ mod pages;
 mod partners;
 mod push;
 mod quarantine;
+mod review;
 mod rights;
 mod sitemaps;
 mod sources;

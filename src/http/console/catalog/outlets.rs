@@ -100,6 +100,8 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         licence_ref: values.optional("licence_ref"),
         allow_repost: Some(!values.has("no_repost", "on")),
         repost_terms: values.optional("repost_terms"),
+        review: values.optional("review"),
+        default_editor: values.optional("default_editor"),
     };
     match state.operations.add_outlet(&actor(&console), form).await {
         Ok((outlet, token)) => {
@@ -140,6 +142,8 @@ fn outlet_values(outlet: &Outlet) -> Values {
     }
     values.set("licence_ref", reposting.licence_ref.clone().unwrap_or_default());
     values.set("repost_terms", reposting.terms.clone().unwrap_or_default());
+    values.set("review", outlet.review.as_str());
+    values.set("default_editor", outlet.default_editor.as_ref().map(|u| u.to_string()).unwrap_or_default());
     values
 }
 
@@ -206,6 +210,8 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
         licence_ref: Some(values.optional("licence_ref")),
         allow_repost: Some(!values.has("no_repost", "on")),
         repost_terms: Some(values.optional("repost_terms")),
+        review: values.optional("review"),
+        default_editor: Some(values.optional("default_editor")),
     };
     match state.operations.edit_outlet(&actor(&console), &slug, edit).await {
         Ok(outlet) => see_other(&format!("/admin/outlets/{}?done=saved", outlet.slug)),

@@ -153,6 +153,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         routes: routing.routes,
         include: routing.include,
         exclude: routing.exclude,
+        review: values.optional("review"),
     };
     match state.operations.add_source(&actor(&console), form).await {
         Ok(source) => see_other(&format!("/admin/sources/{}?done=added", source.id)),
@@ -238,6 +239,7 @@ async fn edit(State(state): State<AppState>, Params(id): Params<Number>, posted:
         routes: Some(routing.routes),
         include: Some(routing.include),
         exclude: Some(routing.exclude),
+        review: values.optional("review"),
     };
     match state.operations.edit_source(&actor(&console), id.get(), edit).await {
         Ok(source) => see_other(&format!("/admin/sources/{}?done=saved", source.id)),
