@@ -8,10 +8,10 @@
 use super::{MAX_DESCRIPTION_CHARS, MAX_KEYWORD_CHARS, MAX_NAME_CHARS};
 use crate::domain::domains::MAX_DOMAINS;
 use crate::domain::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::domain::review::Review as ReviewMode;
 use crate::domain::session::ConsoleLanguage;
 use crate::domain::slug::MAX_SLUG_LEN;
 use crate::domain::source::RouteMatch;
-use crate::domain::review::Review as ReviewMode;
 use crate::domain::{ArticleStatus, Carriage, Indexing as IndexingPolicy, Role as UserRole};
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};

@@ -2,8 +2,10 @@
 //! user's own choice (`users.language`) overrides.
 
 mod newsroom;
+mod review;
 
 pub use newsroom::NewsroomLabels;
+pub use review::ReviewLabels;
 
 use crate::domain::session::ConsoleLanguage;
 
@@ -36,6 +38,8 @@ pub struct Labels {
     pub account: &'static str,
     /// The dashboard's, the articles', the quarantine's and the audit log's.
     pub newsroom: NewsroomLabels,
+    /// The review queue's, and the review settings of outlets and sources.
+    pub review: ReviewLabels,
     pub role_admin: &'static str,
     pub role_editor: &'static str,
     pub role_viewer: &'static str,
@@ -86,6 +90,7 @@ const ZH: Labels = Labels {
     audit: "操作记录",
     account: "我的账户",
     newsroom: newsroom::ZH,
+    review: review::ZH,
     role_admin: "管理员",
     role_editor: "编辑",
     role_viewer: "只读",
@@ -136,6 +141,7 @@ const EN: Labels = Labels {
     audit: "Audit log",
     account: "My account",
     newsroom: newsroom::EN,
+    review: review::EN,
     role_admin: "admin",
     role_editor: "editor",
     role_viewer: "viewer",

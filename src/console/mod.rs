@@ -18,6 +18,7 @@ mod pages;
 mod paging;
 mod parts;
 mod quarantine;
+mod review;
 
 pub use articles::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
 pub use audit::{audit_page, AuditFilters, AuditView};
@@ -27,6 +28,7 @@ pub use labels::Labels;
 pub use pages::{account_page, login_page, refusal_page, AccountView, LoginView, Refusal};
 pub use paging::{PageLinks, Paging};
 pub use quarantine::{held_page, held_path, quarantine_page};
+pub use review::{pending_page, pending_path, review_page, PendingView, ReviewView};
 
 use crate::domain::session::ConsoleLanguage;
 use crate::domain::{Role, User};
@@ -60,6 +62,7 @@ const CONTENT_SECURITY_POLICY: &str =
 pub enum Section {
     Dashboard,
     Articles,
+    Review,
     Quarantine,
     Columns,
     Outlets,
@@ -71,9 +74,10 @@ pub enum Section {
 }
 
 impl Section {
-    const NAVIGATION: [Section; 9] = [
+    const NAVIGATION: [Section; 10] = [
         Section::Dashboard,
         Section::Articles,
+        Section::Review,
         Section::Quarantine,
         Section::Columns,
         Section::Outlets,
@@ -88,6 +92,7 @@ impl Section {
         match self {
             Section::Dashboard => "/admin/",
             Section::Articles => "/admin/articles",
+            Section::Review => "/admin/review",
             Section::Quarantine => "/admin/quarantine",
             Section::Columns => "/admin/columns",
             Section::Outlets => "/admin/outlets",
@@ -103,6 +108,7 @@ impl Section {
         match self {
             Section::Dashboard => labels.dashboard,
             Section::Articles => labels.articles,
+            Section::Review => labels.review.queue,
             Section::Quarantine => labels.quarantine,
             Section::Columns => labels.columns,
             Section::Outlets => labels.outlets,

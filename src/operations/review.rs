@@ -5,8 +5,9 @@
 use super::Operations;
 use crate::catalog::{CatalogError, MAX_DESCRIPTION_CHARS};
 use crate::domain::audit::Action;
+use crate::domain::review::may_be_responsible;
 use crate::domain::text::required_text;
-use crate::domain::{Actor, ArticleStatus, FieldErrors};
+use crate::domain::{Actor, ArticleStatus, FieldErrors, User};
 use crate::store::{Audit, PendingArticle, ReviewPosition, StoreError};
 
 impl Operations {
@@ -46,11 +47,21 @@ impl Operations {
         Ok(self.store.reject_pending(id, &reason, Audit::new(actor, Action::ArticleReject)).await?)
     }
 
+    /// The users who may be an outlet's default responsible editor: enabled editors
+    /// and admins (`review::may_be_responsible`), by username.
+    pub async fn responsible_editors(&self) -> Result<Vec<User>, StoreError> {
+        let users = self.store.users().await?;
+        Ok(users.into_iter().filter(|u| !u.is_disabled() && may_be_responsible(u.role)).collect())
+    }
+
     /// Refuses an article that is not waiting for review: not found, or a conflict.
     async fn waiting(&self, id: i64) -> Result<(), StoreError> {
         let found = self.store.staff_article(id).await?.ok_or(StoreError::NotFound("article"))?;
         if found.status != ArticleStatus::Pending {
-            return Err(StoreError::Conflict(format!("article {id} is not pending review (it is {})", found.status.as_str())));
+            return Err(StoreError::Conflict(format!(
+                "article {id} is not pending review (it is {})",
+                found.status.as_str()
+            )));
         }
         Ok(())
     }

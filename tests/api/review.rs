@@ -88,9 +88,9 @@ async fn pending_articles_are_invisible_everywhere_until_an_editor_approves_one(
         }
     }
     for sql in [
-        "SELECT COALESCE(SUM(listed_count), 0) FROM column_stats",
-        "SELECT COALESCE(SUM(listed_count), 0) FROM outlet_stats",
-        "SELECT COALESCE(SUM(listed_count), 0) FROM sitemap_blocks",
+        "SELECT CAST(COALESCE(SUM(listed_count), 0) AS BIGINT) FROM column_stats",
+        "SELECT CAST(COALESCE(SUM(listed_count), 0) AS BIGINT) FROM outlet_stats",
+        "SELECT CAST(COALESCE(SUM(listed_count), 0) AS BIGINT) FROM sitemap_blocks",
         "SELECT COUNT(*) FROM articles WHERE archive_seq IS NOT NULL",
     ] {
         assert_eq!(app.query_number(sql).await, 0, "{sql}");
@@ -130,10 +130,10 @@ async fn pending_articles_are_invisible_everywhere_until_an_editor_approves_one(
     assert_eq!(feed["items"][0]["_syndic"]["editor"], "王芳");
     let changes: Value =
         app.client.get(app.url("/api/v1/articles")).bearer_auth(&partner).send().await.unwrap().json().await.unwrap();
-    let items = changes["articles"].as_array().unwrap();
+    let items = changes["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{changes}");
     assert_eq!((&items[0]["editor"], &items[0]["reposted_at"]), (&json!("王芳"), &approved["reposted_at"]));
-    assert_eq!(app.query_number("SELECT COALESCE(SUM(listed_count), 0) FROM column_stats").await, 2);
+    assert_eq!(app.query_number("SELECT CAST(COALESCE(SUM(listed_count), 0) AS BIGINT) FROM column_stats").await, 2);
     let home = app.get_text("/").await;
     assert!(home.contains(title), "listed once approved");
 
@@ -155,8 +155,14 @@ async fn the_review_queue_is_oldest_first_within_the_users_columns_and_paged(app
     let ids: Vec<i64> = queue["articles"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [first, second, third], "oldest first: {queue}");
     let one = &queue["articles"][1];
-    assert_eq!((&one["outlet"], &one["outlet_name"], &one["columns"]), (&json!("cjrb"), &json!("昌吉日报"), &json!(["party-96"])));
-    assert_eq!((&one["held_by"], &one["original_url"]), (&json!("outlet"), &numbered_article(2, "party-96")["original_url"]));
+    assert_eq!(
+        (&one["outlet"], &one["outlet_name"], &one["columns"]),
+        (&json!("cjrb"), &json!("昌吉日报"), &json!(["party-96"]))
+    );
+    assert_eq!(
+        (&one["held_by"], &one["original_url"]),
+        (&json!("outlet"), &numbered_article(2, "party-96")["original_url"])
+    );
     assert!(one["received_at"].is_string() && one["title"].is_string(), "{one}");
 
     let page: Value = app.admin_get("/api/v1/review?limit=2").await.json().await.unwrap();
@@ -312,7 +318,7 @@ async fn the_console_review_queue_approves_and_rejects_with_its_forms(app: TestA
     let outside = push_pending(&app, &token, &numbered_article(3, "local")).await;
 
     let editor = signed_in(&app, "liming", "editor", &["zhuanti"]).await;
-    let dashboard = editor.get("/admin").await;
+    let dashboard = editor.get("/admin/").await;
     assert!(dashboard.body.contains("/admin/review"), "the dashboard links to the queue");
     let queue = editor.get("/admin/review").await;
     assert_eq!(queue.status, 200);

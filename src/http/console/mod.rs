@@ -9,6 +9,7 @@ mod audit;
 mod catalog;
 mod dashboard;
 mod quarantine;
+mod review;
 mod session;
 
 pub use session::{Console, CsrfForm};
@@ -39,6 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(articles::router())
         .merge(quarantine::router())
+        .merge(review::router())
         .merge(audit::router())
         .route("/admin/logout", post(logout))
         .route("/admin/account", get(account))

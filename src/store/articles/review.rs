@@ -192,6 +192,9 @@ async fn review_fields(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Fields
     for key in ["title", "original_url", "review_reason", "editor"] {
         fields.insert(key.into(), json!(row.try_get::<Option<String>, _>(key)?));
     }
-    fields.insert("reposted_at".into(), json!(time_at(&row, "reposted_at")?.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)));
+    fields.insert(
+        "reposted_at".into(),
+        json!(time_at(&row, "reposted_at")?.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+    );
     Ok(fields)
 }

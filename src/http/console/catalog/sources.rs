@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
 async fn list(State(state): State<AppState>, console: Console, Query(done): Query<Done>) -> Response {
     let mut values = Values::default();
     values.set("interval_secs", crate::domain::source::DEFAULT_INTERVAL_SECS.to_string());
+    values.set("review", "auto");
     list_answer(&state, &console, StatusCode::OK, done.notice(&console), &values, &[]).await
 }
 
