@@ -165,7 +165,7 @@ pub struct OutletForm {
     /// The username of its default responsible editor (责任编辑): an enabled editor or
     /// admin, recorded on each article published without review when first stored
     /// (422 naming `default_editor` otherwise). Absent, `null` or blank: none.
-    #[schema(value_type = Option<fields::Slug>)]
+    #[schema(value_type = Option<String>)]
     pub default_editor: Option<String>,
 }
 
@@ -239,12 +239,12 @@ pub struct OutletEdit {
     pub repost_terms: Option<Option<String>>,
     /// From `manual` to `auto`, what is pending stays pending until approved.
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(value_type = Option<fields::Review>)]
+    #[schema(value_type = fields::Review)]
     pub review: Option<String>,
     /// An enabled editor's or admin's username; `null` (or blank) clears it. Articles
     /// already stored keep the editor they were recorded with.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<fields::Slug>)]
+    #[schema(value_type = Option<String>)]
     pub default_editor: Option<Option<String>>,
 }
 

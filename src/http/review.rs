@@ -77,8 +77,9 @@ struct ReviewQueue {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "标题与原文不符"}))]
 struct Rejection {
-    /// Required: blank is refused (422 naming `reason`).
-    #[schema(value_type = fields::LongText, required = true)]
+    /// Required, with something besides spaces (else 422 naming `reason`); at most
+    /// 2,000 characters.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
     reason: Option<String>,
 }
 
