@@ -15,6 +15,7 @@ use crate::domain::domains::OutletDomains;
 use crate::domain::errors::FieldErrors;
 use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::reposting::Reposting;
+use crate::domain::review::{may_be_responsible, Review};
 use crate::domain::source::{
     Route, RouteMatch, Routing, Source, DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS,
 };
@@ -166,6 +167,15 @@ pub struct OutletForm {
     /// Plain text shown under each of its articles (版权归原作者所有，如有侵权请联系删除).
     #[schema(value_type = Option<fields::LongText>)]
     pub repost_terms: Option<String>,
+    /// `manual`: its articles are held as pending until an editor approves them.
+    /// Absent or `null`: `auto`.
+    #[schema(value_type = Option<fields::Review>)]
+    pub review: Option<String>,
+    /// The username of its default responsible editor (责任编辑): an enabled editor or
+    /// admin, recorded on each article published without review when first stored
+    /// (422 naming `default_editor` otherwise). Absent, `null` or blank: none.
+    #[schema(value_type = Option<String>)]
+    pub default_editor: Option<String>,
 }
 
 /// Where an outlet's original URLs may be: domain names, or `"any"`.
@@ -236,6 +246,15 @@ pub struct OutletEdit {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<fields::LongText>)]
     pub repost_terms: Option<Option<String>>,
+    /// From `manual` to `auto`, what is pending stays pending until approved.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = fields::Review)]
+    pub review: Option<String>,
+    /// An enabled editor's or admin's username; `null` (or blank) clears it. Articles
+    /// already stored keep the editor they were recorded with.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub default_editor: Option<Option<String>>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
@@ -350,6 +369,8 @@ pub async fn add_outlet(
         allow_repost: form.allow_repost.unwrap_or(true),
         terms,
     });
+    let review = errors.check("review", form.review.as_deref().map_or(Ok(Review::Auto), Review::parse));
+    let default_editor_id = default_editor(store, form.default_editor.as_deref(), &mut errors).await?;
     match (slug, name, homepage, language, timezone, rights, indexing, grants, domains, reposting) {
         (
             Some(slug),
@@ -364,8 +385,20 @@ pub async fn add_outlet(
             Some(reposting),
         ) if errors.is_empty() => {
             let grants = Grants { feeds, partners };
-            let outlet =
-                NewOutlet { slug, name, homepage, language, timezone, rights, indexing, grants, domains, reposting };
+            let outlet = NewOutlet {
+                slug,
+                name,
+                homepage,
+                language,
+                timezone,
+                rights,
+                indexing,
+                grants,
+                domains,
+                reposting,
+                review: review.unwrap_or_default(),
+                default_editor_id: default_editor_id.flatten(),
+            };
             let token = token::generate(token::OUTLET_TOKEN_PREFIX);
             let stored = store.insert_outlet(&outlet, &token::digest(&token), audit).await?;
             Ok((stored, token))
@@ -382,7 +415,13 @@ pub async fn edit_outlet(
 ) -> Result<Outlet, CatalogError> {
     let outlet = store.outlet_by_slug(slug).await?;
     let mut errors = FieldErrors::new();
+    let default_editor_id = match edit.default_editor {
+        Some(username) => default_editor(store, username.as_deref(), &mut errors).await?,
+        None => None,
+    };
     let changes = OutletChanges {
+        review: edit.review.and_then(|r| errors.check("review", Review::parse(&r))),
+        default_editor_id,
         name: edit.name.and_then(|n| errors.check("name", required_text(Some(&n), MAX_NAME_CHARS))),
         homepage: edit.homepage.and_then(|h| errors.check("homepage", http_url(&h))),
         language: edit.language.and_then(|l| errors.check("language", l.as_deref().map(language_tag).transpose())),
@@ -405,6 +444,27 @@ pub async fn edit_outlet(
     };
     errors.into_result()?;
     Ok(store.update_outlet(outlet.id, &changes, audit).await?)
+}
+
+/// The user id a `default_editor` username names (`Some(None)`: blank, none), or
+/// `None` with the refusal noted: no such user, a disabled one, or one who may not
+/// approve articles (`review::may_be_responsible`).
+async fn default_editor(
+    store: &Store,
+    username: Option<&str>,
+    errors: &mut FieldErrors,
+) -> Result<Option<Option<i64>>, CatalogError> {
+    let Some(username) = username.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(Some(None)) };
+    let refusal = match store.user_by_username(username).await? {
+        None => format!("no user is named '{username}'"),
+        Some(user) if user.is_disabled() => format!("user '{username}' is disabled"),
+        Some(user) if !may_be_responsible(user.role) => {
+            format!("user '{username}' is a {}: a responsible editor must be an editor or an admin", user.role.as_str())
+        }
+        Some(user) => return Ok(Some(Some(user.id))),
+    };
+    errors.add("default_editor", refusal);
+    Ok(None)
 }
 
 /// Issues an additional ingest token for an outlet and returns it (shown only now).
@@ -519,6 +579,10 @@ pub struct SourceForm {
     #[serde(default)]
     #[schema(value_type = Vec<fields::Keyword>)]
     pub exclude: Vec<String>,
+    /// `manual`: its new items are held as pending until an editor approves them (as
+    /// are all of an outlet under manual review). Absent or `null`: `auto`.
+    #[schema(value_type = Option<fields::Review>)]
+    pub review: Option<String>,
 }
 
 impl SourceForm {
@@ -561,6 +625,9 @@ pub struct SourceEdit {
     pub include: Option<Vec<String>>,
     #[schema(value_type = Option<Vec<fields::Keyword>>)]
     pub exclude: Option<Vec<String>>,
+    /// From `manual` to `auto`, what is pending stays pending until approved.
+    #[schema(value_type = Option<fields::Review>)]
+    pub review: Option<String>,
 }
 
 /// A routing rule: items whose category equals (or whose text contains) `value` also
@@ -620,9 +687,12 @@ pub async fn add_source(store: &Store, form: SourceForm, audit: Audit<'_>) -> Re
     let interval = errors.check("interval_secs", interval(form.interval_secs.unwrap_or(DEFAULT_INTERVAL_SECS)));
     let columns = form.columns.unwrap_or_default();
     let routing = routing(&tree, &columns, &form.routes, &form.include, &form.exclude, &mut errors, &mut conflicts);
-    match (outlet, url, interval, routing) {
-        (Some(outlet), Some(url), Some(interval), Some(routing)) if errors.is_empty() && conflicts.is_empty() => {
-            let source = store.insert_source(outlet.id, &url, interval, &routing, audit).await?;
+    let review = errors.check("review", form.review.as_deref().map_or(Ok(Review::Auto), Review::parse));
+    match (outlet, url, interval, routing, review) {
+        (Some(outlet), Some(url), Some(interval), Some(routing), Some(review))
+            if errors.is_empty() && conflicts.is_empty() =>
+        {
+            let source = store.insert_source(outlet.id, &url, interval, &routing, review, audit).await?;
             Ok(source)
         }
         _ => Err(refusal(errors, conflicts)),
@@ -638,6 +708,7 @@ pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit, audit: Audit<
         url: edit.url.and_then(|u| errors.check("url", http_url(&u))),
         interval_secs: edit.interval_secs.and_then(|i| errors.check("interval_secs", interval(i))),
         routing: None,
+        review: edit.review.and_then(|r| errors.check("review", Review::parse(&r))),
     };
     let routing_changed =
         edit.columns.is_some() || edit.routes.is_some() || edit.include.is_some() || edit.exclude.is_some();

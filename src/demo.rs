@@ -1,10 +1,13 @@
-//! Demo content for `syndic serve --demo`: outlets, a column tree and a dozen articles
-//! (one of them the example page's, with an editor's shorter title), compiled into the
-//! binary and loaded through the same catalog, ingest and correction paths as real input.
+//! Demo content for `syndic serve --demo`: outlets, a column tree, an editor and a
+//! dozen articles (one of them the example page's, with its 责任编辑 and an editor's
+//! shorter title; one waiting for review, from an outlet under manual review), compiled
+//! into the binary and loaded through the same catalog, ingest and correction paths as
+//! real input. The demo's users get a random password when it is loaded, printed once,
+//! so that the console can be tried.
 
-use crate::catalog::{self, ColumnForm, OutletForm};
+use crate::catalog::{self, ColumnForm, OutletForm, UserForm};
 use crate::domain::audit::Action;
-use crate::domain::Actor;
+use crate::domain::{token, Actor};
 use crate::ingest::edit::ArticleEdit;
 use crate::ingest::{push::draft_from_push, push::PushArticle, Pipeline};
 use crate::store::Audit;
@@ -18,6 +21,8 @@ const DEMO_CONTENT: &str = include_str!("../examples/demo.json");
 #[serde(deny_unknown_fields)]
 struct DemoContent {
     columns: Vec<ColumnForm>,
+    /// Without passwords: each is given a random one when loaded.
+    users: Vec<UserForm>,
     outlets: Vec<OutletForm>,
     articles: Vec<DemoArticle>,
 }
@@ -32,14 +37,18 @@ struct DemoArticle {
     article: PushArticle,
 }
 
-/// What loading the demo created: each outlet's slug and ingest token; and the editors'
-/// corrections of its articles (by id), for `Operations::load_demo` to make as any
-/// editor's edit is made.
+/// What loading the demo created: each outlet's slug and ingest token, each user's
+/// username and password; and the editors' corrections of its articles (by id), for
+/// `Operations::load_demo` to make as any editor's edit is made.
 pub struct DemoLoaded {
     pub tokens: Vec<(String, String)>,
+    pub users: Vec<(String, String)>,
     pub articles: usize,
     pub edits: Vec<(i64, ArticleEdit)>,
 }
+
+/// Hex digits of a demo user's random password (64 bits).
+const DEMO_PASSWORD_CHARS: usize = 16;
 
 /// Fills an empty database with the demo content; leaves a database that already has
 /// columns, outlets or articles alone and returns `None`. Its columns and outlets are
@@ -60,6 +69,13 @@ pub async fn load_if_empty(
     for column in content.columns {
         catalog::add_column(store, column, Audit::new(actor, Action::ColumnAdd)).await?;
     }
+    let mut users = Vec::new();
+    for mut user in content.users {
+        let password: String = token::generate("").chars().take(DEMO_PASSWORD_CHARS).collect();
+        user.password = Some(password.clone());
+        let added = catalog::add_user(store, user, Audit::new(actor, Action::UserAdd)).await?;
+        users.push((added.username.to_string(), password));
+    }
     let mut tokens = Vec::new();
     for outlet in content.outlets {
         let (outlet, token) =
@@ -76,5 +92,5 @@ pub async fn load_if_empty(
         edits.extend(item.edit.map(|edit| (accepted.id, edit)));
         articles += 1;
     }
-    Ok(Some(DemoLoaded { tokens, articles, edits }))
+    Ok(Some(DemoLoaded { tokens, users, articles, edits }))
 }

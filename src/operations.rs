@@ -21,6 +21,7 @@ mod catalog;
 mod corrections;
 pub mod dashboard;
 mod partners;
+mod review;
 mod sessions;
 mod sources;
 mod transfer;

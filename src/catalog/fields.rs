@@ -8,6 +8,7 @@
 use super::{MAX_DESCRIPTION_CHARS, MAX_KEYWORD_CHARS, MAX_NAME_CHARS};
 use crate::domain::domains::MAX_DOMAINS;
 use crate::domain::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::domain::review::Review as ReviewMode;
 use crate::domain::session::ConsoleLanguage;
 use crate::domain::slug::MAX_SLUG_LEN;
 use crate::domain::source::RouteMatch;
@@ -327,7 +328,16 @@ field_schema!(
     ArticleStatusName => one_of_strings(
         "`published`: public; `withdrawn`: withdrawn by its outlet or this site; `expired`: withdrawn when its \
          repost right ran out; `quarantined`: held by the content policy; `embargoed`: not public until its embargo \
-         ends.",
+         ends; `pending`: held for an editor's review; `rejected`: refused in review.",
         ArticleStatus::ALL.map(ArticleStatus::as_str),
+    )
+);
+
+field_schema!(
+    /// How an outlet's or a source's articles are published.
+    Review => one_of_strings(
+        "`auto`: published at once (the default); `manual`: held as `pending`, published nowhere, until an editor \
+         approves it.",
+        [ReviewMode::Auto, ReviewMode::Manual].map(ReviewMode::as_str),
     )
 );

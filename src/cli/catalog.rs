@@ -179,6 +179,13 @@ pub(super) struct OutletTerms {
     /// Plain text shown under each of its articles (版权归原作者所有…).
     #[arg(long)]
     repost_terms: Option<String>,
+    /// auto (publish at once, the default) | manual (hold each new article for review)
+    #[arg(long)]
+    review: Option<String>,
+    /// The username of its default responsible editor (责任编辑): an enabled editor or
+    /// admin, recorded on its articles published without review; "" clears it.
+    #[arg(long)]
+    default_editor: Option<String>,
 }
 
 impl OutletTerms {
@@ -267,6 +274,8 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
                 allow_repost: terms.allow_repost(),
                 licence_ref: terms.licence_ref,
                 repost_terms: terms.repost_terms,
+                review: terms.review,
+                default_editor: terms.default_editor,
                 slug: Some(slug),
                 name: Some(name),
                 homepage: Some(homepage),
@@ -301,6 +310,8 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
                 allow_repost: terms.allow_repost(),
                 licence_ref: terms.licence_ref.map(Some),
                 repost_terms: terms.repost_terms.map(Some),
+                review: terms.review,
+                default_editor: terms.default_editor.map(Some),
                 name,
                 homepage,
                 language: terms.language.map(Some),

@@ -67,6 +67,9 @@ pub(super) async fn run(operations: Operations, demo: bool) -> anyhow::Result<()
                 for (slug, token) in &loaded.tokens {
                     println!("  ingest token of outlet {slug}: {token}");
                 }
+                for (username, password) in &loaded.users {
+                    println!("  console user {username}, password: {password}  (shown this once)");
+                }
             }
             None => println!("database already has content; demo content not loaded"),
         }
@@ -94,6 +97,7 @@ fn print_urls(site: &Site) {
     println!("  column RSS      {}", FeedKind::Column("zhuanti".into()).feed_url(site, FeedFormat::Rss));
     println!("  sitemap         {}", site.sitemap_index_url());
     println!("  console         {}/admin/  (sign in as a user: syndic user add NAME --name 真实姓名 --role admin --password-stdin)", site.base_url);
+    println!("  review queue    {}/admin/review  (the demo's editor liming: its password is above)", site.base_url);
     println!("  robots.txt      {}/robots.txt", site.base_url);
 }
 

@@ -69,6 +69,9 @@ pub(super) struct RoutingRules {
     /// Leave out items containing this keyword (repeatable).
     #[arg(long)]
     exclude: Vec<String>,
+    /// auto (publish at once, the default) | manual (hold each new item for review)
+    #[arg(long)]
+    review: Option<String>,
 }
 
 impl RoutingRules {
@@ -96,6 +99,7 @@ pub(super) async fn run(operations: &Operations, command: SourceCommand) -> anyh
                 routes: rules.routes()?,
                 include: rules.include,
                 exclude: rules.exclude,
+                review: rules.review,
             };
             let source = operations.add_source(&Actor::Cli, form).await?;
             println!("source {} added: {}", source.id, source.url);
@@ -128,6 +132,7 @@ pub(super) async fn run(operations: &Operations, command: SourceCommand) -> anyh
                 routes: (!routes.is_empty()).then_some(routes),
                 include: given(rules.include),
                 exclude: given(rules.exclude),
+                review: rules.review,
             };
             let source = operations.edit_source(&Actor::Cli, id, edit).await.naming(|| format!("source {id}"))?;
             println!("source {} updated: {}", source.id, source.url);

@@ -10,12 +10,20 @@ use chrono_tz::Tz;
 use maud::{html, Markup};
 
 /// The dashboard as `viewer` sees it (figures already limited to its columns).
-pub fn dashboard_page(viewer: &Viewer<'_>, figures: &Dashboard, zone: Tz) -> Page {
+/// `pending`: how many articles the user sees wait for review.
+pub fn dashboard_page(viewer: &Viewer<'_>, figures: &Dashboard, pending: i64, zone: Tz) -> Page {
     let labels = viewer.labels;
     let l = &labels.newsroom;
     let columns: Vec<(&str, Reposted)> = figures.columns.iter().map(|(c, r)| (c.title.as_str(), *r)).collect();
     let outlets: Vec<(&str, Reposted)> = figures.outlets.iter().map(|(o, r)| (o.name.as_str(), *r)).collect();
     let content = html! {
+        p.card.pending-review {
+            @if pending > 0 {
+                a href=(Section::Review.path()) { (labels.review.waiting.replace("{}", &pending.to_string())) }
+            } @else {
+                a href=(Section::Review.path()) { (labels.review.nothing_pending) }
+            }
+        }
         section aria-labelledby="reposted-heading" {
             h2 #reposted-heading { (l.reposted) }
             p.hint { (l.today) " " (time(figures.today_from, zone)) " · " (l.this_week) " " (time(figures.week_from, zone)) }

@@ -3,9 +3,11 @@
 
 mod corrections;
 mod newsroom;
+mod review;
 
 pub use corrections::CorrectionLabels;
 pub use newsroom::NewsroomLabels;
+pub use review::ReviewLabels;
 
 use crate::domain::session::ConsoleLanguage;
 
@@ -40,6 +42,8 @@ pub struct Labels {
     pub newsroom: NewsroomLabels,
     /// An article's corrections: the edit form, the original title, an outlet's correction.
     pub corrections: CorrectionLabels,
+    /// The review queue's, and the review settings of outlets and sources.
+    pub review: ReviewLabels,
     pub role_admin: &'static str,
     pub role_editor: &'static str,
     pub role_viewer: &'static str,
@@ -91,6 +95,7 @@ const ZH: Labels = Labels {
     account: "我的账户",
     newsroom: newsroom::ZH,
     corrections: corrections::ZH,
+    review: review::ZH,
     role_admin: "管理员",
     role_editor: "编辑",
     role_viewer: "只读",
@@ -142,6 +147,7 @@ const EN: Labels = Labels {
     account: "My account",
     newsroom: newsroom::EN,
     corrections: corrections::EN,
+    review: review::EN,
     role_admin: "admin",
     role_editor: "editor",
     role_viewer: "viewer",

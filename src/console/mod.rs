@@ -19,6 +19,7 @@ mod pages;
 mod paging;
 mod parts;
 mod quarantine;
+mod review;
 
 pub use articles::{article_list_page, article_page, article_path, ArticleFilters, ArticleListView, ArticleView};
 pub use audit::{audit_page, AuditFilters, AuditView};
@@ -28,6 +29,7 @@ pub use labels::Labels;
 pub use pages::{account_page, login_page, refusal_page, AccountView, LoginView, Refusal};
 pub use paging::{PageLinks, Paging};
 pub use quarantine::{held_page, held_path, quarantine_page};
+pub use review::{pending_page, pending_path, review_page, PendingView, ReviewView};
 
 use crate::domain::session::ConsoleLanguage;
 use crate::domain::{Role, User};
@@ -61,6 +63,7 @@ const CONTENT_SECURITY_POLICY: &str =
 pub enum Section {
     Dashboard,
     Articles,
+    Review,
     Quarantine,
     Columns,
     Outlets,
@@ -72,9 +75,10 @@ pub enum Section {
 }
 
 impl Section {
-    const NAVIGATION: [Section; 9] = [
+    const NAVIGATION: [Section; 10] = [
         Section::Dashboard,
         Section::Articles,
+        Section::Review,
         Section::Quarantine,
         Section::Columns,
         Section::Outlets,
@@ -89,6 +93,7 @@ impl Section {
         match self {
             Section::Dashboard => "/admin/",
             Section::Articles => "/admin/articles",
+            Section::Review => "/admin/review",
             Section::Quarantine => "/admin/quarantine",
             Section::Columns => "/admin/columns",
             Section::Outlets => "/admin/outlets",
@@ -104,6 +109,7 @@ impl Section {
         match self {
             Section::Dashboard => labels.dashboard,
             Section::Articles => labels.articles,
+            Section::Review => labels.review.queue,
             Section::Quarantine => labels.quarantine,
             Section::Columns => labels.columns,
             Section::Outlets => labels.outlets,

@@ -45,6 +45,8 @@ pub fn status_name(status: ArticleStatus, labels: &NewsroomLabels) -> &'static s
         ArticleStatus::Expired => labels.expired,
         ArticleStatus::Quarantined => labels.quarantined,
         ArticleStatus::Embargoed => labels.embargoed,
+        ArticleStatus::Pending => labels.pending,
+        ArticleStatus::Rejected => labels.rejected,
     }
 }
 

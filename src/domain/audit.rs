@@ -47,6 +47,10 @@ pub enum Action {
     /// An editor's decision on an outlet's correction of an edited article: its version
     /// or the edit.
     ArticleCorrectionResolve,
+    /// An article held for review published by an editor (its responsible editor).
+    ArticleApprove,
+    /// An article held for review refused by an editor, with a reason.
+    ArticleReject,
     Login,
     LoginFailed,
 }
@@ -80,6 +84,8 @@ impl Action {
         Action::ArticleMove,
         Action::ArticleEdit,
         Action::ArticleCorrectionResolve,
+        Action::ArticleApprove,
+        Action::ArticleReject,
         Action::Login,
         Action::LoginFailed,
     ];
@@ -112,6 +118,8 @@ impl Action {
             Action::ArticleMove => "article.move",
             Action::ArticleEdit => "article.edit",
             Action::ArticleCorrectionResolve => "article.correction.resolve",
+            Action::ArticleApprove => "article.approve",
+            Action::ArticleReject => "article.reject",
             Action::Login => "login",
             Action::LoginFailed => "login.failed",
         }

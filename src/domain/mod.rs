@@ -17,6 +17,7 @@ pub mod outlet;
 pub mod password;
 pub mod policy;
 pub mod reposting;
+pub mod review;
 pub mod session;
 pub mod slug;
 pub mod source;

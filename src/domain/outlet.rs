@@ -2,6 +2,7 @@
 
 use super::domains::OutletDomains;
 use super::reposting::Reposting;
+use super::review::Review;
 use super::Slug;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -129,6 +130,11 @@ pub struct Outlet {
     pub feed_url: Option<String>,
     /// Licence and permission to repost (`reposting`).
     pub reposting: Reposting,
+    /// Whether its articles are held for review (`manual`) or published at once.
+    pub review: Review,
+    /// The username of its default responsible editor (责任编辑), recorded on each of
+    /// its articles published without review when it is first stored.
+    pub default_editor: Option<Slug>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -146,6 +152,9 @@ pub struct NewOutlet {
     pub grants: Grants,
     pub domains: OutletDomains,
     pub reposting: Reposting,
+    pub review: Review,
+    /// The user id of its default responsible editor.
+    pub default_editor_id: Option<i64>,
 }
 
 impl Outlet {

@@ -16,6 +16,8 @@ pub struct Source {
     pub interval_secs: i64,
     /// Columns its items are reposted under (primary first), rules and filters.
     pub routing: Routing,
+    /// Whether what it brings is held for review (`manual`) or published at once.
+    pub review: super::review::Review,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub status: SourceStatus,

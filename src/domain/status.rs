@@ -2,7 +2,8 @@
 //! several fields (publication status, withdrawal and who made it, embargo).
 
 /// An article's standing. An article withdrawn while held or under embargo counts as
-/// withdrawn (or expired): withdrawal decides first.
+/// withdrawn (or expired): withdrawal decides first, then the quarantine, then review,
+/// then an embargo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArticleStatus {
     /// Public: in feeds, pages and sitemaps.
@@ -15,17 +16,24 @@ pub enum ArticleStatus {
     Quarantined,
     /// Invisible until its embargo ends.
     Embargoed,
+    /// Held for an editor's review (`domain::review`), published nowhere.
+    Pending,
+    /// Refused by an editor in review, with a reason: published nowhere, kept for staff.
+    Rejected,
 }
 
 impl ArticleStatus {
-    pub const ALL: [ArticleStatus; 5] = [
+    pub const ALL: [ArticleStatus; 7] = [
         ArticleStatus::Published,
         ArticleStatus::Withdrawn,
         ArticleStatus::Expired,
         ArticleStatus::Quarantined,
         ArticleStatus::Embargoed,
+        ArticleStatus::Pending,
+        ArticleStatus::Rejected,
     ];
-    pub const NAMES: &'static str = "'published', 'withdrawn', 'expired', 'quarantined' or 'embargoed'";
+    pub const NAMES: &'static str =
+        "'published', 'withdrawn', 'expired', 'quarantined', 'embargoed', 'pending' or 'rejected'";
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +42,8 @@ impl ArticleStatus {
             ArticleStatus::Expired => "expired",
             ArticleStatus::Quarantined => "quarantined",
             ArticleStatus::Embargoed => "embargoed",
+            ArticleStatus::Pending => "pending",
+            ArticleStatus::Rejected => "rejected",
         }
     }
 

@@ -6,7 +6,7 @@
 //! articles filed wholly within its columns and, as an editor, changes only those
 //! (`Staff::may_change`; for a move, the columns it goes to as well).
 
-mod wire;
+pub(super) mod wire;
 
 use super::admin::json_body;
 use super::auth::Staff;
@@ -171,7 +171,7 @@ pub(super) async fn may_change(staff: &Staff, state: &AppState, id: i64) -> Resu
 }
 
 /// The article as it stands after a change.
-async fn changed(state: &AppState, id: i64) -> Result<Json<wire::StaffArticle>, ApiError> {
+pub(super) async fn changed(state: &AppState, id: i64) -> Result<Json<wire::StaffArticle>, ApiError> {
     let found = state.operations.staff_article(id).await?.ok_or(ApiError::NotFound("article"))?;
     Ok(Json(wire::article(&state.site, &found)))
 }

@@ -173,7 +173,12 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
 /// creates or updates one article of the token's outlet. The answer is 201 (with
 /// `Location`) the first time, 200 with `status` `updated` or `unchanged` when the same
 /// original URL comes again (`reposted_at` never moves), 202 with `status: quarantined` and
-/// `quarantine_reason` when the content policy holds it. `publish_at` (embargo) and
+/// `quarantine_reason` when the content policy holds it, else 202 with `status: pending`
+/// when the outlet is under `manual` review (the article waits for an editor's approval,
+/// published nowhere; a later push updates it and keeps it pending) or `status: rejected`
+/// for an article an editor rejected in review (updated, and still published nowhere).
+/// The content policy decides first: an article it holds is quarantined, and once
+/// released waits for review if it is held for one. `publish_at` (embargo) and
 /// `expires_at` (automatic withdrawal) schedule publication. The size limit is checked
 /// (413) before the media type (415). `column` is not read.
 ///
@@ -214,7 +219,7 @@ async fn withdraw(state: &AppState, editor: Editor, id: Option<i64>, url: Option
         (status = 200, description = "An article updated or unchanged, or a document of which no entry was created.", body = Pushed),
         (status = 201, description = "An article created, or a document of which at least one entry was.", body = Pushed,
             headers(("Location" = String, description = "The article's page (an article only)."))),
-        (status = 202, description = "An article stored but held in quarantine by the content policy: published nowhere until an admin releases it.", body = PushResult),
+        (status = 202, description = "An article stored but published nowhere: held in quarantine by the content policy until an admin releases it (`quarantined`), held for review until an editor approves it (`pending`), or rejected in review (`rejected`).", body = PushResult),
         (status = 400, description = "Malformed JSON or a value of the wrong JSON type (named in `fields`), or a document that cannot be read as a feed.", body = ErrorBody),
         (status = 403, description = "The original URL is another outlet's published article; or the outlet does not allow reposting (`allow_repost` false); or the token is the admin's or a partner's, and pushes need an outlet's ingest token.", body = ErrorBody),
         (status = 413, description = "A body over 2 MiB (an article) or 16 MiB (a document).", body = ErrorBody),
@@ -256,13 +261,13 @@ async fn push_one(
     let accepted = state.operations.push_article(&Actor::outlet(&outlet), &outlet, &draft).await?;
     let url = state.site.article_url(accepted.id);
     let result = wire::push_result(&state.site, &draft, &accepted);
-    Ok(match (&accepted.held, accepted.disposition) {
-        // Held back: accepted for review, published nowhere; the outlet learns why.
-        (Some(_), _) => (StatusCode::ACCEPTED, Json(result)).into_response(),
-        (None, Disposition::Created) => {
+    Ok(match (result.status.is_held(), accepted.disposition) {
+        // Held back by the policy or for review: published nowhere; the outlet learns why.
+        (true, _) => (StatusCode::ACCEPTED, Json(result)).into_response(),
+        (false, Disposition::Created) => {
             (StatusCode::CREATED, [(header::LOCATION, url)], Json(Pushed::Article(result))).into_response()
         }
-        (None, Disposition::Updated | Disposition::Unchanged) => Json(Pushed::Article(result)).into_response(),
+        (false, Disposition::Updated | Disposition::Unchanged) => Json(Pushed::Article(result)).into_response(),
     })
 }
 

@@ -24,6 +24,7 @@ mod partners;
 mod quarantine;
 mod rate_limit;
 mod representation;
+mod review;
 mod server;
 mod sitemaps;
 mod sources;
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(sources::router())
         .merge(quarantine::router())
+        .merge(review::router())
         .merge(articles::router())
         .merge(dashboard::router())
         .merge(ingest::router())

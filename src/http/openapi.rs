@@ -37,6 +37,7 @@ pub const PARTNER: &str = "partner";
         (name = "outlets", description = "Admin: outlets and their ingest tokens."),
         (name = "sources", description = "Admin: outlets' feeds that syndic polls."),
         (name = "quarantine", description = "Admin: articles held by the content policy."),
+        (name = "review", description = "Staff: articles held for review before publish; approving, rejecting."),
         (name = "articles", description = "Staff: every article whatever its standing; reinstating, moving."),
         (name = "dashboard", description = "Staff: today's and this week's figures, source health, repost lag."),
         (name = "partners", description = "Admin: partners and their tokens."),
@@ -68,7 +69,7 @@ impl Modify for TokenSchemes {
                 "The admin token (`SYNDIC_ADMIN_TOKEN`), or a user's personal token (`syu_…`): an admin's \
                  is taken as the admin token; an editor's or viewer's to read the columns, outlets, sources, \
                  articles, quarantine and dashboard (a user with a column scope sees what lies within its \
-                 columns), and an editor's to release, reject, withdraw, reinstate and move the articles, and to \
+                 columns), and an editor's to release, reject, approve, withdraw, reinstate and move the articles, and to \
                  manage the sources, of its columns.",
             ),
             (OUTLET, "An outlet's ingest token (`syo_…`)."),
@@ -90,6 +91,7 @@ pub fn document() -> &'static str {
             super::admin::Api::openapi(),
             super::sources::Api::openapi(),
             super::quarantine::Api::openapi(),
+            super::review::Api::openapi(),
             super::articles::Api::openapi(),
             super::dashboard::Api::openapi(),
             super::partners::Api::openapi(),

@@ -52,6 +52,9 @@ pub struct Source {
     pub exclude: Vec<String>,
     /// Seconds between polls.
     pub interval_secs: i64,
+    /// `manual`: its new items are held for review.
+    #[schema(value_type = crate::catalog::fields::Review)]
+    pub review: &'static str,
     /// When it was last fetched; null before the first poll.
     #[schema(format = DateTime, required = true)]
     pub last_fetch_at: Option<String>,
@@ -120,6 +123,7 @@ pub(super) fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
         include: routing.include.clone(),
         exclude: routing.exclude.clone(),
         interval_secs: source.interval_secs,
+        review: source.review.as_str(),
         last_fetch_at: status.last_fetch_at.map(rfc3339),
         last_status: status.last_status,
         last_error: status.last_error.clone(),

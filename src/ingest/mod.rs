@@ -17,6 +17,7 @@ pub mod sanitize;
 
 use crate::domain::policy::ContentPolicy;
 use crate::domain::reposting::Refusal;
+use crate::domain::review::{HeldBy, Review, ReviewState};
 use crate::domain::source::Routing;
 use crate::domain::{ArticleDraft, Outlet};
 use crate::metrics::Metrics;
@@ -73,6 +74,20 @@ pub struct Accepted {
     pub updated_at: DateTime<Utc>,
     /// Why the content policy holds it in quarantine, if it does.
     pub held: Option<String>,
+    /// Where it stands in review, if it was held for one and not approved.
+    pub review: Option<ReviewState>,
+}
+
+impl Accepted {
+    /// What it is now, in the word a push answers with: the content policy decides
+    /// first (`quarantined`), then review (`pending`, `rejected`), else `published`.
+    pub fn standing(&self) -> &'static str {
+        match (&self.held, self.review) {
+            (Some(_), _) => "quarantined",
+            (None, Some(state)) => state.as_str(),
+            (None, None) => "published",
+        }
+    }
 }
 
 /// The one way articles get stored: every ingest path (push, poll, import, demo) goes
@@ -91,17 +106,21 @@ impl Pipeline {
     }
 
     /// Stores an outlet's article: created the first time, updated when it changed,
-    /// left alone when it did not; held in quarantine when the policy says so.
+    /// left alone when it did not; held in quarantine when the policy says so, and for
+    /// review when new and its outlet is under manual review.
     pub async fn accept(&self, outlet: &Outlet, draft: &ArticleDraft) -> Result<Accepted, IngestError> {
-        self.accept_all(outlet, std::slice::from_ref(draft)).await?.remove(0)
+        self.accept_all(outlet, Review::Auto, std::slice::from_ref(draft)).await?.remove(0)
     }
 
     /// `accept` for many articles of one outlet, written in one transaction: all or,
     /// if the database fails, none. Results in the order of `drafts`. What the outlet's
-    /// reposting rules refuse is refused here, for every way articles come in.
+    /// reposting rules refuse is refused here, for every way articles come in; what its
+    /// outlet's or `source`'s review setting holds (`HeldBy::of`) is held here too
+    /// (`source`: `Auto` for what no source brought).
     pub async fn accept_all(
         &self,
         outlet: &Outlet,
+        source: Review,
         drafts: &[ArticleDraft],
     ) -> Result<Vec<Result<Accepted, IngestError>>, StoreError> {
         debug_assert!(drafts.iter().all(ArticleDraft::is_xml_safe), "drafts are made XML-safe when they are made");
@@ -109,12 +128,13 @@ impl Pipeline {
         let admitted: Vec<Result<(), Refusal>> =
             drafts.iter().map(|draft| outlet.reposting.admits(&tree, &draft.column_ids)).collect();
         let held: Vec<Option<String>> = drafts.iter().map(|draft| self.policy.violation(draft)).collect();
+        let review = HeldBy::of(outlet.review, source);
         let items: Vec<Upsert<'_>> = drafts
             .iter()
             .zip(&held)
             .zip(&admitted)
             .filter(|(_, admitted)| admitted.is_ok())
-            .map(|((draft, held), _)| Upsert { draft, quarantine: held.as_deref() })
+            .map(|((draft, held), _)| Upsert { draft, quarantine: held.as_deref(), review })
             .collect();
         let mut outcomes = match items.is_empty() {
             true => Vec::new(),
@@ -134,6 +154,7 @@ impl Pipeline {
         for (result, draft) in results.iter().zip(drafts) {
             let outcome = match result {
                 Ok(accepted) if accepted.held.is_some() => "quarantined",
+                Ok(Accepted { review: Some(ReviewState::Pending), .. }) => "pending",
                 Ok(accepted) => accepted.disposition.as_str(),
                 Err(IngestError::Refused(refusal)) => {
                     tracing::info!(outlet = %outlet.slug, url = %draft.original_url, %refusal, "article refused by the reposting rules");
@@ -183,11 +204,12 @@ impl Pipeline {
     pub async fn accept_valid<E>(
         &self,
         outlet: &Outlet,
+        source: Review,
         prepared: Vec<Result<ArticleDraft, E>>,
     ) -> Result<Vec<Result<(ArticleDraft, Result<Accepted, IngestError>), E>>, StoreError> {
         let mut drafts = Vec::with_capacity(prepared.len());
         let slots: Vec<Result<(), E>> = prepared.into_iter().map(|p| p.map(|draft| drafts.push(draft))).collect();
-        let outcomes = self.accept_all(outlet, &drafts).await?;
+        let outcomes = self.accept_all(outlet, source, &drafts).await?;
         let mut stored = drafts.into_iter().zip(outcomes);
         Ok(slots.into_iter().map(|slot| slot.map(|()| stored.next().expect("one outcome per draft"))).collect())
     }
@@ -213,10 +235,18 @@ fn accepted(
         url = %draft.original_url,
         disposition = disposition.as_str(),
         held = ?held,
+        review = stamp.review.map(ReviewState::as_str),
         hidden_removed = draft.hidden_removed,
         "article ingested"
     );
-    Ok(Accepted { id: stamp.id, disposition, reposted_at: stamp.reposted_at, updated_at: stamp.updated_at, held })
+    Ok(Accepted {
+        id: stamp.id,
+        disposition,
+        reposted_at: stamp.reposted_at,
+        updated_at: stamp.updated_at,
+        held,
+        review: stamp.review,
+    })
 }
 
 /// What became of one entry of a feed document.
@@ -238,6 +268,8 @@ pub struct Tally {
     pub refusals: BTreeMap<String, i64>,
     /// Entries stored but held by the content policy.
     pub quarantined: i64,
+    /// Entries stored and waiting for review (new ones held, and ones already waiting).
+    pub pending: i64,
     /// Hidden elements removed from the entries' HTML.
     pub hidden_removed: i64,
     /// What was wrong with the document, though entries could be read from it.
@@ -274,19 +306,21 @@ impl Pipeline {
     ) -> Result<Tally, ImportError> {
         let parsed = feed::parse_document(document.as_ref(), context)?;
         drop(document);
-        let mut tally = self.accept_entries(outlet, routing, &parsed.entries).await?;
+        let mut tally = self.accept_entries(outlet, routing, Review::Auto, &parsed.entries).await?;
         tally.warnings = parsed.problems;
         tracing::info!(outlet = %outlet.slug, new = tally.new, updated = tally.updated, refused = tally.refused, "document imported");
         Ok(tally)
     }
 
     /// Stores a parsed feed's entries for `outlet` under `routing`, in one transaction:
-    /// the path polling and one-shot import share. An entry without a date keeps the
-    /// time it was first seen.
+    /// the path polling and one-shot import share (`source`: the polled source's review
+    /// setting; `Auto` for an import). An entry without a date keeps the time it was
+    /// first seen.
     pub async fn accept_entries(
         &self,
         outlet: &Outlet,
         routing: &Routing,
+        source: Review,
         entries: &[feed::Entry],
     ) -> Result<Tally, StoreError> {
         let mut tally = Tally::default();
@@ -299,7 +333,7 @@ impl Pipeline {
                 false => Err(OVER_ENTRY_LIMIT.to_owned()),
             });
         }
-        let stored = self.accept_valid(outlet, prepared).await?;
+        let stored = self.accept_valid(outlet, source, prepared).await?;
         for (entry, stored) in entries.iter().zip(stored) {
             let outcome = match stored {
                 Err(refusal) => Err(refusal),
@@ -374,6 +408,7 @@ impl Tally {
         self.updated += other.updated;
         self.refused += other.refused;
         self.quarantined += other.quarantined;
+        self.pending += other.pending;
         self.hidden_removed += other.hidden_removed;
         for (reason, n) in other.refusals {
             *self.refusals.entry(reason).or_default() += n;
@@ -387,6 +422,8 @@ impl Tally {
             Ok(accepted) => {
                 if accepted.held.is_some() {
                     self.quarantined += 1;
+                } else if accepted.review == Some(ReviewState::Pending) {
+                    self.pending += 1;
                 }
                 match accepted.disposition {
                     Disposition::Created => self.new += 1,

@@ -168,7 +168,7 @@ async fn fetch_and_ingest(pipeline: &Pipeline, fetcher: &Fetcher, source: &Sourc
         error: e.to_string(),
         retry_after: None,
     })?;
-    let tally = pipeline.accept_entries(&outlet, &source.routing, &parsed.entries).await?;
+    let tally = pipeline.accept_entries(&outlet, &source.routing, source.review, &parsed.entries).await?;
     record.validators =
         Some((header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)));
     record.seen = parsed.entries.len() as i64;

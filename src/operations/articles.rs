@@ -5,6 +5,7 @@ use super::Operations;
 use crate::catalog::CatalogError;
 use crate::demo::{self, DemoLoaded};
 use crate::domain::audit::Action;
+use crate::domain::review::Review;
 use crate::domain::source::Routing;
 use crate::domain::ArticleStatus;
 use crate::domain::{Actor, ArticleDraft, FieldErrors, Outlet, Withdrawer};
@@ -36,7 +37,7 @@ impl Operations {
         outlet: &Outlet,
         prepared: Vec<Result<ArticleDraft, E>>,
     ) -> Result<Vec<BatchItem<E>>, StoreError> {
-        let stored = self.pipeline.accept_valid(outlet, prepared).await?;
+        let stored = self.pipeline.accept_valid(outlet, Review::Auto, prepared).await?;
         self.record(actor, "batch pushed", format_args!("{} articles of {}", stored.len(), outlet.slug));
         Ok(stored)
     }

@@ -136,6 +136,9 @@ fn extensions(article: &Article) -> ExtensionMap {
     if let Some(original) = &article.original_title {
         add("originalTitle", original.clone());
     }
+    if let Some(editor) = &article.responsible_editor {
+        add("editor", editor.clone());
+    }
     let mut map = ExtensionMap::new();
     map.insert("syndic".to_owned(), syndic);
     if let Some(image) = &article.image {

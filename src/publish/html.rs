@@ -221,6 +221,7 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Pag
                 (l.original_link) ": "
                 a href=(article.original_url) rel="nofollow noopener" { (article.original_url) }
             }
+            @if let Some(editor) = &article.responsible_editor { p.meta.editor { (l.editor) ": " (editor) } }
             @if let Some(rights) = article.effective_rights() { p.meta { (l.rights) ": " (rights) } }
             @if let Some(terms) = &outlet.repost_terms { p.meta.terms { (terms) } }
         }
@@ -442,6 +443,7 @@ fn news_article_json_ld(site: &Site, article: &Article) -> String {
         "sourceOrganization": {"@type": "NewsMediaOrganization", "name": article.outlet.name, "url": article.outlet.homepage},
         "publisher": {"@type": "Organization", "name": site.config.name, "url": site.home_url()},
         "author": article.author.as_ref().map(|name| json!({"@type": "Person", "name": name})),
+        "editor": article.responsible_editor.as_ref().map(|name| json!({"@type": "Person", "name": name})),
         "image": article.image.as_ref().map(|i| i.url.clone()),
         "inLanguage": article.language,
         "copyrightNotice": article.effective_rights(),

@@ -130,6 +130,9 @@ pub struct JsonFeedAttribution {
     /// The article's rights line, else its outlet's.
     #[schema(required = true)]
     rights: Option<String>,
+    /// The real name of its responsible editor (责任编辑), when one is recorded.
+    #[schema(required = true)]
+    editor: Option<String>,
     outlet: JsonFeedOutlet,
     /// Every column it is reposted under, the primary one first.
     columns: Vec<JsonFeedColumn>,
@@ -240,6 +243,7 @@ fn attribution(site: &Site, article: &Article) -> JsonFeedAttribution {
         subtitle: article.subtitle.clone(),
         original_title: article.original_title.clone(),
         rights: article.effective_rights().map(str::to_owned),
+        editor: article.responsible_editor.clone(),
         outlet: JsonFeedOutlet {
             slug: article.outlet.slug.to_string(),
             name: article.outlet.name.clone(),

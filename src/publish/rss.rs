@@ -131,6 +131,9 @@ fn extensions(article: &Article) -> ExtensionMap {
     if let Some(original) = &article.original_title {
         syndic.push(element("syndic:originalTitle", original, &[]));
     }
+    if let Some(editor) = &article.responsible_editor {
+        syndic.push(element("syndic:editor", editor, &[]));
+    }
     let mut map = ExtensionMap::new();
     insert_all(&mut map, "syndic", syndic);
     insert_all(&mut map, "media", media_elements(article));

@@ -1,16 +1,18 @@
 //! Queries on articles, one file per job: the idempotent upsert every ingest path ends
 //! in (`upsert`), the newest-first listings and single reads the publishers read
 //! (`reads`), sitemap queries (`sitemaps`), withdrawals and reinstatements
-//! (`withdrawals`), the quarantine review (`quarantine`), staff's listing of every
-//! article whatever its standing (`staff`), filing under other columns (`filing`),
-//! editors' corrections (`corrections`), and reading a stored row back (`rows`). The
-//! conditions they share (`PUBLIC` above all) and the shown version of an edited
-//! article (`ARTICLE_FIELDS`) are defined here, once.
+//! (`withdrawals`), the quarantine review (`quarantine`), review before publish
+//! (`review`: the queue, approval, rejection), staff's listing of every article whatever
+//! its standing (`staff`), filing under other columns (`filing`), editors' corrections
+//! (`corrections`), and reading a stored row back (`rows`). The conditions they share
+//! (`PUBLIC` above all) and the shown version of an edited article (`ARTICLE_FIELDS`)
+//! are defined here, once.
 
 mod corrections;
 mod filing;
 mod quarantine;
 mod reads;
+mod review;
 mod rows;
 mod sitemaps;
 mod staff;
@@ -18,9 +20,10 @@ mod upsert;
 mod withdrawals;
 
 pub use quarantine::HeldArticle;
+pub use review::{PendingArticle, ReviewPosition};
 pub(super) use rows::article_from_row;
 pub use sitemaps::{NewsEntry, SitemapRow, SitemapShard};
-pub use staff::{EditState, ListPosition, StaffArticle, StaffQuery};
+pub use staff::{EditState, EditorRef, ListPosition, StaffArticle, StaffQuery};
 pub use upsert::{ArticleStamp, Upsert, UpsertOutcome};
 pub use withdrawals::Withdrawal;
 
@@ -40,8 +43,10 @@ type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q
 /// Publication statuses of an article.
 const PUBLISHED: &str = "published";
 const QUARANTINED: &str = "quarantined";
-/// The condition every public read applies: published, not withdrawn, not under embargo.
-pub(super) const PUBLIC: &str = "a.status = 'published' AND a.withdrawn_at IS NULL AND a.embargo_until IS NULL";
+/// The condition every public read applies: published (not quarantined), not held for
+/// review nor rejected in it, not withdrawn, not under embargo.
+pub(super) const PUBLIC: &str =
+    "a.status = 'published' AND a.review IS NULL AND a.withdrawn_at IS NULL AND a.embargo_until IS NULL";
 
 /// An article's shown value of an editable optional field `$f`: the editor's where it
 /// is edited (`edited_$f`: NULL not edited, '' edited to nothing), else the outlet's
@@ -77,7 +82,8 @@ pub(super) const ARTICLE_FIELDS: &str = concat!(
     AS image_caption, a.enclosures, a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
     o.id AS outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.homepage AS outlet_homepage, \
     o.rights AS outlet_rights, o.indexing AS outlet_indexing, o.feed_url AS outlet_feed_url, \
-    o.feed_content, o.partner_content, o.repost_terms AS outlet_repost_terms"
+    o.feed_content, o.partner_content, o.repost_terms AS outlet_repost_terms, \
+    (SELECT u.real_name FROM users u WHERE u.id = a.editor_id) AS editor_name"
 );
 
 /// Which articles a listing covers.
@@ -105,6 +111,14 @@ fn scope_only(scope: &FeedScope, first: usize) -> (String, Vec<i64>) {
             (format!("a.id IN (SELECT article_id FROM column_listings WHERE column_id = ${first})"), vec![*id])
         }
     }
+}
+
+/// Articles filed wholly within `scope` (a user's columns, sub-columns included), each
+/// id bound in turn by `bind`, which names its placeholder.
+pub(super) fn filed_within(scope: &[i64], mut bind: impl FnMut(i64) -> String) -> String {
+    let list = scope.iter().map(|&id| bind(id)).collect::<Vec<_>>();
+    let outside = if list.is_empty() { String::new() } else { format!("AND x.column_id NOT IN ({})", list.join(", ")) };
+    format!("NOT EXISTS (SELECT 1 FROM article_columns x WHERE x.article_id = a.id {outside})")
 }
 
 /// Articles filed directly under any of `column_ids`, binding from `first`.

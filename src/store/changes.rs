@@ -180,7 +180,7 @@ impl Store {
             let mut change = self.begin_change(1).await?;
             sqlx::query(
                 "UPDATE articles SET reposted_at = embargo_until, embargo_until = NULL, updated_at = $2,
-                    archive_seq = CASE WHEN status = 'published' THEN $2 END
+                    archive_seq = CASE WHEN status = 'published' AND review IS NULL THEN $2 END
                  WHERE id = $1 AND embargo_until IS NOT NULL",
             )
             .bind(id)

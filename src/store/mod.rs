@@ -27,8 +27,8 @@ pub mod users;
 
 pub use archives::ArchiveLayout;
 pub use articles::{
-    ArticleStamp, EditState, FeedScope, HeldArticle, ListPosition, NewsEntry, SitemapRow, SitemapShard, StaffArticle,
-    StaffQuery, Upsert, UpsertOutcome, Withdrawal,
+    ArticleStamp, EditState, EditorRef, FeedScope, HeldArticle, ListPosition, NewsEntry, PendingArticle,
+    ReviewPosition, SitemapRow, SitemapShard, StaffArticle, StaffQuery, Upsert, UpsertOutcome, Withdrawal,
 };
 pub use audit::{Audit, AuditPage, AuditQuery, AuditRecord};
 pub use backup::BackupReport;

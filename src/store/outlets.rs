@@ -6,6 +6,7 @@ use crate::domain::audit::Target;
 use crate::domain::domains::OutletDomains;
 use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::reposting::Reposting;
+use crate::domain::review::Review;
 use crate::domain::{Carriage, Grants, Indexing, Slug};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -13,7 +14,8 @@ use sqlx::Row;
 
 const OUTLET_FIELDS: &str =
     "id, slug, name, homepage, language, timezone, rights, indexing, feed_content, partner_content, feed_url, \
-    created_at, updated_at, domains, licensed, licence_ref, allow_repost, repost_terms";
+    created_at, updated_at, domains, licensed, licence_ref, allow_repost, repost_terms, review, \
+    (SELECT u.username FROM users u WHERE u.id = outlets.default_editor_id) AS default_editor";
 
 /// An ingest token as operators see it: never its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +51,9 @@ pub struct OutletChanges {
     pub licence_ref: Option<Option<String>>,
     pub allow_repost: Option<bool>,
     pub repost_terms: Option<Option<String>>,
+    pub review: Option<Review>,
+    /// The id of its default responsible editor; `Some(None)` clears it.
+    pub default_editor_id: Option<Option<i64>>,
 }
 
 impl Store {
@@ -83,11 +88,12 @@ impl Store {
     ) -> Result<Outlet, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(&format!(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at,
-                feed_content, partner_content, domains, licensed, licence_ref, allow_repost, repost_terms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING {OUTLET_FIELDS}"
-        ))
+                feed_content, partner_content, domains, licensed, licence_ref, allow_repost, repost_terms, review,
+                default_editor_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        )
         .bind(outlet.slug.as_str())
         .bind(&outlet.name)
         .bind(&outlet.homepage)
@@ -103,10 +109,12 @@ impl Store {
         .bind(outlet.reposting.licence_ref.as_deref())
         .bind(i64::from(outlet.reposting.allow_repost))
         .bind(outlet.reposting.terms.as_deref())
+        .bind(outlet.review.as_str())
+        .bind(outlet.default_editor_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("outlet '{}' already exists", outlet.slug)))?;
-        let stored = outlet_from_row(&row)?;
+        let stored = outlet_in(&mut tx, id).await?;
         let token_id = insert_token(&mut tx, stored.id, token_digest).await?;
         let entry = audit.entry(Target::Outlet(stored.slug.as_str())).after(fields::outlet(&stored));
         audit::commit(tx, entry.noting("token_id", token_id)).await?;
@@ -190,10 +198,9 @@ impl Store {
 
     /// The outlet owning a live (unrevoked) token with this digest.
     pub async fn outlet_by_token_digest(&self, digest: &str) -> Result<Option<Outlet>, StoreError> {
-        let fields = OUTLET_FIELDS.split(", ").map(|f| format!("o.{f}")).collect::<Vec<_>>().join(", ");
         let row = sqlx::query(&format!(
-            "SELECT {fields} FROM outlet_tokens t JOIN outlets o ON o.id = t.outlet_id
-             WHERE t.token_digest = $1 AND t.revoked_at IS NULL"
+            "SELECT {OUTLET_FIELDS} FROM outlets WHERE id =
+                (SELECT t.outlet_id FROM outlet_tokens t WHERE t.token_digest = $1 AND t.revoked_at IS NULL)"
         ))
         .bind(digest)
         .fetch_optional(&self.pool)
@@ -208,13 +215,8 @@ impl Store {
         audit: Audit<'_>,
     ) -> Result<Outlet, StoreError> {
         let mut tx = self.begin_write().await?;
-        let before = sqlx::query(&format!("SELECT {OUTLET_FIELDS} FROM outlets WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("outlet"))?;
-        let before = outlet_from_row(&before)?;
-        let row = sqlx::query(&format!(
+        let before = outlet_in(&mut tx, id).await?;
+        let done = sqlx::query(
             "UPDATE outlets SET
                 name = COALESCE($2, name),
                 homepage = COALESCE($3, homepage),
@@ -229,9 +231,11 @@ impl Store {
                 licensed = COALESCE($15, licensed),
                 licence_ref = CASE WHEN $16 = 1 THEN $17 ELSE licence_ref END,
                 allow_repost = COALESCE($18, allow_repost),
-                repost_terms = CASE WHEN $19 = 1 THEN $20 ELSE repost_terms END
-             WHERE id = $1 RETURNING {OUTLET_FIELDS}"
-        ))
+                repost_terms = CASE WHEN $19 = 1 THEN $20 ELSE repost_terms END,
+                review = COALESCE($21, review),
+                default_editor_id = CASE WHEN $22 = 1 THEN $23 ELSE default_editor_id END
+             WHERE id = $1",
+        )
         .bind(id)
         .bind(changes.name.as_deref())
         .bind(changes.homepage.as_deref())
@@ -252,10 +256,15 @@ impl Store {
         .bind(changes.allow_repost.map(i64::from))
         .bind(i64::from(changes.repost_terms.is_some()))
         .bind(changes.repost_terms.clone().flatten())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound("outlet"))?;
-        let after = outlet_from_row(&row)?;
+        .bind(changes.review.map(Review::as_str))
+        .bind(i64::from(changes.default_editor_id.is_some()))
+        .bind(changes.default_editor_id.flatten())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("outlet"));
+        }
+        let after = outlet_in(&mut tx, id).await?;
         let entry = audit.entry(Target::Outlet(after.slug.as_str()));
         audit::commit(tx, entry.changed(fields::outlet(&before), fields::outlet(&after))).await?;
         self.catalog_changed().await?;
@@ -277,6 +286,16 @@ async fn insert_token(
     .bind(now_micros())
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// The outlet with this id, read in a write's transaction.
+async fn outlet_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64) -> Result<Outlet, StoreError> {
+    let row = sqlx::query(&format!("SELECT {OUTLET_FIELDS} FROM outlets WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("outlet"))?;
+    outlet_from_row(&row)
 }
 
 fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {
@@ -301,6 +320,11 @@ fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {
             licence_ref: row.try_get("licence_ref")?,
             allow_repost: row.try_get::<i64, _>("allow_repost")? != 0,
             terms: row.try_get("repost_terms")?,
+        },
+        review: Review::parse(&row.try_get::<String, _>("review")?).map_err(|e| corrupt("review", e))?,
+        default_editor: match row.try_get::<Option<String>, _>("default_editor")? {
+            Some(username) => Some(Slug::parse(&username).map_err(|e| corrupt("default_editor", e))?),
+            None => None,
         },
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,

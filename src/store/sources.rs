@@ -5,6 +5,7 @@ use super::{
     conflict_on_unique, from_micros, now_micros, optional_time_at, time_at, to_micros, Backend, Store, StoreError,
 };
 use crate::domain::audit::Target;
+use crate::domain::review::Review;
 use crate::domain::source::{Route, RouteMatch, Routing, Source, SourceStatus};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 const SOURCE_FIELDS: &str = "s.id, s.outlet_id, o.slug AS outlet_slug, s.url, s.interval_secs, s.etag, \
     s.last_modified, s.last_fetch_at, s.last_status, s.last_error, s.items_seen, s.items_new, s.items_updated, \
     s.items_refused, s.refusals, s.items_quarantined, s.hidden_spam_removed, s.consecutive_failures, s.next_fetch_at, \
-    s.warnings, s.last_new_at, s.created_at";
+    s.warnings, s.last_new_at, s.created_at, s.review";
 
 /// What one poll found, to be recorded on the source.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +44,7 @@ pub struct SourceChanges {
     pub url: Option<String>,
     pub interval_secs: Option<i64>,
     pub routing: Option<Routing>,
+    pub review: Option<Review>,
 }
 
 impl Store {
@@ -52,18 +54,20 @@ impl Store {
         url: &str,
         interval_secs: i64,
         routing: &Routing,
+        review: Review,
         audit: Audit<'_>,
     ) -> Result<Source, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sources (outlet_id, url, interval_secs, next_fetch_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $4, $4) RETURNING id",
+            "INSERT INTO sources (outlet_id, url, interval_secs, next_fetch_at, created_at, updated_at, review)
+             VALUES ($1, $2, $3, $4, $4, $4, $5) RETURNING id",
         )
         .bind(outlet_id)
         .bind(url)
         .bind(interval_secs)
         .bind(now)
+        .bind(review.as_str())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("the outlet already has a source for {url}")))?;
@@ -88,7 +92,8 @@ impl Store {
             // A new address or routing must see the whole feed again: the validators go.
             "UPDATE sources SET url = COALESCE($2, url), interval_secs = COALESCE($3, interval_secs), updated_at = $4,
                 etag = CASE WHEN $5 = 1 THEN NULL ELSE etag END,
-                last_modified = CASE WHEN $5 = 1 THEN NULL ELSE last_modified END
+                last_modified = CASE WHEN $5 = 1 THEN NULL ELSE last_modified END,
+                review = COALESCE($6, review)
              WHERE id = $1",
         )
         .bind(id)
@@ -96,6 +101,7 @@ impl Store {
         .bind(changes.interval_secs)
         .bind(now_micros())
         .bind(i64::from(changes.url.is_some() || changes.routing.is_some()))
+        .bind(changes.review.map(Review::as_str))
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || "the outlet already has a source for that URL".to_owned()))?;
@@ -353,6 +359,7 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
         url: row.try_get("url")?,
         interval_secs: row.try_get("interval_secs")?,
         routing: Routing::default(),
+        review: Review::parse(&row.try_get::<String, _>("review")?).map_err(StoreError::Corrupt)?,
         etag: row.try_get("etag")?,
         last_modified: row.try_get("last_modified")?,
         status: SourceStatus {

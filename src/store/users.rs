@@ -152,6 +152,11 @@ impl Store {
             entry = entry.noting("password", "changed");
         }
         audit::commit(tx, entry).await?;
+        if after.real_name != before.real_name {
+            // Pages and feeds name responsible editors by their real name, read when
+            // they are rendered: cached ones start over.
+            self.catalog_changed().await?;
+        }
         Ok(after)
     }
 

@@ -42,6 +42,7 @@ mod pages;
 mod partners;
 mod push;
 mod quarantine;
+mod review;
 mod rights;
 mod sitemaps;
 mod sources;

@@ -21,6 +21,8 @@ pub struct OutletsView<'a> {
     /// The outlet just added and its first ingest token, shown this once.
     pub created: Option<(&'a Outlet, &'a str)>,
     pub timezone: Tz,
+    /// Who may be the default responsible editor: (username, how the choice reads).
+    pub editors: &'a [(String, String)],
 }
 
 pub fn outlets_page(viewer: &Viewer<'_>, view: &OutletsView<'_>) -> Page {
@@ -68,7 +70,7 @@ pub fn outlets_page(viewer: &Viewer<'_>, view: &OutletsView<'_>) -> Page {
                     (viewer.csrf_field())
                     (view.form.summary(labels))
                     (view.form.input("slug", labels.slug, Kind::Text, true, Some(labels.slug_hint)))
-                    (outlet_fields(labels, &view.form))
+                    (outlet_fields(viewer, &view.form, view.editors))
                     button type="submit" { (labels.add_outlet) }
                 }
             }
@@ -78,7 +80,8 @@ pub fn outlets_page(viewer: &Viewer<'_>, view: &OutletsView<'_>) -> Page {
 }
 
 /// The fields an outlet is added and changed with (all but the slug).
-fn outlet_fields(labels: &CatalogLabels, form: &Form<'_>) -> Markup {
+fn outlet_fields(viewer: &Viewer<'_>, form: &Form<'_>, editors: &[(String, String)]) -> Markup {
+    let labels = CatalogLabels::of(viewer.labels);
     html! {
         (form.input("name", labels.name, Kind::Text, true, None))
         (form.input("homepage", labels.homepage, Kind::Url, true, None))
@@ -98,6 +101,7 @@ fn outlet_fields(labels: &CatalogLabels, form: &Form<'_>) -> Markup {
         (form.input("licence_ref", labels.licence_ref, Kind::Text, false, None))
         (form.checkbox("no_repost", labels.no_repost, Some(labels.no_repost_hint)))
         (form.textarea("repost_terms", labels.repost_terms, Some(labels.repost_terms_hint)))
+        (review_fields(viewer, form, editors))
     }
 }
 
@@ -110,6 +114,8 @@ pub struct OutletView<'a> {
     /// A token just issued, shown this once.
     pub issued: Option<&'a str>,
     pub timezone: Tz,
+    /// Who may be the default responsible editor: (username, how the choice reads).
+    pub editors: &'a [(String, String)],
 }
 
 pub fn outlet_page(viewer: &Viewer<'_>, view: &OutletView<'_>) -> Page {
@@ -127,7 +133,7 @@ pub fn outlet_page(viewer: &Viewer<'_>, view: &OutletView<'_>) -> Page {
             form method="post" action=(path) {
                 (viewer.csrf_field())
                 (view.form.summary(labels))
-                (outlet_fields(labels, &view.form))
+                (outlet_fields(viewer, &view.form, view.editors))
                 button type="submit" { (labels.save) }
             }
         }
@@ -163,4 +169,24 @@ pub fn outlet_page(viewer: &Viewer<'_>, view: &OutletView<'_>) -> Page {
         }
     };
     frame(viewer, Some(Section::Outlets), &outlet.name, content)
+}
+
+/// The review setting and the default responsible editor (责任编辑).
+fn review_fields(viewer: &Viewer<'_>, form: &Form<'_>, editors: &[(String, String)]) -> Markup {
+    let l = &viewer.labels.review;
+    let none = (String::new(), l.no_default_editor.to_owned());
+    let choices: Vec<(String, String)> = std::iter::once(none).chain(editors.iter().cloned()).collect();
+    html! {
+        div.row {
+            div { (form.select("review", l.review, &review_options(viewer))) }
+            div { (form.select("default_editor", l.default_editor, &choices)) }
+        }
+        p.hint { (l.review_hint) " " (l.default_editor_hint) }
+    }
+}
+
+/// The choices of `review`, in words.
+pub(in crate::console) fn review_options(viewer: &Viewer<'_>) -> Vec<(String, String)> {
+    let l = &viewer.labels.review;
+    vec![("auto".to_owned(), l.review_auto.to_owned()), ("manual".to_owned(), l.review_manual.to_owned())]
 }

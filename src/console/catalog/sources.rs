@@ -79,7 +79,7 @@ pub fn sources_page(viewer: &Viewer<'_>, view: &SourcesView<'_>) -> Page {
                     (view.form.summary(labels))
                     @let outlets: Vec<(String, String)> = view.outlets.iter().map(|o| (o.slug.to_string(), format!("{} ({})", o.name, o.slug))).collect();
                     (view.form.select("outlet", labels.outlet, &outlets))
-                    (source_fields(labels, &view.form, view.columns))
+                    (source_fields(viewer, &view.form, view.columns))
                     button type="submit" { (labels.add_source) }
                 }
             }
@@ -103,7 +103,8 @@ fn poll_counts(labels: &CatalogLabels, source: &Source) -> Markup {
 }
 
 /// The fields a source is added and changed with (all but its outlet).
-fn source_fields(labels: &CatalogLabels, form: &Form<'_>, columns: &[(&Column, usize)]) -> Markup {
+fn source_fields(viewer: &Viewer<'_>, form: &Form<'_>, columns: &[(&Column, usize)]) -> Markup {
+    let labels = CatalogLabels::of(viewer.labels);
     let values = form.values;
     let rule_count = values.all("route_value").len() + BLANK_RULES;
     let matches = [
@@ -147,6 +148,8 @@ fn source_fields(labels: &CatalogLabels, form: &Form<'_>, columns: &[(&Column, u
             div { (form.textarea("exclude", labels.exclude, Some(labels.keywords_hint))) }
         }
         (form.input("interval_secs", labels.interval, Kind::Number, false, Some(labels.interval_hint)))
+        (form.select("review", viewer.labels.review.review, &super::outlets::review_options(viewer)))
+        p.hint { (viewer.labels.review.review_hint) }
     }
 }
 
@@ -233,7 +236,7 @@ pub fn source_page(viewer: &Viewer<'_>, view: &SourceView<'_>) -> Page {
                 form method="post" action=(path) {
                     (viewer.csrf_field())
                     (view.form.summary(labels))
-                    (source_fields(labels, &view.form, view.columns))
+                    (source_fields(viewer, &view.form, view.columns))
                     button type="submit" { (labels.save) }
                 }
             }
@@ -270,5 +273,6 @@ pub fn source_values(tree: &ColumnTree, source: &Source) -> Values {
     values.set("include", routing.include.join("\n"));
     values.set("exclude", routing.exclude.join("\n"));
     values.set("interval_secs", source.interval_secs.to_string());
+    values.set("review", source.review.as_str());
     values
 }

@@ -92,6 +92,12 @@ pub struct Outlet {
     pub allow_repost: bool,
     /// Plain text shown under each of its articles.
     pub repost_terms: Option<String>,
+    #[schema(value_type = fields::Review)]
+    pub review: &'static str,
+    /// The username of its default responsible editor (责任编辑), recorded on each of
+    /// its articles published without review when it is first stored.
+    #[schema(value_type = Option<fields::Slug>)]
+    pub default_editor: Option<String>,
     /// The outlet's HTML page on the portal.
     #[schema(format = "uri")]
     pub url: String,
@@ -201,6 +207,8 @@ pub fn outlet(site: &Site, outlet: &OutletEntry) -> Outlet {
         licence_ref: outlet.reposting.licence_ref.clone(),
         allow_repost: outlet.reposting.allow_repost,
         repost_terms: outlet.reposting.terms.clone(),
+        review: outlet.review.as_str(),
+        default_editor: outlet.default_editor.as_ref().map(|u| u.to_string()),
         url: kind.page_url(site),
         feeds: feed_urls(site, &kind),
         created_at: rfc3339(outlet.created_at),

@@ -4,7 +4,7 @@
 //! partner API (outlet, columns, image, enclosures) are that API's types.
 
 use crate::catalog::fields;
-use crate::domain::Withdrawer;
+use crate::domain::{review, Withdrawer};
 use crate::http::partners::wire::{self as shared, ArticleColumn, ArticleEnclosure, ArticleImage, ArticleOutlet};
 use crate::publish::{rfc3339, Site};
 use crate::store::StaffArticle as Stored;
@@ -107,6 +107,17 @@ pub struct StaffArticle {
     /// Why the content policy holds it; null unless it is held.
     #[schema(required = true)]
     pub quarantine_reason: Option<String>,
+    /// Which setting held it for review (`outlet` or `source`, under `manual` review);
+    /// null when it was published without review.
+    #[schema(required = true)]
+    pub held_for_review_by: Option<HeldBy>,
+    /// Why an editor rejected it in review; null unless it was rejected.
+    #[schema(required = true)]
+    pub review_reason: Option<String>,
+    /// Its responsible editor (责任编辑): who approved it or, published without review,
+    /// its outlet's default editor when it was first stored; null when none is recorded.
+    #[schema(required = true)]
+    pub editor: Option<ResponsibleEditor>,
     /// The fields shown as an editor corrected them (the outlet's version of each is
     /// kept); empty when none is.
     pub edited_fields: Vec<EditedField>,
@@ -156,6 +167,22 @@ pub struct Resolution {
     /// keep showing the edits over it.
     #[schema(value_type = fields::TakeName)]
     pub take: String,
+}
+
+/// Which setting held an article for review.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HeldBy {
+    Outlet,
+    Source,
+}
+
+/// A responsible editor (责任编辑): the user, and the real name readers are shown.
+#[derive(Serialize, ToSchema)]
+pub struct ResponsibleEditor {
+    #[schema(value_type = fields::Slug)]
+    pub username: String,
+    pub real_name: String,
 }
 
 /// Who withdrew an article.
@@ -230,5 +257,14 @@ pub fn article(site: &Site, stored: &Stored) -> StaffArticle {
         edited_at: stored.edit.at.map(rfc3339),
         edited_by: stored.edit.by.clone(),
         outlet_corrected_at: stored.edit.outlet_corrected_at.map(rfc3339),
+        held_for_review_by: stored.held_by.map(|by| match by {
+            review::HeldBy::Outlet => HeldBy::Outlet,
+            review::HeldBy::Source => HeldBy::Source,
+        }),
+        review_reason: stored.review_reason.clone(),
+        editor: stored
+            .editor
+            .as_ref()
+            .map(|e| ResponsibleEditor { username: e.username.clone(), real_name: e.real_name.clone() }),
     }
 }

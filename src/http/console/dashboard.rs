@@ -21,8 +21,12 @@ async fn dashboard(State(state): State<AppState>, console: Console) -> Response 
         Err(error) => return failure(error),
     };
     let within = staff(&console).within(&tree);
-    match state.operations.dashboard(within.as_deref()).await {
-        Ok(figures) => page(StatusCode::OK, dashboard_page(&console.viewer(), &figures, state.config.site.timezone)),
-        Err(error) => failure(error),
-    }
+    let (figures, pending) = match (
+        state.operations.dashboard(within.as_deref()).await,
+        state.operations.pending_count(within.as_deref()).await,
+    ) {
+        (Ok(figures), Ok(pending)) => (figures, pending),
+        (Err(error), _) | (_, Err(error)) => return failure(error),
+    };
+    page(StatusCode::OK, dashboard_page(&console.viewer(), &figures, pending, state.config.site.timezone))
 }

@@ -10,6 +10,7 @@ mod catalog;
 mod corrections;
 mod dashboard;
 mod quarantine;
+mod review;
 mod session;
 
 pub use session::{Console, CsrfForm};
@@ -41,6 +42,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(articles::router())
         .merge(corrections::router())
         .merge(quarantine::router())
+        .merge(review::router())
         .merge(audit::router())
         .route("/admin/logout", post(logout))
         .route("/admin/account", get(account))

@@ -1,6 +1,7 @@
 //! What the ingest API answers, as serde types: the same types write the answers and,
 //! through utoipa, describe them.
 
+use crate::domain::review::ReviewState;
 use crate::domain::ArticleDraft;
 use crate::ingest::{Accepted, Disposition, ItemResult, Tally};
 use crate::publish::{rfc3339, Site};
@@ -17,16 +18,30 @@ pub enum PushStatus {
     Unchanged,
     /// Stored but held by the content policy: published nowhere until an admin releases it.
     Quarantined,
+    /// Stored but held for review (its outlet or source is under `manual` review):
+    /// published nowhere until an editor approves it. A later push keeps it so.
+    Pending,
+    /// Stored, but an editor rejected it in review: published nowhere; a later push
+    /// updates it and leaves it rejected.
+    Rejected,
 }
 
 impl PushStatus {
-    fn of(accepted: &Accepted) -> PushStatus {
-        match (&accepted.held, accepted.disposition) {
-            (Some(_), _) => PushStatus::Quarantined,
-            (None, Disposition::Created) => PushStatus::Created,
-            (None, Disposition::Updated) => PushStatus::Updated,
-            (None, Disposition::Unchanged) => PushStatus::Unchanged,
+    /// The content policy decides first, then review, then what the write did.
+    pub fn of(accepted: &Accepted) -> PushStatus {
+        match (&accepted.held, accepted.review, accepted.disposition) {
+            (Some(_), _, _) => PushStatus::Quarantined,
+            (None, Some(ReviewState::Pending), _) => PushStatus::Pending,
+            (None, Some(ReviewState::Rejected), _) => PushStatus::Rejected,
+            (None, None, Disposition::Created) => PushStatus::Created,
+            (None, None, Disposition::Updated) => PushStatus::Updated,
+            (None, None, Disposition::Unchanged) => PushStatus::Unchanged,
         }
+    }
+
+    /// Stored but published nowhere (answered 202).
+    pub fn is_held(self) -> bool {
+        matches!(self, PushStatus::Quarantined | PushStatus::Pending | PushStatus::Rejected)
     }
 }
 
@@ -130,7 +145,8 @@ pub struct BatchItem {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum BatchOutcome {
-    /// Stored: `status` is `created`, `updated`, `unchanged` or `quarantined`.
+    /// Stored: `status` is `created`, `updated`, `unchanged`, `quarantined`, `pending`
+    /// or `rejected`.
     Stored(PushResult),
     /// Not stored: the fields at fault.
     Invalid(InvalidArticle),
@@ -156,6 +172,10 @@ pub struct BatchResult {
     pub unchanged: usize,
     /// Articles stored but held by the content policy.
     pub quarantined: usize,
+    /// Articles stored and held for review (new ones, and ones already waiting).
+    pub pending: usize,
+    /// Articles stored that an editor had rejected in review, and stay so.
+    pub rejected: usize,
     /// Articles not stored for their fields.
     pub invalid: usize,
     /// Articles not stored: another outlet's, or refused by the database.
@@ -171,6 +191,8 @@ pub fn batch_result(outcomes: Vec<BatchOutcome>) -> BatchResult {
         updated: 0,
         unchanged: 0,
         quarantined: 0,
+        pending: 0,
+        rejected: 0,
         invalid: 0,
         refused: 0,
         results: Vec::new(),
@@ -182,6 +204,8 @@ pub fn batch_result(outcomes: Vec<BatchOutcome>) -> BatchResult {
                 PushStatus::Updated => &mut answer.updated,
                 PushStatus::Unchanged => &mut answer.unchanged,
                 PushStatus::Quarantined => &mut answer.quarantined,
+                PushStatus::Pending => &mut answer.pending,
+                PushStatus::Rejected => &mut answer.rejected,
             },
             BatchOutcome::Invalid(_) => &mut answer.invalid,
             BatchOutcome::Refused { .. } => &mut answer.refused,
@@ -220,7 +244,7 @@ pub enum ImportItem {
 
 /// The tally of a feed-document import. `created` and `updated` count stored entries by
 /// what became of them (entries held by the content policy are counted there too, and
-/// again in `quarantined`); `refused` counts entries not taken, those past the 1,000
+/// again in `quarantined`; entries held for review likewise, again in `pending`); `refused` counts entries not taken, those past the 1,000
 /// newest included.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportResult {
@@ -230,6 +254,8 @@ pub struct ImportResult {
     pub unchanged: usize,
     pub refused: i64,
     pub quarantined: i64,
+    /// Entries waiting for review (their outlet is under `manual` review).
+    pub pending: i64,
     /// What was wrong with the document, though entries could be read from it.
     pub warnings: Vec<String>,
     pub items: Vec<ImportItem>,
@@ -246,6 +272,7 @@ pub fn import_result(site: &Site, tally: Tally) -> ImportResult {
         unchanged,
         refused: tally.refused,
         quarantined: tally.quarantined,
+        pending: tally.pending,
         warnings: tally.warnings,
         items,
     }

@@ -108,6 +108,9 @@ pub struct PartnerArticle {
     pub updated_at: String,
     #[schema(schema_with = is_false)]
     pub withdrawn: bool,
+    /// The real name of its responsible editor (责任编辑); null when none is recorded.
+    #[schema(required = true)]
+    pub editor: Option<String>,
 }
 
 /// Whether an item carries the full content or only the summary.
@@ -228,6 +231,7 @@ fn partner_article(site: &Site, article: &Article) -> PartnerArticle {
         reposted_at: rfc3339(article.reposted_at),
         updated_at: rfc3339_micros(article.updated_at),
         withdrawn: false,
+        editor: article.responsible_editor.clone(),
     }
 }
 

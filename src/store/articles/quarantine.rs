@@ -51,13 +51,14 @@ impl Store {
             .await?)
     }
 
-    /// Publishes a held article as it stands.
+    /// Publishes a held article as it stands; one also held for review then waits
+    /// there (it takes its archive place when approved).
     pub async fn release_article(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
         let mut change = self.begin_change(1).await?;
         let before = held_fields(&mut change.tx, id).await?;
         let done = sqlx::query(&format!(
             "UPDATE articles SET status = '{PUBLISHED}', quarantine_reason = NULL, updated_at = $2,
-                archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)
+                archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL AND review IS NULL THEN $2 END)
              WHERE id = $1 AND status = '{QUARANTINED}'"
         ))
         .bind(id)

@@ -54,6 +54,6 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
         reposted_at: time_at(row, "reposted_at")?,
         updated_at: time_at(row, "updated_at")?,
         columns: Vec::new(),
-        responsible_editor: None,
+        responsible_editor: row.try_get("editor_name")?,
     })
 }

@@ -3,13 +3,15 @@
 //! with the fields that say where it stands. Nothing read here reaches a public output.
 
 use super::*;
+use crate::domain::review::HeldBy;
 use crate::domain::{ArticleStatus, Withdrawer};
 
 /// An article's standing as SQL, in the words of `ArticleStatus`: withdrawal decides
-/// first, then the quarantine, then an embargo; what is left is `PUBLIC`.
+/// first, then the quarantine, then review, then an embargo; what is left is `PUBLIC`.
 const STATUS: &str = "CASE WHEN a.withdrawn_at IS NOT NULL AND a.withdrawn_by = 'expiry' THEN 'expired'
     WHEN a.withdrawn_at IS NOT NULL THEN 'withdrawn'
     WHEN a.status = 'quarantined' THEN 'quarantined'
+    WHEN a.review IS NOT NULL THEN a.review
     WHEN a.embargo_until IS NOT NULL THEN 'embargoed'
     ELSE 'published' END";
 
@@ -56,6 +58,19 @@ pub struct StaffArticle {
     pub quarantine_reason: Option<String>,
     /// What editors corrected of it.
     pub edit: EditState,
+    /// Which setting held it for review (while pending, or once rejected or approved).
+    pub held_by: Option<HeldBy>,
+    /// Why an editor rejected it in review.
+    pub review_reason: Option<String>,
+    /// Its responsible editor (责任编辑), when one is recorded.
+    pub editor: Option<EditorRef>,
+}
+
+/// A responsible editor as staff see one: the user and the real name shown to readers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditorRef {
+    pub username: String,
+    pub real_name: String,
 }
 
 /// What editors corrected of an article, and whether its outlet changed it since.
@@ -104,10 +119,7 @@ impl Store {
             format!("${}", binds.len())
         };
         if let Some(within) = &query.within {
-            let list = within.iter().map(|id| next(&mut binds, Bound::Number(*id))).collect::<Vec<_>>();
-            let outside =
-                if list.is_empty() { String::new() } else { format!("AND x.column_id NOT IN ({})", list.join(", ")) };
-            filters.push(format!("NOT EXISTS (SELECT 1 FROM article_columns x WHERE x.article_id = a.id {outside})"));
+            filters.push(filed_within(within, |id| next(&mut binds, Bound::Number(id))));
         }
         if let Some(columns) = &query.column_ids {
             filters.push(in_columns(columns, binds.len() + 1));
@@ -170,8 +182,9 @@ impl Store {
             .collect();
         let sql = format!(
             "SELECT {ARTICLE_FIELDS}, {STATUS} AS standing, a.withdrawn_at, a.withdrawn_by, a.embargo_until,
-                a.expires_at, a.quarantine_reason, a.edited_at, a.edited_by, a.outlet_corrected_at, {}
-             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                a.expires_at, a.quarantine_reason, a.edited_at, a.edited_by, a.outlet_corrected_at, {},
+                a.review_held_by, a.review_reason, u.username AS editor_username
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id LEFT JOIN users u ON u.id = a.editor_id
              WHERE {filter} ORDER BY a.reposted_at DESC, a.id DESC LIMIT $1",
             edited.join(", ")
         );
@@ -189,6 +202,10 @@ impl Store {
             .zip(articles)
             .map(|(row, article)| {
                 let standing: String = row.try_get("standing")?;
+                let editor = row
+                    .try_get::<Option<String>, _>("editor_username")?
+                    .zip(article.responsible_editor.clone())
+                    .map(|(username, real_name)| EditorRef { username, real_name });
                 Ok(StaffArticle {
                     article,
                     status: ArticleStatus::parse(&standing).map_err(StoreError::Corrupt)?,
@@ -201,6 +218,9 @@ impl Store {
                     expires_at: optional_time_at(row, "expires_at")?,
                     quarantine_reason: row.try_get("quarantine_reason")?,
                     edit: edit_state(row)?,
+                    held_by: row.try_get::<Option<String>, _>("review_held_by")?.as_deref().and_then(HeldBy::parse),
+                    review_reason: row.try_get("review_reason")?,
+                    editor,
                 })
             })
             .collect()

@@ -2,6 +2,7 @@
 //! many rows a statement, under the change clock.
 
 use super::*;
+use crate::domain::review::{HeldBy, ReviewState};
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,11 +17,14 @@ pub enum UpsertOutcome {
     },
 }
 
-/// One article of an upsert: the draft and, if the content policy holds it, why.
+/// One article of an upsert: the draft, if the content policy holds it, why, and, if
+/// it is held for review when new, which setting holds it (an article already stored
+/// keeps its standing in review).
 #[derive(Debug, Clone, Copy)]
 pub struct Upsert<'a> {
     pub draft: &'a ArticleDraft,
     pub quarantine: Option<&'a str>,
+    pub review: Option<HeldBy>,
 }
 
 /// What an upsert needs to know of an article already stored.
@@ -57,7 +61,7 @@ async fn existing_articles(
     let mut found = HashMap::with_capacity(items.len());
     for chunk in items.chunks(URLS_PER_LOOKUP) {
         let sql = format!(
-            "SELECT id, outlet_id, original_url, fingerprint, reposted_at, updated_at, withdrawn_at,
+            "SELECT id, outlet_id, original_url, fingerprint, reposted_at, updated_at, withdrawn_at, review,
                 CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS public
              FROM articles a WHERE original_url IN ({})",
             placeholders(1, chunk.len())
@@ -71,6 +75,7 @@ async fn existing_articles(
                 id: row.try_get("id")?,
                 reposted_at: time_at(&row, "reposted_at")?,
                 updated_at: time_at(&row, "updated_at")?,
+                review: row.try_get::<Option<String>, _>("review")?.as_deref().and_then(ReviewState::parse),
             };
             let existing = Existing {
                 stamp,
@@ -94,7 +99,11 @@ struct Creation<'a> {
     now: i64,
 }
 
-/// Articles created per statement (22 values each). SQLite finds each `$N` value by a
+/// Values each created row binds: its content (`bind_content`), then what holds it for
+/// review.
+const CREATED_VALUES: usize = CONTENT_VALUES + 1;
+
+/// Articles created per statement (23 values each). SQLite finds each `$N` value by a
 /// scan of the statement's parameters, so a statement's cost grows with the square of
 /// its values: about two hundred per statement is the sweet spot.
 const ARTICLES_PER_INSERT: usize = 10;
@@ -110,17 +119,21 @@ async fn insert_articles(
 ) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::with_capacity(creations.len());
     for chunk in creations.chunks(ARTICLES_PER_INSERT) {
-        // Each row: the outlet ($1), then the row's CONTENT_VALUES values from `first`;
+        // Each row: the outlet ($1), then the row's CREATED_VALUES values from `first`;
         // reposted_at is created equal to updated_at, and an article published now
-        // (not held, not embargoed) takes its archive place from the same clock value.
+        // (not held by the policy or for review, not embargoed) takes its archive place
+        // from the same clock value. One held for review is marked pending; one that is
+        // not has its outlet's default editor as its responsible editor, from now on.
         let rows: Vec<String> = (0..chunk.len())
             .map(|row| {
-                let first = 2 + row * CONTENT_VALUES;
+                let first = 2 + row * CREATED_VALUES;
                 let value = |k: usize| format!("${}", first + k);
                 let contents: Vec<String> = (0..CONTENT_VALUES).map(value).collect();
-                let (now, status, embargo) = (value(14), value(16), value(19));
+                let (now, status, embargo, held) = (value(14), value(16), value(19), value(CONTENT_VALUES));
                 format!(
-                    "($1, {}, {now}, CASE WHEN {status} = 'published' AND {embargo} IS NULL THEN {now} END)",
+                    "($1, {}, {now}, CASE WHEN {status} = 'published' AND {embargo} IS NULL AND {held} IS NULL THEN {now} END,
+                      CASE WHEN {held} IS NOT NULL THEN 'pending' END, {held},
+                      CASE WHEN {held} IS NULL THEN (SELECT o.default_editor_id FROM outlets o WHERE o.id = $1) END)",
                     contents.join(", ")
                 )
             })
@@ -129,13 +142,14 @@ async fn insert_articles(
             "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
                 language, tags, rights, image_url, image_caption, enclosures, original_published_at,
                 original_updated_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed,
-                embargo_until, expires_at, reposted_at, archive_seq)
+                embargo_until, expires_at, reposted_at, archive_seq, review, review_held_by, editor_id)
              VALUES {} RETURNING id, original_url",
             rows.join(", ")
         );
         let mut insert = sqlx::query(&sql).bind(outlet_id);
         for creation in chunk {
-            insert = bind_content(insert, creation.item, creation.now, creation.fingerprint);
+            insert = bind_content(insert, creation.item, creation.now, creation.fingerprint)
+                .bind(creation.item.review.map(HeldBy::as_str));
         }
         // Rows come back in no promised order: matched by URL, which is unique.
         let mut by_url = HashMap::with_capacity(chunk.len());
@@ -193,7 +207,7 @@ async fn update_article(
             updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
             withdrawn_at = NULL, withdrawn_by = NULL, expires_at = $22,
             embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
-            archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL THEN $16 END),
+            archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL AND review IS NULL THEN $16 END),
             outlet_corrected_at = CASE WHEN edited_at IS NOT NULL AND fingerprint <> $17 THEN $16
                 ELSE outlet_corrected_at END
          WHERE id = $1",
@@ -213,6 +227,8 @@ pub struct ArticleStamp {
     pub id: i64,
     pub reposted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Where it stands in review, if it was held for one and not approved.
+    pub review: Option<ReviewState>,
 }
 
 impl Store {
@@ -225,7 +241,7 @@ impl Store {
         draft: &ArticleDraft,
         quarantine: Option<&str>,
     ) -> Result<UpsertOutcome, StoreError> {
-        let mut outcomes = self.upsert_articles(outlet_id, &[Upsert { draft, quarantine }]).await?;
+        let mut outcomes = self.upsert_articles(outlet_id, &[Upsert { draft, quarantine, review: None }]).await?;
         Ok(outcomes.remove(0))
     }
 
@@ -278,7 +294,8 @@ impl Store {
         let mut created: HashMap<usize, ArticleStamp> = HashMap::with_capacity(creations.len());
         for (creation, id) in creations.iter().zip(created_ids) {
             let at = from_micros(creation.now);
-            created.insert(creation.index, ArticleStamp { id, reposted_at: at, updated_at: at });
+            let review = creation.item.review.map(|_| ReviewState::Pending);
+            created.insert(creation.index, ArticleStamp { id, reposted_at: at, updated_at: at, review });
         }
         for &(i, now) in &stamped {
             let (item, fingerprint) = (&items[i], fingerprints[i].as_str());

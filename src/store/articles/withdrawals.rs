@@ -111,7 +111,8 @@ impl Store {
     /// Whether an article existed and was withdrawn (its page answers 410 Gone), and by
     /// whom when that is known: `Some(None)` for articles withdrawn before it was recorded.
     pub async fn withdrawal(&self, id: i64) -> Result<Option<Option<Withdrawer>>, StoreError> {
-        let row = sqlx::query("SELECT withdrawn_at, withdrawn_by FROM articles WHERE id = $1")
+        // One held for review or rejected in it was never public: no page was ever gone.
+        let row = sqlx::query("SELECT withdrawn_at, withdrawn_by FROM articles WHERE id = $1 AND review IS NULL")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;

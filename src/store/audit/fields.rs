@@ -74,6 +74,8 @@ pub(in crate::store) fn outlet(outlet: &Outlet) -> Fields {
         "licence_ref": outlet.reposting.licence_ref,
         "allow_repost": outlet.reposting.allow_repost,
         "repost_terms": outlet.reposting.terms,
+        "review": outlet.review.as_str(),
+        "default_editor": outlet.default_editor.as_ref().map(|u| u.as_str()),
     }))
 }
 
@@ -92,6 +94,7 @@ pub(in crate::store) fn source(source: &Source, slugs: &Slugs) -> Fields {
         "routes": routes,
         "include": routing.include,
         "exclude": routing.exclude,
+        "review": source.review.as_str(),
     }))
 }
 

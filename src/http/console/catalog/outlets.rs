@@ -35,11 +35,12 @@ async fn list_answer(
     form: (&Values, &Errors),
     created: Option<(&Outlet, &str)>,
 ) -> Response {
-    let outlets = match state.operations.outlets().await {
-        Ok(outlets) => outlets,
-        Err(error) => return failed(error),
+    let (outlets, editors) = match (state.operations.outlets().await, editor_options(state).await) {
+        (Ok(outlets), Ok(editors)) => (outlets, editors),
+        (Err(error), _) | (_, Err(error)) => return failed(error),
     };
     let view = OutletsView {
+        editors: &editors,
         outlets: &outlets,
         may_change: console.session.user.role == Role::Admin,
         notice,
@@ -50,9 +51,17 @@ async fn list_answer(
     page(status, outlets_page(&console.viewer(), &view))
 }
 
+/// The users who may be an outlet's default responsible editor, as the form's choices
+/// (username, real name).
+async fn editor_options(state: &AppState) -> Result<Vec<(String, String)>, crate::store::StoreError> {
+    let editors = state.operations.responsible_editors().await?;
+    Ok(editors.into_iter().map(|u| (u.username.to_string(), format!("{} ({})", u.real_name, u.username))).collect())
+}
+
 /// The values a new outlet's form starts with: the defaults the API applies.
 fn new_outlet_values() -> Values {
     let mut values = Values::default();
+    values.set("review", "auto");
     values.set("indexing", "self");
     values.set("feed_content", "full");
     values.set("partner_content", "full");
@@ -100,6 +109,8 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         licence_ref: values.optional("licence_ref"),
         allow_repost: Some(!values.has("no_repost", "on")),
         repost_terms: values.optional("repost_terms"),
+        review: values.optional("review"),
+        default_editor: values.optional("default_editor"),
     };
     match state.operations.add_outlet(&actor(&console), form).await {
         Ok((outlet, token)) => {
@@ -140,6 +151,8 @@ fn outlet_values(outlet: &Outlet) -> Values {
     }
     values.set("licence_ref", reposting.licence_ref.clone().unwrap_or_default());
     values.set("repost_terms", reposting.terms.clone().unwrap_or_default());
+    values.set("review", outlet.review.as_str());
+    values.set("default_editor", outlet.default_editor.as_ref().map(|u| u.to_string()).unwrap_or_default());
     values
 }
 
@@ -159,12 +172,13 @@ async fn outlet_answer(
         Err(crate::store::StoreError::NotFound(_)) => return not_found(state, console),
         Err(error) => return failed(error),
     };
-    let tokens = match state.operations.outlet_tokens(slug).await {
-        Ok(tokens) => tokens,
-        Err(error) => return failed(error),
+    let (tokens, editors) = match (state.operations.outlet_tokens(slug).await, editor_options(state).await) {
+        (Ok(tokens), Ok(editors)) => (tokens, editors),
+        (Err(error), _) | (_, Err(error)) => return failed(error),
     };
     let own = outlet_values(&outlet);
     let view = OutletView {
+        editors: &editors,
         outlet: &outlet,
         tokens: &tokens,
         notice,
@@ -206,6 +220,8 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
         licence_ref: Some(values.optional("licence_ref")),
         allow_repost: Some(!values.has("no_repost", "on")),
         repost_terms: Some(values.optional("repost_terms")),
+        review: values.optional("review"),
+        default_editor: Some(values.optional("default_editor")),
     };
     match state.operations.edit_outlet(&actor(&console), &slug, edit).await {
         Ok(outlet) => see_other(&format!("/admin/outlets/{}?done=saved", outlet.slug)),

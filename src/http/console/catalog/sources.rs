@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
 async fn list(State(state): State<AppState>, console: Console, Query(done): Query<Done>) -> Response {
     let mut values = Values::default();
     values.set("interval_secs", crate::domain::source::DEFAULT_INTERVAL_SECS.to_string());
+    values.set("review", "auto");
     list_answer(&state, &console, StatusCode::OK, done.notice(&console), &values, &[]).await
 }
 
@@ -153,6 +154,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         routes: routing.routes,
         include: routing.include,
         exclude: routing.exclude,
+        review: values.optional("review"),
     };
     match state.operations.add_source(&actor(&console), form).await {
         Ok(source) => see_other(&format!("/admin/sources/{}?done=added", source.id)),
@@ -238,6 +240,7 @@ async fn edit(State(state): State<AppState>, Params(id): Params<Number>, posted:
         routes: Some(routing.routes),
         include: Some(routing.include),
         exclude: Some(routing.exclude),
+        review: values.optional("review"),
     };
     match state.operations.edit_source(&actor(&console), id.get(), edit).await {
         Ok(source) => see_other(&format!("/admin/sources/{}?done=saved", source.id)),
