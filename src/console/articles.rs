@@ -212,6 +212,9 @@ pub fn article_page(viewer: &Viewer<'_>, view: &ArticleView<'_>) -> Page {
     let content = html! {
         p.back { a href=(Section::Articles.path()) { "← " (l.all_articles) } }
         (outcome(view.notice, view.error))
+        @if found.status == ArticleStatus::Pending {
+            p.notice { a href=(super::review::pending_path(article.id)) { (labels.review.waits_for_review) } }
+        }
         div.split {
             div.main-column {
                 (preview(viewer, article, l.as_published))

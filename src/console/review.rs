@@ -2,7 +2,7 @@
 //! them as it will be published, with approve and reject (a reason required) for a
 //! user who may decide.
 
-use super::articles::{preview, with_held_article_policy};
+use super::articles::{article_path, preview, with_held_article_policy};
 use super::form::{Form, Values};
 use super::parts::{outcome, time};
 use super::{frame, Section, Viewer};
@@ -101,6 +101,7 @@ pub fn pending_page(viewer: &Viewer<'_>, view: &PendingView<'_>) -> Page {
                     section.card aria-labelledby="decide-heading" {
                         h2 #decide-heading { (l.decide) }
                         p.hint { (l.approve_hint) }
+                        p { a href={ (article_path(article.id)) "#edit-heading" } { (l.edit_first) } }
                         form method="post" action=(action("approve")) {
                             (viewer.csrf_field())
                             button type="submit" { (l.approve_button) }

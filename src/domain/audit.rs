@@ -57,7 +57,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the README lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Action::ColumnAdd,
         Action::ColumnEdit,
         Action::ColumnRemove,

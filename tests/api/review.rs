@@ -330,6 +330,14 @@ async fn the_console_review_queue_approves_and_rejects_with_its_forms(app: TestA
     check_page(&one.body);
     assert!(one.body.contains("nofollow") || one.body.contains("<figure") || one.body.contains("头雁"));
     assert_eq!(editor.get(&format!("/admin/review/{outside}")).await.status, 404);
+    assert!(one.body.contains(&format!("/admin/articles/{first}#edit-heading")), "edit first, then approve");
+    let its_page = editor.get(&format!("/admin/articles/{first}")).await;
+    assert!(its_page.body.contains(&format!("href=\"/admin/review/{first}\"")), "its page leads back to the decision");
+    assert!(its_page.body.contains("id=\"edit-heading\""), "with the edit form");
+    // Edited while pending, then approved: the edit and the original title are published.
+    let edited = app.admin_patch(&format!("/api/v1/articles/{first}"), json!({"title": "奔向幸福生活的“头雁”"})).await;
+    assert_eq!(edited.status(), 200);
+    assert_eq!(app.get(&format!("/articles/{first}")).await.status(), 404, "an edit publishes nothing");
 
     let csrf = editor.csrf().await;
     let forged = editor.post(&format!("/admin/review/{first}/approve"), &[("csrf", "forged")]).await;
@@ -337,7 +345,9 @@ async fn the_console_review_queue_approves_and_rejects_with_its_forms(app: TestA
     let approved = editor.post(&format!("/admin/review/{first}/approve"), &[("csrf", &csrf)]).await;
     assert_eq!(approved.status, 303);
     assert_eq!(app.get(&format!("/articles/{first}")).await.status(), 200);
-    assert!(app.get_text(&format!("/articles/{first}")).await.contains("责任编辑: liming"));
+    let published = app.get_text(&format!("/articles/{first}")).await;
+    assert!(published.contains("责任编辑: liming"), "{published}");
+    assert!(published.contains("奔向幸福生活的“头雁”") && published.contains("原标题: 做带领群众奔向幸福生活的“头雁”"));
     let blank = editor.post(&format!("/admin/review/{second}/reject"), &[("csrf", &csrf), ("reason", " ")]).await;
     assert_eq!(blank.status, 422);
     check_page(&blank.body);

@@ -25,6 +25,10 @@ pub struct ReviewLabels {
     pub done_approved: &'static str,
     pub done_rejected: &'static str,
     pub back_to_queue: &'static str,
+    /// The link from a pending article to its edit form (edit, then approve).
+    pub edit_first: &'static str,
+    /// On the article's own page: it waits for review, with a link to decide.
+    pub waits_for_review: &'static str,
     pub review: &'static str,
     pub review_auto: &'static str,
     pub review_manual: &'static str,
@@ -55,6 +59,8 @@ pub const ZH: ReviewLabels = ReviewLabels {
     done_approved: "已通过并发布。",
     done_rejected: "已标记为不通过。",
     back_to_queue: "返回审核",
+    edit_first: "先修改，再通过",
+    waits_for_review: "本文待审核：到审核页通过或退回",
     review: "审核方式",
     review_auto: "自动发布",
     review_manual: "人工审核后发布",
@@ -85,6 +91,8 @@ pub const EN: ReviewLabels = ReviewLabels {
     done_approved: "Approved and published.",
     done_rejected: "Rejected.",
     back_to_queue: "Back to review",
+    edit_first: "Edit it first, then approve",
+    waits_for_review: "This article waits for review: approve or reject it there",
     review: "Review",
     review_auto: "Publish at once",
     review_manual: "Hold for an editor's review",
