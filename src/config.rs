@@ -127,6 +127,10 @@ pub struct Config {
     pub sessions: SessionLimits,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`Networks::client_behind`).
     pub trusted_proxies: Networks,
+    /// This instance's search index directory (`[search] dir`; by default beside a
+    /// SQLite database, `syndic.db.search`, else `syndic-search` in the working
+    /// directory). Each instance needs its own.
+    pub search_dir: PathBuf,
 }
 
 /// How long the HTTP server waits for each part of a client's exchange, and how many
@@ -331,6 +335,7 @@ pub struct Overrides {
     pub baidu_push_url: Option<String>,
     pub connections: ConnectionSettings,
     pub console: ConsoleSettings,
+    pub search_dir: Option<PathBuf>,
     pub demo: bool,
 }
 
@@ -359,6 +364,14 @@ struct FileConfig {
     connections: ConnectionSettings,
     #[serde(default)]
     console: ConsoleSettings,
+    #[serde(default)]
+    search: FileSearch,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSearch {
+    dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -428,6 +441,7 @@ impl FileConfig {
             },
             connections: self.connections.over(lower.connections),
             console: self.console.over(lower.console),
+            search: FileSearch { dir: self.search.dir.or(lower.search.dir) },
         }
     }
 }
@@ -460,6 +474,7 @@ impl Config {
             },
             connections: overrides.connections.clone(),
             console: overrides.console.clone(),
+            search: FileSearch { dir: overrides.search_dir.clone() },
             ..FileConfig::default()
         }
         .over(file)
@@ -509,8 +524,11 @@ impl Config {
             .map_err(|e| invalid("site.language", e))?;
         let timezone = crate::domain::text::time_zone(site.timezone.as_deref().unwrap_or("UTC"))
             .map_err(|e| invalid("site.timezone", e))?;
+        let database_url = layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let search_dir = layers.search.dir.unwrap_or_else(|| default_search_dir(&database_url));
         Ok(Config {
-            database_url: layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            search_dir,
+            database_url,
             database_connect_timeout: Duration::from_secs(connect_timeout_secs),
             listen,
             base_url,
@@ -538,6 +556,16 @@ impl Config {
                 licence: site.licence.as_deref().map(xml_safe),
             },
         })
+    }
+}
+
+/// Beside a SQLite database file (`syndic.db` → `syndic.db.search`), else in the
+/// working directory.
+fn default_search_dir(database_url: &str) -> PathBuf {
+    let file = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"));
+    match file.map(|f| f.split('?').next().unwrap_or(f)) {
+        Some(path) if !path.is_empty() && !path.starts_with(':') => PathBuf::from(format!("{path}.search")),
+        _ => PathBuf::from("syndic-search"),
     }
 }
 
@@ -651,6 +679,21 @@ mod tests {
             let refused = Config::load(&Overrides { listen: Some(wrong.into()), ..Overrides::default() });
             assert!(refused.unwrap_err().to_string().contains("listen"), "{wrong}");
         }
+    }
+
+    #[test]
+    fn the_search_index_lives_beside_a_sqlite_database_unless_configured() {
+        let dir_for = |url: &str| {
+            Config::load(&Overrides { database_url: Some(url.into()), ..Overrides::default() }).unwrap().search_dir
+        };
+        assert_eq!(dir_for("sqlite:///var/lib/syndic/syndic.db"), PathBuf::from("/var/lib/syndic/syndic.db.search"));
+        assert_eq!(dir_for("sqlite://syndic.db?mode=rwc"), PathBuf::from("syndic.db.search"));
+        assert_eq!(dir_for("postgres://db/syndic"), PathBuf::from("syndic-search"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syndic.toml");
+        std::fs::write(&path, "[search]\ndir = \"/srv/index\"\n").unwrap();
+        let config = Config::load(&Overrides { config_file: Some(path), ..Overrides::default() }).unwrap();
+        assert_eq!(config.search_dir, PathBuf::from("/srv/index"));
     }
 
     #[test]

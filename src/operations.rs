@@ -20,11 +20,13 @@ mod audit;
 mod catalog;
 pub mod dashboard;
 mod partners;
+mod search;
 mod sessions;
 mod sources;
 mod transfer;
 mod users;
 
+pub use search::{Audience, SearchHit, SearchPage, SearchRequest};
 pub use sessions::{LoginAttempt, LoginOutcome, Session, SessionEntry};
 
 use crate::assemble::Assembler;
@@ -46,6 +48,8 @@ pub struct Operations {
     fetcher: Fetcher,
     site: Arc<Site>,
     config: Arc<Config>,
+    /// This instance's search index, opened on first use (`search`).
+    search: Arc<tokio::sync::OnceCell<Arc<crate::search::IndexFollower>>>,
 }
 
 impl Operations {
@@ -53,7 +57,7 @@ impl Operations {
         let site = Arc::new(Site::new(&config.base_url, config.site.clone(), config.notify.websub_hub.as_deref()));
         let fetcher = Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = Pipeline::new(store.clone(), config.policy.clone());
-        Operations { store, pipeline, fetcher, site, config }
+        Operations { store, pipeline, fetcher, site, config, search: Default::default() }
     }
 
     /// Every public URL's shape, from the configured base URL.

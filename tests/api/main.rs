@@ -41,6 +41,7 @@ mod partners;
 mod push;
 mod quarantine;
 mod rights;
+mod search;
 mod sitemaps;
 mod sources;
 mod transfer;
