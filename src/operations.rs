@@ -26,7 +26,7 @@ mod sources;
 mod transfer;
 mod users;
 
-pub use search::{Audience, SearchHit, SearchPage, SearchRequest};
+pub use search::{Audience, PageQuery, SearchHit, SearchPage, SearchRequest};
 pub use sessions::{LoginAttempt, LoginOutcome, Session, SessionEntry};
 
 use crate::assemble::Assembler;

@@ -1,16 +1,20 @@
-//! `GET /api/v1/search`: full-text search of public articles for partners and the
-//! admin, a partner within its columns. Parameters are read here into a
-//! `SearchRequest`; a query the person typed that cannot be read is a 400 naming `q`.
+//! Search: `GET /api/v1/search`, full-text search of public articles for partners and
+//! the admin, a partner within its columns (a query that cannot be read is a 400 naming
+//! `q`); the public search page `GET /search`, which says so in the site's language; and
+//! `/opensearch.xml`, which every page links to.
 
 use super::auth::Reader;
 use super::error::ErrorBody;
+use super::representation::page_headers;
 use super::{error::ApiError, AppState};
 use crate::catalog::fields;
 use crate::domain::FieldErrors;
-use crate::operations::{Audience, SearchHit, SearchRequest};
-use crate::publish::{rfc3339, Site};
-use crate::search::{Filters, Order, SearchQuery};
+use crate::operations::{Audience, PageQuery, SearchHit, SearchRequest};
+use crate::publish::{opensearch, rfc3339, Site};
+use crate::search::{Filters, Order, SearchQuery, MAX_RESULTS};
 use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,15 +27,86 @@ use utoipa::{PartialSchema, ToSchema};
 /// Results per page unless `limit` says otherwise, and the most it may say.
 pub const DEFAULT_RESULTS: usize = 20;
 pub const MAX_RESULTS_PER_PAGE: usize = 50;
-/// How deep results are paged: past this many, `next_cursor` is null (refine the query).
-pub const MAX_RESULTS: usize = 1_000;
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(search), components(schemas(SearchCursor, SearchPageSize, SearchSort)))]
+#[openapi(paths(search, search_page, opensearch), components(schemas(SearchCursor, SearchPageSize, SearchSort)))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/search", get(search))
+    Router::new()
+        .route("/api/v1/search", get(search))
+        .route("/search", get(search_page))
+        .route("/opensearch.xml", get(opensearch))
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Search page
+///
+/// The site's search: the articles matching `q` (as in `GET /api/v1/search`), 20 a
+/// page, each with its outlet, repost time and a snippet with what matched marked; kept
+/// out of search engines (`noindex`). Without `q`, the search box alone.
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "pages",
+    params(
+        ("q" = Option<String>, Query, max_length = 200, description = "What to search for."),
+        ("column" = Option<fields::Slug>, Query, description = "Only articles in this column or its sub-columns."),
+        ("page" = Option<i64>, Query, minimum = 1, description = "A page of the results after the first."),
+        ("sort" = Option<SearchSort>, Query, description = "`date` for newest first; anything else: best match first."),
+    ),
+    responses(
+        (status = 200, description = "The search page.", body = String, content_type = HTML),
+        (status = 400, description = "The search page, saying the query cannot be read and what to type instead.",
+            body = String, content_type = HTML),
+        (status = 404, description = "No column has the slug given, or no such page of the results: the site's \
+            HTML 404 page.", body = String, content_type = HTML),
+        (status = 503, description = "This instance's search index cannot be opened.", body = ErrorBody),
+    ),
+)]
+async fn search_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
+    let page = match param("page") {
+        None => Some(1),
+        Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 1),
+    };
+    let asked = page.map(|page| PageQuery {
+        text: param("q").unwrap_or_default(),
+        column: param("column"),
+        page,
+        newest_first: param("sort").as_deref() == Some("date"),
+    });
+    let answer = match asked {
+        Some(asked) => state.operations.search_page(&asked).await?,
+        None => None,
+    };
+    let (status, page) = match answer {
+        Some((page, false)) => (StatusCode::OK, page),
+        Some((page, true)) => (StatusCode::BAD_REQUEST, page),
+        None => (StatusCode::NOT_FOUND, state.operations.assembler().not_found_page().await),
+    };
+    let mut headers = page_headers(&page);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok((status, headers, Html(page.html)).into_response())
+}
+
+/// OpenSearch description
+///
+/// The OpenSearch 1.1 description of the site's search, linked from every page, from
+/// which browsers offer it.
+#[utoipa::path(
+    get,
+    path = "/opensearch.xml",
+    tag = "pages",
+    responses((status = 200, description = "The description.", body = String,
+        content_type = "application/opensearchdescription+xml")),
+)]
+async fn opensearch(State(state): State<AppState>) -> Response {
+    let headers = [(header::CONTENT_TYPE, opensearch::MEDIA_TYPE), (header::CACHE_CONTROL, "max-age=86400")];
+    (headers, opensearch::description(&state.site)).into_response()
 }
 
 /// Search articles
@@ -50,7 +125,7 @@ pub fn router() -> Router<AppState> {
     tag = "partner-api",
     security(("partner" = []), ("admin" = [])),
     params(
-        ("q" = String, Query, max_length = 500, description = "What to search for."),
+        ("q" = String, Query, min_length = 1, max_length = 200, description = "What to search for (see above)."),
         ("column" = Option<fields::Slug>, Query, description = "Only articles in this column or its sub-columns."),
         ("outlet" = Option<fields::Slug>, Query, description = "Only this outlet's articles."),
         ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: reposted at or after."),
@@ -146,7 +221,7 @@ async fn search(
         offset,
         limit: limit.min(MAX_RESULTS - offset),
         audience: match reader {
-            Reader::Admin => Audience::Staff,
+            Reader::Admin => Audience::Public,
             Reader::Partner(_) => Audience::Partner,
         },
     };

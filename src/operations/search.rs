@@ -4,7 +4,12 @@
 
 use super::Operations;
 use crate::domain::{Article, Carriage};
-use crate::search::{content_text, Filters, IndexFollower, Order, SearchError, SearchIndex, SearchQuery, Snippet};
+use crate::publish::html::Page;
+use crate::publish::search_page::{search_page, Outcome, SearchView, RESULTS_PER_PAGE};
+use crate::search::{
+    content_text, Filters, IndexFollower, Order, QueryError, SearchError, SearchIndex, SearchQuery, Snippet,
+    MAX_RESULTS,
+};
 use crate::store::SearchSource;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,8 +17,8 @@ use std::sync::Arc;
 /// Who reads the results, which decides what a result may show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
-    /// The site's own staff (the admin token): what the public site shows.
-    Staff,
+    /// The public site, and the admin: what the public site shows.
+    Public,
     /// A partner: what the outlet's agreement lets partners carry (its `partners`
     /// grant); articles of outlets that give partners nothing are left out.
     Partner,
@@ -27,6 +32,16 @@ pub struct SearchRequest {
     pub offset: usize,
     pub limit: usize,
     pub audience: Audience,
+}
+
+/// What the public search page was asked: `/search?q=…&column=…&page=…&sort=date`.
+#[derive(Debug, Clone, Default)]
+pub struct PageQuery {
+    pub text: String,
+    pub column: Option<String>,
+    /// From 1.
+    pub page: i64,
+    pub newest_first: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -86,7 +101,7 @@ impl Operations {
             .iter()
             .filter_map(|(id, score)| articles.remove(id).map(|article| (article, *score)))
             .filter(|(article, _)| {
-                request.audience == Audience::Staff || article.outlet.grants.partners != Carriage::Nothing
+                request.audience == Audience::Public || article.outlet.grants.partners != Carriage::Nothing
             })
             .collect();
         let texts: Vec<String> = shown.iter().map(|(article, _)| snippet_source(article, request.audience)).collect();
@@ -102,6 +117,58 @@ impl Operations {
             .map(|((article, score), snippet)| SearchHit { article, score, snippet })
             .collect();
         Ok(SearchPage { total: found.total, hits })
+    }
+
+    /// The public search page for what was asked (`PageQuery`): `None` when its column
+    /// does not exist or its page is past the last; with whether the query was refused
+    /// as unreadable.
+    pub async fn search_page(&self, asked: &PageQuery) -> Result<Option<(Page, bool)>, SearchError> {
+        let tree = self.column_tree().await?;
+        let column = match &asked.column {
+            Some(slug) => match tree.by_slug(slug) {
+                Some(column) => Some(column),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        let offset =
+            usize::try_from(asked.page.saturating_sub(1)).unwrap_or(usize::MAX).saturating_mul(RESULTS_PER_PAGE);
+        let found = match SearchQuery::parse(&asked.text) {
+            Err(QueryError::Empty) if asked.text.trim().is_empty() => None,
+            Err(_) => Some(Err(())),
+            Ok(query) if offset < MAX_RESULTS => {
+                let request = SearchRequest {
+                    query,
+                    filters: Filters { column_ids: column.map(|c| tree.subtree_ids(c.id)), ..Filters::default() },
+                    order: if asked.newest_first { Order::Newest } else { Order::Relevance },
+                    offset,
+                    limit: RESULTS_PER_PAGE,
+                    audience: Audience::Public,
+                };
+                match self.search(&request).await {
+                    Ok(page) => Some(Ok(page)),
+                    Err(SearchError::Query(_)) => Some(Err(())),
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok(_) => return Ok(None),
+        };
+        let outcome = match &found {
+            None => Outcome::NothingAsked,
+            Some(Err(())) => Outcome::Refused,
+            Some(Ok(page)) => {
+                let shown = page.total.min(MAX_RESULTS);
+                let pages = shown.div_ceil(RESULTS_PER_PAGE).max(1) as i64;
+                if asked.page > pages {
+                    return Ok(None);
+                }
+                let hits = page.hits.iter().map(|hit| (&hit.article, &hit.snippet)).collect();
+                Outcome::Found { total: page.total, page: asked.page, pages, hits }
+            }
+        };
+        let refused = matches!(outcome, Outcome::Refused);
+        let view = SearchView { asked: &asked.text, column, newest_first: asked.newest_first, outcome };
+        Ok(Some((search_page(&self.site, &tree, &view), refused)))
     }
 
     /// Empties this instance's index and indexes every article again; `progress` hears

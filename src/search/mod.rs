@@ -21,6 +21,10 @@ pub use query::{QueryError, SearchQuery};
 pub use text::content_text;
 
 use crate::store::StoreError;
+
+/// How deep results are paged: past this many, refine the query (a deeper page costs
+/// the index as much as all the results before it).
+pub const MAX_RESULTS: usize = 1_000;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]

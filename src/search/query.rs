@@ -4,8 +4,8 @@
 //! else is syntax, so no query a person types is an error but the few named by
 //! `QueryError`.
 
-/// The longest query read, in bytes: a search box, not a document.
-pub const MAX_QUERY_BYTES: usize = 500;
+/// The longest query read, in characters: a search box, not a document.
+pub const MAX_QUERY_CHARS: usize = 200;
 /// The most words and phrases a query may hold.
 pub const MAX_QUERY_PARTS: usize = 24;
 
@@ -38,7 +38,7 @@ pub struct SearchQuery {
 pub enum QueryError {
     #[error("is empty: give a word or a \"quoted phrase\" to search for")]
     Empty,
-    #[error("is longer than {MAX_QUERY_BYTES} bytes")]
+    #[error("is longer than {MAX_QUERY_CHARS} characters")]
     TooLong,
     #[error("has more than {MAX_QUERY_PARTS} words and phrases")]
     TooManyParts,
@@ -66,7 +66,7 @@ fn is_space(c: char) -> bool {
 
 impl SearchQuery {
     pub fn parse(text: &str) -> Result<SearchQuery, QueryError> {
-        if text.len() > MAX_QUERY_BYTES {
+        if text.chars().nth(MAX_QUERY_CHARS).is_some() {
             return Err(QueryError::TooLong);
         }
         let items = items(text)?;
@@ -187,7 +187,8 @@ mod tests {
         ] {
             assert_eq!(SearchQuery::parse(text), Err(error), "{text:?}");
         }
-        assert_eq!(SearchQuery::parse(&"头".repeat(MAX_QUERY_BYTES)), Err(QueryError::TooLong));
+        assert!(SearchQuery::parse(&"头".repeat(MAX_QUERY_CHARS)).is_ok());
+        assert_eq!(SearchQuery::parse(&"头".repeat(MAX_QUERY_CHARS + 1)), Err(QueryError::TooLong));
         assert_eq!(SearchQuery::parse(&"a ".repeat(MAX_QUERY_PARTS + 1)), Err(QueryError::TooManyParts));
     }
 }

@@ -1,8 +1,9 @@
 //! Search (`GET /api/v1/search`): Chinese found by dictionary words and by names no
 //! dictionary knows, English by its stems, phrases, exclusions and OR; filters by
 //! column (with sub-columns), outlet and a partner's columns; paging; articles the
-//! public may not see never found; another instance's index following within 2 s; and
-//! queries that cannot be read answered 400 naming `q`.
+//! public may not see never found, a correction's new title found and not its old one; another instance's index following within 2 s; and
+//! queries that cannot be read answered 400 naming `q`. The public page `/search`, its
+//! box on every page and the OpenSearch description.
 
 use crate::helpers::{example_article, numbered_article, TestApp, ADMIN_TOKEN};
 use crate::mock::eventually;
@@ -14,9 +15,10 @@ crate::stories!(
     chinese_is_found_by_words_and_by_names_no_dictionary_knows,
     english_is_stemmed_and_phrases_exclusions_and_or_work,
     columns_outlets_and_partners_narrow_the_search_and_pages_follow,
-    articles_the_public_may_not_see_are_never_found,
+    articles_the_public_may_not_see_are_never_found_and_corrections_replace_what_is,
     a_push_on_one_instance_is_found_on_another_within_two_seconds,
     queries_that_cannot_be_read_are_answered_400_naming_q,
+    the_search_page_marks_what_matched_and_every_page_offers_the_search,
 );
 
 const EXAMPLE_TITLE: &str = "做带领群众奔向幸福生活的“头雁”";
@@ -154,7 +156,7 @@ async fn columns_outlets_and_partners_narrow_the_search_and_pages_follow(app: Te
     assert_eq!(search(&app, &token, &[("q", "头雁")]).await.0, 401, "an outlet's token reads nothing here");
 }
 
-async fn articles_the_public_may_not_see_are_never_found(app: TestApp) {
+async fn articles_the_public_may_not_see_are_never_found_and_corrections_replace_what_is(app: TestApp) {
     let token = app.with_example_catalog().await;
     push(&app, &token, 1, "头雁 公开", "party-96", json!({})).await;
     push(&app, &token, 2, "头雁 拦截", "party-96", json!({"content_html": "<p>bet365 最新优惠</p>"})).await;
@@ -166,6 +168,13 @@ async fn articles_the_public_may_not_see_are_never_found(app: TestApp) {
     assert_eq!(body["total"], 1, "{body}");
     assert!(found(&app, "bet365").await.is_empty());
     assert!(found(&app, "撤回").await.is_empty());
+
+    // A correction replaces what is found: the new title, not the old one.
+    let mut corrected = numbered_article(1, "party-96");
+    corrected["title"] = json!("雁阵 更正");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+    assert_eq!(found(&app, "雁阵").await, set(&["雁阵 更正"]));
+    assert!(found(&app, "头雁").await.is_empty());
 }
 
 async fn a_push_on_one_instance_is_found_on_another_within_two_seconds(app: TestApp) {
@@ -200,4 +209,52 @@ async fn queries_that_cannot_be_read_are_answered_400_naming_q(app: TestApp) {
     }
     let anonymous = app.client.get(app.url("/api/v1/search?q=x")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
+}
+
+async fn the_search_page_marks_what_matched_and_every_page_offers_the_search(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    assert_eq!(app.push(&token, &example_article()).await.status(), 201);
+    let hostile = json!({"content_html": "<p>&lt;script&gt;alert(1)&lt;/script&gt; 旗帜鲜明</p>"});
+    push(&app, &token, 2, "另一面旗帜", "party-96", hostile).await;
+
+    let home = app.get_text("/").await;
+    let box_at = format!("<form class=\"search\" action=\"{}/search\" method=\"get\" role=\"search\">", app.base_url);
+    assert!(home.contains(&box_at), "{home}");
+    let described = format!(
+        "<link rel=\"search\" type=\"application/opensearchdescription+xml\" title=\"Test Portal\" href=\"{}/opensearch.xml\">",
+        app.base_url
+    );
+    assert!(home.contains(&described), "{home}");
+
+    let response = app.get("/search?q=%E6%97%97%E5%B8%9C").await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("<mark>旗帜</mark>"), "{page}");
+    assert!(page.contains("找到 2 篇"), "{page}");
+    assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)") && !page.contains("<script>alert"), "escaped: {page}");
+    assert!(page.contains("sort=date"), "offers newest first: {page}");
+
+    let newest = app.get_text("/search?q=%E6%97%97%E5%B8%9C&sort=date").await;
+    let (second, first) = (newest.find("另一面旗帜").unwrap(), newest.find(EXAMPLE_TITLE).unwrap());
+    assert!(second < first, "newest first");
+    let in_column = app.get_text("/search?q=%E6%97%97%E5%B8%9C&column=zhuanti").await;
+    assert!(in_column.contains("找到 2 篇"), "{in_column}");
+    assert!(!app.get_text("/search").await.contains("<mark>"));
+
+    let refused = app.get("/search?q=%22%E5%A4%B4%E9%9B%81").await;
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("无法理解这个搜索"));
+    for missing in
+        ["/search?q=x&column=nope", "/search?q=%E6%97%97%E5%B8%9C&page=0", "/search?q=%E6%97%97%E5%B8%9C&page=9"]
+    {
+        assert_eq!(app.get(missing).await.status(), 404, "{missing}");
+    }
+
+    let response = app.get("/opensearch.xml").await;
+    assert_eq!(response.headers()["content-type"], "application/opensearchdescription+xml");
+    let description = response.text().await.unwrap();
+    assert!(description.contains("<OpenSearchDescription xmlns=\"http://a9.com/-/spec/opensearch/1.1/\">"));
+    let template = format!("template=\"{}/search?q={{searchTerms}}\"", app.base_url);
+    assert!(description.contains(&template), "{description}");
 }
