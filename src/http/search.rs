@@ -54,7 +54,7 @@ const HTML: &str = "text/html; charset=utf-8";
         ("q" = Option<String>, Query, max_length = 200, description = "What to search for."),
         ("column" = Option<fields::Slug>, Query, description = "Only articles in this column or its sub-columns."),
         ("page" = Option<i64>, Query, minimum = 1, description = "A page of the results after the first."),
-        ("sort" = Option<SearchSort>, Query, description = "`date` for newest first; anything else: best match first."),
+        ("sort" = Option<String>, Query, description = "`date` for newest first; anything else: best match first."),
     ),
     responses(
         (status = 200, description = "The search page.", body = String, content_type = HTML),

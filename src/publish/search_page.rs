@@ -6,6 +6,7 @@
 use super::html::{labels, layout, search_box, time, Head, Page, ARTICLES_PER_PAGE};
 use super::Site;
 use crate::domain::column::ColumnTree;
+use crate::domain::text::xml_safe;
 use crate::domain::{Article, Column};
 use crate::search::Snippet;
 use maud::{html, Markup};
@@ -34,7 +35,9 @@ pub enum Outcome<'a> {
 
 pub fn search_page(site: &Site, columns: &ColumnTree, view: &SearchView) -> Page {
     let l = labels(site);
-    let title = match view.asked {
+    // What was typed is shown back: without what no HTML or XML reader accepts.
+    let asked = xml_safe(view.asked);
+    let title = match asked.as_str() {
         "" => format!("{} - {}", l.search, site.config.name),
         asked => format!("{}: {asked} - {}", l.search_results, site.config.name),
     };
@@ -51,7 +54,7 @@ pub fn search_page(site: &Site, columns: &ColumnTree, view: &SearchView) -> Page
     };
     let body = html! {
         h1 { (l.search_results) @if let Some(column) = view.column { " · " (column.title) } }
-        (search_box(site, view.asked, l))
+        (search_box(site, &asked, l))
         @match &view.outcome {
             Outcome::NothingAsked => {}
             Outcome::Refused => p.notice { (l.search_refused) },

@@ -242,6 +242,8 @@ async fn the_search_page_marks_what_matched_and_every_page_offers_the_search(app
     assert!(in_column.contains("找到 2 篇"), "{in_column}");
     assert!(!app.get_text("/search").await.contains("<mark>"));
 
+    let echoed = app.get("/search?q=%E6%97%97%01%E5%B8%9C%00").await;
+    assert_eq!(echoed.status(), 200, "what XML forbids is not echoed back");
     let refused = app.get("/search?q=%22%E5%A4%B4%E9%9B%81").await;
     assert_eq!(refused.status(), 400);
     assert!(refused.text().await.unwrap().contains("无法理解这个搜索"));
