@@ -190,5 +190,7 @@ fn snippet_source(article: &Article, audience: Audience) -> String {
         Audience::Partner if article.outlet.grants.partners != Carriage::Full => None,
         _ => article.content_html.as_deref().map(content_text).filter(|text| !text.is_empty()),
     };
-    content.or_else(|| article.summary.clone()).unwrap_or_else(|| article.title.clone())
+    content
+        .or_else(|| article.summary.as_deref().map(content_text).filter(|text| !text.is_empty()))
+        .unwrap_or_else(|| article.title.clone())
 }

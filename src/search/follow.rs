@@ -23,6 +23,10 @@ const SQLITE_POLL: Duration = Duration::from_millis(250);
 const LISTEN_FALLBACK: Duration = Duration::from_secs(5);
 /// Articles read per query while catching up (their whole text comes along).
 const ARTICLES_PER_READ: i64 = 500;
+/// Articles a catch-up writes (a build, a long absence) before it merges the segments.
+const MERGE_AFTER: usize = 1_000;
+/// How long a search waits for a catch-up in progress.
+const SEARCH_WAITS: Duration = Duration::from_secs(1);
 /// Articles written between commits while catching up far (a rebuild).
 const ARTICLES_PER_COMMIT: usize = 20_000;
 
@@ -54,9 +58,13 @@ impl IndexFollower {
         self.source.local_changes() != self.caught_up.load(Ordering::Acquire)
     }
 
-    /// Catches up unless another caller did while this one waited for its turn.
+    /// Catches up unless another caller did while this one waited for its turn. A
+    /// catch-up still running after `SEARCH_WAITS` (a rebuild) is not waited for: the
+    /// search reads what is indexed so far.
     pub async fn catch_up_if_behind(&self) -> Result<(), SearchError> {
-        let _turn = self.turn.lock().await;
+        let Ok(_turn) = tokio::time::timeout(SEARCH_WAITS, self.turn.lock()).await else {
+            return Ok(());
+        };
         if self.is_behind() {
             self.catch_up_holding(&mut |_| {}).await?;
         }
@@ -117,6 +125,9 @@ impl IndexFollower {
             if last.is_none() {
                 break;
             }
+        }
+        if written >= MERGE_AFTER {
+            self.blocking(|index| index.merge_segments()).await?;
         }
         self.caught_up.fetch_max(local, Ordering::AcqRel);
         Ok(written)

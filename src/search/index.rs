@@ -28,6 +28,8 @@ use tantivy::{
 const SCHEMA_VERSION: u32 = 1;
 /// Memory the writer buffers documents in before it writes a segment.
 const WRITER_HEAP_BYTES: usize = 32 << 20;
+/// Tries at merging every segment while background merges hold some.
+const MERGE_ATTEMPTS: u32 = 50;
 /// Characters of text a snippet shows at most.
 const SNIPPET_CHARS: usize = 160;
 
@@ -197,23 +199,49 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Merges every segment into one: after a build from nothing, segments written as
+    /// the writer's memory filled each hold a copy of much the same term dictionary.
+    /// A background merge may hold some of them; then this waits and tries again.
+    pub fn merge_segments(&self) -> Result<(), SearchError> {
+        let mut attempts = 0;
+        loop {
+            let segments = self.index.searchable_segment_ids()?;
+            if segments.len() <= 1 {
+                break;
+            }
+            let mut writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match writer.merge(&segments).wait() {
+                Ok(_) => break,
+                Err(tantivy::TantivyError::InvalidArgument(_)) if attempts < MERGE_ATTEMPTS => {
+                    drop(writer);
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        let writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        writer.garbage_collect_files().wait()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
     fn document(&self, article: &IndexableArticle) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_i64(f.id, article.id);
         doc.add_text(f.text.title, &article.title);
-        let optional = [
-            (f.text.subtitle, &article.subtitle),
-            (f.text.summary, &article.summary),
-            (f.text.author, &article.author),
-        ];
-        for (field, value) in optional {
+        for (field, value) in [(f.text.subtitle, &article.subtitle), (f.text.author, &article.author)] {
             if let Some(value) = value {
                 doc.add_text(field, value);
             }
         }
-        if let Some(html) = &article.content_html {
-            doc.add_text(f.text.content, content_text(html));
+        // The summary and content are HTML: their text is what is searched.
+        for (field, html) in [(f.text.summary, &article.summary), (f.text.content, &article.content_html)] {
+            if let Some(html) = html {
+                doc.add_text(field, content_text(html));
+            }
         }
         doc.add_text(f.text.outlet, &article.outlet_name);
         for tag in &article.tags {
