@@ -153,6 +153,15 @@ async fn columns_outlets_and_partners_narrow_the_search_and_pages_follow(app: Te
     let (status, body) = search(&app, &partner, &[("q", "头雁")]).await;
     assert_eq!((status, titles_of(&body)), (200, vec!["头雁 三".to_owned()]));
     assert_eq!(search(&app, &partner, &[("q", "头雁"), ("column", "zhuanti")]).await.0, 403);
+    // What an outlet lets partners carry bounds what their snippets show.
+    let summary_only = json!({"partner_content": "summary"});
+    assert_eq!(app.admin_patch("/api/v1/outlets/cjrb", summary_only).await.status(), 200);
+    let (_, body) = search(&app, &partner, &[("q", "旗帜")]).await;
+    assert_eq!(body["items"][0]["snippet"], "阿克喀巴克村在党组织引领下走上幸福路。", "{body}");
+    let (_, body) = search(&app, ADMIN_TOKEN, &[("q", "旗帜"), ("column", "local")]).await;
+    assert!(body["items"][0]["snippet"].as_str().unwrap().contains("旗帜"), "{body}");
+    assert_eq!(app.admin_patch("/api/v1/outlets/cjrb", json!({"partner_content": "none"})).await.status(), 200);
+    assert_eq!(search(&app, &partner, &[("q", "头雁")]).await.1["items"], json!([]));
     assert_eq!(search(&app, &token, &[("q", "头雁")]).await.0, 401, "an outlet's token reads nothing here");
 }
 
