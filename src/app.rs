@@ -1,7 +1,7 @@
 //! One running syndic, wired once: the database opened and migrated, the operations
 //! over it, and `serve`'s parts (the HTTP server with its render cache and follower, the
-//! notifier, the poll scheduler) started and stopped together. `syndic serve` and the
-//! integration tests start the same server through here.
+//! notifier, the poll scheduler, the search index's follower) started and stopped
+//! together. `syndic serve` and the integration tests start the same server through here.
 
 use crate::config::Config;
 use crate::http::{self, AppState};
@@ -60,8 +60,14 @@ pub async fn serve(
         background.spawn(crate::ingest::poll::run_scheduler(pipeline, fetcher, stopped()));
     }
     background.spawn(operations.notifier().run(stopped()));
+    // Apart: it has nothing to drain (a stopped follower catches up at the next start),
+    // and a JoinSet stops its tasks when dropped, as when this future is.
+    let mut following = tokio::task::JoinSet::new();
+    let search = operations.clone();
+    following.spawn(async move { search.follow_search().await });
     http::serve(listener, AppState::new(operations), shutdown).await;
     let _ = stop.send(true);
+    following.abort_all();
     let drained = tokio::time::timeout(DRAIN_TIMEOUT, async { while background.join_next().await.is_some() {} });
     if drained.await.is_err() {
         tracing::warn!(

@@ -1,6 +1,6 @@
 //! The `syndic` command: its arguments, and each subcommand handed to its module
 //! (`serve`, `catalog` for columns and outlets, `sources`, `quarantine`, `partners`, `users`,
-//! `audit`, `import`, `sitemap`, `transfer` for backup, restore and transfer), which calls
+//! `audit`, `search` (reindex), `import`, `sitemap`, `transfer` for backup, restore and transfer), which calls
 //! `operations` on the database directly, without the admin token. This root only
 //! parses, loads the configuration and opens the database (`app::open`).
 
@@ -11,6 +11,7 @@ mod init;
 mod partners;
 mod progress;
 mod quarantine;
+mod search;
 mod serve;
 mod sitemap;
 mod sources;
@@ -42,6 +43,10 @@ pub struct Cli {
     /// Configuration file (default: syndic.toml in the working directory, if present).
     #[arg(long, global = true, env = "SYNDIC_CONFIG")]
     config: Option<PathBuf>,
+    /// This instance's search index directory (default: beside a SQLite database, else
+    /// ./syndic-search).
+    #[arg(long, global = true, env = "SYNDIC_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
     /// Log lines as human-readable text or as one JSON object each (for log shippers).
     #[arg(long, global = true, env = "SYNDIC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -110,6 +115,9 @@ enum DatabaseCommand {
     User(UserCommand),
     /// Read the audit log: every change people made, and logins, newest first.
     Audit(audit::AuditArgs),
+    /// This instance's search index.
+    #[command(subcommand)]
+    Search(search::SearchCommand),
     /// Import every item of feed documents (files or URLs) once.
     Import {
         /// The outlet whose documents they are (its slug).
@@ -195,6 +203,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         config_file: cli.config.clone(),
         database_url: cli.database_url.clone(),
         database_connect_timeout_secs: cli.database_connect_timeout_secs,
+        search_dir: cli.search_dir.clone(),
         ..Overrides::default()
     };
     let ingest = match &command {
@@ -253,6 +262,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         DatabaseCommand::Partner(command) => partners::run(&operations, command).await,
         DatabaseCommand::User(command) => users::run(&operations, command).await,
         DatabaseCommand::Audit(args) => audit::run(&operations, args).await,
+        DatabaseCommand::Search(command) => search::run(&operations, command).await,
         DatabaseCommand::Import { outlet, columns, documents, .. } => {
             import::run(&operations, &outlet, &columns, &documents).await
         }

@@ -131,6 +131,10 @@ pub struct Config {
     /// The attribution block's template (the site language's default unless configured);
     /// `None`: the block is turned off.
     pub attribution: Option<Template>,
+    /// This instance's search index directory (`[search] dir`; by default beside a
+    /// SQLite database, `syndic.db.search`, else `syndic-search` in the working
+    /// directory). Each instance needs its own.
+    pub search_dir: PathBuf,
 }
 
 /// How long the HTTP server waits for each part of a client's exchange, and how many
@@ -366,6 +370,7 @@ pub struct Overrides {
     pub connections: ConnectionSettings,
     pub console: ConsoleSettings,
     pub attribution: AttributionSettings,
+    pub search_dir: Option<PathBuf>,
     pub demo: bool,
 }
 
@@ -396,6 +401,13 @@ struct FileConfig {
     console: ConsoleSettings,
     #[serde(default)]
     attribution: AttributionSettings,
+    search: FileSearch,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSearch {
+    dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -466,6 +478,7 @@ impl FileConfig {
             connections: self.connections.over(lower.connections),
             console: self.console.over(lower.console),
             attribution: self.attribution.over(lower.attribution),
+            search: FileSearch { dir: self.search.dir.or(lower.search.dir) },
         }
     }
 }
@@ -499,6 +512,7 @@ impl Config {
             connections: overrides.connections.clone(),
             console: overrides.console.clone(),
             attribution: overrides.attribution.clone(),
+            search: FileSearch { dir: overrides.search_dir.clone() },
             ..FileConfig::default()
         }
         .over(file)
@@ -549,8 +563,11 @@ impl Config {
         let timezone = crate::domain::text::time_zone(site.timezone.as_deref().unwrap_or("UTC"))
             .map_err(|e| invalid("site.timezone", e))?;
         let attribution = layers.attribution.template(&language)?;
+        let database_url = layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let search_dir = layers.search.dir.unwrap_or_else(|| default_search_dir(&database_url));
         Ok(Config {
-            database_url: layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            search_dir,
+            database_url,
             database_connect_timeout: Duration::from_secs(connect_timeout_secs),
             listen,
             base_url,
@@ -579,6 +596,16 @@ impl Config {
                 licence: site.licence.as_deref().map(xml_safe),
             },
         })
+    }
+}
+
+/// Beside a SQLite database file (`syndic.db` → `syndic.db.search`), else in the
+/// working directory.
+fn default_search_dir(database_url: &str) -> PathBuf {
+    let file = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"));
+    match file.map(|f| f.split('?').next().unwrap_or(f)) {
+        Some(path) if !path.is_empty() && !path.starts_with(':') => PathBuf::from(format!("{path}.search")),
+        _ => PathBuf::from("syndic-search"),
     }
 }
 
@@ -692,6 +719,21 @@ mod tests {
             let refused = Config::load(&Overrides { listen: Some(wrong.into()), ..Overrides::default() });
             assert!(refused.unwrap_err().to_string().contains("listen"), "{wrong}");
         }
+    }
+
+    #[test]
+    fn the_search_index_lives_beside_a_sqlite_database_unless_configured() {
+        let dir_for = |url: &str| {
+            Config::load(&Overrides { database_url: Some(url.into()), ..Overrides::default() }).unwrap().search_dir
+        };
+        assert_eq!(dir_for("sqlite:///var/lib/syndic/syndic.db"), PathBuf::from("/var/lib/syndic/syndic.db.search"));
+        assert_eq!(dir_for("sqlite://syndic.db?mode=rwc"), PathBuf::from("syndic.db.search"));
+        assert_eq!(dir_for("postgres://db/syndic"), PathBuf::from("syndic-search"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syndic.toml");
+        std::fs::write(&path, "[search]\ndir = \"/srv/index\"\n").unwrap();
+        let config = Config::load(&Overrides { config_file: Some(path), ..Overrides::default() }).unwrap();
+        assert_eq!(config.search_dir, PathBuf::from("/srv/index"));
     }
 
     #[test]

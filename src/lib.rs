@@ -21,4 +21,5 @@ pub mod metrics;
 pub mod notify;
 pub mod operations;
 pub mod publish;
+pub mod search;
 pub mod store;

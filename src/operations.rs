@@ -22,12 +22,14 @@ mod corrections;
 pub mod dashboard;
 mod partners;
 mod review;
+mod search;
 mod sessions;
 mod sources;
 mod transfer;
 mod users;
 
 pub use corrections::Edit;
+pub use search::{Audience, PageQuery, SearchHit, SearchPage, SearchRequest};
 pub use sessions::{LoginAttempt, LoginOutcome, Session, SessionEntry};
 
 use crate::assemble::Assembler;
@@ -49,6 +51,8 @@ pub struct Operations {
     fetcher: Fetcher,
     site: Arc<Site>,
     config: Arc<Config>,
+    /// This instance's search index, opened on first use (`search`).
+    search: Arc<tokio::sync::OnceCell<Arc<crate::search::IndexFollower>>>,
 }
 
 impl Operations {
@@ -61,7 +65,7 @@ impl Operations {
         ));
         let fetcher = Fetcher::new(&config.base_url, config.fetch_allow.clone());
         let pipeline = Pipeline::new(store.clone(), config.policy.clone());
-        Operations { store, pipeline, fetcher, site, config }
+        Operations { store, pipeline, fetcher, site, config, search: Default::default() }
     }
 
     /// Every public URL's shape, from the configured base URL.

@@ -209,6 +209,30 @@ fn held_articles_are_listed_with_their_titles() {
 }
 
 #[test]
+fn the_search_index_is_rebuilt_from_the_command_line_beside_the_database() {
+    let cli = Cli::new();
+    cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
+    cli.ok(&["outlet", "add", "--slug", "cjrb", "--name", "昌吉日报", "--homepage", "http://www.cjxww.cn/"]);
+    let feed = cli.dir.path().join("feed.xml");
+    std::fs::write(
+        &feed,
+        "<rss version=\"2.0\"><channel><title>t</title><link>http://www.cjxww.cn/</link>\
+         <item><title>做带领群众奔向幸福生活的头雁</title><link>/a?id=1</link></item>\
+         <item><title>二</title><link>/a?id=2</link></item></channel></rss>",
+    )
+    .unwrap();
+    cli.ok(&["import", "--outlet", "cjrb", "--column", "local", feed.to_str().unwrap()]);
+    let output = cli.ok(&["search", "reindex"]);
+    let dir = cli.dir.path().join("cli.db.search");
+    assert!(output.starts_with(&format!("indexed 2 articles into {}", dir.display())), "{output}");
+    assert!(dir.join("meta.json").is_file(), "the index is beside the database");
+    let elsewhere = cli.dir.path().join("index");
+    let output = cli.ok(&["search", "reindex", "--search-dir", elsewhere.to_str().unwrap()]);
+    assert!(output.starts_with("indexed 2 articles into "), "{output}");
+    assert!(elsewhere.join("meta.json").is_file());
+}
+
+#[test]
 fn options_are_offered_where_they_apply_and_each_says_what_it_does() {
     let cli = Cli::new();
     let partner = cli.ok(&["partner", "add", "--help"]);
@@ -232,6 +256,7 @@ fn options_are_offered_where_they_apply_and_each_says_what_it_does() {
         &["partner", "add"],
         &["partner", "revoke"],
         &["audit"],
+        &["search", "reindex"],
         &["import"],
         &["sitemap"],
         &["backup"],

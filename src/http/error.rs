@@ -5,6 +5,7 @@ use crate::catalog::CatalogError;
 use crate::domain::reposting::Refusal;
 use crate::domain::FieldErrors;
 use crate::ingest::IngestError;
+use crate::search::SearchError;
 use crate::store::StoreError;
 use axum::body::to_bytes;
 use axum::extract::Request;
@@ -183,6 +184,23 @@ impl From<IngestError> for ApiError {
                 ApiError::Invalid(FieldErrors::single("columns", refusal.to_string()))
             }
             IngestError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(error: SearchError) -> Self {
+        match error {
+            SearchError::Query(reason) => ApiError::BadRequest {
+                message: "invalid query parameters".into(),
+                fields: FieldErrors::single("q", reason.to_string()),
+            },
+            SearchError::Busy(_) | SearchError::Directory { .. } => {
+                tracing::error!(%error, "search index unavailable");
+                ApiError::Unavailable("search is unavailable on this instance".into())
+            }
+            SearchError::Database(e) => e.into(),
+            other => ApiError::Internal(Box::new(other)),
         }
     }
 }

@@ -25,6 +25,7 @@ mod quarantine;
 mod rate_limit;
 mod representation;
 mod review;
+mod search;
 mod server;
 mod sitemaps;
 mod sources;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::router())
         .merge(hub::router(state.config.notify.indexnow_key.as_deref()))
         .merge(partners::router())
+        .merge(search::router())
         .merge(users::router())
         .merge(audit::router())
         .merge(feeds::router())

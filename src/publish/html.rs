@@ -34,7 +34,8 @@ time,ul.list .meta{white-space:nowrap}\
 border-bottom:1px dotted #ccc}ul.list time{color:#888;font-size:.85rem;margin-left:.5rem}\
 .original{border-top:1px solid #ddd;padding-top:.5rem;word-break:break-all}\
 footer{border-top:1px solid #ddd;margin-top:2rem;color:#666;font-size:.85rem;text-align:center}\
-img{max-width:100%;height:auto}figure{margin:1rem 0}";
+img{max-width:100%;height:auto}figure{margin:1rem 0}form.search{display:flex;gap:.3rem;margin-left:auto}\
+form.search input{min-width:0;width:10rem}mark{background:#fe8}p.snippet{margin:.2rem 0;color:#444}";
 
 /// A rendered page and the Content-Security-Policy to send with it.
 #[derive(Debug, Clone)]
@@ -67,17 +68,17 @@ fn sha256_source(text: &str) -> String {
 }
 
 /// What a page's `<head>` says about it.
-struct Head {
-    title: String,
-    description: String,
-    url: String,
+pub(super) struct Head {
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) url: String,
     /// rel=canonical target; the page itself unless the outlet's agreement says otherwise.
-    canonical: Option<String>,
-    noindex: bool,
-    feeds: Option<FeedKind>,
-    image: Option<String>,
-    og_type: &'static str,
-    json_ld: Option<String>,
+    pub(super) canonical: Option<String>,
+    pub(super) noindex: bool,
+    pub(super) feeds: Option<FeedKind>,
+    pub(super) image: Option<String>,
+    pub(super) og_type: &'static str,
+    pub(super) json_ld: Option<String>,
 }
 
 impl Head {
@@ -287,7 +288,9 @@ fn notice(site: &Site, columns: &ColumnTree, message: &str) -> Page {
     layout(site, columns, head, body)
 }
 
-fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> Page {
+/// Every public page: its head, the header with the column tree and the search box,
+/// `body`, and the footer.
+pub(super) fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> Page {
     let l = labels(site);
     let config = &site.config;
     let content_security_policy = content_security_policy(head.json_ld.as_deref());
@@ -308,6 +311,7 @@ fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> Page {
                             href=(kind.feed_url(site, format));
                     }
                 }
+                link rel="search" type=(super::opensearch::MEDIA_TYPE) title=(config.name) href=(site.opensearch_url());
                 meta property="og:site_name" content=(config.name);
                 meta property="og:type" content=(head.og_type);
                 meta property="og:title" content=(head.title);
@@ -324,6 +328,7 @@ fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> Page {
                         a href=(site.home_url()) { (l.home) }
                         @for column in columns.roots() { a href=(site.column_url(column.slug.as_str())) { (column.title) } }
                     }
+                    (search_box(site, "", l))
                 }
                 main { (body) }
                 footer {
@@ -336,6 +341,17 @@ fn layout(site: &Site, columns: &ColumnTree, head: Head, body: Markup) -> Page {
     }
     .into_string();
     Page { html: super::well_formed(html), content_security_policy }
+}
+
+/// The search form: every page has one in its header, and the search page another with
+/// the query asked.
+pub(super) fn search_box(site: &Site, asked: &str, l: &Labels) -> Markup {
+    html! {
+        form.search action=(site.search_url()) method="get" role="search" {
+            input type="search" name="q" value=(asked) aria-label=(l.search) placeholder=(l.search);
+            button type="submit" { (l.search) }
+        }
+    }
 }
 
 fn breadcrumb(site: &Site, columns: &ColumnTree, column_id: i64, l: &Labels) -> Markup {
@@ -401,7 +417,7 @@ fn feed_links(site: &Site, kind: &FeedKind, l: &Labels) -> Markup {
 }
 
 /// A time in the site's zone, with the zone shown and the instant machine-readable.
-fn time(site: &Site, t: DateTime<Utc>) -> Markup {
+pub(super) fn time(site: &Site, t: DateTime<Utc>) -> Markup {
     let local = t.with_timezone(&site.config.timezone);
     html! { time datetime=(rfc3339(t)) { (local.format("%Y-%m-%d %H:%M:%S UTC%:z")) } }
 }
@@ -422,7 +438,7 @@ fn titled(name: &str, paging: Paging, l: &Labels, site: &Site) -> String {
     }
 }
 
-fn labels(site: &Site) -> &'static Labels {
+pub(super) fn labels(site: &Site) -> &'static Labels {
     for_language(&site.config.language)
 }
 

@@ -31,6 +31,15 @@ pub struct Labels {
     pub withdrawn_by_site: &'static str,
     /// Withdrawn when the repost right ended.
     pub expired: &'static str,
+    pub search: &'static str,
+    pub search_results: &'static str,
+    /// How many were found: `{}` is the number.
+    pub found: &'static str,
+    pub no_results: &'static str,
+    pub best_match: &'static str,
+    pub newest_first: &'static str,
+    /// A query that cannot be read, with what to type instead.
+    pub search_refused: &'static str,
 }
 
 const ZH: Labels = Labels {
@@ -58,6 +67,14 @@ const ZH: Labels = Labels {
     withdrawn_by_outlet: "该文章已被来源媒体撤回",
     withdrawn_by_site: "该文章已被本站撤回",
     expired: "该文章的转载授权已到期",
+    search: "搜索",
+    search_results: "搜索结果",
+    found: "找到 {} 篇",
+    no_results: "没有找到相关文章。",
+    best_match: "按相关度",
+    newest_first: "按时间",
+    search_refused:
+        "无法理解这个搜索。请输入词语（多个词用空格分开），短语请加引号，例如 \"幸福生活\"；词前加 - 表示排除。",
 };
 
 const EN: Labels = Labels {
@@ -85,6 +102,13 @@ const EN: Labels = Labels {
     withdrawn_by_outlet: "This article was withdrawn by its outlet",
     withdrawn_by_site: "This article was withdrawn by this site",
     expired: "This article's repost right has expired",
+    search: "Search",
+    search_results: "Search results",
+    found: "{} found",
+    no_results: "Nothing found.",
+    best_match: "Best match",
+    newest_first: "Newest first",
+    search_refused: "This search cannot be read. Type words separated by spaces, put a phrase in quotes, such as \"harvest festival\", and a - before a word to leave it out.",
 };
 
 /// The labels for a BCP 47 language tag.
@@ -99,6 +123,10 @@ pub fn for_language(language: &str) -> &'static Labels {
 impl Labels {
     pub fn page_number(&self, n: i64) -> String {
         self.page.replace("{}", &n.to_string())
+    }
+
+    pub fn found_count(&self, n: usize) -> String {
+        self.found.replace("{}", &n.to_string())
     }
 }
 

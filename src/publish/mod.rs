@@ -7,7 +7,9 @@ pub mod attribution;
 pub mod html;
 pub mod jsonfeed;
 pub mod labels;
+pub mod opensearch;
 pub mod rss;
+pub mod search_page;
 pub mod sitemap;
 
 use crate::config::SiteConfig;
@@ -80,6 +82,16 @@ impl Site {
 
     pub fn column_url(&self, slug: &str) -> String {
         format!("{}/columns/{slug}", self.base_url)
+    }
+
+    /// The public search page (`search_page`).
+    pub fn search_url(&self) -> String {
+        format!("{}/search", self.base_url)
+    }
+
+    /// The OpenSearch description browsers offer the site's search from (`opensearch`).
+    pub fn opensearch_url(&self) -> String {
+        format!("{}/opensearch.xml", self.base_url)
     }
 
     pub fn outlet_url(&self, slug: &str) -> String {

@@ -63,7 +63,7 @@ macro_rules! shown_title {
         "COALESCE(a.edited_title, a.title)"
     };
 }
-pub(super) use shown_title;
+pub(super) use {shown, shown_title};
 
 /// Every field of an article as readers see it (`shown`: an editor's corrections over
 /// the outlet's version), its outlet's title as `outlet_title`, and its outlet.

@@ -19,6 +19,7 @@ pub mod outbound;
 pub mod outlets;
 pub mod partners;
 mod schema;
+mod search;
 pub mod sessions;
 pub mod sources;
 mod superseded;
@@ -34,6 +35,7 @@ pub use audit::{Audit, AuditPage, AuditQuery, AuditRecord};
 pub use backup::BackupReport;
 pub use changes::{ChangeClock, ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 pub use listings::SITEMAP_BLOCK_IDS;
+pub use search::{IndexableArticle, SearchSource, PUBLIC_STANDING};
 pub use transfer::{TransferProgress, TransferRefusal, TransferReport};
 
 use chrono::{DateTime, Utc};

@@ -138,6 +138,8 @@ impl TestApp {
             trusted_proxies: Default::default(),
             // On, in the site's language, as `Config::load` makes it by default.
             attribution: Some(syndic::publish::attribution::Template::default_for("zh-CN")),
+            // Each instance gets a directory of its own when it starts (`start`).
+            search_dir: std::path::PathBuf::new(),
             notify: syndic::config::NotifyConfig {
                 retry_base: std::time::Duration::from_millis(100),
                 max_attempts: 3,
@@ -328,10 +330,17 @@ impl Drop for Instance {
 
 /// Serves the app on `listener` as `syndic serve` does, but for the poll scheduler:
 /// stories poll sources when they choose (`POST /api/v1/sources/{id}/poll`).
+/// Each start has a search index directory of its own, as each instance has; it goes
+/// with the server, and a restart builds the index anew from the database.
 fn start(listener: tokio::net::TcpListener, store: &Store, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
-    let operations = Operations::new(store.clone(), std::sync::Arc::new(config.clone()));
+    let index_dir = tempfile::tempdir().unwrap();
+    let config = Config { search_dir: index_dir.path().to_owned(), ..config.clone() };
+    let operations = Operations::new(store.clone(), std::sync::Arc::new(config));
     let duties = Duties { poll_sources: false };
-    vec![tokio::spawn(app::serve(listener, operations, duties, std::future::pending()))]
+    vec![tokio::spawn(async move {
+        let _index_dir = index_dir;
+        app::serve(listener, operations, duties, std::future::pending()).await
+    })]
 }
 
 /// Serves each document at its path (as RSS) on a loopback port, for sources to poll;

@@ -44,6 +44,7 @@ mod push;
 mod quarantine;
 mod review;
 mod rights;
+mod search;
 mod sitemaps;
 mod sources;
 mod transfer;

@@ -1,0 +1,189 @@
+//! The index's follower: keeps this instance's index in step with the database, as the
+//! render cache's follower keeps the cache (`http::cache::follow`). The index records
+//! the change-clock value it holds everything up to; catching up reads the articles
+//! changed after it (`SearchSource::changed_after`), whoever wrote them, and commits.
+//! A missing index starts from nothing, so catching up is rebuilding it; one ahead of
+//! the database (restored from an older copy) is emptied and rebuilt.
+//!
+//! Writes by this process are counted (`SearchSource::local_changes`), and a search finding
+//! the follower behind them catches up first, so a search here finds what was written
+//! here. Other instances' writes wake `run` through PostgreSQL's NOTIFY, or, on SQLite,
+//! reading the clock row four times a second.
+
+use super::index::SearchIndex;
+use super::SearchError;
+use crate::store::{IndexableArticle, SearchSource};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the clock row is read when nothing wakes the follower.
+const SQLITE_POLL: Duration = Duration::from_millis(250);
+/// With LISTEN, a safety net for notifications lost while reconnecting.
+const LISTEN_FALLBACK: Duration = Duration::from_secs(5);
+/// Articles read per query while catching up (their whole text comes along).
+const ARTICLES_PER_READ: i64 = 500;
+/// Articles a catch-up writes (a build, a long absence) before it merges the segments.
+const MERGE_AFTER: usize = 1_000;
+/// How long a search waits for a catch-up in progress.
+const SEARCH_WAITS: Duration = Duration::from_secs(1);
+/// Articles written between commits while catching up far (a rebuild).
+const ARTICLES_PER_COMMIT: usize = 20_000;
+
+pub struct IndexFollower {
+    source: SearchSource,
+    index: Arc<SearchIndex>,
+    /// Held while catching up, so one catch-up runs at a time.
+    turn: tokio::sync::Mutex<()>,
+    /// `SearchSource::local_changes` as of the last catch-up.
+    caught_up: AtomicU64,
+}
+
+impl IndexFollower {
+    pub fn new(source: SearchSource, index: SearchIndex) -> IndexFollower {
+        IndexFollower {
+            source,
+            index: Arc::new(index),
+            turn: tokio::sync::Mutex::new(()),
+            caught_up: AtomicU64::new(0),
+        }
+    }
+
+    pub fn index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    /// Whether this process committed a write the index has not caught up with.
+    pub fn is_behind(&self) -> bool {
+        self.source.local_changes() != self.caught_up.load(Ordering::Acquire)
+    }
+
+    /// Catches up unless another caller did while this one waited for its turn. A
+    /// catch-up still running after `SEARCH_WAITS` (a rebuild) is not waited for: the
+    /// search reads what is indexed so far.
+    pub async fn catch_up_if_behind(&self) -> Result<(), SearchError> {
+        let Ok(_turn) = tokio::time::timeout(SEARCH_WAITS, self.turn.lock()).await else {
+            return Ok(());
+        };
+        if self.is_behind() {
+            self.catch_up_holding(&mut |_| {}).await?;
+        }
+        Ok(())
+    }
+
+    /// Indexes every change committed since the index's mark; `progress` hears how many
+    /// articles have been written so far.
+    pub async fn catch_up(&self, progress: &mut (dyn FnMut(usize) + Send)) -> Result<usize, SearchError> {
+        let _turn = self.turn.lock().await;
+        self.catch_up_holding(progress).await
+    }
+
+    /// Empties the index and indexes every article again.
+    pub async fn rebuild(&self, progress: &mut (dyn FnMut(usize) + Send)) -> Result<usize, SearchError> {
+        let _turn = self.turn.lock().await;
+        self.blocking(|index| {
+            index.clear()?;
+            index.commit(0)
+        })
+        .await?;
+        self.catch_up_holding(progress).await
+    }
+
+    /// How many articles there are to index.
+    pub async fn article_count(&self) -> Result<i64, SearchError> {
+        Ok(self.source.article_count().await?)
+    }
+
+    async fn catch_up_holding(&self, progress: &mut (dyn FnMut(usize) + Send)) -> Result<usize, SearchError> {
+        // Counted before reading the clock: those writes have committed by then.
+        let local = self.source.local_changes();
+        let now = self.source.reading().await?;
+        let mut through = self.index.mark().map_or(0, |mark| mark.through);
+        if through > now.last_change {
+            tracing::warn!(through, clock = now.last_change, "search index is ahead of the database: rebuilding it");
+            self.blocking(|index| {
+                index.clear()?;
+                index.commit(0)
+            })
+            .await?;
+            through = 0;
+        }
+        let (mut written, mut uncommitted) = (0, 0);
+        while now.last_change > through {
+            let (articles, last) = self.source.changed_after(through, ARTICLES_PER_READ).await?;
+            // Every clock value up to the reading has committed, so a read that finds
+            // nothing more (a change to a row since deleted) may skip to it.
+            through = last.unwrap_or(now.last_change).max(through);
+            written += articles.len();
+            uncommitted += articles.len();
+            let commit = last.is_none() || uncommitted >= ARTICLES_PER_COMMIT || through >= now.last_change;
+            self.write(articles, commit.then_some(through)).await?;
+            if commit {
+                uncommitted = 0;
+            }
+            progress(written);
+            if last.is_none() {
+                break;
+            }
+        }
+        if written >= MERGE_AFTER {
+            self.blocking(|index| index.merge_segments()).await?;
+        }
+        self.caught_up.fetch_max(local, Ordering::AcqRel);
+        Ok(written)
+    }
+
+    async fn write(&self, articles: Vec<IndexableArticle>, commit: Option<i64>) -> Result<(), SearchError> {
+        self.blocking(move |index| {
+            index.write(&articles)?;
+            match commit {
+                Some(through) => index.commit(through),
+                None => Ok(()),
+            }
+        })
+        .await
+    }
+
+    /// Runs index work (file I/O, CPU) off the async threads.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&SearchIndex) -> Result<T, SearchError> + Send + 'static,
+    ) -> Result<T, SearchError> {
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || work(&index)).await.map_err(|e| SearchError::Task(e.to_string()))?
+    }
+
+    /// Follows changes until the process ends.
+    pub async fn run(self: Arc<Self>) {
+        let mut listener = match self.source.listener().await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::error!(%error, "cannot LISTEN for changes; reading the clock every {LISTEN_FALLBACK:?}");
+                None
+            }
+        };
+        let mut first = true;
+        loop {
+            if !first {
+                match listener.as_mut() {
+                    Some(listener) => {
+                        let _ = tokio::time::timeout(LISTEN_FALLBACK, listener.recv()).await;
+                    }
+                    None if self.source.is_polled() => tokio::time::sleep(SQLITE_POLL).await,
+                    None => tokio::time::sleep(LISTEN_FALLBACK).await,
+                }
+            }
+            first = false;
+            match self.catch_up(&mut |_| {}).await {
+                Ok(0) => {}
+                Ok(written) => tracing::debug!(written, "search index caught up"),
+                Err(error) => {
+                    // Searches go on over what is indexed; the mark did not move, so the
+                    // next catch-up indexes everything this one missed.
+                    tracing::error!(%error, "search index cannot follow changes");
+                    tokio::time::sleep(SQLITE_POLL).await;
+                }
+            }
+        }
+    }
+}
