@@ -401,6 +401,7 @@ struct FileConfig {
     console: ConsoleSettings,
     #[serde(default)]
     attribution: AttributionSettings,
+    #[serde(default)]
     search: FileSearch,
 }
 
