@@ -30,9 +30,10 @@ PUSHED_URL = "http://www.cjxww.cn/index.php?m=content&c=index&a=show&catid=407&i
 # The outlet's polled feed, which feeds name as the articles' source. Under .invalid it
 # never resolves: the scheduler's poll of it fails at once, without leaving the machine.
 SOURCE_URL = "http://feeds.cjxww.invalid/rss.xml?channel=1&lang=zh"
-# The attribution block every item ends with (the demo site is in Chinese, Asia/Shanghai).
+# The attribution block every item ends with (the demo site is in Chinese, Asia/Shanghai;
+# 李明 is the demo outlet's default responsible editor).
 ATTRIBUTION = ('<p class="syndic-attribution">来源:昌吉日报 作者:测试记者 原文链接:<a href="{0}">{0}</a> '
-               '原文发布时间:2018-07-01 09:30</p>').format(PUSHED_URL.replace("&", "&amp;"))
+               '原文发布时间:2018-07-01 09:30 责任编辑:李明</p>').format(PUSHED_URL.replace("&", "&amp;"))
 
 tally = Tally()
 check = tally.check
