@@ -341,7 +341,9 @@ mod tests {
         let block = super::block(&Template::default_for("en"), &en, &article(None, Some(" "))).unwrap();
         assert!(block.contains("Originally published: 2018-06-28 03:39</p>"), "in the site's zone: {block}");
         assert!(!block.contains("Author") && !block.contains("Editor"), "blank is no value: {block}");
-        let edited = Article { original_title: Some("做带领群众奔向幸福生活的\"头雁\"".into()), ..article(None, None) };
+        let edited = Article {
+            original_title: Some("做带领群众奔向幸福生活的\"头雁\"".into()), ..article(None, None)
+        };
         let block = super::block(&Template::default_for("zh-CN"), &zh, &edited).unwrap();
         assert!(block.contains(" 原标题:做带领群众奔向幸福生活的&quot;头雁&quot; 原文链接:"), "{block}");
         let nothing = Template::parse("作者:{author}").unwrap();

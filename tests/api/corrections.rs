@@ -20,6 +20,7 @@ stories!(
     an_outlet_correction_after_an_edit_is_flagged_not_applied_until_an_editor_resolves_it,
     viewers_may_not_edit_and_editors_only_within_their_columns,
     an_editor_corrects_an_article_through_the_console_form,
+    a_stale_console_edit_form_is_refused_and_never_puts_back_what_the_outlet_corrected,
 );
 
 const ORIGINAL: &str = "做带领群众奔向幸福生活的“头雁”";
@@ -42,6 +43,13 @@ async fn patch(app: &TestApp, id: i64, body: Value) -> reqwest::Response {
 
 async fn staff(app: &TestApp, id: i64) -> Value {
     app.admin_get(&format!("/api/v1/admin/articles/{id}")).await.json().await.unwrap()
+}
+
+/// The version an article page's edit form was drawn from.
+fn form_version(page: &str) -> String {
+    let attribute = "name=\"version\" value=\"";
+    let start = page.find(attribute).expect("the edit form's version") + attribute.len();
+    page[start..].split('"').next().unwrap().to_owned()
 }
 
 async fn resolve(app: &TestApp, id: i64, take: &str) -> reqwest::Response {
@@ -305,11 +313,13 @@ async fn an_editor_corrects_an_article_through_the_console_form(app: TestApp) {
     let no_csrf = editor.post(&format!("{path}/edit"), &[("title", EDITED)]).await;
     assert_eq!(no_csrf.status, 403);
     let csrf = editor.csrf().await;
+    let version = form_version(&page.body);
     // The form as a browser sends it: every field, the text areas' lines ended by CR LF.
     let content = "<p>昌吉新闻网讯(记者 郑丽媛)六月清晨的木垒县……</p><p>以党组织为旗帜。</p>";
     let fields = |title: &'static str| {
         vec![
             ("csrf", csrf.clone()),
+            ("version", version.clone()),
             ("title", title.to_owned()),
             ("subtitle", "自治州党的建设工作系列报道之二".to_owned()),
             ("summary", "阿克喀巴克村在党组织引领下走上幸福路。\r\n".to_owned()),
@@ -353,4 +363,54 @@ async fn an_editor_corrects_an_article_through_the_console_form(app: TestApp) {
     let actions: Vec<_> = summary(&log).into_iter().map(|(actor, action, _)| (actor, action)).collect();
     let by = |action: &str| ("user:wangfang".to_owned(), action.to_owned());
     assert_eq!(actions, [by("article.edit"), by("article.correction.resolve")]);
+}
+
+async fn a_stale_console_edit_form_is_refused_and_never_puts_back_what_the_outlet_corrected(app: TestApp) {
+    let (token, id) = example(&app).await;
+    let editor = signed_in(&app, "wangfang", "editor", &["zhuanti"]).await;
+    let path = format!("/admin/articles/{id}");
+    let opened = editor.get(&path).await;
+    let csrf = editor.csrf().await;
+    let version = form_version(&opened.body);
+    let shown = staff(&app, id).await;
+    let text = |field: &str| shown[field].as_str().unwrap_or_default().to_owned();
+    // The form as it was drawn, its title changed by the editor.
+    let stale = [
+        ("csrf", csrf.clone()),
+        ("version", version),
+        ("title", EDITED.to_owned()),
+        ("subtitle", text("subtitle")),
+        ("summary", text("summary")),
+        ("content_html", text("content_html")),
+        ("image_url", shown["image"]["url"].as_str().unwrap_or_default().to_owned()),
+        ("image_caption", shown["image"]["caption"].as_str().unwrap_or_default().to_owned()),
+    ];
+
+    // Meanwhile the outlet corrects its summary and content.
+    let mut corrected = example_article();
+    corrected["summary"] = json!("来源更正后的摘要。");
+    corrected["content_html"] = json!("<p>来源更正后的正文。</p>");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+
+    let refused = editor.post(&format!("{path}/edit"), &as_refs(&stale)).await;
+    assert_eq!(refused.status, 409);
+    check_page(&refused.body);
+    assert!(refused.body.contains("打开此表单后稿件已有变化"), "says why: {}", refused.body);
+    let now = staff(&app, id).await;
+    assert_eq!((&now["title"], &now["edited_fields"]), (&json!(ORIGINAL), &json!([])), "nothing saved");
+    assert_eq!(now["content_html"], "<p>来源更正后的正文。</p>", "the outlet's correction stands");
+    assert_eq!(now["summary"], "来源更正后的摘要。");
+    let again = editor.post(&format!("{path}/edit"), &as_refs(&stale)).await;
+    assert_eq!(again.status, 409, "the refused form keeps its old version: only a reload saves");
+
+    // Reloaded, the same change saves, over the outlet's corrected version.
+    let reloaded = editor.get(&path).await;
+    let mut fresh = stale.clone();
+    fresh[1].1 = form_version(&reloaded.body);
+    fresh[4].1 = "来源更正后的摘要。".to_owned();
+    fresh[5].1 = "<p>来源更正后的正文。</p>".to_owned();
+    assert_eq!(editor.post(&format!("{path}/edit"), &as_refs(&fresh)).await.status, 303);
+    let saved = staff(&app, id).await;
+    assert_eq!((&saved["title"], &saved["edited_fields"]), (&json!(EDITED), &json!(["title"])));
+    assert_eq!(saved["content_html"], "<p>来源更正后的正文。</p>");
 }
