@@ -224,7 +224,8 @@ async fn reinstate(
         (status = 200, description = "Moved: the article as it stands now.", body = wire::StaffArticle),
         (status = 404, description = "No article has this id.", body = ErrorBody),
         (status = 422, description = "`columns` empty, naming a column that does not exist, or a column that takes \
-            licensed sources only (or one under it) for an article of an unlicensed outlet (named in `fields`).",
+            licensed sources only (or one under it) for an article of an unlicensed outlet, or a column with strict \
+            titles (or one under it) while an editor's title says other than the outlet's (named in `fields`).",
             body = ErrorBody),
     ),
 )]
@@ -317,7 +318,9 @@ async fn edit(
         (status = 404, description = "No article has this id.", body = ErrorBody),
         (status = 409, description = "Its outlet has not corrected it since an edit (nothing to resolve).",
             body = ErrorBody),
-        (status = 422, description = "`take` is neither `outlet` nor `edit`.", body = ErrorBody),
+        (status = 422, description = "`take` is neither `outlet` nor `edit`; or `take` is `edit` and the edited \
+            title no longer says what the outlet's corrected title says under a strict column (naming `title`).",
+            body = ErrorBody),
     ),
 )]
 async fn resolve_outlet_correction(

@@ -77,9 +77,22 @@ impl Operations {
 
     /// Decides which version of an article shows after its outlet corrected it under an
     /// edit (`Take::Outlet` drops the edits, `Take::Edit` keeps them), recorded as
-    /// `article.correction.resolve`; a conflict when it is not flagged.
-    pub async fn resolve_outlet_correction(&self, actor: &Actor, id: i64, take: Take) -> Result<(), StoreError> {
-        self.store.resolve_outlet_correction(id, take, Audit::new(actor, Action::ArticleCorrectionResolve)).await
+    /// `article.correction.resolve`; a conflict when it is not flagged. Keeping an
+    /// edited title that no longer says what the outlet's corrected title says, under a
+    /// strict column, is refused naming `title`.
+    pub async fn resolve_outlet_correction(&self, actor: &Actor, id: i64, take: Take) -> Result<(), CatalogError> {
+        if take == Take::Edit {
+            let found = self.found(id).await?;
+            let article = &found.article;
+            let tree = self.store.column_tree().await?;
+            let columns: Vec<i64> = article.columns.iter().map(|c| c.id).collect();
+            if let Some(refusal) = strict_title_refusal(&tree, &columns, article.outlet_title(), &article.title) {
+                let reason = format!("the edited title may not be kept: {refusal}");
+                return Err(FieldErrors::single("title", reason).into());
+            }
+        }
+        let audit = Audit::new(actor, Action::ArticleCorrectionResolve);
+        Ok(self.store.resolve_outlet_correction(id, take, audit).await?)
     }
 
     async fn found(&self, id: i64) -> Result<StaffArticle, StoreError> {

@@ -21,6 +21,9 @@ stories!(
     viewers_may_not_edit_and_editors_only_within_their_columns,
     an_editor_corrects_an_article_through_the_console_form,
     a_stale_console_edit_form_is_refused_and_never_puts_back_what_the_outlet_corrected,
+    an_article_with_an_edited_title_may_not_move_into_a_strict_column,
+    an_outlet_push_drops_an_edited_title_a_strict_column_no_longer_allows_and_keeps_the_other_edits,
+    keeping_an_edited_title_the_outlets_correction_no_longer_matches_is_refused_under_a_strict_column,
 );
 
 const ORIGINAL: &str = "做带领群众奔向幸福生活的“头雁”";
@@ -413,4 +416,70 @@ async fn a_stale_console_edit_form_is_refused_and_never_puts_back_what_the_outle
     let saved = staff(&app, id).await;
     assert_eq!((&saved["title"], &saved["edited_fields"]), (&json!(EDITED), &json!(["title"])));
     assert_eq!(saved["content_html"], "<p>来源更正后的正文。</p>");
+}
+
+/// Marks the example catalogue's 专题栏目 (above the example article's column) strict.
+async fn make_strict(app: &TestApp) {
+    let marked = app.admin_patch("/api/v1/columns/zhuanti", json!({"strict_titles": true})).await;
+    assert_eq!(marked.status(), 200);
+}
+
+async fn an_article_with_an_edited_title_may_not_move_into_a_strict_column(app: TestApp) {
+    let (_, id) = example(&app).await;
+    make_strict(&app).await;
+    app.add_column("local", "本地新闻", None).await;
+    let columns = format!("/api/v1/articles/{id}/columns");
+    let put =
+        |body: Value| app.client.put(app.url(&columns)).bearer_auth(crate::helpers::ADMIN_TOKEN).json(&body).send();
+    assert_eq!(put(json!({"columns": ["local"]})).await.unwrap().status(), 200);
+    assert_eq!(patch(&app, id, json!({"title": EDITED})).await.status(), 200, "local is free");
+
+    let refused = put(json!({"columns": ["party-96"]})).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    let reason = body["fields"]["columns"].as_str().unwrap_or_default();
+    assert!(reason.contains("'zhuanti'") && reason.contains("title"), "{body}");
+    assert_eq!(staff(&app, id).await["columns"][0]["slug"], "local", "not moved");
+
+    // With the outlet's title back, it may.
+    assert_eq!(patch(&app, id, json!({"title": ORIGINAL})).await.status(), 200);
+    assert_eq!(put(json!({"columns": ["party-96"]})).await.unwrap().status(), 200);
+}
+
+async fn an_outlet_push_drops_an_edited_title_a_strict_column_no_longer_allows_and_keeps_the_other_edits(app: TestApp) {
+    let (token, id) = example(&app).await;
+    let edit = json!({"title": EDITED, "summary": "编辑改写的摘要。"});
+    assert_eq!(patch(&app, id, edit).await.status(), 200, "the column is not strict yet");
+    make_strict(&app).await;
+
+    let mut corrected = example_article();
+    corrected["content_html"] = json!("<p>来源更正后的正文。</p>");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+    let shown = staff(&app, id).await;
+    assert_eq!(shown["title"], ORIGINAL, "the outlet's title shows in a strict column: {shown}");
+    assert_eq!(shown["edited_fields"], json!(["summary"]), "the other edits are kept");
+    assert_eq!(shown["summary"], "编辑改写的摘要。");
+    assert!(shown["outlet_corrected_at"].is_string(), "flagged for an editor");
+    let page = app.get_text(&format!("/articles/{id}")).await;
+    assert!(page.contains(&format!("<h1>{ORIGINAL}</h1>")) && !page.contains("原标题"), "{page}");
+}
+
+async fn keeping_an_edited_title_the_outlets_correction_no_longer_matches_is_refused_under_a_strict_column(
+    app: TestApp,
+) {
+    let (token, id) = example(&app).await;
+    assert_eq!(patch(&app, id, json!({"title": EDITED})).await.status(), 200, "the column is not strict yet");
+    let mut corrected = example_article();
+    corrected["title"] = json!("做带领群众奔向幸福生活的“领头雁”");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+    make_strict(&app).await;
+
+    let refused = resolve(&app, id, "edit").await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["fields"]["title"].as_str().unwrap_or_default().contains("'zhuanti'"), "{body}");
+    let still = staff(&app, id).await;
+    assert!(still["outlet_corrected_at"].is_string(), "still to decide: {still}");
+    let taken: Value = resolve(&app, id, "outlet").await.json().await.unwrap();
+    assert_eq!(taken["title"], "做带领群众奔向幸福生活的“领头雁”");
 }

@@ -18,7 +18,6 @@ use crate::domain::Article;
 use crate::http::{ApiError, AppState};
 use crate::ingest::edit::ArticleEdit;
 use crate::ingest::push::PushImage;
-use crate::store::StoreError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -118,11 +117,17 @@ async fn resolve(
             };
             see_other(&format!("{}?done={done}", article_path(id)))
         }
-        Err(StoreError::Conflict(_)) => {
+        Err(CatalogError::Conflict(_)) => {
             let outcome = Outcome { error: Some(console.labels.corrections.nothing_to_resolve), ..Outcome::default() };
             answer(&state, &console, id, StatusCode::CONFLICT, outcome).await
         }
-        Err(StoreError::NotFound(_)) => refusal(&state, console.labels, Refusal::NotFound),
-        Err(error) => failure(error),
+        Err(CatalogError::Invalid(fields)) => {
+            let reasons: Vec<&str> = fields.iter().map(|(_, reason)| reason.as_str()).collect();
+            let reason = reasons.join(" ");
+            let outcome = Outcome { error: Some(&reason), ..Outcome::default() };
+            answer(&state, &console, id, StatusCode::UNPROCESSABLE_ENTITY, outcome).await
+        }
+        Err(CatalogError::NotFound(_)) => refusal(&state, console.labels, Refusal::NotFound),
+        Err(error) => ApiError::from(error).into_response(),
     }
 }

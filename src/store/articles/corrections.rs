@@ -6,8 +6,9 @@
 
 use super::*;
 use crate::domain::audit::Target;
-use crate::domain::correction::{Correction, Editable, Take};
+use crate::domain::correction::{same_title, Correction, Editable, Take};
 use crate::store::audit::{Audit, Fields};
+use crate::store::columns::column_tree_in;
 
 /// An article's two versions as stored: the outlet's, and the edits over it.
 #[derive(Debug, Clone)]
@@ -85,6 +86,35 @@ impl Store {
         change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
         self.commit_change(change).await
     }
+}
+
+/// Drops article `id`'s edited title when, under a strict column (one of `column_ids` or
+/// above it), it no longer says what the outlet's `title` says (`same_title`): a push or
+/// poll changed the outlet's title, or filed the article under a strict column. In a
+/// strict column the title shown is always the outlet's as far as `same_title` goes; the
+/// other edits stay, and the flag (`outlet_corrected_at`) is raised as for any outlet
+/// correction. Logged, since pushes and polls are not in the audit log.
+pub(super) async fn keep_strict_title(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    title: &str,
+    column_ids: &[i64],
+) -> Result<(), StoreError> {
+    let edited: Option<String> =
+        sqlx::query_scalar("SELECT edited_title FROM articles WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+    let Some(edited) = edited.filter(|edited| !same_title(title, edited)) else {
+        return Ok(());
+    };
+    let tree = column_tree_in(&mut **tx).await?;
+    let Some(strict) = column_ids.iter().find_map(|&column| tree.strict_titles_by(column)) else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE articles SET edited_title = NULL WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    tracing::warn!(
+        article = id, column = %strict.slug, dropped = %edited, outlet_title = %title,
+        "an editor's title no longer matches its outlet's under a strict column: the outlet's shows"
+    );
+    Ok(())
 }
 
 /// Article `id`'s versions, read in the change's transaction.
