@@ -24,6 +24,7 @@ stories!(
     an_article_with_an_edited_title_may_not_move_into_a_strict_column,
     an_outlet_push_drops_an_edited_title_a_strict_column_no_longer_allows_and_keeps_the_other_edits,
     keeping_an_edited_title_the_outlets_correction_no_longer_matches_is_refused_under_a_strict_column,
+    an_edit_with_a_term_or_link_the_content_policy_blocks_is_refused_by_field,
 );
 
 const ORIGINAL: &str = "做带领群众奔向幸福生活的“头雁”";
@@ -482,4 +483,27 @@ async fn keeping_an_edited_title_the_outlets_correction_no_longer_matches_is_ref
     assert!(still["outlet_corrected_at"].is_string(), "still to decide: {still}");
     let taken: Value = resolve(&app, id, "outlet").await.json().await.unwrap();
     assert_eq!(taken["title"], "做带领群众奔向幸福生活的“领头雁”");
+}
+
+async fn an_edit_with_a_term_or_link_the_content_policy_blocks_is_refused_by_field(app: TestApp) {
+    let (_, id) = example(&app).await;
+    let refused = patch(
+        &app,
+        id,
+        json!({
+            "title": "头雁 ＢＥＴ３６５",
+            "content_html": "<p>bet&shy;365 最新优惠</p>",
+            "summary": "<a href=\"http://www.spam.example/x\">链接</a>",
+        }),
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    for field in ["title", "content_html", "summary"] {
+        let reason = body["fields"][field].as_str().unwrap_or_default();
+        assert!(reason.contains("blocked"), "{field}: {body}");
+    }
+    let shown = staff(&app, id).await;
+    assert_eq!((&shown["title"], &shown["edited_fields"]), (&json!(ORIGINAL), &json!([])), "nothing saved");
+    assert_eq!(shown["status"], "published", "not held either");
 }
