@@ -25,6 +25,7 @@ stories!(
     an_outlet_push_drops_an_edited_title_a_strict_column_no_longer_allows_and_keeps_the_other_edits,
     keeping_an_edited_title_the_outlets_correction_no_longer_matches_is_refused_under_a_strict_column,
     an_edit_with_a_term_or_link_the_content_policy_blocks_is_refused_by_field,
+    a_title_that_shows_nothing_is_refused_on_push_and_edit,
 );
 
 const ORIGINAL: &str = "做带领群众奔向幸福生活的“头雁”";
@@ -506,4 +507,24 @@ async fn an_edit_with_a_term_or_link_the_content_policy_blocks_is_refused_by_fie
     let shown = staff(&app, id).await;
     assert_eq!((&shown["title"], &shown["edited_fields"]), (&json!(ORIGINAL), &json!([])), "nothing saved");
     assert_eq!(shown["status"], "published", "not held either");
+}
+
+async fn a_title_that_shows_nothing_is_refused_on_push_and_edit(app: TestApp) {
+    let (token, id) = example(&app).await;
+    for (n, invisible) in
+        ["\u{200B}\u{200D}\u{2060}", "\u{3164}", "\u{2800}", "\u{034F}", "\u{00AD}", "\u{202E}"].into_iter().enumerate()
+    {
+        let mut pushed = numbered_article(10 + n, "party-96");
+        pushed["title"] = json!(invisible);
+        let refused = app.push(&token, &pushed).await;
+        assert_eq!(refused.status(), 422, "push {invisible:?}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["fields"]["title"], "is required", "{body}");
+
+        let refused = patch(&app, id, json!({"title": invisible})).await;
+        assert_eq!(refused.status(), 422, "edit {invisible:?}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["fields"]["title"], "is required", "{body}");
+    }
+    assert_eq!(staff(&app, id).await["title"], ORIGINAL);
 }
