@@ -258,8 +258,11 @@ async fn an_outlet_correction_after_an_edit_is_flagged_not_applied_until_an_edit
     assert_eq!(app.admin_get("/api/v1/admin/articles?outlet_corrected=maybe").await.status(), 400);
     assert_eq!(resolve(&app, id, "neither").await.status(), 422);
 
+    let feed_before = app.get_text("/columns/party-96/feed.json").await;
     let kept: Value = resolve(&app, id, "edit").await.json().await.unwrap();
     assert_eq!((&kept["title"], &kept["outlet_corrected_at"]), (&json!(EDITED), &Value::Null));
+    assert_eq!(kept["updated_at"], flagged["updated_at"], "nothing readers see changed: it does not move");
+    assert_eq!(app.get_text("/columns/party-96/feed.json").await, feed_before);
     let listed: Value = app.admin_get("/api/v1/admin/articles?outlet_corrected=true").await.json().await.unwrap();
     assert!(listed["articles"].as_array().unwrap().is_empty());
 

@@ -58,10 +58,11 @@ impl Store {
 
     /// Decides which version of article `id` shows after its outlet corrected it under
     /// an edit: the outlet's (the edits are dropped) or the edit (kept as they are).
-    /// Either way the flag goes. Not flagged: a conflict.
+    /// Either way the flag goes, audited; only a decision that changes what readers see
+    /// is a change (`updated_at` moves). Not flagged: a conflict.
     pub async fn resolve_outlet_correction(&self, id: i64, take: Take, audit: Audit<'_>) -> Result<(), StoreError> {
-        let mut change = self.begin_change(1).await?;
-        let stored = versions(&mut change.tx, id).await?;
+        let mut tx = self.begin_write().await?;
+        let stored = versions(&mut tx, id).await?;
         if stored.outlet_corrected_at.is_none() {
             return Err(StoreError::Conflict(format!(
                 "article {id} has no correction by its outlet after an edit to resolve"
@@ -77,13 +78,26 @@ impl Store {
                 outlet_corrected_at: None,
             },
         };
+        let (shown_before, shown_after) =
+            (stored.edits.applied_to(&stored.outlet), edits.edits.applied_to(&stored.outlet));
+        let mut before = shown_fields(&shown_before);
+        before.insert("outlet_corrected".into(), json!(true));
+        let mut after = shown_fields(&shown_after);
+        after.insert("outlet_corrected".into(), json!(false));
+        let entry = audit.entry(Target::Article(id)).changed(before, after);
+        if take == Take::Edit && shown_before == shown_after {
+            // Readers see nothing new: only the flag goes, and the article keeps its
+            // place in feeds and the change log (`updated_at` stays).
+            sqlx::query("UPDATE articles SET outlet_corrected_at = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            return crate::store::audit::commit(tx, entry).await;
+        }
+        let mut change = self.change_in(tx, 1).await?;
         write(&mut change.tx, id, &edits, change.first).await?;
         change.written.push(id);
-        let mut before = shown_fields(&stored.edits.applied_to(&stored.outlet));
-        before.insert("outlet_corrected".into(), json!(true));
-        let mut after = shown_fields(&edits.edits.applied_to(&stored.outlet));
-        after.insert("outlet_corrected".into(), json!(false));
-        change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
+        change.audit = Some(entry);
         self.commit_change(change).await
     }
 }
