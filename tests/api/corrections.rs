@@ -257,6 +257,10 @@ async fn an_outlet_correction_after_an_edit_is_flagged_not_applied_until_an_edit
     assert!(listed["articles"][0]["outlet_corrected_at"].is_string());
     assert_eq!(app.admin_get("/api/v1/admin/articles?outlet_corrected=maybe").await.status(), 400);
     assert_eq!(resolve(&app, id, "neither").await.status(), 422);
+    let missing = app.admin_post(&format!("/api/v1/articles/{id}/outlet-correction"), json!({})).await;
+    assert_eq!(missing.status(), 400);
+    let missing: Value = missing.json().await.unwrap();
+    assert!(missing["fields"]["take"].as_str().unwrap_or_default().contains("missing field"), "{missing}");
 
     let feed_before = app.get_text("/columns/party-96/feed.json").await;
     let kept: Value = resolve(&app, id, "edit").await.json().await.unwrap();

@@ -119,7 +119,7 @@ pub(super) async fn keep_strict_title(
     let Some(edited) = edited.filter(|edited| !same_title(title, edited)) else {
         return Ok(());
     };
-    let tree = column_tree_in(&mut **tx).await?;
+    let tree = column_tree_in(tx).await?;
     let Some(strict) = column_ids.iter().find_map(|&column| tree.strict_titles_by(column)) else {
         return Ok(());
     };
