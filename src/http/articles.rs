@@ -271,10 +271,11 @@ async fn move_to_columns(
             of the wrong type.", body = ErrorBody),
         (status = 404, description = "No article has this id.", body = ErrorBody),
         (status = 413, description = "The body is larger than a push may be.", body = ErrorBody),
-        (status = 422, description = "Fields that are not valid (each named in `fields`): a blank or too long \
-            `title`, a too long line or HTML field, an `image` without an http(s) URL, `columns` empty or naming a \
+        (status = 422, description = "Fields that are not valid (each named in `fields`): a blank (nothing \
+            visible) or too long `title`, a too long line or HTML field, an `image` without an http(s) URL, `columns` empty or naming a \
             column that does not exist or that takes licensed sources only for an unlicensed outlet's article, or a \
-            `title` that says other than the original title under a column with `strict_titles`.", body = ErrorBody),
+            `title` that says other than the original title under a column with `strict_titles`, or a field with \
+            a term or link the content policy blocks.", body = ErrorBody),
     ),
 )]
 async fn edit(
