@@ -89,7 +89,8 @@ pub struct ColumnForm {
     /// absent or `null`: false.
     pub licensed_only: Option<bool>,
     /// Refuses an editor's title that says other than the outlet's original title
-    /// (only punctuation and spacing may change), here and in the columns under it;
+    /// (only spacing and punctuation away from digits may change), here and in the
+    /// columns under it;
     /// absent or `null`: false.
     pub strict_titles: Option<bool>,
 }

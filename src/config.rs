@@ -805,6 +805,9 @@ mod tests {
         let refused = refused.unwrap_err().to_string();
         assert!(refused.starts_with("attribution.template: unknown placeholder {source}"), "{refused}");
         assert!(load("[attribution]\nenable = true\n", Default::default()).is_err(), "unknown key");
+        let control = AttributionSettings { template: Some("来源:{outlet}\u{1}".into()), ..Default::default() };
+        let refused = load("", control).unwrap_err().to_string();
+        assert!(refused.starts_with("attribution.template: holds U+0001"), "{refused}");
     }
 
     #[test]

@@ -10,9 +10,20 @@ use crate::domain::Article;
 use crate::store::StaffArticle;
 use maud::{html, Markup};
 
-/// The edit form's values for an article as it shows now.
+/// The edit form's hidden field holding the version it was drawn from (`form_version`).
+pub const VERSION: &str = "version";
+
+/// The version of an article an edit form was drawn from: when its content last
+/// changed, in microseconds. A form posted from another version is refused, so that a
+/// stale form cannot put back what changed since (an outlet's correction above all).
+pub fn form_version(article: &Article) -> String {
+    article.updated_at.timestamp_micros().to_string()
+}
+
+/// The edit form's values for an article as it shows now, with its version.
 pub fn edit_values(article: &Article) -> Values {
     let mut values = Values::default();
+    values.set(VERSION, form_version(article));
     values.set("title", article.title.clone());
     for (name, value) in
         [("subtitle", &article.subtitle), ("summary", &article.summary), ("content_html", &article.content_html)]
@@ -93,6 +104,7 @@ pub fn edit_card(viewer: &Viewer<'_>, found: &StaffArticle, form: &Form<'_>, act
             p.hint { (l.edit_hint) }
             form.edit method="post" action=(action) {
                 (viewer.csrf_field())
+                input type="hidden" name=(VERSION) value=(form.values.get(VERSION));
                 (form.summary(CatalogLabels::of(viewer.labels)))
                 (form.input("title", l.title, Kind::Text, true, None))
                 @if let Some(original) = &found.article.original_title {

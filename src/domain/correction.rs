@@ -11,8 +11,8 @@
 use super::article::Image;
 use super::column::ColumnTree;
 use super::policy::fold;
-use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
-use icu_properties::CodePointMapData;
+use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointSetData};
 
 /// The fields of an article an editor may correct, as one version (the outlet's, or
 /// the one shown) holds them.
@@ -111,24 +111,65 @@ impl Take {
     }
 }
 
-/// Whether `edited` says what `original` says: the same letters, digits and ideographs
-/// in the same order, once punctuation, symbols and spacing are gone and case and
-/// width are folded (`policy::fold`: NFKC with full case folding, so full-width `ＡＢ`
-/// is `ab` and a full-width `，` is a `,`). Changing “” to "", or 。to a space, keeps
-/// a title; changing a word does not.
+/// Whether `edited` says what `original` says. Both are folded as the content policy
+/// folds text (`policy::fold`: NFKC with full case folding, so full-width `ＡＢ` is `ab`
+/// and a full-width `，` is a `,`), except that characters with no agreed appearance
+/// (controls, format, private-use, unassigned and default-ignorable code points) are
+/// kept as they are rather than dropped. Then only these may differ:
+/// - spacing (white space and separators, Z*);
+/// - punctuation (P*) that touches no digit on either side and is not one of
+///   `MEANINGFUL_PUNCTUATION`.
+///
+/// Everything else counts: letters, digits, marks, every symbol (S*: `<`, `>`, `≠`, `$`,
+/// emoji), the punctuation of numbers (`1.5`, `-1`, `1,000`, `3/5`, `2:30`) and the
+/// characters readers cannot see. Changing “” to "", or 。to a space, keeps a title;
+/// changing a word, a number or a sign does not.
 pub fn same_title(original: &str, edited: &str) -> bool {
     title_words(original) == title_words(edited)
 }
 
-/// What `same_title` compares: the folded text without punctuation, symbols, separators
-/// (spaces), controls and format characters.
-fn title_words(title: &str) -> String {
+/// Punctuation that carries meaning wherever it stands (per cent, per mille, number
+/// sign, and, at, times, slash, backslash, section), so it always counts.
+pub const MEANINGFUL_PUNCTUATION: &[char] = &['%', '‰', '‱', '#', '&', '@', '*', '/', '\\', '§'];
+
+/// What `same_title` compares: the folded title without spacing and without the
+/// punctuation that does not count.
+fn title_words(title: &str) -> Vec<char> {
     let category = CodePointMapData::<GeneralCategory>::new();
-    let dropped = GeneralCategoryGroup::Punctuation
-        .union(GeneralCategoryGroup::Symbol)
-        .union(GeneralCategoryGroup::Separator)
-        .union(GeneralCategoryGroup::Other);
-    fold(title).chars().filter(|&c| !c.is_whitespace() && !dropped.contains(category.get(c))).collect()
+    let folded: Vec<char> = title_fold(title).chars().collect();
+    let digit = |at: Option<&char>| at.is_some_and(|&c| GeneralCategoryGroup::Number.contains(category.get(c)));
+    let ignored = |i: usize, c: char| {
+        let group = category.get(c);
+        c.is_whitespace()
+            || GeneralCategoryGroup::Separator.contains(group)
+            || GeneralCategoryGroup::Punctuation.contains(group)
+                && !MEANINGFUL_PUNCTUATION.contains(&c)
+                && !digit(i.checked_sub(1).and_then(|p| folded.get(p)))
+                && !digit(folded.get(i + 1))
+    };
+    folded.iter().enumerate().filter(|&(i, &c)| !ignored(i, c)).map(|(_, &c)| c).collect()
+}
+
+/// `policy::fold` for titles: the characters it removes as showing nothing (controls,
+/// format, private-use, unassigned, default-ignorable) are kept, unfolded, so that
+/// adding or removing one changes a title.
+fn title_fold(title: &str) -> String {
+    let category = CodePointMapData::<GeneralCategory>::new();
+    let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+    let opaque = |c: char| {
+        !c.is_whitespace() && (GeneralCategoryGroup::Other.contains(category.get(c)) || ignorable.contains(c))
+    };
+    let (mut folded, mut run) = (String::with_capacity(title.len()), String::new());
+    for c in title.chars() {
+        if opaque(c) {
+            folded.push_str(&fold(&std::mem::take(&mut run)));
+            folded.push(c);
+        } else {
+            run.push(c);
+        }
+    }
+    folded.push_str(&fold(&run));
+    folded
 }
 
 /// Why an edited title may not show under `column_ids`: one of them, or a column above
@@ -138,8 +179,8 @@ pub fn strict_title_refusal(tree: &ColumnTree, column_ids: &[i64], original: &st
     let strict = column_ids.iter().find_map(|&id| tree.strict_titles_by(id))?;
     (!same_title(original, edited)).then(|| {
         format!(
-            "column '{}' keeps titles as their outlets wrote them: only punctuation and spacing may change \
-             (the original title is '{original}')",
+            "column '{}' keeps titles as their outlets wrote them: only spacing and punctuation away from \
+             digits may change (the original title is '{original}')",
             strict.slug
         )
     })
@@ -166,7 +207,7 @@ mod tests {
         assert!(same_title(original, "做带领群众奔向幸福生活的\"头雁\""));
         assert!(same_title(original, "做带领群众奔向幸福生活的「头雁」!"));
         assert!(same_title(original, " 做带领群众 奔向幸福生活的 头雁 "));
-        assert!(same_title("Xinjiang, 2018: cotton harvest", "XINJIANG 2018 — Cotton Harvest…"));
+        assert!(same_title("Xinjiang, 2018 cotton harvest", "XINJIANG 2018 — Cotton Harvest…"));
         assert!(same_title("ＡＢＣ１２３，全角", "abc123,全角"));
         assert!(same_title("昌吉州：增收", "昌吉州:增收"));
     }
@@ -178,6 +219,46 @@ mod tests {
         assert!(!same_title(original, "做带领群众奔向幸福生活的“孤雁”"));
         assert!(!same_title("Cotton harvest up 5%", "Cotton harvest up 50%"));
         assert!(!same_title("abc", "abd"));
+    }
+
+    #[test]
+    fn quotes_commas_and_spacing_away_from_digits_do_not_change_a_title() {
+        assert!(same_title("“头雁”", "\"头雁\""));
+        assert!(same_title("头雁,奋进", "头雁，奋进"));
+        assert!(same_title("头雁 奋进", "头雁\u{3000}奋进\t"));
+        assert!(same_title("增长1.5%", "增长 1.5 %"));
+    }
+
+    #[test]
+    fn the_punctuation_of_numbers_and_meaningful_signs_count() {
+        let original = "增长1.5% 失业率 > 3%";
+        assert!(!same_title(original, "增长15% 失业率 < 3%"));
+        assert!(!same_title(original, "增长15% 失业率 > 3%"), "a decimal point");
+        assert!(!same_title(original, "增长-1.5% 失业率 > 3%"), "a minus");
+        assert!(!same_title(original, "增长1.5‰ 失业率 > 3‰"));
+        assert!(!same_title("1,000人", "1000人"));
+        assert!(!same_title("3/5", "35"));
+        assert!(!same_title("2:30开会", "230开会"));
+        assert!(!same_title("A&B", "AB"));
+        assert!(!same_title("#话题", "话题"));
+    }
+
+    #[test]
+    fn every_symbol_and_invisible_character_counts() {
+        let original = "头雁";
+        for changed in [
+            "头雁≠",
+            "$头雁",
+            "头雁🎉",
+            "\u{202E}头雁",
+            "头\u{E000}雁",
+            "头\u{0378}雁",
+            "头\u{200B}雁",
+            "头雁\u{0301}",
+            "头雁\u{3164}",
+        ] {
+            assert!(!same_title(original, changed), "{changed:?}");
+        }
     }
 
     fn tree() -> ColumnTree {

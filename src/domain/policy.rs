@@ -9,6 +9,7 @@
 //! sees them: ASCII (IDNA), lower-case, without the trailing dot of a fully qualified
 //! name (`spam.example.` is `spam.example`), subdomains included.
 
+use super::correction::Correction;
 use super::ArticleDraft;
 use icu_normalizer::uts46::Uts46MapperBorrowed;
 use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory};
@@ -62,6 +63,57 @@ impl ContentPolicy {
         self.blocked_term(draft, &html).or_else(|| self.blocked_link(draft, &html))
     }
 
+    /// What in an editor's `correction` the policy blocks, by field as the APIs name
+    /// them: a blocked term in its text or a link to a blocked domain. An editor's edit
+    /// is refused for it, not held: the editor is there to change it.
+    pub fn refusals(&self, correction: &Correction) -> Vec<(&'static str, String)> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let mut refusals = Vec::new();
+        let plain = [
+            ("title", correction.title.as_deref()),
+            ("subtitle", correction.subtitle.as_ref().and_then(Option::as_deref)),
+        ];
+        for (field, text) in plain {
+            if let Some(term) = text.and_then(|text| self.term_in(text)) {
+                refusals.push((field, format!("contains a blocked term ('{term}')")));
+            }
+        }
+        for (field, html) in [("summary", &correction.summary), ("content_html", &correction.content_html)] {
+            let Some(rendered) = html.as_ref().and_then(|html| Some(Rendered::of(html.as_deref()?))) else {
+                continue;
+            };
+            let texts = std::iter::once(&rendered.text).chain(&rendered.captions);
+            if let Some(term) = texts.into_iter().find_map(|text| self.term_in(text)) {
+                refusals.push((field, format!("contains a blocked term ('{term}')")));
+            } else if let Some(domain) = rendered.links.iter().find_map(|link| self.domain_of(link)) {
+                refusals.push((field, format!("links to a blocked domain ('{domain}')")));
+            }
+        }
+        if let Some(Some(image)) = &correction.image {
+            let term = image.caption.as_deref().and_then(|caption| self.term_in(caption));
+            if let Some(term) = term {
+                refusals.push(("image", format!("its caption contains a blocked term ('{term}')")));
+            } else if let Some(domain) = self.domain_of(&image.url) {
+                refusals.push(("image", format!("is on a blocked domain ('{domain}')")));
+            }
+        }
+        refusals
+    }
+
+    /// The first blocked term in `text`, folded.
+    fn term_in(&self, text: &str) -> Option<&str> {
+        let folded = fold(text);
+        self.terms.iter().find(|term| folded.contains(term.as_str())).map(String::as_str)
+    }
+
+    /// The blocked domain `link` is on, if it is.
+    fn domain_of(&self, link: &str) -> Option<&str> {
+        let host = host_key(url::Url::parse(link).ok()?.host()?)?;
+        self.domains.iter().find(|d| host == **d || host.ends_with(&format!(".{d}"))).map(String::as_str)
+    }
+
     fn blocked_term(&self, draft: &ArticleDraft, html: &[(&str, Rendered)]) -> Option<String> {
         if self.terms.is_empty() {
             return None;
@@ -82,11 +134,7 @@ impl ContentPolicy {
                     .chain(rendered.captions.iter().map(String::as_str))
                     .map(|t| (*field, t))
             }));
-        texts.into_iter().find_map(|(field, text)| {
-            let folded = fold(text);
-            let term = self.terms.iter().find(|term| folded.contains(term.as_str()))?;
-            Some(format!("blocked term '{term}' in {field}"))
-        })
+        texts.into_iter().find_map(|(field, text)| Some(format!("blocked term '{}' in {field}", self.term_in(text)?)))
     }
 
     fn blocked_link(&self, draft: &ArticleDraft, html: &[(&str, Rendered)]) -> Option<String> {
@@ -96,11 +144,9 @@ impl ContentPolicy {
         for (field, rendered) in html {
             links.extend(rendered.links.iter().map(|link| (*field, link.as_str())));
         }
-        links.into_iter().find_map(|(field, link)| {
-            let host = host_key(url::Url::parse(link).ok()?.host()?)?;
-            let domain = self.domains.iter().find(|d| host == **d || host.ends_with(&format!(".{d}")))?;
-            Some(format!("blocked domain '{domain}' in {field} ({link})"))
-        })
+        links
+            .into_iter()
+            .find_map(|(field, link)| Some(format!("blocked domain '{}' in {field} ({link})", self.domain_of(link)?)))
     }
 }
 
@@ -266,6 +312,21 @@ mod tests {
             hidden_removed: 0,
             schedule: Default::default(),
         }
+    }
+
+    #[test]
+    fn an_edit_is_refused_by_field_for_a_blocked_term_or_domain() {
+        let policy = ContentPolicy::new(&["bet365".into()], &["spam.example".into()]);
+        let correction = Correction {
+            title: Some("头雁".into()),
+            subtitle: Some(Some("ＢＥＴ３６５".into())),
+            content_html: Some(Some("<p>bet\u{AD}365</p>".into())),
+            summary: Some(Some(r#"<a href="http://www.spam.example/">链</a>"#.into())),
+            ..Correction::default()
+        };
+        let refused: Vec<&str> = policy.refusals(&correction).into_iter().map(|(field, _)| field).collect();
+        assert_eq!(refused, ["subtitle", "summary", "content_html"]);
+        assert!(policy.refusals(&Correction { title: Some("头雁".into()), ..Correction::default() }).is_empty());
     }
 
     #[test]

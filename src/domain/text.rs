@@ -1,9 +1,29 @@
 //! Small validators for free-text fields shared by every input path.
 
+use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointSetData};
+
 /// Trims `value` and checks it is non-empty and no longer than `max` characters, once
 /// the characters XML forbids are gone (a title of control characters is no title).
 pub fn required_text(value: Option<&str>, max: usize) -> Result<String, String> {
-    optional_text(value, max)?.ok_or_else(|| "is required".into())
+    optional_text(value, max)?.filter(|text| has_visible(text)).ok_or_else(|| "is required".into())
+}
+
+/// Whether `text` shows anything: at least one character that is not white space, a
+/// separator, a mark on its own (combining characters need a base to show), a control,
+/// format, private-use or unassigned character, a default-ignorable one (soft hyphen,
+/// zero-width joiners, the Hangul fillers U+115F U+1160 U+3164 U+FFA0, U+034F…) or the
+/// blank braille pattern U+2800. A required one-line field needs one.
+pub fn has_visible(text: &str) -> bool {
+    // Nearly every title starts with a visible ASCII character or ideograph.
+    if text.chars().next().is_some_and(|c| c.is_ascii_graphic()) {
+        return true;
+    }
+    let category = CodePointMapData::<GeneralCategory>::new();
+    let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+    let unseen = GeneralCategoryGroup::Separator.union(GeneralCategoryGroup::Mark).union(GeneralCategoryGroup::Other);
+    text.chars()
+        .any(|c| !c.is_whitespace() && c != '\u{2800}' && !unseen.contains(category.get(c)) && !ignorable.contains(c))
 }
 
 /// Trims `value` and drops what XML forbids; empty becomes `None`. Longer than `max`
@@ -136,6 +156,27 @@ pub fn time_zone(value: &str) -> Result<chrono_tz::Tz, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_required_field_must_show_something() {
+        for invisible in [
+            "\u{200B}\u{200D}\u{2060}",
+            "\u{3164}",
+            "\u{115F}\u{1160}",
+            "\u{FFA0}",
+            "\u{2800}",
+            "\u{034F}",
+            "\u{00AD}",
+            "\u{202E}",
+            "\u{0301}\u{0308}",
+            "\u{3000} \u{FE0F}",
+        ] {
+            assert_eq!(required_text(Some(invisible), 100), Err("is required".into()), "{invisible:?}");
+        }
+        for shown in ["头雁", "\u{200B}a", "\u{3164}头", "é", "🎉", "\u{202E}abc"] {
+            assert!(required_text(Some(shown), 100).is_ok(), "{shown:?}");
+        }
+    }
 
     #[test]
     fn language_tags_in_feed_form_are_accepted() {

@@ -224,7 +224,8 @@ async fn reinstate(
         (status = 200, description = "Moved: the article as it stands now.", body = wire::StaffArticle),
         (status = 404, description = "No article has this id.", body = ErrorBody),
         (status = 422, description = "`columns` empty, naming a column that does not exist, or a column that takes \
-            licensed sources only (or one under it) for an article of an unlicensed outlet (named in `fields`).",
+            licensed sources only (or one under it) for an article of an unlicensed outlet, or a column with strict \
+            titles (or one under it) while an editor's title says other than the outlet's (named in `fields`).",
             body = ErrorBody),
     ),
 )]
@@ -270,10 +271,11 @@ async fn move_to_columns(
             of the wrong type.", body = ErrorBody),
         (status = 404, description = "No article has this id.", body = ErrorBody),
         (status = 413, description = "The body is larger than a push may be.", body = ErrorBody),
-        (status = 422, description = "Fields that are not valid (each named in `fields`): a blank or too long \
-            `title`, a too long line or HTML field, an `image` without an http(s) URL, `columns` empty or naming a \
+        (status = 422, description = "Fields that are not valid (each named in `fields`): a blank (nothing \
+            visible) or too long `title`, a too long line or HTML field, an `image` without an http(s) URL, `columns` empty or naming a \
             column that does not exist or that takes licensed sources only for an unlicensed outlet's article, or a \
-            `title` that says other than the original title under a column with `strict_titles`.", body = ErrorBody),
+            `title` that says other than the original title under a column with `strict_titles`, or a field with \
+            a term or link the content policy blocks.", body = ErrorBody),
     ),
 )]
 async fn edit(
@@ -317,7 +319,9 @@ async fn edit(
         (status = 404, description = "No article has this id.", body = ErrorBody),
         (status = 409, description = "Its outlet has not corrected it since an edit (nothing to resolve).",
             body = ErrorBody),
-        (status = 422, description = "`take` is neither `outlet` nor `edit`.", body = ErrorBody),
+        (status = 422, description = "`take` is neither `outlet` nor `edit`; or `take` is `edit` and the edited \
+            title no longer says what the outlet's corrected title says under a strict column (naming `title`).",
+            body = ErrorBody),
     ),
 )]
 async fn resolve_outlet_correction(

@@ -184,16 +184,56 @@ fn invalid_json(error: serde_path_to_error::Error<serde_json::Error>) -> ApiErro
     let inner = error.into_inner();
     let mut fields = FieldErrors::new();
     if inner.is_data() {
-        let field = if path == "." { unknown_field_name(&inner.to_string()).unwrap_or_default() } else { path };
+        let message = inner.to_string();
+        let field = match (path.as_str(), named_field("missing field `", &message)) {
+            (".", missing) => missing.or_else(|| named_field("unknown field `", &message)).unwrap_or_default(),
+            (_, Some(missing)) => format!("{path}.{missing}"),
+            (_, None) => path,
+        };
         if !field.is_empty() {
-            fields.add(field, inner.to_string());
+            fields.add(field, message);
         }
     }
     ApiError::BadRequest { message: format!("invalid JSON: {inner}"), fields }
 }
 
-/// serde reports an unknown field at the enclosing path; pull its name from the message.
-fn unknown_field_name(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+/// serde reports a missing or unknown field at the enclosing path; pull its name from
+/// the message, which starts with `prefix` (``missing field ` ``, ``unknown field ` ``).
+fn named_field(prefix: &str, message: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
     Some(rest.split('`').next()?.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        take: String,
+        image: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        url: String,
+    }
+
+    fn fields(json: &str) -> Vec<String> {
+        match parse_json::<Outer>(json.as_bytes()) {
+            Err(ApiError::BadRequest { fields, .. }) => fields.iter().map(|(field, _)| field.clone()).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_or_unknown_field_is_named_with_its_path() {
+        assert_eq!(fields("{}"), ["take"]);
+        assert_eq!(fields(r#"{"take": "edit", "image": {}}"#), ["image.url"]);
+        assert_eq!(fields(r#"{"take": "edit", "takes": 1}"#), ["takes"]);
+        assert_eq!(fields(r#"{"take": 1}"#), ["take"]);
+    }
 }

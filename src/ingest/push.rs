@@ -5,7 +5,7 @@ use super::{fields, sanitize};
 use crate::catalog::fields::{self as catalog_fields, LanguageTag, Slug};
 use crate::domain::column::ColumnTree;
 use crate::domain::errors::FieldErrors;
-use crate::domain::text::{http_url, language_tag, media_type, optional_text};
+use crate::domain::text::{has_visible, http_url, language_tag, media_type, optional_text};
 use crate::domain::timestamp::parse_timestamp;
 use crate::domain::{ArticleDraft, Enclosure, Image, OriginalUrl, Outlet, Schedule};
 use serde::Deserialize;
@@ -259,10 +259,11 @@ fn schedule(
 
 pub(super) fn title(value: Option<&str>) -> Result<String, String> {
     let text = sanitize::plain_text(value.unwrap_or(""));
-    if text.is_empty() {
+    let title = optional_text(Some(&text), MAX_TITLE_CHARS)?.unwrap_or_default();
+    if !has_visible(&title) {
         return Err("is required".into());
     }
-    optional_text(Some(&text), MAX_TITLE_CHARS).map(|t| t.unwrap_or_default())
+    Ok(title)
 }
 
 /// A one-line plain-text field: markup stripped, empty becomes absent.

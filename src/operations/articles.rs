@@ -6,6 +6,7 @@ use crate::catalog::CatalogError;
 use crate::demo::{self, DemoLoaded};
 use crate::domain::audit::Action;
 use crate::domain::review::Review;
+use crate::domain::correction::strict_title_refusal;
 use crate::domain::source::Routing;
 use crate::domain::ArticleStatus;
 use crate::domain::{Actor, ArticleDraft, FieldErrors, Outlet, Withdrawer};
@@ -114,14 +115,20 @@ impl Operations {
     }
 
     /// Files an article under other columns (ids, primary first, at least one); a
-    /// column its outlet may not file into (`domain::reposting`) is refused naming
-    /// `columns`.
+    /// column its outlet may not file into (`domain::reposting`), or a strict column
+    /// (or one under it) while an editor's title differs from the outlet's by more
+    /// than `same_title` allows, is refused naming `columns`.
     pub async fn move_article(&self, actor: &Actor, id: i64, column_ids: &[i64]) -> Result<(), CatalogError> {
         let found = self.store.staff_article(id).await?.ok_or(CatalogError::NotFound("article"))?;
         let outlet = self.store.outlet_by_slug(found.article.outlet.slug.as_str()).await?;
         let tree = self.store.column_tree().await?;
         let filed = outlet.reposting.may_file(&tree, column_ids);
         filed.map_err(|refusal| FieldErrors::single("columns", refusal.to_string()))?;
+        let article = &found.article;
+        if let Some(refusal) = strict_title_refusal(&tree, column_ids, article.outlet_title(), &article.title) {
+            let reason = format!("the article's edited title may not move there: {refusal}");
+            return Err(FieldErrors::single("columns", reason).into());
+        }
         Ok(self.store.refile_article(id, column_ids, Audit::new(actor, Action::ArticleMove)).await?)
     }
 

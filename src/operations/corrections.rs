@@ -1,5 +1,6 @@
 //! Editors' corrections of articles (issue 15): an edit is validated and sanitised as a
-//! push is (`ingest::edit`), checked against the strict titles of the columns it is
+//! push is (`ingest::edit`), refused where the content policy blocks it (a push would
+//! be held; an editor can change it), checked against the strict titles of the columns it is
 //! filed under (`domain::correction`) and the reposting rules of the columns it moves
 //! to (a move is `move_article`'s), and stored beside the outlet's version; an outlet's
 //! later correction of an edited article is resolved by an editor.
@@ -22,7 +23,7 @@ pub struct Edit {
 
 impl Operations {
     /// Validates an edit of article `id` (its links resolved against the article's
-    /// original URL), every bad field named; a caller checks who may file it under the
+    /// original URL), every bad field named, a blocked term or domain too; a caller checks who may file it under the
     /// columns it names before it makes the edit.
     pub async fn prepare_edit(&self, id: i64, mut input: ArticleEdit) -> Result<Edit, CatalogError> {
         let found = self.found(id).await?;
@@ -32,6 +33,11 @@ impl Operations {
         let slugs = input.columns.take();
         let correction = edit::correction(input, &base);
         let mut errors = correction.as_ref().err().cloned().unwrap_or_default();
+        if let Ok(correction) = &correction {
+            for (field, refusal) in self.pipeline.policy.refusals(correction) {
+                errors.add(field, refusal);
+            }
+        }
         let column_ids = slugs.map(|slugs| catalog::filing(&tree, &slugs)).transpose().unwrap_or_else(|refused| {
             refused.iter().for_each(|(field, reason)| errors.add(field.clone(), reason.clone()));
             None
@@ -77,9 +83,22 @@ impl Operations {
 
     /// Decides which version of an article shows after its outlet corrected it under an
     /// edit (`Take::Outlet` drops the edits, `Take::Edit` keeps them), recorded as
-    /// `article.correction.resolve`; a conflict when it is not flagged.
-    pub async fn resolve_outlet_correction(&self, actor: &Actor, id: i64, take: Take) -> Result<(), StoreError> {
-        self.store.resolve_outlet_correction(id, take, Audit::new(actor, Action::ArticleCorrectionResolve)).await
+    /// `article.correction.resolve`; a conflict when it is not flagged. Keeping an
+    /// edited title that no longer says what the outlet's corrected title says, under a
+    /// strict column, is refused naming `title`.
+    pub async fn resolve_outlet_correction(&self, actor: &Actor, id: i64, take: Take) -> Result<(), CatalogError> {
+        if take == Take::Edit {
+            let found = self.found(id).await?;
+            let article = &found.article;
+            let tree = self.store.column_tree().await?;
+            let columns: Vec<i64> = article.columns.iter().map(|c| c.id).collect();
+            if let Some(refusal) = strict_title_refusal(&tree, &columns, article.outlet_title(), &article.title) {
+                let reason = format!("the edited title may not be kept: {refusal}");
+                return Err(FieldErrors::single("title", reason).into());
+            }
+        }
+        let audit = Audit::new(actor, Action::ArticleCorrectionResolve);
+        Ok(self.store.resolve_outlet_correction(id, take, audit).await?)
     }
 
     async fn found(&self, id: i64) -> Result<StaffArticle, StoreError> {

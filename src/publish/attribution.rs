@@ -17,8 +17,12 @@
 //! words are joined by single spaces. `{{` and `}}` stand for literal braces.
 
 use super::Site;
+use crate::domain::text::is_xml_safe_char;
 use crate::domain::Article;
-use quick_xml::escape::escape;
+use std::borrow::Cow;
+
+/// The longest template accepted, in characters: a line of attribution, not an article.
+pub const MAX_TEMPLATE_CHARS: usize = 1_000;
 
 /// The class of the block's paragraph.
 pub const CLASS: &str = "syndic-attribution";
@@ -91,6 +95,12 @@ impl Template {
 
     /// Reads a template; the reason names what is wrong with it.
     pub fn parse(text: &str) -> Result<Template, String> {
+        if text.chars().count() > MAX_TEMPLATE_CHARS {
+            return Err(format!("is longer than {MAX_TEMPLATE_CHARS} characters"));
+        }
+        if let Some(c) = text.chars().find(|&c| !is_xml_safe_char(c)) {
+            return Err(format!("holds U+{:04X}, a character XML forbids in feeds", c as u32));
+        }
         let mut parts = Vec::new();
         let mut part = Vec::new();
         for word in text.split_whitespace() {
@@ -136,6 +146,26 @@ impl Template {
 }
 
 /// One whitespace-free word: literal text, `{name}` placeholders, `{{` and `}}`.
+/// `text` escaped for HTML text and double-quoted attributes, with the references every
+/// HTML reader knows: `&amp; &lt; &gt; &quot;` and `&#39;` (HTML 4 has no `&apos;`).
+fn escape(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 fn parse_word(word: &str) -> Result<Word, String> {
     let mut pieces = Vec::new();
     let mut text = String::new();
@@ -259,6 +289,24 @@ mod tests {
         assert!(Template::parse("a } b").unwrap_err().contains("'}'"));
         assert!(Template::parse("{}").is_err());
         assert!(Template::parse(" \n ").unwrap_err().contains("enabled = false"));
+    }
+
+    #[test]
+    fn characters_xml_forbids_and_overlong_templates_are_refused() {
+        for forbidden in ["来源:{outlet}\u{1}", "来源:{outlet}\u{FFFE}", "\u{FDD0}{outlet}", "{outlet}\u{1F}"] {
+            let reason = Template::parse(forbidden).unwrap_err();
+            assert!(reason.contains("XML forbids"), "{forbidden:?}: {reason}");
+        }
+        let long = format!("{{outlet}}{}", "长".repeat(MAX_TEMPLATE_CHARS));
+        assert!(Template::parse(&long).unwrap_err().contains("longer than"));
+        assert!(Template::parse(&format!("{{outlet}}{}", "长".repeat(MAX_TEMPLATE_CHARS - 8))).is_ok());
+    }
+
+    #[test]
+    fn apostrophes_are_escaped_as_every_html_reader_knows() {
+        let text = filled("O'Brien's:{outlet}", &[(Placeholder::Outlet, "X")]);
+        assert_eq!(text, "O&#39;Brien&#39;s:X");
+        assert_eq!(escape("a'b\"c"), "a&#39;b&quot;c");
     }
 
     #[test]

@@ -49,10 +49,7 @@ impl Store {
 
     /// Every column, parents before children where ids allow, as a tree.
     pub async fn column_tree(&self) -> Result<ColumnTree, StoreError> {
-        let rows =
-            sqlx::query(&format!("SELECT {COLUMN_FIELDS} FROM columns ORDER BY id")).fetch_all(&self.pool).await?;
-        let columns = rows.iter().map(column_from_row).collect::<Result<_, _>>()?;
-        Ok(ColumnTree::new(columns))
+        column_tree_in(&mut *self.pool.acquire().await?).await
     }
 
     /// Edits a column; moving it under another parent re-lists every article (the
@@ -153,6 +150,13 @@ async fn column_by_id(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Column,
         .await?
         .ok_or(StoreError::NotFound("column"))?;
     column_from_row(&row)
+}
+
+/// The columns as a tree, read on `conn` (inside a transaction, as it stands there).
+pub(super) async fn column_tree_in(conn: &mut sqlx::AnyConnection) -> Result<ColumnTree, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMN_FIELDS} FROM columns ORDER BY id")).fetch_all(&mut *conn).await?;
+    let columns = rows.iter().map(column_from_row).collect::<Result<_, _>>()?;
+    Ok(ColumnTree::new(columns))
 }
 
 fn column_from_row(row: &AnyRow) -> Result<Column, StoreError> {

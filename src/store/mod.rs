@@ -214,7 +214,16 @@ impl Store {
     /// now, and greater than every value taken before. The clock row stays locked until
     /// the write ends, so values are handed out in commit order (see migration 0006).
     async fn begin_change(&self, values: i64) -> Result<Change, StoreError> {
-        let mut tx = self.begin_write().await?;
+        self.change_in(self.begin_write().await?, values).await
+    }
+
+    /// `begin_change` in a write transaction already begun (`begin_write`), for a write
+    /// that reads first whether it changes anything readers see.
+    async fn change_in(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        values: i64,
+    ) -> Result<Change, StoreError> {
         let sql = match self.backend {
             Backend::Sqlite => {
                 "UPDATE change_clock SET last_micros = MAX(last_micros + $2, $1 + $2 - 1) WHERE id = 1

@@ -20,6 +20,12 @@ stories!(
     an_outlet_correction_after_an_edit_is_flagged_not_applied_until_an_editor_resolves_it,
     viewers_may_not_edit_and_editors_only_within_their_columns,
     an_editor_corrects_an_article_through_the_console_form,
+    a_stale_console_edit_form_is_refused_and_never_puts_back_what_the_outlet_corrected,
+    an_article_with_an_edited_title_may_not_move_into_a_strict_column,
+    an_outlet_push_drops_an_edited_title_a_strict_column_no_longer_allows_and_keeps_the_other_edits,
+    keeping_an_edited_title_the_outlets_correction_no_longer_matches_is_refused_under_a_strict_column,
+    an_edit_with_a_term_or_link_the_content_policy_blocks_is_refused_by_field,
+    a_title_that_shows_nothing_is_refused_on_push_and_edit,
 );
 
 const ORIGINAL: &str = "做带领群众奔向幸福生活的“头雁”";
@@ -42,6 +48,13 @@ async fn patch(app: &TestApp, id: i64, body: Value) -> reqwest::Response {
 
 async fn staff(app: &TestApp, id: i64) -> Value {
     app.admin_get(&format!("/api/v1/admin/articles/{id}")).await.json().await.unwrap()
+}
+
+/// The version an article page's edit form was drawn from.
+fn form_version(page: &str) -> String {
+    let attribute = "name=\"version\" value=\"";
+    let start = page.find(attribute).expect("the edit form's version") + attribute.len();
+    page[start..].split('"').next().unwrap().to_owned()
 }
 
 async fn resolve(app: &TestApp, id: i64, take: &str) -> reqwest::Response {
@@ -244,9 +257,16 @@ async fn an_outlet_correction_after_an_edit_is_flagged_not_applied_until_an_edit
     assert!(listed["articles"][0]["outlet_corrected_at"].is_string());
     assert_eq!(app.admin_get("/api/v1/admin/articles?outlet_corrected=maybe").await.status(), 400);
     assert_eq!(resolve(&app, id, "neither").await.status(), 422);
+    let missing = app.admin_post(&format!("/api/v1/articles/{id}/outlet-correction"), json!({})).await;
+    assert_eq!(missing.status(), 400);
+    let missing: Value = missing.json().await.unwrap();
+    assert!(missing["fields"]["take"].as_str().unwrap_or_default().contains("missing field"), "{missing}");
 
+    let feed_before = app.get_text("/columns/party-96/feed.json").await;
     let kept: Value = resolve(&app, id, "edit").await.json().await.unwrap();
     assert_eq!((&kept["title"], &kept["outlet_corrected_at"]), (&json!(EDITED), &Value::Null));
+    assert_eq!(kept["updated_at"], flagged["updated_at"], "nothing readers see changed: it does not move");
+    assert_eq!(app.get_text("/columns/party-96/feed.json").await, feed_before);
     let listed: Value = app.admin_get("/api/v1/admin/articles?outlet_corrected=true").await.json().await.unwrap();
     assert!(listed["articles"].as_array().unwrap().is_empty());
 
@@ -305,11 +325,13 @@ async fn an_editor_corrects_an_article_through_the_console_form(app: TestApp) {
     let no_csrf = editor.post(&format!("{path}/edit"), &[("title", EDITED)]).await;
     assert_eq!(no_csrf.status, 403);
     let csrf = editor.csrf().await;
+    let version = form_version(&page.body);
     // The form as a browser sends it: every field, the text areas' lines ended by CR LF.
     let content = "<p>昌吉新闻网讯(记者 郑丽媛)六月清晨的木垒县……</p><p>以党组织为旗帜。</p>";
     let fields = |title: &'static str| {
         vec![
             ("csrf", csrf.clone()),
+            ("version", version.clone()),
             ("title", title.to_owned()),
             ("subtitle", "自治州党的建设工作系列报道之二".to_owned()),
             ("summary", "阿克喀巴克村在党组织引领下走上幸福路。\r\n".to_owned()),
@@ -353,4 +375,163 @@ async fn an_editor_corrects_an_article_through_the_console_form(app: TestApp) {
     let actions: Vec<_> = summary(&log).into_iter().map(|(actor, action, _)| (actor, action)).collect();
     let by = |action: &str| ("user:wangfang".to_owned(), action.to_owned());
     assert_eq!(actions, [by("article.edit"), by("article.correction.resolve")]);
+}
+
+async fn a_stale_console_edit_form_is_refused_and_never_puts_back_what_the_outlet_corrected(app: TestApp) {
+    let (token, id) = example(&app).await;
+    let editor = signed_in(&app, "wangfang", "editor", &["zhuanti"]).await;
+    let path = format!("/admin/articles/{id}");
+    let opened = editor.get(&path).await;
+    let csrf = editor.csrf().await;
+    let version = form_version(&opened.body);
+    let shown = staff(&app, id).await;
+    let text = |field: &str| shown[field].as_str().unwrap_or_default().to_owned();
+    // The form as it was drawn, its title changed by the editor.
+    let stale = [
+        ("csrf", csrf.clone()),
+        ("version", version),
+        ("title", EDITED.to_owned()),
+        ("subtitle", text("subtitle")),
+        ("summary", text("summary")),
+        ("content_html", text("content_html")),
+        ("image_url", shown["image"]["url"].as_str().unwrap_or_default().to_owned()),
+        ("image_caption", shown["image"]["caption"].as_str().unwrap_or_default().to_owned()),
+    ];
+
+    // Meanwhile the outlet corrects its summary and content.
+    let mut corrected = example_article();
+    corrected["summary"] = json!("来源更正后的摘要。");
+    corrected["content_html"] = json!("<p>来源更正后的正文。</p>");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+
+    let refused = editor.post(&format!("{path}/edit"), &as_refs(&stale)).await;
+    assert_eq!(refused.status, 409);
+    check_page(&refused.body);
+    assert!(refused.body.contains("打开此表单后稿件已有变化"), "says why: {}", refused.body);
+    let now = staff(&app, id).await;
+    assert_eq!((&now["title"], &now["edited_fields"]), (&json!(ORIGINAL), &json!([])), "nothing saved");
+    assert_eq!(now["content_html"], "<p>来源更正后的正文。</p>", "the outlet's correction stands");
+    assert_eq!(now["summary"], "来源更正后的摘要。");
+    let again = editor.post(&format!("{path}/edit"), &as_refs(&stale)).await;
+    assert_eq!(again.status, 409, "the refused form keeps its old version: only a reload saves");
+
+    // Reloaded, the same change saves, over the outlet's corrected version.
+    let reloaded = editor.get(&path).await;
+    let mut fresh = stale.clone();
+    fresh[1].1 = form_version(&reloaded.body);
+    fresh[4].1 = "来源更正后的摘要。".to_owned();
+    fresh[5].1 = "<p>来源更正后的正文。</p>".to_owned();
+    assert_eq!(editor.post(&format!("{path}/edit"), &as_refs(&fresh)).await.status, 303);
+    let saved = staff(&app, id).await;
+    assert_eq!((&saved["title"], &saved["edited_fields"]), (&json!(EDITED), &json!(["title"])));
+    assert_eq!(saved["content_html"], "<p>来源更正后的正文。</p>");
+}
+
+/// Marks the example catalogue's 专题栏目 (above the example article's column) strict.
+async fn make_strict(app: &TestApp) {
+    let marked = app.admin_patch("/api/v1/columns/zhuanti", json!({"strict_titles": true})).await;
+    assert_eq!(marked.status(), 200);
+}
+
+async fn an_article_with_an_edited_title_may_not_move_into_a_strict_column(app: TestApp) {
+    let (_, id) = example(&app).await;
+    make_strict(&app).await;
+    app.add_column("local", "本地新闻", None).await;
+    let columns = format!("/api/v1/articles/{id}/columns");
+    let put =
+        |body: Value| app.client.put(app.url(&columns)).bearer_auth(crate::helpers::ADMIN_TOKEN).json(&body).send();
+    assert_eq!(put(json!({"columns": ["local"]})).await.unwrap().status(), 200);
+    assert_eq!(patch(&app, id, json!({"title": EDITED})).await.status(), 200, "local is free");
+
+    let refused = put(json!({"columns": ["party-96"]})).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    let reason = body["fields"]["columns"].as_str().unwrap_or_default();
+    assert!(reason.contains("'zhuanti'") && reason.contains("title"), "{body}");
+    assert_eq!(staff(&app, id).await["columns"][0]["slug"], "local", "not moved");
+
+    // With the outlet's title back, it may.
+    assert_eq!(patch(&app, id, json!({"title": ORIGINAL})).await.status(), 200);
+    assert_eq!(put(json!({"columns": ["party-96"]})).await.unwrap().status(), 200);
+}
+
+async fn an_outlet_push_drops_an_edited_title_a_strict_column_no_longer_allows_and_keeps_the_other_edits(app: TestApp) {
+    let (token, id) = example(&app).await;
+    let edit = json!({"title": EDITED, "summary": "编辑改写的摘要。"});
+    assert_eq!(patch(&app, id, edit).await.status(), 200, "the column is not strict yet");
+    make_strict(&app).await;
+
+    let mut corrected = example_article();
+    corrected["content_html"] = json!("<p>来源更正后的正文。</p>");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+    let shown = staff(&app, id).await;
+    assert_eq!(shown["title"], ORIGINAL, "the outlet's title shows in a strict column: {shown}");
+    assert_eq!(shown["edited_fields"], json!(["summary"]), "the other edits are kept");
+    assert_eq!(shown["summary"], "编辑改写的摘要。");
+    assert!(shown["outlet_corrected_at"].is_string(), "flagged for an editor");
+    let page = app.get_text(&format!("/articles/{id}")).await;
+    assert!(page.contains(&format!("<h1>{ORIGINAL}</h1>")) && !page.contains("原标题"), "{page}");
+}
+
+async fn keeping_an_edited_title_the_outlets_correction_no_longer_matches_is_refused_under_a_strict_column(
+    app: TestApp,
+) {
+    let (token, id) = example(&app).await;
+    assert_eq!(patch(&app, id, json!({"title": EDITED})).await.status(), 200, "the column is not strict yet");
+    let mut corrected = example_article();
+    corrected["title"] = json!("做带领群众奔向幸福生活的“领头雁”");
+    assert_eq!(app.push(&token, &corrected).await.status(), 200);
+    make_strict(&app).await;
+
+    let refused = resolve(&app, id, "edit").await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["fields"]["title"].as_str().unwrap_or_default().contains("'zhuanti'"), "{body}");
+    let still = staff(&app, id).await;
+    assert!(still["outlet_corrected_at"].is_string(), "still to decide: {still}");
+    let taken: Value = resolve(&app, id, "outlet").await.json().await.unwrap();
+    assert_eq!(taken["title"], "做带领群众奔向幸福生活的“领头雁”");
+}
+
+async fn an_edit_with_a_term_or_link_the_content_policy_blocks_is_refused_by_field(app: TestApp) {
+    let (_, id) = example(&app).await;
+    let refused = patch(
+        &app,
+        id,
+        json!({
+            "title": "头雁 ＢＥＴ３６５",
+            "content_html": "<p>bet&shy;365 最新优惠</p>",
+            "summary": "<a href=\"http://www.spam.example/x\">链接</a>",
+        }),
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    for field in ["title", "content_html", "summary"] {
+        let reason = body["fields"][field].as_str().unwrap_or_default();
+        assert!(reason.contains("blocked"), "{field}: {body}");
+    }
+    let shown = staff(&app, id).await;
+    assert_eq!((&shown["title"], &shown["edited_fields"]), (&json!(ORIGINAL), &json!([])), "nothing saved");
+    assert_eq!(shown["status"], "published", "not held either");
+}
+
+async fn a_title_that_shows_nothing_is_refused_on_push_and_edit(app: TestApp) {
+    let (token, id) = example(&app).await;
+    for (n, invisible) in
+        ["\u{200B}\u{200D}\u{2060}", "\u{3164}", "\u{2800}", "\u{034F}", "\u{00AD}", "\u{202E}"].into_iter().enumerate()
+    {
+        let mut pushed = numbered_article(10 + n, "party-96");
+        pushed["title"] = json!(invisible);
+        let refused = app.push(&token, &pushed).await;
+        assert_eq!(refused.status(), 422, "push {invisible:?}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["fields"]["title"], "is required", "{body}");
+
+        let refused = patch(&app, id, json!({"title": invisible})).await;
+        assert_eq!(refused.status(), 422, "edit {invisible:?}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["fields"]["title"], "is required", "{body}");
+    }
+    assert_eq!(staff(&app, id).await["title"], ORIGINAL);
 }

@@ -165,7 +165,8 @@ const ZH: CatalogLabels = CatalogLabels {
     licensed_only: "只收稿源单位",
     licensed_only_hint: "本栏目及其子栏目只收稿源单位的稿件；已有稿件保留。",
     strict_titles: "标题从严",
-    strict_titles_hint: "本栏目及其子栏目的稿件，编辑修改标题时只能改动标点和空格，不得改变原标题的文字。",
+    strict_titles_hint:
+        "本栏目及其子栏目的稿件，编辑修改标题时只能改动空格和不紧邻数字的标点，不得改变原标题的文字、数字和符号。",
     created: "创建时间",
     add_outlet: "新建来源媒体",
     outlet_added: "来源媒体已创建",
@@ -284,7 +285,7 @@ const EN: CatalogLabels = CatalogLabels {
     licensed_only: "Licensed sources only",
     licensed_only_hint: "This column and those under it take articles from licensed sources only; articles already filed stay.",
     strict_titles: "Strict titles",
-    strict_titles_hint: "Editors may change only the punctuation and spacing of the titles of articles in this column and those under it, never the original title's words.",
+    strict_titles_hint: "Editors may change only the spacing, and punctuation away from digits, of the titles of articles in this column and those under it, never its words, numbers or signs.",
     created: "Created",
     add_outlet: "Add outlet",
     outlet_added: "Outlet added",

@@ -15,6 +15,8 @@ pub struct CorrectionLabels {
     pub image_url: &'static str,
     pub image_caption: &'static str,
     pub save: &'static str,
+    /// The article changed since the edit form was opened: nothing was saved.
+    pub changed_since: &'static str,
     /// The outlet's own title (原标题), beside an edited one.
     pub original_title: &'static str,
     pub edited: &'static str,
@@ -43,6 +45,7 @@ pub(super) const ZH: CorrectionLabels = CorrectionLabels {
     image_url: "图片地址",
     image_caption: "图片说明",
     save: "保存修改",
+    changed_since: "打开此表单后稿件已有变化（例如来源更正了原稿），未保存任何修改：请重新加载页面后再修改。",
     original_title: "原标题",
     edited: "编辑已修改",
     edited_by: "修改人",
@@ -71,6 +74,8 @@ pub(super) const EN: CorrectionLabels = CorrectionLabels {
     image_url: "Image address",
     image_caption: "Image caption",
     save: "Save changes",
+    changed_since: "The article changed since you opened this form (its outlet may have corrected it): nothing was \
+        saved. Reload the page and make your changes again.",
     original_title: "Original title",
     edited: "Edited",
     edited_by: "Edited by",

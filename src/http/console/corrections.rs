@@ -3,12 +3,14 @@
 //! editor within its columns, no viewer), and each change goes through the operation
 //! `PATCH /api/v1/articles/{id}` and `POST …/outlet-correction` call, recorded with the
 //! user as its actor; the PRG way: 303 to the article's page with `?done=`, or its page
-//! again with each refusal beside its field.
+//! again with each refusal beside its field. An edit form opened before the article
+//! last changed is refused whole (409), never saved over the change.
 
 use super::articles::{answer, failure, may_change, staff, Outcome};
 use super::{refusal, see_other, CsrfForm};
 use crate::catalog::fields::ObjectOnly;
 use crate::catalog::CatalogError;
+use crate::console::corrections::{form_version, VERSION};
 use crate::console::form::Values;
 use crate::console::{article_path, Refusal};
 use crate::domain::correction::Take;
@@ -16,7 +18,6 @@ use crate::domain::Article;
 use crate::http::{ApiError, AppState};
 use crate::ingest::edit::ArticleEdit;
 use crate::ingest::push::PushImage;
-use crate::store::StoreError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -31,7 +32,8 @@ pub fn router() -> Router<AppState> {
 
 /// What the form changes of `article`: only the fields whose posted value differs from
 /// the one shown, so that submitting it untouched edits nothing (a browser sends a text
-/// area's line breaks as CR LF).
+/// area's line breaks as CR LF). The form was drawn from `article` as it is now (its
+/// version checked), so what is shown is what the editor saw.
 fn changes(values: &Values, article: &Article) -> ArticleEdit {
     let posted = |name: &str| values.raw(name).replace("\r\n", "\n").trim().to_owned();
     let changed = |name: &str, shown: Option<&str>| {
@@ -66,6 +68,13 @@ async fn edit(State(state): State<AppState>, Path(id): Path<i64>, form: CsrfForm
         Ok(None) => return refusal(&state, console.labels, Refusal::NotFound),
         Err(error) => return failure(error),
     };
+    if values.get(VERSION) != form_version(&found.article) {
+        // Posted from an older version: saving it would put back what changed since.
+        // The form keeps its old version, so that only a reload saves.
+        let errors = [(String::new(), console.labels.corrections.changed_since.to_owned())];
+        let outcome = Outcome { edit: Some((&values, &errors)), ..Outcome::default() };
+        return answer(&state, &console, id, StatusCode::CONFLICT, outcome).await;
+    }
     let input = changes(&values, &found.article);
     let actor = staff(&console).actor();
     let done = match state.operations.prepare_edit(id, input).await {
@@ -108,11 +117,17 @@ async fn resolve(
             };
             see_other(&format!("{}?done={done}", article_path(id)))
         }
-        Err(StoreError::Conflict(_)) => {
+        Err(CatalogError::Conflict(_)) => {
             let outcome = Outcome { error: Some(console.labels.corrections.nothing_to_resolve), ..Outcome::default() };
             answer(&state, &console, id, StatusCode::CONFLICT, outcome).await
         }
-        Err(StoreError::NotFound(_)) => refusal(&state, console.labels, Refusal::NotFound),
-        Err(error) => failure(error),
+        Err(CatalogError::Invalid(fields)) => {
+            let reasons: Vec<&str> = fields.iter().map(|(_, reason)| reason.as_str()).collect();
+            let reason = reasons.join(" ");
+            let outcome = Outcome { error: Some(&reason), ..Outcome::default() };
+            answer(&state, &console, id, StatusCode::UNPROCESSABLE_ENTITY, outcome).await
+        }
+        Err(CatalogError::NotFound(_)) => refusal(&state, console.labels, Refusal::NotFound),
+        Err(error) => ApiError::from(error).into_response(),
     }
 }

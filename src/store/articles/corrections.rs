@@ -6,8 +6,9 @@
 
 use super::*;
 use crate::domain::audit::Target;
-use crate::domain::correction::{Correction, Editable, Take};
+use crate::domain::correction::{same_title, Correction, Editable, Take};
 use crate::store::audit::{Audit, Fields};
+use crate::store::columns::column_tree_in;
 
 /// An article's two versions as stored: the outlet's, and the edits over it.
 #[derive(Debug, Clone)]
@@ -57,10 +58,11 @@ impl Store {
 
     /// Decides which version of article `id` shows after its outlet corrected it under
     /// an edit: the outlet's (the edits are dropped) or the edit (kept as they are).
-    /// Either way the flag goes. Not flagged: a conflict.
+    /// Either way the flag goes, audited; only a decision that changes what readers see
+    /// is a change (`updated_at` moves). Not flagged: a conflict.
     pub async fn resolve_outlet_correction(&self, id: i64, take: Take, audit: Audit<'_>) -> Result<(), StoreError> {
-        let mut change = self.begin_change(1).await?;
-        let stored = versions(&mut change.tx, id).await?;
+        let mut tx = self.begin_write().await?;
+        let stored = versions(&mut tx, id).await?;
         if stored.outlet_corrected_at.is_none() {
             return Err(StoreError::Conflict(format!(
                 "article {id} has no correction by its outlet after an edit to resolve"
@@ -76,15 +78,57 @@ impl Store {
                 outlet_corrected_at: None,
             },
         };
+        let (shown_before, shown_after) =
+            (stored.edits.applied_to(&stored.outlet), edits.edits.applied_to(&stored.outlet));
+        let mut before = shown_fields(&shown_before);
+        before.insert("outlet_corrected".into(), json!(true));
+        let mut after = shown_fields(&shown_after);
+        after.insert("outlet_corrected".into(), json!(false));
+        let entry = audit.entry(Target::Article(id)).changed(before, after);
+        if take == Take::Edit && shown_before == shown_after {
+            // Readers see nothing new: only the flag goes, and the article keeps its
+            // place in feeds and the change log (`updated_at` stays).
+            sqlx::query("UPDATE articles SET outlet_corrected_at = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            return crate::store::audit::commit(tx, entry).await;
+        }
+        let mut change = self.change_in(tx, 1).await?;
         write(&mut change.tx, id, &edits, change.first).await?;
         change.written.push(id);
-        let mut before = shown_fields(&stored.edits.applied_to(&stored.outlet));
-        before.insert("outlet_corrected".into(), json!(true));
-        let mut after = shown_fields(&edits.edits.applied_to(&stored.outlet));
-        after.insert("outlet_corrected".into(), json!(false));
-        change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
+        change.audit = Some(entry);
         self.commit_change(change).await
     }
+}
+
+/// Drops article `id`'s edited title when, under a strict column (one of `column_ids` or
+/// above it), it no longer says what the outlet's `title` says (`same_title`): a push or
+/// poll changed the outlet's title, or filed the article under a strict column. In a
+/// strict column the title shown is always the outlet's as far as `same_title` goes; the
+/// other edits stay, and the flag (`outlet_corrected_at`) is raised as for any outlet
+/// correction. Logged, since pushes and polls are not in the audit log.
+pub(super) async fn keep_strict_title(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    title: &str,
+    column_ids: &[i64],
+) -> Result<(), StoreError> {
+    let edited: Option<String> =
+        sqlx::query_scalar("SELECT edited_title FROM articles WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+    let Some(edited) = edited.filter(|edited| !same_title(title, edited)) else {
+        return Ok(());
+    };
+    let tree = column_tree_in(tx).await?;
+    let Some(strict) = column_ids.iter().find_map(|&column| tree.strict_titles_by(column)) else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE articles SET edited_title = NULL WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    tracing::warn!(
+        article = id, column = %strict.slug, dropped = %edited, outlet_title = %title,
+        "an editor's title no longer matches its outlet's under a strict column: the outlet's shows"
+    );
+    Ok(())
 }
 
 /// Article `id`'s versions, read in the change's transaction.

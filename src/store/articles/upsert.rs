@@ -192,7 +192,9 @@ async fn insert_memberships(
 /// Updates the outlet's version of an article. An editor's corrections are kept apart
 /// (`edited_*`, migration 0024) and go on showing; when the outlet's version changed
 /// (its fingerprint differs) under an edit, the article is flagged as corrected by its
-/// outlet since, for an editor to decide which version shows.
+/// outlet since, for an editor to decide which version shows. An edited title that no
+/// longer says what the outlet's says under a strict column is dropped
+/// (`corrections::keep_strict_title`).
 async fn update_article(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     stamp: ArticleStamp,
@@ -218,6 +220,7 @@ async fn update_article(
         // Its old columns' pages and archives shift: caches start over.
         bump_catalog_version(&mut **tx).await?;
     }
+    corrections::keep_strict_title(tx, stamp.id, &item.draft.title, &item.draft.column_ids).await?;
     Ok(UpsertOutcome::Updated(ArticleStamp { updated_at: from_micros(now), ..stamp }))
 }
 
