@@ -268,6 +268,17 @@ async fn the_outlets_default_editor_is_recorded_when_an_article_is_first_stored(
     assert_eq!(cleared.json::<Value>().await.unwrap()["default_editor"], Value::Null);
     assert_eq!(app.push(&token, &numbered_article(3, "party-96")).await.status(), 201);
     assert!(!app.get_text("/articles/3").await.contains("责任编辑"), "none recorded, none shown");
+
+    // A default editor who may no longer edit (made a viewer, or disabled) is named on nothing new.
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"default_editor": "chenjing"})).await;
+    assert_eq!(app.admin_patch("/api/v1/users/chenjing", json!({"role": "viewer"})).await.status(), 200);
+    assert_eq!(app.push(&token, &numbered_article(4, "party-96")).await.status(), 201);
+    assert!(!app.get_text("/articles/4").await.contains("责任编辑"), "a viewer is no responsible editor");
+    assert_eq!(app.admin_patch("/api/v1/users/chenjing", json!({"role": "editor"})).await.status(), 200);
+    assert_eq!(app.admin_patch("/api/v1/users/chenjing", json!({"disabled": true})).await.status(), 200);
+    assert_eq!(app.push(&token, &numbered_article(5, "party-96")).await.status(), 201);
+    assert!(!app.get_text("/articles/5").await.contains("责任编辑"), "nor is a disabled user");
+    assert!(app.get_text("/articles/2").await.contains("责任编辑: 陈静"), "what was recorded stays");
 }
 
 async fn a_manual_source_holds_what_it_polls_and_turning_review_off_publishes_nothing(app: TestApp) {
