@@ -108,7 +108,9 @@ pub fn article_list_page(viewer: &Viewer<'_>, view: &ArticleListView<'_>) -> Pag
     };
     let content = html! {
         form.filters method="get" action=(Section::Articles.path()) role="search" aria-label=(l.filters) {
-            (field("q", l.title_contains, &|_, _| html! { input #q type="search" name="q" value=(f.q); }))
+            (field("q", l.text_filter, &|invalid, described| html! {
+                input #q type="search" name="q" value=(f.q) maxlength="200" aria-invalid=[invalid] aria-describedby=[described];
+            }))
             (field("column", l.column, &|invalid, described| html! {
                 select #column name="column" aria-invalid=[invalid] aria-describedby=[described] {
                     option value="" { (l.any) }

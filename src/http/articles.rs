@@ -20,6 +20,7 @@ use crate::catalog::{self, fields};
 use crate::domain::correction::Take;
 use crate::domain::{ArticleStatus, FieldErrors};
 use crate::ingest::edit::ArticleEdit;
+use crate::search::SearchQuery;
 use crate::store::{ListPosition, StaffQuery};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -58,8 +59,9 @@ pub fn router() -> Router<AppState> {
         ("status" = Option<fields::ArticleStatusName>, Query, description = "Only articles standing so."),
         ("since" = Option<String>, Query, format = DateTime, description = "RFC 3339: reposted at or after this time."),
         ("until" = Option<String>, Query, format = DateTime, description = "RFC 3339: reposted before this time."),
-        ("q" = Option<String>, Query, description = "Text the title shown or the outlet's own title contains \
-            (case-insensitive for letters with case)."),
+        ("q" = Option<String>, Query, max_length = 200, description = "Only articles this search finds, as \
+            `GET /api/v1/search` reads it (words, \"phrases\", -exclusions, OR; in the title shown and the outlet's \
+            own, subtitle, summary, content, author, outlet, tags), whatever their standing."),
         ("outlet_corrected" = Option<bool>, Query, description = "`true`: only articles their outlet corrected \
             after an editor's edit, still to be resolved."),
         ("cursor" = Option<Cursor>, Query, description = "A `next_cursor` of an earlier answer: the page after it."),
@@ -67,9 +69,11 @@ pub fn router() -> Router<AppState> {
     ),
     responses(
         (status = 200, description = "A page of articles.", body = wire::StaffArticleList),
-        (status = 400, description = "A `status`, `since`, `until`, `outlet_corrected`, `cursor` or `limit` that is \
-            not one (each named in `fields`).", body = ErrorBody),
+        (status = 400, description = "A `q` that cannot be read as a search, or a `status`, `since`, `until`, \
+            `outlet_corrected`, `cursor` or `limit` that is not one (each named in `fields`).", body = ErrorBody),
         (status = 404, description = "No column (the user sees) or outlet has the slug given.", body = ErrorBody),
+        (status = 503, description = "`q` given, and this instance's search index cannot be opened.",
+            body = ErrorBody),
     ),
 )]
 async fn list(
@@ -90,6 +94,9 @@ async fn list(
     let status = param("status").and_then(|s| errors.check("status", ArticleStatus::parse(&s)));
     let after = param("cursor").and_then(|c| errors.check("cursor", decode_cursor(&c)));
     let limit = page_limit(param("limit"), &mut errors);
+    let text = param("q")
+        .filter(|q| !q.is_empty())
+        .and_then(|q| errors.check("q", SearchQuery::parse(&q).map_err(|e| e.to_string())));
     let outlet_corrected = match param("outlet_corrected").as_deref() {
         None | Some("false") => false,
         Some("true") => true,
@@ -122,12 +129,12 @@ async fn list(
         status,
         since,
         until,
-        title: param("q").filter(|q| !q.is_empty()),
+        ids: None,
         outlet_corrected,
         after: after.map(|(reposted_at, id)| ListPosition { reposted_at, id }),
         limit,
     };
-    let mut articles = state.operations.staff_articles(&query).await?;
+    let mut articles = state.operations.staff_articles(&query, text.as_ref()).await?;
     let more = articles.len() as i64 > limit;
     articles.truncate(limit as usize);
     let next_cursor = more.then(|| articles.last().map(|a| a.position())).flatten();

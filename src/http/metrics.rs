@@ -143,6 +143,22 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
         "Most connections the pool opens.",
         &[("", f64::from(max))],
     );
+    if let Some((documents, lag)) = state.operations.search_index_state().await? {
+        write_single(
+            &mut out,
+            "gauge",
+            "syndic_search_documents",
+            "Articles this instance's search index holds, whatever their standing.",
+            &[("", documents as f64)],
+        );
+        write_single(
+            &mut out,
+            "gauge",
+            "syndic_search_lag_seconds",
+            "How far this instance's search index is behind the database's last change.",
+            &[("", lag as f64 / 1e6)],
+        );
+    }
     let (budget, held) = state.bodies.usage();
     write_single(
         &mut out,

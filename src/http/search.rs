@@ -216,6 +216,7 @@ async fn search(
             outlet_id,
             since: since.map(|t| t.timestamp_micros()),
             until: until.map(|t| t.timestamp_micros()),
+            ..Filters::default()
         },
         order,
         offset,

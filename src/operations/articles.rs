@@ -12,6 +12,7 @@ use crate::domain::ArticleStatus;
 use crate::domain::{Actor, ArticleDraft, FieldErrors, Outlet, Withdrawer};
 use crate::ingest::fetch::{self, FetchError, Validators};
 use crate::ingest::{feed, Accepted, ImportError, IngestError, Tally};
+use crate::search::{SearchError, SearchQuery};
 use crate::store::{Audit, HeldArticle, StaffArticle, StaffQuery, StoreError, Withdrawal};
 
 /// An article of a batch: stored (or refused on its own), or not valid in the first place.
@@ -84,9 +85,17 @@ impl Operations {
     }
 
     /// Articles whatever their standing, for staff: a page of `query`, with one more
-    /// when another page follows.
-    pub async fn staff_articles(&self, query: &StaffQuery) -> Result<Vec<StaffArticle>, StoreError> {
-        self.store.staff_articles(query).await
+    /// when another page follows; with `text`, those among them it finds
+    /// (`staff_articles_matching`).
+    pub async fn staff_articles(
+        &self,
+        query: &StaffQuery,
+        text: Option<&SearchQuery>,
+    ) -> Result<Vec<StaffArticle>, SearchError> {
+        match text {
+            Some(text) => self.staff_articles_matching(query, text).await,
+            None => Ok(self.store.staff_articles(query).await?),
+        }
     }
 
     /// One article with every field and where it stands, whatever that is.

@@ -1,5 +1,6 @@
 //! Searching articles: the query through this instance's index (`search`), what it
-//! found read back from the database as public articles, with snippets. The index is
+//! found read back from the database as public articles, with snippets; and staff's
+//! listing's text filter, over every article whatever its standing. The index is
 //! opened on first use (serving, searching, reindexing), never by other commands.
 
 use super::Operations;
@@ -7,12 +8,16 @@ use crate::domain::{Article, Carriage};
 use crate::publish::html::Page;
 use crate::publish::search_page::{search_page, Outcome, SearchView, RESULTS_PER_PAGE};
 use crate::search::{
-    content_text, Filters, IndexFollower, Order, QueryError, SearchError, SearchIndex, SearchQuery, Snippet,
-    MAX_RESULTS,
+    content_text, Filters, Found, IndexFollower, Order, QueryError, SearchError, SearchIndex, SearchQuery, Snippet,
+    Standing, MAX_RESULTS,
 };
-use crate::store::SearchSource;
+use crate::store::{SearchSource, StaffArticle, StaffQuery};
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Matches staff's listing reads back at a time.
+const STAFF_CHUNK: usize = 200;
 
 /// Who reads the results, which decides what a result may show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,22 +85,42 @@ impl Operations {
         }
     }
 
-    /// Articles matching `request`, public ones only, best first.
-    pub async fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
+    /// What the index finds, once it holds what this process wrote.
+    async fn index_found(
+        &self,
+        query: &SearchQuery,
+        filters: &Filters,
+        order: Order,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Found, SearchError> {
         let follower = self.search_index().await?;
         follower.catch_up_if_behind().await?;
-        let index = follower.index().clone();
-        let found = {
-            let (index, request) = (index.clone(), request.clone());
-            tokio::task::spawn_blocking(move || {
-                index.search(&request.query, &request.filters, request.order, request.offset, request.limit)
-            })
+        let (index, query, filters) = (follower.index().clone(), query.clone(), filters.clone());
+        tokio::task::spawn_blocking(move || index.search(&query, &filters, order, offset, limit))
             .await
-            .map_err(|e| SearchError::Task(e.to_string()))??
-        };
+            .map_err(|e| SearchError::Task(e.to_string()))?
+    }
+
+    /// Articles matching `request`, public ones only, best first.
+    pub async fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
+        let mut filters = request.filters.clone();
+        if request.audience == Audience::Partner {
+            filters.not_from_outlets = self
+                .store
+                .list_outlets()
+                .await?
+                .into_iter()
+                .filter(|outlet| outlet.grants.partners == Carriage::Nothing)
+                .map(|outlet| outlet.id)
+                .collect();
+        }
+        let found = self.index_found(&request.query, &filters, request.order, request.offset, request.limit).await?;
         let ids: Vec<i64> = found.hits.iter().map(|(id, _)| *id).collect();
         let mut articles: HashMap<i64, Article> =
             self.store.public_articles(&ids).await?.into_iter().map(|a| (a.id, a)).collect();
+        // An outlet's grant read again with its articles: one changed since the index was
+        // asked still keeps its articles from partners.
         let shown: Vec<(Article, f32)> = found
             .hits
             .iter()
@@ -106,6 +131,7 @@ impl Operations {
             .collect();
         let texts: Vec<String> = shown.iter().map(|(article, _)| snippet_source(article, request.audience)).collect();
         let query = request.query.clone();
+        let index = self.search_index().await?.index().clone();
         let snippets = tokio::task::spawn_blocking(move || {
             index.snippets(&query, &texts.iter().map(String::as_str).collect::<Vec<_>>())
         })
@@ -117,6 +143,60 @@ impl Operations {
             .map(|((article, score), snippet)| SearchHit { article, score, snippet })
             .collect();
         Ok(SearchPage { total: found.total, hits })
+    }
+
+    /// Staff's listing with its text filter: the articles `text` finds among those
+    /// `query` lists, whatever their standing (editors search pending and quarantined
+    /// articles too), newest first as the listing is. The index applies every filter it
+    /// holds (standing, columns, the user's scope, outlet, time, the page's place); the
+    /// listing's query then reads what it found, in chunks, until the page is full or
+    /// `MAX_RESULTS` matches were looked at.
+    pub(super) async fn staff_articles_matching(
+        &self,
+        query: &StaffQuery,
+        text: &SearchQuery,
+    ) -> Result<Vec<StaffArticle>, SearchError> {
+        let not_in_columns = match &query.within {
+            Some(scope) => {
+                self.column_tree().await?.all().iter().map(|c| c.id).filter(|id| !scope.contains(id)).collect()
+            }
+            None => Vec::new(),
+        };
+        // The page's place as a time bound the index holds; the listing's query puts
+        // articles reposted at the same moment in their place.
+        let after = query.after.map(|after| after.reposted_at.saturating_add(1));
+        let until = [query.until.map(|t| t.timestamp_micros()), after].into_iter().flatten().min();
+        let filters = Filters {
+            standing: query.status.map_or(Standing::Any, Standing::Only),
+            column_ids: query.column_ids.clone(),
+            not_in_columns,
+            outlet_id: query.outlet_id,
+            not_from_outlets: Vec::new(),
+            since: query.since.map(|t| t.timestamp_micros()),
+            until,
+        };
+        let wanted = usize::try_from(query.limit).unwrap_or(0).saturating_add(1);
+        let mut listed: Vec<StaffArticle> = Vec::new();
+        let mut offset = 0;
+        while listed.len() < wanted && offset < MAX_RESULTS {
+            let found = self.index_found(text, &filters, Order::Newest, offset, STAFF_CHUNK).await?;
+            if found.hits.is_empty() {
+                break;
+            }
+            offset += found.hits.len();
+            let chunk = StaffQuery {
+                ids: Some(found.hits.iter().map(|(id, _)| *id).collect()),
+                limit: STAFF_CHUNK as i64,
+                ..query.clone()
+            };
+            listed.extend(self.store.staff_articles(&chunk).await?);
+            if offset >= found.total {
+                break;
+            }
+        }
+        listed.sort_by_key(|article| Reverse(article.position()));
+        listed.truncate(wanted);
+        Ok(listed)
     }
 
     /// The public search page for what was asked (`PageQuery`): `None` when its column
@@ -169,6 +249,15 @@ impl Operations {
         let refused = matches!(outcome, Outcome::Refused);
         let view = SearchView { asked: &asked.text, column, newest_first: asked.newest_first, outcome };
         Ok(Some((search_page(&self.site, &tree, &view), refused)))
+    }
+
+    /// This instance's index, when it is open: the documents it holds, and how far
+    /// behind the database it is (microseconds of the change clock).
+    pub async fn search_index_state(&self) -> Result<Option<(u64, i64)>, SearchError> {
+        match self.search.get() {
+            Some(follower) => Ok(Some((follower.index().documents(), follower.lag_micros().await?))),
+            None => Ok(None),
+        }
     }
 
     /// Empties this instance's index and indexes every article again; `progress` hears

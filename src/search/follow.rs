@@ -3,7 +3,11 @@
 //! the change-clock value it holds everything up to; catching up reads the articles
 //! changed after it (`SearchSource::changed_after`), whoever wrote them, and commits.
 //! A missing index starts from nothing, so catching up is rebuilding it; one ahead of
-//! the database (restored from an older copy) is emptied and rebuilt.
+//! the database (restored from an older copy) is emptied and rebuilt. Articles deleted
+//! for good are forgotten by the clock value of their deletion
+//! (`SearchSource::deleted_between`); an outlet's name is in each of its articles, so
+//! the names the index holds are recorded with each commit, and an outlet renamed since
+//! (seen when the catalogue version moves) has its articles written again.
 //!
 //! Writes by this process are counted (`SearchSource::local_changes`), and a search finding
 //! the follower behind them catches up first, so a search here finds what was written
@@ -13,7 +17,8 @@
 use super::index::SearchIndex;
 use super::SearchError;
 use crate::store::{IndexableArticle, SearchSource};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +42,8 @@ pub struct IndexFollower {
     turn: tokio::sync::Mutex<()>,
     /// `SearchSource::local_changes` as of the last catch-up.
     caught_up: AtomicU64,
+    /// The catalogue version outlets' names were last read at.
+    catalog_seen: AtomicI64,
 }
 
 impl IndexFollower {
@@ -46,11 +53,20 @@ impl IndexFollower {
             index: Arc::new(index),
             turn: tokio::sync::Mutex::new(()),
             caught_up: AtomicU64::new(0),
+            catalog_seen: AtomicI64::new(i64::MIN),
         }
     }
 
     pub fn index(&self) -> &Arc<SearchIndex> {
         &self.index
+    }
+
+    /// How far the index is behind the database, in change-clock microseconds (0 when
+    /// it holds every change).
+    pub async fn lag_micros(&self) -> Result<i64, SearchError> {
+        let now = self.source.reading().await?;
+        let through = self.index.mark().map_or(0, |mark| mark.through);
+        Ok((now.last_change - through).max(0))
     }
 
     /// Whether this process committed a write the index has not caught up with.
@@ -83,7 +99,7 @@ impl IndexFollower {
         let _turn = self.turn.lock().await;
         self.blocking(|index| {
             index.clear()?;
-            index.commit(0)
+            index.commit(0, BTreeMap::new())
         })
         .await?;
         self.catch_up_holding(progress).await
@@ -98,15 +114,28 @@ impl IndexFollower {
         // Counted before reading the clock: those writes have committed by then.
         let local = self.source.local_changes();
         let now = self.source.reading().await?;
-        let mut through = self.index.mark().map_or(0, |mark| mark.through);
+        let mark = self.index.mark().unwrap_or_default();
+        let (mut through, indexed_names) = (mark.through, mark.outlet_names);
         if through > now.last_change {
             tracing::warn!(through, clock = now.last_change, "search index is ahead of the database: rebuilding it");
             self.blocking(|index| {
                 index.clear()?;
-                index.commit(0)
+                index.commit(0, BTreeMap::new())
             })
             .await?;
             through = 0;
+        }
+        let building = through == 0;
+        // Outlets' names read before their articles, so an article read after shows a
+        // name at least as new; read again only when the catalogue changed.
+        let names = match building || self.catalog_seen.load(Ordering::Acquire) != now.catalog_version {
+            true => Some(self.source.outlet_names().await?),
+            false => None,
+        };
+        let indexed = if building { BTreeMap::new() } else { indexed_names };
+        let deleted = self.source.deleted_between(through, now.last_change).await?;
+        if !deleted.is_empty() {
+            self.blocking(move |index| Ok(index.delete(&deleted))).await?;
         }
         let (mut written, mut uncommitted) = (0, 0);
         while now.last_change > through {
@@ -117,7 +146,7 @@ impl IndexFollower {
             written += articles.len();
             uncommitted += articles.len();
             let commit = last.is_none() || uncommitted >= ARTICLES_PER_COMMIT || through >= now.last_change;
-            self.write(articles, commit.then_some(through)).await?;
+            self.write(articles, commit.then(|| (through, indexed.clone()))).await?;
             if commit {
                 uncommitted = 0;
             }
@@ -126,6 +155,28 @@ impl IndexFollower {
                 break;
             }
         }
+        if let Some(names) = names {
+            // Renamed outlets (or new ones, whose articles may have been read under an
+            // earlier name) have their articles written again; in a build every article
+            // was just read under the names read first.
+            let renamed: Vec<i64> = match building {
+                true => Vec::new(),
+                false => names.iter().filter(|&(id, name)| indexed.get(id) != Some(name)).map(|(&id, _)| id).collect(),
+            };
+            for outlet_id in renamed {
+                let mut after = 0;
+                loop {
+                    let articles = self.source.outlet_articles(outlet_id, after, ARTICLES_PER_READ).await?;
+                    let Some(last) = articles.last() else { break };
+                    after = last.id;
+                    written += articles.len();
+                    self.write(articles, None).await?;
+                    progress(written);
+                }
+            }
+            self.write(Vec::new(), Some((through.max(now.last_change), names))).await?;
+            self.catalog_seen.store(now.catalog_version, Ordering::Release);
+        }
         if written >= MERGE_AFTER {
             self.blocking(|index| index.merge_segments()).await?;
         }
@@ -133,11 +184,16 @@ impl IndexFollower {
         Ok(written)
     }
 
-    async fn write(&self, articles: Vec<IndexableArticle>, commit: Option<i64>) -> Result<(), SearchError> {
+    /// Writes `articles`, then, with `commit`, commits up to its clock value and outlet names.
+    async fn write(
+        &self,
+        articles: Vec<IndexableArticle>,
+        commit: Option<(i64, BTreeMap<i64, String>)>,
+    ) -> Result<(), SearchError> {
         self.blocking(move |index| {
             index.write(&articles)?;
             match commit {
-                Some(through) => index.commit(through),
+                Some((through, names)) => index.commit(through, names),
                 None => Ok(()),
             }
         })

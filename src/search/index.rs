@@ -9,8 +9,10 @@ use super::analyzer::{self, Mode, ANALYZER};
 use super::query::{Part, QueryError, SearchQuery};
 use super::text::content_text;
 use super::SearchError;
-use crate::store::{IndexableArticle, PUBLIC_STANDING};
+use crate::domain::ArticleStatus;
+use crate::store::IndexableArticle;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::ops::{Bound, Range};
 use std::path::Path;
 use std::sync::Mutex;
@@ -25,7 +27,7 @@ use tantivy::{
 };
 
 /// The schema's version: an index written with another is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 /// Memory the writer buffers documents in before it writes a segment.
 const WRITER_HEAP_BYTES: usize = 32 << 20;
 /// Tries at merging every segment while background merges hold some.
@@ -34,11 +36,15 @@ const MERGE_ATTEMPTS: u32 = 50;
 const SNIPPET_CHARS: usize = 160;
 
 /// What the last commit recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mark {
     schema: u32,
     /// The change-clock value the index holds every change up to.
     pub through: i64,
+    /// Each outlet's name as the index holds it in its articles (an outlet renamed
+    /// since has its articles written again).
+    #[serde(default)]
+    pub outlet_names: BTreeMap<i64, String>,
 }
 
 /// The text fields, and how much a match in each counts.
@@ -102,12 +108,30 @@ fn schema() -> (Schema, Fields) {
 /// Which articles a search may find, besides matching the query.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
+    /// Public ones (the default), or, for staff, any or those of one standing.
+    pub standing: Standing,
     /// Filed under one of these columns (a column's whole subtree, already expanded).
     pub column_ids: Option<Vec<i64>>,
+    /// Filed under none of these columns (those outside a user's scope).
+    pub not_in_columns: Vec<i64>,
     pub outlet_id: Option<i64>,
+    /// From none of these outlets (those that let partners carry nothing).
+    pub not_from_outlets: Vec<i64>,
     /// Reposted at or after, before (microseconds).
     pub since: Option<i64>,
     pub until: Option<i64>,
+}
+
+/// The standing of the articles a search may find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Standing {
+    /// What the public site shows.
+    #[default]
+    Public,
+    /// Whatever their standing.
+    Any,
+    /// Those standing so.
+    Only(ArticleStatus),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -115,7 +139,7 @@ pub enum Order {
     /// Best match first, the newer first among equals.
     #[default]
     Relevance,
-    /// Newest repost first.
+    /// Newest repost first, the later stored first among equals (staff's listing's order).
     Newest,
 }
 
@@ -164,6 +188,11 @@ impl SearchIndex {
         Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
     }
 
+    /// Documents the index holds (one an article), as of the last commit.
+    pub fn documents(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
     /// What the last commit recorded; `None` for an index never committed to.
     pub fn mark(&self) -> Option<Mark> {
         read_mark(&self.index)
@@ -179,6 +208,14 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Removes these articles' documents (committed by `commit`).
+    pub fn delete(&self, ids: &[i64]) {
+        let writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for &id in ids {
+            writer.delete_term(Term::from_field_i64(self.fields.id, id));
+        }
+    }
+
     /// Empties the index (committed by `commit`).
     pub fn clear(&self) -> Result<(), SearchError> {
         let writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -187,11 +224,11 @@ impl SearchIndex {
     }
 
     /// Makes what was written searchable, recording that the index holds every change
-    /// up to `through`.
-    pub fn commit(&self, through: i64) -> Result<(), SearchError> {
+    /// up to `through`, and outlets under `outlet_names`.
+    pub fn commit(&self, through: i64, outlet_names: BTreeMap<i64, String>) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut commit = writer.prepare_commit()?;
-        let mark = Mark { schema: SCHEMA_VERSION, through };
+        let mark = Mark { schema: SCHEMA_VERSION, through, outlet_names };
         commit.set_payload(&serde_json::to_string(&mark).unwrap_or_default());
         commit.commit()?;
         drop(writer);
@@ -252,11 +289,11 @@ impl SearchIndex {
             doc.add_i64(f.columns, column);
         }
         doc.add_i64(f.outlet_id, article.outlet_id);
-        doc.add_text(f.standing, &article.standing);
+        doc.add_text(f.standing, article.standing.as_str());
         doc
     }
 
-    /// Public articles matching `query` and `filters`, `limit` of them after `offset`.
+    /// Articles matching `query` and `filters`, `limit` of them after `offset`.
     pub fn search(
         &self,
         query: &SearchQuery,
@@ -284,10 +321,11 @@ impl SearchIndex {
             Order::Newest => {
                 let top = top.tweak_score(move |segment: &SegmentReader| {
                     let reposted = reposted(segment);
-                    move |doc: DocId, score: Score| (reposted(doc), score)
+                    let ids = segment.fast_fields().i64("id").ok().map(|c| c.first_or_default_col(0));
+                    move |doc: DocId, score: Score| (reposted(doc), ids.as_ref().map_or(0, |c| c.get_val(doc)), score)
                 });
                 let (total, docs) = searcher.search(&query, &(Count, top))?;
-                (total, docs.into_iter().map(|((_, score), address)| (score, address)).collect())
+                (total, docs.into_iter().map(|((_, _, score), address)| (score, address)).collect())
             }
         };
         let mut hits = Vec::with_capacity(addresses.len());
@@ -319,7 +357,7 @@ impl SearchIndex {
             .collect())
     }
 
-    /// The whole query: every group, no exclusion, public only, within the filters.
+    /// The whole query: every group, no exclusion, within the filters (public only by default).
     fn query(&self, query: &SearchQuery, filters: &Filters) -> Result<Box<dyn Query>, SearchError> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &query.all_of {
@@ -342,7 +380,15 @@ impl SearchIndex {
         let f = &self.fields;
         let mut filter =
             |query: Box<dyn Query>| clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
-        filter(Box::new(TermQuery::new(Term::from_field_text(f.standing, PUBLIC_STANDING), IndexRecordOption::Basic)));
+        let standing = match filters.standing {
+            Standing::Public => Some(ArticleStatus::Published),
+            Standing::Any => None,
+            Standing::Only(standing) => Some(standing),
+        };
+        if let Some(standing) = standing {
+            let term = Term::from_field_text(f.standing, standing.as_str());
+            filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+        }
         if let Some(ids) = &filters.column_ids {
             filter(Box::new(TermSetQuery::new(ids.iter().map(|&id| Term::from_field_i64(f.columns, id)))));
         }
@@ -357,6 +403,12 @@ impl SearchIndex {
                 bound(filters.since, Bound::Included),
                 bound(filters.until, Bound::Excluded),
             )));
+        }
+        for (field, ids) in [(f.columns, &filters.not_in_columns), (f.outlet_id, &filters.not_from_outlets)] {
+            if !ids.is_empty() {
+                let terms = ids.iter().map(|&id| Term::from_field_i64(field, id));
+                clauses.push((Occur::MustNot, Box::new(TermSetQuery::new(terms))));
+            }
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
     }

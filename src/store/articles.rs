@@ -48,6 +48,16 @@ const QUARANTINED: &str = "quarantined";
 pub(super) const PUBLIC: &str =
     "a.status = 'published' AND a.review IS NULL AND a.withdrawn_at IS NULL AND a.embargo_until IS NULL";
 
+/// An article's standing as SQL, in the words of `ArticleStatus`: withdrawal decides
+/// first, then the quarantine, then review, then an embargo; what is left, `published`,
+/// is exactly `PUBLIC`.
+pub(super) const STANDING: &str = "CASE WHEN a.withdrawn_at IS NOT NULL AND a.withdrawn_by = 'expiry' THEN 'expired'
+    WHEN a.withdrawn_at IS NOT NULL THEN 'withdrawn'
+    WHEN a.status = 'quarantined' THEN 'quarantined'
+    WHEN a.review IS NOT NULL THEN a.review
+    WHEN a.embargo_until IS NOT NULL THEN 'embargoed'
+    ELSE 'published' END";
+
 /// An article's shown value of an editable optional field `$f`: the editor's where it
 /// is edited (`edited_$f`: NULL not edited, '' edited to nothing), else the outlet's
 /// (migration 0024).

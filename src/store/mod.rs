@@ -35,7 +35,7 @@ pub use audit::{Audit, AuditPage, AuditQuery, AuditRecord};
 pub use backup::BackupReport;
 pub use changes::{ChangeClock, ChangePosition, ChangeQuery, ChangeRecord, ChangedArticle};
 pub use listings::SITEMAP_BLOCK_IDS;
-pub use search::{IndexableArticle, SearchSource, PUBLIC_STANDING};
+pub use search::{IndexableArticle, SearchSource};
 pub use transfer::{TransferProgress, TransferRefusal, TransferReport};
 
 use chrono::{DateTime, Utc};

@@ -2,17 +2,17 @@
 //! its filters need, in the order changes committed (the change clock), and reading the
 //! articles a search found back, public ones only.
 //!
-//! An article's standing is decided here from its row, with the `PUBLIC` condition every
-//! public read applies, so the index calls public exactly what the site shows.
+//! An article's standing is decided here from its row, as staff's listing decides it
+//! (`STANDING`, whose `published` is the `PUBLIC` condition every public read applies),
+//! so the index calls public exactly what the site shows, and staff's search filters by
+//! standing as their listing does.
 
-use super::articles::{article_from_row, shown, shown_title, ARTICLE_FIELDS, PUBLIC};
+use super::articles::{article_from_row, shown, shown_title, ARTICLE_FIELDS, PUBLIC, STANDING};
 use super::{placeholders, ClockReading, Store, StoreError};
-use crate::domain::Article;
+use crate::domain::{Article, ArticleStatus};
+use sqlx::any::AnyRow;
 use sqlx::Row;
-use std::collections::HashMap;
-
-/// The standing of an article the public may find.
-pub const PUBLIC_STANDING: &str = "public";
+use std::collections::{BTreeMap, HashMap};
 
 /// What an article shows, an editor's corrections over its outlet's version (as
 /// `ARTICLE_FIELDS` reads it).
@@ -29,6 +29,16 @@ fn searchable_title(shown: String, outlet_title: String) -> String {
     } else {
         format!("{shown}\n{outlet_title}")
     }
+}
+
+/// What the index holds of an article, of those meeting `condition` (SQL after `WHERE`).
+fn indexable_sql(condition: &str) -> String {
+    format!(
+        "SELECT a.id, a.updated_at, {SHOWN_TITLE} AS title, a.title AS outlet_title, {SHOWN_SUBTITLE} AS subtitle,
+                {SHOWN_SUMMARY} AS summary, {SHOWN_CONTENT} AS content_html, a.author, a.tags,
+                a.reposted_at, a.outlet_id, o.name AS outlet_name, {STANDING} AS standing
+         FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE {condition}"
+    )
 }
 
 /// One article as the index holds it.
@@ -48,9 +58,8 @@ pub struct IndexableArticle {
     /// The columns it is filed under (not those above them: a search of a column asks
     /// for its whole subtree, so a column moved in the tree needs no reindex).
     pub column_ids: Vec<i64>,
-    /// `PUBLIC_STANDING`, or why not: `withdrawn`, `embargoed`, or its status
-    /// (`quarantined`, …).
-    pub standing: String,
+    /// `Published` exactly when the public may find it.
+    pub standing: ArticleStatus,
 }
 
 /// What the search index's follower may read of the store, and nothing else: the
@@ -95,25 +104,55 @@ impl SearchSource {
         watermark: i64,
         limit: i64,
     ) -> Result<(Vec<IndexableArticle>, Option<i64>), StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT a.id, a.updated_at, {SHOWN_TITLE} AS title, a.title AS outlet_title, {SHOWN_SUBTITLE} AS subtitle,
-                    {SHOWN_SUMMARY} AS summary, {SHOWN_CONTENT} AS content_html, a.author, a.tags,
-                    a.reposted_at, a.outlet_id, o.name AS outlet_name,
-                    CASE WHEN {PUBLIC} THEN '{PUBLIC_STANDING}' WHEN a.withdrawn_at IS NOT NULL THEN 'withdrawn'
-                         WHEN a.embargo_until IS NOT NULL THEN 'embargoed' WHEN a.review IS NOT NULL THEN a.review
-                         ELSE a.status END AS standing
-             FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.updated_at > $1 ORDER BY a.updated_at LIMIT $2"
-        ))
-        .bind(watermark)
-        .bind(limit)
-        .fetch_all(&self.0.pool)
-        .await?;
+        let rows = sqlx::query(&indexable_sql("a.updated_at > $1 ORDER BY a.updated_at LIMIT $2"))
+            .bind(watermark)
+            .bind(limit)
+            .fetch_all(&self.0.pool)
+            .await?;
         let last = rows.last().map(|row| row.try_get::<i64, _>("updated_at")).transpose()?;
+        Ok((self.indexable_articles(&rows).await?, last))
+    }
+
+    /// An outlet's articles with ids above `after`, lowest first, at most `limit`: what
+    /// shows its name, read again when it is renamed.
+    pub async fn outlet_articles(
+        &self,
+        outlet_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<IndexableArticle>, StoreError> {
+        let rows = sqlx::query(&indexable_sql("a.outlet_id = $1 AND a.id > $2 ORDER BY a.id LIMIT $3"))
+            .bind(outlet_id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.0.pool)
+            .await?;
+        self.indexable_articles(&rows).await
+    }
+
+    /// Every outlet's name, by id.
+    pub async fn outlet_names(&self) -> Result<BTreeMap<i64, String>, StoreError> {
+        let rows = sqlx::query("SELECT id, name FROM outlets").fetch_all(&self.0.pool).await?;
+        rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("name")?))).collect()
+    }
+
+    /// The articles deleted for good after `watermark` up to `through` (clock values).
+    pub async fn deleted_between(&self, watermark: i64, through: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT article_id FROM deleted_articles WHERE deleted_at > $1 AND deleted_at <= $2 ORDER BY deleted_at",
+        )
+        .bind(watermark)
+        .bind(through)
+        .fetch_all(&self.0.pool)
+        .await?)
+    }
+
+    async fn indexable_articles(&self, rows: &[AnyRow]) -> Result<Vec<IndexableArticle>, StoreError> {
         let mut articles = rows
             .iter()
             .map(|row| {
                 let tags: String = row.try_get("tags")?;
+                let standing: String = row.try_get("standing")?;
                 Ok(IndexableArticle {
                     id: row.try_get("id")?,
                     title: searchable_title(row.try_get("title")?, row.try_get("outlet_title")?),
@@ -126,12 +165,12 @@ impl SearchSource {
                     outlet_name: row.try_get("outlet_name")?,
                     reposted_at: row.try_get("reposted_at")?,
                     column_ids: Vec::new(),
-                    standing: row.try_get("standing")?,
+                    standing: ArticleStatus::parse(&standing).map_err(StoreError::Corrupt)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         self.attach_filed_columns(&mut articles).await?;
-        Ok((articles, last))
+        Ok(articles)
     }
 
     async fn attach_filed_columns(&self, articles: &mut [IndexableArticle]) -> Result<(), StoreError> {

@@ -41,8 +41,9 @@ async fn pushed(app: &TestApp, token: &str, url: &str, title: &str, column: &str
 }
 
 /// Eight articles, one of each standing, in two outlets and two columns, reposted an
-/// hour apart (the last newest); their ids in push order.
-async fn eight_articles(app: &TestApp) -> Vec<i64> {
+/// hour apart (the last newest); their ids in push order. Their standings and times are
+/// set behind the app's back, so it restarts after, and its search index is built anew.
+async fn eight_articles(app: &mut TestApp) -> Vec<i64> {
     let cjrb = app.with_example_catalog().await;
     app.add_column("local", "本地新闻", None).await;
     let xjrb = app.add_outlet("xjrb", json!({"name": "新疆日报", "homepage": "https://xjrb.example.cn/"})).await;
@@ -68,6 +69,7 @@ async fn eight_articles(app: &TestApp) -> Vec<i64> {
         let micros = (BASE_SECS + (n as i64 + 1) * 3600) * 1_000_000;
         app.execute_sql(&format!("UPDATE articles SET reposted_at = {micros} WHERE id = {id}")).await;
     }
+    app.restart().await;
     ids
 }
 
@@ -85,8 +87,8 @@ async fn listed(app: &TestApp, token: &str, query: &[(&str, &str)]) -> Vec<i64> 
     page["articles"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()
 }
 
-async fn staff_find_articles_by_each_filter_and_by_all_together(app: TestApp) {
-    let ids = eight_articles(&app).await;
+async fn staff_find_articles_by_each_filter_and_by_all_together(mut app: TestApp) {
+    let ids = eight_articles(&mut app).await;
     let pick = |ns: &[usize]| ns.iter().map(|n| ids[n - 1]).collect::<Vec<_>>();
     let admin = |query: &'static [(&'static str, &'static str)]| listed(&app, ADMIN_TOKEN, query);
     assert_eq!(admin(&[]).await, pick(&[8, 7, 6, 5, 4, 3, 2, 1]), "every standing, newest first");
@@ -101,9 +103,12 @@ async fn staff_find_articles_by_each_filter_and_by_all_together(app: TestApp) {
     let (since, until) = (hours_after_base(3), hours_after_base(6));
     let range = listed(&app, ADMIN_TOKEN, &[("since", &since), ("until", &until)]).await;
     assert_eq!(range, pick(&[5, 4, 3]), "since is inclusive, until is not");
-    assert_eq!(admin(&[("q", "头雁")]).await, pick(&[3, 1]), "a Chinese substring of the title");
+    assert_eq!(admin(&[("q", "头雁")]).await, pick(&[3, 1]), "a search, as the site's search reads it");
     assert_eq!(admin(&[("q", "news")]).await, pick(&[2]), "ASCII letters in any case");
-    assert_eq!(admin(&[("q", "%")]).await, pick(&[]), "a wildcard matches only itself");
+    assert_eq!(admin(&[("q", "稿件")]).await, pick(&[8, 7, 6, 5]), "whatever their standing");
+    assert_eq!(admin(&[("q", "bet365")]).await, pick(&[5]), "a held article by its content");
+    assert_eq!(admin(&[("q", "稿件"), ("status", "embargoed")]).await, pick(&[6]));
+    assert_eq!(admin(&[("q", "稿件 -撤回")]).await, pick(&[8, 6, 5]));
     let base = hours_after_base(0);
     let together = [
         ("column", "zhuanti"),
@@ -119,19 +124,23 @@ async fn staff_find_articles_by_each_filter_and_by_all_together(app: TestApp) {
     let (status, refused) = listing(&app, ADMIN_TOKEN, &[("status", "deleted"), ("since", "yesterday")]).await;
     assert_eq!(status, 400);
     assert!(refused["fields"]["status"].is_string() && refused["fields"]["since"].is_string(), "{refused}");
+    for q in ["%", "\"头雁", "头雁 OR"] {
+        let (status, refused) = listing(&app, ADMIN_TOKEN, &[("q", q)]).await;
+        assert_eq!((status, refused["fields"]["q"].is_string()), (400, true), "{q}: {refused}");
+    }
     assert_eq!(listing(&app, ADMIN_TOKEN, &[("column", "nope")]).await.0, 404);
     assert_eq!(listing(&app, ADMIN_TOKEN, &[("outlet", "nope")]).await.0, 404);
 }
 
-async fn paging_walks_every_article_once_newest_first(app: TestApp) {
-    let ids = eight_articles(&app).await;
+/// Every id the listing gives for `filters`, following `next_cursor` three at a time.
+async fn walked(app: &TestApp, filters: &[(&str, &str)]) -> Vec<i64> {
     let mut walked = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..10 {
-        let mut query = vec![("limit", "3".to_owned())];
-        query.extend(cursor.clone().map(|c| ("cursor", c)));
-        let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (status, page) = listing(&app, ADMIN_TOKEN, &query).await;
+        let mut query: Vec<(&str, &str)> = filters.to_vec();
+        query.push(("limit", "3"));
+        query.extend(cursor.as_deref().map(|c| ("cursor", c)));
+        let (status, page) = listing(app, ADMIN_TOKEN, &query).await;
         assert_eq!(status, 200, "{page}");
         let articles = page["articles"].as_array().unwrap();
         assert!(articles.len() <= 3);
@@ -141,8 +150,14 @@ async fn paging_walks_every_article_once_newest_first(app: TestApp) {
             None => break,
         }
     }
+    walked
+}
+
+async fn paging_walks_every_article_once_newest_first(mut app: TestApp) {
+    let ids = eight_articles(&mut app).await;
     let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
-    assert_eq!(walked, newest_first, "every article once, in order");
+    assert_eq!(walked(&app, &[]).await, newest_first, "every article once, in order");
+    assert_eq!(walked(&app, &[("q", "稿件")]).await, newest_first[..4], "and every one a search finds");
     assert_eq!(listing(&app, ADMIN_TOKEN, &[("cursor", "garbage")]).await.0, 400);
 }
 
@@ -153,8 +168,8 @@ async fn detail(app: &TestApp, id: i64) -> Value {
     response.json().await.unwrap()
 }
 
-async fn one_article_shows_every_attribution_field_and_where_it_stands(app: TestApp) {
-    let ids = eight_articles(&app).await;
+async fn one_article_shows_every_attribution_field_and_where_it_stands(mut app: TestApp) {
+    let ids = eight_articles(&mut app).await;
     let first = detail(&app, ids[0]).await;
     assert_eq!(first["original_url"], "http://www.cjxww.cn/a/1");
     assert_eq!((first["outlet"]["slug"].as_str(), first["outlet"]["name"].as_str()), (Some("cjrb"), Some("昌吉日报")));
@@ -261,6 +276,7 @@ async fn a_scoped_editor_sees_and_changes_only_its_columns_and_a_viewer_changes_
     let viewer = user_with_token(&app, "liming", "viewer", &[]).await;
 
     assert_eq!(listed(&app, &editor, &[]).await, [inside], "an editor lists what its columns hold");
+    assert_eq!(listed(&app, &editor, &[("q", "范围")]).await, [inside], "and searches only that");
     assert_eq!(listing(&app, &editor, &[("column", "local")]).await.0, 404);
     assert_eq!(listed(&app, &viewer, &[]).await, [outside, inside], "an unscoped viewer lists everything");
     let show = |id: i64| format!("/api/v1/admin/articles/{id}");

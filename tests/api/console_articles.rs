@@ -137,7 +137,7 @@ async fn every_page_renders_for_each_role_and_shows_changes_only_to_who_may_make
     let english = page(&viewer, "/admin/").await;
     assert!(english.contains("<html lang=\"en\"") && english.contains("Source health"), "{english}");
     let english = page(&viewer, "/admin/articles").await;
-    assert!(english.contains("Title contains") && english.contains(">held<"), "{english}");
+    assert!(english.contains(">Text<") && english.contains(">held<"), "{english}");
 }
 
 async fn the_article_list_filters_and_pages_by_cursor(app: TestApp) {
@@ -154,11 +154,20 @@ async fn the_article_list_filters_and_pages_by_cursor(app: TestApp) {
     let admin = signed_in(&app, "wangfang", "admin", &[]).await;
 
     let found = page(&admin, "/admin/articles?q=%E5%A4%B4%E9%9B%81").await;
-    assert_eq!(rows(&found), 1, "title contains 头雁");
+    assert_eq!(rows(&found), 1, "a search for 头雁");
     assert!(found.contains(&format!("/admin/articles/{}\"", n.party)));
     assert!(found.contains("value=\"头雁\""), "the filter stays in its field");
     let garbled = page(&admin, "/admin/articles?q=%01%E5%A4%B4%7F%EF%BF%BE%E9%9B%81").await;
     assert!(garbled.contains("value=\"头雁\""), "echoed without what no HTML may hold: {garbled}");
+    let unreadable = admin.get("/admin/articles?q=%22%E5%A4%B4%E9%9B%81").await;
+    assert_eq!(unreadable.status, 422, "an unclosed quote");
+    check_page(&unreadable.body);
+    assert!(
+        unreadable.body.contains("无法理解这个搜索") && unreadable.body.contains("id=\"q-error\""),
+        "{}",
+        unreadable.body
+    );
+    assert_eq!(rows(&page(&admin, "/admin/articles?q=bet365").await), 2, "held articles by their content");
     assert_eq!(rows(&page(&admin, "/admin/articles?column=local").await), 2);
     assert_eq!(rows(&page(&admin, "/admin/articles?column=zhuanti&status=quarantined").await), 1);
     assert_eq!(rows(&page(&admin, "/admin/articles?outlet=xjrb").await), 50, "a page");

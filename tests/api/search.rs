@@ -17,6 +17,7 @@ crate::stories!(
     columns_outlets_and_partners_narrow_the_search_and_pages_follow,
     articles_the_public_may_not_see_are_never_found_and_corrections_replace_what_is,
     a_push_on_one_instance_is_found_on_another_within_two_seconds,
+    an_outlet_renamed_is_found_by_its_new_name_and_a_deleted_article_leaves_the_index,
     queries_that_cannot_be_read_are_answered_400_naming_q,
     the_search_page_marks_what_matched_and_every_page_offers_the_search,
 );
@@ -161,7 +162,8 @@ async fn columns_outlets_and_partners_narrow_the_search_and_pages_follow(app: Te
     let (_, body) = search(&app, ADMIN_TOKEN, &[("q", "旗帜"), ("column", "local")]).await;
     assert!(body["items"][0]["snippet"].as_str().unwrap().contains("旗帜"), "{body}");
     assert_eq!(app.admin_patch("/api/v1/outlets/cjrb", json!({"partner_content": "none"})).await.status(), 200);
-    assert_eq!(search(&app, &partner, &[("q", "头雁")]).await.1["items"], json!([]));
+    let (_, body) = search(&app, &partner, &[("q", "头雁")]).await;
+    assert_eq!((&body["items"], &body["total"]), (&json!([]), &json!(0)), "not even counted: {body}");
     assert_eq!(search(&app, &token, &[("q", "头雁")]).await.0, 401, "an outlet's token reads nothing here");
 }
 
@@ -218,6 +220,61 @@ async fn a_push_on_one_instance_is_found_on_another_within_two_seconds(app: Test
     assert_eq!(app.push(&token, &example_article()).await.status(), 201);
     eventually("the other instance finds the push", Duration::from_secs(2), finds).await;
     eprintln!("push on one instance found on the other after {:?}", pushed.elapsed());
+}
+
+/// A gauge of this instance's `/metrics`.
+async fn gauge(app: &TestApp, name: &str) -> f64 {
+    let metrics = app.admin_get("/metrics").await.text().await.unwrap();
+    let line = metrics.lines().find(|line| line.split(' ').next() == Some(name));
+    line.and_then(|line| line.split(' ').nth(1)).unwrap_or_else(|| panic!("{name} in {metrics}")).parse().unwrap()
+}
+
+async fn an_outlet_renamed_is_found_by_its_new_name_and_a_deleted_article_leaves_the_index(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    let other = app.another_instance().await;
+    let base = other.url("");
+    let total_there = |q: &'static str| {
+        let (app, base) = (&app, &base);
+        async move {
+            let (status, body) = search_at(app, base, ADMIN_TOKEN, &[("q", q)]).await;
+            assert_eq!(status, 200, "{body}");
+            body["total"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(app.push(&token, &example_article()).await.status(), 201);
+    assert_eq!(found(&app, "昌吉日报").await, set(&[EXAMPLE_TITLE]));
+    eventually("the other instance indexes the push", Duration::from_secs(2), || async {
+        total_there("昌吉日报").await == 1
+    })
+    .await;
+
+    let renamed = app.admin_patch("/api/v1/outlets/cjrb", json!({"name": "天山融媒"})).await;
+    assert_eq!(renamed.status(), 200);
+    assert_eq!(found(&app, "天山融媒").await, set(&[EXAMPLE_TITLE]), "the new name, here at once");
+    assert!(found(&app, "昌吉日报").await.is_empty(), "and no longer the old one");
+    eventually("the other instance has the new name", Duration::from_secs(2), || async {
+        total_there("天山融媒").await == 1 && total_there("昌吉日报").await == 0
+    })
+    .await;
+
+    // A held article is in the index (staff search it); rejected for good, it leaves.
+    let held = push(&app, &token, 2, "被拦截的稿件", "party-96", json!({"content_html": "<p>bet365 优惠</p>"})).await;
+    let staff_find = |q: &'static str| {
+        let app = &app;
+        async move {
+            let response =
+                app.client.get(app.url("/api/v1/admin/articles")).query(&[("q", q)]).bearer_auth(ADMIN_TOKEN);
+            let body: Value = response.send().await.unwrap().json().await.unwrap();
+            body["articles"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(staff_find("bet365").await, 1);
+    assert_eq!(gauge(&app, "syndic_search_documents").await, 2.0);
+    let rejected = app.admin_post(&format!("/api/v1/quarantine/{held}/reject"), json!({})).await;
+    assert_eq!(rejected.status(), 204);
+    assert_eq!(staff_find("bet365").await, 0);
+    assert_eq!(gauge(&app, "syndic_search_documents").await, 1.0, "forgotten by the index, not just unread");
+    assert_eq!(gauge(&app, "syndic_search_lag_seconds").await, 0.0);
 }
 
 async fn queries_that_cannot_be_read_are_answered_400_naming_q(app: TestApp) {

@@ -41,7 +41,8 @@ pub struct NewsroomLabels {
     pub status: &'static str,
     pub from_date: &'static str,
     pub to_date: &'static str,
-    pub title_contains: &'static str,
+    /// The text filter: a search, as the site's search reads it.
+    pub text_filter: &'static str,
     pub apply: &'static str,
     pub clear: &'static str,
     pub title: &'static str,
@@ -52,6 +53,8 @@ pub struct NewsroomLabels {
     pub no_articles: &'static str,
     pub not_a_date: &'static str,
     pub unknown_choice: &'static str,
+    /// A text filter that cannot be read as a search.
+    pub search_refused: &'static str,
     /// A move into a column for licensed sources only, of an unlicensed outlet's article.
     pub licensed_only_column: &'static str,
     pub published: &'static str,
@@ -157,7 +160,7 @@ pub const ZH: NewsroomLabels = NewsroomLabels {
     status: "状态",
     from_date: "起始日期",
     to_date: "截止日期",
-    title_contains: "标题包含",
+    text_filter: "全文搜索",
     apply: "筛选",
     clear: "清除条件",
     title: "标题",
@@ -168,6 +171,8 @@ pub const ZH: NewsroomLabels = NewsroomLabels {
     no_articles: "没有符合条件的文章。",
     not_a_date: "日期格式应为 年-月-日（如 2026-01-31）。",
     unknown_choice: "没有这一项（可能已被删除），请重新选择。",
+    search_refused:
+        "无法理解这个搜索。请输入词语（多个词用空格分开），短语请加引号，例如 \"幸福生活\"；词前加 - 表示排除。",
     licensed_only_column: "所选栏目只收稿源单位的稿件，而这篇稿件的来源不在稿源单位名单上。",
     published: "已发布",
     withdrawn: "已撤回",
@@ -269,7 +274,7 @@ pub const EN: NewsroomLabels = NewsroomLabels {
     status: "Status",
     from_date: "From",
     to_date: "To",
-    title_contains: "Title contains",
+    text_filter: "Text",
     apply: "Filter",
     clear: "Clear filters",
     title: "Title",
@@ -280,6 +285,7 @@ pub const EN: NewsroomLabels = NewsroomLabels {
     no_articles: "No articles match.",
     not_a_date: "Give a date as year-month-day (2026-01-31).",
     unknown_choice: "There is no such choice (it may have been removed); choose again.",
+    search_refused: "This search cannot be read. Type words separated by spaces, put a phrase in quotes, such as \"harvest festival\", and a - before a word to leave it out.",
     licensed_only_column:
         "A chosen column takes articles from licensed sources only, and this article's outlet is not licensed.",
     published: "published",

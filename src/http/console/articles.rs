@@ -16,6 +16,7 @@ use crate::console::{article_list_page, article_page, article_path, ArticleFilte
 use crate::console::{PageLinks, Paging, Refusal, Section};
 use crate::domain::column::ColumnTree;
 use crate::domain::{ArticleStatus, Withdrawer};
+use crate::search::{SearchError, SearchQuery};
 use crate::store::{ListPosition, StaffArticle, StaffQuery, StoreError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -87,7 +88,9 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
     let status = choice(&f.status, |name| ArticleStatus::parse(name).ok());
     let since = choice(&f.from, |day| day_start(day, zone));
     let until = choice(&f.to, |day| day_start(day, zone).map(|start| start + chrono::Duration::days(1)));
+    let text = choice(&f.q, |q| SearchQuery::parse(q).ok());
     for (field, found, reason) in [
+        ("q", text.is_err(), l.search_refused),
         ("column", column_ids.is_err(), l.unknown_choice),
         ("outlet", outlet_id.is_err(), l.unknown_choice),
         ("status", status.is_err(), l.unknown_choice),
@@ -120,7 +123,7 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
         status: status.unwrap_or_default(),
         since: since.unwrap_or_default(),
         until: until.unwrap_or_default(),
-        title: Some(f.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        ids: None,
         outlet_corrected: f.corrected == "on",
         after: paging
             .cursor()
@@ -128,9 +131,15 @@ async fn list(State(state): State<AppState>, console: Console, Query(query): Que
             .map(|(reposted_at, id)| ListPosition { reposted_at, id }),
         limit: ARTICLES_PER_PAGE,
     };
-    let mut articles = match state.operations.staff_articles(&query).await {
+    let mut articles = match state.operations.staff_articles(&query, text.unwrap_or_default().as_ref()).await {
         Ok(articles) => articles,
-        Err(error) => return failure(error),
+        Err(SearchError::Query(_)) => {
+            // Words of nothing but punctuation: nothing to search for.
+            let refused = [("q", l.search_refused.to_owned())];
+            view.errors = &refused;
+            return page(StatusCode::UNPROCESSABLE_ENTITY, article_list_page(&console.viewer(), &view));
+        }
+        Err(error) => return ApiError::from(error).into_response(),
     };
     let more = articles.len() as i64 > ARTICLES_PER_PAGE;
     articles.truncate(ARTICLES_PER_PAGE as usize);

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::audit::Target;
-use crate::store::audit::{self, Audit, Fields};
+use crate::store::audit::{Audit, Fields};
 
 /// An article held back by the content policy, as the admin reviews it.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,20 +77,29 @@ impl Store {
     }
 
     /// Deletes a held article for good. It was never public: only its sitemap block's
-    /// date, which it counted in, is taken again from what is left.
+    /// date, which it counted in, is taken again from what is left. The deletion takes
+    /// a change-clock value and is recorded with it (`deleted_articles`), so each
+    /// instance's search index forgets the article.
     pub async fn reject_article(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before = held_fields(&mut tx, id).await?;
-        sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
+        let mut change = self.begin_change(1).await?;
+        let tx = &mut change.tx;
+        let before = held_fields(tx, id).await?;
+        sqlx::query("DELETE FROM article_columns WHERE article_id = $1").bind(id).execute(&mut **tx).await?;
         let outlet_id: i64 = sqlx::query_scalar(&format!(
             "DELETE FROM articles WHERE id = $1 AND status = '{QUARANTINED}' RETURNING outlet_id"
         ))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("quarantined article"))?;
-        listings::redate_sitemap_block(&mut tx, id, outlet_id).await?;
-        audit::commit(tx, audit.entry(Target::Article(id)).before(before)).await
+        listings::redate_sitemap_block(tx, id, outlet_id).await?;
+        sqlx::query("INSERT INTO deleted_articles (article_id, deleted_at) VALUES ($1, $2)")
+            .bind(id)
+            .bind(change.first)
+            .execute(&mut *change.tx)
+            .await?;
+        change.audit = Some(audit.entry(Target::Article(id)).before(before));
+        self.commit_change(change).await
     }
 }
 

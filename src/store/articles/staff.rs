@@ -6,17 +6,9 @@ use super::*;
 use crate::domain::review::HeldBy;
 use crate::domain::{ArticleStatus, Withdrawer};
 
-/// An article's standing as SQL, in the words of `ArticleStatus`: withdrawal decides
-/// first, then the quarantine, then review, then an embargo; what is left is `PUBLIC`.
-const STATUS: &str = "CASE WHEN a.withdrawn_at IS NOT NULL AND a.withdrawn_by = 'expiry' THEN 'expired'
-    WHEN a.withdrawn_at IS NOT NULL THEN 'withdrawn'
-    WHEN a.status = 'quarantined' THEN 'quarantined'
-    WHEN a.review IS NOT NULL THEN a.review
-    WHEN a.embargo_until IS NOT NULL THEN 'embargoed'
-    ELSE 'published' END";
-
-/// A place in the newest-first order: just after the article `(reposted_at, id)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A place in the newest-first order: just after the article `(reposted_at, id)`;
+/// ordered as the listing is, the later the greater.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ListPosition {
     pub reposted_at: i64,
     pub id: i64,
@@ -36,8 +28,8 @@ pub struct StaffQuery {
     pub since: Option<DateTime<Utc>>,
     /// Reposted before this time.
     pub until: Option<DateTime<Utc>>,
-    /// Text the title shown or the outlet's own title contains, case-insensitively.
-    pub title: Option<String>,
+    /// Only these articles (what a search of the text filter found).
+    pub ids: Option<Vec<i64>>,
     /// Only articles whose outlet corrected them after an editor's edit, not yet resolved.
     pub outlet_corrected: bool,
     pub after: Option<ListPosition>,
@@ -129,7 +121,7 @@ impl Store {
             filters.push(format!("a.outlet_id = {}", next(&mut binds, Bound::Number(outlet))));
         }
         if let Some(status) = query.status {
-            filters.push(format!("({STATUS}) = {}", next(&mut binds, Bound::Text(status.as_str().into()))));
+            filters.push(format!("({STANDING}) = {}", next(&mut binds, Bound::Text(status.as_str().into()))));
         }
         if let Some(since) = query.since {
             filters.push(format!("a.reposted_at >= {}", next(&mut binds, Bound::Number(to_micros(since)))));
@@ -137,18 +129,13 @@ impl Store {
         if let Some(until) = query.until {
             filters.push(format!("a.reposted_at < {}", next(&mut binds, Bound::Number(to_micros(until)))));
         }
-        if let Some(title) = &query.title {
-            // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of every
-            // letter. Scripts without case (Chinese) match as written on both.
-            let like = match self.backend {
-                crate::store::Backend::Sqlite => "LIKE",
-                crate::store::Backend::Postgres => "ILIKE",
-            };
-            let pattern = format!("%{}%", escape_like(title));
-            let pattern = next(&mut binds, Bound::Text(pattern));
-            // The title shown or the outlet's own: an editor finds an article by either.
-            let (shown, own) = (shown_title!(), "a.title");
-            filters.push(format!("({shown} {like} {pattern} ESCAPE '!' OR {own} {like} {pattern} ESCAPE '!')"));
+        if let Some(ids) = &query.ids {
+            if ids.is_empty() {
+                filters.push("1 = 0".into());
+            } else {
+                let list: Vec<String> = ids.iter().map(|&id| next(&mut binds, Bound::Number(id))).collect();
+                filters.push(format!("a.id IN ({})", list.join(", ")));
+            }
         }
         if query.outlet_corrected {
             filters.push("a.outlet_corrected_at IS NOT NULL".into());
@@ -181,7 +168,7 @@ impl Store {
             })
             .collect();
         let sql = format!(
-            "SELECT {ARTICLE_FIELDS}, {STATUS} AS standing, a.withdrawn_at, a.withdrawn_by, a.embargo_until,
+            "SELECT {ARTICLE_FIELDS}, {STANDING} AS standing, a.withdrawn_at, a.withdrawn_by, a.embargo_until,
                 a.expires_at, a.quarantine_reason, a.edited_at, a.edited_by, a.outlet_corrected_at, {},
                 a.review_held_by, a.review_reason, u.username AS editor_username
              FROM articles a JOIN outlets o ON o.id = a.outlet_id LEFT JOIN users u ON u.id = a.editor_id
@@ -240,25 +227,4 @@ fn edit_state(row: &AnyRow) -> Result<EditState, StoreError> {
         by: row.try_get("edited_by")?,
         outlet_corrected_at: optional_time_at(row, "outlet_corrected_at")?,
     })
-}
-
-/// `text` as a LIKE pattern matching itself, with `!` as the escape character.
-fn escape_like(text: &str) -> String {
-    text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
-        if matches!(c, '!' | '%' | '_') {
-            out.push('!');
-        }
-        out.push(c);
-        out
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_wildcards_in_a_title_filter_match_only_themselves() {
-        assert_eq!(escape_like("100%_头雁!"), "100!%!_头雁!!");
-    }
 }
