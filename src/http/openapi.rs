@@ -13,6 +13,7 @@ use axum::response::IntoResponse;
 use std::sync::OnceLock;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -212,4 +213,20 @@ fn add_shared_answers((path, operation): (&str, &mut Operation)) {
     if api {
         add("500", "An internal error (logged, never described to the client).", None);
     }
+}
+
+/// The schema of an opaque paging cursor: a string matching `pattern`, which says
+/// exactly which strings are cursors (as the handler's decoding accepts them).
+pub(super) fn cursor_schema(pattern: &str, description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).description(Some(description)).into()
+}
+
+/// The schema of a page's `limit`: a whole number from 1 to `most`, `default` when absent.
+pub(super) fn page_size_schema(most: i64, default: i64) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(most))
+        .default(Some(default.into()))
+        .into()
 }

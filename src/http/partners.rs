@@ -7,6 +7,7 @@ pub(super) mod wire;
 use super::admin::json_body;
 use super::auth::{Admin, Reader};
 use super::error::ErrorBody;
+use super::openapi::{cursor_schema, page_size_schema};
 use super::params::{Number, Params};
 use super::{error::ApiError, AppState};
 use crate::catalog::{fields, PartnerForm};
@@ -20,7 +21,7 @@ use axum::routing::{delete, get};
 use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
@@ -219,11 +220,7 @@ const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]{21}[AQgw]$";
 
 impl PartialSchema for Cursor {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some(CURSOR_PATTERN))
-            .description(Some("Opaque: a position in the change feed, as `next_cursor` gives it."))
-            .into()
+        cursor_schema(CURSOR_PATTERN, "Opaque: a position in the change feed, as `next_cursor` gives it.")
     }
 }
 
@@ -234,12 +231,7 @@ pub struct PageSize;
 
 impl PartialSchema for PageSize {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .minimum(Some(1))
-            .maximum(Some(MAX_PAGE))
-            .default(Some(DEFAULT_PAGE.into()))
-            .into()
+        page_size_schema(MAX_PAGE, DEFAULT_PAGE)
     }
 }
 

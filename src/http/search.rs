@@ -5,6 +5,7 @@
 
 use super::auth::Reader;
 use super::error::ErrorBody;
+use super::openapi::{cursor_schema, page_size_schema};
 use super::representation::page_headers;
 use super::{error::ApiError, AppState};
 use crate::catalog::fields;
@@ -20,7 +21,7 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Serialize;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
@@ -322,11 +323,7 @@ const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$";
 
 impl PartialSchema for SearchCursor {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some(CURSOR_PATTERN))
-            .description(Some("Opaque: the next page of a search, as `next_cursor` gives it."))
-            .into()
+        cursor_schema(CURSOR_PATTERN, "Opaque: the next page of a search, as `next_cursor` gives it.")
     }
 }
 
@@ -337,12 +334,7 @@ pub struct SearchPageSize;
 
 impl PartialSchema for SearchPageSize {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .minimum(Some(1))
-            .maximum(Some(MAX_RESULTS_PER_PAGE))
-            .default(Some(DEFAULT_RESULTS.into()))
-            .into()
+        page_size_schema(MAX_RESULTS_PER_PAGE as i64, DEFAULT_RESULTS as i64)
     }
 }
 

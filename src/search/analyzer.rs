@@ -148,6 +148,7 @@ fn segment(text: &str, mode: Mode) -> Vec<Token> {
 /// The terms of one run of CJK characters, `run` its characters with their offsets,
 /// starting at `first` in position.
 fn cjk_run(text: &str, run: &[(usize, char)], first: usize, mode: Mode, tokens: &mut Vec<Token>) {
+    let start = tokens.len();
     let end_of = |i: usize| run.get(i + 1).map_or(run[0].0 + text.len(), |&(at, _)| at);
     let single = run.len() == 1;
     for (i, &(at, c)) in run.iter().enumerate() {
@@ -167,7 +168,8 @@ fn cjk_run(text: &str, run: &[(usize, char)], first: usize, mode: Mode, tokens: 
             tokens.push(token(word.word.to_owned(), at, run[0].0 + word.byte_end, first + word.start));
         }
     }
-    tokens.sort_by_key(|t| t.position);
+    // This run's terms alone: the text's earlier ones are in order already.
+    tokens[start..].sort_by_key(|t| t.position);
 }
 
 fn token(text: String, offset_from: usize, offset_to: usize, position: usize) -> Token {
