@@ -27,10 +27,11 @@ impl Operations {
         self.store.pending_count(within).await
     }
 
-    /// Publishes an article waiting for review, now, with `actor` (a user; the admin
-    /// token is no person and records none) as its responsible editor. One that is not
-    /// waiting is a conflict naming where it stands.
-    pub async fn approve_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+    /// Publishes an article waiting for review, now (under an embargo, when it ends),
+    /// with `actor` (a user; the admin token is no person and records none) as its
+    /// responsible editor; where it stands then. One that is not waiting is a conflict
+    /// naming where it stands.
+    pub async fn approve_article(&self, actor: &Actor, id: i64) -> Result<ArticleStatus, StoreError> {
         self.waiting(id).await?;
         let editor = match actor {
             Actor::User { username } => Some(username.as_str()),

@@ -20,6 +20,7 @@ stories!(
     the_outlets_default_editor_is_recorded_when_an_article_is_first_stored,
     a_manual_source_holds_what_it_polls_and_turning_review_off_publishes_nothing,
     the_console_review_queue_approves_and_rejects_with_its_forms,
+    a_release_or_an_approval_says_where_the_article_really_stands,
 );
 
 /// The example catalogue with 昌吉日报 under manual review; its ingest token.
@@ -376,4 +377,74 @@ async fn the_console_review_queue_approves_and_rejects_with_its_forms(app: TestA
     assert!(!seen.body.contains("/approve"), "a viewer sees no forms");
     let csrf = viewer.csrf().await;
     assert_eq!(viewer.post(&format!("/admin/review/{outside}/approve"), &[("csrf", &csrf)]).await.status, 403);
+}
+
+/// Its last audit entry of `action`.
+async fn last_entry(app: &TestApp, action: &str) -> Value {
+    let audit: Value = app.admin_get(&format!("/api/v1/audit?action={action}")).await.json().await.unwrap();
+    audit["items"][0].clone()
+}
+
+async fn a_release_or_an_approval_says_where_the_article_really_stands(app: TestApp) {
+    let token = manual_catalog(&app).await;
+    let embargo = "2099-01-01T00:00:00Z";
+    let spam = |n: usize, embargoed: bool| {
+        let mut article = numbered_article(n, "party-96");
+        article["content_html"] = json!("<p>正文</p><p>bet365中文 最新优惠</p>");
+        if embargoed {
+            article["publish_at"] = json!(embargo);
+        }
+        article
+    };
+    let held = |pushed: Value| {
+        assert_eq!(pushed["status"], "quarantined", "{pushed}");
+        pushed["id"].as_i64().unwrap()
+    };
+
+    // Held by the content policy and for review: released, it waits for review.
+    let both = held(app.push(&token, &spam(1, false)).await.json().await.unwrap());
+    let released = app.admin_post(&format!("/api/v1/quarantine/{both}/release"), json!({})).await;
+    assert_eq!(released.status(), 200);
+    assert_eq!(released.json::<Value>().await.unwrap()["status"], "pending", "not published: it waits for review");
+    let entry = last_entry(&app, "quarantine.release").await;
+    assert_eq!((&entry["before"]["status"], &entry["after"]["status"]), (&json!("quarantined"), &json!("pending")));
+    assert_eq!(app.get(&format!("/articles/{both}")).await.status(), 404);
+    let queue: Value = app.admin_get("/api/v1/review").await.json().await.unwrap();
+    assert_eq!(queue["articles"][0]["id"].as_i64(), Some(both), "{queue}");
+
+    // Approved under an embargo: embargoed, reposted when the embargo ends.
+    let embargoed = push_pending(&app, &token, &{
+        let mut article = numbered_article(2, "party-96");
+        article["publish_at"] = json!(embargo);
+        article
+    })
+    .await;
+    let approved = app.admin_post(&format!("/api/v1/articles/{embargoed}/approve"), json!({})).await;
+    assert_eq!(approved.status(), 200);
+    let approved: Value = approved.json().await.unwrap();
+    assert_eq!((&approved["status"], &approved["reposted_at"]), (&json!("embargoed"), &json!(embargo)), "{approved}");
+    let entry = last_entry(&app, "article.approve").await;
+    assert_eq!((&entry["before"]["status"], &entry["after"]["status"]), (&json!("pending"), &json!("embargoed")));
+    let logged = chrono::DateTime::parse_from_rfc3339(entry["after"]["reposted_at"].as_str().unwrap()).unwrap();
+    assert_eq!(logged, chrono::DateTime::parse_from_rfc3339(embargo).unwrap(), "the embargo's end: {entry}");
+    assert_eq!(app.get(&format!("/articles/{embargoed}")).await.status(), 404);
+
+    // Released under an embargo (the outlet publishing at once): embargoed, in the API
+    // and the console alike.
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"review": "auto"})).await;
+    let later = held(app.push(&token, &spam(3, true)).await.json().await.unwrap());
+    let released = app.admin_post(&format!("/api/v1/quarantine/{later}/release"), json!({})).await;
+    assert_eq!(released.json::<Value>().await.unwrap()["status"], "embargoed");
+    assert_eq!(last_entry(&app, "quarantine.release").await["after"]["status"], "embargoed");
+    let console = held(app.push(&token, &spam(4, true)).await.json().await.unwrap());
+    let editor = signed_in(&app, "liming", "editor", &[]).await;
+    let csrf = editor.csrf().await;
+    let done = editor.post(&format!("/admin/quarantine/{console}/release"), &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, 303);
+    assert!(done.location().ends_with("?done=released-embargoed"), "{}", done.location());
+    let notice = editor.get(done.location()).await;
+    assert!(notice.body.contains("已放行，禁发期结束后发布。"), "{}", notice.body);
+    let published = held(app.push(&token, &spam(5, false)).await.json().await.unwrap());
+    let released = app.admin_post(&format!("/api/v1/quarantine/{published}/release"), json!({})).await;
+    assert_eq!(released.json::<Value>().await.unwrap()["status"], "published");
 }
