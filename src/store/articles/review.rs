@@ -139,17 +139,39 @@ impl Store {
         editor: Option<&str>,
         audit: Audit<'_>,
     ) -> Result<ArticleStatus, StoreError> {
+        let set = "review = NULL, reposted_at = COALESCE(embargo_until, $2), updated_at = $2,
+            editor_id = (SELECT u.id FROM users u WHERE u.username = $3),
+            archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)";
+        self.decide_pending(id, set, editor, audit).await
+    }
+
+    /// Refuses an article waiting for review, with the editor's reason: it stays stored,
+    /// published nowhere, and a later push or poll of it does not bring it back.
+    pub async fn reject_pending(&self, id: i64, reason: &str, audit: Audit<'_>) -> Result<(), StoreError> {
+        let set = "review = 'rejected', review_reason = $3, updated_at = $2";
+        self.decide_pending(id, set, Some(reason), audit).await.map(drop)
+    }
+
+    /// Decides on an article waiting for review, under the change clock: `set` (an
+    /// `UPDATE`'s assignments, with the change's time as `$2` and `value` as `$3`) applies
+    /// only while it waits, and the audit entry records its review before and after.
+    /// Where it stands then.
+    async fn decide_pending(
+        &self,
+        id: i64,
+        set: &str,
+        value: Option<&str>,
+        audit: Audit<'_>,
+    ) -> Result<ArticleStatus, StoreError> {
         let mut change = self.begin_change(1).await?;
         let (_, before) = review_fields(&mut change.tx, id).await?;
         let done = sqlx::query(&format!(
-            "UPDATE articles SET review = NULL, reposted_at = COALESCE(embargo_until, $2), updated_at = $2,
-                editor_id = (SELECT u.id FROM users u WHERE u.username = $3),
-                archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)
+            "UPDATE articles SET {set}
              WHERE id = $1 AND review = 'pending' AND status = '{PUBLISHED}' AND withdrawn_at IS NULL"
         ))
         .bind(id)
         .bind(change.first)
-        .bind(editor)
+        .bind(value)
         .execute(&mut *change.tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -160,29 +182,6 @@ impl Store {
         change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
         self.commit_change(change).await?;
         Ok(standing)
-    }
-
-    /// Refuses an article waiting for review, with the editor's reason: it stays stored,
-    /// published nowhere, and a later push or poll of it does not bring it back.
-    pub async fn reject_pending(&self, id: i64, reason: &str, audit: Audit<'_>) -> Result<(), StoreError> {
-        let mut change = self.begin_change(1).await?;
-        let (_, before) = review_fields(&mut change.tx, id).await?;
-        let done = sqlx::query(
-            "UPDATE articles SET review = 'rejected', review_reason = $3, updated_at = $2
-             WHERE id = $1 AND review = 'pending' AND status = 'published' AND withdrawn_at IS NULL",
-        )
-        .bind(id)
-        .bind(change.first)
-        .bind(reason)
-        .execute(&mut *change.tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("article pending review"));
-        }
-        change.written.push(id);
-        let (_, after) = review_fields(&mut change.tx, id).await?;
-        change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
-        self.commit_change(change).await
     }
 }
 
