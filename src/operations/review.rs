@@ -32,7 +32,6 @@ impl Operations {
     /// responsible editor; where it stands then. One that is not waiting is a conflict
     /// naming where it stands.
     pub async fn approve_article(&self, actor: &Actor, id: i64) -> Result<ArticleStatus, StoreError> {
-        self.waiting(id).await?;
         let editor = match actor {
             Actor::User { username } => Some(username.as_str()),
             _ => None,
@@ -41,10 +40,10 @@ impl Operations {
     }
 
     /// Rejects an article waiting for review with a reason (required: 422 naming
-    /// `reason`); it stays stored, published nowhere.
+    /// `reason`); it stays stored, published nowhere. One that is not waiting is a
+    /// conflict naming where it stands.
     pub async fn reject_in_review(&self, actor: &Actor, id: i64, reason: Option<&str>) -> Result<(), CatalogError> {
         let reason = required_text(reason, MAX_DESCRIPTION_CHARS).map_err(|e| FieldErrors::single("reason", e))?;
-        self.waiting(id).await?;
         Ok(self.store.reject_pending(id, &reason, Audit::new(actor, Action::ArticleReject)).await?)
     }
 
@@ -53,17 +52,5 @@ impl Operations {
     pub async fn responsible_editors(&self) -> Result<Vec<User>, StoreError> {
         let users = self.store.users().await?;
         Ok(users.into_iter().filter(|u| !u.is_disabled() && may_be_responsible(u.role)).collect())
-    }
-
-    /// Refuses an article that is not waiting for review: not found, or a conflict.
-    async fn waiting(&self, id: i64) -> Result<(), StoreError> {
-        let found = self.store.staff_article(id).await?.ok_or(StoreError::NotFound("article"))?;
-        if found.status != ArticleStatus::Pending {
-            return Err(StoreError::Conflict(format!(
-                "article {id} is not pending review (it is {})",
-                found.status.as_str()
-            )));
-        }
-        Ok(())
     }
 }

@@ -7,11 +7,14 @@
 //! feed format and in the partner API.
 
 use crate::browser::{add_user, check_page, signed_in};
-use crate::helpers::{example_article, numbered_article, serve_feeds, TestApp};
+use crate::helpers::{example_article, numbered_article, serve_feeds, TestApp, ADMIN_TOKEN};
 use crate::stories;
 use crate::users::{as_user, user_with_token};
 use reqwest::Method;
 use serde_json::{json, Value};
+use syndic::domain::audit::Action;
+use syndic::domain::Actor;
+use syndic::store::{Audit, StoreError};
 
 stories!(
     pending_articles_are_invisible_everywhere_until_an_editor_approves_one,
@@ -21,6 +24,7 @@ stories!(
     a_manual_source_holds_what_it_polls_and_turning_review_off_publishes_nothing,
     the_console_review_queue_approves_and_rejects_with_its_forms,
     a_release_or_an_approval_says_where_the_article_really_stands,
+    decisions_at_once_on_one_article_leave_one_done_and_the_others_conflicts,
 );
 
 /// The example catalogue with 昌吉日报 under manual review; its ingest token.
@@ -447,4 +451,30 @@ async fn a_release_or_an_approval_says_where_the_article_really_stands(app: Test
     let published = held(app.push(&token, &spam(5, false)).await.json().await.unwrap());
     let released = app.admin_post(&format!("/api/v1/quarantine/{published}/release"), json!({})).await;
     assert_eq!(released.json::<Value>().await.unwrap()["status"], "published");
+}
+
+async fn decisions_at_once_on_one_article_leave_one_done_and_the_others_conflicts(app: TestApp) {
+    let token = manual_catalog(&app).await;
+    let id = push_pending(&app, &token, &example_article()).await;
+    let approve = app.url(&format!("/api/v1/articles/{id}/approve"));
+    let answers =
+        futures_util::future::join_all((0..8).map(|_| app.client.post(&approve).bearer_auth(ADMIN_TOKEN).send())).await;
+    let mut statuses: Vec<u16> = answers.into_iter().map(|a| a.unwrap().status().as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409], "one approval, the others conflicts");
+    let audit: Value = app.admin_get("/api/v1/audit?action=article.approve").await.json().await.unwrap();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1, "{audit}");
+
+    // A decision that passed every look before it, and reaches the article once another
+    // decided: what a loser of the race meets, every time.
+    let late = app.store.approve_article(id, None, Audit::new(&Actor::Admin, Action::ArticleApprove)).await;
+    assert!(matches!(&late, Err(StoreError::Conflict(m)) if m.contains("(it is published)")), "{late:?}");
+    let late = app.store.reject_pending(id, "重复稿件", Audit::new(&Actor::Admin, Action::ArticleReject)).await;
+    assert!(matches!(&late, Err(StoreError::Conflict(m)) if m.contains("(it is published)")), "{late:?}");
+    let missing = app.store.approve_article(id + 1, None, Audit::new(&Actor::Admin, Action::ArticleApprove)).await;
+    assert!(matches!(&missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    let rejected = app.admin_post(&format!("/api/v1/articles/{id}/reject"), json!({"reason": "重复稿件"})).await;
+    assert_eq!(rejected.status(), 409);
+    let body: Value = rejected.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("is not pending review (it is published)"), "{body}");
 }

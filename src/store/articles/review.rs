@@ -131,8 +131,8 @@ impl Store {
 
     /// Publishes an article waiting for review: its repost time becomes now (under an
     /// embargo, the embargo's end, when it is published), and `editor` (a username;
-    /// `None` for the admin token, which is no person) its responsible editor. Not
-    /// waiting: not found, for the caller to tell apart. Where it stands then.
+    /// `None` for the admin token, which is no person) its responsible editor. Where it
+    /// stands then.
     pub async fn approve_article(
         &self,
         id: i64,
@@ -155,7 +155,9 @@ impl Store {
     /// Decides on an article waiting for review, under the change clock: `set` (an
     /// `UPDATE`'s assignments, with the change's time as `$2` and `value` as `$3`) applies
     /// only while it waits, and the audit entry records its review before and after.
-    /// Where it stands then.
+    /// Where it stands then. No such article: not found; one not waiting, whether it never
+    /// was or a concurrent decision came first: a conflict naming where it stands. The
+    /// check is the `UPDATE`'s own condition, so two decisions at once cannot both pass it.
     async fn decide_pending(
         &self,
         id: i64,
@@ -175,7 +177,13 @@ impl Store {
         .execute(&mut *change.tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("article pending review"));
+            // Not waiting (any more: another decision may just have been made): where
+            // it stands, as read now, after that decision.
+            let (standing, _) = review_fields(&mut change.tx, id).await?;
+            return Err(StoreError::Conflict(format!(
+                "article {id} is not pending review (it is {})",
+                standing.as_str()
+            )));
         }
         change.written.push(id);
         let (standing, after) = review_fields(&mut change.tx, id).await?;
