@@ -5,7 +5,7 @@
 use super::Operations;
 use crate::catalog::{CatalogError, MAX_DESCRIPTION_CHARS};
 use crate::domain::audit::Action;
-use crate::domain::review::may_be_responsible;
+use crate::domain::review::default_editor_refusal;
 use crate::domain::text::required_text;
 use crate::domain::{Actor, ArticleStatus, FieldErrors, User};
 use crate::store::{Audit, PendingArticle, ReviewPosition, StoreError};
@@ -47,10 +47,10 @@ impl Operations {
         Ok(self.store.reject_pending(id, &reason, Audit::new(actor, Action::ArticleReject)).await?)
     }
 
-    /// The users who may be an outlet's default responsible editor: enabled editors
-    /// and admins (`review::may_be_responsible`), by username.
+    /// The users who may be an outlet's default responsible editor: enabled admins and
+    /// editors of every column (`review::default_editor_refusal`), by username.
     pub async fn responsible_editors(&self) -> Result<Vec<User>, StoreError> {
         let users = self.store.users().await?;
-        Ok(users.into_iter().filter(|u| !u.is_disabled() && may_be_responsible(u.role)).collect())
+        Ok(users.into_iter().filter(|u| default_editor_refusal(u).is_none()).collect())
     }
 }

@@ -25,6 +25,7 @@ stories!(
     the_console_review_queue_approves_and_rejects_with_its_forms,
     a_release_or_an_approval_says_where_the_article_really_stands,
     decisions_at_once_on_one_article_leave_one_done_and_the_others_conflicts,
+    an_editor_of_some_columns_cannot_be_an_outlets_default_editor,
 );
 
 /// The example catalogue with 昌吉日报 under manual review; its ingest token.
@@ -477,4 +478,45 @@ async fn decisions_at_once_on_one_article_leave_one_done_and_the_others_conflict
     assert_eq!(rejected.status(), 409);
     let body: Value = rejected.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("is not pending review (it is published)"), "{body}");
+}
+
+async fn an_editor_of_some_columns_cannot_be_an_outlets_default_editor(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    for (username, name, role, columns) in [
+        ("scoped", "赵磊", "editor", json!(["party-96"])),
+        ("chief", "王主编", "admin", json!(["party-96"])),
+        ("liming", "李明", "editor", json!([])),
+    ] {
+        let form = json!({"username": username, "name": name, "role": role, "columns": columns,
+            "password": "a long passphrase"});
+        assert_eq!(app.admin_post("/api/v1/users", form).await.status(), 201, "{username}");
+    }
+    // 昌吉日报 may push into any column: an editor of one cannot answer for all it sends.
+    let refused = app.admin_patch("/api/v1/outlets/cjrb", json!({"default_editor": "scoped"})).await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["fields"]["default_editor"].as_str().unwrap().contains("only some columns"), "{body}");
+    let outlet = json!({"slug": "xjrb", "name": "新疆日报", "homepage": "https://www.xjdaily.com/",
+        "default_editor": "scoped"});
+    let refused = app.admin_post("/api/v1/outlets", outlet).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.json::<Value>().await.unwrap()["fields"]["default_editor"].is_string());
+    let console = crate::browser::signed_in(&app, "zhaolei", "admin", &[]).await;
+    let form = console.get("/admin/outlets/cjrb").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("value=\"liming\"") && form.body.contains("value=\"chief\""), "{}", form.body);
+    assert!(!form.body.contains("value=\"scoped\""), "not offered: {}", form.body);
+
+    for fit in ["chief", "liming"] {
+        let set = app.admin_patch("/api/v1/outlets/cjrb", json!({"default_editor": fit})).await;
+        assert_eq!(set.status(), 200, "{fit}: an admin, or an editor of every column");
+    }
+    assert_eq!(app.push(&token, &numbered_article(1, "party-96")).await.status(), 201);
+    assert!(app.get_text("/articles/1").await.contains("责任编辑: 李明"));
+    // Limited to some columns later: recorded on nothing new, as a default editor disabled.
+    let limited = app.admin_patch("/api/v1/users/liming", json!({"columns": ["party-96"]})).await;
+    assert_eq!(limited.status(), 200);
+    assert_eq!(app.push(&token, &numbered_article(2, "party-96")).await.status(), 201);
+    assert!(!app.get_text("/articles/2").await.contains("责任编辑"), "an editor of some columns is recorded on none");
+    assert!(app.get_text("/articles/1").await.contains("责任编辑: 李明"), "what was recorded stays");
 }
