@@ -15,7 +15,7 @@ use crate::domain::domains::OutletDomains;
 use crate::domain::errors::FieldErrors;
 use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::reposting::Reposting;
-use crate::domain::review::{may_be_responsible, Review};
+use crate::domain::review::{default_editor_refusal, Review};
 use crate::domain::source::{
     Route, RouteMatch, Routing, Source, DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS,
 };
@@ -172,9 +172,10 @@ pub struct OutletForm {
     /// Absent or `null`: `auto`.
     #[schema(value_type = Option<fields::Review>)]
     pub review: Option<String>,
-    /// The username of its default responsible editor (责任编辑): an enabled editor or
-    /// admin, recorded on each article published without review when first stored
-    /// (422 naming `default_editor` otherwise). Absent, `null` or blank: none.
+    /// The username of its default responsible editor (责任编辑): an enabled admin, or an
+    /// enabled editor of every column (no column scope: an outlet may push into any),
+    /// recorded on each article published without review when first stored (422 naming
+    /// `default_editor` otherwise). Absent, `null` or blank: none.
     #[schema(value_type = Option<String>)]
     pub default_editor: Option<String>,
 }
@@ -251,8 +252,9 @@ pub struct OutletEdit {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = fields::Review)]
     pub review: Option<String>,
-    /// An enabled editor's or admin's username; `null` (or blank) clears it. Articles
-    /// already stored keep the editor they were recorded with.
+    /// An enabled admin's username, or an enabled editor's of every column (no column
+    /// scope), else 422 naming it; `null` (or blank) clears it. Articles already stored
+    /// keep the editor they were recorded with.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub default_editor: Option<Option<String>>,
@@ -448,8 +450,8 @@ pub async fn edit_outlet(
 }
 
 /// The user id a `default_editor` username names (`Some(None)`: blank, none), or
-/// `None` with the refusal noted: no such user, a disabled one, or one who may not
-/// approve articles (`review::may_be_responsible`).
+/// `None` with the refusal noted: no such user, or one who may not be a default editor
+/// (`review::default_editor_refusal`: disabled, a viewer, or an editor of some columns).
 async fn default_editor(
     store: &Store,
     username: Option<&str>,
@@ -458,11 +460,10 @@ async fn default_editor(
     let Some(username) = username.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(Some(None)) };
     let refusal = match store.user_by_username(username).await? {
         None => format!("no user is named '{username}'"),
-        Some(user) if user.is_disabled() => format!("user '{username}' is disabled"),
-        Some(user) if !may_be_responsible(user.role) => {
-            format!("user '{username}' is a {}: a responsible editor must be an editor or an admin", user.role.as_str())
-        }
-        Some(user) => return Ok(Some(Some(user.id))),
+        Some(user) => match default_editor_refusal(&user) {
+            None => return Ok(Some(Some(user.id))),
+            Some(refusal) => refusal,
+        },
     };
     errors.add("default_editor", refusal);
     Ok(None)

@@ -159,6 +159,20 @@ field_schema!(
 );
 
 field_schema!(
+    /// A user's real name, shown as 责任编辑 on one line (`text::one_line_name`).
+    RealName => string()
+        .pattern(Some(VISIBLE_TEXT_PATTERN))
+        .max_length(Some(MAX_NAME_CHARS))
+        .description(Some(format!(
+            "One line of plain text of at most {MAX_NAME_CHARS} characters, not blank; surrounding white space \
+             is trimmed. Control characters (line breaks and tabs included), line and paragraph separators and \
+             format characters (bidi embeddings, overrides and isolates, zero-width spaces, soft hyphens; the \
+             zero-width joiner and non-joiner aside) are refused (422 naming `name`)."
+        )))
+        .into()
+);
+
+field_schema!(
     /// A column's description, an outlet's rights line.
     LongText => string()
         .max_length(Some(MAX_DESCRIPTION_CHARS))

@@ -5,7 +5,7 @@
 use super::{column_scope, fields, not_null, present, refusal, CatalogError, MAX_NAME_CHARS};
 use crate::domain::password::Password;
 use crate::domain::session::ConsoleLanguage;
-use crate::domain::text::required_text;
+use crate::domain::text::one_line_name;
 use crate::domain::user::{NewUser, Role, User};
 use crate::domain::{token, FieldErrors, Slug};
 use crate::store::users::UserChanges;
@@ -22,7 +22,7 @@ pub struct UserForm {
     #[schema(value_type = fields::Slug)]
     pub username: Option<String>,
     /// The real name, shown as 责任编辑.
-    #[schema(value_type = fields::Name)]
+    #[schema(value_type = fields::RealName)]
     pub name: Option<String>,
     #[schema(value_type = fields::Role)]
     pub role: Option<String>,
@@ -40,7 +40,7 @@ pub struct UserForm {
 #[serde(deny_unknown_fields)]
 pub struct UserEdit {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(value_type = fields::Name)]
+    #[schema(value_type = fields::RealName)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = fields::Role)]
@@ -67,7 +67,7 @@ pub async fn add_user(store: &Store, form: UserForm, audit: Audit<'_>) -> Result
     let tree = store.column_tree().await?;
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let username = errors.check("username", Slug::parse(form.username.as_deref().unwrap_or("")));
-    let real_name = errors.check("name", required_text(form.name.as_deref(), MAX_NAME_CHARS));
+    let real_name = errors.check("name", one_line_name(form.name.as_deref(), MAX_NAME_CHARS));
     let role = errors.check("role", Role::parse(form.role.as_deref().unwrap_or("")));
     let password = errors.check("password", Password::parse(form.password.as_deref().unwrap_or("")));
     let column_ids = column_scope(&tree, &form.columns.unwrap_or_default(), &mut conflicts);
@@ -90,7 +90,7 @@ pub async fn edit_user(store: &Store, username: &str, edit: UserEdit, audit: Aud
     let (mut errors, mut conflicts) = (FieldErrors::new(), FieldErrors::new());
     let mut changes = UserChanges { disabled: edit.disabled, ..UserChanges::default() };
     if let Some(name) = edit.name {
-        changes.real_name = errors.check("name", required_text(Some(&name), MAX_NAME_CHARS));
+        changes.real_name = errors.check("name", one_line_name(Some(&name), MAX_NAME_CHARS));
     }
     if let Some(role) = edit.role {
         changes.role = errors.check("role", Role::parse(&role));

@@ -182,8 +182,9 @@ pub(super) struct OutletTerms {
     /// auto (publish at once, the default) | manual (hold each new article for review)
     #[arg(long)]
     review: Option<String>,
-    /// The username of its default responsible editor (责任编辑): an enabled editor or
-    /// admin, recorded on its articles published without review; "" clears it.
+    /// The username of its default responsible editor (责任编辑): an enabled admin, or an
+    /// enabled editor of every column, recorded on its articles published without
+    /// review; "" clears it.
     #[arg(long)]
     default_editor: Option<String>,
 }

@@ -34,8 +34,8 @@ pub(super) async fn run(operations: &Operations, command: QuarantineCommand) -> 
             }
         }
         QuarantineCommand::Release { id } => {
-            operations.release_article(&Actor::Cli, id).await.naming(|| format!("held article {id}"))?;
-            println!("article {id} released");
+            let now = operations.release_article(&Actor::Cli, id).await.naming(|| format!("held article {id}"))?;
+            println!("article {id} released, now {}", now.as_str());
         }
         QuarantineCommand::Reject { id } => {
             operations.reject_article(&Actor::Cli, id).await.naming(|| format!("held article {id}"))?;

@@ -3,7 +3,7 @@
 //! once. Which setting holds an article, and where a held article stands, are decided
 //! here once for every way articles come in.
 
-use super::Role;
+use super::user::{Role, User};
 
 /// How an outlet's or a source's articles are published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,10 +98,36 @@ impl ReviewState {
     }
 }
 
-/// Whether a user of this role may be an outlet's default responsible editor (责任编辑):
+/// Whether a user of this role may be an article's responsible editor (责任编辑):
 /// someone who may approve articles, an editor or an admin.
 pub fn may_be_responsible(role: Role) -> bool {
     matches!(role, Role::Editor | Role::Admin)
+}
+
+/// Why a user may not be an outlet's default responsible editor, recorded on each of its
+/// articles published without review (`None`: it may). It must be enabled, one who may
+/// approve (`may_be_responsible`), and answer for every article of the outlet: a push
+/// may file an outlet's article under any column, so an editor limited to some columns
+/// (a column scope) may not; an admin decides on every column whatever its scope. The
+/// store applies the same rule when it records one (`store::articles::upsert`), so that
+/// a default editor disabled, made a viewer or limited later is recorded on nothing new.
+pub fn default_editor_refusal(user: &User) -> Option<String> {
+    let username = &user.username;
+    if user.is_disabled() {
+        Some(format!("user '{username}' is disabled"))
+    } else if !may_be_responsible(user.role) {
+        Some(format!(
+            "user '{username}' is a {}: a responsible editor must be an editor or an admin",
+            user.role.as_str()
+        ))
+    } else if user.role == Role::Editor && !user.column_ids.is_empty() {
+        Some(format!(
+            "user '{username}' edits only some columns, and an outlet's articles may be filed under any: a \
+             default editor must be an admin or an editor of every column"
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -126,5 +152,28 @@ mod tests {
             assert_eq!(ReviewState::parse(state.as_str()), Some(state));
         }
         assert!(!may_be_responsible(Role::Viewer) && may_be_responsible(Role::Editor));
+    }
+
+    #[test]
+    fn a_default_editor_is_an_enabled_admin_or_an_editor_of_every_column() {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let user = |role, column_ids: Vec<i64>, disabled: bool| User {
+            id: 1,
+            username: crate::domain::Slug::parse("liming").unwrap(),
+            real_name: "李明".into(),
+            role,
+            column_ids,
+            disabled_at: disabled.then_some(at),
+            language: None,
+            created_at: at,
+            updated_at: at,
+        };
+        assert_eq!(default_editor_refusal(&user(Role::Editor, vec![], false)), None);
+        assert_eq!(default_editor_refusal(&user(Role::Admin, vec![], false)), None);
+        assert_eq!(default_editor_refusal(&user(Role::Admin, vec![3], false)), None, "an admin decides on all");
+        let scoped = default_editor_refusal(&user(Role::Editor, vec![3], false)).unwrap();
+        assert!(scoped.contains("only some columns"), "{scoped}");
+        assert!(default_editor_refusal(&user(Role::Viewer, vec![], false)).unwrap().contains("is a viewer"));
+        assert!(default_editor_refusal(&user(Role::Editor, vec![], true)).unwrap().contains("disabled"));
     }
 }

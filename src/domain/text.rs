@@ -26,6 +26,36 @@ pub fn has_visible(text: &str) -> bool {
         .any(|c| !c.is_whitespace() && c != '\u{2800}' && !unseen.contains(category.get(c)) && !ignorable.contains(c))
 }
 
+/// A person's name, as pages and feeds show it on one line (a user's real name, shown
+/// as 责任编辑): `required_text`, but refusing rather than dropping what could break the
+/// line or reorder what follows it on the page — controls (line breaks and tabs
+/// included), line and paragraph separators, and format characters (bidi embeddings,
+/// overrides, isolates and marks, zero-width spaces, the BOM, soft hyphens…), save the
+/// zero-width joiner and non-joiner that some scripts and emoji need within a word.
+pub fn one_line_name(value: Option<&str>, max: usize) -> Result<String, String> {
+    if let Some(c) = value.and_then(|v| v.chars().find(|&c| breaks_a_line(c))) {
+        return Err(format!(
+            "must be one line of plain text: U+{:04X}, a control or format character, is not allowed",
+            c as u32
+        ));
+    }
+    required_text(value, max)
+}
+
+/// Whether `c` is a character `one_line_name` refuses.
+fn breaks_a_line(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
+    let refused = [
+        GeneralCategory::Control,
+        GeneralCategory::Format,
+        GeneralCategory::LineSeparator,
+        GeneralCategory::ParagraphSeparator,
+    ];
+    !matches!(c, '\u{200C}' | '\u{200D}') && refused.contains(&CodePointMapData::<GeneralCategory>::new().get(c))
+}
+
 /// Trims `value` and drops what XML forbids; empty becomes `None`. Longer than `max`
 /// characters as given (what is dropped counts: the limit is on what is sent) is an error.
 pub fn optional_text(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
@@ -176,6 +206,39 @@ mod tests {
         for shown in ["头雁", "\u{200B}a", "\u{3164}头", "é", "🎉", "\u{202E}abc"] {
             assert!(required_text(Some(shown), 100).is_ok(), "{shown:?}");
         }
+    }
+
+    #[test]
+    fn a_name_is_one_line_without_controls_or_bidi_overrides() {
+        for refused in [
+            "王\n芳",
+            "王芳\r\n",
+            "王\t芳",
+            "\u{202E}王芳",
+            "王芳\u{202C}",
+            "\u{2067}王芳\u{2069}",
+            "王\u{200F}芳",
+            "王\u{061C}芳",
+            "王\u{200B}芳",
+            "王\u{FEFF}芳",
+            "王\u{00AD}芳",
+            "王\u{2028}芳",
+            "王\u{2029}芳",
+            "王\u{0085}芳",
+            "王\u{0}芳",
+            "王\u{E0041}芳",
+        ] {
+            let refusal = one_line_name(Some(refused), 100).unwrap_err();
+            assert!(refusal.starts_with("must be one line"), "{refused:?}: {refusal}");
+        }
+        assert!(one_line_name(Some("\u{202E}"), 100).unwrap_err().contains("U+202E"));
+        for kept in
+            ["王芳", " 王芳 ", "Anne-Marie O'Neil", "ئابدۇرېھىم", "मी\u{200D}ना", "می\u{200C}خواهم", "👩\u{200D}💻"]
+        {
+            assert_eq!(one_line_name(Some(kept), 100).as_deref(), Ok(kept.trim()), "{kept:?}");
+        }
+        assert_eq!(one_line_name(Some(" "), 100), Err("is required".into()));
+        assert_eq!(one_line_name(None, 100), Err("is required".into()));
     }
 
     #[test]

@@ -27,6 +27,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
+use std::future::Future;
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
@@ -177,8 +178,20 @@ pub(super) async fn may_change(staff: &Staff, state: &AppState, id: i64) -> Resu
     staff.may_change(&tree, &state.operations.article_column_ids(id).await?)
 }
 
-/// The article as it stands after a change.
-pub(super) async fn changed(state: &AppState, id: i64) -> Result<Json<wire::StaffArticle>, ApiError> {
+/// What every change of one article shares: refuses (403) a user whose role or columns
+/// do not allow changing it before `change` reads anything (its body included), then
+/// answers the article as it stands after the change.
+pub(super) async fn changing<Change>(
+    staff: &Staff,
+    state: &AppState,
+    id: i64,
+    change: impl FnOnce() -> Change,
+) -> Result<Json<wire::StaffArticle>, ApiError>
+where
+    Change: Future<Output = Result<(), ApiError>>,
+{
+    may_change(staff, state, id).await?;
+    change().await?;
     let found = state.operations.staff_article(id).await?.ok_or(ApiError::NotFound("article"))?;
     Ok(Json(wire::article(&state.site, &found)))
 }
@@ -209,9 +222,7 @@ async fn reinstate(
     Params(id): Params<Number>,
 ) -> Result<Json<wire::StaffArticle>, ApiError> {
     let id = id.get();
-    may_change(&staff, &state, id).await?;
-    state.operations.reinstate_article(&staff.actor(), id).await?;
-    changed(&state, id).await
+    changing(&staff, &state, id, || async { Ok(state.operations.reinstate_article(&staff.actor(), id).await?) }).await
 }
 
 /// Move an article to other columns
@@ -244,13 +255,14 @@ async fn move_to_columns(
     body: Body,
 ) -> Result<Json<wire::StaffArticle>, ApiError> {
     let id = id.get();
-    may_change(&staff, &state, id).await?;
-    let filing: wire::Filing = json_body(&headers, body).await?;
-    let tree = state.operations.column_tree().await?;
-    let column_ids = catalog::filing(&tree, &filing.columns)?;
-    staff.may_change(&tree, &column_ids)?;
-    state.operations.move_article(&staff.actor(), id, &column_ids).await?;
-    changed(&state, id).await
+    changing(&staff, &state, id, || async {
+        let filing: wire::Filing = json_body(&headers, body).await?;
+        let tree = state.operations.column_tree().await?;
+        let column_ids = catalog::filing(&tree, &filing.columns)?;
+        staff.may_change(&tree, &column_ids)?;
+        Ok(state.operations.move_article(&staff.actor(), id, &column_ids).await?)
+    })
+    .await
 }
 
 /// Correct an article
@@ -293,17 +305,18 @@ async fn edit(
     body: Body,
 ) -> Result<Json<wire::StaffArticle>, ApiError> {
     let id = id.get();
-    may_change(&staff, &state, id).await?;
-    let (bytes, _room) = state.bodies.read(&headers, body, MAX_PUSH_BODY_BYTES).await?;
-    require_json(&headers)?;
-    let input: ArticleEdit = parse_json(&bytes)?;
-    drop(bytes);
-    let edit = state.operations.prepare_edit(id, input).await?;
-    if let Some(column_ids) = &edit.column_ids {
-        staff.may_change(&state.operations.column_tree().await?, column_ids)?;
-    }
-    state.operations.edit_article(&staff.actor(), id, edit).await?;
-    changed(&state, id).await
+    changing(&staff, &state, id, || async {
+        let (bytes, _room) = state.bodies.read(&headers, body, MAX_PUSH_BODY_BYTES).await?;
+        require_json(&headers)?;
+        let input: ArticleEdit = parse_json(&bytes)?;
+        drop(bytes);
+        let edit = state.operations.prepare_edit(id, input).await?;
+        if let Some(column_ids) = &edit.column_ids {
+            staff.may_change(&state.operations.column_tree().await?, column_ids)?;
+        }
+        Ok(state.operations.edit_article(&staff.actor(), id, edit).await?)
+    })
+    .await
 }
 
 /// Resolve an outlet's correction of an edited article
@@ -339,9 +352,10 @@ async fn resolve_outlet_correction(
     body: Body,
 ) -> Result<Json<wire::StaffArticle>, ApiError> {
     let id = id.get();
-    may_change(&staff, &state, id).await?;
-    let resolution: wire::Resolution = json_body(&headers, body).await?;
-    let take = Take::parse(&resolution.take).map_err(|reason| FieldErrors::single("take", reason))?;
-    state.operations.resolve_outlet_correction(&staff.actor(), id, take).await?;
-    changed(&state, id).await
+    changing(&staff, &state, id, || async {
+        let resolution: wire::Resolution = json_body(&headers, body).await?;
+        let take = Take::parse(&resolution.take).map_err(|reason| FieldErrors::single("take", reason))?;
+        Ok(state.operations.resolve_outlet_correction(&staff.actor(), id, take).await?)
+    })
+    .await
 }

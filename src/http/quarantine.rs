@@ -51,20 +51,18 @@ struct QuarantineList {
     articles: Vec<QuarantinedArticle>,
 }
 
-/// A released article: published, as it stands.
+/// A released article, as it stands.
 #[derive(Serialize, ToSchema)]
 struct Released {
     id: i64,
-    status: ReleasedStatus,
-    /// The article's page.
+    /// Where it stands now: `published`; `pending` when it is also held for review (it
+    /// waits in the review queue); `embargoed` until its embargo ends; or, when its
+    /// outlet withdrew it or an editor rejected it before, still so.
+    #[schema(value_type = fields::ArticleStatusName)]
+    status: &'static str,
+    /// The article's page (404 until it is public).
     #[schema(format = "uri")]
     url: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-enum ReleasedStatus {
-    Published,
 }
 
 fn quarantined(article: &HeldArticle) -> QuarantinedArticle {
@@ -109,8 +107,9 @@ async fn may_change(staff: &Staff, state: &AppState, id: i64) -> Result<(), ApiE
 
 /// Release a quarantined article
 ///
-/// Publishes the held article as it stands. An editor may release those filed wholly
-/// within its columns; a viewer none (403).
+/// Publishes the held article as it stands: at once, or, when it is also held for
+/// review, once approved; under an embargo, when the embargo ends (`status` says which).
+/// An editor may release those filed wholly within its columns; a viewer none (403).
 #[utoipa::path(
     post,
     path = "/api/v1/quarantine/{id}/release",
@@ -118,7 +117,7 @@ async fn may_change(staff: &Staff, state: &AppState, id: i64) -> Result<(), ApiE
     security(("admin" = [])),
     params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
     responses(
-        (status = 200, description = "Published.", body = Released),
+        (status = 200, description = "Released: where it stands now.", body = Released),
         (status = 404, description = "No quarantined article has this id (`quarantined article not found`).",
             body = ErrorBody),
     ),
@@ -130,8 +129,8 @@ async fn release(
 ) -> Result<Json<Released>, ApiError> {
     let id = id.get();
     may_change(&staff, &state, id).await?;
-    state.operations.release_article(&staff.actor(), id).await?;
-    Ok(Json(Released { id, status: ReleasedStatus::Published, url: state.site.article_url(id) }))
+    let status = state.operations.release_article(&staff.actor(), id).await?;
+    Ok(Json(Released { id, status: status.as_str(), url: state.site.article_url(id) }))
 }
 
 /// Reject a quarantined article

@@ -5,7 +5,7 @@
 //! admin on all, a viewer on none (403).
 
 use super::admin::json_body;
-use super::articles::{changed, may_change, wire::StaffArticle};
+use super::articles::{changing, wire::StaffArticle};
 use super::auth::Staff;
 use super::error::ErrorBody;
 use super::params::{Number, Params};
@@ -172,9 +172,8 @@ async fn approve(
     Params(id): Params<Number>,
 ) -> Result<Json<StaffArticle>, ApiError> {
     let id = id.get();
-    may_change(&staff, &state, id).await?;
-    state.operations.approve_article(&staff.actor(), id).await?;
-    changed(&state, id).await
+    changing(&staff, &state, id, || async { Ok(state.operations.approve_article(&staff.actor(), id).await.map(drop)?) })
+        .await
 }
 
 /// Reject an article held for review
@@ -205,8 +204,9 @@ async fn reject(
     body: Body,
 ) -> Result<Json<StaffArticle>, ApiError> {
     let id = id.get();
-    may_change(&staff, &state, id).await?;
-    let rejection: Rejection = json_body(&headers, body).await?;
-    state.operations.reject_in_review(&staff.actor(), id, rejection.reason.as_deref()).await?;
-    changed(&state, id).await
+    changing(&staff, &state, id, || async {
+        let rejection: Rejection = json_body(&headers, body).await?;
+        Ok(state.operations.reject_in_review(&staff.actor(), id, rejection.reason.as_deref()).await?)
+    })
+    .await
 }

@@ -156,8 +156,9 @@ impl Operations {
         self.store.article_column_ids(id).await
     }
 
-    /// Publishes a held article as it stands.
-    pub async fn release_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+    /// Publishes a held article as it stands; where it stands then (`pending` when it is
+    /// also held for review, `embargoed` under an embargo).
+    pub async fn release_article(&self, actor: &Actor, id: i64) -> Result<ArticleStatus, StoreError> {
         self.store.release_article(id, Audit::new(actor, Action::QuarantineRelease)).await
     }
 

@@ -5,7 +5,7 @@
 use super::Operations;
 use crate::catalog::{CatalogError, MAX_DESCRIPTION_CHARS};
 use crate::domain::audit::Action;
-use crate::domain::review::may_be_responsible;
+use crate::domain::review::default_editor_refusal;
 use crate::domain::text::required_text;
 use crate::domain::{Actor, ArticleStatus, FieldErrors, User};
 use crate::store::{Audit, PendingArticle, ReviewPosition, StoreError};
@@ -27,11 +27,11 @@ impl Operations {
         self.store.pending_count(within).await
     }
 
-    /// Publishes an article waiting for review, now, with `actor` (a user; the admin
-    /// token is no person and records none) as its responsible editor. One that is not
-    /// waiting is a conflict naming where it stands.
-    pub async fn approve_article(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        self.waiting(id).await?;
+    /// Publishes an article waiting for review, now (under an embargo, when it ends),
+    /// with `actor` (a user; the admin token is no person and records none) as its
+    /// responsible editor; where it stands then. One that is not waiting is a conflict
+    /// naming where it stands.
+    pub async fn approve_article(&self, actor: &Actor, id: i64) -> Result<ArticleStatus, StoreError> {
         let editor = match actor {
             Actor::User { username } => Some(username.as_str()),
             _ => None,
@@ -40,29 +40,17 @@ impl Operations {
     }
 
     /// Rejects an article waiting for review with a reason (required: 422 naming
-    /// `reason`); it stays stored, published nowhere.
+    /// `reason`); it stays stored, published nowhere. One that is not waiting is a
+    /// conflict naming where it stands.
     pub async fn reject_in_review(&self, actor: &Actor, id: i64, reason: Option<&str>) -> Result<(), CatalogError> {
         let reason = required_text(reason, MAX_DESCRIPTION_CHARS).map_err(|e| FieldErrors::single("reason", e))?;
-        self.waiting(id).await?;
         Ok(self.store.reject_pending(id, &reason, Audit::new(actor, Action::ArticleReject)).await?)
     }
 
-    /// The users who may be an outlet's default responsible editor: enabled editors
-    /// and admins (`review::may_be_responsible`), by username.
+    /// The users who may be an outlet's default responsible editor: enabled admins and
+    /// editors of every column (`review::default_editor_refusal`), by username.
     pub async fn responsible_editors(&self) -> Result<Vec<User>, StoreError> {
         let users = self.store.users().await?;
-        Ok(users.into_iter().filter(|u| !u.is_disabled() && may_be_responsible(u.role)).collect())
-    }
-
-    /// Refuses an article that is not waiting for review: not found, or a conflict.
-    async fn waiting(&self, id: i64) -> Result<(), StoreError> {
-        let found = self.store.staff_article(id).await?.ok_or(StoreError::NotFound("article"))?;
-        if found.status != ArticleStatus::Pending {
-            return Err(StoreError::Conflict(format!(
-                "article {id} is not pending review (it is {})",
-                found.status.as_str()
-            )));
-        }
-        Ok(())
+        Ok(users.into_iter().filter(|u| default_editor_refusal(u).is_none()).collect())
     }
 }

@@ -7,11 +7,14 @@
 //! feed format and in the partner API.
 
 use crate::browser::{add_user, check_page, signed_in};
-use crate::helpers::{example_article, numbered_article, serve_feeds, TestApp};
+use crate::helpers::{example_article, numbered_article, serve_feeds, TestApp, ADMIN_TOKEN};
 use crate::stories;
 use crate::users::{as_user, user_with_token};
 use reqwest::Method;
 use serde_json::{json, Value};
+use syndic::domain::audit::Action;
+use syndic::domain::Actor;
+use syndic::store::{Audit, StoreError};
 
 stories!(
     pending_articles_are_invisible_everywhere_until_an_editor_approves_one,
@@ -20,6 +23,9 @@ stories!(
     the_outlets_default_editor_is_recorded_when_an_article_is_first_stored,
     a_manual_source_holds_what_it_polls_and_turning_review_off_publishes_nothing,
     the_console_review_queue_approves_and_rejects_with_its_forms,
+    a_release_or_an_approval_says_where_the_article_really_stands,
+    decisions_at_once_on_one_article_leave_one_done_and_the_others_conflicts,
+    an_editor_of_some_columns_cannot_be_an_outlets_default_editor,
 );
 
 /// The example catalogue with 昌吉日报 under manual review; its ingest token.
@@ -376,4 +382,141 @@ async fn the_console_review_queue_approves_and_rejects_with_its_forms(app: TestA
     assert!(!seen.body.contains("/approve"), "a viewer sees no forms");
     let csrf = viewer.csrf().await;
     assert_eq!(viewer.post(&format!("/admin/review/{outside}/approve"), &[("csrf", &csrf)]).await.status, 403);
+}
+
+/// Its last audit entry of `action`.
+async fn last_entry(app: &TestApp, action: &str) -> Value {
+    let audit: Value = app.admin_get(&format!("/api/v1/audit?action={action}")).await.json().await.unwrap();
+    audit["items"][0].clone()
+}
+
+async fn a_release_or_an_approval_says_where_the_article_really_stands(app: TestApp) {
+    let token = manual_catalog(&app).await;
+    let embargo = "2099-01-01T00:00:00Z";
+    let spam = |n: usize, embargoed: bool| {
+        let mut article = numbered_article(n, "party-96");
+        article["content_html"] = json!("<p>正文</p><p>bet365中文 最新优惠</p>");
+        if embargoed {
+            article["publish_at"] = json!(embargo);
+        }
+        article
+    };
+    let held = |pushed: Value| {
+        assert_eq!(pushed["status"], "quarantined", "{pushed}");
+        pushed["id"].as_i64().unwrap()
+    };
+
+    // Held by the content policy and for review: released, it waits for review.
+    let both = held(app.push(&token, &spam(1, false)).await.json().await.unwrap());
+    let released = app.admin_post(&format!("/api/v1/quarantine/{both}/release"), json!({})).await;
+    assert_eq!(released.status(), 200);
+    assert_eq!(released.json::<Value>().await.unwrap()["status"], "pending", "not published: it waits for review");
+    let entry = last_entry(&app, "quarantine.release").await;
+    assert_eq!((&entry["before"]["status"], &entry["after"]["status"]), (&json!("quarantined"), &json!("pending")));
+    assert_eq!(app.get(&format!("/articles/{both}")).await.status(), 404);
+    let queue: Value = app.admin_get("/api/v1/review").await.json().await.unwrap();
+    assert_eq!(queue["articles"][0]["id"].as_i64(), Some(both), "{queue}");
+
+    // Approved under an embargo: embargoed, reposted when the embargo ends.
+    let embargoed = push_pending(&app, &token, &{
+        let mut article = numbered_article(2, "party-96");
+        article["publish_at"] = json!(embargo);
+        article
+    })
+    .await;
+    let approved = app.admin_post(&format!("/api/v1/articles/{embargoed}/approve"), json!({})).await;
+    assert_eq!(approved.status(), 200);
+    let approved: Value = approved.json().await.unwrap();
+    assert_eq!((&approved["status"], &approved["reposted_at"]), (&json!("embargoed"), &json!(embargo)), "{approved}");
+    let entry = last_entry(&app, "article.approve").await;
+    assert_eq!((&entry["before"]["status"], &entry["after"]["status"]), (&json!("pending"), &json!("embargoed")));
+    let logged = chrono::DateTime::parse_from_rfc3339(entry["after"]["reposted_at"].as_str().unwrap()).unwrap();
+    assert_eq!(logged, chrono::DateTime::parse_from_rfc3339(embargo).unwrap(), "the embargo's end: {entry}");
+    assert_eq!(app.get(&format!("/articles/{embargoed}")).await.status(), 404);
+
+    // Released under an embargo (the outlet publishing at once): embargoed, in the API
+    // and the console alike.
+    app.admin_patch("/api/v1/outlets/cjrb", json!({"review": "auto"})).await;
+    let later = held(app.push(&token, &spam(3, true)).await.json().await.unwrap());
+    let released = app.admin_post(&format!("/api/v1/quarantine/{later}/release"), json!({})).await;
+    assert_eq!(released.json::<Value>().await.unwrap()["status"], "embargoed");
+    assert_eq!(last_entry(&app, "quarantine.release").await["after"]["status"], "embargoed");
+    let console = held(app.push(&token, &spam(4, true)).await.json().await.unwrap());
+    let editor = signed_in(&app, "liming", "editor", &[]).await;
+    let csrf = editor.csrf().await;
+    let done = editor.post(&format!("/admin/quarantine/{console}/release"), &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, 303);
+    assert!(done.location().ends_with("?done=released-embargoed"), "{}", done.location());
+    let notice = editor.get(done.location()).await;
+    assert!(notice.body.contains("已放行，禁发期结束后发布。"), "{}", notice.body);
+    let published = held(app.push(&token, &spam(5, false)).await.json().await.unwrap());
+    let released = app.admin_post(&format!("/api/v1/quarantine/{published}/release"), json!({})).await;
+    assert_eq!(released.json::<Value>().await.unwrap()["status"], "published");
+}
+
+async fn decisions_at_once_on_one_article_leave_one_done_and_the_others_conflicts(app: TestApp) {
+    let token = manual_catalog(&app).await;
+    let id = push_pending(&app, &token, &example_article()).await;
+    let approve = app.url(&format!("/api/v1/articles/{id}/approve"));
+    let answers =
+        futures_util::future::join_all((0..8).map(|_| app.client.post(&approve).bearer_auth(ADMIN_TOKEN).send())).await;
+    let mut statuses: Vec<u16> = answers.into_iter().map(|a| a.unwrap().status().as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409], "one approval, the others conflicts");
+    let audit: Value = app.admin_get("/api/v1/audit?action=article.approve").await.json().await.unwrap();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1, "{audit}");
+
+    // A decision that passed every look before it, and reaches the article once another
+    // decided: what a loser of the race meets, every time.
+    let late = app.store.approve_article(id, None, Audit::new(&Actor::Admin, Action::ArticleApprove)).await;
+    assert!(matches!(&late, Err(StoreError::Conflict(m)) if m.contains("(it is published)")), "{late:?}");
+    let late = app.store.reject_pending(id, "重复稿件", Audit::new(&Actor::Admin, Action::ArticleReject)).await;
+    assert!(matches!(&late, Err(StoreError::Conflict(m)) if m.contains("(it is published)")), "{late:?}");
+    let missing = app.store.approve_article(id + 1, None, Audit::new(&Actor::Admin, Action::ArticleApprove)).await;
+    assert!(matches!(&missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    let rejected = app.admin_post(&format!("/api/v1/articles/{id}/reject"), json!({"reason": "重复稿件"})).await;
+    assert_eq!(rejected.status(), 409);
+    let body: Value = rejected.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("is not pending review (it is published)"), "{body}");
+}
+
+async fn an_editor_of_some_columns_cannot_be_an_outlets_default_editor(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    for (username, name, role, columns) in [
+        ("scoped", "赵磊", "editor", json!(["party-96"])),
+        ("chief", "王主编", "admin", json!(["party-96"])),
+        ("liming", "李明", "editor", json!([])),
+    ] {
+        let form = json!({"username": username, "name": name, "role": role, "columns": columns,
+            "password": "a long passphrase"});
+        assert_eq!(app.admin_post("/api/v1/users", form).await.status(), 201, "{username}");
+    }
+    // 昌吉日报 may push into any column: an editor of one cannot answer for all it sends.
+    let refused = app.admin_patch("/api/v1/outlets/cjrb", json!({"default_editor": "scoped"})).await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["fields"]["default_editor"].as_str().unwrap().contains("only some columns"), "{body}");
+    let outlet = json!({"slug": "xjrb", "name": "新疆日报", "homepage": "https://www.xjdaily.com/",
+        "default_editor": "scoped"});
+    let refused = app.admin_post("/api/v1/outlets", outlet).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.json::<Value>().await.unwrap()["fields"]["default_editor"].is_string());
+    let console = crate::browser::signed_in(&app, "zhaolei", "admin", &[]).await;
+    let form = console.get("/admin/outlets/cjrb").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("value=\"liming\"") && form.body.contains("value=\"chief\""), "{}", form.body);
+    assert!(!form.body.contains("value=\"scoped\""), "not offered: {}", form.body);
+
+    for fit in ["chief", "liming"] {
+        let set = app.admin_patch("/api/v1/outlets/cjrb", json!({"default_editor": fit})).await;
+        assert_eq!(set.status(), 200, "{fit}: an admin, or an editor of every column");
+    }
+    assert_eq!(app.push(&token, &numbered_article(1, "party-96")).await.status(), 201);
+    assert!(app.get_text("/articles/1").await.contains("责任编辑: 李明"));
+    // Limited to some columns later: recorded on nothing new, as a default editor disabled.
+    let limited = app.admin_patch("/api/v1/users/liming", json!({"columns": ["party-96"]})).await;
+    assert_eq!(limited.status(), 200);
+    assert_eq!(app.push(&token, &numbered_article(2, "party-96")).await.status(), 201);
+    assert!(!app.get_text("/articles/2").await.contains("责任编辑"), "an editor of some columns is recorded on none");
+    assert!(app.get_text("/articles/1").await.contains("责任编辑: 李明"), "what was recorded stays");
 }

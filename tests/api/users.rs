@@ -14,6 +14,7 @@ stories!(
     an_editor_reviews_the_quarantine_of_its_columns_only,
     a_user_limited_to_columns_sees_only_those,
     an_editor_manages_the_sources_of_its_columns_only,
+    a_real_name_is_one_line_without_controls_or_bidi_overrides,
 );
 
 pub const PASSWORD: &str = "长江日报 correct horse";
@@ -313,4 +314,53 @@ async fn an_editor_manages_the_sources_of_its_columns_only(app: TestApp) {
     assert_eq!(as_user(&app, &editor, Method::POST, &poll(inside), None).await, 200);
     assert_eq!(as_user(&app, &editor, Method::DELETE, &source(inside), None).await, 204);
     assert_eq!(app.admin_get(&source(outside)).await.status(), 200);
+}
+
+/// A real name is shown as 责任编辑 on pages and in feeds: a line break, or a bidi
+/// override that reverses what follows it, is refused by the API, the command line and
+/// the console alike, naming the field.
+async fn a_real_name_is_one_line_without_controls_or_bidi_overrides(app: TestApp) {
+    let refused =
+        ["王芳\n主编", "王\t芳", "\u{202E}芳王", "王芳\u{2066}", "王\u{200F}芳", "王\u{2028}芳", "王\u{FEFF}芳"];
+    for name in refused {
+        let form = json!({"username": "wangfang", "name": name, "role": "editor", "password": PASSWORD});
+        let answer = app.admin_post("/api/v1/users", form).await;
+        assert_eq!(answer.status(), 422, "{name:?}");
+        let body: Value = answer.json().await.unwrap();
+        assert!(body["fields"]["name"].as_str().unwrap().contains("one line"), "{name:?}: {body}");
+    }
+    assert_eq!(app.query_number("SELECT COUNT(*) FROM users").await, 0, "nothing stored");
+    let form = json!({"username": "wangfang", "name": "王芳", "role": "editor", "password": PASSWORD});
+    assert_eq!(app.admin_post("/api/v1/users", form).await.status(), 201);
+    for name in refused {
+        let answer = app.admin_patch("/api/v1/users/wangfang", json!({"name": name})).await;
+        assert_eq!(answer.status(), 422, "{name:?}");
+        assert!(answer.json::<Value>().await.unwrap()["fields"]["name"].is_string());
+    }
+    let joined = app.admin_patch("/api/v1/users/wangfang", json!({"name": "  می\u{200C}خواهم  "})).await;
+    assert_eq!(joined.status(), 200, "a joiner within a word is part of the name");
+    assert_eq!(joined.json::<Value>().await.unwrap()["name"], "می\u{200C}خواهم");
+
+    let args = ["user", "add", "lisi", "--name", "\u{202E}四李", "--role", "editor", "--password-stdin"];
+    let added = user_command(&app, &args, &format!("{PASSWORD}\n")).await;
+    assert!(!added.status.success());
+    let said = String::from_utf8_lossy(&added.stderr);
+    assert!(said.contains("name") && said.contains("one line"), "{said}");
+    let edited = user_command(&app, &["user", "edit", "wangfang", "--name", "王芳\n主编"], "").await;
+    assert!(!edited.status.success(), "{}", String::from_utf8_lossy(&edited.stdout));
+
+    let admin = crate::browser::signed_in(&app, "zhaolei", "admin", &[]).await;
+    let csrf = admin.csrf().await;
+    let fields =
+        [("username", "lisi"), ("name", "李\r\n四"), ("role", "viewer"), ("password", PASSWORD), ("csrf", &csrf)];
+    let answer = admin.post("/admin/users", &fields).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(answer.body.contains("id=\"name-error\""), "the reason beside the name: {}", answer.body);
+    let answer =
+        admin.post("/admin/users/wangfang", &[("name", "\u{202E}芳王"), ("role", "editor"), ("csrf", &csrf)]).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    let users: Value = app.admin_get("/api/v1/users").await.json().await.unwrap();
+    let names: Vec<&str> = users["users"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{users}");
+    assert!(names.iter().all(|n| !n.contains(['\n', '\r', '\u{202E}'])), "{names:?}");
 }

@@ -23,6 +23,7 @@ pub struct ReviewLabels {
     pub reason_hint: &'static str,
     pub reject_button: &'static str,
     pub done_approved: &'static str,
+    pub done_approved_embargoed: &'static str,
     pub done_rejected: &'static str,
     pub back_to_queue: &'static str,
     /// The link from a pending article to its edit form (edit, then approve).
@@ -57,6 +58,7 @@ pub const ZH: ReviewLabels = ReviewLabels {
     reason_hint: "必填；稿件不发布，理由留存供查。",
     reject_button: "不通过",
     done_approved: "已通过并发布。",
+    done_approved_embargoed: "已通过，禁发期结束后发布。",
     done_rejected: "已标记为不通过。",
     back_to_queue: "返回审核",
     edit_first: "先修改，再通过",
@@ -89,6 +91,7 @@ pub const EN: ReviewLabels = ReviewLabels {
     reason_hint: "Required; the article stays unpublished and the reason is kept.",
     reject_button: "Reject",
     done_approved: "Approved and published.",
+    done_approved_embargoed: "Approved: published when its embargo ends.",
     done_rejected: "Rejected.",
     back_to_queue: "Back to review",
     edit_first: "Edit it first, then approve",

@@ -29,11 +29,15 @@ struct Done {
 }
 
 /// The held articles filed wholly within the user's columns, with a confirmation of
-/// the decision just made (`?done=released|rejected`).
+/// the decision just made (`?done=released|rejected`, or where a released article
+/// waits: `released-pending`, `released-embargoed`, `released-unpublished`).
 async fn list(State(state): State<AppState>, console: Console, Query(done): Query<Done>) -> Response {
     let l = &console.labels.newsroom;
     let notice = match done.done.as_deref() {
         Some("released") => Some(l.done_released),
+        Some("released-pending") => Some(l.done_released_pending),
+        Some("released-embargoed") => Some(l.done_released_embargoed),
+        Some("released-unpublished") => Some(l.done_released_unpublished),
         Some("rejected") => Some(l.done_rejected),
         _ => None,
     };
@@ -71,13 +75,23 @@ async fn show(State(state): State<AppState>, console: Console, Path(id): Path<i6
     page(StatusCode::OK, held_page(&console.viewer(), &found, may_decide, None))
 }
 
-/// Publishes the held article as it stands.
+/// Publishes the held article as it stands, saying where it stands then.
 async fn release(State(state): State<AppState>, Path(id): Path<i64>, form: CsrfForm<NoFields>) -> Response {
     let CsrfForm(console, NoFields {}) = form;
     if let Err(refused) = may_change(&state, &console, id).await {
         return refused;
     }
-    decided(&state, &console, state.operations.release_article(&staff(&console).actor(), id).await, "released")
+    let released = state.operations.release_article(&staff(&console).actor(), id).await;
+    decided(
+        &state,
+        &console,
+        released.map(|now| match now {
+            ArticleStatus::Published => "released",
+            ArticleStatus::Pending => "released-pending",
+            ArticleStatus::Embargoed => "released-embargoed",
+            _ => "released-unpublished",
+        }),
+    )
 }
 
 /// Deletes the held article.
@@ -86,13 +100,13 @@ async fn reject(State(state): State<AppState>, Path(id): Path<i64>, form: CsrfFo
     if let Err(refused) = may_change(&state, &console, id).await {
         return refused;
     }
-    decided(&state, &console, state.operations.reject_article(&staff(&console).actor(), id).await, "rejected")
+    decided(&state, &console, state.operations.reject_article(&staff(&console).actor(), id).await.map(|()| "rejected"))
 }
 
 /// Back to the quarantine, saying what was done; 404 when it was not held.
-fn decided(state: &AppState, console: &Console, result: Result<(), StoreError>, done: &str) -> Response {
+fn decided(state: &AppState, console: &Console, result: Result<&str, StoreError>) -> Response {
     match result {
-        Ok(()) => see_other(&format!("{}?done={done}", Section::Quarantine.path())),
+        Ok(done) => see_other(&format!("{}?done={done}", Section::Quarantine.path())),
         Err(StoreError::NotFound(_)) => refusal(state, console.labels, Refusal::NotFound),
         Err(error) => failure(error),
     }

@@ -35,11 +35,13 @@ struct Done {
 }
 
 /// The oldest pending articles filed wholly within the user's columns, with a
-/// confirmation of the decision just made (`?done=approved|rejected`).
+/// confirmation of the decision just made (`?done=approved|rejected`, or
+/// `approved-embargoed` for one published when its embargo ends).
 async fn list(State(state): State<AppState>, console: Console, Query(done): Query<Done>) -> Response {
     let l = &console.labels.review;
     let notice = match done.done.as_deref() {
         Some("approved") => Some(l.done_approved),
+        Some("approved-embargoed") => Some(l.done_approved_embargoed),
         Some("rejected") => Some(l.done_rejected),
         _ => None,
     };
@@ -101,7 +103,8 @@ async fn approve(State(state): State<AppState>, Path(id): Path<i64>, form: CsrfF
         return refused;
     }
     match state.operations.approve_article(&staff(&console).actor(), id).await {
-        Ok(()) => see_other(&format!("{}?done=approved", Section::Review.path())),
+        Ok(ArticleStatus::Embargoed) => see_other(&format!("{}?done=approved-embargoed", Section::Review.path())),
+        Ok(_) => see_other(&format!("{}?done=approved", Section::Review.path())),
         Err(StoreError::NotFound(_) | StoreError::Conflict(_)) => refusal(&state, console.labels, Refusal::NotFound),
         Err(error) => failure(error),
     }

@@ -1,7 +1,9 @@
 //! The quarantine review: articles the content policy holds, released or rejected.
 
+use super::staff::standing;
 use super::*;
 use crate::domain::audit::Target;
+use crate::domain::ArticleStatus;
 use crate::store::audit::{Audit, Fields};
 
 /// An article held back by the content policy, as the admin reviews it.
@@ -52,8 +54,9 @@ impl Store {
     }
 
     /// Publishes a held article as it stands; one also held for review then waits
-    /// there (it takes its archive place when approved).
-    pub async fn release_article(&self, id: i64, audit: Audit<'_>) -> Result<(), StoreError> {
+    /// there (it takes its archive place when approved), one under embargo until the
+    /// embargo ends. Where it stands then, as the audit log records it too.
+    pub async fn release_article(&self, id: i64, audit: Audit<'_>) -> Result<ArticleStatus, StoreError> {
         let mut change = self.begin_change(1).await?;
         let before = held_fields(&mut change.tx, id).await?;
         let done = sqlx::query(&format!(
@@ -69,11 +72,15 @@ impl Store {
             return Err(StoreError::NotFound("quarantined article"));
         }
         change.written.push(id);
-        let after =
-            Fields::from_iter([("status".to_owned(), json!(PUBLISHED)), ("quarantine_reason".to_owned(), json!(null))]);
+        let now = standing(&mut change.tx, id).await?;
+        let after = Fields::from_iter([
+            ("status".to_owned(), json!(now.as_str())),
+            ("quarantine_reason".to_owned(), json!(null)),
+        ]);
         let before = before.into_iter().filter(|(key, _)| after.contains_key(key)).collect();
         change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
-        self.commit_change(change).await
+        self.commit_change(change).await?;
+        Ok(now)
     }
 
     /// Deletes a held article for good. It was never public: only its sitemap block's

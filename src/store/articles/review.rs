@@ -1,6 +1,8 @@
 //! Review before publish: the queue of articles held for an editor, oldest first, and
 //! their approval (published, with the approver as responsible editor and the approval
-//! as repost time) or rejection (kept, with a reason, published nowhere).
+//! as repost time; under an embargo, published when it ends, with its end as repost
+//! time, as the embargo's lifting would set it) or rejection (kept, with a reason,
+//! published nowhere).
 //!
 //! Like a quarantine release, an approval is an article write under the change clock:
 //! it takes its archive position and its change time from the clock there, and the
@@ -11,6 +13,7 @@
 use super::*;
 use crate::domain::audit::Target;
 use crate::domain::review::HeldBy;
+use crate::domain::ArticleStatus;
 use crate::store::audit::{Audit, Fields};
 
 /// An article waiting in the review queue.
@@ -126,69 +129,85 @@ impl Store {
         Ok(query.fetch_one(&self.pool).await?)
     }
 
-    /// Publishes an article waiting for review: its repost time becomes now, and
-    /// `editor` (a username; `None` for the admin token, which is no person) its
-    /// responsible editor. Not waiting: not found, for the caller to tell apart.
-    pub async fn approve_article(&self, id: i64, editor: Option<&str>, audit: Audit<'_>) -> Result<(), StoreError> {
-        let mut change = self.begin_change(1).await?;
-        let before = review_fields(&mut change.tx, id).await?;
-        let done = sqlx::query(&format!(
-            "UPDATE articles SET review = NULL, reposted_at = $2, updated_at = $2,
-                editor_id = (SELECT u.id FROM users u WHERE u.username = $3),
-                archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)
-             WHERE id = $1 AND review = 'pending' AND status = '{PUBLISHED}' AND withdrawn_at IS NULL"
-        ))
-        .bind(id)
-        .bind(change.first)
-        .bind(editor)
-        .execute(&mut *change.tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("article pending review"));
-        }
-        change.written.push(id);
-        let after = review_fields(&mut change.tx, id).await?;
-        change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
-        self.commit_change(change).await
+    /// Publishes an article waiting for review: its repost time becomes now (under an
+    /// embargo, the embargo's end, when it is published), and `editor` (a username;
+    /// `None` for the admin token, which is no person) its responsible editor. Where it
+    /// stands then.
+    pub async fn approve_article(
+        &self,
+        id: i64,
+        editor: Option<&str>,
+        audit: Audit<'_>,
+    ) -> Result<ArticleStatus, StoreError> {
+        let set = "review = NULL, reposted_at = COALESCE(embargo_until, $2), updated_at = $2,
+            editor_id = (SELECT u.id FROM users u WHERE u.username = $3),
+            archive_seq = COALESCE(archive_seq, CASE WHEN embargo_until IS NULL THEN $2 END)";
+        self.decide_pending(id, set, editor, audit).await
     }
 
     /// Refuses an article waiting for review, with the editor's reason: it stays stored,
     /// published nowhere, and a later push or poll of it does not bring it back.
     pub async fn reject_pending(&self, id: i64, reason: &str, audit: Audit<'_>) -> Result<(), StoreError> {
+        let set = "review = 'rejected', review_reason = $3, updated_at = $2";
+        self.decide_pending(id, set, Some(reason), audit).await.map(drop)
+    }
+
+    /// Decides on an article waiting for review, under the change clock: `set` (an
+    /// `UPDATE`'s assignments, with the change's time as `$2` and `value` as `$3`) applies
+    /// only while it waits, and the audit entry records its review before and after.
+    /// Where it stands then. No such article: not found; one not waiting, whether it never
+    /// was or a concurrent decision came first: a conflict naming where it stands. The
+    /// check is the `UPDATE`'s own condition, so two decisions at once cannot both pass it.
+    async fn decide_pending(
+        &self,
+        id: i64,
+        set: &str,
+        value: Option<&str>,
+        audit: Audit<'_>,
+    ) -> Result<ArticleStatus, StoreError> {
         let mut change = self.begin_change(1).await?;
-        let before = review_fields(&mut change.tx, id).await?;
-        let done = sqlx::query(
-            "UPDATE articles SET review = 'rejected', review_reason = $3, updated_at = $2
-             WHERE id = $1 AND review = 'pending' AND status = 'published' AND withdrawn_at IS NULL",
-        )
+        let (_, before) = review_fields(&mut change.tx, id).await?;
+        let done = sqlx::query(&format!(
+            "UPDATE articles SET {set}
+             WHERE id = $1 AND review = 'pending' AND status = '{PUBLISHED}' AND withdrawn_at IS NULL"
+        ))
         .bind(id)
         .bind(change.first)
-        .bind(reason)
+        .bind(value)
         .execute(&mut *change.tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("article pending review"));
+            // Not waiting (any more: another decision may just have been made): where
+            // it stands, as read now, after that decision.
+            let (standing, _) = review_fields(&mut change.tx, id).await?;
+            return Err(StoreError::Conflict(format!(
+                "article {id} is not pending review (it is {})",
+                standing.as_str()
+            )));
         }
         change.written.push(id);
-        let after = review_fields(&mut change.tx, id).await?;
+        let (standing, after) = review_fields(&mut change.tx, id).await?;
         change.audit = Some(audit.entry(Target::Article(id)).changed(before, after));
-        self.commit_change(change).await
+        self.commit_change(change).await?;
+        Ok(standing)
     }
 }
 
-/// An article's review as the audit log shows it (no article with this id: not found).
-async fn review_fields(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Fields, StoreError> {
-    let row = sqlx::query(
-        "SELECT a.title, a.original_url, a.review, a.review_reason, a.reposted_at, u.username AS editor
-         FROM articles a LEFT JOIN users u ON u.id = a.editor_id WHERE a.id = $1",
-    )
+/// Where an article stands, and its review as the audit log shows it: the standing as
+/// `status`, so that an approval under embargo reads `embargoed` (no article with this
+/// id: not found).
+async fn review_fields(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(ArticleStatus, Fields), StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT a.title, a.original_url, a.review_reason, a.reposted_at, u.username AS editor, {STANDING} AS standing
+         FROM articles a LEFT JOIN users u ON u.id = a.editor_id WHERE a.id = $1"
+    ))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound("article"))?;
+    let standing = ArticleStatus::parse(&row.try_get::<String, _>("standing")?).map_err(StoreError::Corrupt)?;
     let mut fields = Fields::new();
-    let review: Option<String> = row.try_get("review")?;
-    fields.insert("status".into(), json!(review.as_deref().unwrap_or(PUBLISHED)));
+    fields.insert("status".into(), json!(standing.as_str()));
     for key in ["title", "original_url", "review_reason", "editor"] {
         fields.insert(key.into(), json!(row.try_get::<Option<String>, _>(key)?));
     }
@@ -196,5 +215,5 @@ async fn review_fields(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Fields
         "reposted_at".into(),
         json!(time_at(&row, "reposted_at")?.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
     );
-    Ok(fields)
+    Ok((standing, fields))
 }

@@ -214,6 +214,17 @@ impl Store {
     }
 }
 
+/// Where article `id` stands now, read inside a write (no article with this id: not
+/// found), so that what a change answers and records is what it left.
+pub(super) async fn standing(conn: &mut sqlx::AnyConnection, id: i64) -> Result<ArticleStatus, StoreError> {
+    let standing: String = sqlx::query_scalar(&format!("SELECT {STANDING} FROM articles a WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("article"))?;
+    ArticleStatus::parse(&standing).map_err(StoreError::Corrupt)
+}
+
 fn edit_state(row: &AnyRow) -> Result<EditState, StoreError> {
     let mut fields = Vec::new();
     for (column, name) in EDITABLE {

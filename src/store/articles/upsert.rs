@@ -124,7 +124,8 @@ async fn insert_articles(
         // (not held by the policy or for review, not embargoed) takes its archive place
         // from the same clock value. One held for review is marked pending; one that is
         // not has its outlet's default editor as its responsible editor, from now on, if
-        // that user may still edit (an editor or admin, not disabled): none is recorded else.
+        // that user may still be one (`review::default_editor_refusal`: an admin, or an
+        // editor of every column, not disabled): none is recorded else.
         let rows: Vec<String> = (0..chunk.len())
             .map(|row| {
                 let first = 2 + row * CREATED_VALUES;
@@ -135,7 +136,8 @@ async fn insert_articles(
                     "($1, {}, {now}, CASE WHEN {status} = 'published' AND {embargo} IS NULL AND {held} IS NULL THEN {now} END,
                       CASE WHEN {held} IS NOT NULL THEN 'pending' END, {held},
                       CASE WHEN {held} IS NULL THEN (SELECT u.id FROM outlets o JOIN users u ON u.id = o.default_editor_id
-                          WHERE o.id = $1 AND u.disabled_at IS NULL AND u.role IN ('editor', 'admin')) END)",
+                          WHERE o.id = $1 AND u.disabled_at IS NULL AND (u.role = 'admin' OR u.role = 'editor'
+                              AND NOT EXISTS (SELECT 1 FROM user_columns uc WHERE uc.user_id = u.id))) END)",
                     contents.join(", ")
                 )
             })
