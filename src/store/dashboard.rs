@@ -75,8 +75,9 @@ impl Store {
         Ok((counts.pop().unwrap_or_default(), by_outlet))
     }
 
-    /// The repost lag of every article reposted since `since` that was published (held
-    /// ones never were), of those filed wholly within `within`.
+    /// The repost lag of every article reposted since `since` that was published (held,
+    /// pending and rejected ones never were; one still under embargo is not yet, its
+    /// repost time is the embargo's end), of those filed wholly within `within`.
     pub async fn repost_lags(
         &self,
         within: Option<&[i64]>,
@@ -84,7 +85,8 @@ impl Store {
     ) -> Result<Vec<RepostLag>, StoreError> {
         let sql = format!(
             "SELECT a.outlet_id, a.reposted_at - a.original_published_at AS lag FROM articles a
-             WHERE a.reposted_at >= $1 AND a.status = 'published' AND {}",
+             WHERE a.reposted_at >= $1 AND a.status = 'published' AND a.review IS NULL
+                   AND a.embargo_until IS NULL AND {}",
             wholly_within(within, 2)
         );
         let mut query = sqlx::query(&sql).bind(to_micros(since));
