@@ -150,7 +150,7 @@ impl Operations {
     /// articles too), newest first as the listing is. The index applies every filter it
     /// holds (standing, columns, the user's scope, outlet, time, the page's place); the
     /// listing's query then reads what it found, in chunks, until the page is full or
-    /// `MAX_RESULTS` matches were looked at.
+    /// `MAX_RESULTS` more matches than it holds were looked at.
     pub(super) async fn staff_articles_matching(
         &self,
         query: &StaffQuery,
@@ -178,7 +178,10 @@ impl Operations {
         let wanted = usize::try_from(query.limit).unwrap_or(0).saturating_add(1);
         let mut listed: Vec<StaffArticle> = Vec::new();
         let mut offset = 0;
-        while listed.len() < wanted && offset < MAX_RESULTS {
+        // A page is full long before this unless the listing's query refuses most of
+        // what the index found (it applies only `outlet_corrected` beyond the index).
+        let scan = MAX_RESULTS + wanted;
+        while listed.len() < wanted && offset < scan {
             let found = self.index_found(text, &filters, Order::Newest, offset, STAFF_CHUNK).await?;
             if found.hits.is_empty() {
                 break;

@@ -14,6 +14,7 @@ use std::time::Duration;
 stories!(
     staff_find_articles_by_each_filter_and_by_all_together,
     paging_walks_every_article_once_newest_first,
+    a_search_of_more_matches_than_the_largest_page_pages_on,
     one_article_shows_every_attribution_field_and_where_it_stands,
     a_reinstated_article_is_public_again_unless_its_outlet_withdrew_it,
     a_moved_article_leaves_its_old_column_for_the_new_one,
@@ -159,6 +160,20 @@ async fn paging_walks_every_article_once_newest_first(mut app: TestApp) {
     assert_eq!(walked(&app, &[]).await, newest_first, "every article once, in order");
     assert_eq!(walked(&app, &[("q", "稿件")]).await, newest_first[..4], "and every one a search finds");
     assert_eq!(listing(&app, ADMIN_TOKEN, &[("cursor", "garbage")]).await.0, 400);
+}
+
+async fn a_search_of_more_matches_than_the_largest_page_pages_on(app: TestApp) {
+    let token = app.with_example_catalog().await;
+    for batch in [0..1_000, 1_000..1_001] {
+        let articles: Vec<Value> = batch.map(|n| numbered_article(n, "party-96")).collect();
+        assert_eq!(app.push_batch(&token, &articles).await.status(), 200);
+    }
+    let (status, first) = listing(&app, ADMIN_TOKEN, &[("q", "稿件"), ("limit", "1000")]).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["articles"].as_array().unwrap().len(), 1_000);
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let (_, last) = listing(&app, ADMIN_TOKEN, &[("q", "稿件"), ("limit", "1000"), ("cursor", cursor)]).await;
+    assert_eq!((last["articles"].as_array().unwrap().len(), &last["next_cursor"]), (1, &Value::Null), "{last}");
 }
 
 /// One article as the admin sees it.
