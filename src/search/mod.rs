@@ -16,7 +16,7 @@ pub mod query;
 mod text;
 
 pub use follow::IndexFollower;
-pub use index::{Filters, Found, Order, SearchIndex, Snippet};
+pub use index::{Filters, Found, Order, SearchIndex, Snippet, Writing};
 pub use query::{QueryError, SearchQuery};
 pub use text::content_text;
 
