@@ -16,6 +16,9 @@ Sections (`--only`, comma-separated; all by default):
   render cache off (ratio N vs 10k), and syndic's peak RSS.
 - multi: two `syndic serve` on one PostgreSQL database: each source polled once per
   interval (nginx's access log), and how fast a push to one instance shows on the other.
+- search: at N/10 and N articles, `syndic search reindex` (time, peak RSS, index size
+  against the text indexed) and the latency of 50 fixed queries over the search API; at
+  N, how fast a push to one instance is found by a search on a second one.
 
 Method: servers (syndic, nginx) and measured commands run pinned to CPU 0 and the load
 (wrk, this harness's clients) on CPU 1; medians of `--runs` runs where a run is short.
@@ -47,16 +50,17 @@ from harness.databases import Databases  # noqa: E402
 from harness.procs import CLIENT_CPU, SERVER_CPU, BenchError, Processes  # noqa: E402
 from harness.report import Report  # noqa: E402
 from harness.servers import Syndic  # noqa: E402
-from sections import feed, growth, ingest, multi, sitemap  # noqa: E402
+from sections import feed, growth, ingest, multi, search, sitemap  # noqa: E402
 
-SECTIONS = {"feed": feed, "sitemap": sitemap, "ingest": ingest, "growth": growth, "multi": multi}
+SECTIONS = {"feed": feed, "sitemap": sitemap, "ingest": ingest, "growth": growth, "multi": multi, "search": search}
 TOOLS = ["nginx", "wrk", "taskset", "/usr/bin/time", "psql", "node", "python3"]
 
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", default=",".join(SECTIONS), help="sections to run, comma-separated")
-    p.add_argument("--articles", type=int, help="N for sitemap and growth (default 1,000,000; --quick 100,000)")
+    p.add_argument("--articles", type=int,
+                   help="N for sitemap, growth and search (default 1,000,000; --quick 100,000)")
     p.add_argument("--quick", action="store_true", help="short wrk runs, fewer articles: a quick try")
     p.add_argument("--runs", type=int, default=3, help="wrk runs per variant and server (median)")
     p.add_argument("--wrk-seconds", type=int, help="length of one wrk run (default 10; --quick 3)")
@@ -90,7 +94,7 @@ def check_machine(args):
 def check_disk(args, workdir):
     """Warns when the temp dir may not hold the generated databases (about 5 KB an article each)."""
     need = 0
-    if {"sitemap", "growth"} & set(args.sections):
+    if {"sitemap", "growth", "search"} & set(args.sections):
         need += args.articles * 5_000 * (2 if "sitemap" in args.sections else 1)
     free = shutil.disk_usage(workdir).free
     if free < need:

@@ -6,6 +6,7 @@ event handlers, `javascript:` links, hidden spam). `push_article` and `rss_docum
 shape them as the push API and an outlet's RSS 2.0 feed carry them.
 """
 
+import itertools
 import random
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -63,6 +64,34 @@ EN_WORDS = (
     "increase decrease compared previous first second third quarter half annual record highest lowest "
     "experts forum meeting conference discussed agreed signed launched opened completed began continued"
 ).split()
+
+
+# News words, most frequent first. Sentences are drawn from a vocabulary of these and
+# many more made-up words (`NEWS_VOCABULARY`) with Zipf weights, so they read like news to an
+# index: a few words in most articles, most words in few; text of random characters or
+# of a few hundred words does not.
+ZH_WORDS = """
+发展 工作 建设 群众 推进 党 全州 企业 项目 服务 实施 加强 提升 开展 乡村 经济 社会 改革 管理 创新
+组织 基层 干部 政府 部门 市场 文化 教育 安全 产业 农民 农村 城市 生态 环境 旅游 健康 医疗 就业 增收
+振兴 合作社 党支部 党组织 党员 村民 农业 种植 养殖 棉花 小麦 畜牧 牧民 草原 林业 水利 交通 公路 铁路
+投资 资金 增长 同比 亿元 万元 百分之 全年 上半年 今年 近日 记者 采访 了解到 表示 介绍 据悉 目前 下一步
+自治州 昌吉 木垒 奇台 吉木萨尔 阜康 呼图壁 玛纳斯 乌鲁木齐 新疆 天山 准噶尔 县 市 乡 镇 村 街道 社区 居民
+学校 学生 教师 医院 医生 患者 疫情 防控 检查 整治 食品 价格 监管 执法 法治 宣传 学习 培训 会议 座谈
+领导 书记 县长 主任 委员会 人民 代表 政协 委员 调研 指导 督查 落实 部署 要求 强调 指出 坚持 推动 促进
+高质量 现代化 一体化 数字化 信息化 智慧 平台 网络 数据 科技 人才 技能 创业 青年 妇女 老人 儿童 家庭 生活
+幸福 美好 民生 保障 住房 供暖 供水 用电 天然气 垃圾 污水 绿化 植树 防沙 治沙 气象 降雪 降温 大风 预报
+文化馆 非遗 展演 演出 比赛 运动会 赛事 马拉松 游客 景区 民宿 美食 特产 电商 直播 销售 订单 物流 出口
+团结 民族 交往 交流 交融 稳定 安全生产 应急 消防 救援 志愿者 服务队 慰问 帮扶 结对 脱贫 巩固 成果 衔接
+项目建设 招商引资 营商环境 产业园 工业园区 规模以上 增加值 零售 消费 收入 财政 税收 金融 贷款 保险 银行
+土地 耕地 水资源 节水 灌溉 滴灌 机械化 良种 丰收 收割 播种 春耕 秋收 冬季 夏季 春季 秋季 年底 月底
+标准 质量 品牌 特色 优势 重点 难点 问题 措施 办法 方案 政策 制度 机制 体系 能力 水平 作用 效果 成效
+""".split()
+ZH_RARE_CHARS = (
+    "犇淼焱垚鑫森磊晶赟昶旻昱晟晔暄暐曦炜烨熠璟瑾璐琦琨瑜瑶璇瓒甄畇皓睿砚祎祺禛穹竑笙筠箐篪"
+    "粲紫綦缇翀翎翊羲耘聿臻舜芃芮苒苡茗荃莘菁萱蓁蔚蕙薇蘅虞蜚衍袆裴觐訸誉谌谧豫贇赜跃轩逸邈"
+    "郅醇钰铠锦镕雎霁霏靖韫颉颢飏馥骁骞骥鲲鸾鹍麒黛鼐龢岚峥崧嵘巍弈彧徵忻怿恪悦惇愫慜懿戬"
+    "攸敉斐旸昀昕昊昇晞暾曜朗杭枫柘栩桢楠槿橦檀欣歆毓沅泓洵浚涵渊湉溥滢潇澄濯瀚炅烜焜煜燊"
+)
 
 
 def _zh_sentence(rng):
@@ -128,6 +157,82 @@ def article_html(rng, size):
         blocks.append(block)
         length += len(block.encode())
     return "\n".join(blocks)
+
+
+STOCK_SENTENCES = ZH_SENTENCES + EN_SENTENCES
+MADE_UP_WORDS = 50_000
+
+
+def _news_vocabulary():
+    """ZH_WORDS spread over the first few thousand ranks (word k at about (k + 1)^1.6),
+    made-up words of two or three characters (from ZH_CHARS) around and after them."""
+    rng = random.Random(7)
+    made_up = ["".join(rng.choice(ZH_CHARS) for _ in range(rng.choice((2, 2, 3)))) for _ in range(MADE_UP_WORDS)]
+    vocabulary = [None] * (len(made_up) + len(ZH_WORDS))
+    for k, word in enumerate(ZH_WORDS):
+        rank = round((k + 1) ** 1.6) - 1
+        while vocabulary[rank] is not None:
+            rank += 1
+        vocabulary[rank] = word
+    rest = iter(made_up)
+    return [word if word is not None else next(rest) for word in vocabulary]
+
+
+NEWS_VOCABULARY = _news_vocabulary()
+_ZIPF = list(itertools.accumulate(1 / rank for rank in range(1, len(NEWS_VOCABULARY) + 1)))
+ZH_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+ZH_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌波宁欣晨雪琳颖婷海鹏飞浩宇晓东春梅兰云峰"
+
+
+def person_name(rng):
+    """A Chinese personal name: a surname and one or two given-name characters."""
+    given = "".join(rng.choice(ZH_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return rng.choice(ZH_SURNAMES) + given
+
+
+def news_sentence(rng):
+    """A Chinese sentence of news vocabulary (Zipf-weighted), now and then a name or a
+    run of characters no dictionary holds; or an English sentence."""
+    if rng.random() < 0.25:
+        return _en_sentence(rng)
+    clauses = []
+    for _ in range(rng.randint(1, 3)):
+        words = rng.choices(NEWS_VOCABULARY, cum_weights=_ZIPF, k=rng.randint(3, 8))
+        if rng.random() < 0.3:
+            words.insert(rng.randint(0, len(words)), person_name(rng))
+        if rng.random() < 0.2:
+            words.insert(rng.randint(0, len(words)), "".join(rng.choice(ZH_CHARS) for _ in range(rng.randint(2, 4))))
+        clauses.append("".join(w + ("的" if rng.random() < 0.15 else "") for w in words))
+    return rng.choice(ZH_PUNCT).join(clauses) + "。"
+
+
+def news_block(rng, size):
+    """One block of about `size` bytes of a news body: a paragraph (now and then a list
+    or a quote) of news sentences, stock sentences and some inline markup."""
+    sentences, length = [], 0
+    while length < size:
+        sentence = rng.choice(STOCK_SENTENCES) if rng.random() < 0.02 else news_sentence(rng)
+        roll = rng.random()
+        if roll < 0.06:
+            sentence = f"<strong>{sentence}</strong>"
+        elif roll < 0.1:
+            sentence = f'<a href="https://www.cjxww.cn/news/{rng.randint(1000, 99999)}.html">{sentence}</a>'
+        sentences.append(sentence)
+        length += len(sentence.encode())
+    roll = rng.random()
+    if roll < 0.05:
+        return "<ul>" + "".join(f"<li>{s}</li>" for s in sentences) + "</ul>"
+    if roll < 0.08:
+        return "<blockquote><p>" + "".join(sentences) + "</p></blockquote>"
+    return "<p>" + "".join(sentences) + "</p>"
+
+
+def headline_part(rng):
+    """Half a headline: a few news words, sometimes a name or a place."""
+    words = rng.choices(NEWS_VOCABULARY, cum_weights=_ZIPF, k=rng.randint(2, 4))
+    if rng.random() < 0.2:
+        words.insert(0, person_name(rng))
+    return "".join(words)
 
 
 def _dirt(rng):

@@ -2,9 +2,19 @@
 
 One SQL script serves both backends (SQLite runs it through the `sqlite3` module,
 PostgreSQL through `psql`): an outlet, ten columns `c0`…`c9`, N published articles
-(article i in column `c{i % 10}`) whose bodies come from a small table of realistic
-1–5 KB bodies, and the change clock and notifier watermark moved past the articles,
-as if syndic had stored them one by one and caught up.
+(article i in column `c{i % 10}`), and the change clock and notifier watermark moved past
+the articles, as if syndic had stored them one by one and caught up.
+
+The articles' text is varied enough to search, yet cheap to make by SQL: small tables of
+realistic pieces (`content.py`'s news vocabulary: 3,000 paragraphs of 450–950 bytes,
+2,000 half-headlines, 500 authors, 1,000 summaries, 64 tag sets) are written first,
+and article i is assembled from pieces picked by hashing i (`_pick`): 2–5 paragraphs
+(bodies of 1–5 KB), a headline of two halves, an author, a summary, tags. So no two
+articles are alike, common words are in most articles and rare ones in few, as in news.
+Every article also belongs to one of 17,576 families (`family(i)`) whose two markers it
+carries: a two-character Chinese name of characters the vocabulary never uses, in the
+title, and a Latin word, in the summary (`markers(f)`): about 57 articles each at 1M,
+so a search for one is selective.
 
 Tables the store derives from articles and columns (listings, counts) are filled by
 the migrations' own backfill statements: every `INSERT … SELECT` of the migrations in
@@ -19,6 +29,7 @@ sitemap references) can produce the same `lastmod`s: see `article_lastmod_micros
 """
 
 import glob
+import json
 import os
 import random
 import re
@@ -29,10 +40,22 @@ import time
 from . import content
 
 COLUMNS = 10
-BODIES = 64
 STEP_MICROS = 30_000_000  # one article every 30 s
 # The articles end a day before now, so that new pushes come after them on the clock.
 END_MICROS = (int(time.time()) - 86_400) * 1_000_000
+
+# The pieces articles are assembled from: table name, rows.
+PARAGRAPHS, TITLE_PARTS, AUTHORS, SUMMARIES, TAG_SETS = 3_000, 2_000, 500, 1_000, 64
+TAGS = ["党建", "乡村振兴", "民生", "教育", "文化", "旅游", "农业", "经济", "法治", "生态", "招商引资", "天山"]
+# Article i's pieces: (multiplier, offset) of a hash of i into each table.
+HASH_PRIME = 1_000_003
+PARAGRAPH_HASHES = [(7_727, 11), (104_729, 5_003), (15_485_863 % HASH_PRIME, 97), (2_750_159 % HASH_PRIME, 1_361),
+                    (32_452_843 % HASH_PRIME, 7)]
+TITLE_HASHES = [(6_700_417 % HASH_PRIME, 3), (999_331, 77)]
+AUTHOR_HASH, SUMMARY_HASH, TAGS_HASH, LENGTH_HASH = (486_187, 19), (611_953, 41), (882_377, 3), (301_123, 59)
+FAMILY_HASH = (7_919, 0)
+FAMILIES = 26 ** 3
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def start_micros(n):
@@ -44,17 +67,60 @@ def article_lastmod_micros(n, i):
     return start_micros(n) + i * STEP_MICROS
 
 
+def _hash(i, pair):
+    multiplier, offset = pair
+    return (i * multiplier + offset) % HASH_PRIME
+
+
+def family(i):
+    """The family of article `i` (as the SQL computes it)."""
+    return _hash(i, FAMILY_HASH) % FAMILIES
+
+
+def markers(f):
+    """(Chinese name, Latin word) that the articles of family `f` carry."""
+    rare = content.ZH_RARE_CHARS
+    zh = rare[f % len(rare)] + rare[f // len(rare)]
+    en = "q" + LETTERS[f % 26] + LETTERS[f // 26 % 26] + LETTERS[f // 676] + "ville"
+    return zh, en
+
+
+def _pick(pair, rows):
+    """SQL: the hash of `i` in `pair`, into a table of `rows`."""
+    multiplier, offset = pair
+    return f"CAST((CAST(i AS BIGINT) * {multiplier} + {offset}) % {HASH_PRIME} % {rows} AS INTEGER)"
+
+
+def _sql_char(table, index):
+    return f"substr({_quote(table)}, 1 + {index}, 1)"
+
+
 def _quote(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-def _bodies_sql():
+def pieces():
+    """{table: rows} of the pieces articles are assembled from, the same every run."""
     rng = random.Random(42)
-    rows = []
-    for k in range(BODIES):
-        body = content.article_html(rng, rng.randint(1000, 5000))
-        rows.append(f"({k}, {_quote(body)})")
-    return "INSERT INTO bench_bodies (k, html) VALUES\n" + ",\n".join(rows) + ";\n"
+    return {
+        "bench_paragraphs": [content.news_block(rng, rng.randint(450, 950)) for _ in range(PARAGRAPHS)],
+        "bench_titles": [content.headline_part(rng) for _ in range(TITLE_PARTS)],
+        "bench_authors": [content.person_name(rng) for _ in range(AUTHORS)],
+        "bench_summaries": [content.news_sentence(rng) for _ in range(SUMMARIES)],
+        "bench_tags": [json.dumps(rng.sample(TAGS, rng.randint(1, 3)), ensure_ascii=False) for _ in range(TAG_SETS)],
+    }
+
+
+def _pieces_sql():
+    """The tables of pieces, filled."""
+    tables = pieces()
+    sql = []
+    for table, values in tables.items():
+        sql.append(f"CREATE TABLE {table} (k INTEGER PRIMARY KEY, v TEXT NOT NULL);")
+        for first in range(0, len(values), 500):
+            rows = ",\n".join(f"({k}, {_quote(v)})" for k, v in enumerate(values[first:first + 500], first))
+            sql.append(f"INSERT INTO {table} (k, v) VALUES\n{rows};")
+    return "\n".join(sql), list(tables)
 
 
 def generation_sql(n):
@@ -63,9 +129,27 @@ def generation_sql(n):
     columns = ",\n".join(
         f"({c + 1}, 'c{c}', {_quote(f'栏目 {c} column')}, {t0}, {t0})" for c in range(COLUMNS)
     )
+    pieces, tables = _pieces_sql()
+    rare = content.ZH_RARE_CHARS
+    zh_marker = f"{_sql_char(rare, f'f % {len(rare)}')} || {_sql_char(rare, f'f / {len(rare)}')}"
+    en_marker = ("'q' || " + " || ".join(_sql_char(LETTERS, e) for e in ("f % 26", "f / 26 % 26", "f / 676"))
+                 + " || 'ville'")
+    paragraphs = [f"p{j}.v" if j < 2 else f"CASE WHEN h.extra >= {j - 1} THEN '\n' || p{j}.v ELSE '' END"
+                  for j in range(len(PARAGRAPH_HASHES))]
+    hashes = ",\n    ".join(
+        [f"{_pick(pair, PARAGRAPHS)} AS p{j}" for j, pair in enumerate(PARAGRAPH_HASHES)]
+        + [f"{_pick(pair, TITLE_PARTS)} AS t{j}" for j, pair in enumerate(TITLE_HASHES)]
+        + [f"{_pick(AUTHOR_HASH, AUTHORS)} AS author", f"{_pick(SUMMARY_HASH, SUMMARIES)} AS summary",
+           f"{_pick(TAGS_HASH, TAG_SETS)} AS tags", f"{_pick(LENGTH_HASH, 4)} AS extra",
+           f"{_pick(FAMILY_HASH, FAMILIES)} AS f"])
+    joins = "\n".join(
+        [f"JOIN bench_paragraphs p{j} ON p{j}.k = h.p{j}" for j in range(len(PARAGRAPH_HASHES))]
+        + [f"JOIN bench_titles t{j} ON t{j}.k = h.t{j}" for j in range(len(TITLE_HASHES))]
+        + ["JOIN bench_authors au ON au.k = h.author", "JOIN bench_summaries s ON s.k = h.summary",
+           "JOIN bench_tags tg ON tg.k = h.tags"])
+    drops = "\n".join(f"DROP TABLE {table};" for table in tables)
     return f"""
-CREATE TABLE bench_bodies (k INTEGER PRIMARY KEY, html TEXT NOT NULL);
-{_bodies_sql()}
+{pieces}
 INSERT INTO outlets (id, slug, name, homepage, language, timezone, created_at, updated_at)
 VALUES (1, 'cjrb', '昌吉日报', 'http://www.cjxww.cn/', 'zh-CN', 'Asia/Shanghai', {t0}, {t0});
 INSERT INTO columns (id, slug, title, created_at, updated_at) VALUES
@@ -73,17 +157,21 @@ INSERT INTO columns (id, slug, title, created_at, updated_at) VALUES
 INSERT INTO articles (id, outlet_id, original_url, title, author, summary, content_html, language,
     tags, enclosures, original_published_at, reposted_at, updated_at, fingerprint, status,
     hidden_removed, archive_seq, withdrawn_at, embargo_until)
-WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n})
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}),
+h AS (SELECT i,
+    {hashes}
+    FROM seq)
 SELECT i, 1, 'http://www.cjxww.cn/index.php?m=content&c=index&a=show&id=' || i,
-    '做带领群众奔向幸福生活的“头雁” No. ' || i, '郑丽媛',
-    '自治州党的建设工作系列报道 summary of article ' || i, b.html, 'zh-CN', '[]', '[]',
+    t0.v || '：' || {zh_marker} || t1.v, au.v,
+    s.v || ' (' || {en_marker} || ')', {" || ".join(paragraphs)}, 'zh-CN', tg.v, '[]',
     {t0} - 3600000000 + CAST(i AS BIGINT) * {STEP_MICROS},
     {t0} + CAST(i AS BIGINT) * {STEP_MICROS}, {t0} + CAST(i AS BIGINT) * {STEP_MICROS},
     'bench-fingerprint-' || i, 'published', 0, {t0} + CAST(i AS BIGINT) * {STEP_MICROS}, NULL, NULL
-FROM seq JOIN bench_bodies b ON b.k = i % {BODIES};
+FROM h
+{joins};
 INSERT INTO article_columns (article_id, column_id, position)
 SELECT id, 1 + id % {COLUMNS}, 0 FROM articles;
-DROP TABLE bench_bodies;
+{drops}
 """
 
 

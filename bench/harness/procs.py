@@ -29,7 +29,8 @@ class MissingFeature(BenchError):
 
 
 def pinned(argv, cpu):
-    return ["taskset", "-c", str(cpu)] + list(argv)
+    """`argv` run on `cpu`; on any CPU if `cpu` is None."""
+    return list(argv) if cpu is None else ["taskset", "-c", str(cpu)] + list(argv)
 
 
 class Processes:
@@ -43,7 +44,7 @@ class Processes:
         """Starts `argv` (on `cpu` if given) with stdout and stderr in LOG_DIR/NAME.log."""
         log_path = os.path.join(self.log_dir, f"{name}.log")
         with open(log_path, "ab") as log:
-            proc = subprocess.Popen(pinned(argv, cpu) if cpu is not None else argv,
+            proc = subprocess.Popen(pinned(argv, cpu),
                                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, cwd=cwd, start_new_session=True)
         proc.name, proc.log_path = name, log_path
@@ -148,7 +149,8 @@ def _wall_seconds(text):
 
 
 def time_command(argv, *, log_dir, name, cpu=SERVER_CPU, env=None, timeout=3600):
-    """Runs `argv` pinned to `cpu` under `/usr/bin/time -v`: wall time and peak RSS."""
+    """Runs `argv` pinned to `cpu` (free on every CPU if None) under `/usr/bin/time -v`:
+    wall time and peak RSS."""
     report = os.path.join(log_dir, f"{name}.time")
     log_path = os.path.join(log_dir, f"{name}.log")
     with open(log_path, "wb") as log:

@@ -114,10 +114,13 @@ class Syndic:
         if proc.returncode != 0:
             raise MissingFeature(feature, (proc.stderr or proc.stdout).strip().splitlines()[0])
 
-    def serve(self, db_url, name, *, cache_mb=None, one_worker=True, fetch_allow=False):
+    def serve(self, db_url, name, *, cache_mb=None, one_worker=True, fetch_allow=False, search_dir=None):
         """Serving pinned to the server CPU with one worker (compared core for core), or,
-        with `one_worker=False`, free on every core with the default runtime."""
+        with `one_worker=False`, free on every core with the default runtime. The search
+        index lives in `search_dir` if given, else where syndic puts it by default."""
         extra = {"TOKIO_WORKER_THREADS": "1"} if one_worker else {}
+        if search_dir is not None:
+            extra["SYNDIC_SEARCH_DIR"] = search_dir
         cpu = SERVER_CPU if one_worker else None
         return SyndicServer(self, db_url, name, cache_mb, fetch_allow, self.env(**extra), cpu)
 

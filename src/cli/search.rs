@@ -25,6 +25,10 @@ async fn reindex(operations: &Operations) -> anyhow::Result<()> {
     let indexed = operations.reindex(&mut |done| progress.show(&format!("indexed {done} of {total} articles"))).await?;
     progress.clear();
     let dir = operations.config().search_dir.display().to_string();
-    println!("indexed {indexed} articles into {dir} in {:.1} s", started.elapsed().as_secs_f64());
+    let text = operations.indexed_text_bytes().await?;
+    println!(
+        "indexed {indexed} articles ({text} bytes of text) into {dir} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

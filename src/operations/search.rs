@@ -9,7 +9,7 @@ use crate::publish::html::Page;
 use crate::publish::search_page::{search_page, Outcome, SearchView, RESULTS_PER_PAGE};
 use crate::search::{
     content_text, Filters, Found, IndexFollower, Order, QueryError, SearchError, SearchIndex, SearchQuery, Snippet,
-    Standing, MAX_RESULTS,
+    Standing, Writing, MAX_RESULTS,
 };
 use crate::store::{SearchSource, StaffArticle, StaffQuery};
 use std::cmp::Reverse;
@@ -66,10 +66,15 @@ pub struct SearchPage {
 impl Operations {
     /// This instance's index and its follower, opened on first use.
     async fn search_index(&self) -> Result<&Arc<IndexFollower>, SearchError> {
+        self.open_search_index(Writing::Serving).await
+    }
+
+    /// The same, its writer sized for `writing` if this opens it.
+    async fn open_search_index(&self, writing: Writing) -> Result<&Arc<IndexFollower>, SearchError> {
         self.search
             .get_or_try_init(|| async {
                 let dir = self.config.search_dir.clone();
-                let index = tokio::task::spawn_blocking(move || SearchIndex::open(&dir))
+                let index = tokio::task::spawn_blocking(move || SearchIndex::open(&dir, writing))
                     .await
                     .map_err(|e| SearchError::Task(e.to_string()))??;
                 Ok(Arc::new(IndexFollower::new(SearchSource::new(self.store.clone()), index)))
@@ -264,14 +269,20 @@ impl Operations {
     }
 
     /// Empties this instance's index and indexes every article again; `progress` hears
-    /// how many so far. Returns how many were indexed.
+    /// how many so far. Returns how many were indexed. Meant for a process doing nothing
+    /// else (`syndic search reindex`): the index's writer, if this opens it, uses every core.
     pub async fn reindex(&self, progress: &mut (dyn FnMut(usize) + Send)) -> Result<usize, SearchError> {
-        self.search_index().await?.rebuild(progress).await
+        self.open_search_index(Writing::Rebuilding).await?.rebuild(progress).await
+    }
+
+    /// Bytes of text this process has written to the index (`SearchIndex::text_bytes`).
+    pub async fn indexed_text_bytes(&self) -> Result<u64, SearchError> {
+        Ok(self.open_search_index(Writing::Rebuilding).await?.index().text_bytes())
     }
 
     /// How many articles a reindex goes through.
     pub async fn indexable_count(&self) -> Result<i64, SearchError> {
-        self.search_index().await?.article_count().await
+        self.open_search_index(Writing::Rebuilding).await?.article_count().await
     }
 }
 

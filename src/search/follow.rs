@@ -32,8 +32,9 @@ const ARTICLES_PER_READ: i64 = 500;
 const MERGE_AFTER: usize = 1_000;
 /// How long a search waits for a catch-up in progress.
 const SEARCH_WAITS: Duration = Duration::from_secs(1);
-/// Articles written between commits while catching up far (a rebuild).
-const ARTICLES_PER_COMMIT: usize = 20_000;
+/// Articles written between commits while catching up far (a rebuild): each commit
+/// ends segments that must be merged again, so not too often.
+const ARTICLES_PER_COMMIT: usize = 100_000;
 
 pub struct IndexFollower {
     source: SearchSource,

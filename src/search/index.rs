@@ -13,23 +13,29 @@ use crate::domain::ArticleStatus;
 use crate::store::IndexableArticle;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::cmp::Ordering as Rank;
+use std::collections::BinaryHeap;
 use std::ops::{Bound, Range};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
 };
 
 /// The schema's version: an index written with another is rebuilt.
 const SCHEMA_VERSION: u32 = 2;
-/// Memory the writer buffers documents in before it writes a segment.
+/// Memory the writer buffers documents in before it writes a segment, while serving.
 const WRITER_HEAP_BYTES: usize = 32 << 20;
+/// The same for a rebuild, shared by its threads: fewer, larger segments to merge.
+const REBUILD_HEAP_BYTES: usize = 1 << 30;
 /// Tries at merging every segment while background merges hold some.
 const MERGE_ATTEMPTS: u32 = 50;
 /// Characters of text a snippet shows at most.
@@ -157,17 +163,28 @@ pub struct Snippet {
     pub highlights: Vec<Range<usize>>,
 }
 
+/// What the index's writer may use: one thread and a little memory beside requests
+/// (`Serving`), every core and more memory when a rebuild is all the process does
+/// (`Rebuilding`, `syndic search reindex`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writing {
+    Serving,
+    Rebuilding,
+}
+
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// Bytes of text written since opened (what an index's size compares with).
+    text_bytes: AtomicU64,
 }
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (and the directory) if missing; one written
     /// with another schema is emptied, to be rebuilt.
-    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+    pub fn open(dir: &Path, writing: Writing) -> Result<SearchIndex, SearchError> {
         std::fs::create_dir_all(dir).map_err(|source| SearchError::Directory { dir: dir.to_owned(), source })?;
         let (schema, fields) = schema();
         let directory = tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
@@ -180,12 +197,16 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(ANALYZER, analyzer::analyzer(Mode::Index));
-        let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES).map_err(|error| match error {
+        let (threads, heap) = match writing {
+            Writing::Serving => (1, WRITER_HEAP_BYTES),
+            Writing::Rebuilding => (std::thread::available_parallelism().map_or(1, |n| n.get()), REBUILD_HEAP_BYTES),
+        };
+        let writer = index.writer_with_num_threads(threads, heap).map_err(|error| match error {
             tantivy::TantivyError::LockFailure(..) => SearchError::Busy(dir.to_owned()),
             error => error.into(),
         })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields, text_bytes: AtomicU64::new(0) })
     }
 
     /// Documents the index holds (one an article), as of the last commit.
@@ -196,6 +217,12 @@ impl SearchIndex {
     /// What the last commit recorded; `None` for an index never committed to.
     pub fn mark(&self) -> Option<Mark> {
         read_mark(&self.index)
+    }
+
+    /// Bytes of text (title, subtitle, summary and content text, author, outlet name,
+    /// tags) written since the index was opened.
+    pub fn text_bytes(&self) -> u64 {
+        self.text_bytes.load(Ordering::Relaxed)
     }
 
     /// Replaces these articles' documents (committed by `commit`).
@@ -267,23 +294,29 @@ impl SearchIndex {
     fn document(&self, article: &IndexableArticle) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
+        let mut text_bytes = 0;
+        let mut add_text = |doc: &mut TantivyDocument, field: Field, text: &str| {
+            text_bytes += text.len();
+            doc.add_text(field, text);
+        };
         doc.add_i64(f.id, article.id);
-        doc.add_text(f.text.title, &article.title);
+        add_text(&mut doc, f.text.title, &article.title);
         for (field, value) in [(f.text.subtitle, &article.subtitle), (f.text.author, &article.author)] {
             if let Some(value) = value {
-                doc.add_text(field, value);
+                add_text(&mut doc, field, value);
             }
         }
         // The summary and content are HTML: their text is what is searched.
         for (field, html) in [(f.text.summary, &article.summary), (f.text.content, &article.content_html)] {
             if let Some(html) = html {
-                doc.add_text(field, content_text(html));
+                add_text(&mut doc, field, &content_text(html));
             }
         }
-        doc.add_text(f.text.outlet, &article.outlet_name);
+        add_text(&mut doc, f.text.outlet, &article.outlet_name);
         for tag in &article.tags {
-            doc.add_text(f.text.tags, tag);
+            add_text(&mut doc, f.text.tags, tag);
         }
+        self.text_bytes.fetch_add(text_bytes as u64, Ordering::Relaxed);
         doc.add_i64(f.reposted_at, article.reposted_at);
         for &column in &article.column_ids {
             doc.add_i64(f.columns, column);
@@ -311,12 +344,9 @@ impl SearchIndex {
         };
         let (total, addresses): (usize, Vec<(Score, DocAddress)>) = match order {
             Order::Relevance => {
-                let top = top.tweak_score(move |segment: &SegmentReader| {
-                    let reposted = reposted(segment);
-                    move |doc: DocId, score: Score| (score, reposted(doc))
-                });
-                let (total, docs) = searcher.search(&query, &(Count, top))?;
-                (total, docs.into_iter().map(|((score, _), address)| (score, address)).collect())
+                let (total, best) =
+                    searcher.search(&query, &(Count, BestNewerFirst { keep: offset + limit.max(1) }))?;
+                (total, best.into_iter().skip(offset).map(|hit| (hit.score, hit.address)).collect())
             }
             Order::Newest => {
                 let top = top.tweak_score(move |segment: &SegmentReader| {
@@ -444,6 +474,99 @@ impl SearchIndex {
             }
         }
         Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+/// The best `keep` matches by score, the newer repost first among equals (then the
+/// first indexed). Every match is scored, so the repost time is read only for a match
+/// that may be among the best: most of a common word's matches are not.
+struct BestNewerFirst {
+    keep: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    score: Score,
+    reposted_at: i64,
+    address: DocAddress,
+}
+
+impl Hit {
+    /// `Less` when `self` comes first.
+    fn rank(&self, other: &Hit) -> Rank {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(other.reposted_at.cmp(&self.reposted_at))
+            .then(self.address.cmp(&other.address))
+    }
+}
+
+impl PartialEq for Hit {
+    fn eq(&self, other: &Hit) -> bool {
+        self.rank(other) == Rank::Equal
+    }
+}
+
+impl Eq for Hit {}
+
+impl PartialOrd for Hit {
+    fn partial_cmp(&self, other: &Hit) -> Option<Rank> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The heap's greatest is the last in rank: the one to drop.
+impl Ord for Hit {
+    fn cmp(&self, other: &Hit) -> Rank {
+        self.rank(other)
+    }
+}
+
+struct SegmentBest {
+    keep: usize,
+    segment: SegmentOrdinal,
+    reposted_at: tantivy::columnar::Column<i64>,
+    best: BinaryHeap<Hit>,
+}
+
+impl Collector for BestNewerFirst {
+    type Fruit = Vec<Hit>;
+    type Child = SegmentBest;
+
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentBest> {
+        let reposted_at = reader.fast_fields().i64("reposted_at")?;
+        Ok(SegmentBest { keep: self.keep, segment, reposted_at, best: BinaryHeap::with_capacity(self.keep + 1) })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<Hit>>) -> tantivy::Result<Vec<Hit>> {
+        let mut hits: Vec<Hit> = segments.into_iter().flatten().collect();
+        hits.sort();
+        hits.truncate(self.keep);
+        Ok(hits)
+    }
+}
+
+impl SegmentCollector for SegmentBest {
+    type Fruit = Vec<Hit>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.best.len() == self.keep && self.best.peek().is_some_and(|last| score < last.score) {
+            return;
+        }
+        let reposted_at = self.reposted_at.first(doc).unwrap_or(0);
+        self.best.push(Hit { score, reposted_at, address: DocAddress::new(self.segment, doc) });
+        if self.best.len() > self.keep {
+            self.best.pop();
+        }
+    }
+
+    fn harvest(self) -> Vec<Hit> {
+        self.best.into_vec()
     }
 }
 

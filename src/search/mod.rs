@@ -16,7 +16,7 @@ pub mod query;
 mod text;
 
 pub use follow::IndexFollower;
-pub use index::{Filters, Found, Order, SearchIndex, Snippet, Standing};
+pub use index::{Filters, Found, Order, SearchIndex, Snippet, Standing, Writing};
 pub use query::{QueryError, SearchQuery};
 pub use text::content_text;
 
