@@ -178,6 +178,10 @@ pub struct OutletForm {
     /// `default_editor` otherwise). Absent, `null` or blank: none.
     #[schema(value_type = Option<String>)]
     pub default_editor: Option<String>,
+    /// Keep copies of its articles' images (in the content, the lead image, image
+    /// enclosures) and point readers at them (`/media/…`): only where the outlet grants
+    /// that right. Absent or `null`: false.
+    pub keep_images: Option<bool>,
 }
 
 /// Where an outlet's original URLs may be: domain names, or `"any"`.
@@ -258,6 +262,11 @@ pub struct OutletEdit {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub default_editor: Option<Option<String>>,
+    /// Turned on, images of articles stored or changed from then on are kept; turned
+    /// off, readers are pointed at the original images again at once.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
+    pub keep_images: Option<bool>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
@@ -401,6 +410,7 @@ pub async fn add_outlet(
                 reposting,
                 review: review.unwrap_or_default(),
                 default_editor_id: default_editor_id.flatten(),
+                keep_images: form.keep_images.unwrap_or(false),
             };
             let token = token::generate(token::OUTLET_TOKEN_PREFIX);
             let stored = store.insert_outlet(&outlet, &token::digest(&token), audit).await?;
@@ -441,6 +451,7 @@ pub async fn edit_outlet(
             .licence_ref
             .and_then(|r| errors.check("licence_ref", optional_text(r.as_deref(), MAX_DESCRIPTION_CHARS))),
         allow_repost: edit.allow_repost,
+        keep_images: edit.keep_images,
         repost_terms: edit
             .repost_terms
             .and_then(|t| errors.check("repost_terms", optional_text(t.as_deref(), MAX_DESCRIPTION_CHARS))),

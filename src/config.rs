@@ -117,6 +117,8 @@ pub struct Config {
     pub rate_limit_per_minute: Option<u32>,
     /// Outbound notifications: WebSub, IndexNow, Baidu.
     pub notify: NotifyConfig,
+    /// Keeping outlets' images (`[media]`).
+    pub media: MediaConfig,
     /// Bytes the render cache may hold; 0 turns it off.
     pub render_cache_bytes: usize,
     /// Request-body bytes the large-body routes (pushes, batches, feed documents) may
@@ -329,6 +331,32 @@ pub struct NotifyConfig {
     pub max_attempts: u32,
 }
 
+/// Keeping the images of outlets that grant it (`ingest::images`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaConfig {
+    /// The largest image kept; a larger one is refused and keeps its original URL.
+    pub max_image_bytes: usize,
+    /// Delay before the first retry of an image that could not be fetched; doubles with
+    /// each attempt.
+    pub retry_base: std::time::Duration,
+    /// Attempts before an image is given up (it keeps its original URL).
+    pub max_attempts: u32,
+}
+
+/// The default `[media] max_image_mb`.
+pub const DEFAULT_MAX_IMAGE_MB: usize = 10;
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            max_image_bytes: DEFAULT_MAX_IMAGE_MB << 20,
+            // 1 min, 2 min, 4 min … : ten attempts span about seventeen hours.
+            retry_base: std::time::Duration::from_secs(60),
+            max_attempts: 10,
+        }
+    }
+}
+
 /// IndexNow's shared endpoint, which passes URLs on to every participating engine.
 pub const DEFAULT_INDEXNOW_ENDPOINT: &str = "https://api.indexnow.org/indexnow";
 
@@ -403,6 +431,39 @@ struct FileConfig {
     attribution: AttributionSettings,
     #[serde(default)]
     search: FileSearch,
+    #[serde(default)]
+    media: FileMedia,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMedia {
+    max_image_mb: Option<usize>,
+    retry_base_secs: Option<u64>,
+    max_attempts: Option<u32>,
+}
+
+impl FileMedia {
+    fn over(self, lower: FileMedia) -> FileMedia {
+        FileMedia {
+            max_image_mb: self.max_image_mb.or(lower.max_image_mb),
+            retry_base_secs: self.retry_base_secs.or(lower.retry_base_secs),
+            max_attempts: self.max_attempts.or(lower.max_attempts),
+        }
+    }
+
+    fn config(self) -> Result<MediaConfig, ConfigError> {
+        let defaults = MediaConfig::default();
+        let max_image_mb = self.max_image_mb.unwrap_or(DEFAULT_MAX_IMAGE_MB);
+        if !(1..=1024).contains(&max_image_mb) {
+            return Err(invalid("media.max_image_mb", "must be between 1 and 1024 (MiB)".into()));
+        }
+        Ok(MediaConfig {
+            max_image_bytes: max_image_mb << 20,
+            retry_base: self.retry_base_secs.map_or(defaults.retry_base, |s| std::time::Duration::from_secs(s.max(1))),
+            max_attempts: self.max_attempts.unwrap_or(defaults.max_attempts).max(1),
+        })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -480,6 +541,7 @@ impl FileConfig {
             console: self.console.over(lower.console),
             attribution: self.attribution.over(lower.attribution),
             search: FileSearch { dir: self.search.dir.or(lower.search.dir) },
+            media: self.media.over(lower.media),
         }
     }
 }
@@ -514,6 +576,7 @@ impl Config {
             console: overrides.console.clone(),
             attribution: overrides.attribution.clone(),
             search: FileSearch { dir: overrides.search_dir.clone() },
+            media: FileMedia::default(),
             ..FileConfig::default()
         }
         .over(file)
@@ -545,6 +608,7 @@ impl Config {
             &layers.policy.blocked_domains.unwrap_or_default(),
         );
         let notify = notify_config(layers.notify)?;
+        let media = layers.media.config()?;
         let body_budget_mb = layers.body_budget_mb.unwrap_or(DEFAULT_BODY_BUDGET_MB);
         if body_budget_mb == 0 {
             return Err(invalid("body_budget_mb", "must be at least 1 (MiB)".into()));
@@ -578,6 +642,7 @@ impl Config {
             policy,
             rate_limit_per_minute: layers.rate_limit_per_minute.filter(|n| *n > 0),
             notify,
+            media,
             render_cache_bytes: layers.render_cache_mb.unwrap_or(DEFAULT_RENDER_CACHE_MB).saturating_mul(1 << 20),
             body_budget_bytes: body_budget_mb.saturating_mul(1 << 20),
             // These appear in every document: what XML forbids is dropped, as from articles.

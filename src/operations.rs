@@ -20,6 +20,7 @@ mod audit;
 mod catalog;
 mod corrections;
 pub mod dashboard;
+mod media;
 mod partners;
 mod review;
 mod search;
@@ -95,6 +96,11 @@ impl Operations {
     /// The pipeline and fetcher the poll scheduler runs with (`ingest::poll`).
     pub fn poller(&self) -> (Pipeline, Fetcher) {
         (self.pipeline.clone(), self.fetcher.clone())
+    }
+
+    /// The image keeper of this instance (`ingest::images`).
+    pub fn image_keeper(&self) -> crate::ingest::images::ImageKeeper {
+        crate::ingest::images::ImageKeeper::new(self.store.clone(), self.fetcher.clone(), self.config.media.clone())
     }
 
     /// The notifier of this instance (WebSub, IndexNow, Baidu, hub pings).

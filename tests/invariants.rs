@@ -194,11 +194,20 @@ fn http_and_cli_reach_the_store_only_through_operations() {
 #[test]
 fn only_the_layers_beneath_the_edges_hold_the_store() {
     // operations (the layer the edges call), and beneath it: catalog (catalogue
-    // validation), ingest's Pipeline and poll scheduler (articles), assemble (documents),
-    // notify (its queues); app opens it; store is it.
+    // validation), ingest's Pipeline, poll scheduler and image keeper (articles and
+    // their images), assemble (documents), notify (its queues); app opens it; store is it.
     let beneath = |path: &str| {
         ["store/", "assemble/", "notify/", "catalog/"].iter().any(|dir| path.starts_with(dir))
-            || ["store.rs", "operations.rs", "app.rs", "catalog.rs", "ingest/mod.rs", "ingest/poll.rs"].contains(&path)
+            || [
+                "store.rs",
+                "operations.rs",
+                "app.rs",
+                "catalog.rs",
+                "ingest/mod.rs",
+                "ingest/poll.rs",
+                "ingest/images.rs",
+            ]
+            .contains(&path)
     };
     let found = offenders(&source_files(), |f| names_the_store_type(&f.code), beneath);
     assert!(found.is_empty(), "these name the Store but are no layer that may: {found:?}");

@@ -93,6 +93,7 @@ impl Assembler<'_> {
         };
         let article_ids = articles.iter().map(|a| a.id).collect();
         let articles = publish::as_granted(articles, |grants| audience.grant(grants));
+        let articles = publish::media::all_with_kept_images(self.site, articles);
         let feed = Feed {
             kind: kind.clone(),
             title: described.title,

@@ -5,6 +5,7 @@ use super::Assembler;
 use crate::domain::{Article, Withdrawer};
 use crate::publish::html::{self, Page, Paging, ARTICLES_PER_PAGE};
 use crate::publish::last_change;
+use crate::publish::media::{all_with_kept_images, with_kept_images};
 use crate::store::{FeedScope, StoreError};
 use chrono::{DateTime, Utc};
 
@@ -84,6 +85,7 @@ impl Assembler<'_> {
             return Ok(withdrawal.map_or(ArticleAnswer::Missing, ArticleAnswer::Withdrawn));
         };
         let tree = self.store.column_tree().await?;
+        let article = with_kept_images(self.site, article);
         let page = html::article_page(self.site, &tree, &article);
         Ok(ArticleAnswer::Page(PageDocument { page, modified: article.updated_at, article_ids: vec![id] }))
     }
@@ -107,7 +109,8 @@ impl Assembler<'_> {
             return Ok(None);
         }
         let offset = (page_number - 1) * ARTICLES_PER_PAGE;
-        Ok(Some((self.store.newest_articles(scope, ARTICLES_PER_PAGE, offset).await?, paging)))
+        let articles = self.store.newest_articles(scope, ARTICLES_PER_PAGE, offset).await?;
+        Ok(Some((all_with_kept_images(self.site, articles), paging)))
     }
 }
 

@@ -187,6 +187,13 @@ pub(super) struct OutletTerms {
     /// review; "" clears it.
     #[arg(long)]
     default_editor: Option<String>,
+    /// Keep copies of its articles' images and serve them (only where the outlet grants
+    /// that right).
+    #[arg(long, conflicts_with = "no_keep_images")]
+    keep_images: bool,
+    /// Point readers at its original images again.
+    #[arg(long)]
+    no_keep_images: bool,
 }
 
 impl OutletTerms {
@@ -207,6 +214,11 @@ impl OutletTerms {
     /// `--allow-repost`, `--no-repost` or neither.
     fn allow_repost(&self) -> Option<bool> {
         (self.allow_repost || self.no_repost).then_some(self.allow_repost)
+    }
+
+    /// `--keep-images`, `--no-keep-images` or neither.
+    fn keep_images(&self) -> Option<bool> {
+        (self.keep_images || self.no_keep_images).then_some(self.keep_images)
     }
 }
 
@@ -273,6 +285,7 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
                 domains: terms.domains(),
                 licensed: terms.licensed(),
                 allow_repost: terms.allow_repost(),
+                keep_images: terms.keep_images(),
                 licence_ref: terms.licence_ref,
                 repost_terms: terms.repost_terms,
                 review: terms.review,
@@ -309,6 +322,7 @@ pub(super) async fn outlets(operations: &Operations, command: OutletCommand) -> 
                 domains: terms.domains().map(Some),
                 licensed: terms.licensed(),
                 allow_repost: terms.allow_repost(),
+                keep_images: terms.keep_images(),
                 licence_ref: terms.licence_ref.map(Some),
                 repost_terms: terms.repost_terms.map(Some),
                 review: terms.review,

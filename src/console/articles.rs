@@ -13,8 +13,10 @@ use super::form::Form;
 use super::paging::{pager, PageLinks};
 use super::parts::{maybe_time, outcome, status, status_name, time, withdrawer};
 use super::{frame, Section, Viewer};
+use crate::domain::media::ImageState;
 use crate::domain::{Article, ArticleStatus, Column, Outlet};
 use crate::publish::html::{article_body, Page};
+use crate::store::media::ArticleImage;
 use crate::store::StaffArticle;
 use chrono_tz::Tz;
 use maud::{html, Markup};
@@ -202,6 +204,8 @@ pub struct ArticleView<'a> {
     pub column_error: Option<&'a str>,
     /// The edit form: the article's values, or as posted when refused.
     pub edit_form: Form<'a>,
+    /// Its images and where keeping each stands (its outlet keeps images).
+    pub images: &'a [ArticleImage],
 }
 
 /// One article as published, with its attribution and, for who may, its forms.
@@ -224,6 +228,7 @@ pub fn article_page(viewer: &Viewer<'_>, view: &ArticleView<'_>) -> Page {
             }
             aside.side-column {
                 (attribution(viewer, found, view.public_url, view.zone))
+                @if !view.images.is_empty() { (kept_images(viewer, view.images)) }
                 @if view.may_change {
                     (correction_card(viewer, found, &action("outlet-correction")))
                     @if matches!(found.status, ArticleStatus::Published | ArticleStatus::Embargoed) {
@@ -270,6 +275,32 @@ pub fn article_page(viewer: &Viewer<'_>, view: &ArticleView<'_>) -> Page {
         }
     };
     with_article_policy(frame(viewer, Some(Section::Articles), &article.title, content))
+}
+
+/// Where keeping each of an article's images stands, with the reason of the last failure.
+fn kept_images(viewer: &Viewer<'_>, images: &[ArticleImage]) -> Markup {
+    let l = &viewer.labels.newsroom;
+    let state_name = |state: ImageState| match state {
+        ImageState::Pending => l.image_states[0],
+        ImageState::Kept => l.image_states[1],
+        ImageState::Refused => l.image_states[2],
+        ImageState::Failed => l.image_states[3],
+    };
+    html! {
+        section.card aria-labelledby="images-heading" {
+            h2 #images-heading { (l.kept_images) }
+            p.hint { (l.kept_images_hint) }
+            dl.fields {
+                @for image in images {
+                    dt { (state_name(image.state)) }
+                    dd.url {
+                        a href=(image.url) rel="nofollow noopener noreferrer" { (image.url) }
+                        @if let Some(error) = &image.last_error { br; small { (error) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The article as its public page renders it: subtitle, title, and body.

@@ -176,6 +176,9 @@ pub struct Article {
     pub columns: Vec<ColumnRef>,
     /// The real name of its responsible editor (责任编辑), if one is recorded.
     pub responsible_editor: Option<String>,
+    /// Copies syndic keeps of its images, while its outlet keeps images: readers are
+    /// pointed at them (`publish::kept_images`).
+    pub kept_images: Vec<super::media::KeptImage>,
 }
 
 impl Article {

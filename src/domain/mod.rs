@@ -11,6 +11,7 @@ pub mod column;
 pub mod correction;
 pub mod domains;
 pub mod errors;
+pub mod media;
 pub mod networks;
 pub mod original_url;
 pub mod outlet;

@@ -135,6 +135,9 @@ pub struct Outlet {
     /// The username of its default responsible editor (责任编辑), recorded on each of
     /// its articles published without review when it is first stored.
     pub default_editor: Option<Slug>,
+    /// Whether syndic keeps copies of its articles' images and points readers at them
+    /// (`domain::media`); off unless the outlet grants it.
+    pub keep_images: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -155,6 +158,7 @@ pub struct NewOutlet {
     pub review: Review,
     /// The user id of its default responsible editor.
     pub default_editor_id: Option<i64>,
+    pub keep_images: bool,
 }
 
 impl Outlet {

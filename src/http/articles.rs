@@ -31,13 +31,14 @@ use std::future::Future;
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, show, reinstate, move_to_columns, edit, resolve_outlet_correction))]
+#[openapi(paths(list, show, images, reinstate, move_to_columns, edit, resolve_outlet_correction))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/articles", get(list))
         .route("/api/v1/admin/articles/{id}", get(show))
+        .route("/api/v1/admin/articles/{id}/images", get(images))
         .route("/api/v1/articles/{id}/reinstate", post(reinstate))
         .route("/api/v1/articles/{id}/columns", put(move_to_columns))
         .route("/api/v1/articles/{id}", patch(edit))
@@ -170,6 +171,39 @@ async fn show(
     let column_ids = |a: &crate::store::StaffArticle| a.article.columns.iter().map(|c| c.id).collect::<Vec<_>>();
     let found = found.filter(|a| staff.sees(&tree, &column_ids(a))).ok_or(ApiError::NotFound("article"))?;
     Ok(Json(wire::article(&state.site, &found)))
+}
+
+/// An article's kept images (staff)
+///
+/// Where keeping each image of the article stands, when its outlet keeps images
+/// (`keep_images`): every image syndic found in it (`<img src>` in the content, the lead
+/// image, image enclosures), `pending` (`attempts` failed so far, `last_error` the last
+/// reason), `kept` (`media_url` is where readers are pointed), `refused` (not an image
+/// syndic keeps, or too large) or `failed` (given up); those not kept are shown to
+/// readers at their original URL. Empty for an article of an outlet that does not keep
+/// images, or whose images have not been looked at yet.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/articles/{id}/images",
+    tag = "articles",
+    security(("admin" = [])),
+    params(("id" = i64, Path, minimum = 0, description = "The article's id.")),
+    responses(
+        (status = 200, description = "Its images, in the order they were found.", body = wire::ArticleImageList),
+        (status = 404, description = "No article (the user sees) has this id.", body = ErrorBody),
+    ),
+)]
+async fn images(
+    staff: Staff,
+    State(state): State<AppState>,
+    Params(id): Params<Number>,
+) -> Result<Json<wire::ArticleImageList>, ApiError> {
+    let tree = state.operations.column_tree().await?;
+    let found = state.operations.staff_article(id.get()).await?;
+    let column_ids = |a: &crate::store::StaffArticle| a.article.columns.iter().map(|c| c.id).collect::<Vec<_>>();
+    found.filter(|a| staff.sees(&tree, &column_ids(a))).ok_or(ApiError::NotFound("article"))?;
+    let images = state.operations.article_images(id.get()).await?;
+    Ok(Json(wire::article_images(&state.site, &images)))
 }
 
 /// Refuses (403) a user whose role or columns do not allow changing this article.

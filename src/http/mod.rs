@@ -16,6 +16,7 @@ mod error;
 mod feeds;
 mod hub;
 mod ingest;
+mod media;
 mod metrics;
 pub mod openapi;
 mod pages;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(feeds::router())
         .merge(sitemaps::router())
+        .merge(media::router())
         .merge(pages::router())
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(openapi::serve))

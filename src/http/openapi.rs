@@ -104,6 +104,7 @@ pub fn document() -> &'static str {
             super::feeds::Api::openapi(),
             super::pages::Api::openapi(),
             super::sitemaps::Api::openapi(),
+            super::media::Api::openapi(),
             super::Api::openapi(),
         ] {
             document.merge(area);

@@ -33,6 +33,9 @@ pub const FEED_MAX_AGE: u32 = 300;
 pub const PAGE_MAX_AGE: u32 = 60;
 /// RFC 5005 archive documents are stable: a day.
 pub const ARCHIVE_MAX_AGE: u32 = 86_400;
+/// Kept images are named by their content's hash, so they never change: a year, the
+/// longest RFC 9111 advises, and `immutable`.
+pub const MEDIA_MAX_AGE: u32 = 31_536_000;
 
 /// The media type of HTML pages.
 const HTML: &str = "text/html; charset=utf-8";
@@ -55,6 +58,10 @@ pub struct Representation {
     /// Which page of a listing it is, after the first (`?page=N`): the render cache keeps
     /// it under its path and this page, whatever else the request's query held.
     pub listing_page: Option<i64>,
+    /// Named by its content, so never changed (`Cache-Control: immutable`).
+    pub immutable: bool,
+    /// Worth gzipping when large enough (not already compressed images).
+    pub compress: bool,
 }
 
 impl Representation {
@@ -67,7 +74,15 @@ impl Representation {
             cross_origin: false,
             headers: HeaderMap::new(),
             listing_page: None,
+            immutable: false,
+            compress: true,
         }
+    }
+
+    /// A kept image (`/media/{hash}.{ext}`): the same bytes for as long as the name
+    /// exists, and not worth compressing again.
+    pub fn immutable_file(content_type: &'static str, body: Vec<u8>) -> Self {
+        Representation { immutable: true, compress: false, ..Representation::new(content_type, body, MEDIA_MAX_AGE) }
     }
 
     /// An HTML page, with the headers every page carries.
@@ -111,12 +126,15 @@ impl Representation {
         if let Some(at) = self.last_modified {
             insert(&mut common, header::LAST_MODIFIED, &http_date(at));
         }
-        insert(&mut common, header::CACHE_CONTROL, &format!("public, max-age={}", self.max_age));
-        insert(&mut common, header::VARY, "Accept-Encoding");
+        let immutable = if self.immutable { ", immutable" } else { "" };
+        insert(&mut common, header::CACHE_CONTROL, &format!("public, max-age={}{immutable}", self.max_age));
+        if self.compress {
+            insert(&mut common, header::VARY, "Accept-Encoding");
+        }
         if self.cross_origin {
             common.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         }
-        let gzip_etag = (self.body.len() >= MIN_GZIP_BYTES).then(|| etag(&format!("\"{digest}-gz\"")));
+        let gzip_etag = (self.compress && self.body.len() >= MIN_GZIP_BYTES).then(|| etag(&format!("\"{digest}-gz\"")));
         Prepared {
             content_type: HeaderValue::from_static(self.content_type),
             etag: etag(&format!("\"{digest}\"")),
@@ -309,6 +327,8 @@ pub mod described {
         cross_origin: bool,
         /// How `Last-Modified` is set.
         dated: Dated,
+        /// A file named by its content: `immutable`, never gzipped.
+        immutable_file: bool,
     }
 
     /// Whether a document says when it last changed.
@@ -323,7 +343,21 @@ pub mod described {
     impl Document {
         /// A text document of `media_type`: a feed, a sitemap.
         pub fn text(media_type: &'static str, what: &'static str, max_age: u32) -> Document {
-            Document { media_type, what, schema: None, max_age, cross_origin: false, dated: Dated::Always }
+            Document {
+                media_type,
+                what,
+                schema: None,
+                max_age,
+                cross_origin: false,
+                dated: Dated::Always,
+                immutable_file: false,
+            }
+        }
+
+        /// A kept image (`Representation::immutable_file`), of any type in `media_range`.
+        pub fn immutable_file(media_range: &'static str, what: &'static str) -> Document {
+            let document = Document::text(media_range, what, super::MEDIA_MAX_AGE).dated(Dated::Never);
+            Document { immutable_file: true, ..document }
         }
 
         /// An HTML page, with the headers every page carries.
@@ -348,11 +382,17 @@ pub mod described {
         /// 200 with the document, 304 without it.
         pub fn answers(&self) -> BTreeMap<String, RefOr<Response>> {
             let schema = self.schema.clone().unwrap_or_else(|| string(None).into());
+            let gzipped = if self.immutable_file {
+                String::new()
+            } else {
+                format!(
+                    " Gzipped (`Content-Encoding: gzip`) when `Accept-Encoding` allows gzip and the body is at least \
+                     {MIN_GZIP_BYTES} bytes."
+                )
+            };
             let mut ok = ResponseBuilder::new()
                 .description(format!(
-                    "{} Gzipped (`Content-Encoding: gzip`) when `Accept-Encoding` allows gzip and the body is at \
-                     least {MIN_GZIP_BYTES} bytes. `HEAD` is answered with the same status and headers, without \
-                     the body.",
+                    "{}{gzipped} `HEAD` is answered with the same status and headers, without the body.",
                     self.what
                 ))
                 .content(self.media_type, ContentBuilder::new().schema(Some(schema)).build());
@@ -365,27 +405,33 @@ pub mod described {
                 ok = ok.header(name, value.clone());
                 not_modified = not_modified.header(name, value);
             }
-            ok = ok.header("Content-Encoding", fixed("gzip", "When the body is gzipped; absent otherwise."));
+            if !self.immutable_file {
+                ok = ok.header("Content-Encoding", fixed("gzip", "When the body is gzipped; absent otherwise."));
+            }
             BTreeMap::from([("200".to_owned(), ok.build().into()), ("304".to_owned(), not_modified.build().into())])
         }
 
         /// The headers of both answers.
         fn headers(&self) -> Vec<(&'static str, Header)> {
-            let mut headers = vec![
-                (
-                    "ETag",
-                    described(
-                        string(Some(r#"^"[0-9a-f]{32}(-gz)?"$"#)),
-                        "A strong entity tag from the body's SHA-256 (`-gz` for the gzipped body).",
-                    ),
+            let etag = match self.immutable_file {
+                true => described(string(Some(r#"^"[0-9a-f]{32}"$"#)), "A strong entity tag from the body's SHA-256."),
+                false => described(
+                    string(Some(r#"^"[0-9a-f]{32}(-gz)?"$"#)),
+                    "A strong entity tag from the body's SHA-256 (`-gz` for the gzipped body).",
                 ),
-                (
-                    "Cache-Control",
-                    fixed(&format!("public, max-age={}", self.max_age), "How long the document may be reused."),
+            };
+            let cache_control = match self.immutable_file {
+                true => fixed(
+                    &format!("public, max-age={}, immutable", self.max_age),
+                    "Named by its content: it never changes.",
                 ),
-                ("Vary", fixed("Accept-Encoding", "The body depends on `Accept-Encoding`.")),
-                ("X-Content-Type-Options", fixed("nosniff", "Browsers take the declared media type.")),
-            ];
+                false => fixed(&format!("public, max-age={}", self.max_age), "How long the document may be reused."),
+            };
+            let mut headers = vec![("ETag", etag), ("Cache-Control", cache_control)];
+            if !self.immutable_file {
+                headers.push(("Vary", fixed("Accept-Encoding", "The body depends on `Accept-Encoding`.")));
+            }
+            headers.push(("X-Content-Type-Options", fixed("nosniff", "Browsers take the declared media type.")));
             let last_modified = match self.dated {
                 Dated::Always => Some("When what the document shows last changed (an HTTP-date)."),
                 Dated::WhenItListsADate => Some(

@@ -1,6 +1,8 @@
 //! Fetching a feed over HTTP: a conditional GET with the stored validators, redirects
 //! followed by hand (at most `MAX_REDIRECTS`, so that every hop passes the SSRF guard
-//! and a permanent move is noticed), and the body read up to the feed size cap.
+//! and a permanent move is noticed), and the body read up to the feed size cap. An image
+//! to keep (`fetch_image`) is fetched the same way, with its article as Referer and its
+//! own size cap.
 
 use super::feed::MAX_FEED_BYTES;
 use super::guard::{self, FetchAllow, GuardedResolver, Inadmissible, Refused};
@@ -121,11 +123,13 @@ pub struct FetchError {
     pub retry_after: Option<i64>,
     /// The SSRF guard refused the address: asking again will not help.
     pub refused: bool,
+    /// The body was larger than the cap: asking again will not help either.
+    pub too_large: bool,
 }
 
 impl FetchError {
     fn new(status: Option<u16>, message: impl Into<String>) -> Self {
-        FetchError { status, message: message.into(), retry_after: None, refused: false }
+        FetchError { status, message: message.into(), retry_after: None, refused: false, too_large: false }
     }
 
     fn refused(refused: Refused) -> Self {
@@ -135,6 +139,32 @@ impl FetchError {
 
 /// GETs `url`, sending `validators` back.
 pub async fn fetch(fetcher: &Fetcher, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+    let limit = Limit { bytes: MAX_FEED_BYTES, what: "feed" };
+    get(fetcher, url, validators, None, limit).await
+}
+
+/// GETs an image to keep, with `referer` (its article's own URL, which hotlink
+/// protection accepts) and a body of at most `max_bytes`; the bytes.
+pub async fn fetch_image(fetcher: &Fetcher, url: &str, referer: &str, max_bytes: usize) -> Result<Vec<u8>, FetchError> {
+    let limit = Limit { bytes: max_bytes, what: "image" };
+    let fetched = get(fetcher, url, &Validators::default(), Some(referer), limit).await?;
+    fetched.body.ok_or_else(|| FetchError::new(Some(fetched.status), "HTTP 304 to an unconditional request"))
+}
+
+/// The most of a body read, and what it is, for the error past it.
+#[derive(Debug, Clone, Copy)]
+struct Limit {
+    bytes: usize,
+    what: &'static str,
+}
+
+async fn get(
+    fetcher: &Fetcher,
+    url: &str,
+    validators: &Validators,
+    referer: Option<&str>,
+    limit: Limit,
+) -> Result<Fetched, FetchError> {
     let mut current = Url::parse(url).map_err(|e| FetchError::new(None, format!("bad URL {url}: {e}")))?;
     let mut all_permanent = true;
     for _ in 0..=MAX_REDIRECTS {
@@ -145,6 +175,9 @@ pub async fn fetch(fetcher: &Fetcher, url: &str, validators: &Validators) -> Res
         }
         if let Some(modified) = &validators.last_modified {
             request = request.header(header::IF_MODIFIED_SINCE, modified);
+        }
+        if let Some(referer) = referer {
+            request = request.header(header::REFERER, referer);
         }
         let response = request.send().await.map_err(|e| FetchError::new(None, describe(&e)))?;
         let status = response.status();
@@ -171,23 +204,26 @@ pub async fn fetch(fetcher: &Fetcher, url: &str, validators: &Validators) -> Res
                 message: format!("HTTP {status}"),
                 retry_after: retry_after(&headers),
                 refused: false,
+                too_large: false,
             });
         }
-        let body = read_capped(response).await.map_err(|e| FetchError::new(Some(status.as_u16()), e))?;
+        let body = read_capped(response, limit)
+            .await
+            .map_err(|(too_large, e)| FetchError { too_large, ..FetchError::new(Some(status.as_u16()), e) })?;
         return Ok(Fetched { status: status.as_u16(), url: current, moved_permanently_to, headers, body: Some(body) });
     }
     Err(FetchError::new(None, format!("more than {MAX_REDIRECTS} redirects")))
 }
 
-/// Reads the body, failing once it passes the feed size cap.
-async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
-    let too_large = || format!("feed is larger than {MAX_FEED_BYTES} bytes");
-    if response.content_length().is_some_and(|l| l > MAX_FEED_BYTES as u64) {
+/// Reads the body, failing once it passes the size cap (`true` with the message then).
+async fn read_capped(mut response: reqwest::Response, limit: Limit) -> Result<Vec<u8>, (bool, String)> {
+    let too_large = || (true, format!("{} is larger than {} bytes", limit.what, limit.bytes));
+    if response.content_length().is_some_and(|l| l > limit.bytes as u64) {
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
-        if body.len() + chunk.len() > MAX_FEED_BYTES {
+    while let Some(chunk) = response.chunk().await.map_err(|e| (false, describe(&e)))? {
+        if body.len() + chunk.len() > limit.bytes {
             return Err(too_large());
         }
         body.extend_from_slice(&chunk);

@@ -10,6 +10,7 @@ pub mod fetch;
 pub mod fields;
 pub mod guard;
 mod hidden;
+pub mod images;
 pub mod items;
 pub mod poll;
 pub mod push;

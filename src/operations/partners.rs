@@ -29,9 +29,19 @@ impl Operations {
         self.store.revoke_partner(id, Audit::new(actor, Action::PartnerRevoke)).await
     }
 
-    /// A page of the change feed: articles in the order their changes committed.
+    /// A page of the change feed: articles in the order their changes committed, pointing
+    /// at the images syndic keeps as every public output does.
     pub async fn changed_articles(&self, query: &ChangeQuery) -> Result<Vec<ChangedArticle>, StoreError> {
-        self.store.changed_articles(query).await
+        let changes = self.store.changed_articles(query).await?;
+        Ok(changes
+            .into_iter()
+            .map(|change| match change {
+                ChangedArticle::Live(article) => {
+                    ChangedArticle::Live(Box::new(crate::publish::media::with_kept_images(&self.site, *article)))
+                }
+                gone => gone,
+            })
+            .collect())
     }
 
     /// Queues a WebSub (un)subscription request for verification of intent. Its actor

@@ -372,6 +372,7 @@ mod tests {
             columns: Vec::new(),
             original_title: None,
             responsible_editor: editor.map(str::to_owned),
+            kept_images: Vec::new(),
         }
     }
 

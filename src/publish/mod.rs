@@ -7,6 +7,7 @@ pub mod attribution;
 pub mod html;
 pub mod jsonfeed;
 pub mod labels;
+pub mod media;
 pub mod opensearch;
 pub mod rss;
 pub mod search_page;
@@ -82,6 +83,11 @@ impl Site {
 
     pub fn column_url(&self, slug: &str) -> String {
         format!("{}/columns/{slug}", self.base_url)
+    }
+
+    /// A file syndic keeps (`media`), by its served name (`domain::media::MediaName`).
+    pub fn media_url(&self, file_name: &str) -> String {
+        format!("{}/media/{file_name}", self.base_url)
     }
 
     /// The public search page (`search_page`).

@@ -15,6 +15,7 @@ pub mod columns;
 mod connect;
 pub mod dashboard;
 mod listings;
+pub mod media;
 pub mod outbound;
 pub mod outlets;
 pub mod partners;
@@ -174,19 +175,20 @@ impl Store {
     }
 
     /// Work waiting in each queue: WebSub verifications and deliveries, search-engine
-    /// pings, and sources due for a poll.
+    /// pings, sources due for a poll, and images waiting to be kept.
     pub async fn queue_lengths(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM websub_requests) AS websub_verifications,
                     (SELECT COUNT(*) FROM websub_deliveries) AS websub_deliveries,
                     (SELECT COUNT(*) FROM outbound_pings) AS pings,
-                    (SELECT COUNT(*) FROM sources WHERE next_fetch_at <= $1) AS due_sources",
+                    (SELECT COUNT(*) FROM sources WHERE next_fetch_at <= $1) AS due_sources,
+                    (SELECT COUNT(*) FROM article_images WHERE state = 'pending') AS images",
         )
         .bind(now_micros())
         .fetch_one(&self.pool)
         .await?;
         use sqlx::Row;
-        ["websub_verifications", "websub_deliveries", "pings", "due_sources"]
+        ["websub_verifications", "websub_deliveries", "pings", "due_sources", "images"]
             .into_iter()
             .map(|queue| Ok((queue, row.try_get::<i64, _>(queue)?)))
             .collect()

@@ -362,7 +362,7 @@ impl Store {
     /// Leases up to `limit` due rows of a queue table (of one `target`, for pings) and
     /// returns `returning` of each. Work that has not failed yet comes first, so that a
     /// recipient that keeps failing (a slow subscriber) waits behind those that do not.
-    async fn claim(
+    pub(super) async fn claim(
         &self,
         table: &str,
         key: &str,
@@ -408,7 +408,7 @@ impl Store {
     }
 
     /// Puts a queue row back, due after `delay_micros`, one attempt more.
-    async fn retry(
+    pub(super) async fn retry(
         &self,
         table: &str,
         key: &str,

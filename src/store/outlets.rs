@@ -14,7 +14,7 @@ use sqlx::Row;
 
 const OUTLET_FIELDS: &str =
     "id, slug, name, homepage, language, timezone, rights, indexing, feed_content, partner_content, feed_url, \
-    created_at, updated_at, domains, licensed, licence_ref, allow_repost, repost_terms, review, \
+    created_at, updated_at, domains, licensed, licence_ref, allow_repost, repost_terms, review, keep_images, \
     (SELECT u.username FROM users u WHERE u.id = outlets.default_editor_id) AS default_editor";
 
 /// An ingest token as operators see it: never its value.
@@ -54,6 +54,7 @@ pub struct OutletChanges {
     pub review: Option<Review>,
     /// The id of its default responsible editor; `Some(None)` clears it.
     pub default_editor_id: Option<Option<i64>>,
+    pub keep_images: Option<bool>,
 }
 
 impl Store {
@@ -91,8 +92,8 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO outlets (slug, name, homepage, language, timezone, rights, indexing, created_at, updated_at,
                 feed_content, partner_content, domains, licensed, licence_ref, allow_repost, repost_terms, review,
-                default_editor_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                default_editor_id, keep_images)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
         )
         .bind(outlet.slug.as_str())
         .bind(&outlet.name)
@@ -111,6 +112,7 @@ impl Store {
         .bind(outlet.reposting.terms.as_deref())
         .bind(outlet.review.as_str())
         .bind(outlet.default_editor_id)
+        .bind(i64::from(outlet.keep_images))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("outlet '{}' already exists", outlet.slug)))?;
@@ -233,7 +235,8 @@ impl Store {
                 allow_repost = COALESCE($18, allow_repost),
                 repost_terms = CASE WHEN $19 = 1 THEN $20 ELSE repost_terms END,
                 review = COALESCE($21, review),
-                default_editor_id = CASE WHEN $22 = 1 THEN $23 ELSE default_editor_id END
+                default_editor_id = CASE WHEN $22 = 1 THEN $23 ELSE default_editor_id END,
+                keep_images = COALESCE($24, keep_images)
              WHERE id = $1",
         )
         .bind(id)
@@ -259,6 +262,7 @@ impl Store {
         .bind(changes.review.map(Review::as_str))
         .bind(i64::from(changes.default_editor_id.is_some()))
         .bind(changes.default_editor_id.flatten())
+        .bind(changes.keep_images.map(i64::from))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -326,6 +330,7 @@ fn outlet_from_row(row: &AnyRow) -> Result<Outlet, StoreError> {
             Some(username) => Some(Slug::parse(&username).map_err(|e| corrupt("default_editor", e))?),
             None => None,
         },
+        keep_images: row.try_get::<i64, _>("keep_images")? != 0,
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })

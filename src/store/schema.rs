@@ -30,11 +30,12 @@ pub(super) struct Column {
 }
 
 /// What a column holds: every column of syndic's schema is one of these on both
-/// backends (timestamps are integer microseconds, JSON is text).
+/// backends (timestamps are integer microseconds, JSON is text, kept images bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ValueKind {
     Integer,
     Text,
+    Bytes,
 }
 
 /// `column` refers to `parent_table (parent_column)`.
@@ -111,6 +112,8 @@ fn value_kind(declared: &str) -> Option<ValueKind> {
         Some(ValueKind::Integer)
     } else if ["TEXT", "CHAR", "CLOB"].iter().any(|t| declared.contains(t)) {
         Some(ValueKind::Text)
+    } else if declared == "BLOB" || declared == "BYTEA" {
+        Some(ValueKind::Bytes)
     } else {
         None
     }
@@ -318,6 +321,8 @@ mod tests {
         assert_eq!(value_kind("BIGINT"), Some(ValueKind::Integer));
         assert_eq!(value_kind("text"), Some(ValueKind::Text));
         assert_eq!(value_kind("character varying"), Some(ValueKind::Text));
+        assert_eq!(value_kind("BLOB"), Some(ValueKind::Bytes));
+        assert_eq!(value_kind("bytea"), Some(ValueKind::Bytes));
         assert_eq!(value_kind("REAL"), None);
         assert_eq!(value_kind("bytea"), None);
     }

@@ -78,6 +78,7 @@ impl TransferReport {
 enum Value {
     Integer(Option<i64>),
     Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
 }
 
 impl Store {
@@ -301,6 +302,7 @@ fn read_row(table: &Table, row: &AnyRow) -> Result<Vec<Value>, StoreError> {
             Ok(match column.kind {
                 ValueKind::Integer => Value::Integer(row.try_get(index)?),
                 ValueKind::Text => Value::Text(row.try_get(index)?),
+                ValueKind::Bytes => Value::Bytes(row.try_get(index)?),
             })
         })
         .collect()
@@ -319,7 +321,14 @@ impl<'t> Batch<'t> {
     }
 
     fn push(&mut self, row: Vec<Value>) {
-        self.bytes += row.iter().map(|v| if let Value::Text(Some(text)) = v { text.len() } else { 8 }).sum::<usize>();
+        self.bytes += row
+            .iter()
+            .map(|v| match v {
+                Value::Text(Some(text)) => text.len(),
+                Value::Bytes(Some(bytes)) => bytes.len(),
+                _ => 8,
+            })
+            .sum::<usize>();
         self.rows.push(row);
     }
 
@@ -344,6 +353,7 @@ impl<'t> Batch<'t> {
             query = match value {
                 Value::Integer(v) => query.bind(v),
                 Value::Text(v) => query.bind(v),
+                Value::Bytes(v) => query.bind(v),
             };
         }
         query.execute(&mut *target).await?;

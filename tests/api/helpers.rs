@@ -145,6 +145,11 @@ impl TestApp {
                 max_attempts: 3,
                 ..Default::default()
             },
+            // Stories wait for retries: the first comes after 100 ms.
+            media: syndic::config::MediaConfig {
+                retry_base: std::time::Duration::from_millis(100),
+                ..Default::default()
+            },
             site: SiteConfig {
                 name: "Test Portal".into(),
                 description: "Reposts for tests".into(),

@@ -32,6 +32,7 @@ mod feeds;
 mod forbidden;
 mod headers;
 mod identity;
+mod images;
 mod import;
 mod instances;
 mod isolation;

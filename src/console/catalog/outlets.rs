@@ -101,6 +101,7 @@ fn outlet_fields(viewer: &Viewer<'_>, form: &Form<'_>, editors: &[(String, Strin
         (form.input("licence_ref", labels.licence_ref, Kind::Text, false, None))
         (form.checkbox("no_repost", labels.no_repost, Some(labels.no_repost_hint)))
         (form.textarea("repost_terms", labels.repost_terms, Some(labels.repost_terms_hint)))
+        (form.checkbox("keep_images", labels.keep_images, Some(labels.keep_images_hint)))
         (review_fields(viewer, form, editors))
     }
 }

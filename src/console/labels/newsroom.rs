@@ -86,6 +86,11 @@ pub struct NewsroomLabels {
     pub as_published: &'static str,
     pub withdraw: &'static str,
     pub withdraw_hint: &'static str,
+    /// The card of an article's kept images, its hint, and each image's state by name
+    /// (pending, kept, refused, failed).
+    pub kept_images: &'static str,
+    pub kept_images_hint: &'static str,
+    pub image_states: [&'static str; 4],
     pub withdraw_button: &'static str,
     pub reinstate: &'static str,
     pub reinstate_hint: &'static str,
@@ -205,6 +210,9 @@ pub const ZH: NewsroomLabels = NewsroomLabels {
     all_articles: "返回文章列表",
     as_published: "发布效果",
     withdraw: "撤回",
+    kept_images: "图片保存",
+    kept_images_hint: "来源允许本站保存图片：已保存的图片由本站提供，其余仍用原图地址（失败的会稍后重试）。",
+    image_states: ["等待抓取", "已保存", "已拒绝", "已放弃"],
     withdraw_hint: "从所有订阅、页面和站点地图中撤下，原页面显示“已撤回”。之后可以恢复。",
     withdraw_button: "从本站撤回这篇文章",
     reinstate: "恢复发布",
@@ -322,6 +330,10 @@ pub const EN: NewsroomLabels = NewsroomLabels {
     all_articles: "All articles",
     as_published: "As published",
     withdraw: "Withdraw",
+    kept_images: "Kept images",
+    kept_images_hint: "Its outlet lets this site keep its images: those kept are served by this site, the others \
+                       still from their original address (failed fetches are retried later).",
+    image_states: ["waiting", "kept", "refused", "given up"],
     withdraw_hint: "Takes it out of every feed, page and sitemap; its page says it was withdrawn. It can be \
                     reinstated.",
     withdraw_button: "Withdraw this article from the site",

@@ -98,6 +98,8 @@ pub struct Outlet {
     /// its articles published without review when it is first stored.
     #[schema(value_type = Option<fields::Slug>)]
     pub default_editor: Option<String>,
+    /// Whether syndic keeps copies of its articles' images and points readers at them.
+    pub keep_images: bool,
     /// The outlet's HTML page on the portal.
     #[schema(format = "uri")]
     pub url: String,
@@ -209,6 +211,7 @@ pub fn outlet(site: &Site, outlet: &OutletEntry) -> Outlet {
         repost_terms: outlet.reposting.terms.clone(),
         review: outlet.review.as_str(),
         default_editor: outlet.default_editor.as_ref().map(|u| u.to_string()),
+        keep_images: outlet.keep_images,
         url: kind.page_url(site),
         feeds: feed_urls(site, &kind),
         created_at: rfc3339(outlet.created_at),

@@ -11,6 +11,45 @@ use crate::store::StaffArticle as Stored;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// An article's images and where keeping each stands.
+#[derive(Serialize, ToSchema)]
+pub struct ArticleImageList {
+    pub images: Vec<KeptImageState>,
+}
+
+/// One image of an article and where keeping it stands.
+#[derive(Serialize, ToSchema)]
+pub struct KeptImageState {
+    /// Its original URL.
+    pub url: String,
+    /// `pending`, `kept`, `refused` or `failed`.
+    #[schema(pattern = "^(pending|kept|refused|failed)$")]
+    pub state: &'static str,
+    /// Where readers are pointed once it is kept; null until then.
+    #[schema(format = "uri", required = true)]
+    pub media_url: Option<String>,
+    /// Failed fetches so far.
+    pub attempts: i64,
+    /// Why the last fetch failed; null when none did.
+    #[schema(required = true)]
+    pub last_error: Option<String>,
+}
+
+/// The staff shape of an article's images.
+pub fn article_images(site: &Site, images: &[crate::store::media::ArticleImage]) -> ArticleImageList {
+    let images = images
+        .iter()
+        .map(|image| KeptImageState {
+            url: image.url.clone(),
+            state: image.state.as_str(),
+            media_url: image.media.as_ref().map(|m| site.media_url(&m.file_name())),
+            attempts: image.attempts,
+            last_error: image.last_error.clone(),
+        })
+        .collect();
+    ArticleImageList { images }
+}
+
 /// A page of the staff listing, newest repost first.
 #[derive(Serialize, ToSchema)]
 pub struct StaffArticleList {

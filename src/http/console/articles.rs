@@ -220,6 +220,10 @@ pub(super) async fn answer(
     let Some(found) = found.filter(|found| staff.sees(&tree, &column_ids(found))) else {
         return refusal(state, console.labels, Refusal::NotFound);
     };
+    let images = match state.operations.article_images(id).await {
+        Ok(images) => images,
+        Err(error) => return failure(error),
+    };
     let column_choices = choices(&tree, &staff, &found);
     let public_url = state.site.article_url(id);
     let own = edit_values(&found.article);
@@ -234,6 +238,7 @@ pub(super) async fn answer(
         error: outcome.error,
         column_error: outcome.column_error,
         edit_form: Form { values, errors },
+        images: &images,
     };
     page(status, article_page(&console.viewer(), &view))
 }

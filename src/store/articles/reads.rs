@@ -85,11 +85,13 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get("column_id")?, time_at(r, "last_change")?))).collect()
     }
 
-    /// Fills in each article's columns, primary first, with one query for the whole page.
+    /// Fills in each article's columns, primary first, with one query for the whole page,
+    /// and its kept images (`attach_kept_images`) with another.
     pub(in crate::store) async fn attach_columns(&self, articles: &mut [Article]) -> Result<(), StoreError> {
         if articles.is_empty() {
             return Ok(());
         }
+        self.attach_kept_images(articles).await?;
         let sql = format!(
             "SELECT ac.article_id, c.id, c.slug, c.title FROM article_columns ac
              JOIN columns c ON c.id = ac.column_id

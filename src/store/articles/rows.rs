@@ -54,6 +54,7 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
         reposted_at: time_at(row, "reposted_at")?,
         updated_at: time_at(row, "updated_at")?,
         columns: Vec::new(),
+        kept_images: Vec::new(),
         responsible_editor: row.try_get("editor_name")?,
     })
 }

@@ -76,6 +76,7 @@ pub(in crate::store) fn outlet(outlet: &Outlet) -> Fields {
         "repost_terms": outlet.reposting.terms,
         "review": outlet.review.as_str(),
         "default_editor": outlet.default_editor.as_ref().map(|u| u.as_str()),
+        "keep_images": outlet.keep_images,
     }))
 }
 

@@ -111,6 +111,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         repost_terms: values.optional("repost_terms"),
         review: values.optional("review"),
         default_editor: values.optional("default_editor"),
+        keep_images: Some(values.has("keep_images", "on")),
     };
     match state.operations.add_outlet(&actor(&console), form).await {
         Ok((outlet, token)) => {
@@ -144,7 +145,9 @@ fn outlet_values(outlet: &Outlet) -> Values {
     };
     values.set("domains", domains);
     let reposting = &outlet.reposting;
-    for (name, ticked) in [("licensed", reposting.licensed), ("no_repost", !reposting.allow_repost)] {
+    let ticks =
+        [("licensed", reposting.licensed), ("no_repost", !reposting.allow_repost), ("keep_images", outlet.keep_images)];
+    for (name, ticked) in ticks {
         if ticked {
             values.set(name, "on");
         }
@@ -222,6 +225,7 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
         repost_terms: Some(values.optional("repost_terms")),
         review: values.optional("review"),
         default_editor: Some(values.optional("default_editor")),
+        keep_images: Some(values.has("keep_images", "on")),
     };
     match state.operations.edit_outlet(&actor(&console), &slug, edit).await {
         Ok(outlet) => see_other(&format!("/admin/outlets/{}?done=saved", outlet.slug)),
