@@ -372,6 +372,8 @@ mod tests {
             columns: Vec::new(),
             original_title: None,
             responsible_editor: editor.map(str::to_owned),
+            duplicate_of: None,
+            copies: Vec::new(),
         }
     }
 

@@ -55,5 +55,7 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
         updated_at: time_at(row, "updated_at")?,
         columns: Vec::new(),
         responsible_editor: row.try_get("editor_name")?,
+        duplicate_of: row.try_get("duplicate_of")?,
+        copies: Vec::new(),
     })
 }
