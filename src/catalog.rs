@@ -93,6 +93,10 @@ pub struct ColumnForm {
     /// columns under it;
     /// absent or `null`: false.
     pub strict_titles: Option<bool>,
+    /// Leaves out of its feeds and pages the duplicates of another outlet's public
+    /// article (one story from many outlets), as site-wide feeds and pages do; absent or
+    /// `null`: false (every article filed in it is listed).
+    pub hide_duplicates: Option<bool>,
 }
 
 /// Changes to a column: an absent field stays as it is. The slug cannot be changed.
@@ -122,6 +126,11 @@ pub struct ColumnEdit {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = bool)]
     pub strict_titles: Option<bool>,
+    /// Leaves out of its feeds and pages the duplicates of another outlet's public
+    /// article, as site-wide ones do.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool)]
+    pub hide_duplicates: Option<bool>,
 }
 
 /// A new outlet. Unknown fields are refused (400).
@@ -299,7 +308,9 @@ pub async fn add_column(store: &Store, form: ColumnForm, audit: Audit<'_>) -> Re
         (Some(slug), Some(title), Some(description), Some(parent_id)) if errors.is_empty() => {
             let (licensed_only, strict_titles) =
                 (form.licensed_only.unwrap_or(false), form.strict_titles.unwrap_or(false));
-            let column = NewColumn { slug, title, description, parent_id, licensed_only, strict_titles };
+            let hide_duplicates = form.hide_duplicates.unwrap_or(false);
+            let column =
+                NewColumn { slug, title, description, parent_id, licensed_only, strict_titles, hide_duplicates };
             Ok(store.insert_column(&column, audit).await?)
         }
         _ => Err(refusal(errors, conflicts)),
@@ -318,6 +329,7 @@ pub async fn edit_column(
     let mut changes = ColumnChanges {
         licensed_only: edit.licensed_only,
         strict_titles: edit.strict_titles,
+        hide_duplicates: edit.hide_duplicates,
         ..ColumnChanges::default()
     };
     if let Some(title) = edit.title {

@@ -87,7 +87,12 @@ impl Assembler<'_> {
         let tree = self.store.column_tree().await?;
         let article = with_kept_images(self.site, article);
         let page = html::article_page(self.site, &tree, &article);
-        Ok(ArticleAnswer::Page(PageDocument { page, modified: article.updated_at, article_ids: vec![id] }))
+        // It shows its story's other copies: a change to any of them, or to the story's
+        // original (which every new copy of the story touches), makes it stale.
+        let mut article_ids = vec![id];
+        article_ids.extend(article.duplicate_of);
+        article_ids.extend(article.copies.iter().map(|copy| copy.id));
+        Ok(ArticleAnswer::Page(PageDocument { page, modified: article.updated_at, article_ids }))
     }
 
     /// The HTML 404 page; rendered even when the column tree cannot be read.

@@ -30,6 +30,10 @@ pub(super) enum ColumnCommand {
         /// and spacing may change), here and in the columns under it.
         #[arg(long)]
         strict_titles: bool,
+        /// Leave out of its feeds and pages the duplicates of another outlet's public
+        /// article (one story from many outlets), as site-wide ones do.
+        #[arg(long)]
+        hide_duplicates: bool,
     },
     /// List columns as a tree.
     List,
@@ -65,6 +69,12 @@ pub(super) enum ColumnCommand {
         /// Let editors retitle articles again.
         #[arg(long)]
         free_titles: bool,
+        /// Leave duplicates of other outlets' public articles out of its feeds and pages.
+        #[arg(long, conflicts_with = "show_duplicates")]
+        hide_duplicates: bool,
+        /// List every article filed in it again, duplicates included.
+        #[arg(long)]
+        show_duplicates: bool,
     },
     /// Remove a column that has no articles and no sub-columns.
     Remove {
@@ -224,7 +234,7 @@ impl OutletTerms {
 
 pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> anyhow::Result<()> {
     match command {
-        ColumnCommand::Add { slug, title, description, parent, licensed_only, strict_titles } => {
+        ColumnCommand::Add { slug, title, description, parent, licensed_only, strict_titles, hide_duplicates } => {
             let form = ColumnForm {
                 slug: Some(slug),
                 title: Some(title),
@@ -232,6 +242,7 @@ pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> 
                 parent,
                 licensed_only: Some(licensed_only),
                 strict_titles: Some(strict_titles),
+                hide_duplicates: Some(hide_duplicates),
             };
             let column = operations.add_column(&Actor::Cli, form).await?;
             println!("column {} created", column.slug);
@@ -258,10 +269,13 @@ pub(super) async fn columns(operations: &Operations, command: ColumnCommand) -> 
             open_to_all,
             strict_titles,
             free_titles,
+            hide_duplicates,
+            show_duplicates,
         } => {
             let edit = ColumnEdit {
                 licensed_only: (licensed_only || open_to_all).then_some(licensed_only),
                 strict_titles: (strict_titles || free_titles).then_some(strict_titles),
+                hide_duplicates: (hide_duplicates || show_duplicates).then_some(hide_duplicates),
                 title,
                 description: if clear_description { Some(None) } else { description.map(Some) },
                 parent: if root { Some(None) } else { parent.map(Some) },

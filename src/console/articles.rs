@@ -359,6 +359,18 @@ fn attribution(viewer: &Viewer<'_>, found: &StaffArticle, public_url: &str, zone
                 @if let Some(ends) = found.expires_at { dt { (l.expires_at) } dd { (time(ends, zone)) } }
                 @if let Some(reason) = &found.quarantine_reason { dt { (l.held_because) } dd { (reason) } }
                 dt { (l.public_page) } dd.url { a href=(public_url) { (public_url) } }
+                @if let Some(original) = article.duplicate_of {
+                    dt { (l.duplicate_of) } dd { a href=(article_path(original)) { "#" (original) } }
+                }
+                @if !article.copies.is_empty() {
+                    dt { (l.copies) }
+                    dd {
+                        @for (i, copy) in article.copies.iter().enumerate() {
+                            @if i > 0 { " · " }
+                            a href=(article_path(copy.id)) { (copy.outlet_name) " #" (copy.id) }
+                        }
+                    }
+                }
             }
         }
     }

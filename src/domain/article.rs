@@ -179,12 +179,37 @@ pub struct Article {
     /// Copies syndic keeps of its images, while its outlet keeps images: readers are
     /// pointed at them (`publish::kept_images`).
     pub kept_images: Vec<super::media::KeptImage>,
+    /// The earliest article of another outlet this one is a near-duplicate of
+    /// (`likeness`): one story from many outlets.
+    pub duplicate_of: Option<i64>,
+    /// The other outlets' public copies of its story (its original and the original's
+    /// other duplicates, or its own duplicates), earliest first. Read only where they
+    /// are shown (the article page, the staff and partner APIs); empty elsewhere.
+    pub copies: Vec<StoryCopy>,
+}
+
+/// Another outlet's public copy of the same story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryCopy {
+    pub id: i64,
+    pub outlet_slug: Slug,
+    pub outlet_name: String,
 }
 
 impl Article {
     /// The article's own rights line, else its outlet's default.
     pub fn effective_rights(&self) -> Option<&str> {
         self.rights.as_deref().or(self.outlet.rights.as_deref())
+    }
+
+    /// Its own duplicates: the copies of its story that link to it, when it is the
+    /// story's original (every copy then does).
+    pub fn duplicates(&self) -> &[StoryCopy] {
+        if self.duplicate_of.is_some() {
+            &[]
+        } else {
+            &self.copies
+        }
     }
 
     /// The outlet's own title, whether or not an editor changed the one shown.

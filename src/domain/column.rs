@@ -18,6 +18,9 @@ pub struct Column {
     /// Refuses an editor's title that says other than the original title, as do the
     /// columns under it (`correction`).
     pub strict_titles: bool,
+    /// Its feeds and pages leave out duplicates whose original is public, as site-wide
+    /// ones do (`likeness`); this column only, not those under it.
+    pub hide_duplicates: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -31,6 +34,7 @@ pub struct NewColumn {
     pub parent_id: Option<i64>,
     pub licensed_only: bool,
     pub strict_titles: bool,
+    pub hide_duplicates: bool,
 }
 
 /// All columns, with the tree walks the publishers and validators need.
@@ -122,6 +126,7 @@ pub(crate) fn test_column(id: i64, slug: &str, parent: Option<i64>, licensed_onl
         parent_id: parent,
         licensed_only,
         strict_titles: false,
+        hide_duplicates: false,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }

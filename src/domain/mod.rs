@@ -12,6 +12,7 @@ pub mod correction;
 pub mod domains;
 pub mod errors;
 pub mod media;
+pub mod likeness;
 pub mod networks;
 pub mod original_url;
 pub mod outlet;
@@ -30,7 +31,7 @@ pub mod user;
 pub mod withdrawal;
 
 pub use actor::Actor;
-pub use article::{Article, ArticleDraft, ColumnRef, Enclosure, Image, OutletRef, Schedule};
+pub use article::{Article, ArticleDraft, ColumnRef, Enclosure, Image, OutletRef, Schedule, StoryCopy};
 pub use column::Column;
 pub use errors::FieldErrors;
 pub use original_url::OriginalUrl;

@@ -373,6 +373,8 @@ mod tests {
             original_title: None,
             responsible_editor: editor.map(str::to_owned),
             kept_images: Vec::new(),
+            duplicate_of: None,
+            copies: Vec::new(),
         }
     }
 

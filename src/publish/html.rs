@@ -225,6 +225,15 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Pag
             @if let Some(editor) = &article.responsible_editor { p.meta.editor { (l.editor) ": " (editor) } }
             @if let Some(rights) = article.effective_rights() { p.meta { (l.rights) ": " (rights) } }
             @if let Some(terms) = &outlet.repost_terms { p.meta.terms { (terms) } }
+            @if !article.copies.is_empty() {
+                p.meta.copies {
+                    (l.also_published) ": "
+                    @for (i, copy) in article.copies.iter().enumerate() {
+                        @if i > 0 { " · " }
+                        a href=(site.article_url(copy.id)) { (copy.outlet_name) }
+                    }
+                }
+            }
         }
     };
     layout(site, columns, head, body)

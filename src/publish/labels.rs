@@ -24,6 +24,8 @@ pub struct Labels {
     pub empty: &'static str,
     pub not_found: &'static str,
     pub outlet_articles: &'static str,
+    /// Other outlets' copies of the same story (`domain::likeness`).
+    pub also_published: &'static str,
     pub updated: &'static str,
     /// Withdrawn, by whom not recorded (before migration 0017).
     pub withdrawn: &'static str,
@@ -62,6 +64,7 @@ const ZH: Labels = Labels {
     empty: "暂无文章。",
     not_found: "页面不存在",
     outlet_articles: "来自该媒体的文章",
+    also_published: "同时刊发于",
     updated: "更新时间",
     withdrawn: "该文章已撤回",
     withdrawn_by_outlet: "该文章已被来源媒体撤回",
@@ -97,6 +100,7 @@ const EN: Labels = Labels {
     empty: "No articles yet.",
     not_found: "Page not found",
     outlet_articles: "Articles from this outlet",
+    also_published: "Also published by",
     updated: "Updated",
     withdrawn: "This article was withdrawn",
     withdrawn_by_outlet: "This article was withdrawn by its outlet",

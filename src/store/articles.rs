@@ -30,7 +30,7 @@ pub use withdrawals::Withdrawal;
 use super::listings::{self, SITEMAP_BLOCK_IDS};
 use super::outlets::grants_at;
 use super::{bump_catalog_version, from_micros, optional_time_at, placeholders, time_at, to_micros, Store, StoreError};
-use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug};
+use crate::domain::{Article, ArticleDraft, ColumnRef, Enclosure, Image, Indexing, OutletRef, Slug, StoryCopy};
 use chrono::{DateTime, Utc};
 use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
@@ -89,7 +89,7 @@ pub(super) const ARTICLE_FIELDS: &str = concat!(
     " AS content_html, a.language, a.tags, a.rights, ",
     shown!("image_url"),
     " AS image_url, CASE WHEN a.edited_image_url IS NULL THEN a.image_caption ELSE a.edited_image_caption END \
-    AS image_caption, a.enclosures, a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
+    AS image_caption, a.enclosures, a.duplicate_of, a.original_published_at, a.original_updated_at, a.reposted_at, a.updated_at, \
     o.id AS outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.homepage AS outlet_homepage, \
     o.rights AS outlet_rights, o.indexing AS outlet_indexing, o.feed_url AS outlet_feed_url, \
     o.feed_content, o.partner_content, o.repost_terms AS outlet_repost_terms, \

@@ -93,6 +93,7 @@ impl Store {
         let rows = sql_query.fetch_all(&self.pool).await?;
         let mut articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
         self.attach_columns(&mut articles).await?;
+        self.attach_copies(&mut articles).await?;
         rows.iter()
             .zip(articles)
             .map(|(row, article)| {

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const COLUMN_FIELDS: &str =
-    "id, slug, title, description, parent_id, licensed_only, strict_titles, created_at, updated_at";
+    "id, slug, title, description, parent_id, licensed_only, strict_titles, hide_duplicates, created_at, updated_at";
 
 /// The changes a column edit applies; `None` leaves a field as it is.
 #[derive(Debug, Default, Clone)]
@@ -19,6 +19,7 @@ pub struct ColumnChanges {
     pub parent_id: Option<Option<i64>>,
     pub licensed_only: Option<bool>,
     pub strict_titles: Option<bool>,
+    pub hide_duplicates: Option<bool>,
 }
 
 impl Store {
@@ -26,8 +27,9 @@ impl Store {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at, licensed_only, strict_titles)
-             VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING {COLUMN_FIELDS}"
+            "INSERT INTO columns (slug, title, description, parent_id, created_at, updated_at, licensed_only, strict_titles,
+                hide_duplicates)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING {COLUMN_FIELDS}"
         ))
         .bind(column.slug.as_str())
         .bind(&column.title)
@@ -36,6 +38,7 @@ impl Store {
         .bind(now)
         .bind(i64::from(column.licensed_only))
         .bind(i64::from(column.strict_titles))
+        .bind(i64::from(column.hide_duplicates))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("column '{}' already exists", column.slug)))?;
@@ -69,7 +72,8 @@ impl Store {
                 parent_id = CASE WHEN $5 = 1 THEN $6 ELSE parent_id END,
                 updated_at = $7,
                 licensed_only = COALESCE($8, licensed_only),
-                strict_titles = COALESCE($9, strict_titles)
+                strict_titles = COALESCE($9, strict_titles),
+                hide_duplicates = COALESCE($10, hide_duplicates)
              WHERE id = $1 RETURNING {COLUMN_FIELDS}"
         ))
         .bind(id)
@@ -81,11 +85,15 @@ impl Store {
         .bind(now_micros())
         .bind(changes.licensed_only.map(i64::from))
         .bind(changes.strict_titles.map(i64::from))
+        .bind(changes.hide_duplicates.map(i64::from))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("column"))?;
         let after = column_from_row(&row)?;
-        if after.parent_id != before.parent_id {
+        // A move re-lists every article; so does hiding duplicates or showing them again,
+        // which changes what the column lists (and the catalogue change that follows
+        // starts the render caches over).
+        if after.parent_id != before.parent_id || after.hide_duplicates != before.hide_duplicates {
             listings::rebuild(&mut tx).await?;
         }
         let slugs = Slugs::read(&mut tx).await?;
@@ -169,6 +177,7 @@ fn column_from_row(row: &AnyRow) -> Result<Column, StoreError> {
         parent_id: row.try_get("parent_id")?,
         licensed_only: row.try_get::<i64, _>("licensed_only")? != 0,
         strict_titles: row.try_get::<i64, _>("strict_titles")? != 0,
+        hide_duplicates: row.try_get::<i64, _>("hide_duplicates")? != 0,
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })

@@ -50,7 +50,7 @@ impl Store {
             "SELECT l.column_id AS id, CAST(SUM(CASE WHEN l.reposted_at >= $1 THEN 1 ELSE 0 END) AS BIGINT) AS today,
                 CAST(COUNT(*) AS BIGINT) AS week
              FROM column_listings l JOIN articles a ON a.id = l.article_id
-             WHERE l.listed = 1 AND l.reposted_at >= $2 AND {scope}
+             WHERE l.listed <> 0 AND l.reposted_at >= $2 AND {scope}
              GROUP BY l.column_id ORDER BY l.column_id"
         );
         let by_outlet = format!(

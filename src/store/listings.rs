@@ -18,9 +18,30 @@ use std::collections::{BTreeMap, HashMap};
 
 type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
 
-/// Whether article `a` is listed, as SQL: 1 while it is public, else 0.
-fn listed() -> String {
+/// Whether article `a` is public, as SQL: 1 while it is, else 0.
+fn public() -> String {
     format!("CAST(CASE WHEN {PUBLIC} THEN 1 ELSE 0 END AS BIGINT)")
+}
+
+/// How article `a` stands in the listing of column `c`, as SQL: `SHOWN` while it is
+/// public and shown there, `HIDDEN` while public but a shadowed duplicate in a column
+/// that hides them (migration 0026), else 0.
+fn listed() -> String {
+    format!(
+        "CAST(CASE WHEN {PUBLIC} THEN CASE WHEN c.hide_duplicates = 1 AND a.shadowed = 1 THEN {HIDDEN} ELSE {SHOWN} END
+         ELSE 0 END AS BIGINT)"
+    )
+}
+
+/// `column_listings.listed`: public and shown in the column's feeds and pages (every
+/// read of a listing asks for this value).
+const SHOWN: i64 = 1;
+/// `column_listings.listed`: public, but a duplicate the column hides.
+const HIDDEN: i64 = 2;
+
+/// 1 when a listing's `listed` counts in its column's count, else 0.
+fn shown(listed: i64) -> i64 {
+    i64::from(listed == SHOWN)
 }
 
 /// Articles whose listings are brought in line per round of queries.
@@ -46,18 +67,27 @@ struct Stats {
 }
 
 /// Brings the listings of `article_ids` in line with the articles and their columns.
-pub(super) async fn sync_listings(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreError> {
+/// `shadowed_before` says which were shadowed duplicates before the change.
+pub(super) async fn sync_listings(
+    tx: &mut Tx<'_>,
+    article_ids: &[i64],
+    shadowed_before: &HashMap<i64, bool>,
+) -> Result<(), StoreError> {
     for chunk in article_ids.chunks(ARTICLES_PER_SYNC) {
-        sync_chunk(tx, chunk).await?;
+        sync_chunk(tx, chunk, shadowed_before).await?;
     }
     Ok(())
 }
 
-async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreError> {
+async fn sync_chunk(
+    tx: &mut Tx<'_>,
+    article_ids: &[i64],
+    shadowed_before: &HashMap<i64, bool>,
+) -> Result<(), StoreError> {
     let old = current_listings(tx, article_ids).await?;
     let wanted = wanted_listings(tx, article_ids).await?;
     let states = article_states(tx, article_ids).await?;
-    count_changes(tx, &old, &states).await?;
+    count_changes(tx, &old, &states, shadowed_before).await?;
     let changed_at = |article: i64| states.get(&article).map(|state| state.updated_at);
     let columns: Vec<i64> = old.keys().chain(wanted.iter().map(|(key, _, _)| key)).map(|(c, _)| *c).collect();
     let mut stats = read_stats(tx, &columns).await?;
@@ -66,7 +96,7 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
     for &((column, article), reposted_at, (listed, archived)) in &wanted {
         let previous = old.get(&(column, article));
         let column_stats = stats.entry(column).or_default();
-        if listed == 1 || previous.is_some_and(|p| p.listed == 1) {
+        if listed == SHOWN || previous.is_some_and(|p| p.listed == SHOWN) {
             column_stats.last_change = column_stats.last_change.max(changed_at(article));
         }
         let position = match previous.and_then(|p| p.position) {
@@ -77,7 +107,7 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
             }
             None => None,
         };
-        column_stats.listed_count += listed - previous.map_or(0, |p| p.listed);
+        column_stats.listed_count += shown(listed) - previous.map_or(0, |p| shown(p.listed));
         let listing = Listing { reposted_at, listed, position };
         if previous != Some(&listing) {
             writes.push((column, article, listing));
@@ -87,8 +117,8 @@ async fn sync_chunk(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<(), StoreErr
     for (&(column, article), listing) in &old {
         if !wanted_keys.contains(&(column, article)) {
             let column_stats = stats.entry(column).or_default();
-            column_stats.listed_count -= listing.listed;
-            if listing.listed == 1 {
+            column_stats.listed_count -= shown(listing.listed);
+            if listing.listed == SHOWN {
                 column_stats.last_change = column_stats.last_change.max(changed_at(article));
             }
             sqlx::query("DELETE FROM column_listings WHERE column_id = $1 AND article_id = $2")
@@ -136,6 +166,7 @@ async fn wanted_listings(
          FROM articles a
          JOIN article_columns ac ON ac.article_id = a.id
          JOIN column_ancestors ca ON ca.column_id = ac.column_id
+         JOIN columns c ON c.id = ca.ancestor_id
          WHERE a.id IN ({})
          ORDER BY a.archive_seq, a.id",
         listed(),
@@ -160,13 +191,15 @@ struct ArticleState {
     outlet_id: i64,
     /// 1 when public now, else 0.
     listed: i64,
+    /// A duplicate whose original is public now.
+    shadowed: bool,
 }
 
 /// The articles' states, by id.
 async fn article_states(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<i64, ArticleState>, StoreError> {
     let sql = format!(
-        "SELECT a.id, a.updated_at, a.outlet_id, {} AS listed FROM articles a WHERE a.id IN ({})",
-        listed(),
+        "SELECT a.id, a.updated_at, a.outlet_id, a.shadowed, {} AS listed FROM articles a WHERE a.id IN ({})",
+        public(),
         placeholders(1, article_ids.len())
     );
     let mut query = sqlx::query(&sql);
@@ -180,6 +213,7 @@ async fn article_states(tx: &mut Tx<'_>, article_ids: &[i64]) -> Result<HashMap<
                 updated_at: row.try_get("updated_at")?,
                 outlet_id: row.try_get("outlet_id")?,
                 listed: row.try_get("listed")?,
+                shadowed: row.try_get::<i64, _>("shadowed")? == 1,
             };
             Ok((row.try_get("id")?, state))
         })
@@ -199,16 +233,24 @@ struct BlockChange {
     last_change: i64,
 }
 
-/// Moves the outlets' counts of public articles and their pages' dates, and the sitemap
-/// blocks' counts and dates, by what the written articles did. An article was public before if its listings said
-/// so (every article is filed in a column).
+/// Moves the outlets' counts of public articles (and of those shadowed, which the
+/// site-wide count leaves out) and their pages' dates, and the sitemap blocks' counts and
+/// dates, by what the written articles did. An article was public before if its
+/// listings said so (every article is filed in a column).
 async fn count_changes(
     tx: &mut Tx<'_>,
     old: &HashMap<(i64, i64), Listing>,
     states: &HashMap<i64, ArticleState>,
+    shadowed_before: &HashMap<i64, bool>,
 ) -> Result<(), StoreError> {
     let listed_before: std::collections::HashSet<i64> =
-        old.iter().filter(|(_, listing)| listing.listed == 1).map(|(&(_, article), _)| article).collect();
+        old.iter().filter(|(_, listing)| listing.listed != 0).map(|(&(_, article), _)| article).collect();
+    let mut shadowed: BTreeMap<i64, i64> = BTreeMap::new();
+    for (&id, state) in states {
+        let before = listed_before.contains(&id) && shadowed_before.get(&id).copied().unwrap_or(state.shadowed);
+        let after = state.listed == 1 && state.shadowed;
+        *shadowed.entry(state.outlet_id).or_default() += i64::from(after) - i64::from(before);
+    }
     let mut blocks: BTreeMap<(i64, i64), BlockChange> = BTreeMap::new();
     for (&id, state) in states {
         let change = blocks.entry((id / SITEMAP_BLOCK_IDS, state.outlet_id)).or_default();
@@ -240,16 +282,25 @@ async fn count_changes(
         .execute(&mut **tx)
         .await?;
     }
-    for (outlet, (delta, last_change)) in outlets.into_iter().filter(|(_, change)| *change != (0, None)) {
+    for &outlet in shadowed.keys() {
+        outlets.entry(outlet).or_default();
+    }
+    for (outlet, (delta, last_change)) in outlets {
+        let shadowed_delta = shadowed.get(&outlet).copied().unwrap_or(0);
+        if (delta, last_change, shadowed_delta) == (0, None, 0) {
+            continue;
+        }
         sqlx::query(
-            "INSERT INTO outlet_stats (outlet_id, listed_count, last_change) VALUES ($1, $2, $3)
+            "INSERT INTO outlet_stats (outlet_id, listed_count, last_change, shadowed_count) VALUES ($1, $2, $3, $4)
              ON CONFLICT (outlet_id) DO UPDATE SET listed_count = outlet_stats.listed_count + excluded.listed_count,
+                shadowed_count = outlet_stats.shadowed_count + excluded.shadowed_count,
                 last_change = CASE WHEN outlet_stats.last_change IS NULL OR excluded.last_change > outlet_stats.last_change
                               THEN excluded.last_change ELSE outlet_stats.last_change END",
         )
         .bind(outlet)
         .bind(delta)
         .bind(last_change)
+        .bind(shadowed_delta)
         .execute(&mut **tx)
         .await?;
     }
@@ -369,13 +420,15 @@ pub(super) async fn rebuild(tx: &mut Tx<'_>) -> Result<(), StoreError> {
                       {} AS listed
                FROM articles a
                JOIN article_columns ac ON ac.article_id = a.id
-               JOIN column_ancestors ca ON ca.column_id = ac.column_id) t",
+               JOIN column_ancestors ca ON ca.column_id = ac.column_id
+               JOIN columns c ON c.id = ca.ancestor_id) t",
         listed()
     );
     sqlx::query(&listings).execute(&mut **tx).await?;
     sqlx::query(
         "INSERT INTO column_stats (column_id, listed_count, next_position, last_change)
-         SELECT c.id, COALESCE(SUM(l.listed), 0), COUNT(l.position), MAX(CASE WHEN l.listed = 1 THEN a.updated_at END)
+         SELECT c.id, COALESCE(SUM(CASE WHEN l.listed = 1 THEN 1 ELSE 0 END), 0), COUNT(l.position),
+                MAX(CASE WHEN l.listed = 1 THEN a.updated_at END)
          FROM columns c LEFT JOIN column_listings l ON l.column_id = c.id LEFT JOIN articles a ON a.id = l.article_id
          GROUP BY c.id",
     )

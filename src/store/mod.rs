@@ -14,6 +14,7 @@ mod changes;
 pub mod columns;
 mod connect;
 pub mod dashboard;
+mod duplicates;
 mod listings;
 pub mod media;
 pub mod outbound;
@@ -206,6 +207,8 @@ pub(crate) struct Change {
     first: i64,
     /// Articles written, whose column listings are brought in line at commit.
     written: Vec<i64>,
+    /// Originals that articles written stopped being duplicates of (`duplicates::ripple`).
+    unlinked: Vec<i64>,
     /// The audit entry of the change, written just before it commits (none for what
     /// outlets send and the scheduler polls: the change log records those).
     audit: Option<audit::Entry>,
@@ -237,7 +240,7 @@ impl Store {
             }
         };
         let last: i64 = sqlx::query_scalar(sql).bind(now_micros()).bind(values).fetch_one(&mut *tx).await?;
-        Ok(Change { tx, first: last - values + 1, written: Vec::new(), audit: None })
+        Ok(Change { tx, first: last - values + 1, written: Vec::new(), unlinked: Vec::new(), audit: None })
     }
 
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
@@ -253,7 +256,8 @@ impl Store {
     /// Brings the written articles' column listings in line, writes the change's audit
     /// entry, commits, and tells this process's readers (`local_changes`).
     async fn commit_change(&self, mut change: Change) -> Result<(), StoreError> {
-        listings::sync_listings(&mut change.tx, &change.written).await?;
+        let shadowed_before = duplicates::ripple(&mut change.tx, &mut change.written, &change.unlinked).await?;
+        listings::sync_listings(&mut change.tx, &change.written, &shadowed_before).await?;
         match change.audit {
             Some(entry) => audit::commit(change.tx, entry).await?,
             None => change.tx.commit().await?,

@@ -166,7 +166,7 @@ async fn every_change_is_recorded_with_its_actor_action_target_and_fields(app: T
     assert_eq!(
         added["after"],
         json!({"slug": "party-96", "title": "庆祝建党96周年", "description": null, "parent": "zhuanti",
-               "licensed_only": false, "strict_titles": false})
+               "licensed_only": false, "strict_titles": false, "hide_duplicates": false})
     );
     let edited = entry(&log, "column.edit", "column:party-96");
     assert_eq!(

@@ -28,6 +28,7 @@ mod dashboard;
 mod described;
 mod documents;
 mod domains;
+mod duplicates;
 mod feeds;
 mod forbidden;
 mod headers;

@@ -61,6 +61,7 @@ pub fn columns_page(viewer: &Viewer<'_>, view: &ColumnsView<'_>) -> Page {
                     (view.form.select("parent", labels.parent, &column_options(&tree_order(view.tree, |_| true), Some(("", labels.top_level)))))
                     (view.form.checkbox("licensed_only", labels.licensed_only, Some(labels.licensed_only_hint)))
                     (view.form.checkbox("strict_titles", labels.strict_titles, Some(labels.strict_titles_hint)))
+                    (view.form.checkbox("hide_duplicates", labels.hide_duplicates, Some(labels.hide_duplicates_hint)))
                     button type="submit" { (labels.add_column) }
                 }
             }
@@ -95,6 +96,7 @@ pub fn column_page(viewer: &Viewer<'_>, view: &ColumnView<'_>) -> Page {
                 (view.form.select("parent", labels.parent, &column_options(&parents, Some(("", labels.top_level)))))
                 (view.form.checkbox("licensed_only", labels.licensed_only, Some(labels.licensed_only_hint)))
                     (view.form.checkbox("strict_titles", labels.strict_titles, Some(labels.strict_titles_hint)))
+                    (view.form.checkbox("hide_duplicates", labels.hide_duplicates, Some(labels.hide_duplicates_hint)))
                 button type="submit" { (labels.save) }
             }
         }

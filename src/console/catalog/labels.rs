@@ -48,6 +48,8 @@ pub struct CatalogLabels {
     pub licensed_only_hint: &'static str,
     pub strict_titles: &'static str,
     pub strict_titles_hint: &'static str,
+    pub hide_duplicates: &'static str,
+    pub hide_duplicates_hint: &'static str,
     pub created: &'static str,
     pub add_outlet: &'static str,
     pub outlet_added: &'static str,
@@ -169,6 +171,9 @@ const ZH: CatalogLabels = CatalogLabels {
         "来源授权时勾选：此后收到的稿件中的图片由本站保存并提供（防盗链、原站改版都不影响）；取消后读者立即改看原图。",
     licensed_only: "只收稿源单位",
     licensed_only_hint: "本栏目及其子栏目只收稿源单位的稿件；已有稿件保留。",
+    hide_duplicates: "隐藏重复稿件",
+    hide_duplicates_hint:
+        "本栏目的订阅源和页面只列出同一稿件最早的一份:其他媒体刊发的近似稿件不再列出(全站订阅源和首页始终如此)。",
     strict_titles: "标题从严",
     strict_titles_hint:
         "本栏目及其子栏目的稿件，编辑修改标题时只能改动空格和不紧邻数字的标点，不得改变原标题的文字、数字和符号。",
@@ -291,6 +296,8 @@ const EN: CatalogLabels = CatalogLabels {
     keep_images_hint: "Tick only where the outlet grants it: images of articles received from now on are kept and served by this site (hotlink protection and site reorganisations no longer break them); untick, and readers see the originals again at once.",
     licensed_only: "Licensed sources only",
     licensed_only_hint: "This column and those under it take articles from licensed sources only; articles already filed stay.",
+    hide_duplicates: "Hide duplicates",
+    hide_duplicates_hint: "This column's feeds and pages list only the earliest copy of a story: other outlets' near-duplicates of it are left out (as site-wide feeds and the home page always do).",
     strict_titles: "Strict titles",
     strict_titles_hint: "Editors may change only the spacing, and punctuation away from digits, of the titles of articles in this column and those under it, never its words, numbers or signs.",
     created: "Created",

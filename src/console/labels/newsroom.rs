@@ -66,6 +66,10 @@ pub struct NewsroomLabels {
     pub rejected: &'static str,
     pub attribution: &'static str,
     pub original_link: &'static str,
+    /// The story's original, when the article is a near-duplicate of it.
+    pub duplicate_of: &'static str,
+    /// Other outlets' public copies of the same story.
+    pub copies: &'static str,
     pub author: &'static str,
     pub rights: &'static str,
     pub original_published: &'static str,
@@ -191,6 +195,8 @@ pub const ZH: NewsroomLabels = NewsroomLabels {
     rejected: "审核未通过",
     attribution: "来源信息",
     original_link: "原文链接",
+    duplicate_of: "重复于",
+    copies: "同时刊发于",
     author: "作者",
     rights: "版权",
     original_published: "原文发布时间",
@@ -311,6 +317,8 @@ pub const EN: NewsroomLabels = NewsroomLabels {
     rejected: "rejected in review",
     attribution: "Attribution",
     original_link: "Original",
+    duplicate_of: "Duplicate of",
+    copies: "Also published by",
     author: "Author",
     rights: "Rights",
     original_published: "Originally published",

@@ -34,6 +34,9 @@ pub struct Column {
     /// `strict_titles`; null when neither is.
     #[schema(value_type = Option<fields::Slug>)]
     pub strict_titles_by: Option<String>,
+    /// Its feeds and pages leave out the duplicates of another outlet's public article,
+    /// as site-wide ones do (this column only).
+    pub hide_duplicates: bool,
     /// The column's HTML page.
     #[schema(format = "uri")]
     pub url: String,
@@ -181,6 +184,7 @@ pub fn column(site: &Site, tree: &ColumnTree, column: &ColumnEntry) -> Column {
         licensed_only_by: tree.licensed_only_by(column.id).map(|c| c.slug.to_string()),
         strict_titles: column.strict_titles,
         strict_titles_by: tree.strict_titles_by(column.id).map(|c| c.slug.to_string()),
+        hide_duplicates: column.hide_duplicates,
         url: kind.page_url(site),
         feeds: feed_urls(site, &kind),
         created_at: rfc3339(column.created_at),

@@ -5,7 +5,9 @@
 
 use crate::catalog::fields;
 use crate::domain::{review, Withdrawer};
-use crate::http::partners::wire::{self as shared, ArticleColumn, ArticleEnclosure, ArticleImage, ArticleOutlet};
+use crate::http::partners::wire::{
+    self as shared, ArticleColumn, ArticleCopy, ArticleEnclosure, ArticleImage, ArticleOutlet,
+};
 use crate::publish::{rfc3339, Site};
 use crate::store::StaffArticle as Stored;
 use serde::{Deserialize, Serialize};
@@ -171,6 +173,12 @@ pub struct StaffArticle {
     /// when there is nothing to decide.
     #[schema(format = DateTime, required = true)]
     pub outlet_corrected_at: Option<String>,
+    /// The earliest article of another outlet this one is a near-duplicate of: one
+    /// story from many outlets. Null when it is not a duplicate.
+    #[schema(required = true)]
+    pub duplicate_of: Option<i64>,
+    /// Its duplicates (other outlets' public copies linking to it), earliest first.
+    pub duplicates: Vec<ArticleCopy>,
 }
 
 /// A field an editor may correct.
@@ -305,5 +313,7 @@ pub fn article(site: &Site, stored: &Stored) -> StaffArticle {
             .editor
             .as_ref()
             .map(|e| ResponsibleEditor { username: e.username.clone(), real_name: e.real_name.clone() }),
+        duplicate_of: article.duplicate_of,
+        duplicates: shared::duplicates(article),
     }
 }

@@ -111,6 +111,20 @@ pub struct PartnerArticle {
     /// The real name of its responsible editor (责任编辑); null when none is recorded.
     #[schema(required = true)]
     pub editor: Option<String>,
+    /// The earliest article of another outlet this one is a near-duplicate of: one
+    /// story from many outlets. Null when it is not a duplicate.
+    #[schema(required = true)]
+    pub duplicate_of: Option<i64>,
+    /// Its duplicates (other outlets' public copies linking to it), earliest first.
+    pub duplicates: Vec<ArticleCopy>,
+}
+
+/// Another outlet's copy of the same story.
+#[derive(Serialize, ToSchema)]
+pub struct ArticleCopy {
+    pub id: i64,
+    /// Its outlet's slug.
+    pub outlet: String,
 }
 
 /// Whether an item carries the full content or only the summary.
@@ -232,7 +246,14 @@ fn partner_article(site: &Site, article: &Article) -> PartnerArticle {
         updated_at: rfc3339_micros(article.updated_at),
         withdrawn: false,
         editor: article.responsible_editor.clone(),
+        duplicate_of: article.duplicate_of,
+        duplicates: duplicates(article),
     }
+}
+
+/// An article's duplicates, as both article APIs show them.
+pub fn duplicates(article: &Article) -> Vec<ArticleCopy> {
+    article.duplicates().iter().map(|c| ArticleCopy { id: c.id, outlet: c.outlet_slug.to_string() }).collect()
 }
 
 /// An article's image, as both article APIs show it.

@@ -15,6 +15,7 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let mut articles = vec![article_from_row(&row)?];
         self.attach_columns(&mut articles).await?;
+        self.attach_copies(&mut articles).await?;
         Ok(articles.pop())
     }
 
@@ -25,7 +26,10 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Article>, StoreError> {
-        let (filter, ids) = scope_filter(scope, 3);
+        let (mut filter, ids) = scope_filter(scope, 3);
+        if *scope == FeedScope::Site {
+            filter.push_str(" AND a.shadowed = 0");
+        }
         let sql = match scope {
             // A range of the column's listing index (`ids` binds the column as $3), skipped
             // inside the index alone: only the page's own articles are read, however deep.
@@ -40,7 +44,8 @@ impl Store {
                  WHERE {PUBLIC} ORDER BY l.reposted_at DESC, l.article_id DESC"
             ),
             // Likewise in the index of public articles (`filter` holds the conditions of
-            // its WHERE clause, so that the planner may use it).
+            // its WHERE clause, so that the planner may use it); site-wide, a duplicate
+            // whose original is public is left out (`store::duplicates`).
             _ => format!(
                 "SELECT {ARTICLE_FIELDS} FROM
                     (SELECT a.id, a.reposted_at FROM articles a WHERE {filter}
@@ -60,14 +65,15 @@ impl Store {
     }
 
     /// How many articles of a scope are public: one row of the kept counts for a column
-    /// or an outlet, the outlets' kept counts summed for the site (one row an outlet).
+    /// or an outlet, the outlets' kept counts summed for the site (one row an outlet),
+    /// shadowed duplicates left out where the scope leaves them out.
     pub async fn count_articles(&self, scope: &FeedScope) -> Result<i64, StoreError> {
         let (sql, id) = match scope {
             FeedScope::Column(id) => ("SELECT listed_count FROM column_stats WHERE column_id = $1", id),
             FeedScope::Outlet(id) => ("SELECT listed_count FROM outlet_stats WHERE outlet_id = $1", id),
             FeedScope::Site => {
                 // SUM over BIGINT is NUMERIC on PostgreSQL: cast back.
-                let sql = "SELECT CAST(COALESCE(SUM(listed_count), 0) AS BIGINT) FROM outlet_stats";
+                let sql = "SELECT CAST(COALESCE(SUM(listed_count - shadowed_count), 0) AS BIGINT) FROM outlet_stats";
                 return Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?);
             }
         };
@@ -113,6 +119,47 @@ impl Store {
         }
         for article in articles {
             article.columns = by_article.remove(&article.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    /// Fills in each article's other outlets' public copies of its story, with one query
+    /// for them all: the story's original (its own id, or the one it duplicates) and
+    /// every public duplicate of it, less the article itself and its own outlet's.
+    pub(in crate::store) async fn attach_copies(&self, articles: &mut [Article]) -> Result<(), StoreError> {
+        if articles.is_empty() {
+            return Ok(());
+        }
+        let roots: Vec<i64> = articles.iter().map(|a| a.duplicate_of.unwrap_or(a.id)).collect();
+        let list = placeholders(1, roots.len());
+        let sql = format!(
+            "SELECT a.id, COALESCE(a.duplicate_of, a.id) AS root, a.outlet_id, o.slug, o.name
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE (a.id IN ({list}) OR a.duplicate_of IN ({list})) AND {PUBLIC}
+             ORDER BY a.reposted_at, a.id"
+        );
+        let mut query = sqlx::query(&sql);
+        for root in &roots {
+            query = query.bind(root);
+        }
+        let mut by_root: HashMap<i64, Vec<(i64, StoryCopy)>> = HashMap::new();
+        for row in query.fetch_all(&self.pool).await? {
+            let slug: String = row.try_get("slug")?;
+            let copy = StoryCopy {
+                id: row.try_get("id")?,
+                outlet_slug: Slug::parse(&slug)
+                    .map_err(|e| StoreError::Corrupt(format!("outlet slug '{slug}': {e}")))?,
+                outlet_name: row.try_get("name")?,
+            };
+            by_root.entry(row.try_get("root")?).or_default().push((row.try_get("outlet_id")?, copy));
+        }
+        for (article, root) in articles.iter_mut().zip(roots) {
+            let copies = by_root.get(&root).map(Vec::as_slice).unwrap_or_default();
+            article.copies = copies
+                .iter()
+                .filter(|(outlet, copy)| copy.id != article.id && *outlet != article.outlet.id)
+                .map(|(_, copy)| copy.clone())
+                .collect();
         }
         Ok(())
     }

@@ -56,5 +56,7 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
         columns: Vec::new(),
         kept_images: Vec::new(),
         responsible_editor: row.try_get("editor_name")?,
+        duplicate_of: row.try_get("duplicate_of")?,
+        copies: Vec::new(),
     })
 }

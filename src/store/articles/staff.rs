@@ -151,7 +151,9 @@ impl Store {
     /// One article as staff see it, whatever its standing.
     pub async fn staff_article(&self, id: i64) -> Result<Option<StaffArticle>, StoreError> {
         let found = self.staff_articles_where(&["a.id = $2".into()], vec![Bound::Number(1), Bound::Number(id)]).await?;
-        Ok(found.into_iter().next())
+        let Some(mut found) = found.into_iter().next() else { return Ok(None) };
+        self.attach_copies(std::slice::from_mut(&mut found.article)).await?;
+        Ok(Some(found))
     }
 
     /// Articles matching every filter, newest first; `binds` starts with the limit ($1).

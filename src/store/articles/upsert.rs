@@ -2,7 +2,9 @@
 //! many rows a statement, under the change clock.
 
 use super::*;
+use crate::domain::likeness::Likeness;
 use crate::domain::review::{HeldBy, ReviewState};
+use crate::store::duplicates;
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,7 +283,13 @@ impl Store {
         if pending.is_empty() {
             return Ok(outcomes.into_iter().flatten().collect());
         }
+        // Signatures are computed before the clock's lock is taken.
+        let likenesses: HashMap<usize, Option<Likeness>> = pending
+            .iter()
+            .map(|&i| (i, Likeness::of(&items[i].draft.title, items[i].draft.content_html.as_deref())))
+            .collect();
         let mut change = self.begin_change(pending.len() as i64).await?;
+        duplicates::prune(&mut change.tx, change.first).await?;
         // Again under the clock's lock, which every article writer takes: now it holds.
         let pending_items: Vec<Upsert<'_>> = pending.iter().map(|&i| items[i]).collect();
         let mut known = existing_articles(&mut change.tx, &pending_items).await?;
@@ -316,6 +324,13 @@ impl Store {
                 }
             };
             if let UpsertOutcome::Created(stamp) | UpsertOutcome::Updated(stamp) = outcome {
+                let likeness = likenesses.get(&i).and_then(Option::as_ref);
+                let reposted_at = to_micros(stamp.reposted_at);
+                if let Some(left) =
+                    duplicates::link(&mut change.tx, stamp.id, outlet_id, reposted_at, now, likeness).await?
+                {
+                    change.unlinked.push(left);
+                }
                 change.written.push(stamp.id);
                 // `public` is asked only of another outlet's rows: this one is the writer's.
                 let existing =

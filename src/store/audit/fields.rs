@@ -50,6 +50,7 @@ pub(in crate::store) fn column(column: &Column, slugs: &Slugs) -> Fields {
         "parent": column.parent_id.map(|id| slugs.of(id)),
         "licensed_only": column.licensed_only,
         "strict_titles": column.strict_titles,
+        "hide_duplicates": column.hide_duplicates,
     }))
 }
 

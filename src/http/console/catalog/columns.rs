@@ -62,6 +62,7 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         parent: values.optional("parent"),
         licensed_only: Some(values.has("licensed_only", "on")),
         strict_titles: Some(values.has("strict_titles", "on")),
+        hide_duplicates: Some(values.has("hide_duplicates", "on")),
     };
     match state.operations.add_column(&actor(&console), form).await {
         Ok(_) => see_other("/admin/columns?done=added"),
@@ -99,6 +100,9 @@ async fn column_answer(
         if column.strict_titles {
             own.set("strict_titles", "on");
         }
+        if column.hide_duplicates {
+            own.set("hide_duplicates", "on");
+        }
         own
     };
     let view =
@@ -124,6 +128,7 @@ async fn edit(State(state): State<AppState>, Params(slug): Params<String>, poste
         parent: Some(values.optional("parent")),
         licensed_only: Some(values.has("licensed_only", "on")),
         strict_titles: Some(values.has("strict_titles", "on")),
+        hide_duplicates: Some(values.has("hide_duplicates", "on")),
     };
     match state.operations.edit_column(&actor(&console), &slug, edit).await {
         Ok(_) => see_other("/admin/columns?done=saved"),
