@@ -97,6 +97,13 @@ async fn duplicate_of(app: &TestApp, id: i64) -> Option<i64> {
     staff(app, id).await["duplicate_of"].as_i64()
 }
 
+/// `later` is no duplicate of `earlier`, whose API and page know of no copy.
+async fn assert_unlinked(app: &TestApp, earlier: i64, later: i64) {
+    assert_eq!(duplicate_of(app, later).await, None);
+    assert_eq!(staff(app, earlier).await["duplicates"], json!([]));
+    assert!(!app.get_text(&format!("/articles/{earlier}")).await.contains("同时刊发于"));
+}
+
 /// The ids a JSON Feed lists, from their page URLs.
 async fn listed(app: &TestApp, path: &str) -> Vec<i64> {
     let feed: Value = app.get(path).await.json().await.unwrap();
@@ -152,9 +159,7 @@ async fn different_stories_sharing_boilerplate_and_the_reporter_line_are_not_lin
     let other =
         push(&app, &xjrb, story("https://xjrb.example.cn/2", "加工番茄进入田间管理关键期", &with_footer(&OTHER))).await;
 
-    assert_eq!(duplicate_of(&app, other).await, None);
-    assert_eq!(staff(&app, first).await["duplicates"], json!([]));
-    assert!(!app.get_text(&format!("/articles/{first}")).await.contains("同时刊发于"));
+    assert_unlinked(&app, first, other).await;
     assert_eq!(listed(&app, "/feed.json").await, vec![other, first]);
 }
 
@@ -227,9 +232,7 @@ async fn a_withdrawn_original_lets_its_duplicate_show_site_wide_and_a_correction
     assert!(reinstated.status().is_success(), "{}", reinstated.status());
     assert_eq!(listed(&app, "/feed.json").await, vec![first]);
     push(&app, &xjrb, story("https://xjrb.example.cn/1", "番茄", &html(&OTHER))).await;
-    assert_eq!(duplicate_of(&app, copy).await, None);
-    assert_eq!(staff(&app, first).await["duplicates"], json!([]));
-    assert!(!app.get_text(&format!("/articles/{first}")).await.contains("同时刊发于"));
+    assert_unlinked(&app, first, copy).await;
     assert_eq!(listed(&app, "/feed.json").await, vec![copy, first]);
 }
 

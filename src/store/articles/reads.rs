@@ -33,7 +33,8 @@ impl Store {
         let sql = match scope {
             // A range of the column's listing index (`ids` binds the column as $3), skipped
             // inside the index alone: only the page's own articles are read, however deep.
-            // `listed` is kept equal to PUBLIC; PUBLIC is checked again on the articles read
+            // `listed = 1` is kept equal to PUBLIC (less the duplicates a column hides,
+            // `listings`); PUBLIC is checked again on the articles read
             // so that nothing withdrawn or held can show, even through a stale listing.
             FeedScope::Column(_) => format!(
                 "SELECT {ARTICLE_FIELDS} FROM
