@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(value_kind("BLOB"), Some(ValueKind::Bytes));
         assert_eq!(value_kind("bytea"), Some(ValueKind::Bytes));
         assert_eq!(value_kind("REAL"), None);
-        assert_eq!(value_kind("bytea"), None);
+        assert_eq!(value_kind("blobby"), None);
     }
 
     #[test]

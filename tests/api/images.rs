@@ -6,6 +6,7 @@
 //! retried; one image in two articles is kept once; an outlet that does not keep images
 //! has nothing fetched.
 
+use crate::browser::{check_page, signed_in};
 use crate::helpers::TestApp;
 use crate::mock::eventually;
 use crate::stories;
@@ -25,6 +26,7 @@ stories!(
     an_image_whose_server_fails_is_retried_until_it_is_kept,
     one_image_shown_by_two_articles_is_kept_once,
     an_outlet_that_does_not_keep_images_has_nothing_fetched,
+    the_console_sets_keep_images_and_shows_where_each_image_stands,
 );
 stories!(with small_images: images_too_large_or_not_images_keep_their_original_url);
 
@@ -317,4 +319,28 @@ async fn an_outlet_that_does_not_keep_images_has_nothing_fetched(app: TestApp) {
     let page = app.get_text(&format!("/articles/{not_kept}")).await;
     assert!(page.contains(&site.url("/img/lead.jpg")), "{page}");
     assert_eq!(app.admin_get("/api/v1/admin/articles/999999/images").await.status(), 404);
+}
+
+async fn the_console_sets_keep_images_and_shows_where_each_image_stands(app: TestApp) {
+    let site = OutletSite::start(0).await;
+    let token = catalog(&app, "cjrb", &site, true).await;
+    let (id, _) = push(&app, &token, &site, 1, &["/img/pic.jpg", "/img/logo.svg"], json!({})).await;
+    settled_images(&app, id, 2).await;
+    let admin = signed_in(&app, "zhangsan", "admin", &[]).await;
+
+    let outlet = admin.get("/admin/outlets/cjrb").await;
+    assert_eq!(outlet.status, 200);
+    check_page(&outlet.body);
+    let tick = outlet.body.split("name=\"keep_images\"").nth(1).expect("the outlet form has keep_images");
+    assert!(tick[..tick.find('>').unwrap()].contains("checked"), "ticked as stored: {}", outlet.body);
+
+    let article = admin.get(&format!("/admin/articles/{id}")).await;
+    assert_eq!(article.status, 200);
+    check_page(&article.body);
+    let card = article.body.split("id=\"images-heading\"").nth(1).expect("the kept images card");
+    for (path, state) in [("/img/pic.jpg", "已保存"), ("/img/logo.svg", "已拒绝")] {
+        let at = card.find(&site.url(path)).unwrap_or_else(|| panic!("{path} in {card}"));
+        let dt = card[..at].rfind("<dt>").unwrap();
+        assert!(card[dt..at].contains(state), "{path} is {state}: {}", &card[dt..at]);
+    }
 }

@@ -91,8 +91,9 @@ struct Filled {
 
 /// The demo content, `BULK_ARTICLES` more, and a row in every table: a withdrawal,
 /// held and rejected articles (the highest id handed out is no longer held), a
-/// partner, a polled source with routes and filters, a revoked token, and WebSub and
-/// ping queues (written behind the server's back, due long after the test ends). The
+/// partner, a polled source with routes and filters, a revoked token, and WebSub, ping
+/// and image queues and a kept image (written behind the server's back, due long after
+/// the test ends: its bytes are copied as bytes). The
 /// notifier has caught up with it.
 async fn filled_source() -> Filled {
     let app = TestApp::spawn_configured(Backend::Sqlite, on_one_site).await.unwrap();
@@ -167,7 +168,14 @@ async fn filled_source() -> Filled {
              VALUES (7, 42, {later}, 2, 'timed out');
          INSERT INTO websub_requests (mode, topic, callback, lease_seconds, secret, due_at, created_at, callback_host)
              VALUES ('subscribe', '{SITE}/rss.xml', 'https://other.example/cb', 86400, NULL, {later}, 1, 'other.example');
-         INSERT INTO outbound_pings (target, url, due_at, attempts) VALUES ('indexnow', '{SITE}/articles/1', {later}, 1);"
+         INSERT INTO outbound_pings (target, url, due_at, attempts) VALUES ('indexnow', '{SITE}/articles/1', {later}, 1);
+         INSERT INTO media (hash, content_type, size, bytes, created_at) VALUES ('{hash}', 'image/jpeg', 6, X'FFD8FF00E0FF', 1);
+         INSERT INTO article_images (article_id, url, state, media_hash, attempts, due_at, last_error)
+             VALUES ({kept}, 'http://www.cjxww.cn/a.jpg', 'kept', '{hash}', 0, NULL, NULL),
+                    ({pending}, 'http://www.cjxww.cn/b.jpg', 'pending', NULL, 1, {later}, 'HTTP 503');",
+        hash = "ab".repeat(32),
+        kept = ids[0],
+        pending = ids[1],
     ))
     .await;
     eventually("the notifier has caught up with every change", Duration::from_secs(30), || async {
