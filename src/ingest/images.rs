@@ -11,13 +11,16 @@
 //! Nothing here runs in a push or poll: the keeper follows the change clock as the
 //! notifier does (its own watermark, moved in the transaction that queues), and claims
 //! queued images with leases, so every instance shares the work and a restart loses
-//! nothing.
+//! nothing. The articles an outlet stored before it kept images are no changes to
+//! follow: turning `keep_images` on has the keeper go through them once, a batch a
+//! round, with a cursor of the outlet's (`Store::images_backfill`).
 
 use super::fetch::{fetch_image, Fetcher};
 use crate::config::MediaConfig;
 use crate::domain::media::{img_sources, ImageState, ImageType, MediaName};
 use crate::domain::Article;
 use crate::store::media::{ImageJob, NewMedia};
+use crate::store::watermarks::Follower;
 use crate::store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -67,6 +70,7 @@ impl ImageKeeper {
     /// there are free places; it never waits for a fetch.
     pub async fn step(&self) -> Result<(), StoreError> {
         while self.queue_new_changes().await? {}
+        self.queue_older_articles().await?;
         let free = self.fetches.available_permits() as i64;
         for job in self.store.claim_images(free, LEASE_SECS).await? {
             let place = self.fetches.clone().try_acquire_owned().expect("no more is claimed than there are places");
@@ -83,15 +87,25 @@ impl ImageKeeper {
 
     /// Queues the images of the next changes after the watermark; true if there may be more.
     async fn queue_new_changes(&self) -> Result<bool, StoreError> {
-        let from = self.store.images_watermark().await?;
+        let from = self.store.watermark(Follower::ImageKeeper).await?;
         let (articles, last) = self.store.images_changed_after(from, CHANGES_PER_STEP).await?;
         let Some(to) = last else { return Ok(false) };
-        let images: Vec<(i64, String)> =
-            articles.iter().flat_map(|a| images_of(a).into_iter().map(|url| (a.id, url))).collect();
+        let images = images_of_all(&articles);
         if self.store.queue_images(from, to, &images).await? && !images.is_empty() {
             tracing::debug!(images = images.len(), "images queued");
         }
         Ok(true)
+    }
+
+    /// Queues the images of the next articles an outlet stored before it kept images
+    /// (one batch a round, so that new changes are never kept waiting behind them).
+    async fn queue_older_articles(&self) -> Result<(), StoreError> {
+        let Some(backfill) = self.store.images_backfill(CHANGES_PER_STEP).await? else { return Ok(()) };
+        let images = images_of_all(&backfill.articles);
+        if self.store.queue_backfilled_images(&backfill, &images).await? && !images.is_empty() {
+            tracing::debug!(outlet = backfill.outlet_id, images = images.len(), "images of older articles queued");
+        }
+        Ok(())
     }
 
     /// Fetches one image and records what became of it.
@@ -127,6 +141,11 @@ impl ImageKeeper {
         let base = self.config.retry_base.as_micros() as i64;
         base.saturating_mul(1_i64 << (attempt - 1).clamp(0, 20))
     }
+}
+
+/// Each `(article id, image URL)` of `articles` to keep.
+fn images_of_all(articles: &[Article]) -> Vec<(i64, String)> {
+    articles.iter().flat_map(|a| images_of(a).into_iter().map(|url| (a.id, url))).collect()
 }
 
 /// The images of `article` to keep, each once: `<img src>` in its content, its lead

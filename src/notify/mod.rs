@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::domain::column::ColumnTree;
 use crate::ingest::fetch::Fetcher;
 use crate::publish::{FeedFormat, FeedKind, Site};
+use crate::store::watermarks::Follower;
 use crate::store::{ChangeRecord, Store, StoreError};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -122,7 +123,7 @@ impl Notifier {
     /// Turns the next changes after the watermark into queued notifications; true if
     /// there may be more.
     async fn queue_new_changes(&self) -> Result<bool, StoreError> {
-        let from = self.store.notify_watermark().await?;
+        let from = self.store.watermark(Follower::Notifier).await?;
         let (changes, last) = self.store.changes_after(from, CHANGES_PER_STEP).await?;
         let Some(to) = last else { return Ok(false) };
         let tree = self.store.column_tree().await?;

@@ -10,14 +10,12 @@
 //! article is rendered again with the kept copy, and partners hear of it.
 
 use super::articles::{article_from_row, ARTICLE_FIELDS};
+use super::watermarks::{move_watermark, Follower};
 use super::{now_micros, placeholders, Store, StoreError};
 use crate::domain::media::{ImageState, ImageType, KeptImage, MediaName};
 use crate::domain::Article;
 use sqlx::Row;
 use std::collections::HashMap;
-
-/// The image keeper's position in the change log (migration 0027).
-const IMAGES: &str = "images";
 
 /// One image to fetch, claimed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +33,16 @@ pub struct ImageJob {
 pub struct NewMedia {
     pub name: MediaName,
     pub bytes: Vec<u8>,
+}
+
+/// Some of an outlet's articles stored before it kept images, to go through once
+/// (`images_backfill`): those after `after` in id order, and whether they are the last.
+#[derive(Debug, Clone)]
+pub struct Backfill {
+    pub outlet_id: i64,
+    pub after: i64,
+    pub articles: Vec<Article>,
+    pub finished: bool,
 }
 
 /// A kept file as it is served.
@@ -55,13 +63,6 @@ pub struct ArticleImage {
 }
 
 impl Store {
-    pub async fn images_watermark(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT position FROM notify_watermarks WHERE name = $1")
-            .bind(IMAGES)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
     /// Articles of outlets that keep images changed after `watermark` (at most `limit`
     /// changes looked at), as readers see them; with the position of the last change
     /// looked at, counting those of other outlets.
@@ -105,27 +106,62 @@ impl Store {
     /// nothing, when another instance moved the watermark first.
     pub async fn queue_images(&self, from: i64, to: i64, images: &[(i64, String)]) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let moved = sqlx::query("UPDATE notify_watermarks SET position = $3 WHERE name = $1 AND position = $2")
-            .bind(IMAGES)
-            .bind(from)
-            .bind(to)
-            .execute(&mut *tx)
-            .await?;
+        if !move_watermark(&mut tx, Follower::ImageKeeper, from, to).await? {
+            return Ok(false);
+        }
+        queue(&mut tx, images).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The next articles, in id order, of an outlet that keeps images and has older
+    /// articles still to go through (migration 0031), at most `limit`; none when no
+    /// outlet has.
+    pub async fn images_backfill(&self, limit: i64) -> Result<Option<Backfill>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT id, images_backfill_after FROM outlets
+             WHERE keep_images = 1 AND images_backfill_after IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let (outlet_id, after): (i64, i64) = (row.try_get("id")?, row.try_get("images_backfill_after")?);
+        let sql = format!(
+            "SELECT {ARTICLE_FIELDS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.outlet_id = $1 AND a.id > $2 ORDER BY a.id LIMIT $3"
+        );
+        let rows = sqlx::query(&sql).bind(outlet_id).bind(after).bind(limit).fetch_all(&self.pool).await?;
+        let articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>, _>>()?;
+        let finished = (articles.len() as i64) < limit;
+        Ok(Some(Backfill { outlet_id, after, articles, finished }))
+    }
+
+    /// Moves `backfill`'s outlet past its articles (its cursor set to nothing when it
+    /// went through the last) and queues `images` of them, in one transaction. False,
+    /// changing nothing, when another instance moved the cursor first.
+    pub async fn queue_backfilled_images(
+        &self,
+        backfill: &Backfill,
+        images: &[(i64, String)],
+    ) -> Result<bool, StoreError> {
+        let through = match backfill.articles.last() {
+            Some(last) if !backfill.finished => Some(last.id),
+            _ => None,
+        };
+        let mut tx = self.begin_write().await?;
+        let moved =
+            sqlx::query("UPDATE outlets SET images_backfill_after = $3 WHERE id = $1 AND images_backfill_after = $2")
+                .bind(backfill.outlet_id)
+                .bind(backfill.after)
+                .bind(through)
+                .execute(&mut *tx)
+                .await?;
         if moved.rows_affected() == 0 {
             return Ok(false);
         }
-        let now = now_micros();
-        for (article_id, url) in images {
-            sqlx::query(
-                "INSERT INTO article_images (article_id, url, due_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (article_id, url) DO NOTHING",
-            )
-            .bind(article_id)
-            .bind(url)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        queue(&mut tx, images).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -277,6 +313,23 @@ impl Store {
 }
 
 /// The served name of a row's `media_hash` and `content_type`, when it has one.
+/// Queues each `(article id, image URL)` not queued before, due now.
+async fn queue(tx: &mut sqlx::Transaction<'_, sqlx::Any>, images: &[(i64, String)]) -> Result<(), StoreError> {
+    let now = now_micros();
+    for (article_id, url) in images {
+        sqlx::query(
+            "INSERT INTO article_images (article_id, url, due_at) VALUES ($1, $2, $3)
+             ON CONFLICT (article_id, url) DO NOTHING",
+        )
+        .bind(article_id)
+        .bind(url)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 fn media_name(row: &sqlx::any::AnyRow) -> Result<Option<MediaName>, StoreError> {
     let hash: Option<String> = row.try_get("media_hash")?;
     let content_type: Option<String> = row.try_get("content_type")?;

@@ -27,6 +27,7 @@ pub mod sources;
 mod superseded;
 mod transfer;
 pub mod users;
+pub mod watermarks;
 
 pub use archives::ArchiveLayout;
 pub use articles::{

@@ -4,6 +4,7 @@
 //! PostgreSQL), so many instances share the queues and each item is worked on by one
 //! at a time; an instance that dies mid-way only delays the item until its lease ends.
 
+use super::watermarks::{move_watermark, Follower};
 use super::{now_micros, placeholders, Backend, Store, StoreError};
 use sqlx::Row;
 
@@ -67,20 +68,11 @@ pub struct Ping {
     pub attempts: i64,
 }
 
-/// The notifier's position in the change log.
-const CHANGES: &str = "changes";
 /// The PostgreSQL advisory lock that serialises additions to the verification queue
 /// (any number no other lock in the database uses; "syndic" in ASCII, then 1).
 const WEBSUB_QUEUE_LOCK: i64 = 0x7379_6e64_6963_0001;
 
 impl Store {
-    pub async fn notify_watermark(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT position FROM notify_watermarks WHERE name = $1")
-            .bind(CHANGES)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
     /// Moves the watermark from `from` to `to` and, in the same transaction, queues a
     /// delivery for every live subscription to one of `topics` and a ping for each of
     /// `pings` (target, URL). Returns false, changing nothing, when another instance
@@ -94,13 +86,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = now_micros();
         let mut tx = self.begin_write().await?;
-        let moved = sqlx::query("UPDATE notify_watermarks SET position = $3 WHERE name = $1 AND position = $2")
-            .bind(CHANGES)
-            .bind(from)
-            .bind(to)
-            .execute(&mut *tx)
-            .await?;
-        if moved.rows_affected() == 0 {
+        if !move_watermark(&mut tx, Follower::Notifier, from, to).await? {
             return Ok(false);
         }
         if !topics.is_empty() {

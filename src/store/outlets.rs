@@ -236,7 +236,9 @@ impl Store {
                 repost_terms = CASE WHEN $19 = 1 THEN $20 ELSE repost_terms END,
                 review = COALESCE($21, review),
                 default_editor_id = CASE WHEN $22 = 1 THEN $23 ELSE default_editor_id END,
-                keep_images = COALESCE($24, keep_images)
+                keep_images = COALESCE($24, keep_images),
+                images_backfill_after = CASE WHEN $24 = 1 AND keep_images = 0 THEN 0
+                    WHEN $24 = 0 THEN NULL ELSE images_backfill_after END
              WHERE id = $1",
         )
         .bind(id)

@@ -26,6 +26,7 @@ stories!(
     an_image_whose_server_fails_is_retried_until_it_is_kept,
     one_image_shown_by_two_articles_is_kept_once,
     an_outlet_that_does_not_keep_images_has_nothing_fetched,
+    turning_keep_images_on_keeps_the_images_of_articles_stored_before,
     the_console_sets_keep_images_and_shows_where_each_image_stands,
 );
 stories!(with small_images: images_too_large_or_not_images_keep_their_original_url);
@@ -319,6 +320,33 @@ async fn an_outlet_that_does_not_keep_images_has_nothing_fetched(app: TestApp) {
     let page = app.get_text(&format!("/articles/{not_kept}")).await;
     assert!(page.contains(&site.url("/img/lead.jpg")), "{page}");
     assert_eq!(app.admin_get("/api/v1/admin/articles/999999/images").await.status(), 404);
+}
+
+async fn turning_keep_images_on_keeps_the_images_of_articles_stored_before(app: TestApp) {
+    let site = OutletSite::start(0).await;
+    let token = catalog(&app, "cjrb", &site, false).await;
+    let (first, first_url) = push(&app, &token, &site, 1, &["/img/pic.jpg"], json!({})).await;
+    let (second, second_url) = push(&app, &token, &site, 2, &["/img/lead.jpg"], json!({})).await;
+    let other = catalog(&app, "other", &site, false).await;
+    let (elsewhere, _) = push(&app, &other, &site, 3, &["/img/pic.jpg"], json!({})).await;
+    assert!(site.referers("/img/pic.jpg").is_empty() && site.referers("/img/lead.jpg").is_empty());
+
+    let response = app.admin_patch("/api/v1/outlets/cjrb", json!({"keep_images": true})).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    for id in [first, second] {
+        assert_eq!(settled_images(&app, id, 1).await[0]["state"], "kept", "article {id}");
+    }
+    assert_eq!(site.referers("/img/pic.jpg"), vec![Some(first_url)], "the other outlet's copy is not fetched");
+    assert_eq!(site.referers("/img/lead.jpg"), vec![Some(second_url)]);
+    let body: Value = app.admin_get(&format!("/api/v1/admin/articles/{elsewhere}/images")).await.json().await.unwrap();
+    assert_eq!(body["images"], json!([]));
+    assert_eq!(
+        app.query_number("SELECT COUNT(*) FROM outlets WHERE images_backfill_after IS NOT NULL").await,
+        0,
+        "gone through once"
+    );
+    let page = app.get_text(&format!("/articles/{first}")).await;
+    assert!(page.contains("/media/") && !page.contains(&site.url("/img/pic.jpg")), "{page}");
 }
 
 async fn the_console_sets_keep_images_and_shows_where_each_image_stands(app: TestApp) {

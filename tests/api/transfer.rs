@@ -11,6 +11,7 @@ use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use syndic::store::watermarks::Follower;
 
 /// The base URL of every server here, so that documents from two servers can be equal.
 const SITE: &str = "https://portal.example.cn";
@@ -179,7 +180,7 @@ async fn filled_source() -> Filled {
     ))
     .await;
     eventually("the notifier has caught up with every change", Duration::from_secs(30), || async {
-        let watermark = app.store.notify_watermark().await.unwrap();
+        let watermark = app.store.watermark(Follower::Notifier).await.unwrap();
         app.store.changes_after(watermark, 1).await.unwrap().1.is_none()
     })
     .await;
