@@ -91,6 +91,16 @@ fn outlets_are_managed_from_the_command_line_and_their_token_shown_once() {
     assert!(cli.ok(&["outlet", "list"]).ends_with("\tany\n"));
     assert!(cli.ok(&["outlet", "token", "cjrb"]).contains("syo_"));
 
+    cli.ok(&["outlet", "edit", "cjrb", "--keep-images"]);
+    let edit = cli.ok(&["audit", "--target", "outlet:cjrb", "--action", "outlet.edit", "--limit", "1", "--json"]);
+    let edit: serde_json::Value = serde_json::from_str(&edit).unwrap();
+    assert_eq!(
+        (&edit["before"]["keep_images"], &edit["after"]["keep_images"]),
+        (&false.into(), &true.into()),
+        "{edit}"
+    );
+    assert!(cli.fails(&["outlet", "edit", "cjrb", "--keep-images", "--no-keep-images"]).contains("--no-keep-images"));
+
     let error =
         cli.fails(&["outlet", "add", "--slug", "x", "--name", "X", "--homepage", "ftp://x", "--timezone", "Mars"]);
     assert!(error.contains("homepage") && error.contains("timezone"), "{error}");
