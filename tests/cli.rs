@@ -49,6 +49,19 @@ fn columns_are_managed_from_the_command_line() {
     assert!(cli.ok(&["column", "list"]).contains("english\tEnglish\n  party-96\tParty\n"));
     assert!(cli.fails(&["column", "remove", "english"]).contains("sub-column"));
     cli.ok(&["column", "edit", "party-96", "--root"]);
+    cli.ok(&["column", "add", "--slug", "wire", "--title", "通稿", "--hide-duplicates"]);
+    cli.ok(&["column", "edit", "wire", "--show-duplicates"]);
+    let log = cli.ok(&["audit", "--target", "column:wire", "--json"]);
+    let entries: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(entries[1]["after"]["hide_duplicates"], true, "{log}");
+    assert_eq!(
+        (&entries[0]["before"]["hide_duplicates"], &entries[0]["after"]["hide_duplicates"]),
+        (&true.into(), &false.into()),
+        "{log}"
+    );
+    assert!(cli
+        .fails(&["column", "edit", "wire", "--hide-duplicates", "--show-duplicates"])
+        .contains("--show-duplicates"));
     cli.ok(&["column", "remove", "english"]);
     assert!(!cli.ok(&["column", "list"]).contains("english"));
 
