@@ -3,6 +3,7 @@
 //! no token, so they answer only what syndic asked for. A wrong id or token, topic or
 //! mode is 404 with nothing echoed; requests are limited per subscription, and a
 //! delivery's body to the feed size cap, read only once the callback is known to be one.
+//! Also how a source's status shows its subscription (`SourceSubscription`).
 
 use super::error::{ApiError, ErrorBody};
 use super::params::Number;

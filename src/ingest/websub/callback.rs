@@ -39,8 +39,6 @@ pub enum Delivery {
     Stored {
         source_id: i64,
         outlet: Actor,
-        new: i64,
-        updated: i64,
     },
     /// Not signed with the subscription's secret: ignored, and recorded.
     Ignored,
@@ -134,8 +132,8 @@ pub async fn receive(
         return Ok(Delivery::Ignored);
     }
     let topic = url::Url::parse(&subscription.topic).ok();
-    let record = poll::record_push(pipeline, &source, topic, content_type, body).await?;
+    poll::record_push(pipeline, &source, topic, content_type, body).await?;
     pipeline.store.subscription_delivery(id, None).await?;
     let outlet = Actor::Outlet { id: source.outlet_id, slug: source.outlet_slug.clone() };
-    Ok(Delivery::Stored { source_id: source.id, outlet, new: record.new, updated: record.updated })
+    Ok(Delivery::Stored { source_id: source.id, outlet })
 }
