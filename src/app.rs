@@ -1,7 +1,8 @@
 //! One running syndic, wired once: the database opened and migrated, the operations
 //! over it, and `serve`'s parts (the HTTP server with its render cache and follower, the
-//! notifier, the image keeper, the poll scheduler, the search index's follower) started and stopped
-//! together. `syndic serve` and the integration tests start the same server through here.
+//! notifier, the image keeper, the WebSub subscriber, the poll scheduler, the search index's
+//! follower) started and stopped together. `syndic serve` and the integration tests
+//! start the same server through here.
 
 use crate::config::Config;
 use crate::http::{self, AppState};
@@ -61,6 +62,7 @@ pub async fn serve(
     }
     background.spawn(operations.notifier().run(stopped()));
     background.spawn(operations.image_keeper().run(stopped()));
+    background.spawn(operations.subscriber().run(stopped()));
     // Apart: it has nothing to drain (a stopped follower catches up at the next start),
     // and a JoinSet stops its tasks when dropped, as when this future is.
     let mut following = tokio::task::JoinSet::new();

@@ -119,6 +119,8 @@ pub struct Config {
     pub notify: NotifyConfig,
     /// Keeping outlets' images (`[media]`).
     pub media: MediaConfig,
+    /// Subscribing to outlets' WebSub hubs (fixed; tests shorten it).
+    pub subscriber: SubscriberConfig,
     /// Bytes the render cache may hold; 0 turns it off.
     pub render_cache_bytes: usize,
     /// Request-body bytes the large-body routes (pushes, batches, feed documents) may
@@ -341,6 +343,22 @@ pub struct MediaConfig {
     pub retry_base: std::time::Duration,
     /// Attempts before an image is given up (it keeps its original URL).
     pub max_attempts: u32,
+}
+
+/// How the WebSub subscriber (`ingest::websub`) paces itself. Not read from the
+/// configuration file: the defaults suit every site; tests shorten them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriberConfig {
+    /// How often each instance looks for subscriptions due for a request or renewal.
+    pub tick: std::time::Duration,
+    /// Delay before asking a failing hub again; doubles with each failure (at most a day).
+    pub retry_base: std::time::Duration,
+}
+
+impl Default for SubscriberConfig {
+    fn default() -> Self {
+        SubscriberConfig { tick: std::time::Duration::from_secs(1), retry_base: std::time::Duration::from_secs(60) }
+    }
 }
 
 /// The default `[media] max_image_mb`.
@@ -643,6 +661,7 @@ impl Config {
             rate_limit_per_minute: layers.rate_limit_per_minute.filter(|n| *n > 0),
             notify,
             media,
+            subscriber: SubscriberConfig::default(),
             render_cache_bytes: layers.render_cache_mb.unwrap_or(DEFAULT_RENDER_CACHE_MB).saturating_mul(1 << 20),
             body_budget_bytes: body_budget_mb.saturating_mul(1 << 20),
             // These appear in every document: what XML forbids is dropped, as from articles.

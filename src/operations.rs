@@ -26,6 +26,7 @@ mod review;
 mod search;
 mod sessions;
 mod sources;
+mod subscriptions;
 mod transfer;
 mod users;
 

@@ -24,6 +24,7 @@ pub mod session;
 pub mod slug;
 pub mod source;
 pub mod status;
+pub mod subscription;
 pub mod text;
 pub mod timestamp;
 pub mod token;

@@ -46,6 +46,8 @@ pub struct SourceStatus {
     pub next_fetch_at: DateTime<Utc>,
     /// When a poll last found a new item; `None` while none has.
     pub last_new_at: Option<DateTime<Utc>>,
+    /// Its WebSub subscription, when its feed names a hub (`domain::subscription`).
+    pub subscription: Option<super::subscription::Subscription>,
 }
 
 /// How a rule recognises the items it routes.

@@ -15,6 +15,7 @@ mod dashboard;
 mod error;
 mod feeds;
 mod hub;
+mod hub_callback;
 mod ingest;
 mod media;
 mod metrics;
@@ -63,6 +64,8 @@ pub struct Services {
     pub config: Arc<Config>,
     /// Per-token ingest rate limit, when configured.
     pub rate_limiter: Option<Arc<rate_limit::RateLimiter>>,
+    /// Requests to the callbacks of syndic's own WebSub subscriptions, per subscription.
+    pub callback_limiter: rate_limit::RateLimiter,
     /// Room for the bodies of large requests in flight.
     pub bodies: body::BodyBudget,
     /// Rendered public documents, and what keeps them current.
@@ -85,6 +88,7 @@ impl AppState {
             site,
             config,
             rate_limiter,
+            callback_limiter: hub_callback::limiter(),
             bodies,
             cache,
             cache_follower,
@@ -105,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::router())
         .merge(ingest::router())
         .merge(hub::router(state.config.notify.indexnow_key.as_deref()))
+        .merge(hub_callback::router())
         .merge(partners::router())
         .merge(search::router())
         .merge(users::router())

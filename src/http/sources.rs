@@ -86,6 +86,9 @@ pub struct Source {
     /// When it is polled next.
     #[schema(format = DateTime)]
     pub next_fetch_at: String,
+    /// Its subscription to the WebSub hub its feed names; null when it names none.
+    #[schema(required = true)]
+    pub subscription: Option<super::hub_callback::SourceSubscription>,
 }
 
 /// A routing rule: matching items also go to `column`.
@@ -137,6 +140,7 @@ pub(super) fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
         warnings: status.warnings.clone(),
         consecutive_failures: status.consecutive_failures,
         next_fetch_at: rfc3339(status.next_fetch_at),
+        subscription: status.subscription.as_ref().map(super::hub_callback::SourceSubscription::of),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod items;
 pub mod poll;
 pub mod push;
 pub mod sanitize;
+pub mod websub;
 
 use crate::domain::policy::ContentPolicy;
 use crate::domain::reposting::Refusal;

@@ -1,12 +1,17 @@
 //! Polling sources: fetch (conditional, redirects checked, body capped), parse, and
 //! store through `accept_entries` — so a polled article and a pushed one are the same
 //! article. Failures are recorded on the source and back off exponentially, with
-//! jitter, honouring Retry-After; one source failing never stops the others.
+//! jitter, honouring Retry-After; one source failing never stops the others. A poll
+//! also records the WebSub hub the feed names (`websub`); while its pushes come, the
+//! source is polled at the longer fallback interval, and a hub's delivery is stored and
+//! recorded here as a poll would be (`record_push`).
 
-use super::feed::{self, Context};
+use super::feed::{self, Context, ParsedFeed};
 use super::fetch::{self, Fetcher, Validators};
+use super::websub::{self, discovery::Discovery};
 use super::Pipeline;
 use crate::domain::source::Source;
+use crate::domain::subscription::poll_interval;
 use crate::domain::Actor;
 use crate::store::sources::PollRecord;
 use crate::store::{Audit, StoreError};
@@ -97,15 +102,18 @@ pub async fn poll_source(
         next_fetch_at: Utc::now() + backoff(source.interval_secs, source.status.consecutive_failures + 1, retry_after),
         ..PollRecord::default()
     };
-    let record = match fetch_and_ingest(pipeline, fetcher, source).await {
-        Ok(record) => record,
+    let (record, hub) = match fetch_and_ingest(pipeline, fetcher, source).await {
+        Ok(polled) => polled,
         Err(Failure::Store(error)) => {
             tracing::error!(source = source.id, %error, "polled items could not be stored");
-            failed(None, STORE_FAILED.to_owned(), None)
+            (failed(None, STORE_FAILED.to_owned(), None), None)
         }
-        Err(Failure::Remote { status, error, retry_after }) => failed(status, error, retry_after),
+        Err(Failure::Remote { status, error, retry_after }) => (failed(status, error, retry_after), None),
     };
     store.record_poll(source.id, &record, audit).await?;
+    if let Some(hub) = hub {
+        websub::discovered(store, source.id, hub.as_ref()).await;
+    }
     let outcome = match (&record.error, record.status) {
         (Some(_), _) => "error",
         (None, Some(304)) => "not_modified",
@@ -144,33 +152,59 @@ impl From<fetch::FetchError> for Failure {
     }
 }
 
-async fn fetch_and_ingest(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, Failure> {
+/// Fetches and stores a source's feed: the poll's record, and — when a document was
+/// read — the hub it names (`Some(None)`: none).
+async fn fetch_and_ingest(
+    pipeline: &Pipeline,
+    fetcher: &Fetcher,
+    source: &Source,
+) -> Result<(PollRecord, Option<Option<Discovery>>), Failure> {
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
     let fetched = fetch::fetch(fetcher, &source.url, &validators).await?;
-    let status = Some(i64::from(fetched.status));
+    let now = Utc::now();
+    let subscription = source.status.subscription.as_ref().filter(|s| s.pushes(now));
     let mut record = PollRecord {
-        status,
+        status: Some(i64::from(fetched.status)),
         moved_to: fetched.moved_permanently_to.clone(),
-        next_fetch_at: Utc::now() + regular_interval(source.interval_secs, &fetched.headers),
+        next_fetch_at: now
+            + regular_interval(poll_interval(source.interval_secs, subscription.is_some()), &fetched.headers),
         ..PollRecord::default()
     };
     let Some(body) = &fetched.body else {
-        return Ok(record); // 304: nothing new
+        return Ok((record, None)); // 304: nothing new
     };
+    let content_type = header_text(&fetched.headers, header::CONTENT_TYPE);
+    let parsed = ingest_document(pipeline, source, body, Some(fetched.url.clone()), content_type, &mut record).await?;
+    let hub = websub::discovery::discover(&fetched.headers, &parsed, &fetched.url);
+    // Pushes count only from the hub and topic the feed still names.
+    let still_pushed = subscription.is_some_and(|s| hub.as_ref().is_some_and(|d| d.hub == s.hub && d.topic == s.topic));
+    if !still_pushed {
+        record.next_fetch_at = now + regular_interval(source.interval_secs, &fetched.headers);
+    }
+    record.validators =
+        Some((header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)));
+    Ok((record, Some(hub)))
+}
+
+/// Parses a feed document for `source` (relative links against `document_url`) and
+/// stores its entries through the pipeline with the source's routing and review,
+/// counting what became of them in `record`.
+async fn ingest_document(
+    pipeline: &Pipeline,
+    source: &Source,
+    body: &[u8],
+    document_url: Option<url::Url>,
+    content_type: Option<String>,
+    record: &mut PollRecord,
+) -> Result<ParsedFeed, Failure> {
     let outlet = pipeline.store.outlet_by_slug(&source.outlet_slug).await?;
-    let context = Context {
-        document_url: Some(fetched.url.clone()),
-        content_type: header_text(&fetched.headers, header::CONTENT_TYPE),
-        zone: outlet.timezone,
-    };
+    let context = Context { document_url, content_type, zone: outlet.timezone };
     let parsed = feed::parse_document(body, &context).map_err(|e| Failure::Remote {
-        status,
+        status: record.status,
         error: e.to_string(),
         retry_after: None,
     })?;
     let tally = pipeline.accept_entries(&outlet, &source.routing, source.review, &parsed.entries).await?;
-    record.validators =
-        Some((header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)));
     record.seen = parsed.entries.len() as i64;
     record.new = tally.new;
     record.updated = tally.updated;
@@ -178,7 +212,37 @@ async fn fetch_and_ingest(pipeline: &Pipeline, fetcher: &Fetcher, source: &Sourc
     record.refusals = tally.refusals;
     record.quarantined = tally.quarantined;
     record.hidden_removed = tally.hidden_removed;
-    record.warnings = parsed.problems;
+    record.warnings = parsed.problems.clone();
+    Ok(parsed)
+}
+
+/// Stores a document a source's hub pushed (`websub::callback`), and records it on the
+/// source as a poll: its counts, or why it could not be read (without an HTTP status,
+/// and without moving the next poll). A failure to store it is the caller's error, so
+/// that the hub sends it again.
+pub async fn record_push(
+    pipeline: &Pipeline,
+    source: &Source,
+    topic: Option<url::Url>,
+    content_type: Option<String>,
+    body: &[u8],
+) -> Result<PollRecord, StoreError> {
+    let mut record = PollRecord { next_fetch_at: source.status.next_fetch_at, ..PollRecord::default() };
+    match ingest_document(pipeline, source, body, topic, content_type, &mut record).await {
+        Ok(_) => {}
+        Err(Failure::Store(error)) => return Err(error),
+        Err(Failure::Remote { error, .. }) => record.error = Some(error),
+    }
+    pipeline.store.record_poll(source.id, &record, None).await?;
+    pipeline.metrics.polls.inc(&[if record.error.is_some() { "push_error" } else { "pushed" }]);
+    tracing::info!(
+        source = source.id,
+        new = record.new,
+        updated = record.updated,
+        refused = record.refused,
+        error = ?record.error,
+        "WebSub delivery stored"
+    );
     Ok(record)
 }
 

@@ -24,6 +24,7 @@ mod schema;
 mod search;
 pub mod sessions;
 pub mod sources;
+pub mod subscriptions;
 mod superseded;
 mod transfer;
 pub mod users;

@@ -233,6 +233,7 @@ impl Store {
             sqlx::query(&format!("DELETE FROM {table} WHERE source_id = $1")).bind(id).execute(&mut *tx).await?;
         }
         sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        super::subscriptions::retire_for_source(&mut tx, id).await?;
         let feed_moved = name_outlet_feed(&mut tx, source.outlet_id).await?;
         audit::commit(tx, audit.entry(Target::Source(id)).before(before)).await?;
         self.feed_url_written(feed_moved).await
@@ -268,10 +269,12 @@ async fn sources_where(conn: &mut AnyConnection, filter: &str, id: Option<i64>) 
     }
     let rows = query.fetch_all(&mut *conn).await?;
     let mut routing = routings(conn).await?;
+    let mut subscriptions = super::subscriptions::current(conn).await?;
     rows.iter()
         .map(|row| {
             let mut source = source_from_row(row)?;
             source.routing = routing.remove(&source.id).unwrap_or_default();
+            source.status.subscription = subscriptions.remove(&source.id);
             Ok(source)
         })
         .collect()
@@ -377,6 +380,7 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
             consecutive_failures: row.try_get("consecutive_failures")?,
             next_fetch_at: time_at(row, "next_fetch_at")?,
             last_new_at: optional_time_at(row, "last_new_at")?,
+            subscription: None,
         },
         created_at: time_at(row, "created_at")?,
     })

@@ -150,6 +150,11 @@ impl TestApp {
                 retry_base: std::time::Duration::from_millis(100),
                 ..Default::default()
             },
+            // Stories wait for renewals of leases a few seconds long.
+            subscriber: syndic::config::SubscriberConfig {
+                tick: std::time::Duration::from_millis(100),
+                ..Default::default()
+            },
             site: SiteConfig {
                 name: "Test Portal".into(),
                 description: "Reposts for tests".into(),

@@ -52,4 +52,5 @@ mod sources;
 mod transfer;
 mod users;
 mod websub;
+mod websub_subscriber;
 mod withdrawals;

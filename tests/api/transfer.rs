@@ -173,7 +173,11 @@ async fn filled_source() -> Filled {
          INSERT INTO media (hash, content_type, size, bytes, created_at) VALUES ('{hash}', 'image/jpeg', 6, X'FFD8FF00E0FF', 1);
          INSERT INTO article_images (article_id, url, state, media_hash, attempts, due_at, last_error)
              VALUES ({kept}, 'http://www.cjxww.cn/a.jpg', 'kept', '{hash}', 0, NULL, NULL),
-                    ({pending}, 'http://www.cjxww.cn/b.jpg', 'pending', NULL, 1, {later}, 'HTTP 503');",
+                    ({pending}, 'http://www.cjxww.cn/b.jpg', 'pending', NULL, 1, {later}, 'HTTP 503');
+         INSERT INTO source_subscriptions (source_id, hub, topic, callback_token, secret, state, wanted,
+                 lease_seconds, lease_expires_at, verified_at, next_action_at, created_at)
+             VALUES ({source_id}, 'https://hub.example/', 'http://www.cjxww.cn/rss.xml', 'tok', 'sec', 'verified', 1,
+                 864000, {later}, 1, {later}, 1);",
         hash = "ab".repeat(32),
         kept = ids[0],
         pending = ids[1],

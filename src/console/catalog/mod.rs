@@ -9,6 +9,7 @@ pub mod labels;
 mod outlets;
 mod partners;
 mod sources;
+mod subscription;
 mod users;
 
 pub use columns::{column_page, columns_page, ColumnView, ColumnsView};

@@ -215,6 +215,7 @@ pub fn source_page(viewer: &Viewer<'_>, view: &SourceView<'_>) -> Page {
                 }
             }
         }
+        (super::subscription::section(viewer.labels, status.subscription.as_ref(), view.timezone))
         section.card aria-labelledby="refusals-heading" {
             h2 #refusals-heading { (labels.refusals) }
             @if status.refusals.is_empty() {

@@ -31,6 +31,14 @@ pub fn read(text: &str, context: &Context) -> Result<ParsedFeed, String> {
         language: string(&document["language"]),
         updated: None,
         entries,
+        hubs: document["hubs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|hub| string(&hub["url"]))
+            .map(|url| absolute(document_url, &url))
+            .collect(),
+        self_url: string(&document["feed_url"]).map(|url| absolute(document_url, &url)),
         encoding: String::new(),
         problems: Vec::new(),
     })

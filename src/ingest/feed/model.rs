@@ -87,6 +87,10 @@ pub struct ParsedFeed {
     pub language: Option<String>,
     pub updated: Option<DateTime<Utc>>,
     pub entries: Vec<Entry>,
+    /// The WebSub hubs it names (`atom:link rel="hub"`, JSON Feed `hubs`), absolute.
+    pub hubs: Vec<String>,
+    /// Its own address as it states it (`atom:link rel="self"`, JSON Feed `feed_url`).
+    pub self_url: Option<String>,
     /// Charset the document was decoded with.
     pub encoding: String,
     /// What was wrong with the document, if anything (data may still have been read).

@@ -54,6 +54,8 @@ fn empty(format: Format) -> ParsedFeed {
         language: None,
         updated: None,
         entries: Vec::new(),
+        hubs: Vec::new(),
+        self_url: None,
         encoding: String::new(),
         problems: Vec::new(),
     }
@@ -145,6 +147,7 @@ fn rss(root: &Element, context: &Context) -> ParsedFeed {
     feed.subtitle =
         first(channel, &[("rss", "description"), (DC, "description"), (ITUNES, "summary")]).and_then(rss_html);
     feed.language = text_of(first(channel, &[("rss", "language"), (DC, "language")]));
+    hub_links(channel, explicit.as_ref().or(document), &mut feed);
     feed.updated = date_of(
         first(channel, &[("rss", "lastBuildDate"), (DCTERMS, "modified"), ("rss", "pubDate"), (DC, "date")]),
         context,
@@ -326,6 +329,23 @@ fn atom_link(e: &Element, rel: &str) -> Option<(String, Option<String>)> {
     Some((preferred.attr("href")?.to_owned(), preferred.attr("type").map(str::to_owned)))
 }
 
+/// The WebSub links of a channel or feed: every `atom:link rel="hub"` and the first
+/// `rel="self"`, made absolute (`rel` may list several values).
+fn hub_links(e: &Element, base: Option<&Url>, feed: &mut ParsedFeed) {
+    let links = e.elements().filter(|c| c.name == "link" && !EXTENSION_NAMESPACES.contains(&c.ns.as_str()));
+    for link in links {
+        let (Some(href), Some(rel)) = (link.attr("href"), link.attr("rel")) else { continue };
+        let href = absolute(base, href);
+        for rel in rel.split_ascii_whitespace() {
+            if rel.eq_ignore_ascii_case("hub") && !feed.hubs.contains(&href) {
+                feed.hubs.push(href.clone());
+            } else if rel.eq_ignore_ascii_case("self") && feed.self_url.is_none() {
+                feed.self_url = Some(href.clone());
+            }
+        }
+    }
+}
+
 fn atom(root: &Element, context: &Context) -> ParsedFeed {
     let base = rebase(context.document_url.as_ref(), root);
     let mut feed = empty(Format::Atom);
@@ -333,6 +353,7 @@ fn atom(root: &Element, context: &Context) -> ParsedFeed {
     feed.link = atom_link(root, "alternate").map(|(href, _)| absolute(base.as_ref(), &href));
     feed.subtitle = ns_child_any(root, "subtitle").or_else(|| ns_child_any(root, "tagline")).and_then(atom_text);
     feed.language = root.attr_ns(XML_NS, "lang").map(str::to_owned).filter(|l| !l.trim().is_empty());
+    hub_links(root, base.as_ref(), &mut feed);
     feed.updated = date_of(ns_child_any(root, "updated").or_else(|| ns_child_any(root, "modified")), context);
     let entry_base = base.clone().or_else(|| feed.link.as_deref().and_then(|l| Url::parse(l).ok()));
     feed.entries = root
