@@ -1,12 +1,16 @@
 //! Polling sources: fetch (conditional, redirects checked, body capped), parse, and
 //! store through `accept_entries` — so a polled article and a pushed one are the same
 //! article. Failures are recorded on the source and back off exponentially, with
-//! jitter, honouring Retry-After; one source failing never stops the others.
+//! jitter, honouring Retry-After; one source failing never stops the others. An html
+//! source's list page and its article pages, and a full-text feed's item pages, are
+//! read in `html`.
+
+mod html;
 
 use super::feed::{self, Context};
 use super::fetch::{self, Fetcher, Validators};
 use super::Pipeline;
-use crate::domain::source::Source;
+use crate::domain::source::{Source, SourceKind};
 use crate::domain::Actor;
 use crate::store::sources::PollRecord;
 use crate::store::{Audit, StoreError};
@@ -146,6 +150,9 @@ impl From<fetch::FetchError> for Failure {
 
 async fn fetch_and_ingest(pipeline: &Pipeline, fetcher: &Fetcher, source: &Source) -> Result<PollRecord, Failure> {
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
+    if source.kind == SourceKind::Html {
+        return html::fetch_and_ingest(pipeline, fetcher, source, &validators).await;
+    }
     let fetched = fetch::fetch(fetcher, &source.url, &validators).await?;
     let status = Some(i64::from(fetched.status));
     let mut record = PollRecord {
@@ -168,18 +175,33 @@ async fn fetch_and_ingest(pipeline: &Pipeline, fetcher: &Fetcher, source: &Sourc
         error: e.to_string(),
         retry_after: None,
     })?;
-    let tally = pipeline.accept_entries(&outlet, &source.routing, source.review, &parsed.entries).await?;
-    record.validators =
-        Some((header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)));
-    record.seen = parsed.entries.len() as i64;
+    let seen = parsed.entries.len() as i64;
+    let mut warnings = parsed.problems;
+    let read = match source.full_text {
+        true => html::full_text(pipeline, fetcher, source, &outlet, parsed.entries, &mut warnings).await?,
+        false => html::FullText { entries: parsed.entries, credits: Vec::new(), waiting: 0 },
+    };
+    let tally =
+        pipeline.accept_credited_entries(&outlet, &source.routing, source.review, &read.entries, &read.credits).await?;
+    // Items waiting for their full text: the next poll must see the whole feed again.
+    record.validators = Some(match read.waiting {
+        0 => (header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)),
+        _ => (None, None),
+    });
+    record.seen = seen;
+    count(&mut record, tally);
+    record.warnings = warnings;
+    Ok(record)
+}
+
+/// Puts on `record` what storing a poll's entries did.
+fn count(record: &mut PollRecord, tally: super::Tally) {
     record.new = tally.new;
     record.updated = tally.updated;
     record.refused = tally.refused;
     record.refusals = tally.refusals;
     record.quarantined = tally.quarantined;
     record.hidden_removed = tally.hidden_removed;
-    record.warnings = parsed.problems;
-    Ok(record)
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
