@@ -12,6 +12,7 @@ pub mod guard;
 mod hidden;
 pub mod images;
 pub mod items;
+pub mod page;
 pub mod poll;
 pub mod push;
 pub mod sanitize;
