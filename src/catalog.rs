@@ -23,10 +23,10 @@ use crate::domain::source::{
 };
 use crate::domain::text::{http_url, language_tag, optional_text, required_text, time_zone};
 use crate::domain::{token, Carriage, Grants, Indexing, Slug};
+use crate::ingest::page::PageRules;
 use crate::store::columns::ColumnChanges;
 use crate::store::outlets::OutletChanges;
 use crate::store::partners::Partner;
-use crate::ingest::page::PageRules;
 use crate::store::sources::{NewSource, SourceChanges};
 use crate::store::{Audit, Store, StoreError};
 use serde::{Deserialize, Deserializer};

@@ -537,7 +537,8 @@ fn serve_pages(pages: Vec<(&'static str, String)>) -> String {
 
 #[test]
 fn html_sources_are_previewed_and_added_from_the_command_line() {
-    let paragraph = "<p>春耕备耕工作有序推进，各地农民抢抓农时，田间地头一派繁忙景象，农业技术人员深入一线指导生产。</p>";
+    let paragraph =
+        "<p>春耕备耕工作有序推进，各地农民抢抓农时，田间地头一派繁忙景象，农业技术人员深入一线指导生产。</p>";
     let article = format!(
         "<html><head><meta charset=\"utf-8\"><title>春耕备耕忙 - 县融媒体中心</title></head><body>\
          <div class=\"article\"><h1>春耕备耕忙</h1><div class=\"info\">发布时间：2024-03-05 09:30 来源：新华社 作者：王磊</div>\
@@ -551,7 +552,8 @@ fn html_sources_are_previewed_and_added_from_the_command_line() {
     cli.ok(&["outlet", "add", "--slug", "xian", "--name", "县融媒体中心", "--homepage", &format!("{base}/")]);
     let list_url = format!("{base}/list.html");
 
-    let preview = cli.ok(&["source", "preview", &list_url, "--kind", "html", "--rule", "links=.news a", "--outlet", "xian"]);
+    let preview =
+        cli.ok(&["source", "preview", &list_url, "--kind", "html", "--rule", "links=.news a", "--outlet", "xian"]);
     assert!(preview.starts_with(&format!("1 found at {list_url}; 1 read")), "{preview}");
     assert!(preview.contains("1. 春耕备耕忙") && preview.contains("credit: 新华社"), "{preview}");
     assert!(preview.contains("published: 2024-03-05T01:30:00Z"), "in the outlet's zone: {preview}");
@@ -559,11 +561,35 @@ fn html_sources_are_previewed_and_added_from_the_command_line() {
 
     let rules = cli.dir.path().join("rules.json");
     std::fs::write(&rules, r#"{"links": ".news a", "title": "h1"}"#).unwrap();
-    let refused = cli.fails(&["source", "add", "--outlet", "xian", "--url", &list_url, "--column", "local", "--full-text", "--kind", "html"]);
+    let refused = cli.fails(&[
+        "source",
+        "add",
+        "--outlet",
+        "xian",
+        "--url",
+        &list_url,
+        "--column",
+        "local",
+        "--full-text",
+        "--kind",
+        "html",
+    ]);
     assert!(refused.contains("full_text"), "{refused}");
     let added = cli.ok(&[
-        "source", "add", "--outlet", "xian", "--url", &list_url, "--column", "local", "--kind", "html",
-        "--rules-file", rules.to_str().unwrap(), "--rule", "content=.content",
+        "source",
+        "add",
+        "--outlet",
+        "xian",
+        "--url",
+        &list_url,
+        "--column",
+        "local",
+        "--kind",
+        "html",
+        "--rules-file",
+        rules.to_str().unwrap(),
+        "--rule",
+        "content=.content",
     ]);
     assert!(added.starts_with("source 1 added"), "{added}");
     let polled = cli.ok(&["source", "poll", "1"]);

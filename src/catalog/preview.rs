@@ -55,7 +55,10 @@ pub async fn preview_request(
         Some(slug) => match store.outlet_by_slug(slug).await {
             Ok(outlet) => Some(outlet),
             Err(StoreError::NotFound(_)) => {
-                return Err(CatalogError::Conflicting(FieldErrors::single("outlet", format!("unknown outlet '{slug}'"))))
+                return Err(CatalogError::Conflicting(FieldErrors::single(
+                    "outlet",
+                    format!("unknown outlet '{slug}'"),
+                )))
             }
             Err(other) => return Err(other.into()),
         },

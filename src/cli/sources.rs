@@ -2,8 +2,8 @@
 
 use super::NameMissing;
 use crate::catalog::{RouteForm, SourceEdit, SourceForm, SourcePreviewForm};
-use crate::ingest::page::PageRules;
 use crate::domain::Actor;
+use crate::ingest::page::PageRules;
 use crate::operations::Operations;
 use clap::Subcommand;
 
@@ -122,12 +122,11 @@ impl Reading {
             None => serde_json::Map::new(),
         };
         for rule in &self.rules {
-            let (name, value) =
-                rule.split_once('=').ok_or_else(|| anyhow::anyhow!("--rule {rule}: use NAME=VALUE"))?;
+            let (name, value) = rule.split_once('=').ok_or_else(|| anyhow::anyhow!("--rule {rule}: use NAME=VALUE"))?;
             rules.insert(name.trim().to_owned(), serde_json::Value::String(value.to_owned()));
         }
-        let rules = serde_json::from_value(serde_json::Value::Object(rules))
-            .map_err(|e| anyhow::anyhow!("rules: {e}"))?;
+        let rules =
+            serde_json::from_value(serde_json::Value::Object(rules)).map_err(|e| anyhow::anyhow!("rules: {e}"))?;
         Ok(Some(rules))
     }
 }

@@ -27,7 +27,15 @@ mod preview;
 
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list_sources, create_source, show_source, edit_source, delete_source, poll_now, preview::preview_source))]
+#[openapi(paths(
+    list_sources,
+    create_source,
+    show_source,
+    edit_source,
+    delete_source,
+    poll_now,
+    preview::preview_source
+))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {

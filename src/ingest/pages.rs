@@ -18,10 +18,27 @@ pub const MAX_PAGES_PER_POLL: usize = 20;
 /// The warning of a list page on which no article link was found.
 pub const NO_LINKS: &str = "no article links found on the list page (set rules.links to the selector of its links)";
 
+/// A page a list (or a feed) links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The address as linked: what is fetched (a server may need all of it).
+    pub url: String,
+    /// The address normalised as original URLs are: what it is known by once stored.
+    pub key: String,
+}
+
+impl Listed {
+    /// A linked address, or `None` when it is no usable original URL.
+    pub fn of(url: &str) -> Option<Listed> {
+        let key = OriginalUrl::parse(url).ok()?;
+        Some(Listed { url: url.to_owned(), key: key.as_str().to_owned() })
+    }
+}
+
 /// An article read from its page.
 #[derive(Debug, Clone)]
 pub struct PageArticle {
-    /// The address the list (or the feed) links it under, normalised as original URLs are.
+    /// The address the list (or the feed) links it under, normalised (`Listed::key`).
     pub link: String,
     /// Its entry: the page's canonical URL (on the same site) as its link.
     pub entry: Entry,
@@ -48,28 +65,34 @@ pub fn decoded(fetched: &fetch::Fetched) -> Option<Page> {
     Some(page::decode_page(body, content_type, fetched.url.clone()))
 }
 
-/// The article links of a list page, normalised as original URLs are (so that they
-/// compare with stored articles' addresses), each once, in the page's order.
-pub fn listed_links(list: &Page, rules: &PageRules) -> Vec<String> {
-    let mut links: Vec<String> = Vec::new();
+/// The article links of a list page, each once (by its normalised address, so that it
+/// compares with stored articles'), in the page's order.
+pub fn listed_links(list: &Page, rules: &PageRules) -> Vec<Listed> {
+    let mut links: Vec<Listed> = Vec::new();
     for url in page::article_links(list, rules) {
-        if let Ok(link) = OriginalUrl::parse(url.as_str()) {
-            if !links.iter().any(|l| l == link.as_str()) {
-                links.push(link.as_str().to_owned());
+        if let Some(listed) = Listed::of(url.as_str()) {
+            if !links.iter().any(|l| l.key == listed.key) {
+                links.push(listed);
             }
         }
     }
     links
 }
 
-/// Fetches the article page at `link` and reads it; why not, in words for the source's
+/// Fetches the article page `listed` and reads it; why not, in words for the source's
 /// status, when it cannot be fetched or read.
-pub async fn read_article(fetcher: &Fetcher, link: &str, rules: &PageRules, zone: Tz) -> Result<PageArticle, String> {
+pub async fn read_article(
+    fetcher: &Fetcher,
+    listed: &Listed,
+    rules: &PageRules,
+    zone: Tz,
+) -> Result<PageArticle, String> {
+    let link = listed.url.as_str();
     let fetched = fetch::fetch_page(fetcher, link, &Validators::default()).await.map_err(|e| format!("{link}: {e}"))?;
     let page = decoded(&fetched).ok_or_else(|| format!("{link}: HTTP 304 to an unconditional request"))?;
     let extracted = page::extract_article(&page, rules, zone).map_err(|e| format!("{link}: {e}"))?;
     Ok(PageArticle {
-        link: link.to_owned(),
+        link: listed.key.clone(),
         entry: extracted.entry,
         credit: extracted.credit,
         problems: extracted.problems.into_iter().map(|p| format!("{link}: {p}")).collect(),

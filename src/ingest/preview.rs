@@ -8,7 +8,7 @@ use super::feed::{self, Context, Entry};
 use super::fetch::{self, Fetcher, Validators};
 use super::items::{self, stored_html_counting_hidden, stored_title};
 use super::page::PageRules;
-use super::pages::{self, PageArticle};
+use super::pages::{self, Listed, PageArticle};
 use crate::domain::source::SourceKind;
 use crate::domain::Outlet;
 use chrono::{DateTime, Utc};
@@ -78,13 +78,17 @@ pub async fn preview(fetcher: &Fetcher, request: &PreviewRequest) -> Result<Prev
     let mut preview = Preview { url, found: 0, items: Vec::new(), warnings: Vec::new() };
     match request.kind {
         SourceKind::Html => {
-            let list = pages::decoded(&fetched).ok_or_else(|| Unreadable("HTTP 304 to an unconditional request".into()))?;
+            let list =
+                pages::decoded(&fetched).ok_or_else(|| Unreadable("HTTP 304 to an unconditional request".into()))?;
             let links = pages::listed_links(&list, &request.rules);
             preview.found = links.len();
-            for link in links.iter().take(MAX_PREVIEW_ITEMS) {
-                preview.items.push(match pages::read_article(fetcher, link, &request.rules, request.zone).await {
+            for listed in links.iter().take(MAX_PREVIEW_ITEMS) {
+                let link = &listed.url;
+                preview.items.push(match pages::read_article(fetcher, listed, &request.rules, request.zone).await {
                     Ok(article) => item(request, link, &article.entry.clone(), Some(article)),
-                    Err(problem) => PreviewItem { link: link.clone(), problems: vec![problem], ..PreviewItem::default() },
+                    Err(problem) => {
+                        PreviewItem { link: link.clone(), problems: vec![problem], ..PreviewItem::default() }
+                    }
                 });
             }
         }
@@ -99,9 +103,9 @@ pub async fn preview(fetcher: &Fetcher, request: &PreviewRequest) -> Result<Prev
             for entry in parsed.entries.into_iter().take(MAX_PREVIEW_ITEMS) {
                 let link = entry.link.clone().unwrap_or_default();
                 let mut problems = Vec::new();
-                let (entry, page) = match request.full_text && !link.is_empty() {
-                    false => (entry, None),
-                    true => match pages::read_article(fetcher, &link, &request.rules, request.zone).await {
+                let (entry, page) = match Listed::of(&link).filter(|_| request.full_text) {
+                    None => (entry, None),
+                    Some(listed) => match pages::read_article(fetcher, &listed, &request.rules, request.zone).await {
                         Ok(page) => (pages::with_full_text(entry, page.clone()), Some(page)),
                         Err(problem) => {
                             problems.push(format!("full text not read, the feed's own text kept: {problem}"));

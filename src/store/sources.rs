@@ -118,7 +118,10 @@ impl Store {
         .bind(changes.interval_secs)
         .bind(now_micros())
         .bind(i64::from(
-            changes.url.is_some() || changes.routing.is_some() || changes.rules.is_some() || changes.full_text.is_some(),
+            changes.url.is_some()
+                || changes.routing.is_some()
+                || changes.rules.is_some()
+                || changes.full_text.is_some(),
         ))
         .bind(changes.review.map(Review::as_str))
         .bind(i64::from(changes.rules.is_some()))

@@ -65,8 +65,12 @@ impl Site {
         let expected: Value = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
         let html = |file: &Value| std::fs::read(dir.join(file.as_str().unwrap())).unwrap();
         self.serve(expected["list"]["path"].as_str().unwrap(), "text/html", html(&expected["list"]["file"]));
+        // At its path, and at the address the list links it under (a server answers both).
         for article in expected["articles"].as_array().unwrap() {
             self.serve(article["path"].as_str().unwrap(), "text/html", html(&article["file"]));
+            if let Some(link) = article["link"].as_str().filter(|l| l.starts_with('/')) {
+                self.serve(link, "text/html", html(&article["file"]));
+            }
         }
         for image in expected["images"].as_array().into_iter().flatten() {
             let bytes = std::fs::read(dir.join(image["file"].as_str().unwrap())).unwrap();
@@ -141,11 +145,12 @@ async fn poll(app: &TestApp, id: i64) -> Value {
 
 /// Every article of `outlet`, as staff see them, in full.
 async fn articles_of(app: &TestApp, outlet: &str) -> Vec<Value> {
-    let listed: Value = app.admin_get(&format!("/api/v1/articles?outlet={outlet}&limit=100")).await.json().await.unwrap();
+    let listed: Value =
+        app.admin_get(&format!("/api/v1/admin/articles?outlet={outlet}&limit=100")).await.json().await.unwrap();
     let mut articles = Vec::new();
-    for row in listed["articles"].as_array().unwrap() {
+    for row in listed["articles"].as_array().unwrap_or_else(|| panic!("{listed}")) {
         let id = row["id"].as_i64().unwrap();
-        articles.push(app.admin_get(&format!("/api/v1/articles/{id}")).await.json().await.unwrap());
+        articles.push(app.admin_get(&format!("/api/v1/admin/articles/{id}")).await.json().await.unwrap());
     }
     articles
 }
@@ -177,9 +182,17 @@ fn assert_read_as_expected(site: &str, got: &Value, want: &Value, content_field:
     let content = text_of(got[content_field].as_str().unwrap_or_default());
     let content = content.trim();
     let starts = want["content_starts"].as_str().unwrap();
-    assert!(content.starts_with(starts), "{site} {title}: content starts {:?}", content.chars().take(60).collect::<String>());
+    assert!(
+        content.starts_with(starts),
+        "{site} {title}: content starts {:?}",
+        content.chars().take(60).collect::<String>()
+    );
     let ends = want["content_ends"].as_str().unwrap();
-    assert!(content.ends_with(ends), "{site} {title}: content ends {:?}", content.chars().rev().take(60).collect::<String>());
+    assert!(
+        content.ends_with(ends),
+        "{site} {title}: content ends {:?}",
+        content.chars().rev().take(60).collect::<String>()
+    );
     for excluded in want["content_excludes"].as_array().into_iter().flatten() {
         let excluded = excluded.as_str().unwrap();
         assert!(!content.contains(excluded), "{site} {title}: content holds {excluded:?}");
@@ -213,13 +226,20 @@ async fn each_fixture_site_is_read_automatically_in_its_outlets_zone(app: TestAp
                 .find(|a| a["title"] == want["title"])
                 .unwrap_or_else(|| panic!("{name}: {} stored", want["title"]));
             assert_read_as_expected(&name, got, want, "content_html");
-            assert_eq!(got["original_published_at"], want["published"], "{name} {}: time in the outlet's zone", want["title"]);
+            assert_eq!(
+                got["original_published_at"], want["published"],
+                "{name} {}: time in the outlet's zone",
+                want["title"]
+            );
             let link = want["canonical"].as_str().or(want["link"].as_str()).unwrap();
             let link = if link.starts_with("http") { link.to_owned() } else { site.url(link) };
             assert_eq!(got["original_url"].as_str(), Some(link.as_str()), "{name}: the canonical URL is its identity");
             if let Some(credit) = want["credit"].as_str() {
                 let page = app.get_text(&format!("/articles/{}", got["id"])).await;
-                assert!(page.contains(&format!("稿源: {credit}")), "{name}: the page names the credit beside the source");
+                assert!(
+                    page.contains(&format!("稿源: {credit}")),
+                    "{name}: the page names the credit beside the source"
+                );
             }
         }
     }
@@ -256,10 +276,18 @@ async fn a_second_poll_fetches_only_pages_not_stored_and_a_failing_page_costs_on
     let site = Site::start().await;
     let outlet = outlet_for(&app, "xian", &site, "Asia/Shanghai").await;
     // The list links the first article under a tracking address; its page names its own.
-    site.serve("/news/1.html?from=list", "text/html", article_page("春耕备耕忙", Some("/news/1.html"), &long_body("春耕")));
+    site.serve(
+        "/news/1.html?from=list",
+        "text/html",
+        article_page("春耕备耕忙", Some("/news/1.html"), &long_body("春耕")),
+    );
     site.serve("/news/2.html", "text/html", article_page("夏粮收购开始", None, &long_body("夏粮")));
     site.serve("/news/3.html", "text/html", "<html><body></body></html>");
-    site.serve("/list.html", "text/html", list_page(&["/news/1.html?from=list", "/news/2.html", "/news/3.html", "/news/4.html"]));
+    site.serve(
+        "/list.html",
+        "text/html",
+        list_page(&["/news/1.html?from=list", "/news/2.html", "/news/3.html", "/news/4.html"]),
+    );
     let source = add_source(
         &app,
         json!({"outlet": outlet, "url": site.url("/list.html"), "kind": "html", "columns": ["local"],
@@ -272,7 +300,10 @@ async fn a_second_poll_fetches_only_pages_not_stored_and_a_failing_page_costs_on
     assert_eq!(first["last_error"], Value::Null, "{first}");
     assert_eq!((first["items_seen"].as_i64(), first["items_new"].as_i64()), (Some(4), Some(2)), "{first}");
     let warnings = first["warnings"].to_string();
-    assert!(warnings.contains("/news/3.html") && warnings.contains("/news/4.html"), "each failing page named: {warnings}");
+    assert!(
+        warnings.contains("/news/3.html") && warnings.contains("/news/4.html"),
+        "each failing page named: {warnings}"
+    );
     let stored = articles_of(&app, &outlet).await;
     let urls: Vec<&str> = stored.iter().map(|a| a["original_url"].as_str().unwrap()).collect();
     assert!(urls.contains(&site.url("/news/1.html").as_str()), "the canonical URL is the identity: {urls:?}");
@@ -379,7 +410,8 @@ async fn a_preview_shows_what_would_be_stored_and_stores_nothing(app: TestApp) {
     let bad = app.admin_post("/api/v1/sources/preview", json!({"kind": "html", "url": "ftp://x"})).await;
     assert_eq!(bad.status(), 422);
     assert!(bad.json::<Value>().await.unwrap()["fields"]["url"].is_string());
-    let missing = app.admin_post("/api/v1/sources/preview", json!({"kind": "html", "url": site.url("/gone.html")})).await;
+    let missing =
+        app.admin_post("/api/v1/sources/preview", json!({"kind": "html", "url": site.url("/gone.html")})).await;
     assert_eq!(missing.status(), 502);
     let error: Value = missing.json().await.unwrap();
     assert!(error["error"].as_str().unwrap().contains("404"), "the fetch failure said: {error}");
@@ -420,10 +452,16 @@ async fn a_summary_only_feed_gets_its_full_text_from_each_new_items_page(app: Te
     for want in want {
         let got = stored.iter().find(|a| a["title"] == want["title"]).unwrap();
         assert_read_as_expected("full text", got, want, "content_html");
-        assert_eq!(text_of(got["summary"].as_str().unwrap()).trim(), format!("摘要：{}", want["title"].as_str().unwrap()));
+        assert_eq!(
+            text_of(got["summary"].as_str().unwrap()).trim(),
+            format!("摘要：{}", want["title"].as_str().unwrap())
+        );
     }
     let deleted = stored.iter().find(|a| a["title"] == "页面已删除").unwrap();
-    assert_eq!(text_of(deleted["summary"].as_str().or(deleted["content_html"].as_str()).unwrap()).trim(), "摘要：页面已删除");
+    assert_eq!(
+        text_of(deleted["summary"].as_str().or(deleted["content_html"].as_str()).unwrap()).trim(),
+        "摘要：页面已删除"
+    );
 
     let hits: usize = want.iter().map(|a| site.hits(a["path"].as_str().unwrap())).sum();
     poll(&app, source["id"].as_i64().unwrap()).await;
@@ -434,7 +472,10 @@ async fn a_summary_only_feed_gets_its_full_text_from_each_new_items_page(app: Te
 async fn the_fetch_guard_refuses_internal_addresses_for_pages_too(app: TestApp) {
     app.with_example_catalog().await;
     for (path, body) in [
-        ("/api/v1/sources", json!({"outlet": "cjrb", "url": "http://10.1.2.3/list.html", "kind": "html", "columns": ["party-96"]})),
+        (
+            "/api/v1/sources",
+            json!({"outlet": "cjrb", "url": "http://10.1.2.3/list.html", "kind": "html", "columns": ["party-96"]}),
+        ),
         ("/api/v1/sources/preview", json!({"url": "http://10.1.2.3/list.html", "kind": "html"})),
         ("/api/v1/sources/preview", json!({"url": "http://169.254.169.254/latest/meta-data/", "kind": "html"})),
     ] {
@@ -474,7 +515,11 @@ async fn html_sources_are_previewed_and_added_in_the_console(app: TestApp) {
     let preview = submit("/admin/sources/preview", ".news-list a").await;
     assert_eq!(preview.status, 200, "{}", preview.body);
     check_page(&preview.body);
-    assert!(preview.body.contains("春耕备耕忙") && preview.body.contains("新华社"), "the items shown: {}", preview.body);
+    assert!(
+        preview.body.contains("春耕备耕忙") && preview.body.contains("新华社"),
+        "the items shown: {}",
+        preview.body
+    );
     assert!(preview.body.contains("value=\".news-list a\""), "the form kept as posted");
     assert_eq!(app.query_number("SELECT COUNT(*) FROM sources").await, 0, "a preview stores nothing");
 
@@ -484,7 +529,10 @@ async fn html_sources_are_previewed_and_added_in_the_console(app: TestApp) {
     let added = submit("/admin/sources", ".news-list a").await;
     assert_eq!(added.status, 303, "{}", added.body);
     let stored: Value = app.admin_get("/api/v1/sources").await.json().await.unwrap();
-    assert_eq!((&stored["sources"][0]["kind"], &stored["sources"][0]["rules"]["links"]), (&json!("html"), &json!(".news-list a")));
+    assert_eq!(
+        (&stored["sources"][0]["kind"], &stored["sources"][0]["rules"]["links"]),
+        (&json!("html"), &json!(".news-list a"))
+    );
     let id = stored["sources"][0]["id"].as_i64().unwrap();
     let shown = admin.get(&format!("/admin/sources/{id}")).await;
     assert!(shown.body.contains("value=\".news-list a\""), "the rule in the edit form: {}", shown.body);

@@ -6,12 +6,12 @@
 
 use super::reading::{preview_section, reading_fields, reading_values, ReadingLabels};
 use super::{column_checks, column_options, time, CatalogLabels};
-use crate::ingest::preview::Preview;
 use crate::console::form::{notice, Form, Kind, Values};
 use crate::console::{frame, Section, Viewer};
 use crate::domain::column::{Column, ColumnTree};
 use crate::domain::source::Source;
 use crate::domain::Outlet;
+use crate::ingest::preview::Preview;
 use crate::publish::html::Page;
 use chrono_tz::Tz;
 use maud::{html, Markup};

@@ -11,7 +11,7 @@ use crate::domain::source::Source;
 use crate::domain::{OriginalUrl, Outlet};
 use crate::ingest::feed::Entry;
 use crate::ingest::fetch::{self, Fetcher, Validators};
-use crate::ingest::pages::{self, MAX_PAGES_PER_POLL};
+use crate::ingest::pages::{self, Listed, MAX_PAGES_PER_POLL};
 use crate::ingest::Pipeline;
 use crate::store::sources::PollRecord;
 use chrono::Utc;
@@ -43,11 +43,14 @@ pub(super) async fn fetch_and_ingest(
     }
     // Pages the outlet may not publish are never fetched: a list page (or its rules)
     // cannot make syndic crawl other sites.
-    let (links, foreign): (Vec<String>, Vec<String>) = links.into_iter().partition(|l| outlet_may_publish(&outlet, l));
-    if !foreign.is_empty() {
-        warnings.push(format!("{} links outside the outlet's domains left out, such as {}", foreign.len(), foreign[0]));
+    let (links, foreign): (Vec<Listed>, Vec<Listed>) =
+        links.into_iter().partition(|l| outlet_may_publish(&outlet, &l.key));
+    if let Some(first) = foreign.first() {
+        warnings.push(format!("{} links outside the outlet's domains left out, such as {}", foreign.len(), first.url));
     }
-    let unstored = pipeline.store.unstored_pages(source.id, outlet.id, &links).await?;
+    let keys: Vec<String> = links.iter().map(|l| l.key.clone()).collect();
+    let unstored_keys = pipeline.store.unstored_pages(source.id, outlet.id, &keys).await?;
+    let unstored: Vec<&Listed> = links.iter().filter(|l| unstored_keys.contains(&l.key)).collect();
     let (mut read, mut failed) = (Vec::new(), 0);
     for link in unstored.iter().take(MAX_PAGES_PER_POLL) {
         match pages::read_article(fetcher, link, &rules, outlet.timezone).await {
@@ -63,15 +66,15 @@ pub(super) async fn fetch_and_ingest(
     }
     let waiting = unstored.len().saturating_sub(MAX_PAGES_PER_POLL);
     if waiting > 0 {
-        warnings.push(format!("{waiting} more article pages wait for the next poll (at most {MAX_PAGES_PER_POLL} a poll)"));
+        warnings
+            .push(format!("{waiting} more article pages wait for the next poll (at most {MAX_PAGES_PER_POLL} a poll)"));
     }
     let credits: Vec<Option<String>> = read.iter().map(|a| a.credit.clone()).collect();
     let entries: Vec<Entry> = read
         .iter()
         .map(|a| Entry { link: a.entry.link.clone().or_else(|| Some(a.link.clone())), ..a.entry.clone() })
         .collect();
-    let tally =
-        pipeline.accept_credited_entries(&outlet, &source.routing, source.review, &entries, &credits).await?;
+    let tally = pipeline.accept_credited_entries(&outlet, &source.routing, source.review, &entries, &credits).await?;
     // A page read is not fetched again, whether it was stored or refused (by the filters,
     // the outlet's domains…: reading it again would decide the same).
     let read_links: Vec<String> = read.into_iter().map(|a| a.link).collect();
@@ -108,16 +111,13 @@ pub(super) async fn full_text(
     warnings: &mut Vec<String>,
 ) -> Result<FullText, Failure> {
     let rules = pages::rules_of(source);
-    let links: Vec<Option<String>> = entries
-        .iter()
-        .map(|e| e.link.as_deref().and_then(|l| OriginalUrl::parse(l).ok()).map(|u| u.as_str().to_owned()))
-        .collect();
-    let known: Vec<String> = links.iter().flatten().cloned().collect();
+    let links: Vec<Option<Listed>> = entries.iter().map(|e| e.link.as_deref().and_then(Listed::of)).collect();
+    let known: Vec<String> = links.iter().flatten().map(|l| l.key.clone()).collect();
     let unstored = pipeline.store.unstored_pages(source.id, outlet.id, &known).await?;
     let mut read = FullText { entries: Vec::with_capacity(entries.len()), credits: Vec::new(), waiting: 0 };
     let mut pages_fetched = 0;
     for (entry, link) in entries.into_iter().zip(links) {
-        let Some(link) = link.filter(|l| unstored.contains(l) && outlet_may_publish(outlet, l)) else {
+        let Some(link) = link.filter(|l| unstored.contains(&l.key) && outlet_may_publish(outlet, &l.key)) else {
             read.credits.push(None);
             read.entries.push(entry);
             continue;

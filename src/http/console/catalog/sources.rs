@@ -8,14 +8,14 @@ use crate::catalog::{RouteForm, SourceEdit, SourceForm, SourcePreviewForm};
 use crate::console::catalog::{
     posted_rules, source_page, source_values, sources_page, tree_order, SourceView, SourcesView,
 };
-use crate::ingest::preview::Preview;
-use crate::operations::PreviewError;
 use crate::console::form::{Errors, Form, Values};
 use crate::domain::column::ColumnTree;
 use crate::domain::{Role, User};
 use crate::http::console::Console;
 use crate::http::params::{Number, Params};
 use crate::http::AppState;
+use crate::ingest::preview::Preview;
+use crate::operations::PreviewError;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
