@@ -549,7 +549,18 @@ fn html_sources_are_previewed_and_added_from_the_command_line() {
     let base = serve_pages(vec![("/list.html", list.to_owned()), ("/news/1.html", article)]);
     let cli = Cli::new();
     cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
-    cli.ok(&["outlet", "add", "--slug", "xian", "--name", "县融媒体中心", "--homepage", &format!("{base}/")]);
+    cli.ok(&[
+        "outlet",
+        "add",
+        "--slug",
+        "xian",
+        "--name",
+        "县融媒体中心",
+        "--homepage",
+        &format!("{base}/"),
+        "--timezone",
+        "Asia/Shanghai",
+    ]);
     let list_url = format!("{base}/list.html");
 
     let preview =
