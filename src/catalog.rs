@@ -4,9 +4,11 @@
 
 pub mod fields;
 mod licences;
+mod preview;
 mod users;
 
 pub use licences::{license_from_list, LicenceReport};
+pub use preview::{preview_request, SourcePreviewForm};
 pub use users::{add_user, edit_user, issue_user_token, set_user_language, UserEdit, UserForm};
 
 use crate::domain::column::ColumnTree;
@@ -17,14 +19,15 @@ use crate::domain::outlet::{NewOutlet, Outlet};
 use crate::domain::reposting::Reposting;
 use crate::domain::review::{default_editor_refusal, Review};
 use crate::domain::source::{
-    Route, RouteMatch, Routing, Source, DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS,
+    Route, RouteMatch, Routing, Source, SourceKind, DEFAULT_INTERVAL_SECS, MAX_INTERVAL_SECS, MIN_INTERVAL_SECS,
 };
 use crate::domain::text::{http_url, language_tag, optional_text, required_text, time_zone};
 use crate::domain::{token, Carriage, Grants, Indexing, Slug};
+use crate::ingest::page::PageRules;
 use crate::store::columns::ColumnChanges;
 use crate::store::outlets::OutletChanges;
 use crate::store::partners::Partner;
-use crate::store::sources::SourceChanges;
+use crate::store::sources::{NewSource, SourceChanges};
 use crate::store::{Audit, Store, StoreError};
 use serde::{Deserialize, Deserializer};
 
@@ -567,8 +570,8 @@ fn refusal(mut malformed: FieldErrors, conflicts: FieldErrors) -> CatalogError {
     CatalogError::Invalid(malformed)
 }
 
-/// A new source: an outlet's feed, polled every `interval_secs` and routed into columns.
-/// Unknown fields are refused (400).
+/// A new source: an outlet's feed, or a list page of its site (`kind` `html`), polled every
+/// `interval_secs` and routed into columns. Unknown fields are refused (400).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -580,9 +583,23 @@ pub struct SourceForm {
     /// The outlet whose feed it is.
     #[schema(value_type = fields::Slug, required = true)]
     pub outlet: Option<String>,
-    /// The feed's address.
+    /// The feed's address, or the list page's (`kind` `html`).
     #[schema(value_type = fields::WebUrl, required = true)]
     pub url: Option<String>,
+    /// `feed` or `html`; absent or `null`: `feed`.
+    #[schema(value_type = Option<fields::SourceKindName>)]
+    pub kind: Option<String>,
+    /// CSS selectors (and a date format) for reading its pages: the list page's article
+    /// links and, on each article page, its parts; a selector left out is found
+    /// automatically. For `html` sources and `full_text` feeds only. Absent or `null`:
+    /// automatic extraction. A selector that does not parse is refused (422 naming
+    /// `rules.FIELD`).
+    #[schema(nullable = true)]
+    pub rules: Option<PageRules>,
+    /// A feed (not `html`) whose items carry only a summary: each new item's page is
+    /// fetched and its content extracted (by `rules`, else automatically), the feed's
+    /// summary kept as the summary. Absent or `null`: `false`.
+    pub full_text: Option<bool>,
     /// The columns every item is reposted under, primary first (at least one; duplicates
     /// are ignored). A column that takes licensed sources only is accepted here even for
     /// an unlicensed outlet (its licence may change): the items the source would file
@@ -640,6 +657,10 @@ impl SourceEdit {
 pub struct SourceEdit {
     #[schema(value_type = Option<fields::WebUrl>)]
     pub url: Option<String>,
+    /// New extraction rules, replacing the old; `{}` goes back to automatic extraction
+    /// (a source's kind does not change: add another source instead).
+    pub rules: Option<PageRules>,
+    pub full_text: Option<bool>,
     #[serde(default, deserialize_with = "fields::whole_number")]
     #[schema(minimum = 60, maximum = 604800)]
     pub interval_secs: Option<i64>,
@@ -713,12 +734,24 @@ pub async fn add_source(store: &Store, form: SourceForm, audit: Audit<'_>) -> Re
     let columns = form.columns.unwrap_or_default();
     let routing = routing(&tree, &columns, &form.routes, &form.include, &form.exclude, &mut errors, &mut conflicts);
     let review = errors.check("review", form.review.as_deref().map_or(Ok(Review::Auto), Review::parse));
-    match (outlet, url, interval, routing, review) {
-        (Some(outlet), Some(url), Some(interval), Some(routing), Some(review))
+    let kind = errors.check("kind", form.kind.as_deref().map_or(Ok(SourceKind::Feed), SourceKind::parse));
+    let full_text = form.full_text.unwrap_or(false);
+    let rules = kind.and_then(|kind| reading(kind, form.rules.as_ref(), full_text, &mut errors));
+    match (outlet, url, interval, routing, review, kind, rules) {
+        (Some(outlet), Some(url), Some(interval), Some(routing), Some(review), Some(kind), Some(rules))
             if errors.is_empty() && conflicts.is_empty() =>
         {
-            let source = store.insert_source(outlet.id, &url, interval, &routing, review, audit).await?;
-            Ok(source)
+            let new = NewSource {
+                outlet_id: outlet.id,
+                url: &url,
+                kind,
+                rules: rules.as_deref(),
+                full_text,
+                interval_secs: interval,
+                routing: &routing,
+                review,
+            };
+            Ok(store.insert_source(new, audit).await?)
         }
         _ => Err(refusal(errors, conflicts)),
     }
@@ -734,7 +767,20 @@ pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit, audit: Audit<
         interval_secs: edit.interval_secs.and_then(|i| errors.check("interval_secs", interval(i))),
         routing: None,
         review: edit.review.and_then(|r| errors.check("review", Review::parse(&r))),
+        rules: None,
+        full_text: edit.full_text,
     };
+    if edit.rules.is_some() || edit.full_text.is_some() {
+        let full_text = edit.full_text.unwrap_or(current.full_text);
+        let kept = current.rules.as_deref().and_then(|r| serde_json::from_str::<PageRules>(r).ok());
+        // A feed no longer read in full drops the rules it was read by.
+        let dropped = edit.rules.is_none() && current.kind == SourceKind::Feed && !full_text;
+        let rules = if dropped { None } else { edit.rules.as_ref().or(kept.as_ref()) };
+        let checked = reading(current.kind, rules, full_text, &mut errors);
+        if edit.rules.is_some() || (dropped && current.rules.is_some()) {
+            changes.rules = checked;
+        }
+    }
     let routing_changed =
         edit.columns.is_some() || edit.routes.is_some() || edit.include.is_some() || edit.exclude.is_some();
     if routing_changed {
@@ -761,6 +807,31 @@ pub async fn edit_source(store: &Store, id: i64, edit: SourceEdit, audit: Audit<
         return Err(refusal(errors, conflicts));
     }
     Ok(store.update_source(id, &changes, audit).await?)
+}
+
+/// Checks how a source's pages are read: rules (their selectors parse; they apply to html
+/// sources and full-text feeds only) and full text (feeds only). The rules to store, as
+/// JSON (`None` inside: automatic extraction), or `None` after naming what is wrong.
+fn reading(
+    kind: SourceKind,
+    rules: Option<&PageRules>,
+    full_text: bool,
+    errors: &mut FieldErrors,
+) -> Option<Option<String>> {
+    if full_text && kind == SourceKind::Html {
+        errors.add("full_text", "is for feed sources: an html source's articles are read from their pages already");
+        return None;
+    }
+    let Some(rules) = rules.filter(|r| **r != PageRules::default()) else { return Some(None) };
+    if kind == SourceKind::Feed && !full_text {
+        errors.add("rules", "apply to html sources and full_text feeds only (a feed's items are read as they are)");
+        return None;
+    }
+    if let Err(refused) = rules.check() {
+        errors.add(refused.field, refused.message);
+        return None;
+    }
+    Some(Some(serde_json::to_string(rules).expect("rules serialise")))
 }
 
 fn interval(secs: i64) -> Result<i64, String> {

@@ -296,7 +296,7 @@ pub struct AttributionSettings {
     /// Whether feed items and partner articles end with the attribution block (default true).
     #[arg(long = "attribution-enabled", env = "SYNDIC_ATTRIBUTION_ENABLED", value_name = "true|false")]
     pub enabled: Option<bool>,
-    /// The attribution block's template: {outlet}, {author}, {link}, {published}, {editor} (default: the site language's).
+    /// The attribution block's template: {outlet}, {credit}, {author}, {link}, {published}, {editor}, {original_title} (default: the site language's).
     #[arg(long = "attribution-template", env = "SYNDIC_ATTRIBUTION_TEMPLATE")]
     pub template: Option<String>,
 }

@@ -33,6 +33,7 @@ mod users;
 pub use corrections::Edit;
 pub use search::{Audience, PageQuery, SearchHit, SearchPage, SearchRequest};
 pub use sessions::{LoginAttempt, LoginOutcome, Session, SessionEntry};
+pub use sources::PreviewError;
 
 use crate::assemble::Assembler;
 use crate::config::Config;

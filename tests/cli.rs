@@ -276,6 +276,7 @@ fn options_are_offered_where_they_apply_and_each_says_what_it_does() {
         &["outlet", "revoke"],
         &["source", "add"],
         &["source", "edit"],
+        &["source", "preview"],
         &["quarantine", "release"],
         &["partner", "add"],
         &["partner", "revoke"],
@@ -525,4 +526,108 @@ fn outlets_are_licensed_from_the_source_list_and_those_left_off_it_unlicensed() 
 
     std::fs::write(&list, [0xff, 0xfe, 0x00].as_slice()).unwrap();
     assert!(cli.fails(&["outlet", "licensed", "--from", list.to_str().unwrap()]).contains("UTF-8"));
+}
+
+/// Serves `pages` (path → HTML) on loopback from a thread, for as long as the test runs;
+/// its base URL.
+fn serve_pages(pages: Vec<(&'static str, String)>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap_or_default();
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let answer = match pages.iter().find(|(p, _)| *p == path) {
+                Some((_, body)) => format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                ),
+                None => "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned(),
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    base
+}
+
+#[test]
+fn html_sources_are_previewed_and_added_from_the_command_line() {
+    let paragraph =
+        "<p>春耕备耕工作有序推进，各地农民抢抓农时，田间地头一派繁忙景象，农业技术人员深入一线指导生产。</p>";
+    let article = format!(
+        "<html><head><meta charset=\"utf-8\"><title>春耕备耕忙 - 县融媒体中心</title></head><body>\
+         <div class=\"article\"><h1>春耕备耕忙</h1><div class=\"info\">发布时间：2024-03-05 09:30 来源：新华社 作者：王磊</div>\
+         <div class=\"content\">{}</div></div></body></html>",
+        paragraph.repeat(6)
+    );
+    let list = "<html><head><meta charset=\"utf-8\"></head><body><ul class=\"news\"><li><a href=\"/news/1.html\">春耕备耕忙</a></li></ul></body></html>";
+    let base = serve_pages(vec![("/list.html", list.to_owned()), ("/news/1.html", article)]);
+    let cli = Cli::new();
+    cli.ok(&["column", "add", "--slug", "local", "--title", "本地新闻"]);
+    cli.ok(&[
+        "outlet",
+        "add",
+        "--slug",
+        "xian",
+        "--name",
+        "县融媒体中心",
+        "--homepage",
+        &format!("{base}/"),
+        "--timezone",
+        "Asia/Shanghai",
+    ]);
+    let list_url = format!("{base}/list.html");
+
+    let preview =
+        cli.ok(&["source", "preview", &list_url, "--kind", "html", "--rule", "links=.news a", "--outlet", "xian"]);
+    assert!(preview.starts_with(&format!("1 found at {list_url}; 1 read")), "{preview}");
+    assert!(preview.contains("1. 春耕备耕忙") && preview.contains("credit: 新华社"), "{preview}");
+    assert!(preview.contains("published: 2024-03-05T01:30:00Z"), "in the outlet's zone: {preview}");
+    assert_eq!(cli.ok(&["source", "list"]), "", "a preview stores nothing");
+
+    let rules = cli.dir.path().join("rules.json");
+    std::fs::write(&rules, r#"{"links": ".news a", "title": "h1"}"#).unwrap();
+    let refused = cli.fails(&[
+        "source",
+        "add",
+        "--outlet",
+        "xian",
+        "--url",
+        &list_url,
+        "--column",
+        "local",
+        "--full-text",
+        "--kind",
+        "html",
+    ]);
+    assert!(refused.contains("full_text"), "{refused}");
+    let added = cli.ok(&[
+        "source",
+        "add",
+        "--outlet",
+        "xian",
+        "--url",
+        &list_url,
+        "--column",
+        "local",
+        "--kind",
+        "html",
+        "--rules-file",
+        rules.to_str().unwrap(),
+        "--rule",
+        "content=.content",
+    ]);
+    assert!(added.starts_with("source 1 added"), "{added}");
+    let polled = cli.ok(&["source", "poll", "1"]);
+    assert!(polled.contains("1 seen, 1 new"), "{polled}");
+    let bad = cli.fails(&["source", "preview", &list_url, "--kind", "html", "--rule", "nonsense"]);
+    assert!(bad.contains("NAME=VALUE"), "{bad}");
 }

@@ -11,7 +11,7 @@ use crate::domain::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::domain::review::Review as ReviewMode;
 use crate::domain::session::ConsoleLanguage;
 use crate::domain::slug::MAX_SLUG_LEN;
-use crate::domain::source::RouteMatch;
+use crate::domain::source::{RouteMatch, SourceKind};
 use crate::domain::{ArticleStatus, Carriage, Indexing as IndexingPolicy, Role as UserRole};
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
@@ -266,6 +266,15 @@ field_schema!(
         "`category`: one of the item's categories equals `value`; `keyword`: the item's title or \
          text contains `value` (both case-insensitively).",
         [RouteMatch::Category, RouteMatch::Keyword].map(RouteMatch::as_str),
+    )
+);
+
+field_schema!(
+    /// What a source's address is.
+    SourceKindName => one_of_strings(
+        "`feed` (the default): an RSS, Atom or JSON feed, its items the articles; `html`: a list page of the \
+         outlet's site, whose linked article pages are fetched and read by extraction (automatic, or by `rules`).",
+        [SourceKind::Feed, SourceKind::Html].map(SourceKind::as_str),
     )
 );
 

@@ -24,6 +24,9 @@ pub struct ArticleDraft {
     pub title: String,
     pub subtitle: Option<String>,
     pub author: Option<String>,
+    /// The origin the outlet's page names (来源, e.g. 新华社 for a wire story a local
+    /// paper carries), plain text; `None` when it names none.
+    pub credit: Option<String>,
     pub summary: Option<String>,
     pub content_html: Option<String>,
     pub language: Option<String>,
@@ -57,7 +60,7 @@ impl ArticleDraft {
     pub fn make_xml_safe(&mut self) {
         use super::text::make_xml_safe;
         make_xml_safe(&mut self.title);
-        for field in [&mut self.subtitle, &mut self.author, &mut self.summary, &mut self.content_html]
+        for field in [&mut self.subtitle, &mut self.author, &mut self.credit, &mut self.summary, &mut self.content_html]
             .into_iter()
             .chain([&mut self.language, &mut self.rights])
             .flatten()
@@ -100,6 +103,12 @@ impl ArticleDraft {
         field(&self.title);
         for v in [&self.subtitle, &self.author, &self.summary, &self.content_html, &self.language, &self.rights] {
             field(v.as_deref().unwrap_or("\u{0}none"));
+        }
+        // Added after the others, and only when there is one: a draft without a credit
+        // keeps the fingerprint it had before credits existed (no rewrite of every article).
+        if let Some(credit) = &self.credit {
+            field("\u{0}credit");
+            field(credit);
         }
         field(&self.tags.join("\u{1f}"));
         match &self.image {
@@ -159,6 +168,8 @@ pub struct Article {
     pub original_title: Option<String>,
     pub subtitle: Option<String>,
     pub author: Option<String>,
+    /// The origin the outlet's page names (来源), if it names one.
+    pub credit: Option<String>,
     pub summary: Option<String>,
     pub content_html: Option<String>,
     pub language: Option<String>,

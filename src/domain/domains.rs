@@ -108,7 +108,14 @@ fn normalised_domain(name: &str) -> Result<String, String> {
 /// The registrable domain of a homepage URL (`http://www.cjxww.cn/` → `cjxww.cn`,
 /// `https://news.gov.cn/` → `news.gov.cn`); its whole host when it has none (an IP).
 fn homepage_domain(homepage: &str) -> String {
-    let host = url::Url::parse(homepage).ok().and_then(|u| u.host_str().map(host_key)).unwrap_or_default();
+    url::Url::parse(homepage).map(|url| registrable_domain(&url)).unwrap_or_default()
+}
+
+/// The registrable domain of any URL's host (`http://news.cjxww.cn/a` → `cjxww.cn`); its
+/// whole host when it has none (an IP, `localhost`); empty without a host. Two URLs
+/// with the same one are of the same site.
+pub fn registrable_domain(url: &url::Url) -> String {
+    let host = url.host_str().map(host_key).unwrap_or_default();
     psl::domain_str(&host).map(str::to_owned).unwrap_or(host)
 }
 

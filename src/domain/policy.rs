@@ -299,6 +299,7 @@ mod tests {
             title: "新闻".into(),
             subtitle: None,
             author: None,
+            credit: None,
             summary: None,
             content_html: Some(content.into()),
             language: None,

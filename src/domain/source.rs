@@ -1,4 +1,5 @@
-//! Sources: an outlet's feed that syndic polls, routed into columns.
+//! Sources: an outlet's feed, or a list page of its site, that syndic polls, routed into
+//! columns.
 
 use chrono::{DateTime, Utc};
 
@@ -13,6 +14,13 @@ pub struct Source {
     pub outlet_id: i64,
     pub outlet_slug: String,
     pub url: String,
+    /// What `url` is, and how its articles are read.
+    pub kind: SourceKind,
+    /// Extraction rules for its article pages (`ingest::page::PageRules` as JSON, checked
+    /// when they were set); `None`: automatic extraction.
+    pub rules: Option<String>,
+    /// A feed whose items' pages are fetched for their full text (`kind` feed only).
+    pub full_text: bool,
     pub interval_secs: i64,
     /// Columns its items are reposted under (primary first), rules and filters.
     pub routing: Routing,
@@ -22,6 +30,34 @@ pub struct Source {
     pub last_modified: Option<String>,
     pub status: SourceStatus,
     pub created_at: DateTime<Utc>,
+}
+
+/// What a source's address is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A feed (RSS, Atom, JSON Feed): its items are the articles.
+    #[default]
+    Feed,
+    /// A list page of the outlet's site: the article pages it links to are fetched and
+    /// read by extraction (for outlets that publish no feed).
+    Html,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Html => "html",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<SourceKind, String> {
+        match s.trim() {
+            "feed" => Ok(SourceKind::Feed),
+            "html" => Ok(SourceKind::Html),
+            other => Err(format!("'{other}' is not 'feed' or 'html'")),
+        }
+    }
 }
 
 /// What the last polls of a source did, as operators see it.

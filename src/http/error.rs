@@ -5,6 +5,7 @@ use crate::catalog::CatalogError;
 use crate::domain::reposting::Refusal;
 use crate::domain::FieldErrors;
 use crate::ingest::IngestError;
+use crate::operations::PreviewError;
 use crate::search::SearchError;
 use crate::store::StoreError;
 use axum::body::to_bytes;
@@ -167,6 +168,18 @@ impl From<CatalogError> for ApiError {
             CatalogError::NotFound(what) => ApiError::NotFound(what),
             CatalogError::Conflict(message) => ApiError::Conflict(message),
             CatalogError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<PreviewError> for ApiError {
+    fn from(error: PreviewError) -> Self {
+        match error {
+            PreviewError::Catalog(error) => error.into(),
+            // The outlet's server, not this request, failed: a gateway's error.
+            PreviewError::Unreadable(error) => {
+                ApiError::Refused { status: StatusCode::BAD_GATEWAY, message: error.to_string() }
+            }
         }
     }
 }

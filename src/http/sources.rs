@@ -1,4 +1,5 @@
-//! The sources admin API: subscribe outlets' feeds, see each source's status, poll now.
+//! The sources admin API: subscribe outlets' feeds and list pages, see each source's
+//! status, poll now, preview what a source would bring (`preview`).
 //! Editors manage the sources that file only into their columns (every column of its
 //! routing, rules included, within theirs); users see those; viewers change none.
 
@@ -10,6 +11,7 @@ use super::AppState;
 use crate::catalog::{SourceEdit, SourceForm};
 use crate::domain::column::ColumnTree;
 use crate::domain::source::{Route, Source as PolledSource};
+use crate::ingest::page::PageRules;
 use crate::publish::rfc3339;
 use axum::body::Body;
 use axum::extract::State;
@@ -21,9 +23,19 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
+mod preview;
+
 /// This area's operations, for the OpenAPI description (`http::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list_sources, create_source, show_source, edit_source, delete_source, poll_now))]
+#[openapi(paths(
+    list_sources,
+    create_source,
+    show_source,
+    edit_source,
+    delete_source,
+    poll_now,
+    preview::preview_source
+))]
 pub(super) struct Api;
 
 pub fn router() -> Router<AppState> {
@@ -31,17 +43,25 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/sources", get(list_sources).post(create_source))
         .route("/api/v1/sources/{id}", get(show_source).patch(edit_source).delete(delete_source))
         .route("/api/v1/sources/{id}/poll", post(poll_now))
+        .route("/api/v1/sources/preview", post(preview::preview_source))
 }
 
-/// An outlet's feed that syndic polls, routed into columns, with the status of its last
-/// polls.
+/// An outlet's feed (or list page) that syndic polls, routed into columns, with the
+/// status of its last polls.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Source {
     pub id: i64,
     /// The outlet's slug.
     pub outlet: String,
-    /// The feed's address.
+    /// The feed's address, or the list page's (`kind` `html`).
     pub url: String,
+    #[schema(value_type = crate::catalog::fields::SourceKindName)]
+    pub kind: &'static str,
+    /// The rules its pages are read by; null: automatic extraction.
+    #[schema(required = true)]
+    pub rules: Option<PageRules>,
+    /// A feed whose new items' pages are fetched for their content.
+    pub full_text: bool,
     /// Columns every item is reposted under, primary first.
     pub columns: Vec<String>,
     /// Rules that route matching items to further columns.
@@ -79,7 +99,8 @@ pub struct Source {
     /// Why items were refused in the last poll, with how many each.
     pub refusals: BTreeMap<String, i64>,
     /// What was wrong with the last document (cut off, mismatched tags, undefined entities,
-    /// control characters), though items could be read from it.
+    /// control characters), though items could be read from it; for an html source or a
+    /// full-text feed also each page that could not be fetched or read, by its address.
     pub warnings: Vec<String>,
     /// Polls that failed in a row (backoff grows with them).
     pub consecutive_failures: i64,
@@ -121,6 +142,9 @@ pub(super) fn source_view(tree: &ColumnTree, source: &PolledSource) -> Source {
         id: source.id,
         outlet: source.outlet_slug.clone(),
         url: source.url.clone(),
+        kind: source.kind.as_str(),
+        rules: source.rules.is_some().then(|| crate::ingest::pages::rules_of(source)),
+        full_text: source.full_text,
         columns: routing.columns.iter().filter_map(slug).collect(),
         routes: routing.routes.iter().map(route).collect(),
         include: routing.include.clone(),

@@ -1,8 +1,9 @@
 //! Fetching a feed over HTTP: a conditional GET with the stored validators, redirects
 //! followed by hand (at most `MAX_REDIRECTS`, so that every hop passes the SSRF guard
-//! and a permanent move is noticed), and the body read up to the feed size cap. An image
-//! to keep (`fetch_image`) is fetched the same way, with its article as Referer and its
-//! own size cap.
+//! and a permanent move is noticed), and the body read up to the feed size cap. A web
+//! page (`fetch_page`: an html source's list page, an article page) and an image to keep
+//! (`fetch_image`, with its article as Referer) are fetched the same way, each with its
+//! own size cap; a page with a shorter time limit, as a poll fetches many.
 
 use super::feed::MAX_FEED_BYTES;
 use super::guard::{self, FetchAllow, GuardedResolver, Inadmissible, Refused};
@@ -16,6 +17,10 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// Redirects followed before a fetch fails.
 pub const MAX_REDIRECTS: usize = 5;
+/// The largest web page read, and the time one may take (a poll fetches up to
+/// `ingest::pages::MAX_PAGES_PER_POLL` of them, one after another, within its lease).
+pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+pub const PAGE_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The one way syndic fetches anything from the network: an HTTP client whose resolver
 /// and every hop go through the SSRF guard.
@@ -139,23 +144,31 @@ impl FetchError {
 
 /// GETs `url`, sending `validators` back.
 pub async fn fetch(fetcher: &Fetcher, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
-    let limit = Limit { bytes: MAX_FEED_BYTES, what: "feed" };
+    let limit = Limit { bytes: MAX_FEED_BYTES, what: "feed", timeout: FETCH_TIMEOUT };
+    get(fetcher, url, validators, None, limit).await
+}
+
+/// GETs a web page (a list page, an article page), sending `validators` back.
+pub async fn fetch_page(fetcher: &Fetcher, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+    let limit = Limit { bytes: MAX_PAGE_BYTES, what: "page", timeout: PAGE_TIMEOUT };
     get(fetcher, url, validators, None, limit).await
 }
 
 /// GETs an image to keep, with `referer` (its article's own URL, which hotlink
 /// protection accepts) and a body of at most `max_bytes`; the bytes.
 pub async fn fetch_image(fetcher: &Fetcher, url: &str, referer: &str, max_bytes: usize) -> Result<Vec<u8>, FetchError> {
-    let limit = Limit { bytes: max_bytes, what: "image" };
+    let limit = Limit { bytes: max_bytes, what: "image", timeout: FETCH_TIMEOUT };
     let fetched = get(fetcher, url, &Validators::default(), Some(referer), limit).await?;
     fetched.body.ok_or_else(|| FetchError::new(Some(fetched.status), "HTTP 304 to an unconditional request"))
 }
 
-/// The most of a body read, and what it is, for the error past it.
+/// The most of a body read, and what it is, for the error past it; the time each request
+/// may take.
 #[derive(Debug, Clone, Copy)]
 struct Limit {
     bytes: usize,
     what: &'static str,
+    timeout: Duration,
 }
 
 async fn get(
@@ -169,7 +182,7 @@ async fn get(
     let mut all_permanent = true;
     for _ in 0..=MAX_REDIRECTS {
         guard::check_url(&current, &fetcher.allow).map_err(FetchError::refused)?;
-        let mut request = fetcher.client.get(current.clone());
+        let mut request = fetcher.client.get(current.clone()).timeout(limit.timeout);
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }

@@ -23,6 +23,16 @@ pub enum Refusal {
     NotYours(String),
 }
 
+/// Longest credit (the origin a page names, 来源) kept, in characters.
+const MAX_CREDIT_CHARS: usize = 100;
+
+/// A credit as stored: one line of plain text, XML-safe, at most `MAX_CREDIT_CHARS`;
+/// `None` when nothing is left.
+pub fn stored_credit(credit: &str) -> Option<String> {
+    let line = stored_title(&Text::plain(credit));
+    Some(line.chars().take(MAX_CREDIT_CHARS).collect::<String>()).filter(|c| !c.is_empty())
+}
+
 /// A title as stored: plain text, markup stripped.
 pub fn stored_title(title: &Text) -> String {
     if title.html {
@@ -38,7 +48,7 @@ pub fn stored_html(text: &Text, base: &url::Url) -> String {
 }
 
 /// `stored_html`, also saying how many hidden elements were removed.
-fn stored_html_counting_hidden(text: &Text, base: &url::Url) -> (String, u32) {
+pub fn stored_html_counting_hidden(text: &Text, base: &url::Url) -> (String, u32) {
     if text.html {
         sanitize::html_counting_hidden(&text.value, base)
     } else {
@@ -109,6 +119,7 @@ pub fn draft_from_entry(
         title,
         subtitle: None,
         author: entry.authors.iter().find_map(|a| a.name.clone().or_else(|| a.email.clone())),
+        credit: None,
         summary,
         content_html,
         language: outlet.language.clone(),

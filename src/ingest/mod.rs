@@ -12,7 +12,10 @@ pub mod guard;
 mod hidden;
 pub mod images;
 pub mod items;
+pub mod page;
+pub mod pages;
 pub mod poll;
+pub mod preview;
 pub mod push;
 pub mod sanitize;
 pub mod websub;
@@ -325,13 +328,27 @@ impl Pipeline {
         source: Review,
         entries: &[feed::Entry],
     ) -> Result<Tally, StoreError> {
+        self.accept_credited_entries(outlet, routing, source, entries, &[]).await
+    }
+
+    /// `accept_entries` for entries read from pages, each with the origin its page names
+    /// (`credits[i]` for `entries[i]`; an entry past the end of `credits` names none).
+    pub async fn accept_credited_entries(
+        &self,
+        outlet: &Outlet,
+        routing: &Routing,
+        source: Review,
+        entries: &[feed::Entry],
+        credits: &[Option<String>],
+    ) -> Result<Tally, StoreError> {
         let mut tally = Tally::default();
         let now = Utc::now();
         let taken = newest(entries, MAX_ENTRIES_PER_DOCUMENT);
         let mut prepared = Vec::with_capacity(entries.len());
-        for (entry, taken) in entries.iter().zip(taken) {
+        for (i, (entry, taken)) in entries.iter().zip(taken).enumerate() {
+            let credit = credits.get(i).and_then(Option::as_deref);
             prepared.push(match taken {
-                true => self.draft_of_entry(outlet, routing, entry, now).await?,
+                true => self.draft_of_entry(outlet, routing, entry, credit, now).await?,
                 false => Err(OVER_ENTRY_LIMIT.to_owned()),
             });
         }
@@ -363,6 +380,7 @@ impl Pipeline {
         outlet: &Outlet,
         routing: &Routing,
         entry: &feed::Entry,
+        credit: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Result<ArticleDraft, String>, StoreError> {
         let categories: Vec<String> = entry.categories.iter().map(|c| c.term.clone()).collect();
@@ -379,6 +397,7 @@ impl Pipeline {
             Ok(draft) => draft,
             Err(refusal) => return Ok(Err(refusal.to_string())),
         };
+        draft.credit = credit.and_then(items::stored_credit);
         if entry.published.is_none() && entry.updated.is_none() {
             if let Some(first_seen) = self.store.original_published_at(draft.original_url.as_str()).await? {
                 draft.original_published_at = first_seen;

@@ -4,13 +4,16 @@
 //! jitter, honouring Retry-After; one source failing never stops the others. A poll
 //! also records the WebSub hub the feed names (`websub`); while its pushes come, the
 //! source is polled at the longer fallback interval, and a hub's delivery is stored and
-//! recorded here as a poll would be (`record_push`).
+//! recorded here as a poll would be (`record_push`). An html source's list page and its
+//! article pages, and a full-text feed's item pages, are read in `html`.
+
+mod html;
 
 use super::feed::{self, Context, ParsedFeed};
 use super::fetch::{self, Fetcher, Validators};
 use super::websub::{self, discovery::Discovery};
 use super::Pipeline;
-use crate::domain::source::Source;
+use crate::domain::source::{Source, SourceKind};
 use crate::domain::subscription::poll_interval;
 use crate::domain::Actor;
 use crate::store::sources::PollRecord;
@@ -22,6 +25,8 @@ use std::time::Duration as StdDuration;
 
 /// The longest a failing source waits between attempts.
 pub const MAX_BACKOFF_SECS: i64 = 24 * 3600;
+/// What a full-text source's hub delivery leaves on its status.
+const FULL_TEXT_PUSH: &str = "its hub pushed new items: polled at once, for their pages' full text";
 /// How often the scheduler looks for due sources when none were waiting.
 pub const SCHEDULER_TICK: StdDuration = StdDuration::from_secs(1);
 /// Polls running at once, per instance.
@@ -160,6 +165,10 @@ async fn fetch_and_ingest(
     source: &Source,
 ) -> Result<(PollRecord, Option<Option<Discovery>>), Failure> {
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
+    if source.kind == SourceKind::Html {
+        // A web page names no hub.
+        return Ok((html::fetch_and_ingest(pipeline, fetcher, source, &validators).await?, None));
+    }
     let fetched = fetch::fetch(fetcher, &source.url, &validators).await?;
     let now = Utc::now();
     let subscription = source.status.subscription.as_ref().filter(|s| s.pushes(now));
@@ -174,64 +183,91 @@ async fn fetch_and_ingest(
         return Ok((record, None)); // 304: nothing new
     };
     let content_type = header_text(&fetched.headers, header::CONTENT_TYPE);
-    let parsed = ingest_document(pipeline, source, body, Some(fetched.url.clone()), content_type, &mut record).await?;
+    let (parsed, waiting) =
+        ingest_document(pipeline, fetcher, source, body, Some(fetched.url.clone()), content_type, &mut record).await?;
     let hub = websub::discovery::discover(&fetched.headers, &parsed, &fetched.url);
     // Pushes count only from the hub and topic the feed still names.
     let still_pushed = subscription.is_some_and(|s| hub.as_ref().is_some_and(|d| d.hub == s.hub && d.topic == s.topic));
     if !still_pushed {
         record.next_fetch_at = now + regular_interval(source.interval_secs, &fetched.headers);
     }
-    record.validators =
-        Some((header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)));
+    // Items waiting for their full text: the next poll must see the whole feed again.
+    record.validators = Some(match waiting {
+        0 => (header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)),
+        _ => (None, None),
+    });
     Ok((record, Some(hub)))
 }
 
 /// Parses a feed document for `source` (relative links against `document_url`) and
 /// stores its entries through the pipeline with the source's routing and review,
-/// counting what became of them in `record`.
+/// counting what became of them in `record` — a full-text source's with each new
+/// item's page read for its content. The document without its entries, and how many
+/// items wait for their page.
 async fn ingest_document(
     pipeline: &Pipeline,
+    fetcher: &Fetcher,
     source: &Source,
     body: &[u8],
     document_url: Option<url::Url>,
     content_type: Option<String>,
     record: &mut PollRecord,
-) -> Result<ParsedFeed, Failure> {
+) -> Result<(ParsedFeed, usize), Failure> {
     let outlet = pipeline.store.outlet_by_slug(&source.outlet_slug).await?;
     let context = Context { document_url, content_type, zone: outlet.timezone };
-    let parsed = feed::parse_document(body, &context).map_err(|e| Failure::Remote {
+    let mut parsed = feed::parse_document(body, &context).map_err(|e| Failure::Remote {
         status: record.status,
         error: e.to_string(),
         retry_after: None,
     })?;
-    let tally = pipeline.accept_entries(&outlet, &source.routing, source.review, &parsed.entries).await?;
-    record.seen = parsed.entries.len() as i64;
+    let entries = std::mem::take(&mut parsed.entries);
+    record.seen = entries.len() as i64;
+    let mut warnings = std::mem::take(&mut parsed.problems);
+    let read = match source.full_text {
+        true => html::full_text(pipeline, fetcher, source, &outlet, entries, &mut warnings).await?,
+        false => html::FullText { entries, credits: Vec::new(), waiting: 0 },
+    };
+    let tally =
+        pipeline.accept_credited_entries(&outlet, &source.routing, source.review, &read.entries, &read.credits).await?;
+    count(record, tally);
+    record.warnings = warnings;
+    Ok((parsed, read.waiting))
+}
+
+/// Puts on `record` what storing a poll's entries did.
+fn count(record: &mut PollRecord, tally: super::Tally) {
     record.new = tally.new;
     record.updated = tally.updated;
     record.refused = tally.refused;
     record.refusals = tally.refusals;
     record.quarantined = tally.quarantined;
     record.hidden_removed = tally.hidden_removed;
-    record.warnings = parsed.problems.clone();
-    Ok(parsed)
 }
 
 /// Stores a document a source's hub pushed (`websub::callback`), and records it on the
 /// source as a poll: its counts, or why it could not be read (without an HTTP status,
 /// and without moving the next poll). A failure to store it is the caller's error, so
-/// that the hub sends it again.
+/// that the hub sends it again. A full-text source's delivery is not stored as sent
+/// (its items' pages are to be read, which a hub does not wait for): the source is
+/// polled at once instead.
 pub async fn record_push(
     pipeline: &Pipeline,
+    fetcher: &Fetcher,
     source: &Source,
     topic: Option<url::Url>,
     content_type: Option<String>,
     body: &[u8],
 ) -> Result<PollRecord, StoreError> {
     let mut record = PollRecord { next_fetch_at: source.status.next_fetch_at, ..PollRecord::default() };
-    match ingest_document(pipeline, source, body, topic, content_type, &mut record).await {
-        Ok(_) => {}
-        Err(Failure::Store(error)) => return Err(error),
-        Err(Failure::Remote { error, .. }) => record.error = Some(error),
+    if source.full_text {
+        record.next_fetch_at = Utc::now();
+        record.warnings.push(FULL_TEXT_PUSH.to_owned());
+    } else {
+        match ingest_document(pipeline, fetcher, source, body, topic, content_type, &mut record).await {
+            Ok(_) => {}
+            Err(Failure::Store(error)) => return Err(error),
+            Err(Failure::Remote { error, .. }) => record.error = Some(error),
+        }
     }
     pipeline.store.record_poll(source.id, &record, None).await?;
     pipeline.metrics.polls.inc(&[if record.error.is_some() { "push_error" } else { "pushed" }]);

@@ -219,6 +219,7 @@ pub fn draft_from_push(input: PushArticle, outlet: &Outlet, columns: &ColumnTree
             title,
             subtitle,
             author,
+            credit: None,
             summary,
             content_html,
             language,

@@ -1,12 +1,14 @@
-//! Sources: the outlets' feeds syndic polls, and polling one at once.
+//! Sources: the outlets' feeds and list pages syndic polls, polling one at once, and
+//! previewing what one would bring.
 
 use super::Operations;
-use crate::catalog::{self, CatalogError, SourceEdit, SourceForm};
+use crate::catalog::{self, CatalogError, SourceEdit, SourceForm, SourcePreviewForm};
 use crate::domain::audit::Action;
 use crate::domain::source::Source;
 use crate::domain::{Actor, FieldErrors};
 use crate::ingest::guard::Inadmissible;
 use crate::ingest::poll;
+use crate::ingest::preview::{self, Preview, Unreadable};
 use crate::store::sources::PollRecord;
 use crate::store::{Audit, StoreError};
 
@@ -45,6 +47,13 @@ impl Operations {
         }
     }
 
+    /// What a source would bring: fetched and read as a poll would, nothing stored.
+    pub async fn preview_source(&self, form: SourcePreviewForm) -> Result<Preview, PreviewError> {
+        self.fetchable(form.url.as_deref()).await?;
+        let request = catalog::preview_request(&self.store, form, self.config.site.timezone).await?;
+        Ok(preview::preview(&self.fetcher, &request).await?)
+    }
+
     /// Stops polling a source.
     pub async fn remove_source(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
         self.store.delete_source(id, Audit::new(actor, Action::SourceRemove)).await
@@ -58,4 +67,15 @@ impl Operations {
         let record = poll::poll_source(&self.pipeline, &self.fetcher, &source, actor, Some(audit)).await?;
         Ok(self.store.source(id).await?.map(|polled| (record, polled)))
     }
+}
+
+/// Why a source could not be previewed.
+#[derive(Debug, thiserror::Error)]
+pub enum PreviewError {
+    /// The form is refused, naming its fields.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The address could not be fetched, or what it gave could not be read.
+    #[error(transparent)]
+    Unreadable(#[from] Unreadable),
 }

@@ -1,6 +1,6 @@
 //! The attribution block: one paragraph appended to the HTML of every feed item and
 //! partner API article, so that a reader sees where a repost comes from (来源, 作者,
-//! 原文链接, 原文发布时间, 责任编辑, and 原标题 where an editor changed the title) in whatever reader shows it, not only in extension
+//! 稿源 where its page names one, 原文链接, 原文发布时间, 责任编辑, and 原标题 where an editor changed the title) in whatever reader shows it, not only in extension
 //! elements no reader displays.
 //!
 //! It is made at render time from stored fields and never stored, so rendering again
@@ -29,10 +29,10 @@ pub const CLASS: &str = "syndic-attribution";
 
 /// The template for sites in Chinese (`zh*`), unless one is configured.
 pub const DEFAULT_ZH: &str =
-    "来源:{outlet} 作者:{author} 原标题:{original_title} 原文链接:{link} 原文发布时间:{published} 责任编辑:{editor}";
+    "来源:{outlet} 稿源:{credit} 作者:{author} 原标题:{original_title} 原文链接:{link} 原文发布时间:{published} 责任编辑:{editor}";
 /// The template for sites in any other language, unless one is configured.
 pub const DEFAULT_EN: &str =
-    "Source: {outlet} Author: {author} Original title: {original_title} Original: {link} Originally published: {published} Editor: {editor}";
+    "Source: {outlet} Via: {credit} Author: {author} Original title: {original_title} Original: {link} Originally published: {published} Editor: {editor}";
 
 /// What a placeholder stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub enum Placeholder {
     Outlet,
     /// The article's author.
     Author,
+    /// The origin the outlet's page names (来源 there: a wire agency, another paper).
+    Credit,
     /// A link to the original article, its URL as its text.
     Link,
     /// The original publication time in the site's zone, `YYYY-MM-DD HH:MM`.
@@ -52,8 +54,9 @@ pub enum Placeholder {
 }
 
 impl Placeholder {
-    const ALL: [(&'static str, Placeholder); 6] = [
+    const ALL: [(&'static str, Placeholder); 7] = [
         ("outlet", Placeholder::Outlet),
+        ("credit", Placeholder::Credit),
         ("author", Placeholder::Author),
         ("link", Placeholder::Link),
         ("published", Placeholder::Published),
@@ -220,6 +223,7 @@ pub fn block(template: &Template, site: &Site, article: &Article) -> Option<Stri
     let filled = template.fill(|placeholder| match placeholder {
         Placeholder::Outlet => text(Some(&article.outlet.name)),
         Placeholder::Author => text(article.author.as_deref()),
+        Placeholder::Credit => text(article.credit.as_deref()),
         Placeholder::Editor => text(article.responsible_editor.as_deref()),
         Placeholder::OriginalTitle => text(article.original_title.as_deref()),
         Placeholder::Link => link(&article.original_url),
@@ -358,6 +362,7 @@ mod tests {
             title: "头雁".into(),
             subtitle: None,
             author: author.map(str::to_owned),
+            credit: None,
             summary: None,
             content_html: None,
             language: None,

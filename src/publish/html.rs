@@ -209,6 +209,7 @@ pub fn article_page(site: &Site, columns: &ColumnTree, article: &Article) -> Pag
             p.meta {
                 (l.reposted) ": " (time(site, article.reposted_at))
                 " " (l.source) ": " a href=(outlet.homepage) rel="nofollow noopener" { (outlet.name) }
+                @if let Some(credit) = &article.credit { " " span.credit { (l.credit) ": " (credit) } }
             }
             p.meta {
                 (l.original_time) ": " (time(site, article.original_published_at))

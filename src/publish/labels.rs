@@ -8,6 +8,8 @@ pub struct Labels {
     pub latest: &'static str,
     pub sub_columns: &'static str,
     pub source: &'static str,
+    /// The origin the outlet's page names (a wire agency, another paper), beside the outlet.
+    pub credit: &'static str,
     pub author: &'static str,
     /// The responsible editor (责任编辑), named by real name.
     pub editor: &'static str,
@@ -50,6 +52,7 @@ const ZH: Labels = Labels {
     latest: "最新转载",
     sub_columns: "子栏目",
     source: "来源",
+    credit: "稿源",
     author: "作者",
     editor: "责任编辑",
     original_time: "原文发布时间",
@@ -86,6 +89,7 @@ const EN: Labels = Labels {
     latest: "Latest",
     sub_columns: "Sub-columns",
     source: "Source",
+    credit: "Via",
     author: "Author",
     editor: "Editor",
     original_time: "Originally published",

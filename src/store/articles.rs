@@ -82,7 +82,7 @@ pub(super) const ARTICLE_FIELDS: &str = concat!(
     shown_title!(),
     " AS title, a.title AS outlet_title, ",
     shown!("subtitle"),
-    " AS subtitle, a.author, ",
+    " AS subtitle, a.author, a.credit, ",
     shown!("summary"),
     " AS summary, ",
     shown!("content_html"),

@@ -23,6 +23,7 @@ pub mod partners;
 mod schema;
 mod search;
 pub mod sessions;
+mod source_pages;
 pub mod sources;
 pub mod subscriptions;
 mod superseded;

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::domain::audit::Target;
 use crate::domain::review::Review;
-use crate::domain::source::{Route, RouteMatch, Routing, Source, SourceStatus};
+use crate::domain::source::{Route, RouteMatch, Routing, Source, SourceKind, SourceStatus};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 const SOURCE_FIELDS: &str = "s.id, s.outlet_id, o.slug AS outlet_slug, s.url, s.interval_secs, s.etag, \
     s.last_modified, s.last_fetch_at, s.last_status, s.last_error, s.items_seen, s.items_new, s.items_updated, \
     s.items_refused, s.refusals, s.items_quarantined, s.hidden_spam_removed, s.consecutive_failures, s.next_fetch_at, \
-    s.warnings, s.last_new_at, s.created_at, s.review";
+    s.warnings, s.last_new_at, s.created_at, s.review, s.kind, s.rules, s.full_text";
 
 /// What one poll found, to be recorded on the source.
 #[derive(Debug, Clone, Default)]
@@ -45,34 +45,48 @@ pub struct SourceChanges {
     pub interval_secs: Option<i64>,
     pub routing: Option<Routing>,
     pub review: Option<Review>,
+    /// How its pages are read: `Some(None)` removes the rules (automatic extraction).
+    pub rules: Option<Option<String>>,
+    pub full_text: Option<bool>,
+}
+
+/// A new source: what it is and how it is polled and routed.
+#[derive(Debug, Clone)]
+pub struct NewSource<'a> {
+    pub outlet_id: i64,
+    pub url: &'a str,
+    pub kind: SourceKind,
+    /// Page rules as JSON (checked by the caller).
+    pub rules: Option<&'a str>,
+    pub full_text: bool,
+    pub interval_secs: i64,
+    pub routing: &'a Routing,
+    pub review: Review,
 }
 
 impl Store {
-    pub async fn insert_source(
-        &self,
-        outlet_id: i64,
-        url: &str,
-        interval_secs: i64,
-        routing: &Routing,
-        review: Review,
-        audit: Audit<'_>,
-    ) -> Result<Source, StoreError> {
+    pub async fn insert_source(&self, new: NewSource<'_>, audit: Audit<'_>) -> Result<Source, StoreError> {
         let now = now_micros();
+        let url = new.url;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sources (outlet_id, url, interval_secs, next_fetch_at, created_at, updated_at, review)
-             VALUES ($1, $2, $3, $4, $4, $4, $5) RETURNING id",
+            "INSERT INTO sources (outlet_id, url, interval_secs, next_fetch_at, created_at, updated_at, review,
+                kind, rules, full_text)
+             VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .bind(outlet_id)
+        .bind(new.outlet_id)
         .bind(url)
-        .bind(interval_secs)
+        .bind(new.interval_secs)
         .bind(now)
-        .bind(review.as_str())
+        .bind(new.review.as_str())
+        .bind(new.kind.as_str())
+        .bind(new.rules)
+        .bind(i64::from(new.full_text))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || format!("the outlet already has a source for {url}")))?;
-        replace_routing(&mut tx, id, routing).await?;
-        let feed_moved = name_outlet_feed(&mut tx, outlet_id).await?;
+        replace_routing(&mut tx, id, new.routing).await?;
+        let feed_moved = name_outlet_feed(&mut tx, new.outlet_id).await?;
         let source = source_by_id(&mut tx, id).await?;
         let after = fields::source(&source, &Slugs::read(&mut tx).await?);
         audit::commit(tx, audit.entry(Target::Source(id)).after(after)).await?;
@@ -89,19 +103,30 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let before = source_by_id(&mut tx, id).await?;
         let done = sqlx::query(
-            // A new address or routing must see the whole feed again: the validators go.
+            // A new address, routing or way of reading must see the whole feed again: the
+            // validators go.
             "UPDATE sources SET url = COALESCE($2, url), interval_secs = COALESCE($3, interval_secs), updated_at = $4,
                 etag = CASE WHEN $5 = 1 THEN NULL ELSE etag END,
                 last_modified = CASE WHEN $5 = 1 THEN NULL ELSE last_modified END,
-                review = COALESCE($6, review)
+                review = COALESCE($6, review),
+                rules = CASE WHEN $7 = 1 THEN $8 ELSE rules END,
+                full_text = COALESCE($9, full_text)
              WHERE id = $1",
         )
         .bind(id)
         .bind(changes.url.as_deref())
         .bind(changes.interval_secs)
         .bind(now_micros())
-        .bind(i64::from(changes.url.is_some() || changes.routing.is_some()))
+        .bind(i64::from(
+            changes.url.is_some()
+                || changes.routing.is_some()
+                || changes.rules.is_some()
+                || changes.full_text.is_some(),
+        ))
         .bind(changes.review.map(Review::as_str))
+        .bind(i64::from(changes.rules.is_some()))
+        .bind(changes.rules.clone().flatten())
+        .bind(changes.full_text.map(i64::from))
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, || "the outlet already has a source for that URL".to_owned()))?;
@@ -229,7 +254,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let source = source_by_id(&mut tx, id).await?;
         let before = fields::source(&source, &Slugs::read(&mut tx).await?);
-        for table in ["source_columns", "source_routes", "source_filters"] {
+        for table in ["source_columns", "source_routes", "source_filters", "source_pages"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE source_id = $1")).bind(id).execute(&mut *tx).await?;
         }
         sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *tx).await?;
@@ -360,6 +385,9 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
         outlet_id: row.try_get("outlet_id")?,
         outlet_slug: row.try_get("outlet_slug")?,
         url: row.try_get("url")?,
+        kind: SourceKind::parse(&row.try_get::<String, _>("kind")?).map_err(StoreError::Corrupt)?,
+        rules: row.try_get("rules")?,
+        full_text: row.try_get::<i64, _>("full_text")? != 0,
         interval_secs: row.try_get("interval_secs")?,
         routing: Routing::default(),
         review: Review::parse(&row.try_get::<String, _>("review")?).map_err(StoreError::Corrupt)?,
@@ -386,11 +414,13 @@ fn source_from_row(row: &AnyRow) -> Result<Source, StoreError> {
     })
 }
 
-/// The outlet's `feed_url`, the feed it is known by in ours: the URL of its first source
-/// (the oldest, when it has several: the one it was first polled from), or none when it
-/// has no source, and our feed of it stands in. True when it changed.
+/// The outlet's `feed_url`, the feed it is known by in ours: the URL of its first feed
+/// source (the oldest, when it has several: the one it was first polled from; a list page
+/// is no feed), or none when it has none, and our feed of it stands in. True when it
+/// changed.
 async fn name_outlet_feed(tx: &mut sqlx::Transaction<'_, sqlx::Any>, outlet_id: i64) -> Result<bool, StoreError> {
-    const FIRST_SOURCE: &str = "(SELECT s.url FROM sources s WHERE s.outlet_id = outlets.id ORDER BY s.id LIMIT 1)";
+    const FIRST_SOURCE: &str =
+        "(SELECT s.url FROM sources s WHERE s.outlet_id = outlets.id AND s.kind = 'feed' ORDER BY s.id LIMIT 1)";
     let done = sqlx::query(&format!(
         "UPDATE outlets SET feed_url = {FIRST_SOURCE}
          WHERE id = $1 AND COALESCE(feed_url, '') <> COALESCE({FIRST_SOURCE}, '')"

@@ -32,6 +32,7 @@ mod duplicates;
 mod feeds;
 mod forbidden;
 mod headers;
+mod html_sources;
 mod identity;
 mod images;
 mod import;

@@ -8,6 +8,7 @@ mod columns;
 pub mod labels;
 mod outlets;
 mod partners;
+mod reading;
 mod sources;
 mod subscription;
 mod users;
@@ -16,6 +17,7 @@ pub use columns::{column_page, columns_page, ColumnView, ColumnsView};
 pub use labels::CatalogLabels;
 pub use outlets::{outlet_page, outlets_page, OutletView, OutletsView};
 pub use partners::{partners_page, PartnersView};
+pub use reading::posted_rules;
 pub use sources::{source_page, source_values, sources_page, SourceView, SourcesView, BLANK_RULES};
 pub use users::{user_page, users_page, UserView, UsersView};
 

@@ -1,14 +1,17 @@
-//! `/admin/sources`: the polled feeds with their health, the form that adds one (its
-//! outlet, address, columns, routing rules, keywords to include and exclude, interval);
-//! one source's page with its last poll (refusals with their reasons, warnings) and the
-//! forms to change it, poll it now or remove it.
+//! `/admin/sources`: the polled feeds and list pages with their health, the form that adds
+//! one (its outlet, kind, address, how its pages are read, columns, routing rules,
+//! keywords to include and exclude, interval) and previews what it would bring; one
+//! source's page with its last poll (refusals with their reasons, warnings) and the forms
+//! to change it, poll it now or remove it.
 
+use super::reading::{preview_section, reading_fields, reading_values, ReadingLabels};
 use super::{column_checks, column_options, time, CatalogLabels};
 use crate::console::form::{notice, Form, Kind, Values};
 use crate::console::{frame, Section, Viewer};
 use crate::domain::column::{Column, ColumnTree};
 use crate::domain::source::Source;
 use crate::domain::Outlet;
+use crate::ingest::preview::Preview;
 use crate::publish::html::Page;
 use chrono_tz::Tz;
 use maud::{html, Markup};
@@ -28,6 +31,8 @@ pub struct SourcesView<'a> {
     pub notice: Option<&'a str>,
     pub form: Form<'a>,
     pub timezone: Tz,
+    /// What the form's source would bring, when a preview was asked for.
+    pub preview: Option<&'a Result<Preview, String>>,
 }
 
 pub fn sources_page(viewer: &Viewer<'_>, view: &SourcesView<'_>) -> Page {
@@ -79,10 +84,15 @@ pub fn sources_page(viewer: &Viewer<'_>, view: &SourcesView<'_>) -> Page {
                     (view.form.summary(labels))
                     @let outlets: Vec<(String, String)> = view.outlets.iter().map(|o| (o.slug.to_string(), format!("{} ({})", o.name, o.slug))).collect();
                     (view.form.select("outlet", labels.outlet, &outlets))
-                    (source_fields(viewer, &view.form, view.columns))
-                    button type="submit" { (labels.add_source) }
+                    (source_fields(viewer, &view.form, view.columns, true))
+                    div.actions {
+                        button type="submit" { (labels.add_source) }
+                        " "
+                        button type="submit" formaction="/admin/sources/preview" formnovalidate { (ReadingLabels::of(viewer.labels).preview) }
+                    }
                 }
             }
+            @if let Some(preview) = view.preview { (preview_section(viewer.labels, preview)) }
         }
     };
     frame(viewer, Some(Section::Sources), viewer.labels.sources, content)
@@ -103,7 +113,7 @@ fn poll_counts(labels: &CatalogLabels, source: &Source) -> Markup {
 }
 
 /// The fields a source is added and changed with (all but its outlet).
-fn source_fields(viewer: &Viewer<'_>, form: &Form<'_>, columns: &[(&Column, usize)]) -> Markup {
+fn source_fields(viewer: &Viewer<'_>, form: &Form<'_>, columns: &[(&Column, usize)], adding: bool) -> Markup {
     let labels = CatalogLabels::of(viewer.labels);
     let values = form.values;
     let rule_count = values.all("route_value").len() + BLANK_RULES;
@@ -115,6 +125,7 @@ fn source_fields(viewer: &Viewer<'_>, form: &Form<'_>, columns: &[(&Column, usiz
     let rows = rule_rows(values, rule_count);
     html! {
         (form.input("url", labels.feed_url, Kind::Url, true, None))
+        (reading_fields(viewer.labels, form, adding))
         (form.select("column", labels.primary_column, &column_options(columns, None)))
         (form.checkboxes("also", labels.also_columns, &column_checks(columns), None))
         (form.reason("columns"))
@@ -201,6 +212,7 @@ pub fn source_page(viewer: &Viewer<'_>, view: &SourceView<'_>) -> Page {
             h2 #status-heading { (labels.last_poll) }
             dl.facts {
                 dt { (labels.feed_url) } dd.url { (source.url) }
+                dt { (ReadingLabels::of(viewer.labels).kind) } dd { (source.kind.as_str()) @if source.full_text { " · " (ReadingLabels::of(viewer.labels).full_text) } }
                 dt { (labels.columns_label) } dd { (slugs(view.tree, &source.routing.columns)) }
                 dt { (labels.last_fetch) } dd { @if let Some(at) = status.last_fetch_at { (time(at, view.timezone)) } @else { "—" } }
                 dt { (labels.outcome) } dd { (poll_counts(labels, source)) ", " (status.items_updated) " " (labels.updated) ", " (status.items_quarantined) " " (labels.held) }
@@ -237,7 +249,7 @@ pub fn source_page(viewer: &Viewer<'_>, view: &SourceView<'_>) -> Page {
                 form method="post" action=(path) {
                     (viewer.csrf_field())
                     (view.form.summary(labels))
-                    (source_fields(viewer, &view.form, view.columns))
+                    (source_fields(viewer, &view.form, view.columns, false))
                     button type="submit" { (labels.save) }
                 }
             }
@@ -275,5 +287,6 @@ pub fn source_values(tree: &ColumnTree, source: &Source) -> Values {
     values.set("exclude", routing.exclude.join("\n"));
     values.set("interval_secs", source.interval_secs.to_string());
     values.set("review", source.review.as_str());
+    reading_values(&mut values, source);
     values
 }

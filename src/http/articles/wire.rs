@@ -103,6 +103,10 @@ pub struct StaffArticle {
     pub subtitle: Option<String>,
     #[schema(required = true)]
     pub author: Option<String>,
+    /// The origin the outlet's page names (来源 there, e.g. 新华社 for a wire story); null
+    /// when it names none.
+    #[schema(required = true)]
+    pub credit: Option<String>,
     /// HTML.
     #[schema(required = true)]
     pub summary: Option<String>,
@@ -277,6 +281,7 @@ pub fn article(site: &Site, stored: &Stored) -> StaffArticle {
         original_title: article.outlet_title().to_owned(),
         subtitle: article.subtitle.clone(),
         author: article.author.clone(),
+        credit: article.credit.clone(),
         summary: article.summary.clone(),
         content_html: article.content_html.clone(),
         language: article.language.clone(),

@@ -80,6 +80,8 @@ pub struct PartnerArticle {
     pub original_title: String,
     pub subtitle: Option<String>,
     pub author: Option<String>,
+    /// The origin the outlet's page names (来源 there, e.g. 新华社 for a wire story).
+    pub credit: Option<String>,
     /// HTML, ending with the attribution block (unless the site turned it off); the
     /// block alone when the article has neither summary nor a body given here.
     pub summary: Option<String>,
@@ -230,6 +232,7 @@ fn partner_article(site: &Site, article: &Article) -> PartnerArticle {
         original_title: article.outlet_title().to_owned(),
         subtitle: article.subtitle.clone(),
         author: article.author.clone(),
+        credit: article.credit.clone(),
         summary: site.attributed_summary(article.summary.as_deref(), content_html.is_some(), article),
         content_html: content_html.map(|html| site.attributed(html, article)),
         content: if full { Content::Full } else { Content::Summary },

@@ -23,11 +23,18 @@ pub struct Decoded {
 
 /// Decodes `bytes`, given the HTTP `Content-Type` it came with, if any.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+    decode_declared(bytes, content_type, xml_declared_encoding(bytes))
+}
+
+/// `decode`, with the charset the document itself declares (`declared`) found by the
+/// caller: an XML declaration for feeds, `<meta charset>` for HTML pages
+/// (`ingest::page::decode`). The byte-order mark wins, then the HTTP charset, then
+/// `declared`, each only if the bytes fit it.
+pub fn decode_declared(bytes: &[u8], content_type: Option<&str>, declared: Option<String>) -> Decoded {
     if let Some(decoded) = by_byte_order(bytes) {
         return decoded;
     }
     let http = content_type.and_then(charset_parameter);
-    let declared = xml_declared_encoding(bytes);
     let mut candidates: Vec<(&'static Encoding, bool)> = Vec::new();
     for label in [http.as_deref(), declared.as_deref()].into_iter().flatten() {
         if let Some(encoding) = Encoding::for_label(label.trim().as_bytes()) {

@@ -10,6 +10,7 @@
 use super::signature;
 use crate::domain::subscription::{granted_lease, renewal_due, SubscriptionState, DENIED_RETRY_SECS};
 use crate::domain::{token, Actor};
+use crate::ingest::fetch::Fetcher;
 use crate::ingest::poll;
 use crate::ingest::Pipeline;
 use crate::store::subscriptions::{StateChange, SubscriptionJob};
@@ -113,6 +114,7 @@ pub async fn verify_intent(
 /// is not a feed is recorded on the source like a failed poll.
 pub async fn receive(
     pipeline: &Pipeline,
+    fetcher: &Fetcher,
     id: i64,
     token: &str,
     signature_header: Option<&str>,
@@ -132,7 +134,7 @@ pub async fn receive(
         return Ok(Delivery::Ignored);
     }
     let topic = url::Url::parse(&subscription.topic).ok();
-    poll::record_push(pipeline, &source, topic, content_type, body).await?;
+    poll::record_push(pipeline, fetcher, &source, topic, content_type, body).await?;
     pipeline.store.subscription_delivery(id, None).await?;
     let outlet = Actor::Outlet { id: source.outlet_id, slug: source.outlet_slug.clone() };
     Ok(Delivery::Stored { source_id: source.id, outlet })

@@ -42,6 +42,7 @@ pub(in crate::store) fn article_from_row(row: &AnyRow) -> Result<Article, StoreE
         title,
         subtitle: row.try_get("subtitle")?,
         author: row.try_get("author")?,
+        credit: row.try_get("credit")?,
         summary: row.try_get("summary")?,
         content_html: row.try_get("content_html")?,
         language: row.try_get("language")?,

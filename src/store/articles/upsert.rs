@@ -148,7 +148,7 @@ async fn insert_articles(
             "INSERT INTO articles (outlet_id, original_url, title, subtitle, author, summary, content_html,
                 language, tags, rights, image_url, image_caption, enclosures, original_published_at,
                 original_updated_at, updated_at, fingerprint, status, quarantine_reason, hidden_removed,
-                embargo_until, expires_at, reposted_at, archive_seq, review, review_held_by, editor_id)
+                embargo_until, expires_at, credit, reposted_at, archive_seq, review, review_held_by, editor_id)
              VALUES {} RETURNING id, original_url",
             rows.join(", ")
         );
@@ -213,7 +213,7 @@ async fn update_article(
             content_html = $7, language = $8, tags = $9, rights = $10, image_url = $11, image_caption = $12,
             enclosures = $13, original_published_at = $14, original_updated_at = $15,
             updated_at = $16, fingerprint = $17, status = $18, quarantine_reason = $19, hidden_removed = $20,
-            withdrawn_at = NULL, withdrawn_by = NULL, expires_at = $22,
+            withdrawn_at = NULL, withdrawn_by = NULL, expires_at = $22, credit = $23,
             embargo_until = CASE WHEN archive_seq IS NULL THEN $21 END,
             archive_seq = COALESCE(archive_seq, CASE WHEN $18 = 'published' AND $21 IS NULL AND review IS NULL THEN $16 END),
             outlet_corrected_at = CASE WHEN edited_at IS NOT NULL AND fingerprint <> $17 THEN $16
@@ -344,12 +344,12 @@ impl Store {
     }
 }
 
-/// Binds `$2`‥`$22` of an insert or update: the draft's fields, the change time, the
-/// fingerprint, the publication status and the schedule (an embargo only while it lasts),
-/// in the column order both statements share.
+/// Binds `$2`‥`$23` of an insert or update: the draft's fields, the change time, the
+/// fingerprint, the publication status, the schedule (an embargo only while it lasts) and
+/// the credit, in the column order both statements share.
 /// Values `bind_content` binds: an article's content, its change time, fingerprint,
-/// status, schedule.
-const CONTENT_VALUES: usize = 21;
+/// status, schedule, credit.
+const CONTENT_VALUES: usize = 22;
 
 fn bind_content<'q>(query: AnyQuery<'q>, item: Upsert<'q>, now: i64, fingerprint: &'q str) -> AnyQuery<'q> {
     let (draft, quarantine) = (item.draft, item.quarantine);
@@ -375,6 +375,7 @@ fn bind_content<'q>(query: AnyQuery<'q>, item: Upsert<'q>, now: i64, fingerprint
         .bind(i64::from(draft.hidden_removed))
         .bind(draft.schedule.publish_at.map(to_micros).filter(|&t| t > now))
         .bind(draft.schedule.expires_at.map(to_micros))
+        .bind(draft.credit.as_deref())
 }
 
 /// Files an existing article under `column_ids`; true when the set of its columns

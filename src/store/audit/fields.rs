@@ -91,6 +91,9 @@ pub(in crate::store) fn source(source: &Source, slugs: &Slugs) -> Fields {
     object(json!({
         "outlet": source.outlet_slug,
         "url": source.url,
+        "kind": source.kind.as_str(),
+        "rules": source.rules.as_deref().and_then(|r| serde_json::from_str::<Value>(r).ok()),
+        "full_text": source.full_text,
         "interval_secs": source.interval_secs,
         "columns": slugs.all(&routing.columns),
         "routes": routes,

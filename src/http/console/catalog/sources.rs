@@ -1,16 +1,21 @@
 //! `/admin/sources`: each user sees the sources filing only into its columns; admins and
 //! editors add, change, poll and remove those whose routing (rules included) stays within
-//! their columns, before and after; viewers none. As on `/api/v1/sources`.
+//! their columns, before and after; viewers none. As on `/api/v1/sources`. Admins and
+//! editors preview what the add form's source would bring (`/admin/sources/preview`).
 
 use super::{actor, failed, not_allowed, not_found, page, see_other, Done, Posted, Refused};
-use crate::catalog::{RouteForm, SourceEdit, SourceForm};
-use crate::console::catalog::{source_page, source_values, sources_page, tree_order, SourceView, SourcesView};
+use crate::catalog::{RouteForm, SourceEdit, SourceForm, SourcePreviewForm};
+use crate::console::catalog::{
+    posted_rules, source_page, source_values, sources_page, tree_order, SourceView, SourcesView,
+};
 use crate::console::form::{Errors, Form, Values};
 use crate::domain::column::ColumnTree;
 use crate::domain::{Role, User};
 use crate::http::console::Console;
 use crate::http::params::{Number, Params};
 use crate::http::AppState;
+use crate::ingest::preview::Preview;
+use crate::operations::PreviewError;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -23,13 +28,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/sources/{id}", get(show).post(edit))
         .route("/admin/sources/{id}/poll", post(poll))
         .route("/admin/sources/{id}/remove", post(remove))
+        .route("/admin/sources/preview", post(preview))
 }
 
 async fn list(State(state): State<AppState>, console: Console, Query(done): Query<Done>) -> Response {
     let mut values = Values::default();
     values.set("interval_secs", crate::domain::source::DEFAULT_INTERVAL_SECS.to_string());
     values.set("review", "auto");
-    list_answer(&state, &console, StatusCode::OK, done.notice(&console), &values, &[]).await
+    list_answer(&state, &console, StatusCode::OK, done.notice(&console), &values, &[], None).await
 }
 
 async fn list_answer(
@@ -39,6 +45,7 @@ async fn list_answer(
     notice: Option<&str>,
     values: &Values,
     errors: &Errors,
+    preview: Option<&Result<Preview, String>>,
 ) -> Response {
     let (tree, sources, outlets) = match (
         state.operations.column_tree().await,
@@ -62,6 +69,7 @@ async fn list_answer(
         notice,
         form: Form { values, errors },
         timezone: state.config.site.timezone,
+        preview,
     };
     page(status, sources_page(&console.viewer(), &view))
 }
@@ -142,13 +150,23 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     let (routing, interval_secs) = match checked_routing(&state, &console, &values).await {
         Ok(checked) => checked,
         Err(Refused::Fields(status, errors)) => {
-            return list_answer(&state, &console, status, None, &values, &errors).await;
+            return list_answer(&state, &console, status, None, &values, &errors, None).await;
         }
         Err(Refused::Answer(answer)) => return answer,
+    };
+    let rules = match posted_rules(&values) {
+        Ok(rules) => rules,
+        Err(refused) => {
+            return list_answer(&state, &console, StatusCode::UNPROCESSABLE_ENTITY, None, &values, &[refused], None)
+                .await
+        }
     };
     let form = SourceForm {
         outlet: values.optional("outlet"),
         url: Some(values.get("url").to_owned()),
+        kind: values.optional("kind"),
+        rules,
+        full_text: Some(values.has("full_text", "on")),
         columns: Some(routing.columns),
         interval_secs,
         routes: routing.routes,
@@ -159,7 +177,9 @@ async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     match state.operations.add_source(&actor(&console), form).await {
         Ok(source) => see_other(&format!("/admin/sources/{}?done=added", source.id)),
         Err(error) => match Refused::of(&state, &console, error) {
-            Refused::Fields(status, errors) => list_answer(&state, &console, status, None, &values, &errors).await,
+            Refused::Fields(status, errors) => {
+                list_answer(&state, &console, status, None, &values, &errors, None).await
+            }
             Refused::Answer(answer) => answer,
         },
     }
@@ -233,8 +253,17 @@ async fn edit(State(state): State<AppState>, Params(id): Params<Number>, posted:
         }
         Err(Refused::Answer(answer)) => return answer,
     };
+    let rules = match posted_rules(&values) {
+        Ok(rules) => rules.or_else(|| Some(Default::default())),
+        Err(refused) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return source_answer(&state, &console, id.get(), status, None, (Some(&values), &[refused])).await;
+        }
+    };
     let edit = SourceEdit {
         url: Some(values.get("url").to_owned()),
+        rules,
+        full_text: Some(values.has("full_text", "on")),
         interval_secs,
         columns: Some(routing.columns),
         routes: Some(routing.routes),
@@ -279,4 +308,38 @@ async fn remove(State(state): State<AppState>, Params(id): Params<Number>, poste
             Refused::Answer(answer) => answer,
         },
     }
+}
+
+/// Previews what the add form's source would bring, under the form as it was posted.
+async fn preview(State(state): State<AppState>, posted: Posted) -> Response {
+    let (console, values) = posted.into_parts();
+    if console.session.user.role == Role::Viewer {
+        return not_allowed(&state, &console);
+    }
+    let rules = match posted_rules(&values) {
+        Ok(rules) => rules,
+        Err(refused) => {
+            return list_answer(&state, &console, StatusCode::UNPROCESSABLE_ENTITY, None, &values, &[refused], None)
+                .await
+        }
+    };
+    let form = SourcePreviewForm {
+        url: Some(values.get("url").to_owned()),
+        kind: values.optional("kind"),
+        rules,
+        full_text: Some(values.has("full_text", "on")),
+        outlet: values.optional("outlet"),
+        zone: None,
+    };
+    let preview = match state.operations.preview_source(form).await {
+        Ok(preview) => Ok(preview),
+        Err(PreviewError::Unreadable(reason)) => Err(reason.to_string()),
+        Err(PreviewError::Catalog(error)) => match Refused::of(&state, &console, error) {
+            Refused::Fields(status, errors) => {
+                return list_answer(&state, &console, status, None, &values, &errors, None).await
+            }
+            Refused::Answer(answer) => return answer,
+        },
+    };
+    list_answer(&state, &console, StatusCode::OK, None, &values, &[], Some(&preview)).await
 }
