@@ -172,7 +172,8 @@ async fn filled_source() -> Filled {
          INSERT INTO media (hash, content_type, size, bytes, created_at) VALUES ('{hash}', 'image/jpeg', 6, X'FFD8FF00E0FF', 1);
          INSERT INTO article_images (article_id, url, state, media_hash, attempts, due_at, last_error)
              VALUES ({kept}, 'http://www.cjxww.cn/a.jpg', 'kept', '{hash}', 0, NULL, NULL),
-                    ({pending}, 'http://www.cjxww.cn/b.jpg', 'pending', NULL, 1, {later}, 'HTTP 503');",
+                    ({pending}, 'http://www.cjxww.cn/b.jpg', 'pending', NULL, 1, {later}, 'HTTP 503');
+         INSERT INTO source_pages (source_id, url, stored_at) VALUES ({source_id}, 'http://www.cjxww.cn/a/1.html', 1);",
         hash = "ab".repeat(32),
         kept = ids[0],
         pending = ids[1],
