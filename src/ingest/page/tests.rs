@@ -185,6 +185,7 @@ const ODD_BYLINE: &str = r#"<html><head><title>县里召开会议_某县网</tit
 fn rules_override_field_by_field() {
     let automatic = extract_article(&page(ODD_BYLINE), &PageRules::default(), shanghai()).unwrap();
     assert_eq!(automatic.entry.published, None);
+    assert_eq!(automatic.problems, ["no publication time found on the page; the time it is first seen stands in"]);
     assert!(automatic.entry.authors.is_empty());
     let rules = PageRules {
         title: Some(".meta .s".into()),
@@ -219,9 +220,22 @@ fn a_rule_that_matches_nothing_is_reported_and_the_field_found_automatically() {
     let extracted = extract_article(&page(ODD_BYLINE), &rules, shanghai()).unwrap();
     let content = &extracted.entry.content.as_ref().unwrap().value;
     assert!(content.contains("县里召开会议，研究部署"), "{content}");
-    assert_eq!(extracted.problems.len(), 2, "{:?}", extracted.problems);
+    assert_eq!(extracted.problems.len(), 3, "{:?}", extracted.problems);
     assert!(extracted.problems[0].starts_with("rules.content matched nothing"), "{:?}", extracted.problems);
     assert!(extracted.problems[1].starts_with("rules.published: '05/06/2024 09h30'"), "{:?}", extracted.problems);
+}
+
+#[test]
+fn a_date_format_alone_reads_the_byline_near_the_title() {
+    let rules = PageRules { date_format: Some("%d/%m/%Y %Hh%M".into()), ..PageRules::default() };
+    let extracted = extract_article(&page(ODD_BYLINE), &rules, shanghai()).unwrap();
+    assert_eq!(extracted.entry.published.unwrap().to_rfc3339(), "2024-06-05T01:30:00+00:00");
+    assert!(extracted.problems.is_empty(), "{:?}", extracted.problems);
+    let rules = PageRules { date_format: Some("%Y年%m月%d日".into()), ..PageRules::default() };
+    let extracted = extract_article(&page(ODD_BYLINE), &rules, shanghai()).unwrap();
+    assert_eq!(extracted.entry.published, None);
+    assert_eq!(extracted.problems.len(), 2, "{:?}", extracted.problems);
+    assert!(extracted.problems[0].starts_with("rules.date_format: no time written as"), "{:?}", extracted.problems);
 }
 
 #[test]
