@@ -329,3 +329,20 @@ fn a_large_page_extracts_quickly() {
     assert_eq!(extracted.credit.as_deref(), Some("测试站"));
     assert!(extracted.entry.content.unwrap().value.matches("<p>").count() == 800);
 }
+
+#[test]
+fn lazily_loaded_images_get_their_real_address_and_a_byline_above_the_title_counts() {
+    let html = r#"<title>标题在此_某站</title><div class="info">2018-06-28 11:39:20 来源:昌吉日报</div><h1>标题在此</h1>
+        <div id="zoom"><p>这是正文的第一段，有足够的文字，也有标点，句子完整。</p>
+        <p><img src="/images/loading.gif" data-original="/uploadfile/2018/0628/a.jpg"><img src="/b.jpg" data-src="/c.jpg"></p>
+        <p>这是正文的第二段，同样有足够的文字，也有标点，句子完整。</p></div>"#;
+    let extracted = extract_article(&page(html), &PageRules::default(), shanghai()).unwrap();
+    let content = extracted.entry.content.unwrap().value;
+    assert!(content.contains(r#"<img src="/uploadfile/2018/0628/a.jpg" data-original="#), "{content}");
+    assert!(
+        content.contains(r#"src="/b.jpg""#) && !content.contains(r#" src="/c.jpg""#),
+        "a real src stays: {content}"
+    );
+    assert_eq!(extracted.entry.published.unwrap().to_rfc3339(), "2018-06-28T03:39:20+00:00");
+    assert_eq!(extracted.credit.as_deref(), Some("昌吉日报"));
+}
