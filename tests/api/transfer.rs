@@ -177,7 +177,8 @@ async fn filled_source() -> Filled {
          INSERT INTO source_subscriptions (source_id, hub, topic, callback_token, secret, state, wanted,
                  lease_seconds, lease_expires_at, verified_at, next_action_at, created_at)
              VALUES ({source_id}, 'https://hub.example/', 'http://www.cjxww.cn/rss.xml', 'tok', 'sec', 'verified', 1,
-                 864000, {later}, 1, {later}, 1);",
+                 864000, {later}, 1, {later}, 1);
+         INSERT INTO source_pages (source_id, url, stored_at) VALUES ({source_id}, 'http://www.cjxww.cn/a/1.html', 1);",
         hash = "ab".repeat(32),
         kept = ids[0],
         pending = ids[1],

@@ -116,18 +116,20 @@ pub fn read(line: &str) -> Option<Byline> {
     (byline.date.is_some() || byline.credit.is_some() || !byline.authors.is_empty()).then_some(byline)
 }
 
-/// `(记者 郑丽媛)` at the start of an article's first paragraph: its authors.
+/// `(记者 郑丽媛)` at the start of an article's first paragraph: its reporters (a
+/// correspondent named after them, `通讯员 周敏`, is not one).
 pub fn lead_reporters(paragraph: &str) -> Vec<String> {
     let text = normalise(paragraph);
     let head: String = text.chars().take(60).collect();
     let Some(open) = head.find(['(', '（']) else { return Vec::new() };
     let inside = &head[open..];
-    let inside = inside[inside.chars().next().map_or(1, char::len_utf8)..].trim_start();
-    let Some(after) = inside.strip_prefix("本报记者").or_else(|| inside.strip_prefix("记者")) else {
+    let inside = &inside[inside.chars().next().map_or(1, char::len_utf8)..];
+    let Some(close) = inside.find([')', '）']) else { return Vec::new() };
+    let inside = inside[..close].trim();
+    if !inside.starts_with("记者") && !inside.starts_with("本报记者") {
         return Vec::new();
-    };
-    let Some(close) = after.find([')', '）']) else { return Vec::new() };
-    names(after[..close].trim_start_matches([':', ' ']))
+    }
+    read(inside).map(|b| b.authors).unwrap_or_default()
 }
 
 /// Full-width colons, spaces and slashes made ASCII.
@@ -259,6 +261,7 @@ mod tests {
         assert_eq!(b.authors, ["Jane Doe", "John Roe"]);
         assert_eq!(lead_reporters("昌吉新闻网讯(记者 郑丽媛)六月清晨的木垒县"), ["郑丽媛"]);
         assert_eq!(lead_reporters("本报讯（记者　张三　李四）近日"), ["张三", "李四"]);
+        assert_eq!(lead_reporters("本报讯（记者 杨帆 通讯员 周敏）6月3日晚"), ["杨帆"]);
         assert!(lead_reporters("六月清晨(多云)").is_empty());
     }
 }

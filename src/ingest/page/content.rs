@@ -143,10 +143,34 @@ fn body_styles(document: &Html, content: ElementRef<'_>, out: &mut String) {
     }
 }
 
+/// Attributes in which lazy-loading scripts keep an image's real address.
+const LAZY_SOURCES: &[&str] = &["data-src", "data-original", "data-lazy-src", "data-echo", "data-url"];
+
+/// Whether an image's `src` is a stand-in a script replaces (a spacer, a spinner, a data
+/// URI), or missing.
+fn is_placeholder(src: Option<&str>) -> bool {
+    src.is_none_or(|src| {
+        let src = src.trim().to_ascii_lowercase();
+        src.is_empty()
+            || src.starts_with("data:")
+            || ["blank", "loading", "placeholder", "spacer", "grey.gif", "lazy"].iter().any(|w| src.contains(w))
+    })
+}
+
 fn open_tag(e: &scraper::node::Element, out: &mut String) {
     out.push('<');
     out.push_str(e.name());
-    for (name, value) in e.attrs() {
+    // A lazily loaded image is written with its real address, which readers of the
+    // reposted page have no script to put back.
+    let lazy = (e.name() == "img" && is_placeholder(e.attr("src")))
+        .then(|| LAZY_SOURCES.iter().find_map(|a| e.attr(a)).filter(|s| !s.trim().is_empty()))
+        .flatten();
+    if let Some(real) = lazy {
+        out.push_str(" src=\"");
+        escape(real, true, out);
+        out.push('"');
+    }
+    for (name, value) in e.attrs().filter(|(name, _)| lazy.is_none() || *name != "src") {
         out.push(' ');
         out.push_str(name);
         out.push_str("=\"");

@@ -22,11 +22,20 @@ const TITLE_CHARS: usize = 40;
 
 static ANCHOR: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href]").expect("valid"));
 
+/// One anchor of a list page.
+struct Anchor {
+    url: Url,
+    /// Characters of its visible text (or its `title`).
+    chars: usize,
+    /// Whether it sits in page chrome: a menu, a footer, a sidebar's rankings.
+    chrome: bool,
+}
+
 /// The list page's article links: absolute, on its site, each once, in page order.
 pub fn article_links(list: &Page, rules: &PageRules) -> Vec<Url> {
     let document = Html::parse_document(&list.html);
     let base = super::base_url(&document, &list.url);
-    let anchors: Vec<(Url, usize)> = match rules::compiled(&rules.links) {
+    let anchors: Vec<Anchor> = match rules::compiled(&rules.links) {
         Some(selector) => document
             .select(&selector)
             .flat_map(|e| match e.value().name() {
@@ -41,12 +50,11 @@ pub fn article_links(list: &Page, rules: &PageRules) -> Vec<Url> {
         }
     };
     let mut seen = HashSet::new();
-    anchors.into_iter().map(|(url, _)| url).filter(|url| seen.insert(url.clone())).take(MAX_LINKS).collect()
+    anchors.into_iter().map(|a| a.url).filter(|url| seen.insert(url.clone())).take(MAX_LINKS).collect()
 }
 
-/// An anchor's absolute URL (without fragment) and the length of its visible text,
-/// when it leads to another page of the same site.
-fn link(anchor: ElementRef<'_>, base: &Url, page: &Url) -> Option<(Url, usize)> {
+/// An anchor that leads to another page of the same site.
+fn link(anchor: ElementRef<'_>, base: &Url, page: &Url) -> Option<Anchor> {
     if dom::hidden_with_ancestors(anchor) {
         return None;
     }
@@ -66,19 +74,39 @@ fn link(anchor: ElementRef<'_>, base: &Url, page: &Url) -> Option<(Url, usize)> 
         0 => anchor.value().attr("title").map_or(0, |t| t.trim().chars().count()),
         n => n,
     };
-    Some((url, chars))
+    Some(Anchor { url, chars, chrome: in_chrome(anchor) })
 }
 
-/// The anchors of the group whose shape is the site's article pattern.
-fn automatic(anchors: Vec<(Url, usize)>) -> Vec<(Url, usize)> {
+/// Ancestors of an anchor looked at for chrome.
+const CHROME_DEPTH: usize = 8;
+/// Class and id words of link lists that are not the page's own list.
+const CHROME_WORDS: &[&str] = &["digg", "paihang", "phb", "rank", "hot", "recommend", "tuijian", "related", "xgwz"];
+
+/// Whether an anchor sits in a menu, header, footer, sidebar or a ranking box.
+fn in_chrome(anchor: ElementRef<'_>) -> bool {
+    anchor.ancestors().take(CHROME_DEPTH).filter_map(ElementRef::wrap).any(|a| {
+        let e = a.value();
+        if matches!(e.name(), "nav" | "footer" | "header" | "aside" | "menu") {
+            return true;
+        }
+        let words = format!("{} {}", e.attr("class").unwrap_or_default(), e.attr("id").unwrap_or_default())
+            .to_ascii_lowercase();
+        let parts = || words.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty());
+        super::readability::class_weight(e) < 0.0 || parts().any(|p| CHROME_WORDS.iter().any(|w| p.starts_with(w)))
+    })
+}
+
+/// The anchors of the group whose shape is the site's article pattern, without those in
+/// chrome when the pattern has others (a sidebar's rankings link to articles too).
+fn automatic(anchors: Vec<Anchor>) -> Vec<Anchor> {
     let mut weight: HashMap<String, (usize, usize)> = HashMap::new();
-    let shapes: Vec<String> = anchors.iter().map(|(url, _)| shape(url)).collect();
-    for ((_, chars), shape) in anchors.iter().zip(&shapes) {
+    let shapes: Vec<String> = anchors.iter().map(|a| shape(&a.url)).collect();
+    for (anchor, shape) in anchors.iter().zip(&shapes) {
         let entry = weight.entry(shape.clone()).or_default();
-        entry.0 += (*chars).min(TITLE_CHARS);
+        entry.0 += if anchor.chrome { 0 } else { anchor.chars.min(TITLE_CHARS) };
         entry.1 += 1;
     }
-    // Article URLs carry an id or a date; a shape without a number is a section.
+    // Article URLs carry an id, a date or a title; a shape without one is a section.
     let best = weight
         .iter()
         .filter(|(shape, _)| shape.contains('9') || shape.contains("{slug}"))
@@ -87,7 +115,12 @@ fn automatic(anchors: Vec<(Url, usize)>) -> Vec<(Url, usize)> {
         })
         .map(|(shape, _)| shape.clone());
     let Some(best) = best else { return Vec::new() };
-    anchors.into_iter().zip(shapes).filter(|(_, shape)| *shape == best).map(|(anchor, _)| anchor).collect()
+    let group: Vec<Anchor> =
+        anchors.into_iter().zip(shapes).filter(|(_, shape)| *shape == best).map(|(anchor, _)| anchor).collect();
+    match group.iter().any(|a| !a.chrome) {
+        true => group.into_iter().filter(|a| !a.chrome).collect(),
+        false => group,
+    }
 }
 
 /// A URL's shape: host, path with digit runs as `9`, query keys sorted with numeric
@@ -172,6 +205,27 @@ mod tests {
         assert_eq!(
             links,
             ["http://www.cjxww.cn/html/2024/06/05/101.html", "http://www.cjxww.cn/html/2024/06/04/99.html"]
+        );
+    }
+
+    #[test]
+    fn a_sidebar_of_rankings_is_not_the_list() {
+        let html = r#"<div class="main"><ul><li><a href="/html/2024/06/05/101.html">镇村道路硬化工程全面完工</a></li>
+              <li><a href="/html/2024/06/04/99.html">木垒县大南沟乡牧民定居房建成</a></li></ul></div>
+            <div class="side"><div class="box hot"><ul><li><a href="/html/2024/05/01/7.html">五一假期全州接待游客百万人次</a></li>
+              <li><a href="/html/2024/04/01/5.html">州委召开常委会议研究部署近期重点工作</a></li>
+              <li><a href="/html/2024/03/01/3.html">全州中考今日开考考生两万余名</a></li></ul></div></div>"#;
+        let links: Vec<String> = article_links(&page(html), &PageRules::default()).iter().map(Url::to_string).collect();
+        assert_eq!(
+            links,
+            ["http://www.cjxww.cn/html/2024/06/05/101.html", "http://www.cjxww.cn/html/2024/06/04/99.html"]
+        );
+        let only_sidebar =
+            r#"<div class="hot"><a href="/html/2024/05/01/7.html">五一假期全州接待游客百万人次</a></div>"#;
+        assert_eq!(
+            article_links(&page(only_sidebar), &PageRules::default()).len(),
+            1,
+            "chrome is dropped only when more is left"
         );
     }
 

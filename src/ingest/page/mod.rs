@@ -93,10 +93,14 @@ pub fn extract_article(page: &Page, rules: &PageRules, zone: Tz) -> Result<Extra
 
     let lines = region::byline_lines(&document, title_element, content);
     let bylines: Vec<byline::Byline> = lines.iter().filter_map(|line| byline::read(line)).collect();
-    let source_line = by_rule(&document, &rules.source_line, "rules.source_line", &mut problems)
-        .and_then(|e| byline::read(&dom::line(e)));
+    let source_line_text = by_rule(&document, &rules.source_line, "rules.source_line", &mut problems).map(dom::line);
+    let source_line = source_line_text.as_deref().and_then(byline::read);
 
-    let published = published(&document, rules, &meta, source_line.as_ref(), &bylines, zone, &mut problems);
+    let texts = Texts { source_line: source_line_text.as_deref(), lines: &lines };
+    let published = published(&document, rules, &meta, &texts, source_line.as_ref(), &bylines, zone, &mut problems);
+    if published.is_none() {
+        problems.push("no publication time found on the page; the time it is first seen stands in".into());
+    }
     let authors = match by_rule(&document, &rules.author, "rules.author", &mut problems) {
         Some(element) => {
             let text = dom::line(element);
@@ -182,12 +186,21 @@ fn canonical(meta: &meta::Meta, base: &Url, fetched: &Url, problems: &mut Vec<St
     }
 }
 
-/// The publication time: a rule (with its `date_format`), the page's metadata, then
-/// the byline lines near the title.
+/// The page's texts a publication time may be read from with `rules.date_format`.
+struct Texts<'a> {
+    source_line: Option<&'a str>,
+    lines: &'a [String],
+}
+
+/// The publication time: a rule (with its `date_format`), the source line or byline
+/// lines read with `date_format`, then automatically the source line, the page's
+/// metadata and the byline lines near the title.
+#[allow(clippy::too_many_arguments)]
 fn published(
     document: &Html,
     rules: &PageRules,
     meta: &meta::Meta,
+    texts: &Texts<'_>,
     source_line: Option<&byline::Byline>,
     bylines: &[byline::Byline],
     zone: Tz,
@@ -207,6 +220,12 @@ fn published(
             Some(time) => return Some(time),
             None => problems.push(format!("rules.published: '{value}' is not a time that could be read")),
         }
+    } else if let Some(format) = &rules.date_format {
+        let formatted = texts.source_line.into_iter().chain(texts.lines.iter().map(String::as_str));
+        match formatted.take(MAX_FORMATTED_LINES).find_map(|text| with_format(text, format, zone)) {
+            Some(time) => return Some(time),
+            None => problems.push(format!("rules.date_format: no time written as '{format}' near the title")),
+        }
     }
     let from_line = |b: &byline::Byline| b.date.as_deref().and_then(|d| read_date(d, zone));
     source_line
@@ -214,6 +233,9 @@ fn published(
         .or_else(|| meta.published.as_deref().and_then(|p| read_date(p, zone)))
         .or_else(|| bylines.iter().find_map(from_line))
 }
+
+/// Lines read with `rules.date_format` when no `rules.published` says where the time is.
+const MAX_FORMATTED_LINES: usize = 12;
 
 /// A time as pages write it, in `zone` when it has no offset.
 fn read_date(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
@@ -242,5 +264,5 @@ fn with_format(text: &str, format: &str, zone: Tz) -> Option<DateTime<Utc>> {
     })
 }
 
-/// Characters before a time that `with_format` passes over looking for it.
-const MAX_DATE_PREFIX_CHARS: usize = 40;
+/// Characters before a time that `with_format` passes over looking for it: a byline's.
+const MAX_DATE_PREFIX_CHARS: usize = byline::MAX_BYLINE_CHARS;

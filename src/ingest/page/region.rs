@@ -1,6 +1,6 @@
-//! Where an article's byline is: the lines between its title and its text, the first
-//! lines of the text, or, when the title was not read from the page's body, the lines
-//! just before the text.
+//! Where an article's byline is: the lines between its title and its text, then the
+//! first lines of the text, then the lines just before the title (or, when the title
+//! was not read from the page's body, before the text).
 
 use super::dom;
 use ego_tree::iter::Edge;
@@ -8,8 +8,8 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
 use std::collections::VecDeque;
 
-/// Lines kept before the text when there is no title element, after the title, and
-/// from the start of the text.
+/// Lines kept before the title (or the text), after the title, and from the start of
+/// the text.
 const BEFORE: usize = 12;
 const AFTER_TITLE: usize = 30;
 const IN_CONTENT: usize = 4;
@@ -93,12 +93,11 @@ pub fn byline_lines(document: &Html, title: Option<ElementRef<'_>>, content: Ele
         }
     }
     lines.flush(&mut line, &region);
+    // Templates put the byline before the title too (the seed page's `2018-06-28 11:39:20
+    // 来源:昌吉日报` above its headline): those lines come last, nearest first.
     let Lines { before, mut after_title, in_content } = lines;
-    let found_title = !after_title.is_empty();
     after_title.extend(in_content);
-    if title.is_none() || !found_title {
-        after_title.extend(before.into_iter().rev());
-    }
+    after_title.extend(before.into_iter().rev());
     after_title
 }
 

@@ -185,6 +185,7 @@ const ODD_BYLINE: &str = r#"<html><head><title>县里召开会议_某县网</tit
 fn rules_override_field_by_field() {
     let automatic = extract_article(&page(ODD_BYLINE), &PageRules::default(), shanghai()).unwrap();
     assert_eq!(automatic.entry.published, None);
+    assert_eq!(automatic.problems, ["no publication time found on the page; the time it is first seen stands in"]);
     assert!(automatic.entry.authors.is_empty());
     let rules = PageRules {
         title: Some(".meta .s".into()),
@@ -219,9 +220,22 @@ fn a_rule_that_matches_nothing_is_reported_and_the_field_found_automatically() {
     let extracted = extract_article(&page(ODD_BYLINE), &rules, shanghai()).unwrap();
     let content = &extracted.entry.content.as_ref().unwrap().value;
     assert!(content.contains("县里召开会议，研究部署"), "{content}");
-    assert_eq!(extracted.problems.len(), 2, "{:?}", extracted.problems);
+    assert_eq!(extracted.problems.len(), 3, "{:?}", extracted.problems);
     assert!(extracted.problems[0].starts_with("rules.content matched nothing"), "{:?}", extracted.problems);
     assert!(extracted.problems[1].starts_with("rules.published: '05/06/2024 09h30'"), "{:?}", extracted.problems);
+}
+
+#[test]
+fn a_date_format_alone_reads_the_byline_near_the_title() {
+    let rules = PageRules { date_format: Some("%d/%m/%Y %Hh%M".into()), ..PageRules::default() };
+    let extracted = extract_article(&page(ODD_BYLINE), &rules, shanghai()).unwrap();
+    assert_eq!(extracted.entry.published.unwrap().to_rfc3339(), "2024-06-05T01:30:00+00:00");
+    assert!(extracted.problems.is_empty(), "{:?}", extracted.problems);
+    let rules = PageRules { date_format: Some("%Y年%m月%d日".into()), ..PageRules::default() };
+    let extracted = extract_article(&page(ODD_BYLINE), &rules, shanghai()).unwrap();
+    assert_eq!(extracted.entry.published, None);
+    assert_eq!(extracted.problems.len(), 2, "{:?}", extracted.problems);
+    assert!(extracted.problems[0].starts_with("rules.date_format: no time written as"), "{:?}", extracted.problems);
 }
 
 #[test]
@@ -314,4 +328,21 @@ fn a_large_page_extracts_quickly() {
     assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
     assert_eq!(extracted.credit.as_deref(), Some("测试站"));
     assert!(extracted.entry.content.unwrap().value.matches("<p>").count() == 800);
+}
+
+#[test]
+fn lazily_loaded_images_get_their_real_address_and_a_byline_above_the_title_counts() {
+    let html = r#"<title>标题在此_某站</title><div class="info">2018-06-28 11:39:20 来源:昌吉日报</div><h1>标题在此</h1>
+        <div id="zoom"><p>这是正文的第一段，有足够的文字，也有标点，句子完整。</p>
+        <p><img src="/images/loading.gif" data-original="/uploadfile/2018/0628/a.jpg"><img src="/b.jpg" data-src="/c.jpg"></p>
+        <p>这是正文的第二段，同样有足够的文字，也有标点，句子完整。</p></div>"#;
+    let extracted = extract_article(&page(html), &PageRules::default(), shanghai()).unwrap();
+    let content = extracted.entry.content.unwrap().value;
+    assert!(content.contains(r#"<img src="/uploadfile/2018/0628/a.jpg" data-original="#), "{content}");
+    assert!(
+        content.contains(r#"src="/b.jpg""#) && !content.contains(r#" src="/c.jpg""#),
+        "a real src stays: {content}"
+    );
+    assert_eq!(extracted.entry.published.unwrap().to_rfc3339(), "2018-06-28T03:39:20+00:00");
+    assert_eq!(extracted.credit.as_deref(), Some("昌吉日报"));
 }
