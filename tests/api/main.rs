@@ -39,6 +39,7 @@ mod instances;
 mod isolation;
 mod licensed;
 mod migrations;
+mod mixed;
 mod operations;
 mod pages;
 mod partners;
