@@ -31,6 +31,7 @@ mod server;
 mod sitemaps;
 mod sources;
 mod users;
+mod write_lane;
 #[cfg(target_os = "linux")]
 pub mod zero_copy;
 

@@ -206,7 +206,7 @@ impl tower::Service<Request> for CacheFront {
         Either::Right(Box::pin(async move {
             request.extensions_mut().insert(Arrived(started));
             if !readable {
-                return Ok(front.route(request).await);
+                return Ok(crate::http::write_lane::route(front.router.clone(), request).await);
             }
             let (key, lookup) = match held {
                 Some(held) => held,

@@ -126,9 +126,15 @@ pub async fn keep_rendered(State(state): State<AppState>, request: Request, next
         let route: Arc<str> = route.as_ref().map_or("unmatched", |p| p.as_str()).into();
         // What the document is, not what was asked: `/rss.xml?page=2` renders the feed,
         // kept as `/rss.xml`; `/columns/a?x=1&page=2` renders page 2, kept as `?page=2`.
-        let key = cache_key(&path, cacheable.listing_page.map(|page| page.to_string()).as_deref());
+        let key = cache_key(&path, cacheable.listing_page.map(|page| page.to_string()).as_deref()).into_owned();
         let rendered = cacheable.prepared.clone();
-        let kept = state.cache.insert(&key, route.clone(), cacheable, epoch).unwrap_or(rendered);
+        // Keeping compresses the whole document: off the threads that answer readers.
+        let (cache, kept_route) = (state.cache.clone(), route.clone());
+        let kept = tokio::task::spawn_blocking(move || cache.insert(&key, kept_route, cacheable, epoch))
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(rendered);
         response.extensions_mut().insert(Kept(kept, route));
     }
     response
