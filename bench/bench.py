@@ -19,6 +19,10 @@ Sections (`--only`, comma-separated; all by default):
 - search: at N/10 and N articles, `syndic search reindex` (time, peak RSS, index size
   against the text indexed) and the latency of 50 fixed queries over the search API; at
   N, how fast a push to one instance is found by a search on a second one.
+- mixed: reads under writes: wrk on a site and a column feed (plain and gzip) while a
+  driver pushes and corrects articles at 0, 5, 20 and 50 per second, on SQLite and
+  PostgreSQL: feed req/s against the no-write figure, feed p99, push p50/p99, and the
+  render cache's misses per push.
 
 Method: servers (syndic, nginx) and measured commands run pinned to CPU 0 and the load
 (wrk, this harness's clients) on CPU 1; medians of `--runs` runs where a run is short.
@@ -50,9 +54,10 @@ from harness.databases import Databases  # noqa: E402
 from harness.procs import CLIENT_CPU, SERVER_CPU, BenchError, Processes  # noqa: E402
 from harness.report import Report  # noqa: E402
 from harness.servers import Syndic  # noqa: E402
-from sections import feed, growth, ingest, multi, search, sitemap  # noqa: E402
+from sections import feed, growth, ingest, mixed, multi, search, sitemap  # noqa: E402
 
-SECTIONS = {"feed": feed, "sitemap": sitemap, "ingest": ingest, "growth": growth, "multi": multi, "search": search}
+SECTIONS = {"feed": feed, "sitemap": sitemap, "ingest": ingest, "growth": growth, "multi": multi, "search": search,
+            "mixed": mixed}
 TOOLS = ["nginx", "wrk", "taskset", "/usr/bin/time", "psql", "node", "python3"]
 
 

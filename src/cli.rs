@@ -226,6 +226,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         overrides.admin_token = args.admin_token.clone();
         overrides.rate_limit_per_minute = args.rate_limit;
         overrides.render_cache_mb = args.render_cache_mb;
+        overrides.render_cache_stale_ms = args.render_cache_stale_ms;
+        overrides.render_cache_coalesce_ms = args.render_cache_coalesce_ms;
         overrides.body_budget_mb = args.body_budget_mb;
         overrides.connections = args.connections.clone();
         overrides.console = args.console.clone();

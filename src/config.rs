@@ -24,6 +24,13 @@ pub const DEFAULT_FEED_ITEMS: usize = 50;
 pub const MAX_FEED_ITEMS: usize = 1_000;
 /// Memory for rendered documents unless configured otherwise (MiB).
 pub const DEFAULT_RENDER_CACHE_MB: usize = 64;
+/// How long a superseded document may still be served while its successor renders
+/// (the render cache's freshness contract, `http::cache::freshness`).
+pub const DEFAULT_RENDER_CACHE_STALE_MS: u64 = 500;
+/// How long a superseded document waits for more changes before its successor renders.
+pub const DEFAULT_RENDER_CACHE_COALESCE_MS: u64 = 100;
+/// The longest either may be configured: a minute.
+const MAX_RENDER_CACHE_WINDOW_MS: u64 = 60_000;
 /// Request-body bytes in flight on the large-body routes unless configured otherwise
 /// (MiB): four of the largest batches at once.
 pub const DEFAULT_BODY_BUDGET_MB: usize = 256;
@@ -123,6 +130,11 @@ pub struct Config {
     pub subscriber: SubscriberConfig,
     /// Bytes the render cache may hold; 0 turns it off.
     pub render_cache_bytes: usize,
+    /// How long a superseded document may be served while its successor renders; zero:
+    /// never (every reader waits for the current document).
+    pub render_cache_stale: Duration,
+    /// How long changes to a document served stale gather before one render follows them.
+    pub render_cache_coalesce: Duration,
     /// Request-body bytes the large-body routes (pushes, batches, feed documents) may
     /// hold at once, in the whole process.
     pub body_budget_bytes: usize,
@@ -407,6 +419,8 @@ pub struct Overrides {
     pub blocked_domains: Option<String>,
     pub rate_limit_per_minute: Option<u32>,
     pub render_cache_mb: Option<usize>,
+    pub render_cache_stale_ms: Option<u64>,
+    pub render_cache_coalesce_ms: Option<u64>,
     pub body_budget_mb: Option<usize>,
     pub websub_hub: Option<String>,
     pub indexnow_key: Option<String>,
@@ -434,6 +448,8 @@ struct FileConfig {
     fetch_allow: Option<String>,
     rate_limit_per_minute: Option<u32>,
     render_cache_mb: Option<usize>,
+    render_cache_stale_ms: Option<u64>,
+    render_cache_coalesce_ms: Option<u64>,
     body_budget_mb: Option<usize>,
     #[serde(default)]
     site: FileSite,
@@ -533,6 +549,8 @@ impl FileConfig {
             fetch_allow: self.fetch_allow.or(lower.fetch_allow),
             rate_limit_per_minute: self.rate_limit_per_minute.or(lower.rate_limit_per_minute),
             render_cache_mb: self.render_cache_mb.or(lower.render_cache_mb),
+            render_cache_stale_ms: self.render_cache_stale_ms.or(lower.render_cache_stale_ms),
+            render_cache_coalesce_ms: self.render_cache_coalesce_ms.or(lower.render_cache_coalesce_ms),
             body_budget_mb: self.body_budget_mb.or(lower.body_budget_mb),
             notify: FileNotify {
                 websub_hub: self.notify.websub_hub.or(lower.notify.websub_hub),
@@ -578,6 +596,8 @@ impl Config {
             fetch_allow: overrides.fetch_allow.clone(),
             rate_limit_per_minute: overrides.rate_limit_per_minute,
             render_cache_mb: overrides.render_cache_mb,
+            render_cache_stale_ms: overrides.render_cache_stale_ms,
+            render_cache_coalesce_ms: overrides.render_cache_coalesce_ms,
             body_budget_mb: overrides.body_budget_mb,
             policy: FilePolicy {
                 blocked_terms: overrides.blocked_terms.as_deref().map(ContentPolicy::list),
@@ -648,6 +668,10 @@ impl Config {
         let attribution = layers.attribution.template(&language)?;
         let database_url = layers.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let search_dir = layers.search.dir.unwrap_or_else(|| default_search_dir(&database_url));
+        let render_cache_stale =
+            window_ms("render_cache_stale_ms", layers.render_cache_stale_ms, DEFAULT_RENDER_CACHE_STALE_MS)?;
+        let render_cache_coalesce =
+            window_ms("render_cache_coalesce_ms", layers.render_cache_coalesce_ms, DEFAULT_RENDER_CACHE_COALESCE_MS)?;
         Ok(Config {
             search_dir,
             database_url,
@@ -663,6 +687,8 @@ impl Config {
             media,
             subscriber: SubscriberConfig::default(),
             render_cache_bytes: layers.render_cache_mb.unwrap_or(DEFAULT_RENDER_CACHE_MB).saturating_mul(1 << 20),
+            render_cache_stale,
+            render_cache_coalesce,
             body_budget_bytes: body_budget_mb.saturating_mul(1 << 20),
             // These appear in every document: what XML forbids is dropped, as from articles.
             connections,
@@ -725,6 +751,14 @@ fn notify_config(file: FileNotify) -> Result<NotifyConfig, ConfigError> {
         retry_base: file.retry_base_secs.map_or(defaults.retry_base, std::time::Duration::from_secs),
         max_attempts: file.max_attempts.unwrap_or(defaults.max_attempts).max(1),
     })
+}
+
+/// A render cache window in milliseconds, at most a minute.
+fn window_ms(key: &'static str, ms: Option<u64>, default: u64) -> Result<Duration, ConfigError> {
+    match ms.unwrap_or(default) {
+        ms @ 0..=MAX_RENDER_CACHE_WINDOW_MS => Ok(Duration::from_millis(ms)),
+        _ => Err(invalid(key, format!("must be between 0 and {MAX_RENDER_CACHE_WINDOW_MS} milliseconds"))),
+    }
 }
 
 fn invalid(key: &'static str, reason: String) -> ConfigError {

@@ -101,13 +101,22 @@ class WrkResult:
     rps: float
     bad_responses: int
     socket_errors: str
+    p99_ms: float = None
 
 
-def run_wrk(url, *, headers=(), duration=10, connections=32, threads=1):
-    """wrk on the client CPU; fails if any response was an error (socket errors are kept)."""
+LATENCY_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
+
+
+def run_wrk(url, *, headers=(), duration=10, connections=32, threads=1, script=None, latency=False):
+    """wrk on the client CPU; fails if any response was an error (socket errors are kept).
+    `script`: a Lua file choosing each request; `latency`: also the 99th percentile."""
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s"]
     for header in headers:
         argv += ["-H", header]
+    if script:
+        argv += ["-s", script]
+    if latency:
+        argv.append("--latency")
     proc = subprocess.run(pinned(argv + [url], CLIENT_CPU), capture_output=True, text=True,
                           timeout=duration + 60)
     out = proc.stdout
@@ -118,8 +127,10 @@ def run_wrk(url, *, headers=(), duration=10, connections=32, threads=1):
     scale = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[done.group(3)]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
     result = WrkResult(int(done.group(1)), float(done.group(2)) * scale, float(rps.group(1)),
-                       int(bad.group(1)) if bad else 0, errors.group(1) if errors else "")
+                       int(bad.group(1)) if bad else 0, errors.group(1) if errors else "",
+                       float(p99.group(1)) * LATENCY_UNITS[p99.group(2)] if p99 else None)
     if result.bad_responses:
         raise BenchError(f"wrk on {url}: {result.bad_responses} of {result.requests} responses were errors")
     return result

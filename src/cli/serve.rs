@@ -25,6 +25,12 @@ pub(super) struct ServeArgs {
     /// Memory for rendered feeds, pages and sitemaps, in MiB (default 64; 0 turns the cache off).
     #[arg(long, env = "SYNDIC_RENDER_CACHE_MB")]
     pub(super) render_cache_mb: Option<usize>,
+    /// Milliseconds a superseded feed, page or sitemap may still be served while its successor renders (default 500; 0: never).
+    #[arg(long, env = "SYNDIC_RENDER_CACHE_STALE_MS")]
+    pub(super) render_cache_stale_ms: Option<u64>,
+    /// Milliseconds changes to a document served stale gather before it is rendered again (default 100).
+    #[arg(long, env = "SYNDIC_RENDER_CACHE_COALESCE_MS")]
+    pub(super) render_cache_coalesce_ms: Option<u64>,
     /// Request-body bytes that pushes, batches and feed documents may hold at once, in MiB (default 256).
     #[arg(long, env = "SYNDIC_BODY_BUDGET_MB")]
     pub(super) body_budget_mb: Option<usize>,

@@ -4,6 +4,7 @@
 //! the figures describe the deployment, which is nobody else's business.
 
 use super::auth::Admin;
+use super::cache::BackgroundRender;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::metrics::write_single;
@@ -22,8 +23,12 @@ const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 #[derive(Debug, Clone, Copy)]
 pub struct Arrived(pub Instant);
 
-/// Counts the request and times it up to its response head.
+/// Counts the request and times it up to its response head (not the renders the cache
+/// starts by itself: no reader asked for them).
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.extensions().get::<BackgroundRender>().is_some() {
+        return next.run(request).await;
+    }
     let started = request.extensions().get::<Arrived>().map_or_else(Instant::now, |arrived| arrived.0);
     let route = request.extensions().get::<MatchedPath>().cloned();
     let method = request.method().clone();
@@ -37,7 +42,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 ///
 /// Prometheus text exposition format 0.0.4: `syndic_http_requests_total{route,method,status}`,
 /// `syndic_http_request_duration_seconds{route}` (histogram), `syndic_render_cache_hits_total`,
-/// `_misses_total`, `_evictions_total`, `syndic_render_cache_documents`,
+/// `_misses_total`, `_stale_total`, `_renders_total`, `_evictions_total`, `syndic_render_cache_documents`,
 /// `syndic_render_cache_bytes`, `syndic_polls_total{outcome}`,
 /// `syndic_articles_ingested_total{outcome}`, `syndic_queue_length{queue}`,
 /// `syndic_db_connections{state}`, `syndic_db_connections_max`,
@@ -75,14 +80,28 @@ pub async fn metrics(_: Admin, State(state): State<AppState>) -> Result<Response
         &mut out,
         "counter",
         "syndic_render_cache_misses_total",
-        "Requests the render cache could not answer.",
+        "Requests the render cache could not answer: they waited for a render, or rendered.",
         &counter(&cache.misses),
     );
     write_single(
         &mut out,
         "counter",
+        "syndic_render_cache_stale_total",
+        "Requests answered with a superseded document while its successor rendered (the freshness contract).",
+        &counter(&cache.stale),
+    );
+    write_single(
+        &mut out,
+        "counter",
+        "syndic_render_cache_renders_total",
+        "Documents rendered: one per version however many readers waited for it.",
+        &counter(&cache.renders),
+    );
+    write_single(
+        &mut out,
+        "counter",
         "syndic_render_cache_evictions_total",
-        "Documents dropped: stale or over budget.",
+        "Documents superseded by a change, or dropped over budget.",
         &counter(&cache.evictions),
     );
     let connections = &state.connections;

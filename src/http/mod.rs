@@ -32,6 +32,7 @@ mod server;
 mod sitemaps;
 mod sources;
 mod users;
+mod write_lane;
 #[cfg(target_os = "linux")]
 pub mod zero_copy;
 
@@ -80,7 +81,9 @@ impl AppState {
         let (site, config) = (operations.site().clone(), operations.config().clone());
         let rate_limiter = config.rate_limit_per_minute.map(|n| Arc::new(rate_limit::RateLimiter::new(n)));
         let bodies = body::BodyBudget::new(config.body_budget_bytes);
-        let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes));
+        let freshness =
+            cache::freshness::Freshness { stale: config.render_cache_stale, coalesce: config.render_cache_coalesce };
+        let cache = Arc::new(cache::RenderCache::new(config.render_cache_bytes, freshness));
         let cache_follower = Arc::new(cache::follow::CacheFollower::new(operations.change_clock(), cache.clone()));
         let connections = Arc::new(server::Connections::new(config.connections));
         AppState(Arc::new(Services {

@@ -4,7 +4,7 @@
 //! errors. One probing connection first, bounded by the connect timeout, turns the
 //! failure into one line that names its cause and where.
 
-use super::{Backend, Store, StoreError, MAX_CONNECTIONS};
+use super::{Backend, Store, StoreError, MAX_CONNECTIONS, POSTGRES_WRITERS};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, Connection, Executor};
 use std::time::Duration;
@@ -42,19 +42,14 @@ impl Store {
             Ok(Err(error)) => return Err(StoreError::Unavailable(cause(&error, &place))),
             Ok(Ok(())) => {}
         }
-        let mut options = AnyPoolOptions::new().max_connections(MAX_CONNECTIONS).acquire_timeout(ACQUIRE_TIMEOUT);
-        if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    for pragma in SQLITE_PRAGMAS {
-                        conn.execute(pragma).await?;
-                    }
-                    Ok(())
-                })
-            });
-        }
-        let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend, url: url.into(), local_changes: Default::default() })
+        let pool = pool_options(backend, MAX_CONNECTIONS).connect(&url).await?;
+        // Writers have connections of their own, so a write never waits for readers to
+        // give one back: on SQLite the one writer (SQLite takes one at a time anyway, and
+        // a queue here is fairer and quicker than its busy handler's sleeps); on
+        // PostgreSQL a few, as writes queue on the change clock's row in any case.
+        let writers = if backend == Backend::Sqlite { 1 } else { POSTGRES_WRITERS };
+        let writer = pool_options(backend, writers).connect(&url).await?;
+        Ok(Store { pool, writer, backend, url: url.into(), local_changes: Default::default() })
     }
 
     /// Opens the database with the default connect timeout.
@@ -62,6 +57,22 @@ impl Store {
         let timeout = Duration::from_secs(crate::config::DEFAULT_DATABASE_CONNECT_TIMEOUT_SECS);
         Store::connect_within(url, timeout).await
     }
+}
+
+/// A pool of at most `connections`, each SQLite connection with `SQLITE_PRAGMAS`.
+fn pool_options(backend: Backend, connections: u32) -> AnyPoolOptions {
+    let options = AnyPoolOptions::new().max_connections(connections).acquire_timeout(ACQUIRE_TIMEOUT);
+    if backend != Backend::Sqlite {
+        return options;
+    }
+    options.after_connect(|conn, _meta| {
+        Box::pin(async move {
+            for pragma in SQLITE_PRAGMAS {
+                conn.execute(pragma).await?;
+            }
+            Ok(())
+        })
+    })
 }
 
 /// One connection as the pool would open it; on SQLite it also writes (the header's

@@ -51,8 +51,10 @@ use sqlx::AnyPool;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Connections per pool. SQLite serialises writers anyway; readers run in parallel.
+/// Connections for readers. SQLite serialises writers anyway; readers run in parallel.
 pub const MAX_CONNECTIONS: u32 = 16;
+/// Connections for write transactions on PostgreSQL (SQLite has one writer).
+pub const POSTGRES_WRITERS: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -103,7 +105,10 @@ pub enum Backend {
 
 #[derive(Clone)]
 pub struct Store {
+    /// Reads, and writes of a single statement.
     pool: AnyPool,
+    /// Write transactions (`begin_write`): never queued behind readers.
+    writer: AnyPool,
     backend: Backend,
     /// The URL the pool was opened with, for connections outside it (LISTEN).
     url: std::sync::Arc<str>,
@@ -200,6 +205,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 
@@ -251,8 +257,8 @@ impl Store {
     /// writer committed, and would fail rather than wait.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
         })
     }
 

@@ -120,7 +120,8 @@ impl Store {
         let pool = options.connect_with(connect).await.map_err(|error| {
             StoreError::Unavailable(format!("the source database: {}", cause(&error, &Place::of(backend, &url))))
         })?;
-        Ok(Store { pool, backend, url: url.into(), local_changes: Default::default() })
+        // Never written: its one connection is the writer's too.
+        Ok(Store { writer: pool.clone(), pool, backend, url: url.into(), local_changes: Default::default() })
     }
 
     /// Copies every table of this database into `target`, which must be migrated to

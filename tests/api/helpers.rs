@@ -132,6 +132,10 @@ impl TestApp {
             policy: syndic::domain::policy::ContentPolicy::new(&["bet365".into()], &["spam.example".into()]),
             rate_limit_per_minute: None,
             render_cache_bytes: syndic::config::DEFAULT_RENDER_CACHE_MB << 20,
+            // Stories read right after they write, asking for nothing special: every
+            // reader waits for the current document (`mixed.rs` takes the default).
+            render_cache_stale: std::time::Duration::ZERO,
+            render_cache_coalesce: std::time::Duration::from_millis(syndic::config::DEFAULT_RENDER_CACHE_COALESCE_MS),
             body_budget_bytes: syndic::config::DEFAULT_BODY_BUDGET_MB << 20,
             connections: syndic::config::ConnectionLimits::default(),
             sessions: syndic::domain::session::SessionLimits::default(),

@@ -40,6 +40,7 @@ mod instances;
 mod isolation;
 mod licensed;
 mod migrations;
+mod mixed;
 mod operations;
 mod pages;
 mod partners;

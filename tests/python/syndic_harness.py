@@ -39,8 +39,13 @@ def free_port():
 
 
 def http(url, method="GET", body=None, token=None):
-    """(status, headers, body) of one request; an error status is an answer, not a raise."""
+    """(status, headers, body) of one request; an error status is an answer, not a raise.
+    Reads ask for the current document (`Cache-Control: no-cache`): the checks read what
+    they have just written, which syndic's freshness contract promises only to a client
+    asking so (README, "Reads under writes")."""
     request = urllib.request.Request(url, method=method, data=body)
+    if method == "GET":
+        request.add_header("Cache-Control", "no-cache")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     if body is not None:

@@ -11,7 +11,7 @@
 
 use super::{ArticleChanges, RenderCache};
 use crate::store::{ChangeClock, ChangeRecord, ClockReading, StoreError};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,13 +27,21 @@ pub struct CacheFollower {
     cache: Arc<RenderCache>,
     /// The reading acted on last; `None` until the first catch-up.
     seen: tokio::sync::Mutex<Option<ClockReading>>,
+    /// Whether a catch-up started by `catch_up_soon` is under way.
+    catching_up: AtomicBool,
     /// `ChangeClock::local_changes` as of the last catch-up.
     caught_up: AtomicU64,
 }
 
 impl CacheFollower {
     pub fn new(clock: ChangeClock, cache: Arc<RenderCache>) -> CacheFollower {
-        CacheFollower { clock, cache, seen: tokio::sync::Mutex::new(None), caught_up: AtomicU64::new(0) }
+        CacheFollower {
+            clock,
+            cache,
+            seen: tokio::sync::Mutex::new(None),
+            catching_up: AtomicBool::new(false),
+            caught_up: AtomicU64::new(0),
+        }
     }
 
     /// Whether this process committed a write the cache has not caught up with.
@@ -57,6 +65,21 @@ impl CacheFollower {
         self.catch_up_holding(&mut guard).await
     }
 
+    /// Catches up in the background, for readers who may be answered meanwhile with what
+    /// is held (the freshness contract): one catch-up at a time, however many ask.
+    pub fn catch_up_soon(self: &Arc<Self>) {
+        if self.catching_up.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let follower = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = follower.catch_up_if_behind().await {
+                tracing::error!(%error, "render cache cannot read the change clock");
+            }
+            follower.catching_up.store(false, Ordering::Release);
+        });
+    }
+
     async fn catch_up_holding(&self, guard: &mut Option<ClockReading>) -> Result<(), StoreError> {
         // Counted before reading the clock: those writes have committed by then.
         let local = self.clock.local_changes();
@@ -78,7 +101,7 @@ impl CacheFollower {
         };
         while now.last_change > seen.last_change {
             let (changes, last) = self.clock.changes_after(seen.last_change, CHANGES_PER_READ).await?;
-            self.cache.evict(&touched(&changes));
+            self.cache.evict(touched(&changes));
             // Every clock value up to the reading has committed, so a read that finds
             // nothing more (a change to a row since deleted) may skip to it.
             seen.last_change = last.unwrap_or(now.last_change).max(seen.last_change);
