@@ -122,6 +122,7 @@ impl ContentPolicy {
             ("title", Some(draft.title.as_str())),
             ("subtitle", draft.subtitle.as_deref()),
             ("author", draft.author.as_deref()),
+            ("credit", draft.credit.as_deref()),
             ("rights", draft.rights.as_deref()),
             ("image caption", draft.image.as_ref().and_then(|i| i.caption.as_deref())),
         ];

@@ -42,6 +42,13 @@ pub fn one_line_name(value: Option<&str>, max: usize) -> Result<String, String> 
     required_text(value, max)
 }
 
+/// `value` without the characters `one_line_name` refuses (controls, bidi overrides and
+/// other format characters): for one-line text an outlet sends, which is not refused
+/// whole for them.
+pub fn without_line_breakers(value: &str) -> String {
+    value.chars().filter(|&c| !breaks_a_line(c)).collect()
+}
+
 /// Whether `c` is a character `one_line_name` refuses.
 fn breaks_a_line(c: char) -> bool {
     if c.is_ascii() {

@@ -180,6 +180,7 @@ impl From<PreviewError> for ApiError {
             PreviewError::Unreadable(error) => {
                 ApiError::Refused { status: StatusCode::BAD_GATEWAY, message: error.to_string() }
             }
+            PreviewError::Busy => ApiError::Busy { reason: error.to_string(), retry_after: 5 },
         }
     }
 }

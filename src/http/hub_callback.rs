@@ -145,9 +145,16 @@ fn unknown() -> Response {
     ApiError::NotFound("callback").into_response()
 }
 
-/// The subscription's id, if the request may go on (its allowance not spent).
-fn admitted(state: &AppState, id: &str) -> Result<i64, Response> {
+/// The subscription's id, if the request may go on: the id and token are a
+/// subscription's, and its allowance is not spent. The token is checked first, so that
+/// requests with a wrong one (anyone may send them) never spend the hub's allowance.
+async fn admitted(state: &AppState, id: &str, token: &str) -> Result<i64, Response> {
     let id = Number::parse(id).ok_or_else(unknown)?.get();
+    match state.operations.hub_callback_known(id, token).await {
+        Ok(true) => {}
+        Ok(false) => return Err(unknown()),
+        Err(error) => return Err(ApiError::from(error).into_response()),
+    }
     match state.callback_limiter.check(&(id % ALLOWANCES).to_string()) {
         Ok(()) => Ok(id),
         Err(retry_after) => Err(ApiError::TooManyRequests { retry_after }.into_response()),
@@ -185,7 +192,7 @@ async fn verification(
     Path((id, token)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let id = match admitted(&state, &id) {
+    let id = match admitted(&state, &id, &token).await {
         Ok(id) => id,
         Err(refused) => return refused,
     };
@@ -239,15 +246,10 @@ async fn delivery(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let id = match admitted(&state, &id) {
+    let id = match admitted(&state, &id, &token).await {
         Ok(id) => id,
         Err(refused) => return refused,
     };
-    match state.operations.hub_callback_known(id, &token).await {
-        Ok(true) => {}
-        Ok(false) => return unknown(),
-        Err(error) => return ApiError::from(error).into_response(),
-    }
     let (bytes, _room) = match state.bodies.read(&headers, body, MAX_FEED_BYTES).await {
         Ok(read) => read,
         Err(error) => return error.into_response(),

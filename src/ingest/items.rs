@@ -29,7 +29,8 @@ const MAX_CREDIT_CHARS: usize = 100;
 /// A credit as stored: one line of plain text, XML-safe, at most `MAX_CREDIT_CHARS`;
 /// `None` when nothing is left.
 pub fn stored_credit(credit: &str) -> Option<String> {
-    let line = stored_title(&Text::plain(credit));
+    // One line of plain text: no bidi override may reorder the attribution line.
+    let line = stored_title(&Text::plain(crate::domain::text::without_line_breakers(credit)));
     Some(line.chars().take(MAX_CREDIT_CHARS).collect::<String>()).filter(|c| !c.is_empty())
 }
 

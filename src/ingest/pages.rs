@@ -89,6 +89,12 @@ pub async fn read_article(
 ) -> Result<PageArticle, String> {
     let link = listed.url.as_str();
     let fetched = fetch::fetch_page(fetcher, link, &Validators::default()).await.map_err(|e| format!("{link}: {e}"))?;
+    // A redirect (a parked domain, an open redirect) must not have another site's page
+    // stored as this one's.
+    let site = |url: &url::Url| crate::domain::domains::registrable_domain(url);
+    if url::Url::parse(link).is_ok_and(|asked| site(&asked) != site(&fetched.url)) {
+        return Err(format!("{link}: redirected to another site, {}", fetched.url));
+    }
     let page = decoded(&fetched).ok_or_else(|| format!("{link}: HTTP 304 to an unconditional request"))?;
     let extracted = page::extract_article(&page, rules, zone).map_err(|e| format!("{link}: {e}"))?;
     Ok(PageArticle {

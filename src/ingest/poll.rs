@@ -26,13 +26,16 @@ use std::time::Duration as StdDuration;
 /// The longest a failing source waits between attempts.
 pub const MAX_BACKOFF_SECS: i64 = 24 * 3600;
 /// What a full-text source's hub delivery leaves on its status.
-const FULL_TEXT_PUSH: &str = "its hub pushed new items: polled at once, for their pages' full text";
+const FULL_TEXT_PUSH: &str = "its hub pushed new items: polled within a minute, for their pages' full text";
 /// How often the scheduler looks for due sources when none were waiting.
 pub const SCHEDULER_TICK: StdDuration = StdDuration::from_secs(1);
 /// Polls running at once, per instance.
 pub const MAX_CONCURRENT_POLLS: usize = 4;
 /// How long a claimed source stays claimed if its poll never finishes.
 pub const POLL_LEASE_SECS: i64 = 600;
+/// The longest a poll may take, its pages' fetches and redirects included: well within
+/// its lease, so that no other poll of the source starts while it runs.
+const POLL_DEADLINE: StdDuration = StdDuration::from_secs(POLL_LEASE_SECS as u64 - 60);
 
 /// Polls due sources until `shutdown` completes, then lets the polls in flight finish.
 /// Whenever a poll slot is free it claims as many due sources as there are free slots
@@ -107,7 +110,12 @@ pub async fn poll_source(
         next_fetch_at: Utc::now() + backoff(source.interval_secs, source.status.consecutive_failures + 1, retry_after),
         ..PollRecord::default()
     };
-    let (record, hub) = match fetch_and_ingest(pipeline, fetcher, source).await {
+    let polled = tokio::time::timeout(POLL_DEADLINE, fetch_and_ingest(pipeline, fetcher, source)).await;
+    let polled = polled.unwrap_or_else(|_| {
+        let error = format!("the poll took longer than {} s and was given up", POLL_DEADLINE.as_secs());
+        Err(Failure::Remote { status: None, error, retry_after: None })
+    });
+    let (record, hub) = match polled {
         Ok(polled) => polled,
         Err(Failure::Store(error)) => {
             tracing::error!(source = source.id, %error, "polled items could not be stored");
@@ -245,11 +253,11 @@ fn count(record: &mut PollRecord, tally: super::Tally) {
 }
 
 /// Stores a document a source's hub pushed (`websub::callback`), and records it on the
-/// source as a poll: its counts, or why it could not be read (without an HTTP status,
-/// and without moving the next poll). A failure to store it is the caller's error, so
-/// that the hub sends it again. A full-text source's delivery is not stored as sent
-/// (its items' pages are to be read, which a hub does not wait for): the source is
-/// polled at once instead.
+/// source: its counts, or why it could not be read — never as a poll (the last poll's
+/// status, validators, failures and next poll stand). A failure to store it is the
+/// caller's error, so that the hub sends it again. A full-text source's delivery is not
+/// stored as sent (its items' pages are to be read, which a hub does not wait for): the
+/// source's next poll is brought forward instead (`Store::hasten_source`).
 pub async fn record_push(
     pipeline: &Pipeline,
     fetcher: &Fetcher,
@@ -258,9 +266,9 @@ pub async fn record_push(
     content_type: Option<String>,
     body: &[u8],
 ) -> Result<PollRecord, StoreError> {
-    let mut record = PollRecord { next_fetch_at: source.status.next_fetch_at, ..PollRecord::default() };
+    let mut record = PollRecord::default();
     if source.full_text {
-        record.next_fetch_at = Utc::now();
+        pipeline.store.hasten_source(source.id, POLL_LEASE_SECS).await?;
         record.warnings.push(FULL_TEXT_PUSH.to_owned());
     } else {
         match ingest_document(pipeline, fetcher, source, body, topic, content_type, &mut record).await {
@@ -269,7 +277,7 @@ pub async fn record_push(
             Err(Failure::Remote { error, .. }) => record.error = Some(error),
         }
     }
-    pipeline.store.record_poll(source.id, &record, None).await?;
+    pipeline.store.record_delivery(source.id, &record).await?;
     pipeline.metrics.polls.inc(&[if record.error.is_some() { "push_error" } else { "pushed" }]);
     tracing::info!(
         source = source.id,

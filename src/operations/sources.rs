@@ -47,11 +47,21 @@ impl Operations {
         }
     }
 
-    /// What a source would bring: fetched and read as a poll would, nothing stored.
+    /// What a source would bring: fetched and read as a poll would, nothing stored. At
+    /// most `PREVIEWS_AT_ONCE` run on an instance, each for at most `PREVIEW_DEADLINE`:
+    /// one reads up to eleven pages, and any editor may ask for one.
     pub async fn preview_source(&self, form: SourcePreviewForm) -> Result<Preview, PreviewError> {
         self.fetchable(form.url.as_deref()).await?;
         let request = catalog::preview_request(&self.store, form, self.config.site.timezone).await?;
-        Ok(preview::preview(&self.fetcher, &request).await?)
+        let _place = PREVIEWS.try_acquire().map_err(|_| PreviewError::Busy)?;
+        match tokio::time::timeout(PREVIEW_DEADLINE, preview::preview(&self.fetcher, &request)).await {
+            Ok(read) => Ok(read?),
+            Err(_) => Err(PreviewError::Unreadable(Unreadable(format!(
+                "reading {} took longer than {} s",
+                request.url,
+                PREVIEW_DEADLINE.as_secs()
+            )))),
+        }
     }
 
     /// Stops polling a source.
@@ -69,6 +79,12 @@ impl Operations {
     }
 }
 
+/// Previews running at once on an instance.
+const PREVIEWS_AT_ONCE: usize = 2;
+static PREVIEWS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PREVIEWS_AT_ONCE);
+/// The longest a preview may take, its pages' fetches included.
+const PREVIEW_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Why a source could not be previewed.
 #[derive(Debug, thiserror::Error)]
 pub enum PreviewError {
@@ -78,4 +94,7 @@ pub enum PreviewError {
     /// The address could not be fetched, or what it gave could not be read.
     #[error(transparent)]
     Unreadable(#[from] Unreadable),
+    /// As many previews as an instance runs at once are running.
+    #[error("{PREVIEWS_AT_ONCE} previews are running already: try again in a moment")]
+    Busy,
 }

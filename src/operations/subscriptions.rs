@@ -37,7 +37,8 @@ impl Operations {
         content_type: Option<String>,
         body: &[u8],
     ) -> Result<Delivery, StoreError> {
-        let delivery = callback::receive(&self.pipeline, &self.fetcher, id, token, signature, content_type, body).await?;
+        let delivery =
+            callback::receive(&self.pipeline, &self.fetcher, id, token, signature, content_type, body).await?;
         if let Delivery::Stored { source_id, outlet, .. } = &delivery {
             self.record(outlet, "delivered by its WebSub hub", format!("source {source_id}"));
         }

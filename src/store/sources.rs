@@ -237,6 +237,52 @@ impl Store {
         self.feed_url_written(feed_moved).await
     }
 
+    /// Records what a hub's delivery to a source did (`ingest::poll::record_push`): its
+    /// counts, warnings and error, as a poll's are shown; the last poll's status,
+    /// validators, failures and next poll are left as they are, since no poll happened.
+    pub async fn record_delivery(&self, id: i64, record: &PollRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sources SET last_error = $3, items_seen = $4, items_new = $5, items_updated = $6,
+                items_refused = $7, refusals = $8, items_quarantined = $9, hidden_spam_removed = $10,
+                warnings = $11, updated_at = $2, last_new_at = CASE WHEN $5 > 0 THEN $2 ELSE last_new_at END
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now_micros())
+        .bind(record.error.as_deref())
+        .bind(record.seen)
+        .bind(record.new)
+        .bind(record.updated)
+        .bind(record.refused)
+        .bind(serde_json::to_string(&record.refusals).unwrap_or_else(|_| "{}".into()))
+        .bind(record.quarantined)
+        .bind(record.hidden_removed)
+        .bind(serde_json::to_string(&record.warnings).unwrap_or_else(|_| "[]".into()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Brings a source's next poll forward to now, or a minute after its last poll if
+    /// that is later — only when its next poll is further off than a poll's lease (so
+    /// never while one runs: a claim moves it exactly a lease ahead) and it is not
+    /// failing (its backoff stands). A hub's push to a full-text source.
+    pub async fn hasten_source(&self, id: i64, lease_secs: i64) -> Result<(), StoreError> {
+        let now = now_micros();
+        sqlx::query(
+            "UPDATE sources SET next_fetch_at = CASE WHEN last_fetch_at IS NOT NULL AND last_fetch_at + $3 > $2
+                    THEN last_fetch_at + $3 ELSE $2 END
+             WHERE id = $1 AND consecutive_failures = 0 AND next_fetch_at > $4",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(60_000_000_i64)
+        .bind(now + lease_secs * 1_000_000)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Makes a source due now (a "poll now" request), even during backoff.
     pub async fn make_source_due(&self, id: i64) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE sources SET next_fetch_at = $2 WHERE id = $1")

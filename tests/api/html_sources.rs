@@ -467,6 +467,28 @@ async fn a_summary_only_feed_gets_its_full_text_from_each_new_items_page(app: Te
     poll(&app, source["id"].as_i64().unwrap()).await;
     let again: usize = want.iter().map(|a| site.hits(a["path"].as_str().unwrap())).sum();
     assert_eq!(hits, again, "stored items' pages are not fetched again");
+
+    // The feed changes (a new item): the stored items keep the full text of their pages.
+    let before = articles_of(&app, &outlet).await;
+    let changed = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>t</title><link>{}</link>\
+         {}{items}</channel></rss>",
+        site.url("/"),
+        item("新增稿件", "/fresh.html")
+    );
+    site.serve("/rss.xml", "application/rss+xml", changed);
+    let polled = poll(&app, source["id"].as_i64().unwrap()).await;
+    assert_eq!((polled["items_new"].as_u64(), polled["items_updated"].as_u64()), (Some(1), Some(0)), "{polled}");
+    let after = articles_of(&app, &outlet).await;
+    for article in &before {
+        let same = after.iter().find(|a| a["id"] == article["id"]).unwrap();
+        assert_eq!(
+            (&same["content_html"], &same["credit"], &same["updated_at"]),
+            (&article["content_html"], &article["credit"], &article["updated_at"]),
+            "{}",
+            article["title"]
+        );
+    }
 }
 
 async fn the_fetch_guard_refuses_internal_addresses_for_pages_too(app: TestApp) {

@@ -270,6 +270,11 @@ async fn a_hub_named_by_the_feed_is_subscribed_and_its_signed_deliveries_are_sto
     );
     assert_eq!(after["subscription"]["deliveries"], 1);
     assert!(after["subscription"]["last_delivery_at"].is_string(), "{after}");
+    assert_eq!(
+        (&after["last_status"], &after["next_fetch_at"], &after["last_fetch_at"]),
+        (&polled_again["last_status"], &polled_again["next_fetch_at"], &polled_again["last_fetch_at"]),
+        "a delivery is no poll: the last poll's status and the next poll stand"
+    );
 
     // Unsigned, wrongly signed, or signed with another secret: 2xx, and ignored.
     let entries = [("333".to_owned(), "伪造的报道".to_owned())];

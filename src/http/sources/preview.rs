@@ -107,7 +107,9 @@ fn preview_view(preview: Preview) -> SourcePreview {
         (status = 200, description = "What the source would bring.", body = SourcePreview),
         (status = 409, description = "The form names an outlet that does not exist (in `fields`).", body = ErrorBody),
         (status = 502, description = "The feed or list page could not be fetched (the outlet's server failed, \
-            refused or timed out) or read.", body = ErrorBody),
+            refused or timed out) or read, or took over 60 s.", body = ErrorBody),
+        (status = 503, description = "Two previews are running on this instance already.", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
     )
 )]
 pub(super) async fn preview_source(

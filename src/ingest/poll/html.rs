@@ -89,8 +89,10 @@ pub(super) async fn fetch_and_ingest(
     Ok(record)
 }
 
-/// A full-text feed's entries, the new ones (those the outlet has not stored) with the
-/// content of their pages.
+/// A full-text feed's new entries (those the source has not stored) with the content of
+/// their pages. Entries already stored are left out: the feed's own shorter text would
+/// otherwise replace the full text (and the credit) stored from the page, so an item is
+/// read once, and later changes to it in the feed are not followed.
 pub(super) struct FullText {
     pub entries: Vec<Entry>,
     /// The origin each entry's page names, by position.
@@ -101,7 +103,7 @@ pub(super) struct FullText {
 }
 
 /// Reads the pages of `entries` that are new to the source; a page that cannot be read
-/// leaves its entry as the feed gave it, with a warning.
+/// leaves its entry as the feed gave it, with a warning. Stored entries are dropped.
 pub(super) async fn full_text(
     pipeline: &Pipeline,
     fetcher: &Fetcher,
@@ -117,7 +119,11 @@ pub(super) async fn full_text(
     let mut read = FullText { entries: Vec::with_capacity(entries.len()), credits: Vec::new(), waiting: 0 };
     let mut pages_fetched = 0;
     for (entry, link) in entries.into_iter().zip(links) {
-        let Some(link) = link.filter(|l| unstored.contains(&l.key) && outlet_may_publish(outlet, &l.key)) else {
+        if link.as_ref().is_some_and(|l| !unstored.contains(&l.key)) {
+            continue; // stored with its full text (or the feed's, when its page failed)
+        }
+        let Some(link) = link.filter(|l| outlet_may_publish(outlet, &l.key)) else {
+            // No page to read (the pipeline refuses a link outside the outlet's domains).
             read.credits.push(None);
             read.entries.push(entry);
             continue;

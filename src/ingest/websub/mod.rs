@@ -209,7 +209,12 @@ impl Subscriber {
         match sent {
             Ok(reply) if (200..300).contains(&reply.status) => Ok(()),
             Ok(reply) => {
-                let said: String = String::from_utf8_lossy(&reply.body).chars().take(QUOTED_REPLY_CHARS).collect();
+                // Shown to staff: a hub echoing the request must not show them the secret
+                // or the callback's token.
+                let said = String::from_utf8_lossy(&reply.body)
+                    .replace(&job.credentials.secret, "…")
+                    .replace(&job.credentials.callback_token, "…");
+                let said: String = said.chars().take(QUOTED_REPLY_CHARS).collect();
                 let said = crate::ingest::sanitize::xml_safe(said.trim());
                 Err(format!(
                     "the hub answered HTTP {}{}",

@@ -333,7 +333,7 @@ async fn preview(State(state): State<AppState>, posted: Posted) -> Response {
     };
     let preview = match state.operations.preview_source(form).await {
         Ok(preview) => Ok(preview),
-        Err(PreviewError::Unreadable(reason)) => Err(reason.to_string()),
+        Err(error @ (PreviewError::Unreadable(_) | PreviewError::Busy)) => Err(error.to_string()),
         Err(PreviewError::Catalog(error)) => match Refused::of(&state, &console, error) {
             Refused::Fields(status, errors) => {
                 return list_answer(&state, &console, status, None, &values, &errors, None).await
