@@ -889,6 +889,30 @@ mod tests {
     }
 
     #[test]
+    fn render_cache_windows_come_from_the_file_and_flags_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syndic.toml");
+        std::fs::write(&path, "render_cache_stale_ms = 0\nrender_cache_coalesce_ms = 250\n").unwrap();
+        let load = |stale: Option<u64>| {
+            Config::load(&Overrides {
+                config_file: Some(path.clone()),
+                render_cache_stale_ms: stale,
+                ..Overrides::default()
+            })
+        };
+        let config = load(None).unwrap();
+        assert_eq!(
+            (config.render_cache_stale, config.render_cache_coalesce),
+            (Duration::ZERO, Duration::from_millis(250))
+        );
+        assert_eq!(load(Some(900)).unwrap().render_cache_stale, Duration::from_millis(900), "the flag wins");
+        let refused = load(Some(60_001)).unwrap_err();
+        assert!(refused.to_string().starts_with("render_cache_stale_ms:"), "{refused}");
+        let defaults = Config::load(&Overrides::default()).unwrap();
+        assert_eq!(defaults.render_cache_stale, Duration::from_millis(DEFAULT_RENDER_CACHE_STALE_MS));
+    }
+
+    #[test]
     fn session_limits_come_from_the_file_and_flags_and_are_checked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("syndic.toml");
