@@ -176,10 +176,8 @@ impl From<PreviewError> for ApiError {
     fn from(error: PreviewError) -> Self {
         match error {
             PreviewError::Catalog(error) => error.into(),
-            // The outlet's server, not this request, failed: a gateway's error.
-            PreviewError::Unreadable(error) => {
-                ApiError::Refused { status: StatusCode::BAD_GATEWAY, message: error.to_string() }
-            }
+            // The address gives nothing a source could read: the field to change is `url`.
+            PreviewError::Unreadable(error) => ApiError::Invalid(FieldErrors::single("url", error.to_string())),
         }
     }
 }
