@@ -176,11 +176,10 @@ impl From<PreviewError> for ApiError {
     fn from(error: PreviewError) -> Self {
         match error {
             PreviewError::Catalog(error) => error.into(),
-            // The outlet's server, not this request, failed: a gateway's error.
-            PreviewError::Unreadable(error) => {
-                ApiError::Refused { status: StatusCode::BAD_GATEWAY, message: error.to_string() }
-            }
-            PreviewError::Busy => ApiError::Busy { reason: error.to_string(), retry_after: 5 },
+            // The address gives nothing a source could read: the field to change is `url`.
+            PreviewError::Unreadable(error) => ApiError::Invalid(FieldErrors::single("url", error.to_string())),
+            // Two previews run already: this client may try again in a moment.
+            PreviewError::Busy => ApiError::TooManyRequests { retry_after: 5 },
         }
     }
 }

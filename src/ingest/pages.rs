@@ -58,7 +58,7 @@ pub fn rules_of(source: &Source) -> PageRules {
     })
 }
 
-/// A fetched page decoded (its charset found as for feeds), or why it could not be had.
+/// A fetched page decoded (its charset found as for feeds); `None` for a 304, which has no body.
 pub fn decoded(fetched: &fetch::Fetched) -> Option<Page> {
     let body = fetched.body.as_deref()?;
     let content_type = fetched.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());

@@ -412,9 +412,9 @@ async fn a_preview_shows_what_would_be_stored_and_stores_nothing(app: TestApp) {
     assert!(bad.json::<Value>().await.unwrap()["fields"]["url"].is_string());
     let missing =
         app.admin_post("/api/v1/sources/preview", json!({"kind": "html", "url": site.url("/gone.html")})).await;
-    assert_eq!(missing.status(), 502);
+    assert_eq!(missing.status(), 422);
     let error: Value = missing.json().await.unwrap();
-    assert!(error["error"].as_str().unwrap().contains("404"), "the fetch failure said: {error}");
+    assert!(error["fields"]["url"].as_str().unwrap().contains("404"), "the fetch failure said: {error}");
 }
 
 async fn a_summary_only_feed_gets_its_full_text_from_each_new_items_page(app: TestApp) {

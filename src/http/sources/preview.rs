@@ -92,7 +92,8 @@ fn preview_view(preview: Preview) -> SourcePreview {
 /// guard, size and time limits), reads up to 10 items (for an html source or a full-text
 /// feed, their pages), and answers with each field as it would be stored. Nothing is
 /// stored. A page that cannot be read is an item with its problem; a feed or list page
-/// that cannot be fetched or read is a 502 saying why.
+/// that cannot be fetched or read is a 422 naming `url` with why (the HTTP status, the
+/// network error, what is wrong with the document).
 ///
 /// **Token:** the admin token or an admin's or editor's user token; a viewer's is refused
 /// (403).
@@ -106,9 +107,9 @@ fn preview_view(preview: Preview) -> SourcePreview {
     responses(
         (status = 200, description = "What the source would bring.", body = SourcePreview),
         (status = 409, description = "The form names an outlet that does not exist (in `fields`).", body = ErrorBody),
-        (status = 502, description = "The feed or list page could not be fetched (the outlet's server failed, \
-            refused or timed out) or read, or took over 60 s.", body = ErrorBody),
-        (status = 503, description = "Two previews are running on this instance already.", body = ErrorBody,
+        (status = 422, description = "A field is refused (named in `fields`): among them `url` when the feed or \
+            list page could not be fetched (the outlet's server failed, refused or timed out) or read, or took over 60 s.", body = ErrorBody),
+        (status = 429, description = "Two previews are running on this instance already.", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait."))),
     )
 )]

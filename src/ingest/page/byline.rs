@@ -67,6 +67,14 @@ const LABELS: &[(&str, Label)] = &[
     ("updated", Label::Other),
 ];
 
+/// The first characters of the labels: most of a line is passed over on them alone.
+static LABEL_STARTS: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    let mut starts: Vec<char> = LABELS.iter().filter_map(|(word, _)| word.chars().next()).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+});
+
 /// Characters that end a value.
 fn ends_value(c: char) -> bool {
     matches!(c, '|' | '丨' | '│' | '【' | '[' | '(' | '（' | ')' | '）' | '】' | ']' | '<' | '>' | '\n' | '·')
@@ -83,7 +91,11 @@ pub fn read(line: &str) -> Option<Byline> {
     let mut at = 0;
     while at < lower.len() {
         let rest = &lower[at..];
-        let label = LABELS.iter().find(|(word, _)| rest.starts_with(word) && starts_word(&lower, at, word));
+        let first = rest.chars().next().unwrap_or_default();
+        let label = match LABEL_STARTS.binary_search(&first) {
+            Ok(_) => LABELS.iter().find(|(word, _)| rest.starts_with(word) && starts_word(&lower, at, word)),
+            Err(_) => None,
+        };
         match label {
             Some((word, label)) => {
                 found.push((at, at + word.len(), *label));

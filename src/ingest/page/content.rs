@@ -40,7 +40,8 @@ const TOOLBAR_WORDS: &[&str] = &[
 const SHORT_CHARS: usize = 80;
 /// Elements examined as possible chrome per article; past them the rest is kept as is.
 const MAX_EXAMINED: usize = 500;
-/// Bytes of page `<style>` carried along with the content.
+/// `<style>` elements of the page looked at, and bytes of them carried along with the content.
+const MAX_STYLES: usize = 32;
 const MAX_STYLE_BYTES: usize = 32 * 1024;
 
 /// What to leave out besides chrome: the title's element, wherever it is.
@@ -123,22 +124,22 @@ fn is_chrome(element: ElementRef<'_>, stats: Option<&Stats>, leave: &Leave<'_>) 
         .is_some_and(|b| b.credit.is_some() || usize::from(b.date.is_some()) + usize::from(!b.authors.is_empty()) >= 2)
 }
 
-/// The page's `<style>` elements outside the content (inside it they come along).
+/// The `<style>` elements of the page's body outside the content (inside it they come
+/// along; the head's are the site's design, not a way to hide spam), the first
+/// `MAX_STYLES` of them.
 fn body_styles(document: &Html, content: ElementRef<'_>, out: &mut String) {
-    for node in document.tree.root().descendants() {
-        let Some(e) = node.value().as_element() else { continue };
-        if e.name() != "style" || node.ancestors().any(|a| a.id() == content.id()) {
+    let Some(body) = document.root_element().child_elements().find(|e| e.value().name() == "body") else { return };
+    let styles = body.descendent_elements().filter(|e| e.value().name() == "style").take(MAX_STYLES);
+    for style in styles {
+        if style.ancestors().any(|a| a.id() == content.id()) {
             continue;
         }
-        if node.ancestors().any(|a| a.value().as_element().is_some_and(|a| a.name() == "head")) {
-            continue;
-        }
-        let css: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+        let css: String = style.text().collect();
         if out.len() + css.len() > MAX_STYLE_BYTES {
             break;
         }
         out.push_str("<style>");
-        out.push_str(&css.replace("</", "<\\/"));
+        out.push_str(&css);
         out.push_str("</style>");
     }
 }

@@ -67,6 +67,9 @@ pub fn is_not_text(name: &str) -> bool {
     NOT_TEXT.contains(&name)
 }
 
+/// Characters of a `style` attribute read by `hides_itself`.
+const MAX_STYLE_CHARS: usize = 1_000;
+
 /// Whether an element hides itself by its own attributes (`hidden`, `display:none`,
 /// `visibility:hidden`, `aria-hidden`): such text is never taken for a title, a byline
 /// or a link. (Content keeps it: the pipeline removes hidden elements and counts them.)
@@ -75,7 +78,12 @@ pub fn hides_itself(element: &scraper::node::Element) -> bool {
         return true;
     }
     element.attr("style").is_some_and(|style| {
-        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let style: String = style
+            .chars()
+            .take(MAX_STYLE_CHARS)
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
 }
@@ -159,6 +167,20 @@ pub fn tidy(text: &str) -> String {
 /// `text` on one line.
 pub fn line(element: ElementRef<'_>) -> String {
     text(element).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Characters of an element's `class` and `id` read for what they say: a real class list
+/// is short, and a megabyte of one must cost nothing.
+const MAX_CLASS_CHARS: usize = 200;
+
+/// An element's `class` and `id`, lower-case, at most `MAX_CLASS_CHARS` of each.
+pub fn class_and_id(element: &scraper::node::Element) -> String {
+    let mut words = String::new();
+    for value in [element.attr("class"), element.attr("id")].into_iter().flatten() {
+        words.extend(value.chars().take(MAX_CLASS_CHARS).map(|c| c.to_ascii_lowercase()));
+        words.push(' ');
+    }
+    words
 }
 
 /// Sentence punctuation, Latin and Chinese: how much running prose a text holds.

@@ -89,8 +89,7 @@ fn in_chrome(anchor: ElementRef<'_>) -> bool {
         if matches!(e.name(), "nav" | "footer" | "header" | "aside" | "menu") {
             return true;
         }
-        let words = format!("{} {}", e.attr("class").unwrap_or_default(), e.attr("id").unwrap_or_default())
-            .to_ascii_lowercase();
+        let words = dom::class_and_id(e);
         let parts = || words.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty());
         super::readability::class_weight(e) < 0.0 || parts().any(|p| CHROME_WORDS.iter().any(|w| p.starts_with(w)))
     })

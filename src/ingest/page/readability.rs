@@ -190,8 +190,7 @@ pub fn measure(document: &Html) -> HashMap<NodeId, Stats> {
 
 /// What an element's class and id say of it: positive for article text, negative for chrome.
 pub fn class_weight(element: &scraper::node::Element) -> f64 {
-    let words = format!("{} {}", element.attr("class").unwrap_or_default(), element.attr("id").unwrap_or_default())
-        .to_ascii_lowercase();
+    let words = dom::class_and_id(element);
     if words.trim().is_empty() {
         return 0.0;
     }

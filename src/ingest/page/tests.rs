@@ -272,11 +272,20 @@ fn hostile_pages_never_panic() {
     );
     let unclosed = format!("<title>未闭合</title>{}", "<p><b><i><a href='/x/1.html'>文字，".repeat(3_000));
     let tables = format!("<title>表格</title>{}", "<table><tr><td>格，".repeat(2_000));
-    let junk: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let junk =
+        format!("<title>属性</title><div class=\"{}\"><p>{}</p></div>", "x".repeat(1_000_000), "内容，".repeat(100))
+            .into_bytes();
     let attributes =
         format!("<title>属性</title><div class=\"{}\"><p>{}</p></div>", "x".repeat(1_000_000), "内容，".repeat(100));
+    let many = format!(
+        "<title>多_站</title><body>{}<p>一段足够长的正文，有逗号，有句号，还有更多的字。</p>{}</body>",
+        "<div><style>.a{color:red}</style><h2 class=title>标题标题</h2><time datetime=2024-06-05>x</time>"
+            .repeat(5_000),
+        "</div>".repeat(5_000)
+    );
     let inputs: Vec<Vec<u8>> = vec![
         Vec::new(),
+        many.into_bytes(),
         junk,
         nested.into_bytes(),
         unclosed.into_bytes(),
@@ -294,6 +303,22 @@ fn hostile_pages_never_panic() {
         assert!(links.len() <= MAX_LINKS, "input {i}");
         let _ = extract_article(&page, &PageRules::default(), shanghai());
     }
+}
+
+#[test]
+fn a_megabyte_class_or_style_costs_nothing() {
+    let html = format!(
+        r#"<title>属性_站</title><div class="{0}" id="{0}" style="{1}"><p>{2}</p><a class="{0}" href="/a/1.html">链接</a></div>"#,
+        "x".repeat(1_000_000),
+        "color:red;".repeat(100_000),
+        "内容，".repeat(100)
+    );
+    let started = std::time::Instant::now();
+    let extracted = extract_article(&page(&html), &PageRules::default(), shanghai());
+    let _ = article_links(&page(&html), &PageRules::default());
+    assert!(extracted.is_ok());
+    // Milliseconds, against a second or more when every class was read whole.
+    assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
 }
 
 #[test]

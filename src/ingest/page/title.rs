@@ -52,7 +52,7 @@ pub fn find<'a>(
         Some(content) => headings
             .iter()
             .filter(|(h, _)| is_heading_tag(*h))
-            .filter(|(h, _)| h.id() < content.id() || content.descendants().any(|d| d.id() == h.id()))
+            .filter(|(h, _)| h.id() < content.id() || h.ancestors().any(|a| a.id() == content.id()))
             .collect(),
         None => Vec::new(),
     };
