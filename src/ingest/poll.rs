@@ -180,11 +180,12 @@ async fn fetch_and_ingest(
     let fetched = fetch::fetch(fetcher, &source.url, &validators).await?;
     let now = Utc::now();
     let subscription = source.status.subscription.as_ref().filter(|s| s.pushes(now));
+    // While pushes come, the fallback interval; else the source's own.
+    let next_fetch_at = |pushed| now + regular_interval(poll_interval(source.interval_secs, pushed), &fetched.headers);
     let mut record = PollRecord {
         status: Some(i64::from(fetched.status)),
         moved_to: fetched.moved_permanently_to.clone(),
-        next_fetch_at: now
-            + regular_interval(poll_interval(source.interval_secs, subscription.is_some()), &fetched.headers),
+        next_fetch_at: next_fetch_at(subscription.is_some()),
         ..PollRecord::default()
     };
     let Some(body) = &fetched.body else {
@@ -196,9 +197,8 @@ async fn fetch_and_ingest(
     let hub = websub::discovery::discover(&fetched.headers, &parsed, &fetched.url);
     // Pushes count only from the hub and topic the feed still names.
     let still_pushed = subscription.is_some_and(|s| hub.as_ref().is_some_and(|d| d.hub == s.hub && d.topic == s.topic));
-    if !still_pushed {
-        record.next_fetch_at = now + regular_interval(source.interval_secs, &fetched.headers);
-    }
+    // Items waiting for their full text are read at the source's own interval.
+    record.next_fetch_at = next_fetch_at(still_pushed && waiting == 0);
     // Items waiting for their full text: the next poll must see the whole feed again.
     record.validators = Some(match waiting {
         0 => (header_text(&fetched.headers, header::ETAG), header_text(&fetched.headers, header::LAST_MODIFIED)),

@@ -22,7 +22,7 @@ use crate::domain::subscription::{
 };
 use crate::store::subscriptions::{Expected, StateChange, SubscriptionJob};
 use crate::store::{Store, StoreError};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use discovery::Discovery;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -130,23 +130,21 @@ impl Subscriber {
             let error = "the lease ended before a renewal was verified".to_owned();
             return self.store.change_subscription(id, &change(State::Expired, Some(error), None, now)).await;
         }
+        // A verified subscription stays verified until its lease ends, whatever its renewal.
+        let (kept, within_lease) = match verified {
+            true => (State::Verified, lease_end),
+            false => (State::Subscribing, DateTime::<Utc>::MAX_UTC),
+        };
         match self.ask(job, "subscribe").await {
             Ok(()) => {
-                let state = if verified { State::Verified } else { State::Subscribing };
-                let mut next = now + Duration::seconds(VERIFY_WAIT_SECS);
-                if verified {
-                    next = next.min(lease_end);
-                }
                 tracing::info!(subscription = id, hub = %subscription.hub, topic = %subscription.topic, "WebSub subscription requested");
-                self.store.change_subscription(id, &change(state, None, Some(false), next)).await
+                let next = (now + Duration::seconds(VERIFY_WAIT_SECS)).min(within_lease);
+                self.store.change_subscription(id, &change(kept, None, Some(false), next)).await
             }
             Err(error) => {
                 tracing::info!(subscription = id, hub = %subscription.hub, %error, "WebSub subscription request failed");
-                let (state, mut next) =
-                    (if verified { State::Verified } else { State::Failed }, now + self.retry(subscription.attempts));
-                if verified {
-                    next = next.min(lease_end);
-                }
+                let state = if verified { State::Verified } else { State::Failed };
+                let next = (now + self.retry(subscription.attempts)).min(within_lease);
                 self.store.change_subscription(id, &change(state, Some(error), Some(true), next)).await
             }
         }
