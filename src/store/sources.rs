@@ -159,27 +159,41 @@ impl Store {
     /// instances exactly one polls it. On PostgreSQL, rows another instance is leasing
     /// are skipped rather than waited for.
     pub async fn claim_due_sources(&self, limit: i64, lease_secs: i64) -> Result<Vec<Source>, StoreError> {
+        let ids = self.lease_due("sources", "next_fetch_at", limit, lease_secs).await?;
+        let mut claimed = Vec::with_capacity(ids.len());
+        for id in ids {
+            claimed.extend(self.source(id).await?);
+        }
+        Ok(claimed)
+    }
+
+    /// Leases up to `limit` rows of `table` whose `due` time has come, soonest first, by
+    /// moving it a lease ahead in the statement that picks them, so that of many
+    /// instances exactly one acts on each (on PostgreSQL, rows another instance is
+    /// leasing are skipped rather than waited for); their ids.
+    pub(super) async fn lease_due(
+        &self,
+        table: &str,
+        due: &str,
+        limit: i64,
+        lease_secs: i64,
+    ) -> Result<Vec<i64>, StoreError> {
         let now = now_micros();
         let lock = match self.backend {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "UPDATE sources SET next_fetch_at = $1 WHERE id IN (
-                SELECT id FROM sources WHERE next_fetch_at <= $2 ORDER BY next_fetch_at, id LIMIT $3 {lock})
-             AND next_fetch_at <= $2 RETURNING id"
+            "UPDATE {table} SET {due} = $1 WHERE id IN (
+                SELECT id FROM {table} WHERE {due} <= $2 ORDER BY {due}, id LIMIT $3 {lock})
+             AND {due} <= $2 RETURNING id"
         );
-        let ids: Vec<i64> = sqlx::query_scalar(&sql)
+        Ok(sqlx::query_scalar(&sql)
             .bind(now + lease_secs * 1_000_000)
             .bind(now)
             .bind(limit)
             .fetch_all(&self.pool)
-            .await?;
-        let mut claimed = Vec::with_capacity(ids.len());
-        for id in ids {
-            claimed.extend(self.source(id).await?);
-        }
-        Ok(claimed)
+            .await?)
     }
 
     /// Records a poll on its source; one someone asked for (`audit`) in the audit log too,

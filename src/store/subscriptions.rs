@@ -2,7 +2,7 @@
 //! discovered, the subscriber's leased claims, verification, denial, deliveries; and the
 //! source's next poll moved out while pushes come and back in when they stop.
 
-use super::{now_micros, optional_time_at, time_at, to_micros, Backend, Store, StoreError};
+use super::{now_micros, optional_time_at, time_at, to_micros, Store, StoreError};
 use crate::domain::subscription::{poll_interval, HubCredentials, Subscription, SubscriptionState};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -113,22 +113,7 @@ impl Store {
         limit: i64,
         lease_secs: i64,
     ) -> Result<Vec<SubscriptionJob>, StoreError> {
-        let now = now_micros();
-        let lock = match self.backend {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let sql = format!(
-            "UPDATE source_subscriptions SET next_action_at = $1 WHERE id IN (
-                SELECT id FROM source_subscriptions WHERE next_action_at <= $2 ORDER BY next_action_at, id LIMIT $3 {lock})
-             AND next_action_at <= $2 RETURNING id"
-        );
-        let ids: Vec<i64> = sqlx::query_scalar(&sql)
-            .bind(now + lease_secs * 1_000_000)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let ids = self.lease_due("source_subscriptions", "next_action_at", limit, lease_secs).await?;
         let mut claimed = Vec::with_capacity(ids.len());
         for id in ids {
             claimed.extend(self.subscription_job(id).await?);
