@@ -13,8 +13,11 @@ const MAX_DATE_FORMAT_CHARS: usize = 100;
 
 /// Per-source overrides, each a CSS selector on the article page (`links`: on the list
 /// page). A field left out is extracted automatically.
+///
+/// Read from a JSON object only (`Deserialize` below): a derived struct would also take an
+/// array of its fields in order, which no operator means.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct PageRules {
     /// The article links on the list page (`a` elements, or elements containing them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +42,23 @@ pub struct PageRules {
     /// (`%Y年%m月%d日 %H:%M`); read in the outlet's time zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+}
+
+impl serde::Serialize for PageRules {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        PageRules::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageRules {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if !value.is_object() {
+            return Err(D::Error::custom("must be an object of CSS selectors by field"));
+        }
+        PageRules::deserialize(value).map_err(D::Error::custom)
+    }
 }
 
 /// A rule that cannot work, and the field it is in.
@@ -114,6 +134,15 @@ fn check_date_format(format: &str) -> Result<(), RuleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_are_read_from_an_object_only() {
+        let read = |json: &str| serde_json::from_str::<PageRules>(json);
+        assert_eq!(read(r#"{"links": "a.title"}"#).unwrap().links.as_deref(), Some("a.title"));
+        assert!(read("[null, null]").is_err(), "an array of fields in order");
+        assert!(read(r#"{"link": "a"}"#).unwrap_err().to_string().contains("unknown field"));
+        assert_eq!(serde_json::to_string(&PageRules::default()).unwrap(), "{}");
+    }
 
     #[test]
     fn no_rules_and_good_rules_pass() {
