@@ -265,7 +265,7 @@ pub async fn record_push(
     topic: Option<url::Url>,
     content_type: Option<String>,
     body: &[u8],
-) -> Result<PollRecord, StoreError> {
+) -> Result<(), StoreError> {
     let mut record = PollRecord::default();
     if source.full_text {
         pipeline.store.hasten_source(source.id, POLL_LEASE_SECS).await?;
@@ -287,7 +287,7 @@ pub async fn record_push(
         error = ?record.error,
         "WebSub delivery stored"
     );
-    Ok(record)
+    Ok(())
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
